@@ -1,0 +1,73 @@
+/**
+ * The shapes every provider maps into and every consumer (report, alerts, CLI) reads.
+ * Nothing in here knows a cloud's wire format.
+ */
+import type { CertificateChain } from './pem/chain';
+
+export type Status = 'ok' | 'warning' | 'critical' | 'expired' | 'unknown';
+
+/** Most severe first: the order people read a report in. */
+export const STATUS_ORDER: readonly Status[] = ['expired', 'critical', 'warning', 'unknown', 'ok'];
+
+/** Where a certificate lives: one provider service in one region (and project, where the cloud has them). */
+export interface SourceLocation {
+  provider: string;
+  service: string;
+  region: string | null;
+  project: string | null;
+}
+
+/**
+ * A certificate as a provider saw it, before evaluation. Providers build these from wire data;
+ * `chain` is the parsed PEM (never the PEM text, never a key).
+ */
+export interface ObservedCertificate extends SourceLocation {
+  region: string;
+  id: string;
+  name: string;
+  domains: string[];
+  /** Expiry the API states, with the field it came from (e.g. "api:NotAfter"). */
+  apiNotAfter: { epochMs: number; source: string } | null;
+  chain: CertificateChain | null;
+  inUse: boolean | null;
+  boundTo: string[];
+  notes: string[];
+}
+
+/** One row of the report contract (README "Report contract"). Keys may be added; these keep their meaning. */
+export interface CertificateRecord {
+  provider: string;
+  service: string;
+  region: string;
+  project: string | null;
+  id: string;
+  name: string;
+  domains: string[];
+  notAfter: string | null;
+  leafNotAfter: string | null;
+  daysLeft: number | null;
+  status: Status;
+  inUse: boolean | null;
+  boundTo: string[];
+  fingerprintSha256: string | null;
+  expirySource: string;
+  notes: string[];
+}
+
+/** A source (provider service × region × project) that could not be read completely. */
+export interface SourceFailure extends SourceLocation {
+  message: string;
+}
+
+export interface ScanReport {
+  generatedAt: string;
+  now: string;
+  complete: boolean;
+  certificates: CertificateRecord[];
+  failures: SourceFailure[];
+}
+
+export interface Thresholds {
+  warningDays: number;
+  criticalDays: number;
+}
