@@ -1,0 +1,110 @@
+/**
+ * `certwatch`: the command line. Parses arguments, runs one command, returns the exit code:
+ * 0 complete scan, 3 scan incomplete (some source failed), 2 bad usage or configuration, 1 anything else
+ * (an alert that could not be delivered, a bug).
+ */
+import { ConsoleSink } from '../lib/alerts/console';
+import { createSnsSink } from '../lib/alerts/sns';
+import type { AlertSink } from '../lib/alerts/sink';
+import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
+import { renderTable } from '../lib/report/table';
+import { alertOn } from '../lib/scan';
+import { VERSION } from '../lib/version';
+import { runDemo } from './demo';
+import { runEmulatorCommand } from './emulator';
+import { type CliIo, write } from './io';
+import { parse } from './options';
+import { configFrom, EXIT, exitCodeFor, nowFrom, scanWithProgress } from './run';
+
+const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
+
+Usage:
+  certwatch audit [--format table|json] [--now ISO-8601] [--config FILE]
+      Every certificate, its status and where it is bound. Sends nothing.
+  certwatch scan [--now ISO-8601] [--config FILE]
+      The scheduled job: scan, then alert (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else this console).
+  certwatch demo
+      Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
+  certwatch emulator [--port N] [--fleet FILE | --count N --seed N] [--latency-ms N]
+                     [--throttle-rate R] [--error-rate R]
+      Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
+
+Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY,
+UCLOUD_REGIONS, UCLOUD_PROJECT_IDS, UCLOUD_API_URL, CERTWATCH_WARNING_DAYS, CERTWATCH_CRITICAL_DAYS,
+CERTWATCH_SNS_TOPIC_ARN. --config FILE reads the same keys from a JSON object; the environment wins.
+
+Exit codes: 0 scan complete, 3 scan incomplete (a source failed), 2 bad usage or configuration,
+1 other failure (an alert could not be delivered). --debug prints stack traces.
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((arg) => arg !== '--debug');
+  try {
+    return await dispatch(args, io);
+  } catch (error) {
+    const usage = error instanceof UsageError || error instanceof ConfigError;
+    const message = error instanceof CertwatchError ? error.message : `unexpected error: ${String(error)}`;
+    await write(io.stderr, `certwatch: ${message}\n`);
+    if (error instanceof UsageError) await write(io.stderr, 'Run `certwatch help` for usage.\n');
+    if (debug && error instanceof Error && error.stack) await write(io.stderr, `${error.stack}\n`);
+    return usage ? EXIT.usage : EXIT.failed;
+  }
+}
+
+async function dispatch(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'audit':
+      return audit(rest, io);
+    case 'scan':
+      return scan(rest, io);
+    case 'demo':
+      parse(rest, {});
+      return runDemo(io);
+    case 'emulator':
+      return runEmulatorCommand(rest, io);
+    case 'version':
+    case '--version':
+      await write(io.stdout, `${VERSION}\n`);
+      return EXIT.complete;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      await write(io.stdout, HELP);
+      return command === undefined ? EXIT.usage : EXIT.complete;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+const SCAN_OPTIONS = { now: { type: 'string' }, config: { type: 'string' } } as const;
+
+async function audit(args: string[], io: CliIo): Promise<number> {
+  const options = parse(args, { ...SCAN_OPTIONS, format: { type: 'string' } });
+  const format = options.format ?? 'table';
+  if (format !== 'table' && format !== 'json') {
+    throw new UsageError(`--format "${format}" is not known: use table or json`);
+  }
+  const nowMs = nowFrom(io, options.now);
+  const config = await configFrom(io, options.config);
+  const report = await scanWithProgress(io, config, nowMs);
+  await write(io.stdout, format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
+  return exitCodeFor(report);
+}
+
+async function scan(args: string[], io: CliIo): Promise<number> {
+  const options = parse(args, SCAN_OPTIONS);
+  const nowMs = nowFrom(io, options.now);
+  const config = await configFrom(io, options.config);
+  const sink: AlertSink = config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink(io.stdout);
+  const report = await scanWithProgress(io, config, nowMs);
+  const outcome = await alertOn(report, sink);
+  const summary =
+    outcome.sent === null
+      ? `certwatch: nothing needs action (${report.certificates.length} certificates checked); no alert sent\n`
+      : `certwatch: alert sent to ${sink.name}${config.snsTopicArn ? ` (${config.snsTopicArn})` : ''}: ${outcome.sent}\n`;
+  await write(io.stderr, summary);
+  return exitCodeFor(report);
+}

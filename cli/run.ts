@@ -1,0 +1,67 @@
+/**
+ * The scan as the CLI runs it: configuration, sources, report; and the exit code a report deserves.
+ */
+import { loadConfig, type Config } from '../lib/config';
+import { ConfigError, UsageError } from '../lib/errors';
+import { parseIsoInstant } from '../lib/expiry/instant';
+import type { ScanReport } from '../lib/model';
+import { buildSources } from '../lib/providers';
+import type { RequestCounters } from '../lib/providers/source';
+import { scanFleet } from '../lib/scan';
+import type { CliIo } from './io';
+import { createProgress } from './progress';
+
+export const EXIT = { complete: 0, failed: 1, usage: 2, incomplete: 3 } as const;
+
+/** Reads `--config FILE` (JSON) and the environment into a Config. */
+export async function configFrom(io: CliIo, configPath: string | undefined): Promise<Config> {
+  if (!configPath) return loadConfig(io.env);
+  let text: string;
+  try {
+    text = await io.readFile(configPath);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new ConfigError([`cannot read --config ${configPath} (${reason}): check the path`], { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`--config ${configPath} is not valid JSON: ${(error as Error).message}`], { cause: error });
+  }
+  return loadConfig(io.env, parsed, configPath);
+}
+
+/** The instant to judge at: `--now` when given (ISO 8601), else the clock. */
+export function nowFrom(io: CliIo, nowOption: string | undefined): number {
+  if (nowOption === undefined) return io.clock();
+  const parsed = parseIsoInstant(nowOption);
+  if (parsed === null) {
+    throw new UsageError(`--now "${nowOption}" is not an ISO 8601 instant (for example 2026-12-01T00:00:00Z)`);
+  }
+  return parsed;
+}
+
+export async function scanWithProgress(
+  io: CliIo,
+  config: Config,
+  nowMs: number,
+  fetchImpl?: typeof globalThis.fetch,
+): Promise<ScanReport> {
+  const counters: RequestCounters = { requests: 0, retries: 0 };
+  const progress = createProgress(io, counters);
+  try {
+    return await scanFleet(buildSources(config, { counters, fetch: fetchImpl }), {
+      thresholds: config.thresholds,
+      nowMs,
+      clock: io.clock,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+export function exitCodeFor(report: ScanReport): number {
+  return report.complete ? EXIT.complete : EXIT.incomplete;
+}

@@ -1,0 +1,303 @@
+/**
+ * The daily digest: one plain-text message that tells a person which certificates need action and which sources
+ * could not be read. Pure: no I/O, and the clock is the report's own `now`.
+ *
+ * Only fields of the report contract are printed; the report carries no PEM or key material and nothing here
+ * adds any.
+ */
+import { DateTime } from 'luxon';
+import type { CertificateRecord, ScanReport, SourceFailure, Status } from '../model';
+
+/** What a sink delivers: a one-line subject and a body for a plain-text email. */
+export interface Digest {
+  subject: string;
+  body: string;
+}
+
+/** SNS (and most mail clients' single-line view) stop at 100 characters. */
+export const SUBJECT_MAX_LENGTH = 100;
+
+/** Lines are wrapped to stay under this width where the content allows (a single long word is left whole). */
+const LINE_WIDTH = 96;
+const MS_PER_DAY = 86_400_000;
+
+/** Statuses that need a person, most severe first, with the heading each section gets. */
+const ACTION_SECTIONS: readonly { status: Status; heading: string }[] = [
+  { status: 'expired', heading: 'Expired' },
+  { status: 'critical', heading: 'Critical' },
+  { status: 'warning', heading: 'Warning' },
+  { status: 'unknown', heading: 'Unknown: could not determine expiry' },
+];
+
+/** The words the subject and header use for each status in the per-status counts. */
+const COUNT_LABELS: Readonly<Record<Status, string>> = {
+  expired: 'expired',
+  critical: 'critical',
+  warning: 'warning',
+  unknown: 'unknown expiry',
+  ok: 'ok',
+};
+
+/**
+ * Builds the digest for a scan, or `null` when there is nothing to tell: every certificate is ok and every
+ * source was read. An incomplete scan always gives a digest, because silence would read as "all clear".
+ */
+export function buildDigest(report: ScanReport): Digest | null {
+  const grouped = groupByStatus(report.certificates);
+  const needAction = ACTION_SECTIONS.reduce((sum, { status }) => sum + grouped[status].length, 0);
+  if (needAction === 0 && report.complete && report.failures.length === 0) return null;
+  return {
+    subject: buildSubject(report, grouped, needAction),
+    body: buildBody(report, grouped, needAction, countsBySeverity(grouped).join(', ')),
+  };
+}
+
+/**
+ * Shortens `text` to at most `max` characters, at a word boundary when one is near, ending in `...` (ASCII, so
+ * the result stays valid where only ASCII is allowed). Never splits a surrogate pair.
+ */
+export function fitSubject(text: string, max = SUBJECT_MAX_LENGTH): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const ellipsis = '...';
+  if (max <= ellipsis.length) return chars.slice(0, max).join('');
+  let cut = chars.slice(0, max - ellipsis.length).join('');
+  const space = cut.lastIndexOf(' ');
+  // Prefer a whole word unless that would throw away most of the subject.
+  if (space > max / 2) cut = cut.slice(0, space);
+  return `${cut.replace(/[\s,;:(]+$/, '')}${ellipsis}`;
+}
+
+type Grouped = Record<Status, CertificateRecord[]>;
+
+function groupByStatus(certificates: readonly CertificateRecord[]): Grouped {
+  const grouped: Grouped = { expired: [], critical: [], warning: [], unknown: [], ok: [] };
+  for (const cert of certificates) grouped[cert.status].push(cert);
+  for (const list of Object.values(grouped)) list.sort(compareCertificates);
+  return grouped;
+}
+
+/** Soonest expiry first; unknown days last; then a stable order so two runs print the same text. */
+function compareCertificates(a: CertificateRecord, b: CertificateRecord): number {
+  const daysA = a.daysLeft ?? Number.POSITIVE_INFINITY;
+  const daysB = b.daysLeft ?? Number.POSITIVE_INFINITY;
+  if (daysA !== daysB) return daysA < daysB ? -1 : 1;
+  return (
+    compareText(a.provider, b.provider) ||
+    compareText(a.region, b.region) ||
+    compareText(a.name, b.name) ||
+    compareText(a.id, b.id)
+  );
+}
+
+/** Code-unit order, not locale order: the digest must not change with the machine's locale. */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** ["1 expired", "2 critical"]: the statuses that occur, most severe first. */
+function countsBySeverity(grouped: Grouped): string[] {
+  return ACTION_SECTIONS.filter(({ status }) => grouped[status].length > 0).map(
+    ({ status }) => `${grouped[status].length} ${COUNT_LABELS[status]}`,
+  );
+}
+
+function buildSubject(report: ScanReport, grouped: Grouped, needAction: number): string {
+  const action = `${plural(needAction, 'certificate')} ${needAction === 1 ? 'needs' : 'need'} action`;
+  const complete = report.complete && report.failures.length === 0;
+  const failed = report.failures.length;
+  const prefix = complete
+    ? 'certwatch: '
+    : failed > 0
+      ? `certwatch: scan INCOMPLETE (${plural(failed, 'source')} failed); `
+      : 'certwatch: scan INCOMPLETE; ';
+  // Most detailed first: all counts, then the most severe ones with "...", then none. The first that fits wins.
+  const candidates: string[] = [];
+  const counts = countsBySeverity(grouped);
+  for (let shown = counts.length; shown > 0; shown--) {
+    const more = shown < counts.length ? ', ...' : '';
+    candidates.push(`${prefix}${action} (${counts.slice(0, shown).join(', ')}${more})`);
+  }
+  // "0 certificates need action" next to INCOMPLETE could still be skimmed as an all-clear.
+  candidates.push(prefix + (needAction === 0 && !complete ? 'nothing due in the sources that were read' : action));
+  const fitting = candidates.find((candidate) => candidate.length <= SUBJECT_MAX_LENGTH);
+  // Only absurd counts get here; cutting keeps the most important words, which come first.
+  return fitting ?? fitSubject(candidates[candidates.length - 1] ?? 'certwatch');
+}
+
+function buildBody(report: ScanReport, grouped: Grouped, needAction: number, counts: string): string {
+  const total = report.certificates.length;
+  const incomplete = !report.complete || report.failures.length > 0;
+  const lines: string[] = [];
+
+  lines.push(`certwatch digest for the scan at ${formatInstant(report.now)}`);
+  lines.push(
+    `${plural(total, 'certificate')} checked; ${needAction} need${needAction === 1 ? 's' : ''} action` +
+      (counts ? ` (${counts})` : ''),
+  );
+  if (incomplete) {
+    const failed = report.failures.length;
+    lines.push(
+      failed > 0
+        ? `SCAN INCOMPLETE: ${plural(failed, 'source')} could not be checked (see "Could not check" below).`
+        : 'SCAN INCOMPLETE: some sources could not be checked completely.',
+    );
+  }
+
+  for (const { status, heading } of ACTION_SECTIONS) {
+    const certs = grouped[status];
+    if (certs.length === 0) continue;
+    lines.push('', `== ${heading} (${certs.length}) ==`);
+    for (const cert of certs) lines.push('', ...describeCertificate(cert, report.now));
+  }
+
+  if (incomplete) {
+    lines.push('', `== Could not check (${plural(report.failures.length, 'source')}) ==`);
+    lines.push(
+      ...wrap(
+        'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
+          'alert for them must not be taken as "all clear".',
+      ),
+    );
+    for (const failure of sortFailures(report.failures)) lines.push('', ...describeFailure(failure));
+  }
+
+  lines.push('', '--');
+  lines.push(
+    `${plural(total, 'certificate')} checked in total: ${grouped.ok.length} ok, ${needAction} ` +
+      `need${needAction === 1 ? 's' : ''} action.`,
+  );
+  if (incomplete) lines.push('Sources that could not be read are not included in these numbers.');
+  return `${lines.join('\n')}\n`;
+}
+
+function describeCertificate(cert: CertificateRecord, now: string): string[] {
+  const lines = [`* ${cert.name} (${cert.id})`];
+  lines.push(...field('Provider', `${cert.provider} / ${cert.service}`));
+  lines.push(...field('Location', location(cert.region, cert.project)));
+  lines.push(...listField('Domains', cert.domains, '(none listed)'));
+  if (cert.notAfter === null) {
+    lines.push(...field('Expires', 'unknown'));
+  } else {
+    const when = remaining(cert, now);
+    lines.push(...field('Expires', `${formatInstant(cert.notAfter)}, ${when} (from ${cert.expirySource})`));
+    if (cert.leafNotAfter !== null && cert.leafNotAfter !== cert.notAfter) {
+      lines.push(...field('Leaf expires', formatInstant(cert.leafNotAfter)));
+    }
+  }
+  if (cert.inUse === false) {
+    lines.push(...field('Bound to', 'not bound to any listener'));
+  } else {
+    const unknownBinding = cert.inUse === null ? '(unknown)' : '(in use; listener not named)';
+    lines.push(...listField('Bound to', cert.boundTo, unknownBinding));
+  }
+  for (const note of cert.notes) lines.push(...field('Note', note));
+  return lines;
+}
+
+function describeFailure(failure: SourceFailure): string[] {
+  return [
+    `* ${failure.provider} / ${failure.service}`,
+    ...field('Location', location(failure.region, failure.project)),
+    ...field('Error', failure.message),
+  ];
+}
+
+function sortFailures(failures: readonly SourceFailure[]): SourceFailure[] {
+  return [...failures].sort(
+    (a, b) =>
+      compareText(a.provider, b.provider) ||
+      compareText(a.service, b.service) ||
+      compareText(a.region ?? '', b.region ?? '') ||
+      compareText(a.project ?? '', b.project ?? ''),
+  );
+}
+
+function location(region: string | null, project: string | null): string {
+  const where = region ?? '(all regions)';
+  return project === null ? where : `${where}, project ${project}`;
+}
+
+/** "12 days left", "expired 3 days ago", counted from the report's own clock. */
+function remaining(cert: CertificateRecord, now: string): string {
+  const notAfterMs = parseInstant(cert.notAfter ?? '');
+  const nowMs = parseInstant(now);
+  if (notAfterMs !== null && nowMs !== null && notAfterMs <= nowMs) {
+    const daysAgo = Math.floor((nowMs - notAfterMs) / MS_PER_DAY);
+    return daysAgo === 0 ? 'expired less than a day ago' : `expired ${plural(daysAgo, 'day')} ago`;
+  }
+  const days = cert.daysLeft;
+  if (days === null) return 'days left unknown';
+  if (days < 0) return `expired ${plural(-days, 'day')} ago`;
+  return days === 0 ? 'less than a day left' : `${plural(days, 'day')} left`;
+}
+
+const LABEL_WIDTH = 14;
+
+/** `  Label:       value`, with long values wrapped under the value column. */
+function field(label: string, value: string): string[] {
+  const prefix = `  ${`${label}:`.padEnd(LABEL_WIDTH)}`;
+  return wrap(value, prefix, ' '.repeat(prefix.length));
+}
+
+/** A comma-separated list wrapped between items, so a domain name is never split across lines. */
+function listField(label: string, items: readonly string[], empty: string): string[] {
+  if (items.length === 0) return field(label, empty);
+  const prefix = `  ${`${label}:`.padEnd(LABEL_WIDTH)}`;
+  const indent = ' '.repeat(prefix.length);
+  const lines: string[] = [];
+  let line = prefix;
+  items.forEach((item, index) => {
+    const piece = index < items.length - 1 ? `${item},` : item;
+    const atStart = line === prefix || line === indent;
+    if (!atStart && line.length + 1 + piece.length > LINE_WIDTH) {
+      lines.push(line);
+      line = indent + piece;
+    } else {
+      line = atStart ? line + piece : `${line} ${piece}`;
+    }
+  });
+  lines.push(line);
+  return lines;
+}
+
+/** Word-wraps `text` (which may hold newlines) to LINE_WIDTH; a word longer than a line is kept whole. */
+function wrap(text: string, firstPrefix = '', nextPrefix = firstPrefix): string[] {
+  const lines: string[] = [];
+  let prefix = firstPrefix;
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = prefix;
+    let empty = true;
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (!empty && line.length + 1 + word.length > LINE_WIDTH) {
+        lines.push(line);
+        prefix = nextPrefix;
+        line = prefix + word;
+      } else {
+        line = empty ? line + word : `${line} ${word}`;
+      }
+      empty = false;
+    }
+    lines.push(line.trimEnd());
+    prefix = nextPrefix;
+  }
+  return lines;
+}
+
+/** `2026-12-01 00:00:00 UTC`; a value that is not an instant is shown as given rather than hidden. */
+function formatInstant(iso: string): string {
+  const ms = parseInstant(iso);
+  if (ms === null) return iso;
+  return `${DateTime.fromMillis(ms, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss')} UTC`;
+}
+
+function parseInstant(iso: string): number | null {
+  if (iso.trim() === '') return null;
+  const parsed = DateTime.fromISO(iso.trim(), { zone: 'utc', setZone: true });
+  return parsed.isValid ? parsed.toMillis() : null;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

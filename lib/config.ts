@@ -1,0 +1,209 @@
+/**
+ * Configuration: a pure function of the environment and an optional file. Every problem is reported at once,
+ * each naming its key; secret values are never echoed.
+ */
+import type { Thresholds } from './model';
+import { ConfigError } from './errors';
+import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
+
+export interface UcloudConfig {
+  publicKey: string;
+  privateKey: string;
+  regions: string[];
+  /** Empty: the account's default project (ProjectId omitted from the request). */
+  projectIds: string[];
+  apiUrl: string;
+}
+
+export interface Config {
+  thresholds: Thresholds;
+  snsTopicArn: string | null;
+  requestTimeoutMs: number;
+  ucloud: UcloudConfig | null;
+}
+
+/** The keys certwatch reads, in the environment or in a config file. A file may hold no other key. */
+export const CONFIG_KEYS = [
+  'UCLOUD_PUBLIC_KEY',
+  'UCLOUD_PRIVATE_KEY',
+  'UCLOUD_REGIONS',
+  'UCLOUD_PROJECT_IDS',
+  'UCLOUD_API_URL',
+  'CERTWATCH_WARNING_DAYS',
+  'CERTWATCH_CRITICAL_DAYS',
+  'CERTWATCH_SNS_TOPIC_ARN',
+  'CERTWATCH_REQUEST_TIMEOUT_MS',
+] as const;
+type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+const SECRET_KEYS: ReadonlySet<string> = new Set(['UCLOUD_PRIVATE_KEY', 'UCLOUD_PUBLIC_KEY']);
+
+export const DEFAULT_UCLOUD_API_URL = 'https://api.ucloud.cn';
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the configuration. The environment wins over the file (`file` is the parsed JSON of `--config`,
+ * `fileName` names it in errors). Throws ConfigError listing every problem.
+ */
+export function loadConfig(env: Source, file?: unknown, fileName = 'config file'): Config {
+  const problems: string[] = [];
+  const values = mergeSources(env, file, fileName, problems);
+  const get = (key: ConfigKey): string | undefined => {
+    const value = values[key]?.trim();
+    return value === '' ? undefined : value;
+  };
+
+  const warningDays = readPositiveInteger(get, 'CERTWATCH_WARNING_DAYS', DEFAULT_THRESHOLDS.warningDays, problems);
+  const criticalDays = readPositiveInteger(
+    get,
+    'CERTWATCH_CRITICAL_DAYS',
+    DEFAULT_THRESHOLDS.criticalDays,
+    problems,
+  );
+  if (warningDays !== null && criticalDays !== null && criticalDays > warningDays) {
+    problems.push(
+      `CERTWATCH_CRITICAL_DAYS (${criticalDays}) is more than CERTWATCH_WARNING_DAYS (${warningDays}): ` +
+        'critical is the nearer threshold, so it must be the smaller number',
+    );
+  }
+  const requestTimeoutMs = readPositiveInteger(get, 'CERTWATCH_REQUEST_TIMEOUT_MS', 10_000, problems);
+
+  const snsTopicArn = get('CERTWATCH_SNS_TOPIC_ARN') ?? null;
+  if (snsTopicArn !== null && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(snsTopicArn)) {
+    problems.push(
+      `CERTWATCH_SNS_TOPIC_ARN "${snsTopicArn}" is not an SNS topic ARN ` +
+        '(arn:aws:sns:REGION:ACCOUNT_ID:TOPIC_NAME); unset it to print alerts to the console instead',
+    );
+  }
+
+  const ucloud = readUcloud(get, problems);
+  if (!ucloud && problems.length === 0) {
+    problems.push(
+      'no provider is configured: set UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and UCLOUD_REGIONS ' +
+        '(or run `certwatch demo` to see certwatch work against its built-in emulator)',
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
+    snsTopicArn,
+    requestTimeoutMs: requestTimeoutMs!,
+    ucloud,
+  };
+}
+
+function mergeSources(env: Source, file: unknown, fileName: string, problems: string[]): Source {
+  if (file === undefined) return env;
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+    problems.push(`${fileName} must hold a JSON object whose keys are certwatch settings (${CONFIG_KEYS[0]}, ...)`);
+    return env;
+  }
+  const merged: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(file)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      const hint = closestKey(key);
+      problems.push(
+        `${fileName}: unknown key "${key}"${hint ? ` (did you mean ${hint}?)` : ''}; known keys: ${CONFIG_KEYS.join(', ')}`,
+      );
+      continue;
+    }
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) merged[key] = value.join(',');
+    else if (typeof value === 'string' || typeof value === 'number') merged[key] = String(value);
+    else problems.push(`${fileName}: ${key} must be a string${key.endsWith('S') ? ' or a list of strings' : ''}`);
+  }
+  for (const key of CONFIG_KEYS) {
+    if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+  }
+  return merged;
+}
+
+function readUcloud(get: (key: ConfigKey) => string | undefined, problems: string[]): UcloudConfig | null {
+  const publicKey = get('UCLOUD_PUBLIC_KEY');
+  const privateKey = get('UCLOUD_PRIVATE_KEY');
+  const regionsText = get('UCLOUD_REGIONS');
+  const projectsText = get('UCLOUD_PROJECT_IDS');
+  const apiUrl = get('UCLOUD_API_URL') ?? DEFAULT_UCLOUD_API_URL;
+  if (!publicKey && !privateKey) {
+    if (regionsText || projectsText) {
+      problems.push('UCLOUD_REGIONS is set but UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY are not: set both keys');
+    }
+    return null;
+  }
+  if (!publicKey) problems.push('UCLOUD_PUBLIC_KEY is missing (UCLOUD_PRIVATE_KEY is set): set both');
+  if (!privateKey) problems.push('UCLOUD_PRIVATE_KEY is missing (UCLOUD_PUBLIC_KEY is set): set both');
+  const regions = readList(regionsText, 'UCLOUD_REGIONS', /^[a-z]{2}(?:-[a-z0-9]+)*$/, 'cn-bj2,cn-sh2,hk', problems);
+  if (regionsText === undefined) {
+    problems.push('UCLOUD_REGIONS is missing: list the regions to scan, comma-separated (e.g. cn-bj2,cn-sh2)');
+  }
+  const projectIds = readList(projectsText, 'UCLOUD_PROJECT_IDS', /^[A-Za-z0-9_-]+$/, 'org-abc123', problems);
+  if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) {
+    problems.push(`UCLOUD_API_URL "${apiUrl}" is not an http(s) URL (default ${DEFAULT_UCLOUD_API_URL})`);
+  }
+  if (!publicKey || !privateKey) return null;
+  return { publicKey, privateKey, regions, projectIds, apiUrl: apiUrl.replace(/\/+$/, '') };
+}
+
+function readList(
+  text: string | undefined,
+  key: ConfigKey,
+  pattern: RegExp,
+  example: string,
+  problems: string[],
+): string[] {
+  if (text === undefined) return [];
+  const items = text.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !pattern.test(item));
+  if (bad.length > 0) {
+    const shown = bad.map((item) => (item === '' ? '(empty)' : `"${item}"`)).join(', ');
+    problems.push(`${key} has malformed entries ${shown}: give a comma-separated list such as ${example}`);
+  }
+  return [...new Set(items.filter((item) => pattern.test(item)))];
+}
+
+function readPositiveInteger(
+  get: (key: ConfigKey) => string | undefined,
+  key: ConfigKey,
+  fallback: number,
+  problems: string[],
+): number | null {
+  const text = get(key);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    const shown = SECRET_KEYS.has(key) ? '' : ` "${text}"`;
+    problems.push(`${key}${shown} must be a whole number of at least 1`);
+    return null;
+  }
+  return Number(text);
+}
+
+/** A likely intended key for a typo, by edit distance. */
+function closestKey(key: string): string | null {
+  let best: string | null = null;
+  let bestDistance = 4;
+  for (const candidate of CONFIG_KEYS) {
+    const distance = editDistance(key.toUpperCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

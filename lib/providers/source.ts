@@ -1,0 +1,38 @@
+/**
+ * What the scan needs from a provider: a source that reports every certificate it sees and every part of its
+ * fleet it could not read. A new provider is one folder under providers/ and one line in providers/index.ts.
+ */
+import type { ObservedCertificate, SourceFailure } from '../model';
+
+export interface ScanSink {
+  certificate(cert: ObservedCertificate): void;
+  failure(failure: SourceFailure): void;
+}
+
+export interface CertificateSource {
+  readonly provider: string;
+  readonly service: string;
+  /** Reports into `sink` as it goes; resolves when done. Failures go to the sink, never out of here. */
+  scan(sink: ScanSink): Promise<void>;
+}
+
+/** Counters a scan shows as progress and a benchmark prints. */
+export interface RequestCounters {
+  requests: number;
+  retries: number;
+}
+
+/** I/O a provider client may need, injectable for tests. */
+export interface ProviderDeps {
+  fetch?: typeof globalThis.fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  counters?: RequestCounters;
+}
+
+/** A failure's message for any error: ours carry their own words; anything else is named as unexpected. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof Error && error.name !== 'Error' && error.name !== 'TypeError') return error.message;
+  const detail = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${detail} (please report this as a certwatch bug)`;
+}

@@ -1,0 +1,168 @@
+/**
+ * The UCloud API transport: signed POST (form-encoded, as the Go and Python SDKs send it), per-request timeout,
+ * retries for what UCloud says is transient, and errors that say what to do.
+ * Wire facts: https://docs.ucloud.cn/api/summary/public (RetCode 0 = success; errors come with HTTP 200 too).
+ */
+import { ProviderError } from '../../errors';
+import { USER_AGENT } from '../../version';
+import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import { type UcloudParams, signUcloudParams, ucloudParamText } from './signature';
+
+export interface UcloudResponse {
+  RetCode: number;
+  Action?: string;
+  Message?: string;
+  [field: string]: unknown;
+}
+
+export interface UcloudClientOptions {
+  publicKey: string;
+  privateKey: string;
+  apiUrl: string;
+  timeoutMs: number;
+  fetch?: typeof globalThis.fetch;
+  retry?: RetryPolicy;
+  sleep?: RetryDeps['sleep'];
+  random?: RetryDeps['random'];
+  onRetry?: RetryDeps['onRetry'];
+  /** Told about every HTTP request sent (for counters). */
+  onRequest?: (action: string) => void;
+}
+
+/**
+ * RetCodes worth another try: 110 timed out, 150 service unavailable, 153 throttled; the official Go SDK also
+ * retries every RetCode >= 2000 (server-side failures).
+ */
+function isRetryableRetCode(retCode: number): boolean {
+  return retCode === 110 || retCode === 150 || retCode === 153 || retCode >= 2000;
+}
+
+/** HTTP statuses the official SDK retries, plus 500. */
+function isRetryableHttpStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+const RETCODE_ADVICE: Record<number, string> = {
+  170: 'the request was not signed: this is a certwatch bug, please report it',
+  171: 'check UCLOUD_PRIVATE_KEY (it must be the private key of UCLOUD_PUBLIC_KEY)',
+  172: 'check UCLOUD_PUBLIC_KEY: UCloud knows no user with that key',
+  292: 'check UCLOUD_PROJECT_IDS: the project does not exist or this key cannot see it',
+  294: "UCloud refused this machine's IP address: check the key's IP allow-list",
+  299: 'the key lacks permission: grant it read access to ULB (DescribeSSLV2)',
+  153: 'UCloud kept throttling the requests: run the scan again later, or scan fewer regions at once',
+  150: 'UCloud said the service is unavailable: run the scan again later',
+};
+
+export class UcloudClient {
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly retryDeps: RetryDeps;
+
+  constructor(private readonly options: UcloudClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retryDeps = {
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      onRetry: options.onRetry,
+    };
+  }
+
+  /**
+   * Calls `action` with `params` (Action and PublicKey are added). `where` names the target in errors,
+   * e.g. `in cn-bj2 (project org-x)`. Retries transient failures; throws ProviderError.
+   */
+  async call(action: string, params: UcloudParams, where: string): Promise<UcloudResponse> {
+    const signed: UcloudParams = { ...params, Action: action, PublicKey: this.options.publicKey };
+    signed.Signature = signUcloudParams(signed, this.options.privateKey);
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(signed)) {
+      if (value !== null && value !== undefined) body.append(key, ucloudParamText(value));
+    }
+    const label = `UCloud ${action} ${where}`;
+    try {
+      return await withRetries(() => this.send(action, body, label), this.retryPolicy, this.retryDeps);
+    } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        throw new ProviderError(
+          `${error.message} (gave up after ${this.retryPolicy.attempts} attempts)`,
+          { ...error, retryable: true },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async send(action: string, body: URLSearchParams, label: string): Promise<UcloudResponse> {
+    this.options.onRequest?.(action);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(this.options.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const detail = timedOut
+        ? `no complete reply within ${this.options.timeoutMs} ms`
+        : `could not reach ${this.options.apiUrl} (${describeNetworkError(error)})`;
+      throw new ProviderError(
+        `${label}: ${detail} — check UCLOUD_API_URL and the network`,
+        { provider: 'ucloud', code: timedOut ? 'timeout' : 'network', retryable: true },
+        { cause: error },
+      );
+    }
+    const requestId = response.headers.get('x-ucloud-request-uuid') ?? undefined;
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const retCode = parsed?.RetCode;
+      const said = parsed?.Message ? ` "${parsed.Message}"` : '';
+      throw new ProviderError(
+        `${label}: HTTP ${response.status}${typeof retCode === 'number' ? ` RetCode ${retCode}` : ''}${said}`,
+        { provider: 'ucloud', code: `HTTP ${response.status}`, retryable: isRetryableHttpStatus(response.status), requestId },
+      );
+    }
+    if (!parsed || typeof parsed.RetCode !== 'number') {
+      throw new ProviderError(`${label}: the reply is not a UCloud API response (${describeBody(text)})`, {
+        provider: 'ucloud',
+        code: 'malformed-response',
+        retryable: true,
+        requestId,
+      });
+    }
+    if (parsed.RetCode !== 0) {
+      const advice = RETCODE_ADVICE[parsed.RetCode];
+      throw new ProviderError(
+        `${label}: RetCode ${parsed.RetCode} "${parsed.Message ?? ''}"${advice ? ` — ${advice}` : ''}`,
+        { provider: 'ucloud', code: `RetCode ${parsed.RetCode}`, retryable: isRetryableRetCode(parsed.RetCode), requestId },
+      );
+    }
+    return parsed;
+  }
+}
+
+function parseJson(text: string): UcloudResponse | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as UcloudResponse) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Never echoes the body: a UCloud reply may carry a private key in SSLContent. */
+function describeBody(text: string): string {
+  if (text.length === 0) return 'empty body';
+  return parseJson(text) ? `JSON without a RetCode, ${text.length} bytes` : `not JSON, ${text.length} bytes`;
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof Error) return 'code' in cause && cause.code ? String(cause.code) : cause.message;
+  return String(cause);
+}

@@ -1,0 +1,61 @@
+/**
+ * UCloud ULB certificates for every configured region × project, scanned concurrently with a bound. A target that
+ * fails is reported as a failure; the others still complete.
+ */
+import type { UcloudConfig } from '../../config';
+import { forEachBounded } from '../../concurrency';
+import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
+import { failureMessage } from '../source';
+import { UcloudClient } from './client';
+import { DEFAULT_PAGING, type DescribeSslV2Target, listSslV2, type PagingOptions } from './describeSslV2';
+import { mapSslInfo } from './mapper';
+
+export interface UcloudSourceOptions {
+  /** Region × project listings in flight at once. */
+  concurrency?: number;
+  paging?: PagingOptions;
+  requestTimeoutMs: number;
+}
+
+export function ucloudSource(
+  config: UcloudConfig,
+  options: UcloudSourceOptions,
+  deps: ProviderDeps = {},
+): CertificateSource {
+  const counters = deps.counters;
+  const client = new UcloudClient({
+    publicKey: config.publicKey,
+    privateKey: config.privateKey,
+    apiUrl: config.apiUrl,
+    timeoutMs: options.requestTimeoutMs,
+    fetch: deps.fetch,
+    sleep: deps.sleep,
+    random: deps.random,
+    onRequest: counters ? () => void counters.requests++ : undefined,
+    onRetry: counters ? () => void counters.retries++ : undefined,
+  });
+  const projects = config.projectIds.length > 0 ? config.projectIds : [null];
+  const targets: DescribeSslV2Target[] = config.regions.flatMap((region) =>
+    projects.map((projectId) => ({ region, projectId })),
+  );
+  return {
+    provider: 'ucloud',
+    service: 'ulb',
+    scan: (sink: ScanSink) =>
+      forEachBounded(targets, options.concurrency ?? 8, async (target) => {
+        try {
+          for await (const info of listSslV2(client, target, options.paging ?? DEFAULT_PAGING)) {
+            sink.certificate(mapSslInfo(info, target.region, target.projectId));
+          }
+        } catch (error) {
+          sink.failure({
+            provider: 'ucloud',
+            service: 'ulb',
+            region: target.region,
+            project: target.projectId,
+            message: failureMessage(error),
+          });
+        }
+      }),
+  };
+}

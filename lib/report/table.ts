@@ -1,0 +1,77 @@
+/**
+ * The audit as a terminal table: most urgent first, one certificate a line, then the totals and anything that
+ * could not be checked. Pure: the report in, text out.
+ */
+import { STATUS_ORDER, type CertificateRecord, type ScanReport, type Status } from '../model';
+
+interface Column {
+  title: string;
+  max: number;
+  cell: (record: CertificateRecord) => string;
+}
+
+const COLUMNS: Column[] = [
+  { title: 'STATUS', max: 8, cell: (r) => r.status },
+  { title: 'DAYS', max: 6, cell: (r) => (r.daysLeft === null ? '-' : String(r.daysLeft)) },
+  { title: 'EXPIRES (UTC)', max: 16, cell: (r) => (r.notAfter ? r.notAfter.slice(0, 16).replace('T', ' ') : '-') },
+  { title: 'SOURCE', max: 28, cell: (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' ') },
+  { title: 'NAME', max: 28, cell: (r) => r.name },
+  { title: 'ID', max: 20, cell: (r) => r.id },
+  { title: 'DOMAINS', max: 32, cell: (r) => listCell(r.domains) },
+  { title: 'BOUND TO', max: 40, cell: boundCell },
+];
+
+export function renderTable(report: ScanReport): string {
+  const rows = [...report.certificates].sort(byUrgency).map((record) => COLUMNS.map((c) => fit(c.cell(record), c.max)));
+  const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(COLUMNS.map((c) => c.title)), ...rows.map(line), '', summaryLine(report)];
+  if (report.failures.length > 0) {
+    out.push('', `Could not check ${report.failures.length} source(s) — this report is INCOMPLETE:`);
+    for (const failure of report.failures) {
+      const where = [`${failure.provider}/${failure.service}`, failure.region, failure.project].filter(Boolean).join(' ');
+      out.push(`  ${where}: ${failure.message}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function summaryLine(report: ScanReport): string {
+  const counts = new Map<Status, number>(STATUS_ORDER.map((s) => [s, 0]));
+  for (const record of report.certificates) counts.set(record.status, (counts.get(record.status) ?? 0) + 1);
+  const parts = STATUS_ORDER.map((status) => `${counts.get(status)} ${status}`).join(', ');
+  const total = report.certificates.length;
+  return `${total} certificate${total === 1 ? '' : 's'} at ${report.now}: ${parts}. Scan ${
+    report.complete ? 'complete' : 'INCOMPLETE'
+  }.`;
+}
+
+function byUrgency(a: CertificateRecord, b: CertificateRecord): number {
+  return (
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    (a.daysLeft ?? 0) - (b.daysLeft ?? 0) ||
+    (a.notAfter ?? '').localeCompare(b.notAfter ?? '') ||
+    a.name.localeCompare(b.name) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+function boundCell(record: CertificateRecord): string {
+  if (record.inUse === null) return 'unknown';
+  if (!record.inUse) return 'not bound';
+  return listCell(record.boundTo);
+}
+
+function listCell(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items[0]} +${items.length - 1}`;
+}
+
+function fit(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}

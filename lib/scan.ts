@@ -1,0 +1,100 @@
+/**
+ * The orchestration: sources -> records -> report -> alerts. Depends on interfaces only.
+ */
+import { buildDigest } from './alerts/digest';
+import type { AlertSink } from './alerts/sink';
+import { evaluate } from './expiry/evaluate';
+import { toIsoUtc } from './expiry/instant';
+import type { CertificateRecord, ScanReport, SourceFailure, Thresholds } from './model';
+import type { CertificateSource } from './providers/source';
+import { failureMessage } from './providers/source';
+
+export interface ScanOptions {
+  thresholds: Thresholds;
+  /** The instant certificates are judged at (epoch ms). */
+  nowMs: number;
+  /** Wall clock for `generatedAt`. */
+  clock?: () => number;
+  /** Told after each certificate or failure (for progress). */
+  onProgress?: (seen: { certificates: number; failures: number }) => void;
+}
+
+/** Scans every source concurrently and evaluates each certificate as it arrives; PEMs are not kept. */
+export async function scanFleet(sources: CertificateSource[], options: ScanOptions): Promise<ScanReport> {
+  const certificates: CertificateRecord[] = [];
+  const failures: SourceFailure[] = [];
+  const progress = () =>
+    options.onProgress?.({ certificates: certificates.length, failures: failures.length });
+  await Promise.all(
+    sources.map((source) =>
+      source
+        .scan({
+          certificate: (cert) => {
+            certificates.push(evaluate(cert, options.nowMs, options.thresholds));
+            progress();
+          },
+          failure: (failure) => {
+            failures.push(failure);
+            progress();
+          },
+        })
+        .catch((error: unknown) => {
+          // A source is meant to report its failures itself; this catches the ones it could not.
+          failures.push({
+            provider: source.provider,
+            service: source.service,
+            region: null,
+            project: null,
+            message: failureMessage(error),
+          });
+        }),
+    ),
+  );
+  certificates.sort(compareRecords);
+  failures.sort(compareFailures);
+  return {
+    generatedAt: toIsoUtc((options.clock ?? Date.now)()),
+    now: toIsoUtc(options.nowMs),
+    complete: failures.length === 0,
+    certificates,
+    failures,
+  };
+}
+
+export interface AlertOutcome {
+  /** The digest subject, when one was sent. */
+  sent: string | null;
+}
+
+/**
+ * Sends the digest when something needs a person: a certificate that needs action, or an incomplete scan
+ * (which always alerts, so that a broken check is never read as an all clear).
+ */
+export async function alertOn(report: ScanReport, sink: AlertSink): Promise<AlertOutcome> {
+  const digest = buildDigest(report);
+  if (!digest) return { sent: null };
+  await sink.publishDigest(digest);
+  return { sent: digest.subject };
+}
+
+const byText = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');
+
+/** A stable order, whatever order concurrent sources answered in. */
+function compareRecords(a: CertificateRecord, b: CertificateRecord): number {
+  return (
+    byText(a.provider, b.provider) ||
+    byText(a.service, b.service) ||
+    byText(a.region, b.region) ||
+    byText(a.project, b.project) ||
+    byText(a.id, b.id)
+  );
+}
+
+function compareFailures(a: SourceFailure, b: SourceFailure): number {
+  return (
+    byText(a.provider, b.provider) ||
+    byText(a.service, b.service) ||
+    byText(a.region, b.region) ||
+    byText(a.project, b.project)
+  );
+}
