@@ -5,7 +5,12 @@
  * or control characters, starts with a letter, number or punctuation mark, at most 100 characters; Message is at
  * most 256 KiB of UTF-8. A larger digest is sent as numbered parts split between lines.
  */
-import { PublishCommand, type PublishCommandOutput, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import {
+  PublishCommand,
+  type PublishCommandOutput,
+  SNSClient,
+  type SNSClientConfig,
+} from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
 import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import type { AlertSink } from './sink';
@@ -58,7 +63,9 @@ export class SnsSink implements AlertSink {
 
   #deliveryError(error: unknown, part: number, total: number): AlertDeliveryError {
     const which =
-      total === 1 ? '' : ` (part ${part} of ${total}${part > 1 ? `; parts 1-${part - 1} were delivered` : ''})`;
+      total === 1
+        ? ''
+        : ` (part ${part} of ${total}${part > 1 ? `; parts 1-${part - 1} were delivered` : ''})`;
     const region = this.topicArn.split(':')[3] || 'the topic region';
     return new AlertDeliveryError(
       `SNS Publish to ${this.topicArn} failed${which}: ${describeError(error)}. Check that the function's role ` +
@@ -78,13 +85,13 @@ export function createSnsSink(topicArn: string, clientConfig: SNSClientConfig = 
 }
 
 /**
- * Makes any text a valid SNS Subject: accents dropped, other non-ASCII as `?`, line breaks and control characters
- * as spaces, at most 100 characters.
+ * Makes any text a valid SNS Subject: accents and invisible format characters dropped, other non-ASCII as `?`,
+ * line breaks and control characters as spaces, at most 100 characters.
  */
 export function sanitizeSnsSubject(subject: string): string {
   const ascii = subject
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+    .replace(/[\p{M}\p{Cf}]/gu, '')
     .replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ')
     .replace(/[^\x20-\x7e]/gu, '?')
     .trim();

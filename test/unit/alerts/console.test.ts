@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConsoleSink, type TextStream } from '../../../lib/alerts/console';
+import { AlertDeliveryError } from '../../../lib/errors';
+
+describe('ConsoleSink', () => {
+  it('writes subject, a rule and the body to the stream it was given', async () => {
+    let written = '';
+    const stream: TextStream = {
+      write(chunk, callback) {
+        written += chunk;
+        callback();
+        return true;
+      },
+    };
+    await new ConsoleSink(stream).publishDigest({
+      subject: 'certwatch: 1 certificate needs action',
+      body: 'b\n',
+    });
+    expect(written).toBe(`Subject: certwatch: 1 certificate needs action\n${'-'.repeat(72)}\nb\n`);
+  });
+
+  it('turns a write error into AlertDeliveryError', async () => {
+    const stream: TextStream = {
+      write(_chunk, callback) {
+        callback(new Error('EPIPE'));
+        return false;
+      },
+    };
+    const error = await new ConsoleSink(stream).publishDigest({ subject: 's', body: 'b' }).catch((e) => e);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    expect(error.message).toContain('EPIPE');
+  });
+});
