@@ -2,12 +2,13 @@
  * `certwatch demo` (what `npm start` runs): the emulator in-process with a demo fleet, then an audit and a scan
  * against it with the console sink — certwatch seen working without a cloud account.
  */
+
+import { demoFleet } from '../emulator/fleet/demo';
+import { startEmulator } from '../emulator/server';
 import { ConsoleSink } from '../lib/alerts/console';
 import { loadConfig } from '../lib/config';
 import { renderTable } from '../lib/report/table';
 import { alertOn } from '../lib/scan';
-import { demoFleet } from '../emulator/fleet/demo';
-import { startEmulator } from '../emulator/server';
 import { type CliIo, write } from './io';
 import { scanWithProgress } from './run';
 
@@ -35,7 +36,10 @@ export async function runDemo(io: CliIo): Promise<number> {
     );
     const report = await scanWithProgress(io, config, nowMs);
     await write(io.stdout, renderTable(report));
-    await write(io.stdout, '\n== certwatch scan (alerts go to the console; set CERTWATCH_SNS_TOPIC_ARN for SNS) ==\n\n');
+    await write(
+      io.stdout,
+      '\n== certwatch scan (alerts go to the console; set CERTWATCH_SNS_TOPIC_ARN for SNS) ==\n\n',
+    );
     const outcome = await alertOn(report, new ConsoleSink(io.stdout));
     if (outcome.sent === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
     await write(

@@ -1,9 +1,10 @@
 /**
  * `certwatch emulator`: the cloud emulator standalone, until interrupted.
  */
+
+import { demoFleet } from '../emulator/fleet/demo';
 import { readFleetFile } from '../emulator/fleet/file';
 import { generateUcloudFleet } from '../emulator/fleet/generate';
-import { demoFleet } from '../emulator/fleet/demo';
 import type { Fleet } from '../emulator/fleet/model';
 import { startEmulator } from '../emulator/server';
 import { UsageError } from '../lib/errors';
@@ -24,7 +25,8 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
   const nowMs = io.clock();
   let fleet: Fleet;
   if (options.fleet) {
-    if (options.count || options.seed) throw new UsageError('--fleet cannot be combined with --count or --seed');
+    if (options.count || options.seed)
+      throw new UsageError('--fleet cannot be combined with --count or --seed');
     fleet = readFleetFile(options.fleet);
   } else if (options.count || options.seed) {
     const count = integerOption('--count', options.count, 0, 1_000_000) ?? 300;
@@ -44,7 +46,10 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
       errorRate: rateOption('--error-rate', options['error-rate']),
     },
   });
-  const account = fleet.ucloud?.accounts?.[0] ?? { PublicKey: 'demo-public-key', PrivateKey: 'demo-private-key' };
+  const account = fleet.ucloud?.accounts?.[0] ?? {
+    PublicKey: 'demo-public-key',
+    PrivateKey: 'demo-private-key',
+  };
   const certificates = fleet.ucloud?.certificates ?? [];
   const regions = [...new Set(certificates.map((c) => c.Region))].sort().join(',');
   const projects = [...new Set(certificates.map((c) => c.ProjectId))].sort().join(',');

@@ -4,8 +4,8 @@
  * (an alert that could not be delivered, a bug).
  */
 import { ConsoleSink } from '../lib/alerts/console';
-import { createSnsSink } from '../lib/alerts/sns';
 import type { AlertSink } from '../lib/alerts/sink';
+import { createSnsSink } from '../lib/alerts/sns';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { renderTable } from '../lib/report/table';
 import { alertOn } from '../lib/scan';

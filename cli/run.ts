@@ -1,7 +1,7 @@
 /**
  * The scan as the CLI runs it: configuration, sources, report; and the exit code a report deserves.
  */
-import { loadConfig, type Config } from '../lib/config';
+import { type Config, loadConfig } from '../lib/config';
 import { ConfigError, UsageError } from '../lib/errors';
 import { parseIsoInstant } from '../lib/expiry/instant';
 import type { ScanReport } from '../lib/model';
@@ -21,13 +21,17 @@ export async function configFrom(io: CliIo, configPath: string | undefined): Pro
     text = await io.readFile(configPath);
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new ConfigError([`cannot read --config ${configPath} (${reason}): check the path`], { cause: error });
+    throw new ConfigError([`cannot read --config ${configPath} (${reason}): check the path`], {
+      cause: error,
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`--config ${configPath} is not valid JSON: ${(error as Error).message}`], { cause: error });
+    throw new ConfigError([`--config ${configPath} is not valid JSON: ${(error as Error).message}`], {
+      cause: error,
+    });
   }
   return loadConfig(io.env, parsed, configPath);
 }
@@ -37,7 +41,9 @@ export function nowFrom(io: CliIo, nowOption: string | undefined): number {
   if (nowOption === undefined) return io.clock();
   const parsed = parseIsoInstant(nowOption);
   if (parsed === null) {
-    throw new UsageError(`--now "${nowOption}" is not an ISO 8601 instant (for example 2026-12-01T00:00:00Z)`);
+    throw new UsageError(
+      `--now "${nowOption}" is not an ISO 8601 instant (for example 2026-12-01T00:00:00Z)`,
+    );
   }
   return parsed;
 }

@@ -4,8 +4,8 @@
  * following ones in the same container.
  */
 import { ConsoleSink } from '../lib/alerts/console';
-import { createSnsSink } from '../lib/alerts/sns';
 import type { AlertSink } from '../lib/alerts/sink';
+import { createSnsSink } from '../lib/alerts/sns';
 import { loadConfig } from '../lib/config';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';

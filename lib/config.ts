@@ -2,9 +2,10 @@
  * Configuration: a pure function of the environment and an optional file. Every problem is reported at once,
  * each naming its key; secret values are never echoed.
  */
-import type { Thresholds } from './model';
+
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
+import type { Thresholds } from './model';
 
 export interface UcloudConfig {
   publicKey: string;
@@ -54,7 +55,12 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     return value === '' ? undefined : value;
   };
 
-  const warningDays = readPositiveInteger(get, 'CERTWATCH_WARNING_DAYS', DEFAULT_THRESHOLDS.warningDays, problems);
+  const warningDays = readPositiveInteger(
+    get,
+    'CERTWATCH_WARNING_DAYS',
+    DEFAULT_THRESHOLDS.warningDays,
+    problems,
+  );
   const criticalDays = readPositiveInteger(
     get,
     'CERTWATCH_CRITICAL_DAYS',
@@ -70,7 +76,10 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   const requestTimeoutMs = readPositiveInteger(get, 'CERTWATCH_REQUEST_TIMEOUT_MS', 10_000, problems);
 
   const snsTopicArn = get('CERTWATCH_SNS_TOPIC_ARN') ?? null;
-  if (snsTopicArn !== null && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(snsTopicArn)) {
+  if (
+    snsTopicArn !== null &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(snsTopicArn)
+  ) {
     problems.push(
       `CERTWATCH_SNS_TOPIC_ARN "${snsTopicArn}" is not an SNS topic ARN ` +
         '(arn:aws:sns:REGION:ACCOUNT_ID:TOPIC_NAME); unset it to print alerts to the console instead',
@@ -97,7 +106,9 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
 function mergeSources(env: Source, file: unknown, fileName: string, problems: string[]): Source {
   if (file === undefined) return env;
   if (typeof file !== 'object' || file === null || Array.isArray(file)) {
-    problems.push(`${fileName} must hold a JSON object whose keys are certwatch settings (${CONFIG_KEYS[0]}, ...)`);
+    problems.push(
+      `${fileName} must hold a JSON object whose keys are certwatch settings (${CONFIG_KEYS[0]}, ...)`,
+    );
     return env;
   }
   const merged: Record<string, string | undefined> = {};
@@ -111,7 +122,10 @@ function mergeSources(env: Source, file: unknown, fileName: string, problems: st
     }
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) merged[key] = value.join(',');
     else if (typeof value === 'string' || typeof value === 'number') merged[key] = String(value);
-    else problems.push(`${fileName}: ${key} must be a string${key.endsWith('S') ? ' or a list of strings' : ''}`);
+    else
+      problems.push(
+        `${fileName}: ${key} must be a string${key.endsWith('S') ? ' or a list of strings' : ''}`,
+      );
   }
   for (const key of CONFIG_KEYS) {
     if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
@@ -127,15 +141,25 @@ function readUcloud(get: (key: ConfigKey) => string | undefined, problems: strin
   const apiUrl = get('UCLOUD_API_URL') ?? DEFAULT_UCLOUD_API_URL;
   if (!publicKey && !privateKey) {
     if (regionsText || projectsText) {
-      problems.push('UCLOUD_REGIONS is set but UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY are not: set both keys');
+      problems.push(
+        'UCLOUD_REGIONS is set but UCLOUD_PUBLIC_KEY and UCLOUD_PRIVATE_KEY are not: set both keys',
+      );
     }
     return null;
   }
   if (!publicKey) problems.push('UCLOUD_PUBLIC_KEY is missing (UCLOUD_PRIVATE_KEY is set): set both');
   if (!privateKey) problems.push('UCLOUD_PRIVATE_KEY is missing (UCLOUD_PUBLIC_KEY is set): set both');
-  const regions = readList(regionsText, 'UCLOUD_REGIONS', /^[a-z]{2}(?:-[a-z0-9]+)*$/, 'cn-bj2,cn-sh2,hk', problems);
+  const regions = readList(
+    regionsText,
+    'UCLOUD_REGIONS',
+    /^[a-z]{2}(?:-[a-z0-9]+)*$/,
+    'cn-bj2,cn-sh2,hk',
+    problems,
+  );
   if (regionsText === undefined) {
-    problems.push('UCLOUD_REGIONS is missing: list the regions to scan, comma-separated (e.g. cn-bj2,cn-sh2)');
+    problems.push(
+      'UCLOUD_REGIONS is missing: list the regions to scan, comma-separated (e.g. cn-bj2,cn-sh2)',
+    );
   }
   const projectIds = readList(projectsText, 'UCLOUD_PROJECT_IDS', /^[A-Za-z0-9_-]+$/, 'org-abc123', problems);
   if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) {

@@ -9,10 +9,22 @@ const shared = {
   sourcemap: 'linked',
   logLevel: 'warning',
   // Some dependencies still call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __certwatchRequire } from 'node:module'; const require = __certwatchRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __certwatchRequire } from 'node:module'; const require = __certwatchRequire(import.meta.url);",
+  },
 };
 
-await build({ ...shared, entryPoints: { certwatch: 'cli/index.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+await build({
+  ...shared,
+  entryPoints: { certwatch: 'cli/index.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+});
 if (process.argv.includes('--bench') || process.env.npm_lifecycle_event === 'bench') {
-  await build({ ...shared, entryPoints: { bench: 'bench/ucloud.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+  await build({
+    ...shared,
+    entryPoints: { bench: 'bench/ucloud.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+  });
 }

@@ -74,10 +74,15 @@ export function daysLeft(notAfterMs: number, nowMs: number): number {
 }
 
 /** Turns what a provider saw into a report row for the instant `nowMs`. */
-export function evaluate(cert: ObservedCertificate, nowMs: number, thresholds: Thresholds): CertificateRecord {
+export function evaluate(
+  cert: ObservedCertificate,
+  nowMs: number,
+  thresholds: Thresholds,
+): CertificateRecord {
   const expiry = effectiveExpiry(cert);
   const notes = [...cert.notes, ...(cert.chain?.problems ?? []), ...expiry.notes];
-  if (expiry.notAfterMs === null) notes.push('expiry unknown: the API gave no date and no readable certificate');
+  if (expiry.notAfterMs === null)
+    notes.push('expiry unknown: the API gave no date and no readable certificate');
   return {
     provider: cert.provider,
     service: cert.service,

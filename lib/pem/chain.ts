@@ -158,7 +158,9 @@ function orderChain(certificates: ParsedCertificate[]): CertificateChain {
   const leaves = certificates.filter((c) => !certificates.some((other) => issues(c, other)));
   const leaf = leaves[0] ?? certificates[0]!;
   if (leaves.length > 1) {
-    problems.push(`PEM holds ${leaves.length} unrelated certificates; the first leaf (${leaf.subject}) is used`);
+    problems.push(
+      `PEM holds ${leaves.length} unrelated certificates; the first leaf (${leaf.subject}) is used`,
+    );
   }
   const ordered: ParsedCertificate[] = [leaf];
   let current = leaf;
@@ -170,7 +172,9 @@ function orderChain(certificates: ParsedCertificate[]): CertificateChain {
   }
   const stray = certificates.filter((c) => !ordered.includes(c));
   if (leaves.length <= 1 && stray.length > 0) {
-    problems.push(`${stray.length} certificate(s) in the PEM are not part of the leaf's chain and were ignored`);
+    problems.push(
+      `${stray.length} certificate(s) in the PEM are not part of the leaf's chain and were ignored`,
+    );
   }
   const storedOrder = certificates.filter((c) => ordered.includes(c));
   if (storedOrder.some((c, i) => c !== ordered[i])) {

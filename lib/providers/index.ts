@@ -5,6 +5,7 @@ import { ucloudSource } from './ucloud/source';
 
 export function buildSources(config: Config, deps: ProviderDeps = {}): CertificateSource[] {
   const sources: CertificateSource[] = [];
-  if (config.ucloud) sources.push(ucloudSource(config.ucloud, { requestTimeoutMs: config.requestTimeoutMs }, deps));
+  if (config.ucloud)
+    sources.push(ucloudSource(config.ucloud, { requestTimeoutMs: config.requestTimeoutMs }, deps));
   return sources;
 }

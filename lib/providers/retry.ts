@@ -23,7 +23,11 @@ export interface RetryDeps {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy, deps: RetryDeps): Promise<T> {
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy,
+  deps: RetryDeps,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

@@ -2,7 +2,7 @@
  * The audit as a terminal table: most urgent first, one certificate a line, then the totals and anything that
  * could not be checked. Pure: the report in, text out.
  */
-import { STATUS_ORDER, type CertificateRecord, type ScanReport, type Status } from '../model';
+import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
 
 interface Column {
   title: string;
@@ -13,8 +13,16 @@ interface Column {
 const COLUMNS: Column[] = [
   { title: 'STATUS', max: 8, cell: (r) => r.status },
   { title: 'DAYS', max: 6, cell: (r) => (r.daysLeft === null ? '-' : String(r.daysLeft)) },
-  { title: 'EXPIRES (UTC)', max: 16, cell: (r) => (r.notAfter ? r.notAfter.slice(0, 16).replace('T', ' ') : '-') },
-  { title: 'SOURCE', max: 28, cell: (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' ') },
+  {
+    title: 'EXPIRES (UTC)',
+    max: 16,
+    cell: (r) => (r.notAfter ? r.notAfter.slice(0, 16).replace('T', ' ') : '-'),
+  },
+  {
+    title: 'SOURCE',
+    max: 28,
+    cell: (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' '),
+  },
   { title: 'NAME', max: 28, cell: (r) => r.name },
   { title: 'ID', max: 20, cell: (r) => r.id },
   { title: 'DOMAINS', max: 32, cell: (r) => listCell(r.domains) },
@@ -22,8 +30,12 @@ const COLUMNS: Column[] = [
 ];
 
 export function renderTable(report: ScanReport): string {
-  const rows = [...report.certificates].sort(byUrgency).map((record) => COLUMNS.map((c) => fit(c.cell(record), c.max)));
-  const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...rows.map((row) => row[i]!.length)));
+  const rows = [...report.certificates]
+    .sort(byUrgency)
+    .map((record) => COLUMNS.map((c) => clip(c.cell(record), c.max)));
+  const widths = COLUMNS.map((column, i) =>
+    Math.max(column.title.length, ...rows.map((row) => row[i]!.length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => cell.padEnd(widths[i]!))
@@ -33,7 +45,9 @@ export function renderTable(report: ScanReport): string {
   if (report.failures.length > 0) {
     out.push('', `Could not check ${report.failures.length} source(s) — this report is INCOMPLETE:`);
     for (const failure of report.failures) {
-      const where = [`${failure.provider}/${failure.service}`, failure.region, failure.project].filter(Boolean).join(' ');
+      const where = [`${failure.provider}/${failure.service}`, failure.region, failure.project]
+        .filter(Boolean)
+        .join(' ');
       out.push(`  ${where}: ${failure.message}`);
     }
   }
@@ -71,7 +85,7 @@ function listCell(items: string[]): string {
   return `${items[0]} +${items.length - 1}`;
 }
 
-function fit(text: string, max: number): string {
+function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }

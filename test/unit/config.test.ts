@@ -72,7 +72,9 @@ describe('loadConfig', () => {
     expect(overridden.ucloud?.regions).toEqual(['cn-bj2', 'cn-sh2', 'hk']);
 
     const problems = problemsOf(ucloud, { UCLOUD_REGION: 'cn-bj2' });
-    expect(problems[0]).toContain('certwatch.json: unknown key "UCLOUD_REGION" (did you mean UCLOUD_REGIONS?)');
+    expect(problems[0]).toContain(
+      'certwatch.json: unknown key "UCLOUD_REGION" (did you mean UCLOUD_REGIONS?)',
+    );
   });
 
   it('rejects a file that is not an object', () => {

@@ -6,7 +6,7 @@
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
-import { type UcloudParams, signUcloudParams, ucloudParamText } from './signature';
+import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {
   RetCode: number;
@@ -107,7 +107,8 @@ export class UcloudClient {
       });
       text = await response.text();
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const detail = timedOut
         ? `no complete reply within ${this.options.timeoutMs} ms`
         : `could not reach ${this.options.apiUrl} (${describeNetworkError(error)})`;
@@ -124,7 +125,12 @@ export class UcloudClient {
       const said = parsed?.Message ? ` "${parsed.Message}"` : '';
       throw new ProviderError(
         `${label}: HTTP ${response.status}${typeof retCode === 'number' ? ` RetCode ${retCode}` : ''}${said}`,
-        { provider: 'ucloud', code: `HTTP ${response.status}`, retryable: isRetryableHttpStatus(response.status), requestId },
+        {
+          provider: 'ucloud',
+          code: `HTTP ${response.status}`,
+          retryable: isRetryableHttpStatus(response.status),
+          requestId,
+        },
       );
     }
     if (!parsed || typeof parsed.RetCode !== 'number') {
@@ -139,7 +145,12 @@ export class UcloudClient {
       const advice = RETCODE_ADVICE[parsed.RetCode];
       throw new ProviderError(
         `${label}: RetCode ${parsed.RetCode} "${parsed.Message ?? ''}"${advice ? ` — ${advice}` : ''}`,
-        { provider: 'ucloud', code: `RetCode ${parsed.RetCode}`, retryable: isRetryableRetCode(parsed.RetCode), requestId },
+        {
+          provider: 'ucloud',
+          code: `RetCode ${parsed.RetCode}`,
+          retryable: isRetryableRetCode(parsed.RetCode),
+          requestId,
+        },
       );
     }
     return parsed;
@@ -149,7 +160,9 @@ export class UcloudClient {
 function parseJson(text: string): UcloudResponse | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as UcloudResponse) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as UcloudResponse)
+      : null;
   } catch {
     return null;
   }

@@ -22,7 +22,8 @@ export function signUcloudParams(params: UcloudParams, privateKey: string): stri
     .filter((key) => key !== 'Signature' && params[key] !== null && params[key] !== undefined)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const hash = createHash('sha1');
-  for (const key of keys) hash.update(key + ucloudParamText(params[key] as string | number | boolean), 'utf8');
+  for (const key of keys)
+    hash.update(key + ucloudParamText(params[key] as string | number | boolean), 'utf8');
   hash.update(privateKey, 'utf8');
   return hash.digest('hex');
 }

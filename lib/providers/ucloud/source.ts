@@ -2,8 +2,9 @@
  * UCloud ULB certificates for every configured region × project, scanned concurrently with a bound. A target that
  * fails is reported as a failure; the others still complete.
  */
-import type { UcloudConfig } from '../../config';
+
 import { forEachBounded } from '../../concurrency';
+import type { UcloudConfig } from '../../config';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { failureMessage } from '../source';
 import { UcloudClient } from './client';

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { PagingError, ProviderError } from '../../../../lib/errors';
+import { UcloudClient } from '../../../../lib/providers/ucloud/client';
+import { listSslV2 } from '../../../../lib/providers/ucloud/describeSslV2';
+
+/**
+ * A hand-written fake of the UCloud endpoint as a fetch function: `pageFor` decides each reply from the
+ * request's form parameters, so tests can move the fleet between pages.
+ */
+function fakeUcloud(pageFor: (params: URLSearchParams, call: number) => unknown) {
+  let calls = 0;
+  const fetch: typeof globalThis.fetch = async (_url, init) => {
+    const params = new URLSearchParams(String(init?.body));
+    const reply = pageFor(params, calls++);
+    return new Response(JSON.stringify(reply), { headers: { 'x-ucloud-request-uuid': `req-${calls}` } });
+  };
+  const client = new UcloudClient({
+    publicKey: 'pk',
+    privateKey: 'sk',
+    apiUrl: 'http://ucloud.invalid/',
+    timeoutMs: 1000,
+    fetch,
+    sleep: async () => {},
+    random: () => 0.5,
+  });
+  return { client, calls: () => calls };
+}
+
+const ids = (n: number, prefix = 'ssl-') =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+
+function pageOf(fleet: string[], params: URLSearchParams) {
+  const offset = Number(params.get('Offset'));
+  const limit = Number(params.get('Limit'));
+  return {
+    RetCode: 0,
+    Action: 'DescribeSSLV2Response',
+    TotalCount: fleet.length,
+    DataSet: fleet.slice(offset, offset + limit).map((SSLId) => ({ SSLId })),
+  };
+}
+
+async function collect(iterable: AsyncIterable<{ SSLId?: unknown }>) {
+  const seen: unknown[] = [];
+  for await (const item of iterable) seen.push(item.SSLId);
+  return seen;
+}
+
+const target = { region: 'cn-bj2', projectId: 'org-x' };
+const paging = { pageSize: 100, maxRestarts: 3, maxPages: 100 };
+
+describe('listSslV2', () => {
+  it('pages by Offset with Limit 100 until a short page', async () => {
+    const fleet = ids(250);
+    const offsets: string[] = [];
+    const { client } = fakeUcloud((params) => {
+      offsets.push(
+        `${params.get('Offset')}/${params.get('Limit')}/${params.get('Region')}/${params.get('ProjectId')}`,
+      );
+      return pageOf(fleet, params);
+    });
+    expect(await collect(listSslV2(client, target, paging))).toEqual(fleet);
+    expect(offsets).toEqual(['0/100/cn-bj2/org-x', '100/100/cn-bj2/org-x', '200/100/cn-bj2/org-x']);
+  });
+
+  it('asks one more page when the fleet is an exact multiple of the page size', async () => {
+    const fleet = ids(200);
+    const { client, calls } = fakeUcloud((params) => pageOf(fleet, params));
+    expect(await collect(listSslV2(client, target, paging))).toHaveLength(200);
+    expect(calls()).toBe(3);
+  });
+
+  it('omits ProjectId for the default project', async () => {
+    let sawProject: string | null = 'unset';
+    const { client } = fakeUcloud((params) => {
+      sawProject = params.get('ProjectId');
+      return pageOf([], params);
+    });
+    await collect(listSslV2(client, { region: 'hk', projectId: null }, paging));
+    expect(sawProject).toBeNull();
+  });
+
+  it('loses and doubles nothing when a certificate is removed between pages', async () => {
+    const fleet = ids(250);
+    const removed = fleet[10]!;
+    const { client } = fakeUcloud((params, call) => {
+      // After the first page was read, ssl-0010 is deleted: every later item shifts one place left.
+      const current = call === 0 ? fleet : fleet.filter((id) => id !== removed);
+      return pageOf(current, params);
+    });
+    const seen = await collect(listSslV2(client, target, paging));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(fleet);
+  });
+
+  it('loses and doubles nothing when a certificate is added between pages', async () => {
+    const fleet = ids(250);
+    const { client } = fakeUcloud((params, call) =>
+      pageOf(call === 0 ? fleet : ['ssl-aaaa-new', ...fleet], params),
+    );
+    const seen = await collect(listSslV2(client, target, paging));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(['ssl-aaaa-new', ...fleet].sort());
+  });
+
+  it('gives up with a PagingError when the total keeps moving', async () => {
+    const { client } = fakeUcloud((params, call) => pageOf(ids(250 + call), params));
+    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(
+      /in cn-bj2 \(project org-x\): the certificate list kept changing.*4 attempts/,
+    );
+  });
+
+  it('refuses a page that repeats the previous one', async () => {
+    const fleet = ids(300);
+    const { client } = fakeUcloud((params) =>
+      pageOf(fleet, new URLSearchParams({ Offset: '0', Limit: params.get('Limit')! })),
+    );
+    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(PagingError);
+  });
+
+  it('refuses a short listing that TotalCount says is incomplete', async () => {
+    const { client } = fakeUcloud((params) => ({ ...pageOf(ids(50), params), TotalCount: 80 }));
+    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(
+      /TotalCount says 80 certificates but the pages held 50/,
+    );
+  });
+
+  it('stops at the page cap', async () => {
+    const { client } = fakeUcloud((params) => ({
+      RetCode: 0,
+      DataSet: ids(100, `p${params.get('Offset')}-`).map((SSLId) => ({ SSLId })),
+    }));
+    await expect(collect(listSslV2(client, target, { ...paging, maxPages: 5 }))).rejects.toThrow(
+      /more than 5 pages/,
+    );
+  });
+
+  it('retries throttling and gives up on a signature error at once, with advice', async () => {
+    const fleet = ids(5);
+    const throttled = fakeUcloud((params, call) =>
+      call < 2 ? { RetCode: 153, Message: 'Request frequency exceeds the limit' } : pageOf(fleet, params),
+    );
+    expect(await collect(listSslV2(throttled.client, target, paging))).toEqual(fleet);
+    expect(throttled.calls()).toBe(3);
+
+    const denied = fakeUcloud(() => ({ RetCode: 171, Message: 'Signature VerifyAC Error' }));
+    const error = await collect(listSslV2(denied.client, target, paging)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).message).toBe(
+      'UCloud DescribeSSLV2 in cn-bj2 (project org-x): RetCode 171 "Signature VerifyAC Error" — ' +
+        'check UCLOUD_PRIVATE_KEY (it must be the private key of UCLOUD_PUBLIC_KEY)',
+    );
+    expect((error as ProviderError).requestId).toBe('req-1');
+    expect(denied.calls()).toBe(1);
+  });
+});
