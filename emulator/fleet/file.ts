@@ -1,0 +1,255 @@
+/**
+ * Fleets on disk: reading a hand-written or generated fleet file (validated, with errors that name the entry
+ * and field), and caching big generated fleets so a benchmark pays for generation once.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateUcloudFleet, UCLOUD_FLEET_GENERATOR_VERSION, type UcloudFleetOptions } from './generate';
+import type { Fleet, UcloudAccount, UcloudFleetCertificate, UcloudRelation } from './model';
+
+/** A fleet file that cannot be used. `problems` lists every one found (up to a cap), each naming its field. */
+export class FleetFileError extends Error {
+  readonly source: string;
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[], options?: { cause?: unknown }) {
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `${source}: ${problem}`);
+    if (problems.length > MAX_PROBLEMS_SHOWN)
+      shown.push(`${source}: ... and ${problems.length - shown.length} more`);
+    super(shown.join('\n'), options);
+    this.name = 'FleetFileError';
+    this.source = source;
+    this.problems = problems;
+  }
+}
+
+const MAX_PROBLEMS_SHOWN = 20;
+
+/** Reads and validates a fleet file (the JSON shape of ./model.ts). Throws FleetFileError. */
+export function readFleetFile(path: string): Fleet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new FleetFileError(path, [`cannot be read (${code})`], { cause: error });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new FleetFileError(path, [`is not valid JSON: ${(error as Error).message}`], { cause: error });
+  }
+  return validateFleet(data, path);
+}
+
+/** Typed against the model, so a section added to Fleet fails to compile here until it is validated. */
+const FLEET_SECTIONS: Record<keyof Fleet, true> = { ucloud: true };
+const UCLOUD_SECTION_KEYS: Record<keyof NonNullable<Fleet['ucloud']>, true> = {
+  accounts: true,
+  projects: true,
+  certificates: true,
+};
+
+/**
+ * Checks that `data` has the fleet shape, reporting every problem at once. Unknown keys are errors: a
+ * misspelt `NotAfer` would otherwise silently read as "UCloud did not say".
+ */
+export function validateFleet(data: unknown, source = 'fleet'): Fleet {
+  const problems: string[] = [];
+  const top = objectAt(data, 'the top level', problems);
+  if (top) {
+    rejectUnknownKeys(top, Object.keys(FLEET_SECTIONS), '', problems);
+    if (top.ucloud !== undefined) validateUcloud(top.ucloud, problems);
+  }
+  if (problems.length > 0) throw new FleetFileError(source, problems);
+  return data as Fleet;
+}
+
+function validateUcloud(value: unknown, problems: string[]): void {
+  const ucloud = objectAt(value, 'ucloud', problems);
+  if (!ucloud) return;
+  rejectUnknownKeys(ucloud, Object.keys(UCLOUD_SECTION_KEYS), 'ucloud.', problems);
+  if (ucloud.accounts !== undefined) {
+    arrayAt(ucloud.accounts, 'ucloud.accounts', problems)?.forEach((account, index) => {
+      checkFields(account, `ucloud.accounts[${index}]`, ACCOUNT_FIELDS, problems);
+    });
+  }
+  if (ucloud.projects !== undefined) checkTextList(ucloud.projects, 'ucloud.projects', problems);
+  if (ucloud.certificates === undefined) {
+    problems.push('ucloud.certificates is missing (use [] for none)');
+    return;
+  }
+  const firstIndexOfId = new Map<string, number>();
+  arrayAt(ucloud.certificates, 'ucloud.certificates', problems)?.forEach((certificate, index) => {
+    const path = `ucloud.certificates[${index}]`;
+    const fields = checkFields(certificate, path, CERTIFICATE_FIELDS, problems);
+    const id = fields?.SSLId;
+    if (typeof id !== 'string') return;
+    const first = firstIndexOfId.get(id);
+    if (first === undefined) firstIndexOfId.set(id, index);
+    else problems.push(`${path}.SSLId "${id}" repeats ucloud.certificates[${first}].SSLId`);
+  });
+}
+
+/** Checks one field; returns the problem ("must be ..."), or null when the value is fine. */
+type FieldCheck = (value: unknown, path: string, problems: string[]) => string | null;
+
+const required =
+  (check: FieldCheck): FieldCheck =>
+  (value, path, problems) =>
+    value === undefined ? 'is missing' : check(value, path, problems);
+const optional =
+  (check: FieldCheck): FieldCheck =>
+  (value, path, problems) =>
+    value === undefined ? null : check(value, path, problems);
+
+const text: FieldCheck = (value) => (typeof value === 'string' ? null : 'must be a string');
+const nonEmptyText: FieldCheck = (value) =>
+  typeof value === 'string' && value.trim() !== '' ? null : 'must be a non-empty string';
+const flag: FieldCheck = (value) => (typeof value === 'boolean' ? null : 'must be true or false');
+const nonNegativeNumber: FieldCheck = (value) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? null : 'must be a non-negative number';
+const textList: FieldCheck = (value, path, problems) => {
+  checkTextList(value, path, problems);
+  return null;
+};
+
+const RELATION_FIELDS: Record<keyof UcloudRelation, FieldCheck> = {
+  LoadBalancerId: required(nonEmptyText),
+  LoadBalancerName: required(text),
+  ListenerId: required(nonEmptyText),
+  ListenerName: required(text),
+  IsDefault: required(flag),
+};
+
+const relations: FieldCheck = (value, path, problems) => {
+  arrayAt(value, path, problems)?.forEach((relation, index) => {
+    checkFields(relation, `${path}[${index}]`, RELATION_FIELDS, problems);
+  });
+  return null;
+};
+
+const ACCOUNT_FIELDS: Record<keyof UcloudAccount, FieldCheck> = {
+  PublicKey: required(nonEmptyText),
+  PrivateKey: required(nonEmptyText),
+  Projects: optional(textList),
+};
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const CERTIFICATE_FIELDS: Record<keyof UcloudFleetCertificate, FieldCheck> = {
+  Region: required(nonEmptyText),
+  ProjectId: required(nonEmptyText),
+  SSLId: required(nonEmptyText),
+  SSLName: required(text),
+  SSLType: optional(text),
+  // Any string, even an empty one: a broken upload is a case the scanner must survive.
+  SSLContent: required(text),
+  CreateTime: optional(nonNegativeNumber),
+  HashValue: optional(text),
+  SSLSource: optional(nonNegativeNumber),
+  USSLId: optional(text),
+  Domains: optional(text),
+  DNSNames: optional(text),
+  NotBefore: optional(nonNegativeNumber),
+  NotAfter: optional(nonNegativeNumber),
+  Relations: optional(relations),
+};
+
+function checkFields(
+  value: unknown,
+  path: string,
+  fields: Record<string, FieldCheck>,
+  problems: string[],
+): Record<string, unknown> | null {
+  const object = objectAt(value, path, problems);
+  if (!object) return null;
+  rejectUnknownKeys(object, Object.keys(fields), `${path}.`, problems);
+  for (const [name, check] of Object.entries(fields)) {
+    const fieldPath = `${path}.${name}`;
+    const problem = check(object[name], fieldPath, problems);
+    if (problem) problems.push(`${fieldPath} ${problem}`);
+  }
+  return object;
+}
+
+function checkTextList(value: unknown, path: string, problems: string[]): void {
+  arrayAt(value, path, problems)?.forEach((item, index) => {
+    const problem = nonEmptyText(item, path, problems);
+    if (problem) problems.push(`${path}[${index}] ${problem}`);
+  });
+}
+
+function objectAt(value: unknown, path: string, problems: string[]): Record<string, unknown> | null {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  problems.push(`${path} must be an object`);
+  return null;
+}
+
+function arrayAt(value: unknown, path: string, problems: string[]): unknown[] | null {
+  if (Array.isArray(value)) return value;
+  problems.push(`${path} must be an array`);
+  return null;
+}
+
+function rejectUnknownKeys(
+  object: Record<string, unknown>,
+  known: string[],
+  prefix: string,
+  problems: string[],
+) {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key))
+      problems.push(`${prefix}${key} is not a known field (expected one of: ${known.join(', ')})`);
+  }
+}
+
+export interface CachedUcloudFleet {
+  certificates: UcloudFleetCertificate[];
+  /** The fleet file, a valid `--fleet` for the emulator. */
+  path: string;
+  /** True when read back from an earlier run, false when generated now. */
+  fromCache: boolean;
+}
+
+/**
+ * `generateUcloudFleet(options)`, kept on disk under `cacheDir` (relative to the working directory) and keyed by
+ * every option and the generator version. Pass a fixed `now` (a day boundary, say) to reuse a fleet across runs:
+ * a fresh `Date.now()` is a fresh key.
+ */
+export function cachedUcloudFleet(
+  options: UcloudFleetOptions,
+  cacheDir = '.cache/fleets',
+): CachedUcloudFleet {
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([
+        UCLOUD_FLEET_GENERATOR_VERSION,
+        options.seed,
+        options.count,
+        options.now,
+        options.regions,
+        options.projects,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  const path = join(cacheDir, `ucloud-${options.count}-seed${options.seed}-${key}.json`);
+  if (existsSync(path)) {
+    try {
+      return { certificates: readFleetFile(path).ucloud?.certificates ?? [], path, fromCache: true };
+    } catch {
+      // A torn or hand-edited cache file is only a cache miss.
+    }
+  }
+  const certificates = generateUcloudFleet(options);
+  const fleet: Fleet = { ucloud: { certificates } };
+  mkdirSync(cacheDir, { recursive: true });
+  // Write then rename, so a concurrent reader never sees half a file.
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(fleet));
+  renameSync(partial, path);
+  return { certificates, path, fromCache: false };
+}

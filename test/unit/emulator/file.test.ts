@@ -1,0 +1,185 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cachedUcloudFleet,
+  FleetFileError,
+  readFleetFile,
+  validateFleet,
+} from '../../../emulator/fleet/file';
+import type { UcloudFleetOptions } from '../../../emulator/fleet/generate';
+import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
+
+let directory = '';
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'certwatch-fleet-'));
+});
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function certificate(index: number): Record<string, unknown> {
+  return {
+    Region: 'cn-bj2',
+    ProjectId: 'org-web',
+    SSLId: `ssl-0000000${index}`,
+    SSLName: `cert-${index}`,
+    SSLContent: makeTestCertificate({ notAfter: Date.UTC(2027, 0, 1) }).pem,
+    NotAfter: Date.UTC(2027, 0, 1) / 1000,
+    Relations: [
+      {
+        LoadBalancerId: 'ulb-1',
+        LoadBalancerName: 'web',
+        ListenerId: 'vserver-1',
+        ListenerName: 'https',
+        IsDefault: true,
+      },
+    ],
+  };
+}
+
+function writeFleet(name: string, content: unknown): string {
+  const path = join(directory, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function problemsOf(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof FleetFileError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a FleetFileError');
+}
+
+describe('readFleetFile', () => {
+  it('reads a valid fleet', () => {
+    const fleet = {
+      ucloud: {
+        accounts: [{ PublicKey: 'pub', PrivateKey: 'priv', Projects: ['org-web'] }],
+        projects: ['org-web', 'org-empty'],
+        certificates: [certificate(0), certificate(1)],
+      },
+    };
+    expect(readFleetFile(writeFleet('valid.json', fleet))).toEqual(fleet);
+    expect(readFleetFile(writeFleet('empty.json', {}))).toEqual({});
+  });
+
+  it('names the file, the entry and the field', () => {
+    const certificates = [0, 1, 2, 3].map(certificate);
+    certificates[3] = { ...certificates[3], SSLContent: 42 };
+    const path = writeFleet('fleet.json', { ucloud: { certificates } });
+    expect(() => readFleetFile(path)).toThrow(`${path}: ucloud.certificates[3].SSLContent must be a string`);
+  });
+
+  it('reports every problem at once', () => {
+    const certificates = [0, 1, 2].map(certificate);
+    const { Region: _, ...withoutRegion } = certificates[0]!;
+    certificates[0] = { ...withoutRegion, NotAfer: 1 };
+    certificates[1] = {
+      ...certificates[1],
+      NotAfter: '2027-01-01',
+      Relations: [{ LoadBalancerId: 'ulb-1' }],
+    };
+    certificates[2] = { ...certificates[2], SSLId: 'ssl-00000000' };
+    const problems = problemsOf(() =>
+      validateFleet({ ucloud: { certificates, accounts: [{ PublicKey: '' }], projects: [7] }, aliyun: {} }),
+    );
+    expect(problems).toEqual([
+      'aliyun is not a known field (expected one of: ucloud)',
+      'ucloud.accounts[0].PublicKey must be a non-empty string',
+      'ucloud.accounts[0].PrivateKey is missing',
+      'ucloud.projects[0] must be a non-empty string',
+      'ucloud.certificates[0].NotAfer is not a known field (expected one of: Region, ProjectId, SSLId, SSLName, ' +
+        'SSLType, SSLContent, CreateTime, HashValue, SSLSource, USSLId, Domains, DNSNames, NotBefore, NotAfter, Relations)',
+      'ucloud.certificates[0].Region is missing',
+      'ucloud.certificates[1].NotAfter must be a non-negative number',
+      'ucloud.certificates[1].Relations[0].LoadBalancerName is missing',
+      'ucloud.certificates[1].Relations[0].ListenerId is missing',
+      'ucloud.certificates[1].Relations[0].ListenerName is missing',
+      'ucloud.certificates[1].Relations[0].IsDefault is missing',
+      'ucloud.certificates[2].SSLId "ssl-00000000" repeats ucloud.certificates[0].SSLId',
+    ]);
+  });
+
+  it('says when the shape is wrong from the top', () => {
+    expect(problemsOf(() => validateFleet([]))).toEqual(['the top level must be an object']);
+    expect(problemsOf(() => validateFleet({ ucloud: {} }))).toEqual([
+      'ucloud.certificates is missing (use [] for none)',
+    ]);
+    expect(problemsOf(() => validateFleet({ ucloud: { certificates: {} } }))).toEqual([
+      'ucloud.certificates must be an array',
+    ]);
+    expect(problemsOf(() => validateFleet({ ucloud: { certificates: [null] } }))).toEqual([
+      'ucloud.certificates[0] must be an object',
+    ]);
+  });
+
+  it('says when the file is missing or not JSON', () => {
+    const missing = join(directory, 'missing.json');
+    expect(() => readFleetFile(missing)).toThrow(`${missing}: cannot be read (ENOENT)`);
+    const broken = writeFleet('broken.json', '{"ucloud": ');
+    expect(() => readFleetFile(broken)).toThrow(`${broken}: is not valid JSON`);
+  });
+
+  it('shows at most twenty problems in the message', () => {
+    const certificates = Array.from({ length: 30 }, () => ({}));
+    const error = (() => {
+      try {
+        validateFleet({ ucloud: { certificates } }, 'big.json');
+      } catch (caught) {
+        return caught as FleetFileError;
+      }
+    })();
+    expect(error?.problems).toHaveLength(30 * 5);
+    expect(error?.message.split('\n')).toHaveLength(21);
+    expect(error?.message).toMatch(/big\.json: \.\.\. and 130 more$/);
+  });
+});
+
+describe('cachedUcloudFleet', () => {
+  const options: UcloudFleetOptions = {
+    count: 20,
+    seed: 9,
+    now: Date.UTC(2026, 0, 1),
+    regions: ['cn-bj2'],
+    projects: ['org-web'],
+  };
+
+  it('generates once, then reads the same fleet back', () => {
+    const cacheDir = join(directory, 'cache');
+    const first = cachedUcloudFleet(options, cacheDir);
+    expect(first.fromCache).toBe(false);
+    expect(first.certificates).toHaveLength(20);
+    expect(readdirSync(cacheDir)).toEqual([first.path.slice(cacheDir.length + 1)]);
+
+    const second = cachedUcloudFleet(options, cacheDir);
+    expect(second).toEqual({ ...first, fromCache: true });
+    expect(readFleetFile(second.path).ucloud?.certificates).toEqual(first.certificates);
+  });
+
+  it('keys the cache by every option', () => {
+    const cacheDir = join(directory, 'keyed');
+    const paths = new Set(
+      [
+        options,
+        { ...options, seed: 10 },
+        { ...options, now: options.now + 1 },
+        { ...options, projects: ['org-x'] },
+      ].map((variant) => cachedUcloudFleet(variant, cacheDir).path),
+    );
+    expect(paths.size).toBe(4);
+  });
+
+  it('treats a corrupt cache file as a miss', () => {
+    const cacheDir = join(directory, 'corrupt');
+    const { path } = cachedUcloudFleet(options, cacheDir);
+    writeFileSync(path, '{"ucloud": {"certif');
+    const again = cachedUcloudFleet(options, cacheDir);
+    expect(again.fromCache).toBe(false);
+    expect(cachedUcloudFleet(options, cacheDir).fromCache).toBe(true);
+  });
+});
