@@ -1,30 +1,26 @@
-// Bundles the CLI (and the benchmark) with esbuild: one ESM file each, Node 20+.
+// Bundles the CLI (and, with --bench, the benchmark) with esbuild: one ESM file each, for Node 20 and 22.
+//   node scripts/build.mjs [--bench] [--outdir DIR]
 import { build } from 'esbuild';
 
-const shared = {
+const args = process.argv.slice(2);
+const outdirIndex = args.indexOf('--outdir');
+const outdir = outdirIndex >= 0 ? args[outdirIndex + 1] : 'dist';
+
+const entryPoints = { certwatch: 'cli/index.ts' };
+if (args.includes('--bench')) entryPoints.bench = 'bench/ucloud.ts';
+
+await build({
+  entryPoints,
+  outdir,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // Some dependencies still call require(); give the ESM bundle one.
+  // The AWS SDK still calls require() for Node built-ins; an ESM bundle has to provide one.
   banner: {
     js: "import { createRequire as __certwatchRequire } from 'node:module'; const require = __certwatchRequire(import.meta.url);",
   },
-};
-
-await build({
-  ...shared,
-  entryPoints: { certwatch: 'cli/index.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
 });
-if (process.argv.includes('--bench') || process.env.npm_lifecycle_event === 'bench') {
-  await build({
-    ...shared,
-    entryPoints: { bench: 'bench/ucloud.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-  });
-}

@@ -1,28 +1,15 @@
 /**
  * SnsSink against a real SNS API (moto_server): topic -> SQS subscription -> what a subscriber receives.
  */
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../lib/alerts/digest';
 import { createSnsSink, SNS_MAX_MESSAGE_BYTES } from '../../lib/alerts/sns';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { CertificateRecord, ScanReport } from '../../lib/model';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
-
-/** What an SQS subscriber gets without raw delivery: the SNS envelope, which keeps the Subject. */
-interface Notification {
-  Type: string;
-  TopicArn: string;
-  Subject?: string;
-  Message: string;
-}
+import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 let moto: MotoServer;
 let sns: SNSClient;
@@ -39,33 +26,6 @@ afterAll(async () => {
   sqs?.destroy();
   await moto?.stop();
 });
-
-/** A fresh topic with a fresh queue subscribed to it, so tests never see each other's messages. */
-async function topicWithQueue(name: string): Promise<{ topicArn: string; queueUrl: string }> {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-queue` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
-  return { topicArn: TopicArn!, queueUrl: QueueUrl! };
-}
-
-/** Reads until `count` notifications arrived (SQS does not promise order) or 15 s passed. */
-async function receive(queueUrl: string, count: number): Promise<Notification[]> {
-  const received: Notification[] = [];
-  const deadline = Date.now() + 15_000;
-  while (received.length < count && Date.now() < deadline) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    for (const message of Messages) {
-      received.push(JSON.parse(message.Body ?? '{}') as Notification);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return received;
-}
 
 function record(overrides: Partial<CertificateRecord>): CertificateRecord {
   return {
@@ -93,7 +53,7 @@ const NOW = '2026-11-23T05:00:00Z';
 
 describe('SnsSink over moto_server', () => {
   it('delivers the digest with its subject to an SQS subscriber', async () => {
-    const { topicArn, queueUrl } = await topicWithQueue('certwatch-digest');
+    const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-digest');
     const report: ScanReport = {
       generatedAt: NOW,
       now: NOW,
@@ -125,7 +85,7 @@ describe('SnsSink over moto_server', () => {
 
     await createSnsSink(topicArn, motoClientConfig(moto.endpoint)).publishDigest(digest);
 
-    const [notification, ...more] = await receive(queueUrl, 1);
+    const [notification, ...more] = await receive(sqs, queueUrl, 1);
     expect(more).toEqual([]);
     expect(notification?.TopicArn).toBe(topicArn);
     expect(notification?.Subject).toBe(
@@ -138,7 +98,7 @@ describe('SnsSink over moto_server', () => {
   });
 
   it('splits a digest over 256 KiB into parts of whole lines that all arrive', async () => {
-    const { topicArn, queueUrl } = await topicWithQueue('certwatch-large');
+    const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-large');
     const certificates = Array.from({ length: 1500 }, (_, i) =>
       record({
         id: `ssl-${String(i).padStart(5, '0')}`,
@@ -157,7 +117,7 @@ describe('SnsSink over moto_server', () => {
     await createSnsSink(topicArn, motoClientConfig(moto.endpoint)).publishDigest(digest);
 
     const expectedParts = Math.ceil(bodyBytes / SNS_MAX_MESSAGE_BYTES);
-    const notifications = await receive(queueUrl, expectedParts);
+    const notifications = await receive(sqs, queueUrl, expectedParts);
     const total = notifications.length;
     expect(total).toBeGreaterThanOrEqual(expectedParts);
     const partOf = (n: Notification) => Number(/\(part (\d+) of \d+\)$/.exec(n.Subject ?? '')?.[1]);

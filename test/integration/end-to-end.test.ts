@@ -1,0 +1,137 @@
+/**
+ * The whole path, as it runs for real: the built `certwatch` command in its own process and the Lambda handler,
+ * each against the emulator over real sockets and SNS on moto_server, read back from a subscribed SQS queue.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { createHandler, type ScanResult } from '../../functions/scan';
+import { createSnsSink } from '../../lib/alerts/sns';
+import type { ScanReport } from '../../lib/model';
+import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
+import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { receive, topicWithQueue } from '../helpers/snsQueue';
+
+const { fleet } = auditFleet(40);
+let moto: MotoServer;
+let emulator: RunningEmulator;
+let sns: SNSClient;
+let sqs: SQSClient;
+let buildDir: string;
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(tmpdir(), 'certwatch-e2e-'));
+  const [started, emu] = await Promise.all([
+    startMoto(),
+    startEmulator({ fleet, ucloud: { failures: [{ region: 'hk', project: 'org-b', retCode: 292 }] } }),
+    run('node', ['scripts/build.mjs', '--outdir', buildDir], {}),
+  ]);
+  moto = started;
+  emulator = emu;
+  sns = new SNSClient(motoClientConfig(moto.endpoint));
+  sqs = new SQSClient(motoClientConfig(moto.endpoint));
+}, 120_000);
+
+afterAll(async () => {
+  sns?.destroy();
+  sqs?.destroy();
+  await Promise.all([moto?.stop(), emulator?.close()]);
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const awsEnv = () => ({
+  AWS_ENDPOINT_URL_SNS: moto.endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+});
+
+describe('the built certwatch command', () => {
+  it('publishes the digest to SNS, which an SQS subscriber receives; exits 3 for the failed source', async () => {
+    const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-cli');
+    const ran = await run(
+      'node',
+      [join(buildDir, 'certwatch.mjs'), 'scan', '--now', new Date(NOW).toISOString()],
+      {
+        ...auditEnv(emulator.ucloudUrl),
+        ...awsEnv(),
+        CERTWATCH_SNS_TOPIC_ARN: topicArn,
+      },
+    );
+    expect(ran.stderr).toContain(`certwatch: alert sent to sns (${topicArn}): certwatch: scan INCOMPLETE`);
+    expect(ran.code).toBe(3);
+    const [notification, ...more] = await receive(sqs, queueUrl, 1);
+    expect(more).toEqual([]);
+    expect(notification?.Subject).toMatch(
+      /^certwatch: scan INCOMPLETE \(1 source failed\); \d+ certificates need/,
+    );
+    expect(notification?.Message).toContain('* ssl-expired (ssl-expired)');
+    expect(notification?.Message).toContain('== Could not check (1 source) ==');
+    expect(notification?.Message).toContain('RetCode 292');
+    expect(notification?.Message).not.toContain(ACCOUNT.PrivateKey);
+  });
+
+  it('prints the JSON report for `audit --format json`', async () => {
+    const ran = await run('node', [join(buildDir, 'certwatch.mjs'), 'audit', '--format', 'json'], {
+      ...auditEnv(emulator.ucloudUrl),
+    });
+    expect(ran.code).toBe(3);
+    const report = JSON.parse(ran.stdout) as ScanReport;
+    expect(report.certificates).toHaveLength(fleet.ucloud!.certificates.length - 1);
+    expect(report.failures.map((f) => `${f.region}/${f.project}`)).toEqual(['hk/org-b']);
+  });
+});
+
+describe('the Lambda handler', () => {
+  it('scans and alerts on a scheduled event, and only reports on {"mode":"audit"}', async () => {
+    const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-lambda');
+    const handler = createHandler(auditEnv(emulator.ucloudUrl), {
+      sink: createSnsSink(topicArn, motoClientConfig(moto.endpoint)),
+      clock: () => NOW,
+    });
+
+    const audit = (await handler({ mode: 'audit' })) as ScanReport;
+    expect(audit.complete).toBe(false);
+    expect(audit.now).toBe('2026-11-23T12:00:00Z');
+    expect(audit.certificates.find((c) => c.id === 'ssl-intermediate')?.status).toBe('critical');
+
+    const scheduled = (await handler({
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+    })) as ScanResult;
+    expect(scheduled).toMatchObject({ complete: false, certificates: audit.certificates.length });
+    expect(scheduled.alert).toMatch(/^certwatch: scan INCOMPLETE/);
+
+    const [notification] = await receive(sqs, queueUrl, 1);
+    expect(notification?.Subject).toBe(scheduled.alert);
+    // The audit sent nothing: the scheduled run's digest was the only message.
+    expect(await receive(sqs, queueUrl, 1, 2000)).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
+import { readPemChain } from '../../../lib/pem/chain';
+
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+const DAY = 86_400_000;
+
+describe('readPemChain', () => {
+  it('reads leaf, intermediate and root in order, with names and fingerprints', () => {
+    const cert = makeTestCertificate({
+      keyType: 'ec',
+      notAfter: NOW + 30 * DAY,
+      dnsNames: ['shop.example', 'www.shop.example'],
+      includeRoot: true,
+    });
+    const { chain, droppedBlocks } = readPemChain(cert.pem);
+    expect(droppedBlocks).toBe(0);
+    expect(chain?.leaf).toMatchObject({
+      commonName: 'shop.example',
+      dnsNames: ['shop.example', 'www.shop.example'],
+      notAfterMs: NOW + 30 * DAY,
+      selfSigned: false,
+      ca: false,
+    });
+    expect(chain?.intermediates).toHaveLength(1);
+    expect(chain?.roots).toHaveLength(1);
+    expect(chain?.roots[0]?.selfSigned).toBe(true);
+    expect(chain?.problems).toEqual([]);
+  });
+
+  it('drops a private key block unread: nothing of it is in the result', () => {
+    const cert = makeTestCertificate({ keyType: 'rsa', notAfter: NOW + DAY, includeKey: true });
+    expect(cert.pem).toContain('PRIVATE KEY');
+    const result = readPemChain(cert.pem);
+    expect(result.droppedBlocks).toBe(1);
+    expect(result.chain?.leaf.notAfterMs).toBe(NOW + DAY);
+    const keyBody = cert.leafPrivateKeyPem.split('\n')[1]!;
+    expect(JSON.stringify(result)).not.toContain(keyBody);
+    expect(JSON.stringify(result)).not.toContain('PRIVATE');
+  });
+
+  it('reads a key block first, CRLF line ends and a chain stored out of order, and says so', () => {
+    const cert = makeTestCertificate({ notAfter: NOW + DAY, includeKey: false });
+    const messy = `${cert.leafPrivateKeyPem}${cert.intermediatePem}${cert.leafPem}`.replaceAll('\n', '\r\n');
+    const { chain } = readPemChain(messy);
+    expect(chain?.leaf.notAfterMs).toBe(NOW + DAY);
+    expect(chain?.intermediates).toHaveLength(1);
+    expect(chain?.problems).toContain('chain is stored out of order (leaf, then each issuer, is expected)');
+  });
+
+  it('explains what is wrong instead of throwing', () => {
+    expect(readPemChain('').problems).toEqual(['no PEM content']);
+    expect(readPemChain('hello').problems).toEqual(['no PEM blocks found']);
+    expect(readPemChain('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').problems).toEqual([
+      'PEM block 1 is not a readable X.509 certificate',
+    ]);
+    expect(readPemChain('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).toEqual({
+      chain: null,
+      problems: ['PEM contains no certificate'],
+      droppedBlocks: 1,
+    });
+  });
+
+  it('never throws, whatever the text', () => {
+    const cert = makeTestCertificate({ notAfter: NOW + DAY });
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 0, max: cert.pem.length }), (noise, cut) => {
+        readPemChain(noise);
+        readPemChain(cert.pem.slice(0, cut) + noise);
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
