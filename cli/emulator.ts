@@ -3,8 +3,7 @@
  */
 
 import { demoFleet } from '../emulator/fleet/demo';
-import { readFleetFile } from '../emulator/fleet/file';
-import { generateUcloudFleet } from '../emulator/fleet/generate';
+import { cachedUcloudFleet, readFleetFile } from '../emulator/fleet/file';
 import type { Fleet } from '../emulator/fleet/model';
 import { startEmulator } from '../emulator/server';
 import { UsageError } from '../lib/errors';
@@ -20,8 +19,15 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
     'latency-ms': { type: 'string' },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
+    regions: { type: 'string' },
+    projects: { type: 'string' },
   });
   const port = integerOption('--port', options.port, 0, 65535) ?? 0;
+  if ((options.regions || options.projects) && !options.count && !options.seed) {
+    throw new UsageError(
+      '--regions and --projects shape a generated fleet: give --count (and --seed) with them',
+    );
+  }
   const nowMs = io.clock();
   let fleet: Fleet;
   if (options.fleet) {
@@ -31,9 +37,13 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
   } else if (options.count || options.seed) {
     const count = integerOption('--count', options.count, 0, 1_000_000) ?? 300;
     const seed = integerOption('--seed', options.seed, 0, 2 ** 31) ?? 1;
-    const regions = ['cn-bj2', 'cn-sh2', 'hk'];
-    const projects = ['org-demo1', 'org-demo2'];
-    fleet = { ucloud: { certificates: generateUcloudFleet({ count, seed, now: nowMs, regions, projects }) } };
+    const regions = listOption('--regions', options.regions) ?? ['cn-bj2', 'cn-sh2', 'hk'];
+    const projects = listOption('--projects', options.projects) ?? ['org-demo1', 'org-demo2'];
+    // Laid around today's UTC midnight, so a generated fleet is cached (.cache/fleets) and reused all day.
+    const now = nowMs - (nowMs % 86_400_000);
+    fleet = {
+      ucloud: { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates },
+    };
   } else {
     fleet = demoFleet(nowMs);
   }
@@ -74,6 +84,15 @@ function integerOption(name: string, text: string | undefined, min: number, max:
     throw new UsageError(`${name} "${text}" must be a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+function listOption(name: string, text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => !/^[a-z0-9-]+$/i.test(item))) {
+    throw new UsageError(`${name} "${text}" must be a comma-separated list such as cn-bj2,cn-sh2`);
+  }
+  return items;
 }
 
 function rateOption(name: string, text: string | undefined): number {

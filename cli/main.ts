@@ -25,8 +25,8 @@ Usage:
       The scheduled job: scan, then alert (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else this console).
   certwatch demo
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
-  certwatch emulator [--port N] [--fleet FILE | --count N --seed N] [--latency-ms N]
-                     [--throttle-rate R] [--error-rate R]
+  certwatch emulator [--port N] [--fleet FILE | --count N --seed N [--regions LIST --projects LIST]]
+                     [--latency-ms N] [--throttle-rate R] [--error-rate R]
       Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
 
 Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY,

@@ -152,7 +152,7 @@ function readUcloud(get: (key: ConfigKey) => string | undefined, problems: strin
   const regions = readList(
     regionsText,
     'UCLOUD_REGIONS',
-    /^[a-z]{2}(?:-[a-z0-9]+)*$/,
+    /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
     'cn-bj2,cn-sh2,hk',
     problems,
   );
