@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../lib/alerts/digest';
 import { createSnsSink, SNS_MAX_MESSAGE_BYTES } from '../../lib/alerts/sns';
 import { AlertDeliveryError } from '../../lib/errors';
-import type { CertificateRecord, ScanReport } from '../../lib/model';
+import type { ScanReport } from '../../lib/model';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { cert, NOW } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 let moto: MotoServer;
@@ -27,30 +28,6 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-function record(overrides: Partial<CertificateRecord>): CertificateRecord {
-  return {
-    provider: 'ucloud',
-    service: 'ulb',
-    region: 'cn-bj2',
-    project: 'org-x',
-    id: 'ssl-ok',
-    name: 'ok-cert',
-    domains: ['ok.example.com'],
-    notAfter: '2027-06-01T00:00:00Z',
-    leafNotAfter: '2027-06-01T00:00:00Z',
-    daysLeft: 189,
-    status: 'ok',
-    inUse: true,
-    boundTo: ['ulb-ok/vserver-443'],
-    fingerprintSha256: null,
-    expirySource: 'pem:leaf',
-    notes: [],
-    ...overrides,
-  };
-}
-
-const NOW = '2026-11-23T05:00:00Z';
-
 describe('SnsSink over moto_server', () => {
   it('delivers the digest with its subject to an SQS subscriber', async () => {
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-digest');
@@ -59,8 +36,8 @@ describe('SnsSink over moto_server', () => {
       now: NOW,
       complete: false,
       certificates: [
-        record({}),
-        record({
+        cert({}),
+        cert({
           id: 'ssl-1',
           name: 'shop-2025',
           status: 'expired',
@@ -69,7 +46,7 @@ describe('SnsSink over moto_server', () => {
           leafNotAfter: '2026-11-20T00:00:00Z',
           domains: ['shop.example.com'],
         }),
-        record({
+        cert({
           id: 'ssl-2',
           name: 'api',
           status: 'critical',
@@ -100,7 +77,7 @@ describe('SnsSink over moto_server', () => {
   it('splits a digest over 256 KiB into parts of whole lines that all arrive', async () => {
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-large');
     const certificates = Array.from({ length: 1500 }, (_, i) =>
-      record({
+      cert({
         id: `ssl-${String(i).padStart(5, '0')}`,
         name: `fleet-cert-${i}`,
         status: 'warning',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest, fitSubject, SUBJECT_MAX_LENGTH } from '../../../lib/alerts/digest';
 import type { CertificateRecord } from '../../../lib/model';
-import { cert, failure, report } from './report-fixtures';
+import { cert, failure, report } from '../../helpers/reports';
 
 const expired = cert({
   id: 'ssl-1',

@@ -1,5 +1,5 @@
 /** Hand-made reports for the alert tests: small, readable, with only the fields each test is about changed. */
-import type { CertificateRecord, ScanReport, SourceFailure } from '../../../lib/model';
+import type { CertificateRecord, ScanReport, SourceFailure } from '../../lib/model';
 
 export const NOW = '2026-11-23T05:00:00Z';
 
