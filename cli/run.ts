@@ -29,7 +29,8 @@ export async function configFrom(io: CliIo, configPath: string | undefined): Pro
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`--config ${configPath} is not valid JSON: ${(error as Error).message}`], {
+    // JSON.parse quotes the text around the error, and the file may hold a key: say only where it is.
+    throw new ConfigError([`--config ${configPath} is not valid JSON (${jsonErrorPlace(text, error)})`], {
       cause: error,
     });
   }
@@ -70,4 +71,12 @@ export async function scanWithProgress(
 
 export function exitCodeFor(report: ScanReport): number {
   return report.complete ? EXIT.complete : EXIT.incomplete;
+}
+
+/** "line 3, column 17" for a JSON.parse error, from its position; never any of the text itself. */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (position === undefined) return 'check its syntax';
+  const before = text.slice(0, Number(position)).split('\n');
+  return `near line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
 }

@@ -26,6 +26,14 @@ export interface HandlerDeps extends ProviderDeps {
   clock?: () => number;
 }
 
+/** The part of the Lambda context the handler reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Time kept back from the function's timeout to send the alert after the scan stopped. */
+export const ALERT_RESERVE_MS = 30_000;
+
 export function createHandler(env: Readonly<Record<string, string | undefined>>, deps: HandlerDeps = {}) {
   let prepared: ReturnType<typeof prepare> | undefined;
   function prepare() {
@@ -33,11 +41,22 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     const sink = deps.sink ?? (config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink());
     return { config, sink, sources: buildSources(config, deps) };
   }
-  return async function handler(event: unknown): Promise<ScanReport | ScanResult> {
+  return async function handler(
+    event: unknown,
+    context?: InvocationContext,
+  ): Promise<ScanReport | ScanResult> {
     prepared ??= prepare();
     const { config, sink, sources } = prepared;
     const clock = deps.clock ?? Date.now;
-    const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs: clock(), clock });
+    // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.
+    const remaining = context?.getRemainingTimeInMillis();
+    const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
+    const report = await scanFleet(sources, {
+      thresholds: config.thresholds,
+      nowMs: clock(),
+      clock,
+      timeLimitMs,
+    });
     if (isAuditEvent(event)) return report;
     const outcome = await alertOn(report, sink);
     return {

@@ -1,4 +1,7 @@
-/** Runs `work` over `items` with at most `limit` at a time. Resolves when all have settled; never rejects. */
+/**
+ * Runs `work` over `items` with at most `limit` at a time. `work` is expected to handle its own errors: one that
+ * rejects rejects the whole run (the others still finish what they started).
+ */
 export async function forEachBounded<T>(
   items: readonly T[],
   limit: number,

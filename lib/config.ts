@@ -37,8 +37,6 @@ export const CONFIG_KEYS = [
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-const SECRET_KEYS: ReadonlySet<string> = new Set(['UCLOUD_PRIVATE_KEY', 'UCLOUD_PUBLIC_KEY']);
-
 export const DEFAULT_UCLOUD_API_URL = 'https://api.ucloud.cn';
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -195,8 +193,7 @@ function readPositiveInteger(
   const text = get(key);
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) {
-    const shown = SECRET_KEYS.has(key) ? '' : ` "${text}"`;
-    problems.push(`${key}${shown} must be a whole number of at least 1`);
+    problems.push(`${key} "${text}" must be a whole number of at least 1`);
     return null;
   }
   return Number(text);

@@ -3,11 +3,13 @@
  */
 import { buildDigest } from './alerts/digest';
 import type { AlertSink } from './alerts/sink';
+import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
 import { toIsoUtc } from './expiry/instant';
 import type { CertificateRecord, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';
+import { compareFailures, compareIdentity } from './report/order';
 
 export interface ScanOptions {
   thresholds: Thresholds;
@@ -17,6 +19,11 @@ export interface ScanOptions {
   clock?: () => number;
   /** Told after each certificate or failure (for progress). */
   onProgress?: (seen: { certificates: number; failures: number }) => void;
+  /**
+   * How long the scan may take. When it runs out, every part not yet read becomes a named failure and the scan
+   * returns, so there is time left to send the alert (a Lambda passes its remaining time less a reserve).
+   */
+  timeLimitMs?: number;
 }
 
 /** Scans every source concurrently and evaluates each certificate as it arrives; PEMs are not kept. */
@@ -25,19 +32,32 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
   const failures: SourceFailure[] = [];
   const progress = () =>
     options.onProgress?.({ certificates: certificates.length, failures: failures.length });
+  const stop = new AbortController();
+  const timer =
+    options.timeLimitMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          const seconds = Number((options.timeLimitMs! / 1000).toFixed(1));
+          stop.abort(
+            new CertwatchError(`the scan's time limit (${seconds} s) ran out before this part was read`),
+          );
+        }, options.timeLimitMs);
   await Promise.all(
     sources.map((source) =>
       source
-        .scan({
-          certificate: (cert) => {
-            certificates.push(evaluate(cert, options.nowMs, options.thresholds));
-            progress();
+        .scan(
+          {
+            certificate: (cert) => {
+              certificates.push(evaluate(cert, options.nowMs, options.thresholds));
+              progress();
+            },
+            failure: (failure) => {
+              failures.push(failure);
+              progress();
+            },
           },
-          failure: (failure) => {
-            failures.push(failure);
-            progress();
-          },
-        })
+          stop.signal,
+        )
         .catch((error: unknown) => {
           // A source is meant to report its failures itself; this catches the ones it could not.
           failures.push({
@@ -50,7 +70,8 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
         }),
     ),
   );
-  certificates.sort(compareRecords);
+  clearTimeout(timer);
+  certificates.sort(compareIdentity);
   failures.sort(compareFailures);
   return {
     generatedAt: toIsoUtc((options.clock ?? Date.now)()),
@@ -75,26 +96,4 @@ export async function alertOn(report: ScanReport, sink: AlertSink): Promise<Aler
   if (!digest) return { sent: null };
   await sink.publishDigest(digest);
   return { sent: digest.subject };
-}
-
-const byText = (a: string | null, b: string | null) => (a ?? '').localeCompare(b ?? '');
-
-/** A stable order, whatever order concurrent sources answered in. */
-function compareRecords(a: CertificateRecord, b: CertificateRecord): number {
-  return (
-    byText(a.provider, b.provider) ||
-    byText(a.service, b.service) ||
-    byText(a.region, b.region) ||
-    byText(a.project, b.project) ||
-    byText(a.id, b.id)
-  );
-}
-
-function compareFailures(a: SourceFailure, b: SourceFailure): number {
-  return (
-    byText(a.provider, b.provider) ||
-    byText(a.service, b.service) ||
-    byText(a.region, b.region) ||
-    byText(a.project, b.project)
-  );
 }

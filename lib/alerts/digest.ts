@@ -6,6 +6,7 @@
  * adds any.
  */
 import type { CertificateRecord, ScanReport, SourceFailure, Status } from '../model';
+import { compareFailures, compareUrgency } from '../report/order';
 
 /** What a sink delivers: a one-line subject and a body for a plain-text email. */
 export interface Digest {
@@ -72,27 +73,8 @@ type Grouped = Record<Status, CertificateRecord[]>;
 function groupByStatus(certificates: readonly CertificateRecord[]): Grouped {
   const grouped: Grouped = { expired: [], critical: [], warning: [], unknown: [], ok: [] };
   for (const cert of certificates) grouped[cert.status].push(cert);
-  for (const list of Object.values(grouped)) list.sort(compareCertificates);
+  for (const list of Object.values(grouped)) list.sort(compareUrgency);
   return grouped;
-}
-
-/** Soonest expiry first; unknown days last; then a stable order so two runs print the same text. */
-function compareCertificates(a: CertificateRecord, b: CertificateRecord): number {
-  const daysA = a.daysLeft ?? Number.POSITIVE_INFINITY;
-  const daysB = b.daysLeft ?? Number.POSITIVE_INFINITY;
-  if (daysA !== daysB) return daysA < daysB ? -1 : 1;
-  return (
-    compareText(a.provider, b.provider) ||
-    compareText(a.region, b.region) ||
-    compareText(a.name, b.name) ||
-    compareText(a.id, b.id)
-  );
-}
-
-/** Code-unit order, not locale order: the digest must not change with the machine's locale. */
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** ["1 expired", "2 critical"]: the statuses that occur, most severe first. */
@@ -161,7 +143,8 @@ function buildBody(report: ScanReport, grouped: Grouped, needAction: number, cou
           'alert for them must not be taken as "all clear".',
       ),
     );
-    for (const failure of sortFailures(report.failures)) lines.push('', ...describeFailure(failure));
+    for (const failure of [...report.failures].sort(compareFailures))
+      lines.push('', ...describeFailure(failure));
   }
 
   lines.push('', '--');
@@ -203,16 +186,6 @@ function describeFailure(failure: SourceFailure): string[] {
     ...field('Location', location(failure.region, failure.project)),
     ...field('Error', failure.message),
   ];
-}
-
-function sortFailures(failures: readonly SourceFailure[]): SourceFailure[] {
-  return [...failures].sort(
-    (a, b) =>
-      compareText(a.provider, b.provider) ||
-      compareText(a.service, b.service) ||
-      compareText(a.region ?? '', b.region ?? '') ||
-      compareText(a.project ?? '', b.project ?? ''),
-  );
 }
 
 function location(region: string | null, project: string | null): string {

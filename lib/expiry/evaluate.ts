@@ -56,21 +56,26 @@ export function effectiveExpiry(cert: ObservedCertificate): EffectiveExpiry {
 }
 
 /**
- * Status at `nowMs`, to the second: expired once notAfter ≤ now; critical when no more than `criticalDays` × 24 h
- * remain; warning within `warningDays` × 24 h.
+ * Status at `nowMs`: expired once notAfter ≤ now (to the second); otherwise by whole days left, as people read
+ * them — critical when `daysLeft` ≤ `criticalDays` (so "7 days left" is critical at the default 7), warning when
+ * `daysLeft` ≤ `warningDays`.
  */
 export function statusAt(notAfterMs: number | null, nowMs: number, thresholds: Thresholds): Status {
   if (notAfterMs === null) return 'unknown';
-  const remaining = notAfterMs - nowMs;
-  if (remaining <= 0) return 'expired';
-  if (remaining <= thresholds.criticalDays * MS_PER_DAY) return 'critical';
-  if (remaining <= thresholds.warningDays * MS_PER_DAY) return 'warning';
+  if (notAfterMs <= nowMs) return 'expired';
+  const days = daysLeft(notAfterMs, nowMs);
+  if (days <= thresholds.criticalDays) return 'critical';
+  if (days <= thresholds.warningDays) return 'warning';
   return 'ok';
 }
 
-/** Whole days remaining, rounded down: 0 in the last day, negative once expired (-1 in the first day after). */
+/**
+ * Whole days remaining, rounded down: 0 in the last day before expiry; negative once expired (-1 from the instant
+ * of expiry through its first day, -2 in the second, ...).
+ */
 export function daysLeft(notAfterMs: number, nowMs: number): number {
-  return Math.floor((notAfterMs - nowMs) / MS_PER_DAY);
+  const days = Math.floor((notAfterMs - nowMs) / MS_PER_DAY);
+  return notAfterMs <= nowMs ? Math.min(days, -1) : days;
 }
 
 /** Turns what a provider saw into a report row for the instant `nowMs`. */

@@ -41,6 +41,9 @@ export interface PemReadResult {
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
+/** The X509Certificate behind each parsed certificate, for the rare signature check when names are ambiguous. */
+const x509Of = new WeakMap<ParsedCertificate, X509Certificate>();
+
 /** Parsed issuing certificates, keyed by their base64 body: fleets share a handful of intermediates. */
 const issuerCache = new Map<string, ParsedCertificate>();
 const ISSUER_CACHE_LIMIT = 2048;
@@ -81,7 +84,9 @@ function parseCertificateBody(base64: string, mayBeIssuer: boolean): ParsedCerti
   if (cached) return cached;
   let parsed: ParsedCertificate;
   try {
-    parsed = describe(new X509Certificate(Buffer.from(base64, 'base64')));
+    const x509 = new X509Certificate(Buffer.from(base64, 'base64'));
+    parsed = describe(x509);
+    x509Of.set(parsed, x509);
   } catch {
     return null;
   }
@@ -148,30 +153,40 @@ function dnsNamesOf(subjectAltName: string | undefined): string[] {
 }
 
 /**
- * Orders certificates leaf first, then each issuer in turn. The leaf is the certificate that issued none of the
- * others; a PEM stored out of order is read all the same, and noted.
+ * Orders certificates leaf first, then each issuer in turn. The leaf is the end-entity certificate that issued
+ * none of the others; a PEM stored out of order is read all the same, and noted. Duplicates are read once.
  */
-function orderChain(certificates: ParsedCertificate[]): CertificateChain {
+function orderChain(all: ParsedCertificate[]): CertificateChain {
   const problems: string[] = [];
-  const issues = (issuer: ParsedCertificate, child: ParsedCertificate) =>
-    issuer !== child && issuer.subject === child.issuer;
-  const leaves = certificates.filter((c) => !certificates.some((other) => issues(c, other)));
-  const leaf = leaves[0] ?? certificates[0]!;
-  if (leaves.length > 1) {
+  const certificates = all.filter(
+    (cert, i) => all.findIndex((other) => other.fingerprintSha256 === cert.fingerprintSha256) === i,
+  );
+  const issuesAny = (cert: ParsedCertificate) =>
+    certificates.some((other) => other !== cert && !other.selfSigned && other.issuer === cert.subject);
+  const leaves = certificates.filter((c) => !issuesAny(c));
+  const endEntities = leaves.filter((c) => !c.ca);
+  const leaf = endEntities[0] ?? leaves[0] ?? certificates[0]!;
+  if (endEntities.length === 0) {
     problems.push(
-      `PEM holds ${leaves.length} unrelated certificates; the first leaf (${leaf.subject}) is used`,
+      `the PEM holds no end-entity certificate; the CA certificate "${leaf.subject}" is read as the leaf`,
+    );
+  } else if (endEntities.length > 1) {
+    problems.push(
+      `PEM holds ${endEntities.length} unrelated end-entity certificates; the first (${leaf.subject}) is used`,
     );
   }
   const ordered: ParsedCertificate[] = [leaf];
   let current = leaf;
   while (!current.selfSigned) {
-    const next = certificates.find((c) => issues(c, current) && !ordered.includes(c));
+    const child = current;
+    const named = certificates.filter((c) => c.subject === child.issuer && !ordered.includes(c));
+    const next = named.length > 1 ? chooseIssuer(child, named, problems) : named[0];
     if (!next) break;
     ordered.push(next);
     current = next;
   }
   const stray = certificates.filter((c) => !ordered.includes(c));
-  if (leaves.length <= 1 && stray.length > 0) {
+  if (endEntities.length <= 1 && stray.length > 0) {
     problems.push(
       `${stray.length} certificate(s) in the PEM are not part of the leaf's chain and were ignored`,
     );
@@ -187,4 +202,27 @@ function orderChain(certificates: ParsedCertificate[]): CertificateChain {
     roots: issuers.filter((c) => c.selfSigned),
     problems,
   };
+}
+
+/**
+ * Several certificates carry the issuer's name (a renewed intermediate stored beside the old one): the one whose
+ * key signed the child is the issuer; among several, the one that expires last.
+ */
+function chooseIssuer(
+  child: ParsedCertificate,
+  named: ParsedCertificate[],
+  problems: string[],
+): ParsedCertificate {
+  const childX509 = x509Of.get(child);
+  const signers = named.filter((candidate) => {
+    const issuerX509 = x509Of.get(candidate);
+    return childX509 !== undefined && issuerX509 !== undefined && signedBy(childX509, issuerX509);
+  });
+  const pool = signers.length > 0 ? signers : named;
+  const chosen = pool.reduce((best, c) => (c.notAfterMs > best.notAfterMs ? c : best));
+  problems.push(
+    `${named.length} certificates are named "${child.issuer}"; the one that signed "${child.subject}" ` +
+      `(expiring ${new Date(chosen.notAfterMs).toISOString().replace('.000Z', 'Z')}) is used`,
+  );
+  return chosen;
 }

@@ -1,8 +1,10 @@
 /**
  * Retries with full-jitter exponential backoff, shared by every provider client. Whether an error is worth a
- * retry is the error's own business (`ProviderError.retryable`); a provider's explicit retry-after wins.
+ * retry is the error's own business (`ProviderError.retryable`); a provider's explicit retry-after wins. An abort
+ * (the scan's deadline) ends the waiting at once.
  */
-import { ProviderError } from '../errors';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CertwatchError, ProviderError } from '../errors';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -14,21 +16,31 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 300, maxDelayMs: 10_000 };
 
 export interface RetryDeps {
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** A number in [0, 1). */
   random: () => number;
   /** Told about each retry (for counters and progress). */
   onRetry?: ((error: ProviderError, attempt: number, delayMs: number) => void) | undefined;
 }
 
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : {});
+
+/** The error an aborted scan reports: the reason it was aborted with, when that is ours. */
+export function abortError(signal: AbortSignal): CertwatchError {
+  return signal.reason instanceof CertwatchError
+    ? signal.reason
+    : new CertwatchError('the scan was stopped before this part finished');
+}
 
 export async function withRetries<T>(
   call: () => Promise<T>,
   policy: RetryPolicy,
   deps: RetryDeps,
+  signal?: AbortSignal,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw abortError(signal);
     try {
       return await call();
     } catch (error) {
@@ -38,7 +50,12 @@ export async function withRetries<T>(
       const delayMs =
         error.retryAfterSeconds !== undefined ? Math.max(jittered, error.retryAfterSeconds * 1000) : jittered;
       deps.onRetry?.(error, attempt, delayMs);
-      await deps.sleep(delayMs);
+      try {
+        await deps.sleep(delayMs, signal);
+      } catch (sleepError) {
+        if (signal?.aborted) throw abortError(signal);
+        throw sleepError;
+      }
     }
   }
 }

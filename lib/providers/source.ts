@@ -2,6 +2,7 @@
  * What the scan needs from a provider: a source that reports every certificate it sees and every part of its
  * fleet it could not read. A new provider is one folder under providers/ and one line in providers/index.ts.
  */
+import { CertwatchError } from '../errors';
 import type { ObservedCertificate, SourceFailure } from '../model';
 
 export interface ScanSink {
@@ -12,8 +13,11 @@ export interface ScanSink {
 export interface CertificateSource {
   readonly provider: string;
   readonly service: string;
-  /** Reports into `sink` as it goes; resolves when done. Failures go to the sink, never out of here. */
-  scan(sink: ScanSink): Promise<void>;
+  /**
+   * Reports into `sink` as it goes; resolves when done. Failures go to the sink, never out of here. Once `signal`
+   * aborts, every part not yet read is reported as a failure.
+   */
+  scan(sink: ScanSink, signal?: AbortSignal): Promise<void>;
 }
 
 /** Counters a scan shows as progress and a benchmark prints. */
@@ -32,7 +36,7 @@ export interface ProviderDeps {
 
 /** A failure's message for any error: ours carry their own words; anything else is named as unexpected. */
 export function failureMessage(error: unknown): string {
-  if (error instanceof Error && error.name !== 'Error' && error.name !== 'TypeError') return error.message;
-  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof CertwatchError) return error.message;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `unexpected error: ${detail} (please report this as a certwatch bug)`;
 }

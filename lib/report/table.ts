@@ -3,6 +3,7 @@
  * could not be checked. Pure: the report in, text out.
  */
 import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
+import { compareUrgency } from './order';
 
 interface Column {
   title: string;
@@ -31,7 +32,7 @@ const COLUMNS: Column[] = [
 
 export function renderTable(report: ScanReport): string {
   const rows = [...report.certificates]
-    .sort(byUrgency)
+    .sort(compareUrgency)
     .map((record) => COLUMNS.map((c) => clip(c.cell(record), c.max)));
   const widths = COLUMNS.map((column, i) =>
     Math.max(column.title.length, ...rows.map((row) => row[i]!.length)),
@@ -62,16 +63,6 @@ export function summaryLine(report: ScanReport): string {
   return `${total} certificate${total === 1 ? '' : 's'} at ${report.now}: ${parts}. Scan ${
     report.complete ? 'complete' : 'INCOMPLETE'
   }.`;
-}
-
-function byUrgency(a: CertificateRecord, b: CertificateRecord): number {
-  return (
-    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-    (a.daysLeft ?? 0) - (b.daysLeft ?? 0) ||
-    (a.notAfter ?? '').localeCompare(b.notAfter ?? '') ||
-    a.name.localeCompare(b.name) ||
-    a.id.localeCompare(b.id)
-  );
 }
 
 function boundCell(record: CertificateRecord): string {

@@ -198,6 +198,14 @@ describe('certwatch usage and configuration errors', () => {
     }
   });
 
+  it('never quotes a broken --config file, which may hold a key', async () => {
+    const files = { 'broken.json': '{"UCLOUD_PRIVATE_KEY": canary46f09bb9fab4}' };
+    const run = await runCertwatch(['audit', '--config', 'broken.json'], {}, files);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--config broken.json is not valid JSON');
+    expect(run.stderr).not.toContain('canary46f09');
+  });
+
   it('reads --config JSON and rejects its unknown keys', async () => {
     const files = { 'ok.json': '{"CERTWATCH_WARNING_DAYS": "nope"}', 'typo.json': '{"UCLOUD_REGOINS": "x"}' };
     const env = { UCLOUD_PUBLIC_KEY: 'p', UCLOUD_PRIVATE_KEY: 'k', UCLOUD_REGIONS: 'cn-bj2' };

@@ -5,7 +5,14 @@
  */
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import {
+  abortError,
+  DEFAULT_RETRY_POLICY,
+  type RetryDeps,
+  type RetryPolicy,
+  realSleep,
+  withRetries,
+} from '../retry';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {
@@ -70,9 +77,15 @@ export class UcloudClient {
 
   /**
    * Calls `action` with `params` (Action and PublicKey are added). `where` names the target in errors,
-   * e.g. `in cn-bj2 (project org-x)`. Retries transient failures; throws ProviderError.
+   * e.g. `in cn-bj2 (project org-x)`. Retries transient failures; throws ProviderError. `signal` aborts the
+   * call and its retries (the scan's deadline).
    */
-  async call(action: string, params: UcloudParams, where: string): Promise<UcloudResponse> {
+  async call(
+    action: string,
+    params: UcloudParams,
+    where: string,
+    signal?: AbortSignal,
+  ): Promise<UcloudResponse> {
     const signed: UcloudParams = { ...params, Action: action, PublicKey: this.options.publicKey };
     signed.Signature = signUcloudParams(signed, this.options.privateKey);
     const body = new URLSearchParams();
@@ -81,7 +94,12 @@ export class UcloudClient {
     }
     const label = `UCloud ${action} ${where}`;
     try {
-      return await withRetries(() => this.send(action, body, label), this.retryPolicy, this.retryDeps);
+      return await withRetries(
+        () => this.send(action, body, label, signal),
+        this.retryPolicy,
+        this.retryDeps,
+        signal,
+      );
     } catch (error) {
       if (error instanceof ProviderError && error.retryable) {
         throw new ProviderError(
@@ -94,7 +112,12 @@ export class UcloudClient {
     }
   }
 
-  private async send(action: string, body: URLSearchParams, label: string): Promise<UcloudResponse> {
+  private async send(
+    action: string,
+    body: URLSearchParams,
+    label: string,
+    signal: AbortSignal | undefined,
+  ): Promise<UcloudResponse> {
     this.options.onRequest?.(action);
     let response: Response;
     let text: string;
@@ -103,10 +126,13 @@ export class UcloudClient {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
+          : AbortSignal.timeout(this.options.timeoutMs),
       });
       text = await response.text();
     } catch (error) {
+      if (signal?.aborted) throw abortError(signal);
       const timedOut =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const detail = timedOut

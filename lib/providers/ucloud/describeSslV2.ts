@@ -1,11 +1,15 @@
 /**
  * Paging through ULB DescribeSSLV2 for one region and project.
  * https://docs.ucloud.cn/api/ulb-api/describe_sslv2 — Limit (default 20) and Offset; TotalCount is the number of
- * matching certificates. As terraform-provider-ucloud and ucloud-cli do, pages of 100 until a short page.
+ * matching certificates. Pages of 100, as terraform-provider-ucloud and ucloud-cli ask for.
  *
- * Offset paging shifts when certificates are added or removed between pages. A TotalCount that moves is the
- * sign: the listing starts again from offset 0, skipping what it already yielded, so nothing is lost or doubled.
+ * Offset paging shifts when certificates are added or removed between pages, and a shift can hide a certificate
+ * even when TotalCount stays the same (one removed, one added). So each page after the first starts one item
+ * early: its first item must be the previous page's last. If it is not, or TotalCount moved, the listing starts
+ * again from offset 0, skipping what it already yielded — nothing that existed for the whole scan is lost or
+ * doubled. The offset advances by what a page held, so a server that caps Limit below 100 is read correctly.
  */
+import { createHash } from 'node:crypto';
 import { PagingError } from '../../errors';
 import type { UcloudClient } from './client';
 
@@ -20,7 +24,7 @@ export interface DescribeSslV2Target {
 
 export interface PagingOptions {
   pageSize: number;
-  /** Listings restarted because TotalCount moved before giving up. */
+  /** Listings restarted because the list shifted before giving up. */
   maxRestarts: number;
   maxPages: number;
 }
@@ -31,66 +35,103 @@ export function describeTarget({ region, projectId }: DescribeSslV2Target): stri
   return `in ${region} (${projectId === null ? 'default project' : `project ${projectId}`})`;
 }
 
+interface Page {
+  /** DataSet as sent: positions count for paging even when an entry is not a certificate object. */
+  entries: unknown[];
+  total: number | null;
+}
+
 /**
  * Yields every SSLInfo of the target once. Throws ProviderError when a call fails, PagingError when the listing
- * cannot be trusted (a page repeats, TotalCount keeps moving, fewer items than TotalCount promised); what was
- * yielded before the throw is real.
+ * cannot be trusted (a malformed reply, a page that repeats, a list that keeps shifting, fewer items than
+ * TotalCount promised); what was yielded before the throw is real.
  */
 export async function* listSslV2(
   client: UcloudClient,
   target: DescribeSslV2Target,
   paging: PagingOptions = DEFAULT_PAGING,
+  signal?: AbortSignal,
 ): AsyncGenerator<SslInfoWire> {
   const where = describeTarget(target);
   const yielded = new Set<string>();
   let pages = 0;
-  for (let restart = 0; ; restart++) {
-    let expectedTotal: number | null = null;
-    let previousPageIds: string | null = null;
-    let listed = 0;
-    let moved = false;
-    for (let offset = 0; ; offset += paging.pageSize) {
-      if (++pages > paging.maxPages) {
-        throw new PagingError(`UCloud DescribeSSLV2 ${where}: more than ${paging.maxPages} pages; stopped`);
-      }
-      const reply = await client.call(
-        'DescribeSSLV2',
-        { Region: target.region, ProjectId: target.projectId, Limit: paging.pageSize, Offset: offset },
-        where,
+  const fetchPage = async (offset: number): Promise<Page> => {
+    if (++pages > paging.maxPages) {
+      throw new PagingError(`UCloud DescribeSSLV2 ${where}: more than ${paging.maxPages} pages; stopped`);
+    }
+    const reply = await client.call(
+      'DescribeSSLV2',
+      { Region: target.region, ProjectId: target.projectId, Limit: paging.pageSize, Offset: offset },
+      where,
+      signal,
+    );
+    const total = typeof reply.TotalCount === 'number' ? reply.TotalCount : null;
+    if (reply.DataSet === undefined && total === 0) return { entries: [], total };
+    if (!Array.isArray(reply.DataSet)) {
+      throw new PagingError(
+        `UCloud DescribeSSLV2 ${where}: the reply at offset ${offset} has no DataSet list; ` +
+          'check UCLOUD_API_URL points at the UCloud API',
       );
-      const dataSet = reply.DataSet ?? [];
-      if (!Array.isArray(dataSet)) {
-        throw new PagingError(`UCloud DescribeSSLV2 ${where}: DataSet at offset ${offset} is not a list`);
+    }
+    return { entries: reply.DataSet, total };
+  };
+
+  for (let restart = 0; ; restart++) {
+    const first = await fetchPage(0);
+    const expectedTotal = first.total;
+    let page = first;
+    let offset = 0;
+    let listed = 0;
+    let skipped = 0;
+    let shifted: string | null = null;
+    for (;;) {
+      // Every page after the first repeats the previous page's last entry, which was read already.
+      const fresh = offset === 0 ? page.entries : page.entries.slice(1);
+      listed += fresh.length;
+      for (const entry of fresh) {
+        if (!isSslInfo(entry)) {
+          skipped++;
+          continue;
+        }
+        const key = identityOf(entry);
+        if (yielded.has(key)) continue;
+        yielded.add(key);
+        yield entry;
       }
-      const total = typeof reply.TotalCount === 'number' ? reply.TotalCount : null;
-      if (expectedTotal === null) expectedTotal = total;
-      else if (total !== null && total !== expectedTotal) {
-        moved = true;
+      const done =
+        fresh.length === 0 ||
+        (expectedTotal !== null ? listed >= expectedTotal : page.entries.length < paging.pageSize);
+      if (done) break;
+      const nextOffset = offset + page.entries.length - 1;
+      const next = await fetchPage(nextOffset);
+      if (next.total !== null && expectedTotal !== null && next.total !== expectedTotal) {
+        shifted = `TotalCount moved from ${expectedTotal} to ${next.total}`;
         break;
       }
-      const pageIds = dataSet.map((item) => sslIdOf(item)).join('\n');
-      if (dataSet.length > 0 && pageIds === previousPageIds) {
+      if (next.entries.length > 0 && sameEntries(next.entries, page.entries)) {
         throw new PagingError(
-          `UCloud DescribeSSLV2 ${where}: the page at offset ${offset} repeats the previous one; ` +
+          `UCloud DescribeSSLV2 ${where}: the page at offset ${nextOffset} repeats the previous one; ` +
             'the listing cannot be trusted',
         );
       }
-      previousPageIds = pageIds;
-      listed += dataSet.length;
-      for (const item of dataSet as unknown[]) {
-        if (typeof item !== 'object' || item === null) continue;
-        const id = sslIdOf(item);
-        if (id !== null && yielded.has(id)) continue;
-        if (id !== null) yielded.add(id);
-        yield item as SslInfoWire;
+      const overlap = next.entries[0];
+      if (overlap === undefined || entryKey(overlap) !== entryKey(page.entries[page.entries.length - 1])) {
+        shifted = 'the list shifted between pages';
+        break;
       }
-      if (dataSet.length < paging.pageSize) break;
+      page = next;
+      offset = nextOffset;
     }
-    if (!moved) {
+    if (shifted === null) {
       if (expectedTotal !== null && listed < expectedTotal) {
         throw new PagingError(
           `UCloud DescribeSSLV2 ${where}: TotalCount says ${expectedTotal} certificates but the pages held ` +
             `${listed}; some may be missing`,
+        );
+      }
+      if (skipped > 0) {
+        throw new PagingError(
+          `UCloud DescribeSSLV2 ${where}: ${skipped} DataSet entries were not certificate objects and were skipped`,
         );
       }
       return;
@@ -98,14 +139,32 @@ export async function* listSslV2(
     if (restart >= paging.maxRestarts) {
       throw new PagingError(
         `UCloud DescribeSSLV2 ${where}: the certificate list kept changing while it was read ` +
-          `(${restart + 1} attempts); some certificates may be missing — run the scan again`,
+          `(${restart + 1} attempts, last: ${shifted}); some certificates may be missing — run the scan again`,
       );
     }
   }
 }
 
-function sslIdOf(item: unknown): string | null {
-  if (typeof item !== 'object' || item === null) return null;
-  const id = (item as SslInfoWire).SSLId;
-  return typeof id === 'string' && id !== '' ? id : null;
+/**
+ * What makes an SSLInfo the same one on another page: its SSLId (a string on the wire, a number accepted), else
+ * its HashValue, else its whole content (hashed, never kept).
+ */
+export function identityOf(item: SslInfoWire): string {
+  const id = item.SSLId;
+  if ((typeof id === 'string' && id !== '') || typeof id === 'number') return `id:${id}`;
+  if (typeof item.HashValue === 'string' && item.HashValue !== '') return `hash:${item.HashValue}`;
+  return `content:${createHash('sha1').update(JSON.stringify(item)).digest('hex')}`;
+}
+
+function isSslInfo(entry: unknown): entry is SslInfoWire {
+  return typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+}
+
+/** Identity of any DataSet entry, certificate or not, for the overlap and repeat checks. */
+function entryKey(entry: unknown): string {
+  return isSslInfo(entry) ? identityOf(entry) : `entry:${JSON.stringify(entry) ?? String(entry)}`;
+}
+
+function sameEntries(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entryKey(entry) === entryKey(b[i]));
 }

@@ -11,6 +11,8 @@ import type { SslInfoWire } from './describeSslV2';
  * NotAfter is seconds in ULB replies and milliseconds in UCloud's USSL APIs — both are seen; accept both.
  */
 const MILLISECONDS_ABOVE = 1e11;
+/** Above this even milliseconds make no date (the year 5138): microseconds, or garbage. */
+const NO_DATE_ABOVE = 1e14;
 
 export function mapSslInfo(info: SslInfoWire, region: string, project: string | null): ObservedCertificate {
   const notes: string[] = [];
@@ -46,7 +48,7 @@ export function mapSslInfo(info: SslInfoWire, region: string, project: string | 
 function epochMs(value: unknown, notes: string[]): number | null {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (number === undefined || number === null || number === 0 || number === '') return null;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) {
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > NO_DATE_ABOVE) {
     notes.push('NotAfter is not a timestamp and was ignored');
     return null;
   }

@@ -42,10 +42,10 @@ export function ucloudSource(
   return {
     provider: 'ucloud',
     service: 'ulb',
-    scan: (sink: ScanSink) =>
+    scan: (sink: ScanSink, signal?: AbortSignal) =>
       forEachBounded(targets, options.concurrency ?? 8, async (target) => {
         try {
-          for await (const info of listSslV2(client, target, options.paging ?? DEFAULT_PAGING)) {
+          for await (const info of listSslV2(client, target, options.paging ?? DEFAULT_PAGING, signal)) {
             sink.certificate(mapSslInfo(info, target.region, target.projectId));
           }
         } catch (error) {

@@ -13,16 +13,31 @@ const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
 const SEVERITY: Record<Status, number> = { ok: 0, warning: 1, critical: 2, expired: 3, unknown: -1 };
 
 describe('statusAt', () => {
-  it('is exact to the second at every threshold', () => {
+  it('expires to the second and changes rung with the whole days left', () => {
     const at = (offsetMs: number) => statusAt(NOW + offsetMs, NOW, THRESHOLDS);
     expect(at(0)).toBe('expired');
-    expect(at(-1)).toBe('expired');
+    expect(at(-1000)).toBe('expired');
     expect(at(1000)).toBe('critical');
-    expect(at(7 * MS_PER_DAY)).toBe('critical');
-    expect(at(7 * MS_PER_DAY + 1000)).toBe('warning');
-    expect(at(30 * MS_PER_DAY)).toBe('warning');
-    expect(at(30 * MS_PER_DAY + 1000)).toBe('ok');
+    // 7 days and 23:59:59 left reads as "7 days left": critical at CERTWATCH_CRITICAL_DAYS=7.
+    expect(at(8 * MS_PER_DAY - 1000)).toBe('critical');
+    expect(at(8 * MS_PER_DAY)).toBe('warning');
+    expect(at(31 * MS_PER_DAY - 1000)).toBe('warning');
+    expect(at(31 * MS_PER_DAY)).toBe('ok');
     expect(statusAt(null, NOW, THRESHOLDS)).toBe('unknown');
+  });
+
+  it('agrees with daysLeft: critical exactly when daysLeft ≤ critical days, expired exactly when negative', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -40 * MS_PER_DAY, max: 40 * MS_PER_DAY }), (offset) => {
+        const status = statusAt(NOW + offset, NOW, THRESHOLDS);
+        const days = daysLeft(NOW + offset, NOW);
+        return (
+          (status === 'expired') === days < 0 &&
+          (status === 'critical') === (days >= 0 && days <= 7) &&
+          (status === 'warning') === (days > 7 && days <= 30)
+        );
+      }),
+    );
   });
 
   it('never gives a more severe status to a later notAfter', () => {
@@ -47,9 +62,10 @@ describe('daysLeft', () => {
   it('counts whole days, rounded down, negative once expired', () => {
     expect(daysLeft(NOW + 7 * MS_PER_DAY + 1000, NOW)).toBe(7);
     expect(daysLeft(NOW + MS_PER_DAY - 1000, NOW)).toBe(0);
-    expect(daysLeft(NOW, NOW)).toBe(0);
+    expect(daysLeft(NOW, NOW)).toBe(-1);
     expect(daysLeft(NOW - 1000, NOW)).toBe(-1);
-    expect(daysLeft(NOW - 3 * MS_PER_DAY, NOW)).toBe(-3);
+    expect(daysLeft(NOW - MS_PER_DAY, NOW)).toBe(-1);
+    expect(daysLeft(NOW - MS_PER_DAY - 1000, NOW)).toBe(-2);
   });
 });
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { issueCertificate } from '../../../emulator/x509/certificate';
+import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { readPemChain } from '../../../lib/pem/chain';
 
@@ -47,6 +49,39 @@ describe('readPemChain', () => {
     expect(chain?.leaf.notAfterMs).toBe(NOW + DAY);
     expect(chain?.intermediates).toHaveLength(1);
     expect(chain?.problems).toContain('chain is stored out of order (leaf, then each issuer, is expected)');
+  });
+
+  it('picks the intermediate that signed the leaf when several share its name', () => {
+    const stale = makeTestCertificate({ notAfter: NOW + 100 * DAY, intermediateNotAfter: NOW - DAY });
+    const renewed = makeTestCertificate({ notAfter: NOW + 100 * DAY, intermediateNotAfter: NOW + 300 * DAY });
+    // Same name, another key, the latest expiry of all: it did not sign the leaf, so it is not the issuer.
+    const impostorKey = pooledKey('ec', 'impostor-intermediate');
+    const impostor = issueCertificate({
+      subject: { commonName: 'Certwatch Test Intermediate CA', organization: 'Certwatch Tests' },
+      publicKey: impostorKey.publicKey,
+      issuer: { selfSigned: true, privateKey: impostorKey.privateKey },
+      serialNumber: 99n,
+      notBefore: NOW - DAY,
+      notAfter: NOW + 900 * DAY,
+      ca: true,
+    });
+    const pem = renewed.leafPem + stale.intermediatePem + impostor.pem + renewed.intermediatePem;
+    const { chain } = readPemChain(pem);
+    expect(chain?.intermediates.map((c) => c.notAfterMs)).toEqual([NOW + 300 * DAY]);
+    expect(chain?.problems.join('\n')).toMatch(
+      /3 certificates are named ".*Intermediate CA.*"; the one that signed/,
+    );
+  });
+
+  it('reads a certificate stored twice once, and says when there is no end-entity certificate', () => {
+    const cert = makeTestCertificate({ notAfter: NOW + DAY });
+    const doubled = readPemChain(cert.leafPem + cert.leafPem + cert.intermediatePem + cert.intermediatePem);
+    expect(doubled.chain?.problems).toEqual([]);
+    expect(doubled.chain?.intermediates).toHaveLength(1);
+
+    const caOnly = readPemChain(cert.intermediatePem + cert.rootPem);
+    expect(caOnly.chain?.leaf.ca).toBe(true);
+    expect(caOnly.chain?.problems.join()).toMatch(/no end-entity certificate/);
   });
 
   it('explains what is wrong instead of throwing', () => {

@@ -60,14 +60,18 @@ describe('listSslV2', () => {
       return pageOf(fleet, params);
     });
     expect(await collect(listSslV2(client, target, paging))).toEqual(fleet);
-    expect(offsets).toEqual(['0/100/cn-bj2/org-x', '100/100/cn-bj2/org-x', '200/100/cn-bj2/org-x']);
+    // Each page after the first starts on the previous page's last item, to notice a shifted list.
+    expect(offsets).toEqual(['0/100/cn-bj2/org-x', '99/100/cn-bj2/org-x', '198/100/cn-bj2/org-x']);
   });
 
-  it('asks one more page when the fleet is an exact multiple of the page size', async () => {
-    const fleet = ids(200);
-    const { client, calls } = fakeUcloud((params) => pageOf(fleet, params));
-    expect(await collect(listSslV2(client, target, paging))).toHaveLength(200);
-    expect(calls()).toBe(3);
+  it('stops once TotalCount is reached, and on a short page when there is no TotalCount', async () => {
+    const fleet = ids(199);
+    const counted = fakeUcloud((params) => pageOf(fleet, params));
+    expect(await collect(listSslV2(counted.client, target, paging))).toEqual(fleet);
+    expect(counted.calls()).toBe(2);
+    const uncounted = fakeUcloud((params) => ({ ...pageOf(ids(150), params), TotalCount: undefined }));
+    expect(await collect(listSslV2(uncounted.client, target, paging))).toEqual(ids(150));
+    expect(uncounted.calls()).toBe(2);
   });
 
   it('omits ProjectId for the default project', async () => {
@@ -101,6 +105,59 @@ describe('listSslV2', () => {
     const seen = await collect(listSslV2(client, target, paging));
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(['ssl-aaaa-new', ...fleet].sort());
+  });
+
+  it('loses nothing when one certificate is removed and another added, leaving TotalCount unchanged', async () => {
+    const fleet = ids(250);
+    const { client } = fakeUcloud((params, call) =>
+      pageOf(call === 0 ? fleet : ['ssl-aaaa-new', ...fleet.filter((id) => id !== 'ssl-0000')], params),
+    );
+    const seen = await collect(listSslV2(client, target, paging));
+    expect(new Set(seen).size).toBe(seen.length);
+    // Every certificate that existed for the whole scan is there; the newcomer may or may not be.
+    expect(seen).toEqual(expect.arrayContaining(fleet.filter((id) => id !== 'ssl-0000')));
+  });
+
+  it('reads a server that caps Limit below what was asked', async () => {
+    const fleet = ids(130);
+    const { client } = fakeUcloud((params) =>
+      pageOf(fleet, new URLSearchParams({ Offset: params.get('Offset')!, Limit: '50' })),
+    );
+    expect(await collect(listSslV2(client, target, paging))).toEqual(fleet);
+  });
+
+  it('never doubles certificates without an SSLId when the listing restarts', async () => {
+    const fleet = Array.from({ length: 150 }, (_, i) => ({ HashValue: `h${String(i).padStart(3, '0')}` }));
+    const { client } = fakeUcloud((params, call) => {
+      const current = call === 0 ? fleet : [{ HashValue: 'h-new' }, ...fleet];
+      const offset = Number(params.get('Offset'));
+      return { RetCode: 0, TotalCount: current.length, DataSet: current.slice(offset, offset + 100) };
+    });
+    const hashes: unknown[] = [];
+    for await (const item of listSslV2(client, target, paging)) hashes.push(item.HashValue);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(hashes).toEqual(expect.arrayContaining(fleet.map((item) => item.HashValue)));
+  });
+
+  it('refuses a reply without a DataSet list instead of reading it as empty', async () => {
+    const { client } = fakeUcloud(() => ({ RetCode: 0, Action: 'DescribeSSLV2Response' }));
+    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(/has no DataSet list/);
+    const empty = fakeUcloud(() => ({ RetCode: 0, TotalCount: 0 }));
+    expect(await collect(listSslV2(empty.client, target, paging))).toEqual([]);
+  });
+
+  it('reports DataSet entries that are not certificates', async () => {
+    const { client } = fakeUcloud(() => ({
+      RetCode: 0,
+      TotalCount: 2,
+      DataSet: [{ SSLId: 'ssl-1' }, 'junk'],
+    }));
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const item of listSslV2(client, target, paging)) seen.push(item.SSLId);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['ssl-1']);
+    expect(String(error)).toMatch(/1 DataSet entries were not certificate objects/);
   });
 
   it('gives up with a PagingError when the total keeps moving', async () => {
