@@ -16,11 +16,25 @@ export interface UcloudConfig {
   apiUrl: string;
 }
 
+export interface AliyunConfig {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string | null;
+  /** SLB regions to scan; empty: SLB is not scanned. */
+  slbRegions: string[];
+  /** Whether CDN certificates are scanned (CDN is global: it needs no region). */
+  scanCdn: boolean;
+  cdnEndpoint: string;
+  /** Overrides every region's SLB endpoint (for emulators); null: the regional endpoints. */
+  slbEndpoint: string | null;
+}
+
 export interface Config {
   thresholds: Thresholds;
   snsTopicArn: string | null;
   requestTimeoutMs: number;
   ucloud: UcloudConfig | null;
+  aliyun: AliyunConfig | null;
 }
 
 /** The keys certwatch reads, in the environment or in a config file. A file may hold no other key. */
@@ -34,10 +48,18 @@ export const CONFIG_KEYS = [
   'CERTWATCH_CRITICAL_DAYS',
   'CERTWATCH_SNS_TOPIC_ARN',
   'CERTWATCH_REQUEST_TIMEOUT_MS',
+  'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'ALIBABA_CLOUD_SLB_REGIONS',
+  'ALIBABA_CLOUD_SCAN_CDN',
+  'ALIBABA_CLOUD_CDN_ENDPOINT',
+  'ALIBABA_CLOUD_SLB_ENDPOINT',
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 export const DEFAULT_UCLOUD_API_URL = 'https://api.ucloud.cn';
+export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
 
 type Source = Readonly<Record<string, string | undefined>>;
 
@@ -85,9 +107,11 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   }
 
   const ucloud = readUcloud(get, problems);
-  if (!ucloud && problems.length === 0) {
+  const aliyun = readAliyun(get, problems);
+  if (!ucloud && !aliyun && problems.length === 0) {
     problems.push(
-      'no provider is configured: set UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and UCLOUD_REGIONS ' +
+      'no provider is configured: set UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and UCLOUD_REGIONS, and/or ' +
+        'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET ' +
         '(or run `certwatch demo` to see certwatch work against its built-in emulator)',
     );
   }
@@ -98,6 +122,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     snsTopicArn,
     requestTimeoutMs: requestTimeoutMs!,
     ucloud,
+    aliyun,
   };
 }
 
@@ -131,12 +156,14 @@ function mergeSources(env: Source, file: unknown, fileName: string, problems: st
   return merged;
 }
 
+/** Region names of both clouds: `cn-bj2`, `jpn-tky`, `cn-hangzhou`, `ap-southeast-1`. */
+const REGION = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
 function readUcloud(get: (key: ConfigKey) => string | undefined, problems: string[]): UcloudConfig | null {
   const publicKey = get('UCLOUD_PUBLIC_KEY');
   const privateKey = get('UCLOUD_PRIVATE_KEY');
   const regionsText = get('UCLOUD_REGIONS');
   const projectsText = get('UCLOUD_PROJECT_IDS');
-  const apiUrl = get('UCLOUD_API_URL') ?? DEFAULT_UCLOUD_API_URL;
   if (!publicKey && !privateKey) {
     if (regionsText || projectsText) {
       problems.push(
@@ -147,24 +174,85 @@ function readUcloud(get: (key: ConfigKey) => string | undefined, problems: strin
   }
   if (!publicKey) problems.push('UCLOUD_PUBLIC_KEY is missing (UCLOUD_PRIVATE_KEY is set): set both');
   if (!privateKey) problems.push('UCLOUD_PRIVATE_KEY is missing (UCLOUD_PUBLIC_KEY is set): set both');
-  const regions = readList(
-    regionsText,
-    'UCLOUD_REGIONS',
-    /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/,
-    'cn-bj2,cn-sh2,hk',
-    problems,
-  );
+  const regions = readList(regionsText, 'UCLOUD_REGIONS', REGION, 'cn-bj2,cn-sh2,hk', problems);
   if (regionsText === undefined) {
     problems.push(
       'UCLOUD_REGIONS is missing: list the regions to scan, comma-separated (e.g. cn-bj2,cn-sh2)',
     );
   }
   const projectIds = readList(projectsText, 'UCLOUD_PROJECT_IDS', /^[A-Za-z0-9_-]+$/, 'org-abc123', problems);
-  if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) {
-    problems.push(`UCLOUD_API_URL "${apiUrl}" is not an http(s) URL (default ${DEFAULT_UCLOUD_API_URL})`);
-  }
+  const apiUrl = readUrl(get, 'UCLOUD_API_URL', DEFAULT_UCLOUD_API_URL, problems);
   if (!publicKey || !privateKey) return null;
-  return { publicKey, privateKey, regions, projectIds, apiUrl: apiUrl.replace(/\/+$/, '') };
+  return { publicKey, privateKey, regions, projectIds, apiUrl };
+}
+
+function readAliyun(get: (key: ConfigKey) => string | undefined, problems: string[]): AliyunConfig | null {
+  const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
+  const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  const regionsText = get('ALIBABA_CLOUD_SLB_REGIONS');
+  if (!accessKeyId && !accessKeySecret) {
+    if (regionsText) {
+      problems.push(
+        'ALIBABA_CLOUD_SLB_REGIONS is set but ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are ' +
+          'not: set both keys',
+      );
+    }
+    return null;
+  }
+  if (!accessKeyId)
+    problems.push(
+      'ALIBABA_CLOUD_ACCESS_KEY_ID is missing (ALIBABA_CLOUD_ACCESS_KEY_SECRET is set): set both',
+    );
+  if (!accessKeySecret) {
+    problems.push(
+      'ALIBABA_CLOUD_ACCESS_KEY_SECRET is missing (ALIBABA_CLOUD_ACCESS_KEY_ID is set): set both',
+    );
+  }
+  const slbRegions = readList(
+    regionsText,
+    'ALIBABA_CLOUD_SLB_REGIONS',
+    REGION,
+    'cn-hangzhou,cn-shanghai',
+    problems,
+  );
+  const scanCdnText = (get('ALIBABA_CLOUD_SCAN_CDN') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(scanCdnText)) {
+    problems.push(`ALIBABA_CLOUD_SCAN_CDN "${scanCdnText}" must be true or false`);
+  }
+  const scanCdn = ['true', '1', 'yes'].includes(scanCdnText);
+  const cdnEndpoint = readUrl(get, 'ALIBABA_CLOUD_CDN_ENDPOINT', DEFAULT_CDN_ENDPOINT, problems);
+  const slbEndpoint = readUrl(get, 'ALIBABA_CLOUD_SLB_ENDPOINT', null, problems);
+  if (!scanCdn && slbRegions.length === 0 && regionsText === undefined) {
+    problems.push(
+      'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
+        'scanned; list SLB regions or scan CDN',
+    );
+  }
+  if (!accessKeyId || !accessKeySecret) return null;
+  return {
+    accessKeyId,
+    accessKeySecret,
+    securityToken: get('ALIBABA_CLOUD_SECURITY_TOKEN') ?? null,
+    slbRegions,
+    scanCdn,
+    cdnEndpoint: cdnEndpoint ?? DEFAULT_CDN_ENDPOINT,
+    slbEndpoint,
+  };
+}
+
+function readUrl<T extends string | null>(
+  get: (key: ConfigKey) => string | undefined,
+  key: ConfigKey,
+  fallback: T,
+  problems: string[],
+): string | T {
+  const value = get(key);
+  if (value === undefined) return fallback;
+  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+    problems.push(`${key} "${value}" is not an http(s) URL${fallback ? ` (default ${fallback})` : ''}`);
+    return fallback;
+  }
+  return value.replace(/\/+$/, '');
 }
 
 function readList(

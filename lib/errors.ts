@@ -38,8 +38,8 @@ export interface ProviderErrorDetails {
   code: string;
   retryable: boolean;
   requestId?: string | undefined;
-  /** Seconds the provider asked us to wait before retrying, when it said. */
-  retryAfterSeconds?: number | undefined;
+  /** Milliseconds the provider asked us to wait before retrying, when it said. */
+  retryAfterMs?: number | undefined;
 }
 
 /** A call to a cloud API failed. */
@@ -48,7 +48,7 @@ export class ProviderError extends CertwatchError {
   readonly code: string;
   readonly retryable: boolean;
   readonly requestId: string | undefined;
-  readonly retryAfterSeconds: number | undefined;
+  readonly retryAfterMs: number | undefined;
   constructor(message: string, details: ProviderErrorDetails, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ProviderError';
@@ -56,7 +56,7 @@ export class ProviderError extends CertwatchError {
     this.code = details.code;
     this.retryable = details.retryable;
     this.requestId = details.requestId;
-    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

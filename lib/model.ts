@@ -29,6 +29,11 @@ export interface ObservedCertificate extends SourceLocation {
   /** Expiry the API states, with the field it came from (e.g. "api:NotAfter"). */
   apiNotAfter: { epochMs: number; source: string } | null;
   chain: CertificateChain | null;
+  /**
+   * SHA-1 of the certificate as the API states it (lowercase hex), when the API gives no date and no PEM (older
+   * SLB replies): the scan then takes the expiry from a certificate with this fingerprint seen elsewhere.
+   */
+  apiFingerprintSha1?: string | null;
   inUse: boolean | null;
   boundTo: string[];
   notes: string[];

@@ -6,7 +6,7 @@ import type { AlertSink } from './alerts/sink';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
 import { toIsoUtc } from './expiry/instant';
-import type { CertificateRecord, ScanReport, SourceFailure, Thresholds } from './model';
+import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';
 import { compareFailures, compareIdentity } from './report/order';
@@ -30,6 +30,9 @@ export interface ScanOptions {
 export async function scanFleet(sources: CertificateSource[], options: ScanOptions): Promise<ScanReport> {
   const certificates: CertificateRecord[] = [];
   const failures: SourceFailure[] = [];
+  const fingerprints = new FingerprintIndex();
+  /** Known only by fingerprint: evaluated once every source has reported what it saw. */
+  const byFingerprintOnly: ObservedCertificate[] = [];
   const progress = () =>
     options.onProgress?.({ certificates: certificates.length, failures: failures.length });
   const stop = new AbortController();
@@ -71,6 +74,9 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
     ),
   );
   clearTimeout(timer);
+  for (const cert of byFingerprintOnly) {
+    certificates.push(evaluate(fingerprints.resolve(cert), options.nowMs, options.thresholds));
+  }
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);
   return {
@@ -80,6 +86,39 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
     certificates,
     failures,
   };
+}
+
+/**
+ * SHA-1 fingerprints of the leaf certificates seen in this scan, with their expiry: a certificate an API lists
+ * only by fingerprint (older SLB replies) is the same certificate, so it expires when that one does.
+ */
+class FingerprintIndex {
+  private readonly seen = new Map<string, { notAfterMs: number; where: string }>();
+
+  remember(cert: ObservedCertificate): void {
+    const leaf = cert.chain?.leaf;
+    if (leaf && !this.seen.has(leaf.fingerprintSha1)) {
+      this.seen.set(leaf.fingerprintSha1, {
+        notAfterMs: leaf.notAfterMs,
+        where: `${cert.provider}/${cert.service} ${cert.id}`,
+      });
+    }
+  }
+
+  /** The certificate with the expiry of its twin, or with a note saying none was seen. */
+  resolve(cert: ObservedCertificate): ObservedCertificate {
+    const twin = this.seen.get(cert.apiFingerprintSha1!);
+    if (!twin) {
+      return {
+        ...cert,
+        notes: [
+          ...cert.notes,
+          `the API gives no expiry, and no certificate with its SHA-1 fingerprint was seen elsewhere in this scan`,
+        ],
+      };
+    }
+    return { ...cert, apiNotAfter: { epochMs: twin.notAfterMs, source: `fingerprint:${twin.where}` } };
+  }
 }
 
 export interface AlertOutcome {

@@ -43,7 +43,75 @@ export interface UcloudAccount {
   Projects?: string[];
 }
 
+/** An Alibaba Cloud AccessKey pair the emulator accepts (RPC signature V1, HMAC-SHA1). */
+export interface AliyunAccount {
+  AccessKeyId: string;
+  AccessKeySecret: string;
+}
+
+/**
+ * An Alibaba Cloud CDN certificate. The fields DescribeCdnSSLCertificateList (CertId as an integer, CertName,
+ * Common, Fingerprint, Issuer, CertRegion, LastTime) and DescribeCertificateInfoByID (CertId as a string,
+ * CertName, CertType, CreateTime, CertExpireTime, DomainList, HttpsCrt) return, stored once.
+ */
+export interface AliyunCdnCertificate {
+  CertId: number;
+  CertName: string;
+  /** Common name of the certificate. */
+  Common?: string;
+  /** Hex SHA-1 of the certificate (case varies on the wire). */
+  Fingerprint?: string;
+  Issuer?: string;
+  CertRegion?: string;
+  /** Documented as milliseconds; examples look like seconds (UNVERIFIED). */
+  LastTime?: number;
+  CertType?: 'free' | 'cas' | 'upload';
+  CreateTime?: string;
+  /**
+   * As the wire sends it; the layout is UNVERIFIED: `2098-02-08 08:02:07 +0000 UTC` (documented),
+   * `2018-06-03T22:03:39Z`, or `2018-06-03 22:03:39`. Absent when unknown.
+   */
+  CertExpireTime?: string;
+  /** Domains using the certificate: comma-separated (documented example `[""]`); "" when bound to none. */
+  DomainList?: string;
+  /** PEM: leaf first, then intermediates. */
+  HttpsCrt: string;
+}
+
+/** An Alibaba Cloud SLB server certificate, as DescribeServerCertificates returns it, plus its PEM. */
+export interface AliyunSlbCertificate {
+  RegionId: string;
+  ServerCertificateId: string;
+  ServerCertificateName: string;
+  /** SHA-1 of the certificate, colon-separated lowercase (`68:08:1a:...`). */
+  Fingerprint: string;
+  ResourceGroupId?: string;
+  CommonName?: string;
+  SubjectAlternativeNames?: string[];
+  /** ISO 8601 UTC, e.g. `2026-12-01T08:00:00Z`. */
+  CreateTime?: string;
+  CreateTimeStamp?: number;
+  /** ISO 8601 UTC. Absent on older API versions (then only the Fingerprint identifies it). */
+  ExpireTime?: string;
+  /** Milliseconds since the epoch. */
+  ExpireTimeStamp?: number;
+  IsAliCloudCertificate?: number;
+  AliCloudCertificateId?: string;
+  AliCloudCertificateName?: string;
+  /**
+   * The PEM it was uploaded with. Never returned by the API (which returns no certificate or key content); the
+   * emulator keeps it to answer consistently, e.g. the Fingerprint of an upload.
+   */
+  ServerCertificate?: string;
+}
+
 export interface Fleet {
+  aliyun?: {
+    /** Default: one account, demo-access-key-id / demo-access-key-secret. */
+    accounts?: AliyunAccount[];
+    cdn?: { certificates: AliyunCdnCertificate[] };
+    slb?: { certificates: AliyunSlbCertificate[] };
+  };
   ucloud?: {
     accounts?: UcloudAccount[];
     /** Projects that exist but may hold no certificates. */

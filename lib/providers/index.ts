@@ -1,11 +1,15 @@
 /** The providers certwatch knows: one line each. */
 import type { Config } from '../config';
+import { aliyunCdnSource, aliyunSlbSource } from './aliyun/source';
 import type { CertificateSource, ProviderDeps } from './source';
 import { ucloudSource } from './ucloud/source';
 
 export function buildSources(config: Config, deps: ProviderDeps = {}): CertificateSource[] {
+  const { requestTimeoutMs, ucloud, aliyun } = config;
   const sources: CertificateSource[] = [];
-  if (config.ucloud)
-    sources.push(ucloudSource(config.ucloud, { requestTimeoutMs: config.requestTimeoutMs }, deps));
+  if (ucloud) sources.push(ucloudSource(ucloud, { requestTimeoutMs }, deps));
+  if (aliyun?.scanCdn) sources.push(aliyunCdnSource(aliyun, { requestTimeoutMs }, deps));
+  if (aliyun && aliyun.slbRegions.length > 0)
+    sources.push(aliyunSlbSource(aliyun, { requestTimeoutMs }, deps));
   return sources;
 }

@@ -48,7 +48,9 @@ export async function withRetries<T>(
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const jittered = Math.floor(deps.random() * ceiling);
       const delayMs =
-        error.retryAfterSeconds !== undefined ? Math.max(jittered, error.retryAfterSeconds * 1000) : jittered;
+        error.retryAfterMs !== undefined
+          ? Math.max(jittered, Math.min(error.retryAfterMs, policy.maxDelayMs))
+          : jittered;
       deps.onRetry?.(error, attempt, delayMs);
       try {
         await deps.sleep(delayMs, signal);

@@ -5,14 +5,8 @@
  */
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import {
-  abortError,
-  DEFAULT_RETRY_POLICY,
-  type RetryDeps,
-  type RetryPolicy,
-  realSleep,
-  withRetries,
-} from '../retry';
+import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {
@@ -122,30 +116,31 @@ export class UcloudClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetch(this.options.apiUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
-        body,
-        signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
-          : AbortSignal.timeout(this.options.timeoutMs),
-      });
-      text = await response.text();
+      ({ response, text } = await exchange(
+        this.fetch,
+        this.options.apiUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
+          body,
+        },
+        this.options.timeoutMs,
+        signal,
+      ));
     } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const detail = timedOut
-        ? `no complete reply within ${this.options.timeoutMs} ms`
-        : `could not reach ${this.options.apiUrl} (${describeNetworkError(error)})`;
+      if (!(error instanceof TransportFailure)) throw error;
+      const detail =
+        error.kind === 'timeout'
+          ? `no complete reply within ${this.options.timeoutMs} ms`
+          : `could not reach ${this.options.apiUrl} (${error.code})`;
       throw new ProviderError(
         `${label}: ${detail} — check UCLOUD_API_URL and the network`,
-        { provider: 'ucloud', code: timedOut ? 'timeout' : 'network', retryable: true },
+        { provider: 'ucloud', code: error.kind, retryable: true },
         { cause: error },
       );
     }
     const requestId = response.headers.get('x-ucloud-request-uuid') ?? undefined;
-    const parsed = parseJson(text);
+    const parsed = parseJsonObject(text) as UcloudResponse | null;
     if (!response.ok) {
       const retCode = parsed?.RetCode;
       const said = parsed?.Message ? ` "${parsed.Message}"` : '';
@@ -183,25 +178,10 @@ export class UcloudClient {
   }
 }
 
-function parseJson(text: string): UcloudResponse | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as UcloudResponse)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Never echoes the body: a UCloud reply may carry a private key in SSLContent. */
 function describeBody(text: string): string {
   if (text.length === 0) return 'empty body';
-  return parseJson(text) ? `JSON without a RetCode, ${text.length} bytes` : `not JSON, ${text.length} bytes`;
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (cause instanceof Error) return 'code' in cause && cause.code ? String(cause.code) : cause.message;
-  return String(cause);
+  return parseJsonObject(text)
+    ? `JSON without a RetCode, ${text.length} bytes`
+    : `not JSON, ${text.length} bytes`;
 }

@@ -1,0 +1,111 @@
+/**
+ * CDN DescribeCertificateInfoByID (one CertId per call) and its mapping to an ObservedCertificate.
+ * https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-describecertificateinfobyid —
+ * `{RequestId, CertInfos: {CertInfo: [{CertId (string), CertName, CertType, CreateTime, CertExpireTime,
+ * DomainList, HttpsCrt}]}}`.
+ */
+import type { ObservedCertificate } from '../../../model';
+import { readPemChain } from '../../../pem/chain';
+import type { AliyunRpcClient } from '../client';
+import { readAliyunTime } from '../timestamps';
+import { type CdnCertListEntry, certIdOf } from './listCertificates';
+
+export type CdnCertInfo = Record<string, unknown>;
+
+/** The certificate's details, or null when the API answered with no CertInfo for the id. */
+export async function describeCertificateInfo(
+  client: AliyunRpcClient,
+  certId: string,
+  signal?: AbortSignal,
+): Promise<CdnCertInfo | null> {
+  const reply = await client.call(
+    'DescribeCertificateInfoByID',
+    { CertId: certId },
+    { where: `(CertId ${certId})`, signal },
+  );
+  const infos = (reply.CertInfos as Record<string, unknown> | undefined)?.CertInfo;
+  if (!Array.isArray(infos)) return null;
+  const match = infos.find(
+    (info): info is CdnCertInfo =>
+      typeof info === 'object' && info !== null && certIdOf(info as CdnCertInfo) === certId,
+  );
+  return match ?? (infos.length === 1 && typeof infos[0] === 'object' ? (infos[0] as CdnCertInfo) : null);
+}
+
+/** What a list entry plus (when it could be read) its details say about one CDN certificate. */
+export function mapCdnCertificate(entry: CdnCertListEntry, info: CdnCertInfo | null): ObservedCertificate {
+  const notes: string[] = [];
+  const id = certIdOf(entry) ?? '(no CertId)';
+  const pem = readPemChain(typeof info?.HttpsCrt === 'string' ? info.HttpsCrt : null);
+  if (info && !pem.chain) notes.push(`HttpsCrt: ${pem.problems.join('; ')}`);
+
+  let apiNotAfter: ObservedCertificate['apiNotAfter'] = null;
+  const expireText = info?.CertExpireTime;
+  if (expireText !== undefined && expireText !== null && expireText !== '') {
+    const read = readAliyunTime(expireText);
+    if (!read) {
+      notes.push(
+        `CertExpireTime ${JSON.stringify(expireText).slice(0, 60)} is not a date certwatch can read`,
+      );
+    } else {
+      apiNotAfter = { epochMs: read.epochMs, source: 'api:CertExpireTime' };
+      if (read.assumedUtc) notes.push('CertExpireTime names no time zone; it was taken as UTC');
+    }
+  }
+
+  const boundDomains = info ? domainList(info.DomainList) : null;
+  const leaf = pem.chain?.leaf;
+  const certNames = leaf ? [leaf.commonName ?? '', ...leaf.dnsNames] : [text(entry.Common)];
+  return {
+    provider: 'aliyun',
+    service: 'cdn',
+    region: text(entry.CertRegion) || 'global',
+    project: null,
+    id,
+    name: text(info?.CertName) || text(entry.CertName) || id,
+    domains: unique(boundDomains && boundDomains.length > 0 ? boundDomains : certNames),
+    apiNotAfter,
+    chain: pem.chain,
+    apiFingerprintSha1: pem.chain ? null : normaliseSha1(entry.Fingerprint),
+    inUse: boundDomains === null ? null : boundDomains.length > 0,
+    boundTo: (boundDomains ?? []).map((domain) => `CDN domain ${domain}`),
+    notes,
+  };
+}
+
+/**
+ * DomainList is a string: comma-separated names, or (as the documented example `[""]` shows) a JSON array. An
+ * empty list means the certificate serves no domain. Null when the field is missing: binding unknown.
+ */
+function domainList(value: unknown): string[] | null {
+  if (value === undefined || value === null) return null;
+  let items: unknown[] = [];
+  if (Array.isArray(value)) items = value;
+  else if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        items = Array.isArray(parsed) ? parsed : [];
+      } catch {
+        items = trimmed.slice(1, -1).split(',');
+      }
+    } else items = trimmed.split(/[,\s]+/);
+  }
+  return unique(items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()));
+}
+
+/** A SHA-1 fingerprint in any case, with or without colons, as lowercase hex; null unless it is one. */
+export function normaliseSha1(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const hex = value.replaceAll(':', '').trim().toLowerCase();
+  return /^[0-9a-f]{40}$/.test(hex) ? hex : null;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items.filter((item) => item !== ''))];
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}

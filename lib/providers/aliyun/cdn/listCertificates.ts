@@ -1,0 +1,88 @@
+/**
+ * Paging through CDN DescribeCdnSSLCertificateList for certificate ids.
+ * https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-describecdnsslcertificatelist —
+ * PageNumber from 1, PageSize 1..1000; the reply wraps lists: `CertificateListModel.CertList.Cert[]`. Whether
+ * `Count` is the total or the page's count is UNVERIFIED, so paging stops on a short page either way; when Count
+ * stayed the same on every page and exceeds what was listed, it was a total and something is missing.
+ */
+import { PagingError } from '../../../errors';
+import type { AliyunRpcClient } from '../client';
+
+/** One entry of the list, unchecked. CertId is an integer here (a string in DescribeCertificateInfoByID). */
+export type CdnCertListEntry = Record<string, unknown>;
+
+export interface CdnPaging {
+  pageSize: number;
+  maxPages: number;
+}
+
+export const DEFAULT_CDN_PAGING: CdnPaging = { pageSize: 1000, maxPages: 1000 };
+
+/** Yields each page's entries (CertId present), every CertId once. Throws PagingError when it cannot be trusted. */
+export async function* listCdnCertificatePages(
+  client: AliyunRpcClient,
+  paging: CdnPaging = DEFAULT_CDN_PAGING,
+  signal?: AbortSignal,
+): AsyncGenerator<CdnCertListEntry[]> {
+  const seen = new Set<string>();
+  const counts = new Set<number>();
+  let previousIds: string | null = null;
+  for (let pageNumber = 1; ; pageNumber++) {
+    if (pageNumber > paging.maxPages) {
+      throw new PagingError(
+        `Alibaba CDN DescribeCdnSSLCertificateList: more than ${paging.maxPages} pages; stopped`,
+      );
+    }
+    const reply = await client.call(
+      'DescribeCdnSSLCertificateList',
+      { PageNumber: String(pageNumber), PageSize: String(paging.pageSize) },
+      { where: `(page ${pageNumber})`, signal },
+    );
+    const model = reply.CertificateListModel as Record<string, unknown> | undefined;
+    const certs = (model?.CertList as Record<string, unknown> | undefined)?.Cert ?? (model ? [] : undefined);
+    if (!Array.isArray(certs)) {
+      throw new PagingError(
+        `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): the reply has no ` +
+          'CertificateListModel.CertList.Cert list; check ALIBABA_CLOUD_CDN_ENDPOINT',
+      );
+    }
+    if (typeof model?.Count === 'number') counts.add(model.Count);
+    const entries = certs.filter(
+      (entry): entry is CdnCertListEntry =>
+        typeof entry === 'object' && entry !== null && certIdOf(entry as CdnCertListEntry) !== null,
+    );
+    if (entries.length < certs.length) {
+      throw new PagingError(
+        `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): ${certs.length - entries.length} ` +
+          'entries have no CertId',
+      );
+    }
+    const ids = entries.map((entry) => certIdOf(entry)!).join(',');
+    if (entries.length > 0 && ids === previousIds) {
+      throw new PagingError(
+        `Alibaba CDN DescribeCdnSSLCertificateList: page ${pageNumber} repeats the previous one; the listing ` +
+          'cannot be trusted',
+      );
+    }
+    previousIds = ids;
+    const fresh = entries.filter((entry) => !seen.has(certIdOf(entry)!));
+    for (const entry of fresh) seen.add(certIdOf(entry)!);
+    if (fresh.length > 0) yield fresh;
+    if (certs.length < paging.pageSize) break;
+  }
+  const [count] = counts;
+  if (counts.size === 1 && count !== undefined && count > seen.size) {
+    throw new PagingError(
+      `Alibaba CDN DescribeCdnSSLCertificateList: Count says ${count} certificates but the pages held ` +
+        `${seen.size}; some may be missing`,
+    );
+  }
+}
+
+/** CertId as a string (an integer on the list's wire, a string elsewhere); null when absent. */
+export function certIdOf(entry: Record<string, unknown>): string | null {
+  const id = entry.CertId;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (typeof id === 'string' && id.trim() !== '') return id.trim();
+  return null;
+}

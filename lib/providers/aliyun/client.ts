@@ -1,0 +1,227 @@
+/**
+ * The Alibaba Cloud RPC OpenAPI transport: signed GET for reads, signed POST form for writes, per-request timeout,
+ * retries for what Alibaba says is transient, and errors that say what to do.
+ * Errors: https://www.alibabacloud.com/help/en/sdk/developer-reference/error-codes — body
+ * `{RequestId, HostId, Code, Message, Recommend}`, any 2xx is success. Retry policy after aliyun-python-sdk-core
+ * retry_config.json and the Darabonba runtime (which also honours `x-acs-retry-after`, in milliseconds).
+ */
+import { randomUUID } from 'node:crypto';
+import { ProviderError } from '../../errors';
+import { USER_AGENT } from '../../version';
+import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import { exchange, parseJsonObject, TransportFailure } from '../transport';
+import {
+  canonicalQuery,
+  type HttpMethod,
+  percentEncode,
+  type SigningCredentials,
+  signRpcRequest,
+} from './signature';
+
+export type AliyunReply = Record<string, unknown>;
+
+export interface AliyunClientOptions {
+  credentials: SigningCredentials;
+  /** Base URL, e.g. `https://cdn.aliyuncs.com`. */
+  endpoint: string;
+  /** API version of the product, e.g. `2018-05-10` for CDN. */
+  version: string;
+  /** How the product is named in messages: `CDN`, `SLB`. */
+  product: string;
+  /** The configuration keys a person should check, named in advice. */
+  settings: { accessKeyId: string; accessKeySecret: string; endpoint: string };
+  timeoutMs: number;
+  fetch?: typeof globalThis.fetch;
+  retry?: RetryPolicy;
+  sleep?: RetryDeps['sleep'];
+  random?: RetryDeps['random'];
+  onRetry?: RetryDeps['onRetry'];
+  onRequest?: (action: string) => void;
+  /** Wall clock for the Timestamp parameter. */
+  clock?: () => number;
+  /** A fresh SignatureNonce for every request sent (retries included). */
+  nonce?: () => string;
+}
+
+export interface CallOptions {
+  method?: HttpMethod;
+  /** Names the target in errors, e.g. `in cn-hangzhou`. */
+  where?: string;
+  signal?: AbortSignal;
+  /**
+   * False for calls that change something (UploadServerCertificate): then only failures that prove the request
+   * was not acted on (refused connection, throttling) are retried.
+   */
+  idempotent?: boolean;
+}
+
+/** Codes Alibaba asks to retry (throttling, flow control, server trouble). Signature and permission: never. */
+function isRetryableCode(code: string): boolean {
+  return (
+    code.startsWith('Throttling') ||
+    code === 'Rejected.Throttling' ||
+    code === 'FlowControlError' ||
+    code === 'ServiceUnavailable' ||
+    code === 'InternalError'
+  );
+}
+
+function isThrottlingCode(code: string): boolean {
+  return code.startsWith('Throttling') || code === 'Rejected.Throttling' || code === 'FlowControlError';
+}
+
+export class AliyunRpcClient {
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly retryDeps: RetryDeps;
+  private readonly clock: () => number;
+  private readonly nonce: () => string;
+  private readonly url: URL;
+
+  constructor(private readonly options: AliyunClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retryDeps = {
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      onRetry: options.onRetry,
+    };
+    this.clock = options.clock ?? Date.now;
+    this.nonce = options.nonce ?? randomUUID;
+    this.url = new URL(options.endpoint);
+    if (this.url.pathname === '') this.url.pathname = '/';
+  }
+
+  /** Calls `action`; retries transient failures; throws ProviderError naming the call and what to do. */
+  async call(
+    action: string,
+    params: Record<string, string>,
+    options: CallOptions = {},
+  ): Promise<AliyunReply> {
+    const method = options.method ?? 'GET';
+    const label = `Alibaba ${this.options.product} ${action}${options.where ? ` ${options.where}` : ''}`;
+    const idempotent = options.idempotent ?? true;
+    const attempt = async () => {
+      try {
+        return await this.send(action, params, method, label, options.signal);
+      } catch (error) {
+        if (!idempotent && error instanceof ProviderError && error.retryable && !wasNotActedOn(error)) {
+          throw new ProviderError(error.message, { ...error, retryable: false }, { cause: error });
+        }
+        throw error;
+      }
+    };
+    try {
+      return await withRetries(attempt, this.retryPolicy, this.retryDeps, options.signal);
+    } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        throw new ProviderError(
+          `${error.message} (gave up after ${this.retryPolicy.attempts} attempts)`,
+          { ...error },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async send(
+    action: string,
+    params: Record<string, string>,
+    method: HttpMethod,
+    label: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AliyunReply> {
+    this.options.onRequest?.(action);
+    const signed = signRpcRequest(
+      { ...params, Action: action, Version: this.options.version },
+      method,
+      this.options.credentials,
+      {
+        timestamp: new Date(this.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        nonce: this.nonce(),
+      },
+    );
+    const query = `${canonicalQuery(signed)}&Signature=${percentEncode(signed.Signature!)}`;
+    let response: Response;
+    let text: string;
+    try {
+      ({ response, text } = await exchange(
+        this.fetch,
+        method === 'GET' ? `${this.url.href}?${query}` : this.url.href,
+        {
+          method,
+          headers: {
+            'user-agent': USER_AGENT,
+            ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          body: method === 'POST' ? query : undefined,
+        },
+        this.options.timeoutMs,
+        signal,
+      ));
+    } catch (error) {
+      if (!(error instanceof TransportFailure)) throw error;
+      const detail =
+        error.kind === 'timeout'
+          ? `no complete reply within ${this.options.timeoutMs} ms`
+          : `could not reach ${this.url.origin} (${error.code})`;
+      throw new ProviderError(
+        `${label}: ${detail} — check ${this.options.settings.endpoint} and the network`,
+        { provider: 'aliyun', code: error.notSent ? `not-sent:${error.code}` : error.kind, retryable: true },
+        { cause: error },
+      );
+    }
+    const body = parseJsonObject(text);
+    const requestId = typeof body?.RequestId === 'string' ? body.RequestId : undefined;
+    if (response.ok) {
+      if (!body) {
+        throw new ProviderError(
+          `${label}: the reply is not JSON (HTTP ${response.status}, ${text.length} bytes)`,
+          {
+            provider: 'aliyun',
+            code: 'malformed-response',
+            retryable: true,
+            requestId,
+          },
+        );
+      }
+      return body;
+    }
+    const code = typeof body?.Code === 'string' ? body.Code : `HTTP ${response.status}`;
+    const message = typeof body?.Message === 'string' ? ` "${body.Message}"` : '';
+    const advice = this.adviceFor(code);
+    const retryAfter = Number(response.headers.get('x-acs-retry-after'));
+    throw new ProviderError(
+      `${label}: HTTP ${response.status} ${code}${message}${advice ? ` — ${advice}` : ''}${requestId ? ` (RequestId ${requestId})` : ''}`,
+      {
+        provider: 'aliyun',
+        code,
+        retryable: isRetryableCode(code) || response.status >= 500,
+        requestId,
+        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      },
+    );
+  }
+
+  private adviceFor(code: string): string | undefined {
+    const { settings } = this.options;
+    if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
+      return `check ${settings.accessKeySecret} (it must be the secret of ${settings.accessKeyId})`;
+    }
+    if (code.startsWith('InvalidAccessKeyId'))
+      return `check ${settings.accessKeyId}: Alibaba Cloud does not know it`;
+    if (code.startsWith('InvalidSecurityToken'))
+      return 'the STS token is invalid or expired: refresh ALIBABA_CLOUD_SECURITY_TOKEN';
+    if (code.startsWith('Forbidden'))
+      return `the key lacks permission: grant it read access to ${this.options.product}`;
+    if (code === 'IllegalTimestamp') return "Alibaba rejected the request time: check this machine's clock";
+    if (isThrottlingCode(code)) return `Alibaba kept throttling the requests: run the scan again later`;
+    return undefined;
+  }
+}
+
+/** Proven not acted on: refused before it was sent, or throttled (rejected before it was processed). */
+function wasNotActedOn(error: ProviderError): boolean {
+  return error.code.startsWith('not-sent:') || isThrottlingCode(error.code);
+}

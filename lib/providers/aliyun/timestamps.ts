@@ -1,0 +1,42 @@
+/**
+ * The date layouts Alibaba's certificate APIs send. CDN `CertExpireTime` is documented as
+ * `2098-02-08 08:02:07 +0000 UTC` (Go's time.String() layout) but its real form is UNVERIFIED, so ISO 8601 and a
+ * bare `yyyy-MM-dd HH:mm:ss` (taken as UTC) are read too. SLB sends ISO 8601 and epoch milliseconds.
+ */
+import { DateTime } from 'luxon';
+
+export interface ReadInstant {
+  epochMs: number;
+  /** The text named no time zone, so it was taken as UTC. */
+  assumedUtc: boolean;
+}
+
+const GO_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-])(\d{2})(\d{2})(?: [A-Za-z]{1,5})?$/;
+const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
+
+/** Reads any of the layouts above; null when the text is none of them. */
+export function readAliyunTime(value: unknown): ReadInstant | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  const go = GO_TIME.exec(text);
+  if (go) return fromIso(`${go[1]}T${go[2]}${go[3]}${go[4]}:${go[5]}`, false);
+  const naive = NAIVE.exec(text);
+  if (naive) return fromIso(`${naive[1]}T${naive[2]}Z`, true);
+  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) return fromIso(text, false);
+  return null;
+}
+
+/**
+ * Epoch milliseconds as SLB's `ExpireTimeStamp` sends them (seconds accepted too: a value below 1e11 is seconds).
+ * Null when absent, zero or not a plausible instant.
+ */
+export function readEpoch(value: unknown): number | null {
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > 1e14) return null;
+  return number > 1e11 ? Math.trunc(number) : Math.trunc(number * 1000);
+}
+
+function fromIso(iso: string, assumedUtc: boolean): ReadInstant | null {
+  const parsed = DateTime.fromISO(iso, { setZone: true });
+  return parsed.isValid ? { epochMs: parsed.toMillis(), assumedUtc } : null;
+}

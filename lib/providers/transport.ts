@@ -1,0 +1,73 @@
+/**
+ * One HTTP exchange with a provider API, shared by every client: a per-request timeout joined with the scan's
+ * abort signal, the body read whole, and failures sorted into what a person can act on.
+ */
+import { CertwatchError } from '../errors';
+import { abortError } from './retry';
+
+export interface Exchange {
+  response: Response;
+  text: string;
+}
+
+/** A request that got no complete reply. `code` is the system error (ECONNREFUSED...) when there is one. */
+export class TransportFailure extends CertwatchError {
+  constructor(
+    readonly kind: 'timeout' | 'network',
+    readonly code: string,
+    options: { cause: unknown },
+  ) {
+    super(kind === 'timeout' ? 'no complete reply in time' : `network error ${code}`, options);
+    this.name = 'TransportFailure';
+  }
+
+  /** Whether the request certainly never reached the server (so even a write may be retried). */
+  get notSent(): boolean {
+    return this.kind === 'network' && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(this.code);
+  }
+}
+
+/**
+ * Sends one request and reads the whole reply. Throws TransportFailure, or the scan's abort reason when `signal`
+ * ended it.
+ */
+export async function exchange(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Exchange> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetchImpl(url, {
+      ...init,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    return { response, text: await response.text() };
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    return Promise.reject(
+      new TransportFailure(timedOut ? 'timeout' : 'network', networkCode(error), { cause: error }),
+    );
+  }
+}
+
+/** The reply as a JSON object, or null when it is not one. */
+export function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function networkCode(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof Error) return 'code' in cause && cause.code ? String(cause.code) : cause.message;
+  return String(cause);
+}
