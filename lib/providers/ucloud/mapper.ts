@@ -4,6 +4,7 @@
  */
 import type { ObservedCertificate } from '../../model';
 import { readPemChain } from '../../pem/chain';
+import { isWireObject, uniqueNames, wireText } from '../wire';
 import type { SslInfoWire } from './describeSslV2';
 
 /**
@@ -16,14 +17,14 @@ const NO_DATE_ABOVE = 1e14;
 
 export function mapSslInfo(info: SslInfoWire, region: string, project: string | null): ObservedCertificate {
   const notes: string[] = [];
-  const id = text(info.SSLId);
+  const id = wireText(info.SSLId);
   if (!id) notes.push('UCloud returned this certificate without an SSLId');
   // SSLContent may hold the private key too: readPemChain drops every non-certificate block unread.
   const pem = readPemChain(typeof info.SSLContent === 'string' ? info.SSLContent : null);
   if (!pem.chain) notes.push(`SSLContent: ${pem.problems.join('; ')}`);
   const apiNotAfter = epochMs(info.NotAfter, notes);
   const binding = bindingOf(info);
-  const domains = unique([
+  const domains = uniqueNames([
     ...names(info.Domains),
     ...names(info.DNSNames),
     ...(pem.chain ? [pem.chain.leaf.commonName ?? '', ...pem.chain.leaf.dnsNames] : []),
@@ -34,7 +35,7 @@ export function mapSslInfo(info: SslInfoWire, region: string, project: string | 
     region,
     project,
     id: id || '(no SSLId)',
-    name: text(info.SSLName) || id || '(unnamed)',
+    name: wireText(info.SSLName) || id || '(unnamed)',
     domains,
     apiNotAfter: apiNotAfter === null ? null : { epochMs: apiNotAfter, source: 'api:NotAfter' },
     chain: pem.chain,
@@ -61,7 +62,7 @@ function epochMs(value: unknown, notes: string[]): number | null {
  */
 function bindingOf(info: SslInfoWire): { inUse: boolean | null; boundTo: string[] } {
   if (Array.isArray(info.Relations)) {
-    const boundTo = info.Relations.filter(isObject).map((relation) => {
+    const boundTo = info.Relations.filter(isWireObject).map((relation) => {
       const lb = labelled(relation.LoadBalancerId, relation.LoadBalancerName);
       const listener = labelled(relation.ListenerId, relation.ListenerName);
       return `${lb} / ${listener}${relation.IsDefault === true ? ' (default)' : ''}`;
@@ -69,7 +70,7 @@ function bindingOf(info: SslInfoWire): { inUse: boolean | null; boundTo: string[
     return { inUse: boundTo.length > 0, boundTo };
   }
   if (Array.isArray(info.BindedTargetSet)) {
-    const boundTo = info.BindedTargetSet.filter(isObject).map(
+    const boundTo = info.BindedTargetSet.filter(isWireObject).map(
       (target) =>
         `${labelled(target.ULBId, target.ULBName)} / ${labelled(target.VServerId, target.VServerName)}`,
     );
@@ -79,8 +80,8 @@ function bindingOf(info: SslInfoWire): { inUse: boolean | null; boundTo: string[
 }
 
 function labelled(id: unknown, name: unknown): string {
-  const idText = text(id) || '?';
-  const nameText = text(name);
+  const idText = wireText(id) || '?';
+  const nameText = wireText(name);
   return nameText && nameText !== idText ? `${idText} (${nameText})` : idText;
 }
 
@@ -88,16 +89,4 @@ function labelled(id: unknown, name: unknown): string {
 function names(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
   return items.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
-}
-
-function unique(items: string[]): string[] {
-  return [...new Set(items.filter((item) => item !== ''))];
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

@@ -6,6 +6,7 @@
  */
 import type { ObservedCertificate } from '../../../model';
 import { readPemChain } from '../../../pem/chain';
+import { uniqueNames, wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readAliyunTime } from '../timestamps';
 import { type CdnCertListEntry, certIdOf } from './listCertificates';
@@ -55,18 +56,18 @@ export function mapCdnCertificate(entry: CdnCertListEntry, info: CdnCertInfo | n
 
   const boundDomains = info ? domainList(info.DomainList) : null;
   const leaf = pem.chain?.leaf;
-  const certNames = leaf ? [leaf.commonName ?? '', ...leaf.dnsNames] : [text(entry.Common)];
+  const certNames = leaf ? [leaf.commonName ?? '', ...leaf.dnsNames] : [wireText(entry.Common)];
   return {
     provider: 'aliyun',
     service: 'cdn',
-    region: text(entry.CertRegion) || 'global',
+    region: wireText(entry.CertRegion) || 'global',
     project: null,
     id,
-    name: text(info?.CertName) || text(entry.CertName) || id,
-    domains: unique(boundDomains && boundDomains.length > 0 ? boundDomains : certNames),
+    name: wireText(info?.CertName) || wireText(entry.CertName) || id,
+    domains: uniqueNames(boundDomains && boundDomains.length > 0 ? boundDomains : certNames),
     apiNotAfter,
     chain: pem.chain,
-    apiFingerprintSha1: pem.chain ? null : normaliseSha1(entry.Fingerprint),
+    apiFingerprintSha1: pem.chain ? null : wireSha1(entry.Fingerprint),
     inUse: boundDomains === null ? null : boundDomains.length > 0,
     boundTo: (boundDomains ?? []).map((domain) => `CDN domain ${domain}`),
     notes,
@@ -92,20 +93,7 @@ function domainList(value: unknown): string[] | null {
       }
     } else items = trimmed.split(/[,\s]+/);
   }
-  return unique(items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()));
-}
-
-/** A SHA-1 fingerprint in any case, with or without colons, as lowercase hex; null unless it is one. */
-export function normaliseSha1(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const hex = value.replaceAll(':', '').trim().toLowerCase();
-  return /^[0-9a-f]{40}$/.test(hex) ? hex : null;
-}
-
-function unique(items: string[]): string[] {
-  return [...new Set(items.filter((item) => item !== ''))];
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+  return uniqueNames(
+    items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()),
+  );
 }

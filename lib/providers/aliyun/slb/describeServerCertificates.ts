@@ -7,7 +7,7 @@
  */
 import { PagingError } from '../../../errors';
 import type { ObservedCertificate } from '../../../model';
-import { normaliseSha1 } from '../cdn/certificateInfo';
+import { wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readAliyunTime, readEpoch } from '../timestamps';
 
@@ -44,7 +44,7 @@ export async function describeServerCertificates(
 
 export function mapServerCertificate(item: ServerCertificateWire, regionId: string): ObservedCertificate {
   const notes: string[] = [];
-  const id = text(item.ServerCertificateId) || '(no ServerCertificateId)';
+  const id = wireText(item.ServerCertificateId) || '(no ServerCertificateId)';
   const fromStamp = readEpoch(item.ExpireTimeStamp);
   const fromText = readAliyunTime(item.ExpireTime);
   let apiNotAfter: ObservedCertificate['apiNotAfter'] = null;
@@ -54,25 +54,21 @@ export function mapServerCertificate(item: ServerCertificateWire, regionId: stri
     notes.push('ExpireTime and ExpireTimeStamp disagree; ExpireTimeStamp is used');
   }
   const sans = (item.SubjectAlternativeNames as Record<string, unknown> | undefined)?.SubjectAlternativeName;
-  const domains = [text(item.CommonName), ...(Array.isArray(sans) ? sans.map(text) : [])];
+  const domains = [wireText(item.CommonName), ...(Array.isArray(sans) ? sans.map(wireText) : [])];
   return {
     provider: 'aliyun',
     service: 'slb',
-    region: text(item.RegionId) || regionId,
-    project: text(item.ResourceGroupId) || null,
+    region: wireText(item.RegionId) || regionId,
+    project: wireText(item.ResourceGroupId) || null,
     id,
-    name: text(item.ServerCertificateName) || id,
+    name: wireText(item.ServerCertificateName) || id,
     domains: [...new Set(domains.filter((domain) => domain !== ''))],
     apiNotAfter,
     chain: null,
-    apiFingerprintSha1: normaliseSha1(item.Fingerprint),
+    apiFingerprintSha1: wireSha1(item.Fingerprint),
     // DescribeServerCertificates does not say which listeners use a certificate.
     inUse: null,
     boundTo: [],
     notes,
   };
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
