@@ -51,7 +51,9 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
         .scan(
           {
             certificate: (cert) => {
-              certificates.push(evaluate(cert, options.nowMs, options.thresholds));
+              fingerprints.remember(cert);
+              if (!cert.apiNotAfter && !cert.chain && cert.apiFingerprintSha1) byFingerprintOnly.push(cert);
+              else certificates.push(evaluate(cert, options.nowMs, options.thresholds));
               progress();
             },
             failure: (failure) => {
