@@ -14,6 +14,7 @@ const code = await runCli(process.argv.slice(2), {
   stderrIsTTY: process.stderr.isTTY === true,
   clock: Date.now,
   readFile: (path) => readFile(path, 'utf8'),
+  readBytes: (path) => readFile(path),
   untilStopped: () => stopped,
 });
 process.exitCode = code;

@@ -9,6 +9,7 @@ export interface CliIo {
   stderrIsTTY: boolean;
   clock: () => number;
   readFile: (path: string) => Promise<string>;
+  readBytes: (path: string) => Promise<Buffer>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); used by long-running commands. */
   untilStopped: () => Promise<void>;
 }

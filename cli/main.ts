@@ -15,6 +15,7 @@ import { runEmulatorCommand } from './emulator';
 import { type CliIo, write } from './io';
 import { parse } from './options';
 import { configFrom, EXIT, exitCodeFor, nowFrom, scanWithProgress } from './run';
+import { runUpload } from './upload';
 
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
 
@@ -23,6 +24,10 @@ Usage:
       Every certificate, its status and where it is bound. Sends nothing.
   certwatch scan [--now ISO-8601] [--config FILE]
       The scheduled job: scan, then alert (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else this console).
+  certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME]
+                   [--replaces ID] [--dry-run]
+      Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
+      them to Alibaba SLB and checks SLB's fingerprint. --dry-run checks and prints, and sends nothing.
   certwatch demo
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
   certwatch emulator [--port N] [--fleet FILE | --count N --seed N [--regions LIST --projects LIST]]
@@ -31,7 +36,9 @@ Usage:
 
 Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY,
 UCLOUD_REGIONS, UCLOUD_PROJECT_IDS, UCLOUD_API_URL, CERTWATCH_WARNING_DAYS, CERTWATCH_CRITICAL_DAYS,
-CERTWATCH_SNS_TOPIC_ARN. --config FILE reads the same keys from a JSON object; the environment wins.
+CERTWATCH_SNS_TOPIC_ARN, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABA_CLOUD_SLB_REGIONS, ALIBABA_CLOUD_SCAN_CDN, ALIBABA_CLOUD_CDN_ENDPOINT,
+ALIBABA_CLOUD_SLB_ENDPOINT. --config FILE reads the same keys from a JSON object; the environment wins.
 
 Exit codes: 0 scan complete, 3 scan incomplete (a source failed), 2 bad usage or configuration,
 1 other failure (an alert could not be delivered). --debug prints stack traces.
@@ -64,6 +71,8 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       return runDemo(io);
     case 'emulator':
       return runEmulatorCommand(rest, io);
+    case 'upload':
+      return runUpload(rest, io);
     case 'version':
     case '--version':
       await write(io.stdout, `${VERSION}\n`);

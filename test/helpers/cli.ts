@@ -10,8 +10,13 @@ export interface CliRun {
 export async function runCertwatch(
   argv: string[],
   env: Record<string, string | undefined>,
-  files: Record<string, string> = {},
+  files: Record<string, string | Buffer> = {},
 ): Promise<CliRun> {
+  const read = async (path: string): Promise<Buffer> => {
+    const content = files[path];
+    if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return Buffer.from(content);
+  };
   const out = { stdout: '', stderr: '' };
   const capture = (name: 'stdout' | 'stderr') => ({
     write(chunk: string, callback: (error?: Error | null) => void) {
@@ -26,11 +31,8 @@ export async function runCertwatch(
     stderr: capture('stderr'),
     stderrIsTTY: false,
     clock: Date.now,
-    readFile: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return text;
-    },
+    readFile: async (path) => (await read(path)).toString('utf8'),
+    readBytes: read,
     untilStopped: () => new Promise(() => {}),
   });
   return { code, ...out };

@@ -23,6 +23,7 @@ function io(isTTY: boolean) {
     stderrIsTTY: isTTY,
     clock: () => now,
     readFile: async () => '',
+    readBytes: async () => Buffer.alloc(0),
     untilStopped: async () => {},
   };
   return { fake, advance: (ms: number) => (now += ms), stderr: () => stderr };

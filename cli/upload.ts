@@ -1,0 +1,183 @@
+/**
+ * `certwatch upload`: validate a renewed certificate locally, then upload it to Alibaba SLB and check that SLB
+ * stored exactly it. Nothing is sent until every check passed; the key never appears in any output.
+ */
+import { loadConfig } from '../lib/config';
+import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
+import { AliyunRpcClient } from '../lib/providers/aliyun/client';
+import { describeServerCertificates } from '../lib/providers/aliyun/slb/describeServerCertificates';
+import { uploadServerCertificate } from '../lib/providers/aliyun/slb/uploadServerCertificate';
+import { SLB_VERSION, slbEndpointFor } from '../lib/providers/aliyun/source';
+import { readAliyunTime, readEpoch } from '../lib/providers/aliyun/timestamps';
+import { wireSha1, wireText } from '../lib/providers/wire';
+import {
+  type CertificateBundle,
+  type ReplacedCertificate,
+  readCertificateBundle,
+  readPkcs12,
+  validateRotation,
+} from '../lib/rotation';
+import { type CliIo, write } from './io';
+import { parse } from './options';
+import { EXIT } from './run';
+
+export const UPLOAD_USAGE =
+  'certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME] ' +
+  '[--replaces ID] [--dry-run]';
+
+export async function runUpload(args: string[], io: CliIo): Promise<number> {
+  const options = parse(args, {
+    region: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    pfx: { type: 'string' },
+    'passphrase-env': { type: 'string' },
+    name: { type: 'string' },
+    replaces: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  const region = options.region;
+  if (!region) throw new UsageError(`--region is required: ${UPLOAD_USAGE}`);
+  if (options.pfx && (options.cert || options.key)) {
+    throw new UsageError('give either --pfx, or --cert with --key, not both');
+  }
+  if (!options.pfx && !(options.cert && options.key)) {
+    throw new UsageError(`give --cert FILE and --key FILE, or --pfx FILE: ${UPLOAD_USAGE}`);
+  }
+  if (options.name !== undefined && (options.name.length < 1 || options.name.length > 80)) {
+    throw new UsageError(`--name must be 1 to 80 characters (SLB's limit); it has ${options.name.length}`);
+  }
+  const config = loadConfig(io.env);
+  if (!config.aliyun) {
+    throw new ConfigError([
+      'uploading needs Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    ]);
+  }
+  const bundle = await readBundle(options, io);
+  const client = new AliyunRpcClient({
+    credentials: {
+      accessKeyId: config.aliyun.accessKeyId,
+      accessKeySecret: config.aliyun.accessKeySecret,
+      securityToken: config.aliyun.securityToken ?? undefined,
+    },
+    endpoint: config.aliyun.slbEndpoint ?? slbEndpointFor(region),
+    version: SLB_VERSION,
+    product: 'SLB',
+    settings: {
+      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      endpoint: 'ALIBABA_CLOUD_SLB_ENDPOINT',
+    },
+    timeoutMs: config.requestTimeoutMs,
+  });
+  const replaces = options.replaces ? await findReplaced(client, region, options.replaces) : undefined;
+  const check = validateRotation(bundle, { nowMs: io.clock(), replaces });
+  const { summary } = check;
+  const name = options.name ?? defaultName(summary.names[0] ?? summary.subject, summary.notAfter);
+  const described = [
+    `  certificate:  ${summary.subject}`,
+    `  names:        ${summary.names.join(', ')}`,
+    `  valid:        ${summary.notBefore} to ${summary.notAfter}`,
+    `  issuer:       ${summary.issuer} (chain of ${summary.chainLength})`,
+    `  key:          ${summary.keyAlgorithm}`,
+    `  SHA-1:        ${summary.fingerprintSha1}`,
+    `  upload as:    "${name}" in ${region}${replaces ? `, replacing ${replaces.id}` : ''}`,
+  ].join('\n');
+  for (const warning of check.warnings) await write(io.stderr, `certwatch: warning: ${warning}\n`);
+  if (!check.ok) {
+    await write(
+      io.stderr,
+      `certwatch: not uploaded — ${check.problems.length} problem(s):\n${check.problems.map((p) => `  - ${p}\n`).join('')}`,
+    );
+    return EXIT.usage;
+  }
+  if (options['dry-run']) {
+    await write(io.stdout, `Checks passed. Would upload (--dry-run: nothing sent):\n${described}\n`);
+    return EXIT.complete;
+  }
+  const uploaded = await uploadServerCertificate(client, {
+    regionId: region,
+    certificatePem: bundle.certificatePem,
+    privateKeyPem: bundle.privateKeyPem,
+    name,
+  });
+  const ours = wireSha1(summary.fingerprintSha1);
+  if (uploaded.fingerprintSha1 !== ours) {
+    throw new CertwatchError(
+      `SLB stored certificate ${uploaded.id} with SHA-1 ${uploaded.fingerprintSha1 ?? '(none given)'}, but the ` +
+        `certificate sent has ${ours}: check ${uploaded.id} in the SLB console before binding it`,
+    );
+  }
+  await write(
+    io.stdout,
+    `Uploaded ${uploaded.id} ("${uploaded.name}") to SLB in ${uploaded.regionId}; SLB's fingerprint matches.\n` +
+      `${described}\nNext: bind it to the HTTPS listeners${replaces ? ` that use ${replaces.id}` : ''}, then run ` +
+      '`certwatch audit` to see it.\n',
+  );
+  return EXIT.complete;
+}
+
+async function readBundle(
+  options: {
+    cert?: string | undefined;
+    key?: string | undefined;
+    pfx?: string | undefined;
+    'passphrase-env'?: string | undefined;
+  },
+  io: CliIo,
+): Promise<CertificateBundle> {
+  if (options.pfx) {
+    const variable = options['passphrase-env'];
+    const passphrase = variable === undefined ? '' : io.env[variable];
+    if (variable !== undefined && passphrase === undefined) {
+      throw new UsageError(`--passphrase-env ${variable}: the environment variable ${variable} is not set`);
+    }
+    return readPkcs12(await readInput(io, options.pfx, '--pfx'), passphrase ?? '', options.pfx);
+  }
+  const [certPem, keyPem] = await Promise.all([
+    readInput(io, options.cert!, '--cert'),
+    readInput(io, options.key!, '--key'),
+  ]);
+  return readCertificateBundle(certPem.toString('utf8'), keyPem.toString('utf8'), {
+    cert: options.cert!,
+    key: options.key!,
+  });
+}
+
+async function readInput(io: CliIo, path: string, option: string): Promise<Buffer> {
+  try {
+    return await io.readBytes(path);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new UsageError(`cannot read ${option} ${path} (${reason}): check the path`);
+  }
+}
+
+/** The certificate being replaced, as SLB describes it: its names and expiry, for the coverage checks. */
+async function findReplaced(
+  client: AliyunRpcClient,
+  region: string,
+  id: string,
+): Promise<ReplacedCertificate> {
+  const items = await describeServerCertificates(client, region);
+  const item = items.find((candidate) => wireText(candidate.ServerCertificateId) === id);
+  if (!item) {
+    throw new UsageError(`--replaces ${id}: SLB in ${region} has no server certificate with that id`);
+  }
+  const sans = (item.SubjectAlternativeNames as Record<string, unknown> | undefined)?.SubjectAlternativeName;
+  const names = [wireText(item.CommonName), ...(Array.isArray(sans) ? sans.map(wireText) : [])].filter(
+    Boolean,
+  );
+  return {
+    id,
+    names: [...new Set(names)],
+    notAfterMs: readEpoch(item.ExpireTimeStamp) ?? readAliyunTime(item.ExpireTime)?.epochMs ?? null,
+    fingerprintSha1: wireSha1(item.Fingerprint) ?? undefined,
+  };
+}
+
+/** `shop.example.com-20271231`: SLB names may be 1 to 80 characters; `*` reads badly in consoles. */
+function defaultName(mainName: string, notAfterIso: string): string {
+  const base = mainName.replace(/^\*\./, 'wildcard.').replace(/[^A-Za-z0-9._-]/g, '-');
+  return `${base.slice(0, 70)}-${notAfterIso.slice(0, 10).replaceAll('-', '')}`;
+}
