@@ -8,9 +8,12 @@
 export interface FaultOptions {
   /** Delay before each reply: a fixed number of milliseconds, or a uniform draw from `{ min, max }`. */
   latencyMs?: number | { min: number; max: number };
-  /** Share of requests answered with the service's throttling reply (UCloud: RetCode 153). */
+  /** Share of requests answered with the service's throttling reply (UCloud: RetCode 153; Alibaba: Throttling.User). */
   throttleRate?: number;
-  /** Share of requests answered with a transient server error (UCloud: half HTTP 503, half RetCode 150). */
+  /**
+   * Share of requests answered with a transient server error (UCloud: half HTTP 503, half RetCode 150; Alibaba:
+   * half ServiceUnavailable 503, half InternalError 500).
+   */
   errorRate?: number;
   /** Share of requests that are read and then never answered (for client timeout tests). */
   hangRate?: number;

@@ -1,22 +1,33 @@
 /**
  * The local emulator: one HTTP server on 127.0.0.1 that fakes the cloud APIs certwatch reads.
  *
- * URL layout (one service per path prefix, so Alibaba services can be added beside UCloud):
- *   POST|GET /ucloud   (also /ucloud/)  UCloud API, as https://api.ucloud.cn answers POST /.
- *                                       Point UCLOUD_API_URL at `ucloudUrl`.
- *   GET /healthz                        200 "ok".
- *   anything else                       404 JSON listing the services.
+ * URL layout (one service per path prefix):
+ *   POST|GET /ucloud       (also /ucloud/)      UCloud API, as https://api.ucloud.cn answers POST /.
+ *                                               Point UCLOUD_API_URL at `ucloudUrl`.
+ *   GET|POST /aliyun/cdn   (also /aliyun/cdn/)  Alibaba Cloud CDN RPC API (2018-05-10), as cdn.aliyuncs.com
+ *                                               answers `/`: the value for `cdnUrl`.
+ *   GET|POST /aliyun/slb   (also /aliyun/slb/)  Alibaba Cloud SLB RPC API (2014-05-15), as slb.aliyuncs.com
+ *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
+ *                                               `/` whatever the mount point, as against the real hosts.
+ *   GET /healthz                                200 "ok".
+ *   anything else                               404 JSON listing the services.
  * Keep-alive is on (Node's default); close() also ends idle and hung connections, so it never waits on them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type AliyunEmulatorOptions,
+  type AliyunEmulatorStats,
+  type AliyunService,
+  createAliyunHandler,
+} from './aliyun/handler';
 import type { FaultOptions } from './faults';
 import type { Fleet } from './fleet/model';
 import { createUcloudHandler, type UcloudEmulatorOptions, type UcloudEmulatorStats } from './ucloud/handler';
 
 /**
  * Fault options given at the top level (latencyMs, throttleRate, errorRate, hangRate, seed) apply to every
- * emulated service; a service's own options (`ucloud`) override them.
+ * emulated service; a service's own options (`ucloud`, `aliyun`) override them.
  */
 export interface EmulatorOptions extends FaultOptions {
   /** What the fake clouds hold. Default: nothing (one UCloud account with the demo keys, no certificates). */
@@ -27,10 +38,17 @@ export interface EmulatorOptions extends FaultOptions {
   host?: string;
   /** UCloud only: faults (overriding the top-level ones), forced `failures`, `maxLimit`. */
   ucloud?: Omit<UcloudEmulatorOptions, 'fleet'>;
+  /**
+   * Alibaba Cloud (CDN and SLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
+   * `cdnCountIsTotal`, `retryAfterSeconds`, `signatureMismatchStatus`.
+   */
+  aliyun?: Omit<AliyunEmulatorOptions, 'fleet'>;
 }
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`. */
+  aliyun: AliyunEmulatorStats;
 }
 
 export interface RunningEmulator {
@@ -38,6 +56,10 @@ export interface RunningEmulator {
   url: string;
   /** UCloud API base URL, `${url}/ucloud`: the value for UCLOUD_API_URL. */
   ucloudUrl: string;
+  /** Alibaba Cloud CDN endpoint, `${url}/aliyun/cdn`: use it where `https://cdn.aliyuncs.com` would go. */
+  cdnUrl: string;
+  /** Alibaba Cloud SLB endpoint, `${url}/aliyun/slb`: use it where `https://slb.aliyuncs.com` would go. */
+  slbUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** Stops the server, dropping open connections (keep-alive and hung requests). Safe to call twice. */
@@ -45,11 +67,23 @@ export interface RunningEmulator {
 }
 
 export const UCLOUD_PATH = '/ucloud';
+export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.freeze({
+  cdn: '/aliyun/cdn',
+  slb: '/aliyun/slb',
+});
 
 /** Starts the emulator and resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const { fleet, port, host: givenHost, ucloud: ucloudOptions, ...sharedFaults } = options;
+  const {
+    fleet,
+    port,
+    host: givenHost,
+    ucloud: ucloudOptions,
+    aliyun: aliyunOptions,
+    ...sharedFaults
+  } = options;
   const ucloud = createUcloudHandler({ ...sharedFaults, ...definedOnly(ucloudOptions ?? {}), fleet });
+  const aliyun = createAliyunHandler({ ...sharedFaults, ...definedOnly(aliyunOptions ?? {}), fleet });
   const server = createServer((request, response) => route(request, response));
   const host = givenHost ?? '127.0.0.1';
 
@@ -59,6 +93,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
+    for (const service of ['cdn', 'slb'] as const) {
+      const mount = ALIYUN_PATHS[service];
+      if (path === mount || path === `${mount}/`) {
+        aliyun.handle(service, request, response);
+        return;
+      }
+    }
     request.resume();
     if (path === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
@@ -66,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const body = JSON.stringify({
       error: `no emulated service at ${path}`,
-      services: { ucloud: UCLOUD_PATH },
+      services: { ucloud: UCLOUD_PATH, aliyunCdn: ALIYUN_PATHS.cdn, aliyunSlb: ALIYUN_PATHS.slb },
     });
     response.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
   }
@@ -85,10 +126,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url,
     ucloudUrl: `${url}${UCLOUD_PATH}`,
-    stats: { ucloud: ucloud.stats },
+    cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
+    slbUrl: `${url}${ALIYUN_PATHS.slb}`,
+    stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         ucloud.close();
+        aliyun.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });

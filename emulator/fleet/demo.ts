@@ -1,9 +1,10 @@
 /**
- * The fleet `certwatch demo` and a bare `certwatch emulator` serve: a few hundred certificates over three
- * regions and three projects, laid around the given clock so the report always shows every status.
+ * The fleet `certwatch demo` and a bare `certwatch emulator` serve: a few hundred UCloud certificates over three
+ * regions and three projects, and an Alibaba Cloud account with CDN certificates and SLB server certificates in
+ * two regions, all laid around the given clock so the report always shows every status.
  */
-import { generateUcloudFleet } from './generate';
-import type { Fleet } from './model';
+import { generateAliyunCdnFleet, generateAliyunSlbFleet, generateUcloudFleet } from './generate';
+import type { AliyunAccount, Fleet } from './model';
 
 const DEMO_SEED = 20_260_101;
 const DEMO_REGIONS = ['cn-bj2', 'cn-sh2', 'hk'];
@@ -11,20 +12,48 @@ const DEMO_PROJECTS = ['org-web', 'org-pay', 'org-ops'];
 /** A project that exists but holds nothing: a scan must list it without complaint. */
 const DEMO_EMPTY_PROJECT = 'org-sandbox';
 
-/** The demo fleet for the clock `now` (epoch ms), with one account that may read every project. */
+/** The Alibaba Cloud credentials the demo account accepts. */
+export const DEMO_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
+  AccessKeyId: 'demo-access-key-id',
+  AccessKeySecret: 'demo-access-key-secret',
+});
+export const DEMO_ALIYUN_SLB_REGIONS: readonly string[] = Object.freeze(['cn-hangzhou', 'cn-shanghai']);
+
+/**
+ * The demo fleet for the clock `now` (epoch ms): one UCloud account that may read every project, one Alibaba
+ * account. Some SLB certificates in the old API shape (no expiry fields) are the same certificates as CDN or
+ * UCloud ones, so the demo can show an expiry found by matching fingerprints.
+ */
 export function demoFleet(now: number): Fleet {
   const projects = [...DEMO_PROJECTS, DEMO_EMPTY_PROJECT];
+  const ucloudCertificates = generateUcloudFleet({
+    count: 300,
+    seed: DEMO_SEED,
+    now,
+    regions: DEMO_REGIONS,
+    projects: DEMO_PROJECTS,
+  });
+  const cdnCertificates = generateAliyunCdnFleet({ count: 100, seed: DEMO_SEED + 1, now });
+  const slbCertificates = generateAliyunSlbFleet({
+    count: 60,
+    seed: DEMO_SEED + 2,
+    now,
+    regions: [...DEMO_ALIYUN_SLB_REGIONS],
+    sharedCertificates: [
+      ...cdnCertificates.map((certificate) => certificate.HttpsCrt),
+      ...ucloudCertificates.map((certificate) => certificate.SSLContent),
+    ],
+  });
   return {
+    aliyun: {
+      accounts: [{ ...DEMO_ALIYUN_ACCOUNT }],
+      cdn: { certificates: cdnCertificates },
+      slb: { certificates: slbCertificates },
+    },
     ucloud: {
       accounts: [{ PublicKey: 'demo-public-key', PrivateKey: 'demo-private-key', Projects: projects }],
       projects,
-      certificates: generateUcloudFleet({
-        count: 300,
-        seed: DEMO_SEED,
-        now,
-        regions: DEMO_REGIONS,
-        projects: DEMO_PROJECTS,
-      }),
+      certificates: ucloudCertificates,
     },
   };
 }

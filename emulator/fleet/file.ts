@@ -1,12 +1,30 @@
 /**
  * Fleets on disk: reading a hand-written or generated fleet file (validated, with errors that name the entry
- * and field), and caching big generated fleets so a benchmark pays for generation once.
+ * and field), and caching big generated fleets (UCloud, Alibaba CDN, Alibaba SLB) so a benchmark pays for
+ * generation once.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateUcloudFleet, UCLOUD_FLEET_GENERATOR_VERSION, type UcloudFleetOptions } from './generate';
-import type { Fleet, UcloudAccount, UcloudFleetCertificate, UcloudRelation } from './model';
+import {
+  ALIYUN_FLEET_GENERATOR_VERSION,
+  type AliyunCdnFleetOptions,
+  type AliyunSlbFleetOptions,
+  generateAliyunCdnFleet,
+  generateAliyunSlbFleet,
+  generateUcloudFleet,
+  UCLOUD_FLEET_GENERATOR_VERSION,
+  type UcloudFleetOptions,
+} from './generate';
+import type {
+  AliyunAccount,
+  AliyunCdnCertificate,
+  AliyunSlbCertificate,
+  Fleet,
+  UcloudAccount,
+  UcloudFleetCertificate,
+  UcloudRelation,
+} from './model';
 
 /** A fleet file that cannot be used. `problems` lists every one found (up to a cap), each naming its field. */
 export class FleetFileError extends Error {
@@ -45,10 +63,18 @@ export function readFleetFile(path: string): Fleet {
 }
 
 /** Typed against the model, so a section added to Fleet fails to compile here until it is validated. */
-const FLEET_SECTIONS: Record<keyof Fleet, true> = { ucloud: true };
+const FLEET_SECTIONS: Record<keyof Fleet, true> = { aliyun: true, ucloud: true };
 const UCLOUD_SECTION_KEYS: Record<keyof NonNullable<Fleet['ucloud']>, true> = {
   accounts: true,
   projects: true,
+  certificates: true,
+};
+const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
+  accounts: true,
+  cdn: true,
+  slb: true,
+};
+const CERTIFICATES_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdn']>, true> = {
   certificates: true,
 };
 
@@ -61,6 +87,7 @@ export function validateFleet(data: unknown, source = 'fleet'): Fleet {
   const top = objectAt(data, 'the top level', problems);
   if (top) {
     rejectUnknownKeys(top, Object.keys(FLEET_SECTIONS), '', problems);
+    if (top.aliyun !== undefined) validateAliyun(top.aliyun, problems);
     if (top.ucloud !== undefined) validateUcloud(top.ucloud, problems);
   }
   if (problems.length > 0) throw new FleetFileError(source, problems);
@@ -91,6 +118,79 @@ function validateUcloud(value: unknown, problems: string[]): void {
     if (first === undefined) firstIndexOfId.set(id, index);
     else problems.push(`${path}.SSLId "${id}" repeats ucloud.certificates[${first}].SSLId`);
   });
+}
+
+function validateAliyun(value: unknown, problems: string[]): void {
+  const aliyun = objectAt(value, 'aliyun', problems);
+  if (!aliyun) return;
+  rejectUnknownKeys(aliyun, Object.keys(ALIYUN_SECTION_KEYS), 'aliyun.', problems);
+  if (aliyun.accounts !== undefined) {
+    const firstIndexOfKey = new Map<string, number>();
+    arrayAt(aliyun.accounts, 'aliyun.accounts', problems)?.forEach((account, index) => {
+      const path = `aliyun.accounts[${index}]`;
+      const id = checkFields(account, path, ALIYUN_ACCOUNT_FIELDS, problems)?.AccessKeyId;
+      if (typeof id === 'string')
+        noRepeat(firstIndexOfKey, id, index, `${path}.AccessKeyId`, 'aliyun.accounts', problems);
+    });
+  }
+  if (aliyun.cdn !== undefined) {
+    validateCertificateList(aliyun.cdn, 'aliyun.cdn', CDN_CERTIFICATE_FIELDS, 'CertId', problems);
+  }
+  if (aliyun.slb !== undefined) {
+    validateCertificateList(
+      aliyun.slb,
+      'aliyun.slb',
+      SLB_CERTIFICATE_FIELDS,
+      'ServerCertificateId',
+      problems,
+    );
+  }
+}
+
+/** `{certificates: [...]}` whose entries have `fields`, with `idField` unique across the list. */
+function validateCertificateList(
+  value: unknown,
+  path: string,
+  fields: Record<string, FieldCheck>,
+  idField: string,
+  problems: string[],
+): void {
+  const section = objectAt(value, path, problems);
+  if (!section) return;
+  rejectUnknownKeys(section, Object.keys(CERTIFICATES_KEY), `${path}.`, problems);
+  if (section.certificates === undefined) {
+    problems.push(`${path}.certificates is missing (use [] for none)`);
+    return;
+  }
+  const firstIndexOfId = new Map<string, number>();
+  arrayAt(section.certificates, `${path}.certificates`, problems)?.forEach((certificate, index) => {
+    const entryPath = `${path}.certificates[${index}]`;
+    const id = checkFields(certificate, entryPath, fields, problems)?.[idField];
+    if (typeof id === 'string' || typeof id === 'number') {
+      noRepeat(
+        firstIndexOfId,
+        String(id),
+        index,
+        `${entryPath}.${idField}`,
+        `${path}.certificates`,
+        problems,
+      );
+    }
+  });
+}
+
+function noRepeat(
+  firstIndexOf: Map<string, number>,
+  id: string,
+  index: number,
+  path: string,
+  listPath: string,
+  problems: string[],
+): void {
+  const first = firstIndexOf.get(id);
+  if (first === undefined) firstIndexOf.set(id, index);
+  else
+    problems.push(`${path} "${id}" repeats ${listPath}[${first}].${path.slice(path.lastIndexOf('.') + 1)}`);
 }
 
 /** Checks one field; returns the problem ("must be ..."), or null when the value is fine. */
@@ -157,6 +257,58 @@ const CERTIFICATE_FIELDS: Record<keyof UcloudFleetCertificate, FieldCheck> = {
   Relations: optional(relations),
 };
 
+const ALIYUN_ACCOUNT_FIELDS: Record<keyof AliyunAccount, FieldCheck> = {
+  AccessKeyId: required(nonEmptyText),
+  AccessKeySecret: required(nonEmptyText),
+};
+
+const positiveInteger: FieldCheck = (value) =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+    ? null
+    : 'must be a positive whole number';
+const oneOf =
+  (...allowed: readonly (string | number)[]): FieldCheck =>
+  (value) =>
+    allowed.includes(value as string | number)
+      ? null
+      : `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const CDN_CERTIFICATE_FIELDS: Record<keyof AliyunCdnCertificate, FieldCheck> = {
+  CertId: required(positiveInteger),
+  CertName: required(text),
+  Common: optional(text),
+  Fingerprint: optional(text),
+  Issuer: optional(text),
+  CertRegion: optional(text),
+  LastTime: optional(nonNegativeNumber),
+  CertType: optional(oneOf('free', 'cas', 'upload')),
+  CreateTime: optional(text),
+  // Any string: an unparseable expiry is a case the scanner must survive.
+  CertExpireTime: optional(text),
+  DomainList: optional(text),
+  HttpsCrt: required(text),
+};
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const SLB_CERTIFICATE_FIELDS: Record<keyof AliyunSlbCertificate, FieldCheck> = {
+  RegionId: required(nonEmptyText),
+  ServerCertificateId: required(nonEmptyText),
+  ServerCertificateName: required(text),
+  Fingerprint: required(text),
+  ResourceGroupId: optional(text),
+  CommonName: optional(text),
+  SubjectAlternativeNames: optional(textList),
+  CreateTime: optional(text),
+  CreateTimeStamp: optional(nonNegativeNumber),
+  ExpireTime: optional(text),
+  ExpireTimeStamp: optional(nonNegativeNumber),
+  IsAliCloudCertificate: optional(oneOf(0, 1)),
+  AliCloudCertificateId: optional(text),
+  AliCloudCertificateName: optional(text),
+  ServerCertificate: optional(text),
+};
+
 function checkFields(
   value: unknown,
   path: string,
@@ -206,13 +358,16 @@ function rejectUnknownKeys(
   }
 }
 
-export interface CachedUcloudFleet {
-  certificates: UcloudFleetCertificate[];
+/** A generated fleet section and where it is cached. */
+export interface CachedFleet<Certificate> {
+  certificates: Certificate[];
   /** The fleet file, a valid `--fleet` for the emulator. */
   path: string;
   /** True when read back from an earlier run, false when generated now. */
   fromCache: boolean;
 }
+
+export type CachedUcloudFleet = CachedFleet<UcloudFleetCertificate>;
 
 /**
  * `generateUcloudFleet(options)`, kept on disk under `cacheDir` (relative to the working directory) and keyed by
@@ -223,33 +378,93 @@ export function cachedUcloudFleet(
   options: UcloudFleetOptions,
   cacheDir = '.cache/fleets',
 ): CachedUcloudFleet {
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify([
-        UCLOUD_FLEET_GENERATOR_VERSION,
-        options.seed,
-        options.count,
-        options.now,
-        options.regions,
-        options.projects,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 16);
-  const path = join(cacheDir, `ucloud-${options.count}-seed${options.seed}-${key}.json`);
+  return cachedFleet({
+    name: `ucloud-${options.count}-seed${options.seed}`,
+    key: [
+      UCLOUD_FLEET_GENERATOR_VERSION,
+      options.seed,
+      options.count,
+      options.now,
+      options.regions,
+      options.projects,
+    ],
+    cacheDir,
+    generate: () => generateUcloudFleet(options),
+    toFleet: (certificates) => ({ ucloud: { certificates } }),
+    fromFleet: (fleet) => fleet.ucloud?.certificates,
+  });
+}
+
+/** `generateAliyunCdnFleet(options)`, cached like {@link cachedUcloudFleet}. */
+export function cachedAliyunCdnFleet(
+  options: AliyunCdnFleetOptions,
+  cacheDir = '.cache/fleets',
+): CachedFleet<AliyunCdnCertificate> {
+  return cachedFleet({
+    name: `aliyun-cdn-${options.count}-seed${options.seed}`,
+    key: [ALIYUN_FLEET_GENERATOR_VERSION, 'cdn', options.seed, options.count, options.now],
+    cacheDir,
+    generate: () => generateAliyunCdnFleet(options),
+    toFleet: (certificates) => ({ aliyun: { cdn: { certificates } } }),
+    fromFleet: (fleet) => fleet.aliyun?.cdn?.certificates,
+  });
+}
+
+/**
+ * `generateAliyunSlbFleet(options)`, cached like {@link cachedUcloudFleet}. The key covers the shared PEMs'
+ * bytes, so pass them from a cached fleet too, or every run is a miss (their key material is per process).
+ */
+export function cachedAliyunSlbFleet(
+  options: AliyunSlbFleetOptions,
+  cacheDir = '.cache/fleets',
+): CachedFleet<AliyunSlbCertificate> {
+  const shared = createHash('sha256');
+  for (const pem of options.sharedCertificates ?? []) shared.update(pem).update('\u0000');
+  return cachedFleet({
+    name: `aliyun-slb-${options.count}-seed${options.seed}`,
+    key: [
+      ALIYUN_FLEET_GENERATOR_VERSION,
+      'slb',
+      options.seed,
+      options.count,
+      options.now,
+      options.regions,
+      shared.digest('hex'),
+    ],
+    cacheDir,
+    generate: () => generateAliyunSlbFleet(options),
+    toFleet: (certificates) => ({ aliyun: { slb: { certificates } } }),
+    fromFleet: (fleet) => fleet.aliyun?.slb?.certificates,
+  });
+}
+
+interface CacheRecipe<Certificate> {
+  /** File name prefix: what and how many. */
+  name: string;
+  /** Everything the fleet depends on, generator version included. */
+  key: unknown[];
+  cacheDir: string;
+  generate: () => Certificate[];
+  toFleet: (certificates: Certificate[]) => Fleet;
+  fromFleet: (fleet: Fleet) => Certificate[] | undefined;
+}
+
+function cachedFleet<Certificate>(recipe: CacheRecipe<Certificate>): CachedFleet<Certificate> {
+  const key = createHash('sha256').update(JSON.stringify(recipe.key)).digest('hex').slice(0, 16);
+  const path = join(recipe.cacheDir, `${recipe.name}-${key}.json`);
   if (existsSync(path)) {
     try {
-      return { certificates: readFleetFile(path).ucloud?.certificates ?? [], path, fromCache: true };
+      const certificates = recipe.fromFleet(readFleetFile(path));
+      if (certificates) return { certificates, path, fromCache: true };
     } catch {
       // A torn or hand-edited cache file is only a cache miss.
     }
   }
-  const certificates = generateUcloudFleet(options);
-  const fleet: Fleet = { ucloud: { certificates } };
-  mkdirSync(cacheDir, { recursive: true });
+  const certificates = recipe.generate();
+  mkdirSync(recipe.cacheDir, { recursive: true });
   // Write then rename, so a concurrent reader never sees half a file.
   const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, JSON.stringify(fleet));
+  writeFileSync(partial, JSON.stringify(recipe.toFleet(certificates)));
   renameSync(partial, path);
   return { certificates, path, fromCache: false };
 }

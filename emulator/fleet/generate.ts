@@ -1,15 +1,23 @@
 /**
- * Seeded fleets of UCloud ULB certificates with real, verifiable PEM chains.
+ * Seeded fleets of UCloud ULB, Alibaba Cloud CDN and Alibaba Cloud SLB certificates with real, verifiable PEM
+ * chains. The three share the leaf recipe (expiry spread, lifetimes, names, issuers) and the key pool.
  *
  * Everything a reader compares — ids, names, domains, validity, wire units, bindings, chain shape — is a pure
  * function of the options. The key material is not: keys come from a per-process pool and ECDSA signatures are
  * randomised, so PEM bytes (and HashValue, their MD5) differ between processes. Cache a fleet on disk
  * (./file.ts) when the bytes must stay put.
  */
-import { createHash, type KeyObject } from 'node:crypto';
-import { issueCertificate, toWholeSeconds } from '../x509/certificate';
-import { type KeyType, pooledKey } from '../x509/keys';
-import type { UcloudFleetCertificate, UcloudRelation } from './model';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
+import { ALIYUN_ACCOUNT_UID, isoSeconds } from '../aliyun/slb';
+import { colonFingerprint } from '../aliyun/uploadedCertificate';
+import { type IssuedCertificate, issueCertificate, toWholeSeconds } from '../x509/certificate';
+import { type KeyType, type PooledKey, pooledKey } from '../x509/keys';
+import type {
+  AliyunCdnCertificate,
+  AliyunSlbCertificate,
+  UcloudFleetCertificate,
+  UcloudRelation,
+} from './model';
 
 export interface UcloudFleetOptions {
   count: number;
@@ -34,12 +42,7 @@ const LEAF_KEYS_PER_TYPE = 4;
 /** Generates `count` certificates spread over the regions × projects, deterministically from the seed. */
 export function generateUcloudFleet(options: UcloudFleetOptions): UcloudFleetCertificate[] {
   const { count, now, regions, projects } = options;
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`count must be a whole number, got ${count}`);
-  }
-  if (!Number.isFinite(now)) {
-    throw new RangeError(`now must be epoch milliseconds, got ${now}`);
-  }
+  checkCountAndClock(count, now);
   if (regions.length === 0 || projects.length === 0) {
     throw new RangeError('regions and projects must not be empty');
   }
@@ -67,28 +70,7 @@ function generateCertificate(context: FleetContext): UcloudFleetCertificate {
   const { random, now, authorities, ids, listeners, regions, projects } = context;
   const region = random.pick(regions);
   const projectId = random.pick(projects);
-  const keyType: KeyType = random.chance(0.6) ? 'rsa' : 'ec';
-  const leafKey = pooledKey(keyType, `fleet-leaf-${random.integer(0, LEAF_KEYS_PER_TYPE - 1)}`);
-  const notAfter = leafNotAfter(random, now);
-  const notBefore = notAfter - leafLifetime(random, notAfter - now);
-  const names = leafNames(random);
-
-  // ~2%: an intermediate that expires before the leaf (and after tomorrow), when the leaf leaves room for one.
-  const ageingCandidates = authorities.ageing.filter((ca) => ca.notAfter <= notAfter - DAY_MS);
-  const issuer =
-    ageingCandidates.length > 0 && random.chance(0.022)
-      ? random.pick(ageingCandidates)
-      : random.weighted(authorities.current);
-
-  const leaf = issueCertificate({
-    subject: { commonName: names.commonName },
-    publicKey: leafKey.publicKey,
-    issuer: { certificate: issuer.pem, privateKey: issuer.privateKey },
-    serialNumber: random.serialNumber(),
-    notBefore,
-    notAfter,
-    dnsNames: names.dnsNames,
-  });
+  const { leaf, leafKey, issuer, names, notBefore, notAfter } = issueLeaf(random, now, authorities);
   const blocks = [leaf.pem, issuer.pem];
   if (random.chance(0.15)) blocks.push(issuer.rootPem);
   if (random.chance(0.1)) {
@@ -136,6 +118,302 @@ function generateCertificate(context: FleetContext): UcloudFleetCertificate {
   const relations = listeners.bind(`${region}/${projectId}`);
   if (relations.length > 0 || random.chance(0.5)) certificate.Relations = relations;
   return certificate;
+}
+
+export interface AliyunCdnFleetOptions {
+  count: number;
+  seed: number;
+  /** The clock the expiry spread is laid around, epoch milliseconds. */
+  now: number;
+}
+
+export interface AliyunSlbFleetOptions {
+  count: number;
+  seed: number;
+  /** The clock the expiry spread is laid around, epoch milliseconds. */
+  now: number;
+  regions: string[];
+  /**
+   * PEM chains held elsewhere in the same fleet (CDN HttpsCrt, UCloud SSLContent). About half of the entries in
+   * the old API shape (no expiry fields) reuse one, so that only matching the Fingerprint tells their expiry. Only
+   * the CERTIFICATE blocks are copied: UCloud contents may carry a private key, which SLB never holds.
+   */
+  sharedCertificates?: readonly string[];
+}
+
+/** Bump when the same options would generate a different Alibaba fleet, so cached fleets are not reused. */
+export const ALIYUN_FLEET_GENERATOR_VERSION = 1;
+
+/** The CertExpireTime layouts CDN is documented or seen to use, and the broken ones a scan must survive. */
+type CdnTimeLayout = 'go' | 'iso' | 'plain' | 'absent' | 'garbage';
+
+const CDN_TIME_LAYOUTS: readonly { weight: number; value: CdnTimeLayout }[] = [
+  // `2098-02-08 08:02:07 +0000 UTC`: Go's time.String(), the documented example.
+  { weight: 50, value: 'go' },
+  { weight: 20, value: 'iso' },
+  { weight: 15, value: 'plain' },
+  { weight: 10, value: 'absent' },
+  { weight: 5, value: 'garbage' },
+];
+const CDN_GARBAGE_TIMES = ['unknown', 'N/A', 'invalid date', '-'];
+
+/**
+ * Generates `count` Alibaba CDN certificates, deterministically from the seed (apart from key material, as for
+ * UCloud). The wire quirks a client must handle (CDN API docs; see emulator/fleet/model.ts):
+ * - CertExpireTime ~50% Go layout `2026-12-01 08:00:00 +0000 UTC`, ~20% ISO `2026-12-01T08:00:00Z`, ~15%
+ *   `2026-12-01 08:00:00` (UTC), ~10% absent, ~5% garbage (`unknown`); where it is a date it equals the PEM's
+ *   notAfter, except ~2% that disagree by 2–30 days (the PEM is the truth).
+ * - CreateTime (the leaf's notBefore) in the same layout; the Go layout when CertExpireTime has none.
+ * - Fingerprint: hex SHA-1 of the leaf DER, upper or lower case at random, no separators.
+ * - LastTime: the upload instant, ~70% in milliseconds (documented), ~30% in seconds (as examples look).
+ * - DomainList: comma-separated, "" for ~10% (bound to no domain).
+ * - HttpsCrt: leaf and intermediate, ~15% with the root too; never a key.
+ */
+export function generateAliyunCdnFleet(options: AliyunCdnFleetOptions): AliyunCdnCertificate[] {
+  checkCountAndClock(options.count, options.now);
+  const { count, now } = options;
+  const random = new SeededRandom(options.seed);
+  const authorities = createAuthorities(random, now);
+  const certIds = new Set<number>();
+  const certNames = new Set<string>();
+  return Array.from({ length: count }, () => {
+    const { leaf, issuer, names, notBefore, notAfter } = issueLeaf(random, now, authorities);
+    const blocks = [leaf.pem, issuer.pem];
+    if (random.chance(0.15)) blocks.push(issuer.rootPem);
+
+    let certId = random.integer(1_000_000, 19_999_999);
+    while (certIds.has(certId)) certId = random.integer(1_000_000, 19_999_999);
+    certIds.add(certId);
+    const sha1 = createHash('sha1').update(leaf.der).digest('hex');
+    const uploaded = toWholeSeconds(notBefore + random.next() * Math.min(3 * DAY_MS, now - notBefore));
+
+    const layout = random.weighted(CDN_TIME_LAYOUTS);
+    // Drawn for every certificate, so the layouts after it do not depend on whether it had a date.
+    const skewDays = random.chance(0.02) ? random.pick([-1, 1]) * random.integer(2, 30) : 0;
+    const domains = random.chance(0.1) ? [] : cdnDomains(random, names);
+    const expireTime =
+      layout === 'garbage'
+        ? random.pick(CDN_GARBAGE_TIMES)
+        : layout === 'absent'
+          ? undefined
+          : cdnTime(notAfter + skewDays * DAY_MS, layout);
+
+    const certificate: AliyunCdnCertificate = {
+      CertId: certId,
+      CertName: uniqueName(sslName(random, names, notBefore), certNames),
+      Common: names.commonName,
+      Fingerprint: random.chance(0.5) ? sha1.toUpperCase() : sha1,
+      Issuer: issuer.commonName,
+      CertRegion: random.weighted([
+        { weight: 85, value: 'cn-hangzhou' },
+        { weight: 15, value: 'ap-southeast-1' },
+      ]),
+      LastTime: random.chance(0.7) ? uploaded : uploaded / SECOND_MS,
+      CertType: random.weighted([
+        { weight: 60, value: 'upload' },
+        { weight: 30, value: 'cas' },
+        { weight: 10, value: 'free' },
+      ] as const),
+      CreateTime: cdnTime(notBefore, layout === 'iso' || layout === 'plain' ? layout : 'go'),
+      ...(expireTime === undefined ? {} : { CertExpireTime: expireTime }),
+      DomainList: domains.join(','),
+      HttpsCrt: blocks.join(''),
+    };
+    return certificate;
+  });
+}
+
+function cdnTime(epochMs: number, layout: 'go' | 'iso' | 'plain'): string {
+  const iso = new Date(epochMs).toISOString().slice(0, 19);
+  if (layout === 'iso') return `${iso}Z`;
+  const spaced = iso.replace('T', ' ');
+  return layout === 'go' ? `${spaced} +0000 UTC` : spaced;
+}
+
+/** Hosts a CDN serves with this certificate: concrete names, never the wildcard itself. */
+function cdnDomains(random: SeededRandom, names: LeafNames): string[] {
+  if (names.service === 'wildcard') {
+    const zone = names.dnsNames[1] ?? names.commonName.slice(2);
+    const hosts = new Set<string>();
+    for (let wanted = random.integer(1, 3); wanted > 0; wanted--)
+      hosts.add(`${random.pick(SERVICES)}.${zone}`);
+    return [...hosts];
+  }
+  return names.dnsNames.slice(0, random.integer(1, names.dnsNames.length));
+}
+
+/** CDN certificate names are unique per account: a repeat gets a numeric suffix. */
+function uniqueName(name: string, used: Set<string>): string {
+  let candidate = name;
+  for (let suffix = 2; used.has(candidate); suffix++) candidate = `${name}-${suffix}`;
+  used.add(candidate);
+  return candidate;
+}
+
+/**
+ * Generates `count` SLB server certificates spread over `regions`, deterministically from the seed and the shared
+ * PEMs (apart from key material). Shapes, as DescribeServerCertificates returns them over the API's history (SLB
+ * API docs; the 2017 doc lists only id, name, region and fingerprint):
+ * - ~60% complete: ExpireTime (ISO 8601 UTC) and ExpireTimeStamp (ms), CommonName, SubjectAlternativeNames,
+ *   CreateTime/CreateTimeStamp, ResourceGroupId, IsAliCloudCertificate (~10% 1, with the certificate service's id
+ *   and name);
+ * - ~20% the same without ExpireTime: only ExpireTimeStamp says when it expires;
+ * - ~20% the old shape: RegionId, ServerCertificateId, ServerCertificateName, Fingerprint, nothing else. About half
+ *   of these reuse a `sharedCertificates` PEM when some are given.
+ * Fingerprint is always the colon-separated lowercase SHA-1 of the leaf DER. Every entry keeps its PEM (leaf and
+ * intermediate, ~15% with the root) in ServerCertificate, which the API never returns.
+ */
+export function generateAliyunSlbFleet(options: AliyunSlbFleetOptions): AliyunSlbCertificate[] {
+  checkCountAndClock(options.count, options.now);
+  const { count, now, regions } = options;
+  if (regions.length === 0) throw new RangeError('regions must not be empty');
+  const shared = (options.sharedCertificates ?? []).map((pem, index) => readSharedCertificate(pem, index));
+  const random = new SeededRandom(options.seed);
+  const authorities = createAuthorities(random, now);
+  const resourceGroups = [1, 2, 3].map(() => `rg-acfm${random.alphanumeric(11)}`);
+  const ids = new Set<string>();
+  const serverCertificateId = (createdMs: number) => {
+    for (;;) {
+      const id = `${ALIYUN_ACCOUNT_UID}_${createdMs.toString(16)}_${random.integer(1e9, 2 ** 31 - 1)}_${random.integer(1e5, 1e6 - 1)}`;
+      if (!ids.has(id)) {
+        ids.add(id);
+        return id;
+      }
+    }
+  };
+
+  return Array.from({ length: count }, () => {
+    const region = random.pick(regions);
+    const shape = random.weighted([
+      { weight: 60, value: 'complete' },
+      { weight: 20, value: 'timestampOnly' },
+      { weight: 20, value: 'old' },
+    ] as const);
+    const reuseDraw = random.next();
+    const reused = shape === 'old' && shared.length > 0 && reuseDraw < 0.5 ? random.pick(shared) : undefined;
+    if (reused) {
+      const created = toWholeSeconds(
+        reused.notBefore + random.next() * Math.min(3 * DAY_MS, now - reused.notBefore),
+      );
+      return {
+        RegionId: region,
+        ServerCertificateId: serverCertificateId(created),
+        ServerCertificateName: reused.name,
+        Fingerprint: reused.fingerprint,
+        ServerCertificate: reused.pem,
+      };
+    }
+
+    const { leaf, issuer, names, notBefore, notAfter } = issueLeaf(random, now, authorities);
+    const blocks = [leaf.pem, issuer.pem];
+    if (random.chance(0.15)) blocks.push(issuer.rootPem);
+    const created = toWholeSeconds(notBefore + random.next() * Math.min(3 * DAY_MS, now - notBefore));
+    const base = {
+      RegionId: region,
+      ServerCertificateId: serverCertificateId(created),
+      ServerCertificateName: sslName(random, names, notBefore),
+      Fingerprint: colonFingerprint(leaf.der),
+    };
+    if (shape === 'old') return { ...base, ServerCertificate: blocks.join('') };
+
+    const certificate: AliyunSlbCertificate = {
+      ...base,
+      ResourceGroupId: random.pick(resourceGroups),
+      CommonName: names.commonName,
+      SubjectAlternativeNames: [...names.dnsNames],
+      CreateTime: isoSeconds(created),
+      CreateTimeStamp: created,
+    };
+    if (shape === 'complete') certificate.ExpireTime = isoSeconds(notAfter);
+    certificate.ExpireTimeStamp = notAfter;
+    certificate.IsAliCloudCertificate = 0;
+    if (random.chance(0.1)) {
+      certificate.IsAliCloudCertificate = 1;
+      certificate.AliCloudCertificateId = String(random.integer(1_000_000, 19_999_999));
+      certificate.AliCloudCertificateName = `cas-${certificate.ServerCertificateName}`;
+    }
+    certificate.ServerCertificate = blocks.join('');
+    return certificate;
+  });
+}
+
+interface SharedCertificate {
+  pem: string;
+  fingerprint: string;
+  notBefore: number;
+  name: string;
+}
+
+function readSharedCertificate(text: string, index: number): SharedCertificate {
+  const pem = [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g)]
+    .map((match) => (match[0].endsWith('\n') ? match[0] : `${match[0]}\n`))
+    .join('');
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(pem);
+  } catch (error) {
+    throw new RangeError(`sharedCertificates[${index}] holds no readable certificate`, { cause: error });
+  }
+  const commonName = leaf.subject
+    .split('\n')
+    .find((line) => line.startsWith('CN='))
+    ?.slice(3);
+  return {
+    pem,
+    fingerprint: colonFingerprint(leaf.raw),
+    notBefore: Date.parse(leaf.validFrom),
+    // Migrated certificates keep whatever the old console called them: here, their host name.
+    name: (commonName ?? `imported-${index + 1}`).replace('*', 'wildcard'),
+  };
+}
+
+function checkCountAndClock(count: number, now: number): void {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`count must be a whole number, got ${count}`);
+  }
+  if (!Number.isFinite(now)) {
+    throw new RangeError(`now must be epoch milliseconds, got ${now}`);
+  }
+}
+
+/** One leaf as every generator makes it: its key, validity, names and issuer, all drawn from `random`. */
+interface IssuedLeaf {
+  leaf: IssuedCertificate;
+  leafKey: PooledKey;
+  issuer: Authority;
+  names: LeafNames;
+  notBefore: number;
+  notAfter: number;
+}
+
+/**
+ * Issues a leaf laid around `now` (see leafNotAfter), RSA or ECDSA about 60/40, under a current intermediate or,
+ * ~2%, one that expires before it. Consumes the random stream in a fixed order: the UCloud fleet depends on it.
+ */
+function issueLeaf(random: SeededRandom, now: number, authorities: Authorities): IssuedLeaf {
+  const keyType: KeyType = random.chance(0.6) ? 'rsa' : 'ec';
+  const leafKey = pooledKey(keyType, `fleet-leaf-${random.integer(0, LEAF_KEYS_PER_TYPE - 1)}`);
+  const notAfter = leafNotAfter(random, now);
+  const notBefore = notAfter - leafLifetime(random, notAfter - now);
+  const names = leafNames(random);
+
+  // ~2%: an intermediate that expires before the leaf (and after tomorrow), when the leaf leaves room for one.
+  const ageingCandidates = authorities.ageing.filter((ca) => ca.notAfter <= notAfter - DAY_MS);
+  const issuer =
+    ageingCandidates.length > 0 && random.chance(0.022)
+      ? random.pick(ageingCandidates)
+      : random.weighted(authorities.current);
+
+  const leaf = issueCertificate({
+    subject: { commonName: names.commonName },
+    publicKey: leafKey.publicKey,
+    issuer: { certificate: issuer.pem, privateKey: issuer.privateKey },
+    serialNumber: random.serialNumber(),
+    notBefore,
+    notAfter,
+    dnsNames: names.dnsNames,
+  });
+  return { leaf, leafKey, issuer, names, notBefore, notAfter };
 }
 
 /** ~5% expired, ~5% critical (some within hours), ~10% warning, the rest mostly within a year. */
@@ -240,6 +518,7 @@ function sslName(random: SeededRandom, names: LeafNames, notBefore: number): str
 }
 
 interface Authority {
+  commonName: string;
   pem: string;
   rootPem: string;
   privateKey: KeyObject;
@@ -289,7 +568,13 @@ function createAuthorities(random: SeededRandom, now: number): Authorities {
       ca: true,
       pathLength: 0,
     }).pem;
-    return { pem, rootPem: parent.pem, privateKey: key.privateKey, notAfter: toWholeSeconds(notAfter) };
+    return {
+      commonName,
+      pem,
+      rootPem: parent.pem,
+      privateKey: key.privateKey,
+      notAfter: toWholeSeconds(notAfter),
+    };
   };
   // Leaves reach back at most 825 days and forward at most 800: these intermediates cover both.
   const current = (commonName: string, keyType: KeyType, parent: { pem: string; privateKey: KeyObject }) =>

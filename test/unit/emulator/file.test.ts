@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cachedAliyunCdnFleet,
+  cachedAliyunSlbFleet,
   cachedUcloudFleet,
   FleetFileError,
   readFleetFile,
   validateFleet,
 } from '../../../emulator/fleet/file';
-import type { UcloudFleetOptions } from '../../../emulator/fleet/generate';
+import {
+  type AliyunCdnFleetOptions,
+  generateAliyunCdnFleet,
+  generateAliyunSlbFleet,
+  type UcloudFleetOptions,
+} from '../../../emulator/fleet/generate';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 
 let directory = '';
@@ -86,10 +93,10 @@ describe('readFleetFile', () => {
     };
     certificates[2] = { ...certificates[2], SSLId: 'ssl-00000000' };
     const problems = problemsOf(() =>
-      validateFleet({ ucloud: { certificates, accounts: [{ PublicKey: '' }], projects: [7] }, aliyun: {} }),
+      validateFleet({ ucloud: { certificates, accounts: [{ PublicKey: '' }], projects: [7] }, azure: {} }),
     );
     expect(problems).toEqual([
-      'aliyun is not a known field (expected one of: ucloud)',
+      'azure is not a known field (expected one of: aliyun, ucloud)',
       'ucloud.accounts[0].PublicKey must be a non-empty string',
       'ucloud.accounts[0].PrivateKey is missing',
       'ucloud.projects[0] must be a non-empty string',
@@ -181,5 +188,102 @@ describe('cachedUcloudFleet', () => {
     const again = cachedUcloudFleet(options, cacheDir);
     expect(again.fromCache).toBe(false);
     expect(cachedUcloudFleet(options, cacheDir).fromCache).toBe(true);
+  });
+});
+
+describe('validateFleet: the aliyun section', () => {
+  const now = Date.UTC(2026, 0, 1);
+
+  it('accepts generated CDN and SLB fleets and Alibaba accounts', () => {
+    const fleet = {
+      aliyun: {
+        accounts: [{ AccessKeyId: 'id', AccessKeySecret: 'secret' }],
+        cdn: { certificates: generateAliyunCdnFleet({ count: 30, seed: 1, now }) },
+        slb: { certificates: generateAliyunSlbFleet({ count: 30, seed: 1, now, regions: ['cn-hangzhou'] }) },
+      },
+    };
+    expect(validateFleet(fleet)).toBe(fleet);
+    expect(readFleetFile(writeFleet('aliyun.json', fleet))).toEqual(fleet);
+    expect(validateFleet({ aliyun: {} })).toEqual({ aliyun: {} });
+  });
+
+  it('names every problem by its path, unknown keys included', () => {
+    const cdn = generateAliyunCdnFleet({ count: 3, seed: 2, now }) as unknown as Record<string, unknown>[];
+    cdn[0] = { ...cdn[0], CertId: '12', CertExpiry: 'x' };
+    cdn[1] = { ...cdn[1], CertType: 'paid', LastTime: -1 };
+    cdn[2] = { ...cdn[2], CertId: cdn[1]!.CertId };
+    delete cdn[2]!.HttpsCrt;
+    const slb = generateAliyunSlbFleet({
+      count: 2,
+      seed: 2,
+      now,
+      regions: ['cn-hangzhou'],
+    }) as unknown as Record<string, unknown>[];
+    slb[0] = { ...slb[0], SubjectAlternativeNames: 'a.example', IsAliCloudCertificate: 2 };
+    slb[1] = { ...slb[1], ServerCertificateId: slb[0]!.ServerCertificateId, RegionId: '' };
+    const problems = problemsOf(() =>
+      validateFleet({
+        aliyun: {
+          accounts: [{ AccessKeyId: 'a' }, { AccessKeyId: 'a', AccessKeySecret: 's' }],
+          cdn: { certificates: cdn, total: 3 },
+          slb: {},
+          ecs: {},
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'aliyun.ecs is not a known field (expected one of: accounts, cdn, slb)',
+      'aliyun.accounts[0].AccessKeySecret is missing',
+      'aliyun.accounts[1].AccessKeyId "a" repeats aliyun.accounts[0].AccessKeyId',
+      'aliyun.cdn.total is not a known field (expected one of: certificates)',
+      'aliyun.cdn.certificates[0].CertExpiry is not a known field (expected one of: CertId, CertName, Common, ' +
+        'Fingerprint, Issuer, CertRegion, LastTime, CertType, CreateTime, CertExpireTime, DomainList, HttpsCrt)',
+      'aliyun.cdn.certificates[0].CertId must be a positive whole number',
+      'aliyun.cdn.certificates[1].LastTime must be a non-negative number',
+      'aliyun.cdn.certificates[1].CertType must be one of "free", "cas", "upload"',
+      'aliyun.cdn.certificates[2].HttpsCrt is missing',
+      `aliyun.cdn.certificates[2].CertId "${cdn[1]!.CertId}" repeats aliyun.cdn.certificates[1].CertId`,
+      'aliyun.slb.certificates is missing (use [] for none)',
+    ]);
+    const slbProblems = problemsOf(() => validateFleet({ aliyun: { slb: { certificates: slb } } }));
+    expect(slbProblems).toEqual([
+      'aliyun.slb.certificates[0].SubjectAlternativeNames must be an array',
+      'aliyun.slb.certificates[0].IsAliCloudCertificate must be one of 0, 1',
+      'aliyun.slb.certificates[1].RegionId must be a non-empty string',
+      `aliyun.slb.certificates[1].ServerCertificateId "${slb[0]!.ServerCertificateId}" repeats ` +
+        'aliyun.slb.certificates[0].ServerCertificateId',
+    ]);
+    expect(problemsOf(() => validateFleet({ aliyun: [] }))).toEqual(['aliyun must be an object']);
+  });
+});
+
+describe('cachedAliyunCdnFleet and cachedAliyunSlbFleet', () => {
+  const options: AliyunCdnFleetOptions = { count: 15, seed: 9, now: Date.UTC(2026, 0, 1) };
+
+  it('generate once, then read the same fleet back, keyed by every option', () => {
+    const cacheDir = join(directory, 'aliyun-cache');
+    const first = cachedAliyunCdnFleet(options, cacheDir);
+    expect(first.fromCache).toBe(false);
+    expect(first.certificates).toHaveLength(15);
+    expect(cachedAliyunCdnFleet(options, cacheDir)).toEqual({ ...first, fromCache: true });
+    expect(cachedAliyunCdnFleet({ ...options, seed: 10 }, cacheDir).path).not.toBe(first.path);
+
+    const slbOptions = {
+      ...options,
+      regions: ['cn-hangzhou'],
+      sharedCertificates: [first.certificates[0]!.HttpsCrt],
+    };
+    const slb = cachedAliyunSlbFleet(slbOptions, cacheDir);
+    expect(slb.fromCache).toBe(false);
+    expect(cachedAliyunSlbFleet(slbOptions, cacheDir)).toEqual({ ...slb, fromCache: true });
+    expect(cachedAliyunSlbFleet({ ...slbOptions, sharedCertificates: [] }, cacheDir).path).not.toBe(slb.path);
+    expect(readFleetFile(slb.path).aliyun?.slb?.certificates).toEqual(slb.certificates);
+  });
+
+  it('treats a cache file without its section as a miss', () => {
+    const cacheDir = join(directory, 'aliyun-miss');
+    const { path } = cachedAliyunCdnFleet(options, cacheDir);
+    writeFileSync(path, JSON.stringify({ ucloud: { certificates: [] } }));
+    expect(cachedAliyunCdnFleet(options, cacheDir).fromCache).toBe(false);
   });
 });

@@ -1,0 +1,26 @@
+/**
+ * The contract between the shared Alibaba endpoint (./handler.ts) and one service's actions (./cdn.ts, ./slb.ts):
+ * an action gets checked, authenticated parameters and answers a reply body or an error.
+ */
+import type { AliyunError } from './errors';
+import type { AliyunParams } from './params';
+import type { AliyunStore } from './store';
+
+export interface AliyunActionContext {
+  params: AliyunParams;
+  store: AliyunStore;
+  /** The emulator's clock, epoch milliseconds. */
+  now: number;
+}
+
+/** A success body (RequestId is added by the handler), with how many certificates it lists, or an error. */
+export type AliyunActionReply =
+  | { ok: true; body: Record<string, unknown>; certificatesReturned?: number; uploaded?: boolean }
+  | { ok: false; error: AliyunError };
+
+export type AliyunAction = (context: AliyunActionContext) => AliyunActionReply;
+
+/** The error reply for an action. */
+export function failed(error: AliyunError): AliyunActionReply {
+  return { ok: false, error };
+}

@@ -1,0 +1,107 @@
+/**
+ * Alibaba Cloud error replies as the emulator sends them: HTTP status from the code, JSON body
+ * `{RequestId, HostId, Code, Message, Recommend}` (Alibaba API error docs; terraform-provider-alicloud errors.go;
+ * aliyun-python-sdk-core retry_config.json).
+ *
+ * Messages marked "Alibaba's wording" are the text the real gateway is seen to send; the others are emulator
+ * wording, since Alibaba's exact text is unverified. Clients must go by Code (and HTTP status), never by Message.
+ */
+
+/** An error before RequestId, HostId and Recommend are added. */
+export interface AliyunError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The codes the emulator sends on its own, with their HTTP status and default message. */
+export const ALIYUN_ERRORS = {
+  /** Alibaba's wording. */
+  MissingParameter: {
+    status: 400,
+    message: 'The input parameter "{0}" that is mandatory for processing this request is not supplied.',
+  },
+  InvalidParameter: { status: 400, message: 'The specified parameter "{0}" is not valid.' },
+  /**
+   * Emulator-chosen for a Version the service does not serve (Alibaba's wording: "Specified parameter Version is
+   * not valid."). 400, like every other malformed request.
+   */
+  InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
+  /** Alibaba's wording. Sent for a SignatureMethod other than HMAC-SHA1 or a SignatureVersion other than 1.0. */
+  IncompleteSignature: {
+    status: 400,
+    message: 'The request signature does not conform to Aliyun standards.',
+  },
+  /** Emulator wording. Sent for a Timestamp that is malformed or more than 15 minutes off the server clock. */
+  IllegalTimestamp: { status: 400, message: 'The input parameter "Timestamp" is not valid.' },
+  /** Alibaba's wording. */
+  SignatureNonceUsed: { status: 400, message: 'Specified signature nonce was used already.' },
+  /**
+   * Alibaba's wording. HTTP 400 by default (what the gateway sends in practice), though the reference table says
+   * 403; `signatureMismatchStatus` switches it. The real message goes on with the server's StringToSign; the
+   * emulator leaves that out, since for an upload it would quote the private key.
+   */
+  SignatureDoesNotMatch: { status: 400, message: 'Specified signature is not matched with our calculation.' },
+  /** Alibaba's wording. */
+  'InvalidAccessKeyId.NotFound': { status: 404, message: 'Specified access key is not found.' },
+  /** Alibaba's wording. */
+  'InvalidAction.NotFound': {
+    status: 404,
+    message: 'Specified api is not found, please check your url and method.',
+  },
+  /** Alibaba's wording (Throttling.User is what a per-user flow-control rejection says). */
+  'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
+  Throttling: { status: 400, message: 'Request was denied due to request throttling.' },
+  'Throttling.Api': { status: 400, message: 'Request was denied due to api flow control.' },
+  /** Alibaba's wording. */
+  ServiceUnavailable: {
+    status: 503,
+    message: 'The request has failed due to a temporary failure of the server.',
+  },
+  /** Alibaba's wording. */
+  InternalError: {
+    status: 500,
+    message: 'The request processing has failed due to some unknown error, exception or failure.',
+  },
+  // SLB UploadServerCertificate (Alibaba SLB error codes; 400 each). Emulator wording.
+  KeyFormatError: { status: 400, message: 'The format of the private key is not valid.' },
+  PrivateKeyEncryption: {
+    status: 400,
+    message: 'The private key is encrypted: upload it without a passphrase.',
+  },
+  CertificateNotMatchPrivateKey: { status: 400, message: 'The certificate does not match the private key.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type AliyunErrorCode = keyof typeof ALIYUN_ERRORS;
+
+/** Codes a client should retry: throttling of any kind and transient server failures. */
+export function isThrottlingCode(code: string): boolean {
+  return code.startsWith('Throttling') || code === 'Rejected.Throttling' || code === 'FlowControlError';
+}
+
+/**
+ * An error with the code's status and message; `{0}` in the message is replaced by `detail`, and a `reason` is
+ * added at the end. Callers pass parameter names and emulator facts, never a parameter's value: an upload's values
+ * include a private key.
+ */
+export function aliyunError(code: AliyunErrorCode, detail = '', reason?: string): AliyunError {
+  const { status, message } = ALIYUN_ERRORS[code];
+  const text = message.replace('{0}', detail);
+  return { status, code, message: reason ? `${text.replace(/\.$/, '')}: ${reason}.` : text };
+}
+
+/**
+ * The HTTP status for a code a forced failure names: the table's, else 400 for a Throttling-like code and for
+ * anything else (Alibaba sends client errors as 4xx with a Code).
+ */
+export function statusOfCode(code: string): number {
+  if (Object.hasOwn(ALIYUN_ERRORS, code)) return ALIYUN_ERRORS[code as AliyunErrorCode].status;
+  return 400;
+}
+
+/** The message for a code a forced failure names, when it gives none. */
+export function messageOfCode(code: string): string {
+  if (Object.hasOwn(ALIYUN_ERRORS, code))
+    return ALIYUN_ERRORS[code as AliyunErrorCode].message.replace('{0}', '');
+  return `${code} (forced by the emulator)`;
+}

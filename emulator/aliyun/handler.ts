@@ -1,0 +1,440 @@
+/**
+ * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`) and SLB (`slb.aliyuncs.com`): one handler
+ * for both, since they share transport, common parameters, signature and error shape; the server mounts it once
+ * per service. Requests are signed with the path `/` whatever the mount point, as against the real hosts.
+ *
+ * Order of checks for one request, first failure wins:
+ *   1. method GET or POST (else HTTP 405), body at most 1 MiB (else HTTP 413), a form body (else InvalidParameter);
+ *   2. random faults, drawn per service: hang, throttle (`Throttling.User`, 400), transient error (half
+ *      `ServiceUnavailable` 503, half `InternalError` 500);
+ *   3. Action present (MissingParameter), Version present (MissingParameter) and the service's
+ *      (InvalidVersion, 400), Action known to this service (`InvalidAction.NotFound`, 404);
+ *   4. the other common parameters present (MissingParameter, in the order Format, AccessKeyId, SignatureMethod,
+ *      SignatureVersion, SignatureNonce, Timestamp, Signature); Format JSON, any case (else InvalidParameter: the
+ *      emulator speaks no XML); SignatureMethod `HMAC-SHA1` and SignatureVersion `1.0` (else IncompleteSignature);
+ *      Timestamp `yyyy-MM-ddTHH:mm:ssZ` and within 15 minutes of the clock (else IllegalTimestamp);
+ *   5. AccessKeyId known (`InvalidAccessKeyId.NotFound`, 404), Signature right (SignatureDoesNotMatch, 400 or
+ *      `signatureMismatchStatus`);
+ *   6. SignatureNonce unused by this AccessKeyId, on either service, in the last 15 minutes (SignatureNonceUsed).
+ *      Only correctly signed requests spend a nonce, so a forged request cannot burn someone else's;
+ *   7. forced failures (`failures`), matched on service, action and RegionId;
+ *   8. the action itself.
+ * Every reply carries a fresh RequestId (an upper-case UUID, as Alibaba writes them), in the body and in the
+ * `x-acs-request-id` header. Errors are JSON `{RequestId, HostId, Code, Message, Recommend}` with a 4xx/5xx status
+ * (Alibaba API error docs). Throttling replies carry `x-acs-retry-after` when `retryAfterSeconds` is set.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultPicker, type FaultOptions, type RandomFault } from '../faults';
+import type { Fleet } from '../fleet/model';
+import type { AliyunAction } from './action';
+import { CDN_API_VERSION, createCdnActions } from './cdn';
+import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
+import { type AliyunParams, parseAliyunParams } from './params';
+import { verifyAliyunSignature } from './signature';
+import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
+import { type AliyunStore, createAliyunStore } from './store';
+
+export type AliyunService = 'cdn' | 'slb';
+
+/**
+ * A failure forced on the requests it matches (all given selectors must match; none given = every request that
+ * got past authentication). The reply is no reply at all (`hang`), or a JSON error with `code`, `message` (default:
+ * the code's usual message) and `httpStatus` (default: the code's usual status, 400 for codes the emulator does
+ * not know). A Throttling-like code counts as throttling and gets `x-acs-retry-after` like a random one.
+ */
+export interface AliyunForcedFailure {
+  service?: AliyunService;
+  action?: string;
+  /** Matched against the RegionId parameter. */
+  region?: string;
+  code: string;
+  message?: string;
+  httpStatus?: number;
+  hang?: boolean;
+  /** Fail only the first `times` matching requests, then answer normally (for retry tests). Default: always. */
+  times?: number;
+}
+
+export interface AliyunEmulatorOptions extends FaultOptions {
+  /** What the account holds. No `aliyun.accounts` -> one account, demo-access-key-id / demo-access-key-secret. */
+  fleet?: Fleet;
+  failures?: AliyunForcedFailure[];
+  /** The emulator's clock, epoch milliseconds: Timestamp checks, nonce expiry, upload times. Default Date.now. */
+  clock?: () => number;
+  /** DescribeCdnSSLCertificateList's Count: the total matching (true, default) or the page's length (false). */
+  cdnCountIsTotal?: boolean;
+  /**
+   * Adds `x-acs-retry-after` to every throttling reply. The header's value is MILLISECONDS (this times 1000,
+   * rounded): the unit Alibaba's own SDKs read it in (Darabonba tea-openapi, "retryAfter" in ms), whatever this
+   * option's name suggests. Default: no header.
+   */
+  retryAfterSeconds?: number;
+  /** HTTP status of SignatureDoesNotMatch: 400 (default, what the gateway sends in practice) or 403. */
+  signatureMismatchStatus?: 400 | 403;
+}
+
+/** Live counters of one service; read them at any time (copy with structuredClone for a snapshot). */
+export interface AliyunServiceStats {
+  /** HTTP requests received. */
+  requests: number;
+  /** Requests by their Action parameter (`(none)` when missing). */
+  byAction: Record<string, number>;
+  /** Replies by HTTP status. */
+  byStatus: Record<string, number>;
+  /** Error replies by Code. */
+  errorCodes: Record<string, number>;
+  /** Throttling replies, random or forced. */
+  throttled: number;
+  /** Injected failures other than throttling: random ServiceUnavailable / InternalError, and forced failures. */
+  errors: number;
+  /** Requests deliberately left unanswered. */
+  hung: number;
+  /** Certificates listed: Cert items, CertInfo items, ServerCertificate items. */
+  certificatesReturned: number;
+  /** Successful UploadServerCertificate calls. */
+  uploads: number;
+}
+
+export interface AliyunEmulatorStats {
+  cdn: AliyunServiceStats;
+  slb: AliyunServiceStats;
+}
+
+export interface AliyunHandler {
+  /** Serves one HTTP request for `service` (reads its body itself). */
+  handle(service: AliyunService, request: IncomingMessage, response: ServerResponse): void;
+  stats: AliyunEmulatorStats;
+  /** Cancels replies still waiting out their latency. Hung requests end when their sockets are closed. */
+  close(): void;
+}
+
+/** Alibaba's window for both the Timestamp and SignatureNonce uniqueness (Alibaba "Common parameters" doc). */
+export const ALIYUN_REPLAY_WINDOW_MS = 15 * 60 * 1000;
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const COMMON_PARAMETERS = [
+  'Format',
+  'AccessKeyId',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'Timestamp',
+  'Signature',
+] as const;
+
+interface ServiceState {
+  version: string;
+  /** HostId in error replies: the real endpoint's host. */
+  host: string;
+  /** Product name in Recommend links. */
+  product: string;
+  actions: Record<string, AliyunAction>;
+  pickFault: () => RandomFault;
+  stats: AliyunServiceStats;
+}
+
+type Outcome =
+  | { kind: 'json'; status: number; body: Record<string, unknown>; retryAfter: boolean }
+  | { kind: 'hang' };
+
+/** Builds the Alibaba endpoints for one fleet. Mount `handle('cdn', ...)` and `handle('slb', ...)`. */
+export function createAliyunHandler(options: AliyunEmulatorOptions = {}): AliyunHandler {
+  const store: AliyunStore = createAliyunStore(options.fleet);
+  const clock = options.clock ?? Date.now;
+  const retryAfterMs = readRetryAfter(options.retryAfterSeconds);
+  const mismatchStatus = options.signatureMismatchStatus ?? 400;
+  if (mismatchStatus !== 400 && mismatchStatus !== 403) {
+    throw new RangeError(`signatureMismatchStatus must be 400 or 403, got ${mismatchStatus}`);
+  }
+  const failures = (options.failures ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
+  const nonces = new NonceLedger();
+  const timers = new Set<NodeJS.Timeout>();
+  const services: Record<AliyunService, ServiceState> = {
+    cdn: {
+      version: CDN_API_VERSION,
+      host: 'cdn.aliyuncs.com',
+      product: 'Cdn',
+      actions: createCdnActions({ countIsTotal: options.cdnCountIsTotal ?? true }),
+      // Each service draws its own faults, so one service's traffic never shifts the other's.
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
+    slb: {
+      version: SLB_API_VERSION,
+      host: 'slb.aliyuncs.com',
+      product: 'Slb',
+      actions: createSlbActions(),
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
+  };
+
+  function respond(
+    name: AliyunService,
+    request: IncomingMessage,
+    body: Buffer,
+  ): { outcome: Outcome; latencyMs: number } {
+    const service = services[name];
+    const { stats } = service;
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const { params, problem } = parseAliyunParams(
+      method,
+      request.headers['content-type'],
+      url.searchParams,
+      body,
+    );
+    const action = params.Action || undefined;
+    stats.byAction[action ?? '(none)'] = (stats.byAction[action ?? '(none)'] ?? 0) + 1;
+
+    const fault = service.pickFault();
+    if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0 };
+    const reply = (outcome: Outcome) => ({ outcome, latencyMs: fault.latencyMs });
+    const error = (failure: AliyunError) => reply(errorOutcome(service, failure));
+    if (fault.kind === 'throttle') return error(aliyunError('Throttling.User'));
+    if (fault.kind === 'error') {
+      stats.errors++;
+      return error(aliyunError(fault.variant === 'http' ? 'ServiceUnavailable' : 'InternalError'));
+    }
+    if (problem !== undefined) return error(aliyunError('InvalidParameter', 'Content-Type', problem));
+
+    const refusal = checkRequest(service, method, params);
+    if (refusal) return error(refusal);
+    const handler = service.actions[action!]!;
+
+    const forced = takeForcedFailure(name, action!, params.RegionId);
+    if (forced) {
+      if (forced.hang) {
+        stats.errors++;
+        return { outcome: { kind: 'hang' }, latencyMs: 0 };
+      }
+      if (!isThrottlingCode(forced.code)) stats.errors++;
+      return error({
+        status: forced.httpStatus ?? statusOfCode(forced.code),
+        code: forced.code,
+        message: forced.message ?? messageOfCode(forced.code),
+      });
+    }
+
+    const result = handler({ params, store, now: clock() });
+    if (!result.ok) return error(result.error);
+    stats.certificatesReturned += result.certificatesReturned ?? 0;
+    if (result.uploaded) stats.uploads++;
+    return reply({ kind: 'json', status: 200, body: result.body, retryAfter: false });
+  }
+
+  /** Steps 3–6: the request is well formed, signed, fresh and for an action this service has. */
+  function checkRequest(
+    service: ServiceState,
+    method: string,
+    params: AliyunParams,
+  ): AliyunError | undefined {
+    if (!params.Action) return aliyunError('MissingParameter', 'Action');
+    if (!params.Version) return aliyunError('MissingParameter', 'Version');
+    if (params.Version !== service.version) return aliyunError('InvalidVersion');
+    if (!Object.hasOwn(service.actions, params.Action)) return aliyunError('InvalidAction.NotFound');
+    for (const name of COMMON_PARAMETERS) {
+      if (!params[name]) return aliyunError('MissingParameter', name);
+    }
+    if (params.Format!.toUpperCase() !== 'JSON') {
+      return aliyunError('InvalidParameter', 'Format', 'the emulator answers JSON only');
+    }
+    if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') {
+      return aliyunError('IncompleteSignature');
+    }
+    const now = clock();
+    const timestamp = readTimestamp(params.Timestamp!);
+    if (timestamp === undefined) {
+      return aliyunError('IllegalTimestamp', '', 'expected yyyy-MM-ddTHH:mm:ssZ in UTC');
+    }
+    if (Math.abs(now - timestamp) > ALIYUN_REPLAY_WINDOW_MS) {
+      return aliyunError(
+        'IllegalTimestamp',
+        '',
+        `more than 15 minutes from the server time ${isoSeconds(now)}`,
+      );
+    }
+    const account = store.account(params.AccessKeyId!);
+    if (!account) return aliyunError('InvalidAccessKeyId.NotFound');
+    if (!verifyAliyunSignature(method, params, account.AccessKeySecret)) {
+      return { ...aliyunError('SignatureDoesNotMatch'), status: mismatchStatus };
+    }
+    if (!nonces.spend(`${params.AccessKeyId}\n${params.SignatureNonce}`, now)) {
+      return aliyunError('SignatureNonceUsed');
+    }
+    return undefined;
+  }
+
+  function errorOutcome(service: ServiceState, failure: AliyunError): Outcome {
+    const throttled = isThrottlingCode(failure.code);
+    return {
+      kind: 'json',
+      status: failure.status,
+      retryAfter: throttled && retryAfterMs !== undefined,
+      body: {
+        HostId: service.host,
+        Code: failure.code,
+        Message: failure.message,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(failure.code)}&product=${service.product}`,
+      },
+    };
+  }
+
+  function takeForcedFailure(service: AliyunService, action: string, region: string | undefined) {
+    for (const entry of failures) {
+      const { rule } = entry;
+      if (entry.remaining <= 0) continue;
+      if (rule.service !== undefined && rule.service !== service) continue;
+      if (rule.action !== undefined && rule.action !== action) continue;
+      if (rule.region !== undefined && rule.region !== region) continue;
+      entry.remaining--;
+      return rule;
+    }
+    return undefined;
+  }
+
+  function send(service: ServiceState, response: ServerResponse, outcome: Outcome): void {
+    const { stats } = service;
+    if (outcome.kind === 'hang') {
+      stats.hung++;
+      return;
+    }
+    if (response.destroyed) return;
+    const requestId = randomUUID().toUpperCase();
+    const code = outcome.body.Code;
+    if (typeof code === 'string') {
+      stats.errorCodes[code] = (stats.errorCodes[code] ?? 0) + 1;
+      if (isThrottlingCode(code)) stats.throttled++;
+    }
+    // RequestId first, as Alibaba orders it; for errors the Recommend link names the request too.
+    const body: Record<string, unknown> = { RequestId: requestId, ...outcome.body };
+    if (typeof body.Recommend === 'string') body.Recommend = `${body.Recommend}&requestId=${requestId}`;
+    const headers: Record<string, string> = { 'x-acs-request-id': requestId };
+    if (outcome.retryAfter && retryAfterMs !== undefined) headers['x-acs-retry-after'] = String(retryAfterMs);
+    writeReply(
+      stats,
+      response,
+      outcome.status,
+      'application/json;charset=utf-8',
+      JSON.stringify(body),
+      headers,
+    );
+  }
+
+  return {
+    stats: { cdn: services.cdn.stats, slb: services.slb.stats },
+    handle(name, request, response) {
+      const service = services[name];
+      service.stats.requests++;
+      if (request.method !== 'GET' && request.method !== 'POST') {
+        response.setHeader('Allow', 'GET, POST');
+        writeReply(service.stats, response, 405, 'text/plain; charset=utf-8', 'Method Not Allowed');
+        request.resume();
+        return;
+      }
+      readBody(request, (body) => {
+        if (body === undefined) {
+          writeReply(service.stats, response, 413, 'text/plain; charset=utf-8', 'Request body too large');
+          return;
+        }
+        const { outcome, latencyMs } = respond(name, request, body);
+        if (latencyMs <= 0 || outcome.kind === 'hang') {
+          send(service, response, outcome);
+          return;
+        }
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send(service, response, outcome);
+        }, latencyMs);
+        timers.add(timer);
+      });
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/**
+ * SignatureNonces seen in the replay window. Entries are kept in insertion order, which is clock order while the
+ * clock only moves forward, so expired ones are swept from the front.
+ */
+class NonceLedger {
+  readonly #expiries = new Map<string, number>();
+
+  /** Records the nonce and says whether it was fresh. */
+  spend(key: string, now: number): boolean {
+    for (const [seen, expiry] of this.#expiries) {
+      if (expiry > now) break;
+      this.#expiries.delete(seen);
+    }
+    const expiry = this.#expiries.get(key);
+    if (expiry !== undefined && expiry > now) return false;
+    this.#expiries.delete(key);
+    this.#expiries.set(key, now + ALIYUN_REPLAY_WINDOW_MS);
+    return true;
+  }
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ` as epoch milliseconds; undefined for any other layout or an impossible date. */
+function readTimestamp(text: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  // Date.parse rolls 2024-02-30 over to March; the round trip catches it.
+  return Number.isFinite(ms) && isoSeconds(ms) === text ? ms : undefined;
+}
+
+function readRetryAfter(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!(Number.isFinite(seconds) && seconds >= 0)) {
+    throw new RangeError(`retryAfterSeconds must be a number >= 0, got ${seconds}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function emptyStats(): AliyunServiceStats {
+  return {
+    requests: 0,
+    byAction: Object.create(null),
+    byStatus: Object.create(null),
+    errorCodes: Object.create(null),
+    throttled: 0,
+    errors: 0,
+    hung: 0,
+    certificatesReturned: 0,
+    uploads: 0,
+  };
+}
+
+/** Collects the body; `undefined` when it exceeds MAX_BODY_BYTES (the rest is drained, not buffered). */
+function readBody(request: IncomingMessage, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  request.on('end', () => done(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+  request.on('error', () => {});
+}
+
+function writeReply(
+  stats: AliyunServiceStats,
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+  const payload = Buffer.from(text, 'utf8');
+  response.writeHead(status, {
+    'x-acs-request-id': randomUUID().toUpperCase(),
+    ...headers,
+    'Content-Type': contentType,
+    'Content-Length': payload.length,
+  });
+  response.end(payload);
+}

@@ -1,0 +1,55 @@
+/**
+ * What the emulated Alibaba Cloud account holds, indexed once per emulator: accounts by AccessKeyId, CDN
+ * certificates in fleet order and by CertId, SLB server certificates by region. The fleet is copied, never
+ * changed: uploads go to this store only, so one fleet object can serve several emulators.
+ */
+import type { AliyunAccount, AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../fleet/model';
+
+/** The account used when the fleet names none (the demo's credentials). */
+export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
+  AccessKeyId: 'demo-access-key-id',
+  AccessKeySecret: 'demo-access-key-secret',
+});
+
+export interface AliyunStore {
+  /** The account owning this AccessKeyId, if any. */
+  account(accessKeyId: string): AliyunAccount | undefined;
+  /** Every CDN certificate, in fleet order (stable across calls). */
+  cdnCertificates(): readonly AliyunCdnCertificate[];
+  /** The CDN certificate whose CertId reads as `certId` (`"1644"` finds CertId 1644), if any. */
+  cdnCertificate(certId: string): AliyunCdnCertificate | undefined;
+  /** The SLB server certificates of one region: fleet order, then uploads in upload order. */
+  slbCertificates(region: string): readonly AliyunSlbCertificate[];
+  /** Adds an uploaded certificate to its region. */
+  addSlbCertificate(certificate: AliyunSlbCertificate): void;
+}
+
+/** Indexes the Alibaba part of a fleet. */
+export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
+  const aliyun = fleet?.aliyun;
+  const accounts = aliyun?.accounts?.length ? aliyun.accounts : [DEFAULT_ALIYUN_ACCOUNT];
+  const byAccessKeyId = new Map(accounts.map((account) => [account.AccessKeyId, account] as const));
+
+  const cdn = [...(aliyun?.cdn?.certificates ?? [])];
+  const byCertId = new Map<string, AliyunCdnCertificate>();
+  for (const certificate of cdn) {
+    const key = String(certificate.CertId);
+    if (!byCertId.has(key)) byCertId.set(key, certificate);
+  }
+
+  const byRegion = new Map<string, AliyunSlbCertificate[]>();
+  const addSlbCertificate = (certificate: AliyunSlbCertificate) => {
+    const list = byRegion.get(certificate.RegionId);
+    if (list) list.push(certificate);
+    else byRegion.set(certificate.RegionId, [certificate]);
+  };
+  for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
+
+  return {
+    account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
+    cdnCertificates: () => cdn,
+    cdnCertificate: (certId) => byCertId.get(certId),
+    slbCertificates: (region) => byRegion.get(region) ?? [],
+    addSlbCertificate,
+  };
+}
