@@ -4,35 +4,25 @@
  */
 
 import { demoFleet } from '../emulator/fleet/demo';
-import { startEmulator } from '../emulator/server';
+import { type RunningEmulator, startEmulator } from '../emulator/server';
 import { ConsoleSink } from '../lib/alerts/console';
 import { loadConfig } from '../lib/config';
 import { renderTable } from '../lib/report/table';
 import { alertOn } from '../lib/scan';
+import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { scanWithProgress } from './run';
 
 export async function runDemo(io: CliIo): Promise<number> {
   const nowMs = io.clock();
   const fleet = demoFleet(nowMs);
-  const emulator = await startEmulator({ fleet, ucloud: { latencyMs: { min: 5, max: 25 } } });
+  const emulator = await startEmulator({ fleet, latencyMs: { min: 5, max: 25 } });
   try {
-    const certificates = fleet.ucloud?.certificates ?? [];
-    const account = fleet.ucloud?.accounts?.[0];
-    const regions = [...new Set(certificates.map((c) => c.Region))].sort();
-    const projects = [...new Set(certificates.map((c) => c.ProjectId))].sort();
-    const config = loadConfig({
-      UCLOUD_PUBLIC_KEY: account?.PublicKey ?? 'demo-public-key',
-      UCLOUD_PRIVATE_KEY: account?.PrivateKey ?? 'demo-private-key',
-      UCLOUD_REGIONS: regions.join(','),
-      UCLOUD_PROJECT_IDS: projects.join(','),
-      UCLOUD_API_URL: emulator.ucloudUrl,
-    });
+    const config = loadConfig(emulatorEnv(fleet, emulator));
     await write(
       io.stdout,
-      `certwatch demo: an emulated UCloud account at ${emulator.ucloudUrl} holding ${certificates.length} ` +
-        `certificates in ${regions.length} regions × ${projects.length} projects.\n\n` +
-        '== certwatch audit ==\n\n',
+      `certwatch demo: the built-in emulator at ${emulator.url} plays UCloud and Alibaba Cloud accounts holding ` +
+        `${describeFleet(fleet)}.\n\n== certwatch audit ==\n\n`,
     );
     const report = await scanWithProgress(io, config, nowMs);
     await write(io.stdout, renderTable(report));
@@ -44,11 +34,16 @@ export async function runDemo(io: CliIo): Promise<number> {
     if (outcome.sent === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
     await write(
       io.stdout,
-      `\n${emulator.stats.ucloud.requests} API requests served by the emulator. ` +
+      `\n${requestsServed(emulator)} API requests served by the emulator. ` +
         'Next: `certwatch audit --format json`, or `certwatch emulator` to point your own runs at it (README.md).\n',
     );
     return 0;
   } finally {
     await emulator.close();
   }
+}
+
+function requestsServed(emulator: RunningEmulator): number {
+  const { ucloud, aliyun } = emulator.stats;
+  return ucloud.requests + aliyun.cdn.requests + aliyun.slb.requests;
 }

@@ -1,80 +1,103 @@
 /**
- * `certwatch emulator`: the cloud emulator standalone, until interrupted.
+ * `certwatch emulator`: the cloud emulator standalone, until interrupted. Prints the `export` lines that point
+ * certwatch at it.
  */
-
 import { demoFleet } from '../emulator/fleet/demo';
-import { cachedUcloudFleet, readFleetFile } from '../emulator/fleet/file';
+import {
+  cachedAliyunCdnFleet,
+  cachedAliyunSlbFleet,
+  cachedUcloudFleet,
+  readFleetFile,
+} from '../emulator/fleet/file';
 import type { Fleet } from '../emulator/fleet/model';
 import { startEmulator } from '../emulator/server';
 import { UsageError } from '../lib/errors';
+import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { parse } from './options';
+
+const GENERATED = ['count', 'cdn-count', 'slb-count', 'seed', 'regions', 'projects', 'slb-regions'] as const;
 
 export async function runEmulatorCommand(args: string[], io: CliIo): Promise<number> {
   const options = parse(args, {
     port: { type: 'string' },
     fleet: { type: 'string' },
     count: { type: 'string' },
+    'cdn-count': { type: 'string' },
+    'slb-count': { type: 'string' },
     seed: { type: 'string' },
+    regions: { type: 'string' },
+    projects: { type: 'string' },
+    'slb-regions': { type: 'string' },
     'latency-ms': { type: 'string' },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
-    regions: { type: 'string' },
-    projects: { type: 'string' },
   });
   const port = integerOption('--port', options.port, 0, 65535) ?? 0;
-  if ((options.regions || options.projects) && !options.count && !options.seed) {
-    throw new UsageError(
-      '--regions and --projects shape a generated fleet: give --count (and --seed) with them',
-    );
-  }
-  const nowMs = io.clock();
+  const generated = GENERATED.filter((name) => options[name] !== undefined);
   let fleet: Fleet;
   if (options.fleet) {
-    if (options.count || options.seed)
-      throw new UsageError('--fleet cannot be combined with --count or --seed');
+    if (generated.length > 0) {
+      throw new UsageError(
+        `--fleet cannot be combined with ${generated.map((name) => `--${name}`).join(', ')}`,
+      );
+    }
     fleet = readFleetFile(options.fleet);
-  } else if (options.count || options.seed) {
-    const count = integerOption('--count', options.count, 0, 1_000_000) ?? 300;
-    const seed = integerOption('--seed', options.seed, 0, 2 ** 31) ?? 1;
-    const regions = listOption('--regions', options.regions) ?? ['cn-bj2', 'cn-sh2', 'hk'];
-    const projects = listOption('--projects', options.projects) ?? ['org-demo1', 'org-demo2'];
-    // Laid around today's UTC midnight, so a generated fleet is cached (.cache/fleets) and reused all day.
-    const now = nowMs - (nowMs % 86_400_000);
-    fleet = {
-      ucloud: { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates },
-    };
+  } else if (generated.length > 0) {
+    fleet = generatedFleet(options, io.clock());
   } else {
-    fleet = demoFleet(nowMs);
+    fleet = demoFleet(io.clock());
   }
   const emulator = await startEmulator({
     fleet,
     port,
-    ucloud: {
-      latencyMs: integerOption('--latency-ms', options['latency-ms'], 0, 60_000) ?? 0,
-      throttleRate: rateOption('--throttle-rate', options['throttle-rate']),
-      errorRate: rateOption('--error-rate', options['error-rate']),
-    },
+    latencyMs: integerOption('--latency-ms', options['latency-ms'], 0, 60_000) ?? 0,
+    throttleRate: rateOption('--throttle-rate', options['throttle-rate']),
+    errorRate: rateOption('--error-rate', options['error-rate']),
   });
-  const account = fleet.ucloud?.accounts?.[0] ?? {
-    PublicKey: 'demo-public-key',
-    PrivateKey: 'demo-private-key',
-  };
-  const certificates = fleet.ucloud?.certificates ?? [];
-  const regions = [...new Set(certificates.map((c) => c.Region))].sort().join(',');
-  const projects = [...new Set(certificates.map((c) => c.ProjectId))].sort().join(',');
+  const exports = Object.entries(emulatorEnv(fleet, emulator)).map(
+    ([key, value]) => `  export ${key}=${value}\n`,
+  );
   await write(
     io.stdout,
-    `${emulator.url}\n` +
-      `certwatch emulator: ${certificates.length} UCloud certificates; point certwatch at it with:\n` +
-      `  export UCLOUD_API_URL=${emulator.ucloudUrl}\n` +
-      `  export UCLOUD_PUBLIC_KEY=${account.PublicKey} UCLOUD_PRIVATE_KEY=${account.PrivateKey}\n` +
-      `  export UCLOUD_REGIONS=${regions} UCLOUD_PROJECT_IDS=${projects}\n` +
+    `${emulator.url}\ncertwatch emulator: ${describeFleet(fleet)}; point certwatch at it with:\n${exports.join('')}` +
       'Press Ctrl-C to stop.\n',
   );
   await io.untilStopped();
   await emulator.close();
   return 0;
+}
+
+type GeneratedOptions = Partial<Record<(typeof GENERATED)[number], string>>;
+
+/** A seeded fleet laid around today's UTC midnight, so it is cached (.cache/fleets) and reused all day. */
+function generatedFleet(options: GeneratedOptions, nowMs: number): Fleet {
+  const now = nowMs - (nowMs % 86_400_000);
+  const seed = integerOption('--seed', options.seed, 0, 2 ** 31) ?? 1;
+  const count = integerOption('--count', options.count, 0, 1_000_000) ?? 0;
+  const cdnCount = integerOption('--cdn-count', options['cdn-count'], 0, 1_000_000) ?? 0;
+  const slbCount = integerOption('--slb-count', options['slb-count'], 0, 1_000_000) ?? 0;
+  const fleet: Fleet = {};
+  if (count > 0) {
+    const regions = listOption('--regions', options.regions) ?? ['cn-bj2', 'cn-sh2', 'hk'];
+    const projects = listOption('--projects', options.projects) ?? ['org-demo1', 'org-demo2'];
+    fleet.ucloud = { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates };
+  }
+  if (cdnCount > 0 || slbCount > 0) {
+    fleet.aliyun = {};
+    if (cdnCount > 0)
+      fleet.aliyun.cdn = { certificates: cachedAliyunCdnFleet({ count: cdnCount, seed, now }).certificates };
+    if (slbCount > 0) {
+      const regions = listOption('--slb-regions', options['slb-regions']) ?? ['cn-hangzhou', 'cn-shanghai'];
+      fleet.aliyun.slb = {
+        certificates: cachedAliyunSlbFleet({ count: slbCount, seed, now, regions }).certificates,
+      };
+    }
+  }
+  if (!fleet.ucloud && !fleet.aliyun) {
+    throw new UsageError('give --count, --cdn-count or --slb-count (how many certificates to generate)');
+  }
+  return fleet;
 }
 
 function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {

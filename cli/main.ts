@@ -30,7 +30,8 @@ Usage:
       them to Alibaba SLB and checks SLB's fingerprint. --dry-run checks and prints, and sends nothing.
   certwatch demo
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
-  certwatch emulator [--port N] [--fleet FILE | --count N --seed N [--regions LIST --projects LIST]]
+  certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
+                     [--regions LIST --projects LIST] [--slb-regions LIST]]
                      [--latency-ms N] [--throttle-rate R] [--error-rate R]
       Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
 

@@ -95,13 +95,14 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
  * only by fingerprint (older SLB replies) is the same certificate, so it expires when that one does.
  */
 class FingerprintIndex {
-  private readonly seen = new Map<string, { notAfterMs: number; where: string }>();
+  private readonly seen = new Map<string, { notAfterMs: number; names: string[]; where: string }>();
 
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
     if (leaf && !this.seen.has(leaf.fingerprintSha1)) {
       this.seen.set(leaf.fingerprintSha1, {
         notAfterMs: leaf.notAfterMs,
+        names: [...new Set([leaf.commonName ?? '', ...leaf.dnsNames].filter(Boolean))],
         where: `${cert.provider}/${cert.service} ${cert.id}`,
       });
     }
@@ -119,7 +120,11 @@ class FingerprintIndex {
         ],
       };
     }
-    return { ...cert, apiNotAfter: { epochMs: twin.notAfterMs, source: `fingerprint:${twin.where}` } };
+    return {
+      ...cert,
+      domains: cert.domains.length > 0 ? cert.domains : twin.names,
+      apiNotAfter: { epochMs: twin.notAfterMs, source: `fingerprint:${twin.where}` },
+    };
   }
 }
 

@@ -49,6 +49,12 @@ export const ALIYUN_ERRORS = {
     status: 404,
     message: 'Specified api is not found, please check your url and method.',
   },
+  /** Permission errors (reference error table: 403). Alibaba's wording. */
+  Forbidden: { status: 403, message: 'User not authorized to operate on the specified resource.' },
+  'Forbidden.RAM': {
+    status: 403,
+    message: 'User not authorized to operate on the specified resource, or this API does not support RAM.',
+  },
   /** Alibaba's wording (Throttling.User is what a per-user flow-control rejection says). */
   'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
   Throttling: { status: 400, message: 'Request was denied due to request throttling.' },

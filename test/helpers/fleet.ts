@@ -3,8 +3,14 @@
  * outcome each case must have. Shared by the CLI and handler integration tests.
  */
 
-import { generateUcloudFleet } from '../../emulator/fleet/generate';
-import type { Fleet, UcloudFleetCertificate } from '../../emulator/fleet/model';
+import { X509Certificate } from 'node:crypto';
+import { generateAliyunCdnFleet, generateUcloudFleet } from '../../emulator/fleet/generate';
+import type {
+  AliyunCdnCertificate,
+  AliyunSlbCertificate,
+  Fleet,
+  UcloudFleetCertificate,
+} from '../../emulator/fleet/model';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import type { Status } from '../../lib/model';
 
@@ -105,5 +111,125 @@ export function auditEnv(ucloudUrl: string): Record<string, string> {
     UCLOUD_REGIONS: 'cn-bj2,cn-sh2,hk',
     UCLOUD_PROJECT_IDS: 'org-a,org-b',
     UCLOUD_API_URL: ucloudUrl,
+  };
+}
+
+export const ALIYUN_ACCOUNT = { AccessKeyId: 'canary-akid-51f0', AccessKeySecret: 'canary-aksecret-9e2d7c' };
+
+/** Colon-separated lowercase SHA-1 of a PEM's first certificate, as SLB reports it. */
+function slbFingerprint(pem: string): string {
+  return new X509Certificate(pem).fingerprint.toLowerCase();
+}
+
+/**
+ * Every Alibaba case the audit must get right, beside the UCloud ones (an SLB certificate known only by its
+ * fingerprint takes its expiry from the UCloud `ssl-seconds` twin). `cdnFiller` extra CDN certificates make the
+ * list span pages of 1000.
+ */
+export function aliyunAuditFleet(cdnFiller = 0): { fleet: Fleet; expected: Map<string, Expectation> } {
+  const { fleet, expected } = auditFleet(0);
+  const twin = fleet.ucloud!.certificates.find((c) => c.SSLId === 'ssl-seconds')!;
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
+  const goLayout = (ms: number) => iso(ms).replace('T', ' ').replace('Z', ' +0000 UTC');
+  const cdn = (
+    CertId: number,
+    notAfter: number,
+    extra: Partial<AliyunCdnCertificate> = {},
+  ): AliyunCdnCertificate => {
+    const cert = makeTestCertificate({ keyType: 'rsa', notAfter, dnsNames: [`cdn${CertId}.example`] });
+    return {
+      CertId,
+      CertName: `cdn-${CertId}`,
+      Common: `cdn${CertId}.example`,
+      CertType: 'upload',
+      CertExpireTime: goLayout(cert.notAfterMs),
+      DomainList: `cdn${CertId}.example`,
+      HttpsCrt: cert.pem,
+      Fingerprint: new X509Certificate(cert.leafPem).fingerprint.replaceAll(':', ''),
+      ...extra,
+    };
+  };
+  const cdnCases = [
+    cdn(101, NOW + 20 * DAY),
+    cdn(102, NOW + 3 * DAY, { CertExpireTime: iso(NOW + 3 * DAY) }),
+    cdn(103, NOW + 100 * DAY, {
+      CertExpireTime: iso(NOW + 100 * DAY)
+        .replace('T', ' ')
+        .replace('Z', ''),
+    }),
+    cdn(104, NOW - 2 * DAY, { CertExpireTime: undefined }),
+    cdn(105, NOW + 60 * DAY, { CertExpireTime: 'unknown' }),
+    cdn(106, NOW + 5 * DAY, { CertExpireTime: goLayout(NOW + 300 * DAY) }),
+    cdn(107, NOW + 90 * DAY, { DomainList: '' }),
+  ];
+  const slbBase = {
+    RegionId: 'cn-hangzhou',
+    Fingerprint: '00'.repeat(19).replace(/(..)(?!$)/g, '$1:') + ':01',
+  };
+  const slbCases: AliyunSlbCertificate[] = [
+    {
+      ...slbBase,
+      ServerCertificateId: 'slb-stamp',
+      ServerCertificateName: 'slb-stamp',
+      ExpireTimeStamp: NOW + 25 * DAY,
+      ExpireTime: iso(NOW + 25 * DAY),
+      CommonName: 'lb.example',
+    },
+    {
+      ...slbBase,
+      RegionId: 'cn-shanghai',
+      ServerCertificateId: 'slb-iso',
+      ServerCertificateName: 'slb-iso',
+      ExpireTime: iso(NOW - 1 * DAY),
+      CommonName: 'old.example',
+    },
+    {
+      ...slbBase,
+      ServerCertificateId: 'slb-twin',
+      ServerCertificateName: 'slb-twin',
+      Fingerprint: slbFingerprint(twin.SSLContent),
+    },
+    {
+      ...slbBase,
+      RegionId: 'cn-shanghai',
+      ServerCertificateId: 'slb-orphan',
+      ServerCertificateName: 'slb-orphan',
+    },
+  ];
+  const filler = cdnFiller > 0 ? generateAliyunCdnFleet({ count: cdnFiller, seed: 11, now: NOW }) : [];
+  fleet.aliyun = {
+    accounts: [ALIYUN_ACCOUNT],
+    cdn: { certificates: [...cdnCases, ...filler.map((c, i) => ({ ...c, CertId: 900_000 + i }))] },
+    slb: { certificates: slbCases },
+  };
+  const more: [string, Expectation][] = [
+    ['101', { status: 'warning', expirySource: 'pem:leaf', inUse: true }],
+    ['102', { status: 'critical', expirySource: 'pem:leaf', inUse: true }],
+    ['103', { status: 'ok', expirySource: 'pem:leaf', inUse: true }],
+    ['104', { status: 'expired', expirySource: 'pem:leaf', inUse: true }],
+    ['105', { status: 'ok', expirySource: 'pem:leaf', inUse: true }],
+    ['106', { status: 'critical', expirySource: 'pem:leaf', inUse: true }],
+    ['107', { status: 'ok', expirySource: 'pem:leaf', inUse: false }],
+    ['slb-stamp', { status: 'warning', expirySource: 'api:ExpireTimeStamp', inUse: null }],
+    ['slb-iso', { status: 'expired', expirySource: 'api:ExpireTime', inUse: null }],
+    ['slb-twin', { status: 'warning', expirySource: 'fingerprint:ucloud/ulb ssl-seconds', inUse: null }],
+    ['slb-orphan', { status: 'unknown', expirySource: 'none', inUse: null }],
+  ];
+  return { fleet, expected: new Map([...expected, ...more]) };
+}
+
+/** The environment for both clouds on one emulator. */
+export function allCloudsEnv(emulator: {
+  ucloudUrl: string;
+  cdnUrl: string;
+  slbUrl: string;
+}): Record<string, string> {
+  return {
+    ...auditEnv(emulator.ucloudUrl),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+    ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
+    ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
+    ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
   };
 }

@@ -189,7 +189,8 @@ export class AliyunRpcClient {
       return body;
     }
     const code = typeof body?.Code === 'string' ? body.Code : `HTTP ${response.status}`;
-    const message = typeof body?.Message === 'string' ? ` "${body.Message}"` : '';
+    const said = typeof body?.Message === 'string' ? withoutEchoedRequest(body.Message, params) : '';
+    const message = said ? ` "${said}"` : '';
     const advice = this.adviceFor(code);
     const retryAfter = Number(response.headers.get('x-acs-retry-after'));
     throw new ProviderError(
@@ -219,6 +220,23 @@ export class AliyunRpcClient {
     if (isThrottlingCode(code)) return `Alibaba kept throttling the requests: run the scan again later`;
     return undefined;
   }
+}
+
+/**
+ * A server message without what it quotes of our request: Alibaba's SignatureDoesNotMatch message carries the
+ * whole string it signed, which for an upload holds the private key. Anything after "string to sign" goes, and a
+ * message that still contains a line of any parameter value of ours is withheld entirely.
+ */
+function withoutEchoedRequest(message: string, params: Record<string, string>): string {
+  const trimmed = message.replace(
+    /\s*(?:server )?string ?to ?sign(?: is)?\s*:?[\s\S]*$/i,
+    ' (the string to sign it quoted is omitted)',
+  );
+  const lines = Object.values(params).flatMap((value) =>
+    value.split(/\r?\n/).filter((line) => line.trim().length >= 16),
+  );
+  const echoes = lines.some((line) => trimmed.includes(line) || trimmed.includes(percentEncode(line)));
+  return echoes ? '(message withheld: it quoted the request, which may hold a key)' : trimmed.trim();
 }
 
 /** Proven not acted on: refused before it was sent, or throttled (rejected before it was processed). */
