@@ -8,6 +8,7 @@ import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { renderTable } from '../lib/report/table';
+import { RotationError } from '../lib/rotation';
 import { alertOn } from '../lib/scan';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
@@ -51,7 +52,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(args, io);
   } catch (error) {
-    const usage = error instanceof UsageError || error instanceof ConfigError;
+    // Bad input of the user's (usage, configuration, a certificate or key file): exit 2, not a failure of ours.
+    const usage =
+      error instanceof UsageError || error instanceof ConfigError || error instanceof RotationError;
     const message = error instanceof CertwatchError ? error.message : `unexpected error: ${String(error)}`;
     await write(io.stderr, `certwatch: ${message}\n`);
     if (error instanceof UsageError) await write(io.stderr, 'Run `certwatch help` for usage.\n');
