@@ -7,7 +7,7 @@ const outdirIndex = args.indexOf('--outdir');
 const outdir = outdirIndex >= 0 ? args[outdirIndex + 1] : 'dist';
 
 const entryPoints = { certwatch: 'cli/index.ts' };
-if (args.includes('--bench')) entryPoints.bench = 'bench/ucloud.ts';
+if (args.includes('--bench')) entryPoints.bench = 'bench/scan.ts';
 
 await build({
   entryPoints,
