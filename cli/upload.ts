@@ -4,10 +4,10 @@
  */
 import { loadConfig } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
-import { AliyunRpcClient } from '../lib/providers/aliyun/client';
+import type { AliyunRpcClient } from '../lib/providers/aliyun/client';
 import { describeServerCertificates } from '../lib/providers/aliyun/slb/describeServerCertificates';
 import { uploadServerCertificate } from '../lib/providers/aliyun/slb/uploadServerCertificate';
-import { SLB_VERSION, slbEndpointFor } from '../lib/providers/aliyun/source';
+import { aliyunClient } from '../lib/providers/aliyun/source';
 import { readAliyunTime, readEpoch } from '../lib/providers/aliyun/timestamps';
 import { wireSha1, wireText } from '../lib/providers/wire';
 import {
@@ -54,22 +54,7 @@ export async function runUpload(args: string[], io: CliIo): Promise<number> {
     ]);
   }
   const bundle = await readBundle(options, io);
-  const client = new AliyunRpcClient({
-    credentials: {
-      accessKeyId: config.aliyun.accessKeyId,
-      accessKeySecret: config.aliyun.accessKeySecret,
-      securityToken: config.aliyun.securityToken ?? undefined,
-    },
-    endpoint: config.aliyun.slbEndpoint ?? slbEndpointFor(region),
-    version: SLB_VERSION,
-    product: 'SLB',
-    settings: {
-      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: 'ALIBABA_CLOUD_SLB_ENDPOINT',
-    },
-    timeoutMs: config.requestTimeoutMs,
-  });
+  const client = aliyunClient(config.aliyun, 'SLB', region, config);
   const replaces = options.replaces ? await findReplaced(client, region, options.replaces) : undefined;
   const check = validateRotation(bundle, { nowMs: io.clock(), replaces });
   const { summary } = check;

@@ -44,7 +44,12 @@ export async function withRetries<T>(
     try {
       return await call();
     } catch (error) {
-      if (!(error instanceof ProviderError) || !error.retryable || attempt >= policy.attempts) throw error;
+      if (!(error instanceof ProviderError) || !error.retryable) throw error;
+      if (attempt >= policy.attempts) {
+        throw new ProviderError(`${error.message} (gave up after ${attempt} attempts)`, error, {
+          cause: error,
+        });
+      }
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const jittered = Math.floor(deps.random() * ceiling);
       const delayMs =

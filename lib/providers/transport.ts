@@ -2,7 +2,7 @@
  * One HTTP exchange with a provider API, shared by every client: a per-request timeout joined with the scan's
  * abort signal, the body read whole, and failures sorted into what a person can act on.
  */
-import { CertwatchError } from '../errors';
+import { CertwatchError, ProviderError } from '../errors';
 import { abortError } from './retry';
 
 export interface Exchange {
@@ -24,6 +24,29 @@ export class TransportFailure extends CertwatchError {
   /** Whether the request certainly never reached the server (so even a write may be retried). */
   get notSent(): boolean {
     return this.kind === 'network' && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(this.code);
+  }
+
+  /**
+   * The failure as a provider error, retryable: `label` names the call, `target` what could not be reached and
+   * `setting` the configuration key a person should check. The code is `timeout`, `network`, or
+   * `not-sent:ECONNREFUSED` (and the like) when the request certainly never left.
+   */
+  toProviderError(
+    provider: string,
+    label: string,
+    target: string,
+    setting: string,
+    timeoutMs: number,
+  ): ProviderError {
+    const detail =
+      this.kind === 'timeout'
+        ? `no complete reply within ${timeoutMs} ms`
+        : `could not reach ${target} (${this.code})`;
+    return new ProviderError(
+      `${label}: ${detail} — check ${setting} and the network`,
+      { provider, code: this.notSent ? `not-sent:${this.code}` : this.kind, retryable: true },
+      { cause: this },
+    );
   }
 }
 

@@ -60,15 +60,41 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
     expect(emulator!.stats.aliyun.cdn.byAction.DescribeCdnSSLCertificateList).toBe(2);
   });
 
-  it('survives throttling and server errors on Alibaba, with nothing lost', async () => {
-    const { report } = await auditJson({ aliyun: { throttleRate: 0.15, errorRate: 0.05, seed: 3 } });
+  it('retries throttling and server errors on Alibaba until the scan is complete', async () => {
+    const cdn = { service: 'cdn' as const, action: 'DescribeCertificateInfoByID' };
+    const { report } = await auditJson({
+      aliyun: {
+        failures: [
+          { ...cdn, code: 'Throttling.User', times: 3 },
+          { ...cdn, code: 'ServiceUnavailable', times: 2 },
+          { service: 'slb', code: 'InternalError', times: 1 },
+          { service: 'cdn', action: 'DescribeCdnSSLCertificateList', code: 'Throttling.Api', times: 1 },
+        ],
+      },
+    });
     expect(report.failures).toEqual([]);
     expect(report.certificates).toHaveLength(
       fleet.aliyun!.cdn!.certificates.length +
         fleet.aliyun!.slb!.certificates.length +
         fleet.ucloud!.certificates.length,
     );
+    expect(emulator!.stats.aliyun.cdn.throttled).toBe(4);
+  });
+
+  it('under random throttling and errors, never loses or doubles a certificate silently', async () => {
+    const { run, report } = await auditJson({ aliyun: { throttleRate: 0.15, errorRate: 0.05, seed: 3 } });
     expect(emulator!.stats.aliyun.cdn.throttled).toBeGreaterThan(0);
+    const keys = report.certificates.map((c) => `${c.service}/${c.id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // A certificate is either reported or its source is named as failed; the exit code says which.
+    const failedServices = new Set(report.failures.map((f) => f.service));
+    const missing = fleet.aliyun!.slb!.certificates.filter(
+      (c) => !keys.includes(`slb/${c.ServerCertificateId}`),
+    );
+    expect(missing.length === 0 || failedServices.has('slb')).toBe(true);
+    expect(keys.filter((k) => k.startsWith('cdn/'))).toHaveLength(fleet.aliyun!.cdn!.certificates.length);
+    expect(report.complete).toBe(report.failures.length === 0);
+    expect(run.code).toBe(report.complete ? 0 : 3);
   });
 
   it('names a failing SLB region and a wrong Alibaba secret, and still reports UCloud', async () => {

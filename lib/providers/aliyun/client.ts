@@ -111,18 +111,7 @@ export class AliyunRpcClient {
         throw error;
       }
     };
-    try {
-      return await withRetries(attempt, this.retryPolicy, this.retryDeps, options.signal);
-    } catch (error) {
-      if (error instanceof ProviderError && error.retryable) {
-        throw new ProviderError(
-          `${error.message} (gave up after ${this.retryPolicy.attempts} attempts)`,
-          { ...error },
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    return withRetries(attempt, this.retryPolicy, this.retryDeps, options.signal);
   }
 
   private async send(
@@ -162,15 +151,8 @@ export class AliyunRpcClient {
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      const detail =
-        error.kind === 'timeout'
-          ? `no complete reply within ${this.options.timeoutMs} ms`
-          : `could not reach ${this.url.origin} (${error.code})`;
-      throw new ProviderError(
-        `${label}: ${detail} — check ${this.options.settings.endpoint} and the network`,
-        { provider: 'aliyun', code: error.notSent ? `not-sent:${error.code}` : error.kind, retryable: true },
-        { cause: error },
-      );
+      const { settings, timeoutMs } = this.options;
+      throw error.toProviderError('aliyun', label, this.url.origin, settings.endpoint, timeoutMs);
     }
     const body = parseJsonObject(text);
     const requestId = typeof body?.RequestId === 'string' ? body.RequestId : undefined;

@@ -55,13 +55,28 @@ interface SourceOptions {
   slbConcurrency?: number;
 }
 
-function clientOptions(config: AliyunConfig, options: SourceOptions, deps: ProviderDeps) {
+/** The client for one Alibaba product, configured as every caller (scan, upload) needs it. */
+export function aliyunClient(
+  config: AliyunConfig,
+  product: 'CDN' | 'SLB',
+  region: string | null,
+  options: { requestTimeoutMs: number },
+  deps: ProviderDeps = {},
+): AliyunRpcClient {
   const counters = deps.counters;
-  return {
+  return new AliyunRpcClient({
     credentials: {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
+    },
+    endpoint: product === 'CDN' ? config.cdnEndpoint : (config.slbEndpoint ?? slbEndpointFor(region ?? '')),
+    version: product === 'CDN' ? CDN_VERSION : SLB_VERSION,
+    product,
+    settings: {
+      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      endpoint: product === 'CDN' ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
     },
     timeoutMs: options.requestTimeoutMs,
     fetch: deps.fetch,
@@ -69,7 +84,7 @@ function clientOptions(config: AliyunConfig, options: SourceOptions, deps: Provi
     random: deps.random,
     onRequest: counters ? () => void counters.requests++ : undefined,
     onRetry: counters ? () => void counters.retries++ : undefined,
-  } satisfies Partial<AliyunClientOptions>;
+  });
 }
 
 export function aliyunCdnSource(
@@ -77,17 +92,7 @@ export function aliyunCdnSource(
   options: SourceOptions,
   deps: ProviderDeps = {},
 ): CertificateSource {
-  const client = new AliyunRpcClient({
-    ...clientOptions(config, options, deps),
-    endpoint: config.cdnEndpoint,
-    version: CDN_VERSION,
-    product: 'CDN',
-    settings: {
-      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: 'ALIBABA_CLOUD_CDN_ENDPOINT',
-    },
-  });
+  const client = aliyunClient(config, 'CDN', null, options, deps);
   const fail = (sink: ScanSink, message: string) =>
     sink.failure({ provider: 'aliyun', service: 'cdn', region: null, project: null, message });
   return {
@@ -136,20 +141,7 @@ export function aliyunSlbSource(
   deps: ProviderDeps = {},
 ): CertificateSource {
   const clients = new Map(
-    config.slbRegions.map((region) => [
-      region,
-      new AliyunRpcClient({
-        ...clientOptions(config, options, deps),
-        endpoint: config.slbEndpoint ?? slbEndpointFor(region),
-        version: SLB_VERSION,
-        product: 'SLB',
-        settings: {
-          accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-          accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-          endpoint: 'ALIBABA_CLOUD_SLB_ENDPOINT',
-        },
-      }),
-    ]),
+    config.slbRegions.map((region) => [region, aliyunClient(config, 'SLB', region, options, deps)]),
   );
   return {
     provider: 'aliyun',

@@ -87,23 +87,12 @@ export class UcloudClient {
       if (value !== null && value !== undefined) body.append(key, ucloudParamText(value));
     }
     const label = `UCloud ${action} ${where}`;
-    try {
-      return await withRetries(
-        () => this.send(action, body, label, signal),
-        this.retryPolicy,
-        this.retryDeps,
-        signal,
-      );
-    } catch (error) {
-      if (error instanceof ProviderError && error.retryable) {
-        throw new ProviderError(
-          `${error.message} (gave up after ${this.retryPolicy.attempts} attempts)`,
-          { ...error, retryable: true },
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    return withRetries(
+      () => this.send(action, body, label, signal),
+      this.retryPolicy,
+      this.retryDeps,
+      signal,
+    );
   }
 
   private async send(
@@ -129,14 +118,12 @@ export class UcloudClient {
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      const detail =
-        error.kind === 'timeout'
-          ? `no complete reply within ${this.options.timeoutMs} ms`
-          : `could not reach ${this.options.apiUrl} (${error.code})`;
-      throw new ProviderError(
-        `${label}: ${detail} — check UCLOUD_API_URL and the network`,
-        { provider: 'ucloud', code: error.kind, retryable: true },
-        { cause: error },
+      throw error.toProviderError(
+        'ucloud',
+        label,
+        this.options.apiUrl,
+        'UCLOUD_API_URL',
+        this.options.timeoutMs,
       );
     }
     const requestId = response.headers.get('x-ucloud-request-uuid') ?? undefined;
