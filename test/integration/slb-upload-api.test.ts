@@ -1,0 +1,85 @@
+/** UploadServerCertificate's refusals, explained; and a write is never sent twice. */
+import { afterEach, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { makeTestCertificate } from '../../emulator/x509/testCertificate';
+import { loadConfig } from '../../lib/config';
+import { ProviderError } from '../../lib/errors';
+import { uploadServerCertificate } from '../../lib/providers/aliyun/slb/uploadServerCertificate';
+import { aliyunClient } from '../../lib/providers/aliyun/source';
+import { ALIYUN_ACCOUNT } from '../helpers/fleet';
+
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+async function client(options: Parameters<typeof startEmulator>[0] = {}) {
+  emulator = await startEmulator({
+    fleet: { aliyun: { accounts: [ALIYUN_ACCOUNT], slb: { certificates: [] } } },
+    ...options,
+  });
+  const config = loadConfig({
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+    ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
+    CERTWATCH_REQUEST_TIMEOUT_MS: '500',
+  });
+  return aliyunClient(config.aliyun!, 'SLB', 'cn-hangzhou', config);
+}
+
+const cert = makeTestCertificate({ keyType: 'rsa', notAfter: Date.now() + 90 * 86_400_000 });
+const otherKey = makeTestCertificate({ keyType: 'ec', notAfter: Date.now() + 86_400_000 }).leafPrivateKeyPem;
+
+it("explains SLB's refusal of a key that does not match, without quoting the key", async () => {
+  const slb = await client();
+  const error = (await uploadServerCertificate(slb, {
+    regionId: 'cn-hangzhou',
+    certificatePem: cert.leafPem,
+    privateKeyPem: otherKey,
+    name: 'mismatch',
+  }).catch((e: unknown) => e)) as ProviderError;
+  expect(error).toBeInstanceOf(ProviderError);
+  expect(error.code).toBe('CertificateNotMatchPrivateKey');
+  expect(error.message).toMatch(
+    /^SLB says the private key does not belong to the certificate\. Alibaba SLB UploadServerCertificate in cn-hangzhou: HTTP 400/,
+  );
+  expect(error.message).not.toContain(otherKey.split('\n')[1]!);
+});
+
+it('does not send an upload again after a server error, but does after throttling', async () => {
+  const failing = await client({
+    aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'InternalError' }] },
+  });
+  const request = {
+    regionId: 'cn-hangzhou',
+    certificatePem: cert.leafPem,
+    privateKeyPem: cert.leafPrivateKeyPem,
+    name: 'x',
+  };
+  await expect(uploadServerCertificate(failing, request)).rejects.toThrow(/HTTP 500 InternalError/);
+  expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
+  await emulator!.close();
+
+  const throttled = await client({
+    aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'Throttling.User', times: 1 }] },
+  });
+  const uploaded = await uploadServerCertificate(throttled, request);
+  expect(uploaded.fingerprintSha1).toMatch(/^[0-9a-f]{40}$/);
+  expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(2);
+  expect(emulator!.stats.aliyun.slb.uploads).toBe(1);
+});
+
+it('does not send an upload again after a timeout (it may have arrived)', async () => {
+  const hanging = await client({
+    aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'InternalError', hang: true }] },
+  });
+  const request = {
+    regionId: 'cn-hangzhou',
+    certificatePem: cert.leafPem,
+    privateKeyPem: cert.leafPrivateKeyPem,
+    name: 'x',
+  };
+  await expect(uploadServerCertificate(hanging, request)).rejects.toThrow(/no complete reply within 500 ms/);
+  expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
+});
