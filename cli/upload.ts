@@ -2,14 +2,15 @@
  * `certwatch upload`: validate a renewed certificate locally, then upload it to Alibaba SLB and check that SLB
  * stored exactly it. Nothing is sent until every check passed; the key never appears in any output.
  */
-import { loadConfig } from '../lib/config';
+import { isRegionName, loadConfig } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
-import type { AliyunRpcClient } from '../lib/providers/aliyun/client';
-import { describeServerCertificates } from '../lib/providers/aliyun/slb/describeServerCertificates';
+import { type AliyunRpcClient, aliyunClient } from '../lib/providers/aliyun/client';
+import {
+  describeServerCertificates,
+  mapServerCertificate,
+} from '../lib/providers/aliyun/slb/describeServerCertificates';
 import { uploadServerCertificate } from '../lib/providers/aliyun/slb/uploadServerCertificate';
-import { aliyunClient } from '../lib/providers/aliyun/source';
-import { readAliyunTime, readEpoch } from '../lib/providers/aliyun/timestamps';
-import { wireSha1, wireText } from '../lib/providers/wire';
+import { wireSha1 } from '../lib/providers/wire';
 import {
   type CertificateBundle,
   type ReplacedCertificate,
@@ -22,7 +23,7 @@ import { parse } from './options';
 import { EXIT } from './run';
 
 export const UPLOAD_USAGE =
-  'certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME] ' +
+  'certwatch upload --region R (--cert FILE --key FILE | --pfx FILE [--passphrase-env VAR]) [--name NAME] ' +
   '[--replaces ID] [--dry-run]';
 
 export async function runUpload(args: string[], io: CliIo): Promise<number> {
@@ -38,6 +39,9 @@ export async function runUpload(args: string[], io: CliIo): Promise<number> {
   });
   const region = options.region;
   if (!region) throw new UsageError(`--region is required: ${UPLOAD_USAGE}`);
+  // The region becomes part of the endpoint's host name, and the request carries the key: only region names.
+  if (!isRegionName(region))
+    throw new UsageError(`--region "${region}" is not a region name such as cn-hangzhou`);
   if (options.pfx && (options.cert || options.key)) {
     throw new UsageError('give either --pfx, or --cert with --key, not both');
   }
@@ -54,7 +58,7 @@ export async function runUpload(args: string[], io: CliIo): Promise<number> {
     ]);
   }
   const bundle = await readBundle(options, io);
-  const client = aliyunClient(config.aliyun, 'SLB', region, config);
+  const client = aliyunClient(config.aliyun, { product: 'SLB', region }, config);
   const replaces = options.replaces ? await findReplaced(client, region, options.replaces) : undefined;
   const check = validateRotation(bundle, { nowMs: io.clock(), replaces });
   const { summary } = check;
@@ -82,9 +86,10 @@ export async function runUpload(args: string[], io: CliIo): Promise<number> {
   }
   const uploaded = await uploadServerCertificate(client, {
     regionId: region,
-    certificatePem: bundle.certificatePem,
+    certificatePem: check.certificatePem,
     privateKeyPem: bundle.privateKeyPem,
     name,
+    fingerprintSha1: wireSha1(summary.fingerprintSha1)!,
   });
   const ours = wireSha1(summary.fingerprintSha1);
   if (uploaded.fingerprintSha1 !== ours) {
@@ -145,19 +150,14 @@ async function findReplaced(
   id: string,
 ): Promise<ReplacedCertificate> {
   const items = await describeServerCertificates(client, region);
-  const item = items.find((candidate) => wireText(candidate.ServerCertificateId) === id);
-  if (!item) {
+  const found = items.map((item) => mapServerCertificate(item, region)).find((cert) => cert.id === id);
+  if (!found)
     throw new UsageError(`--replaces ${id}: SLB in ${region} has no server certificate with that id`);
-  }
-  const sans = (item.SubjectAlternativeNames as Record<string, unknown> | undefined)?.SubjectAlternativeName;
-  const names = [wireText(item.CommonName), ...(Array.isArray(sans) ? sans.map(wireText) : [])].filter(
-    Boolean,
-  );
   return {
     id,
-    names: [...new Set(names)],
-    notAfterMs: readEpoch(item.ExpireTimeStamp) ?? readAliyunTime(item.ExpireTime)?.epochMs ?? null,
-    fingerprintSha1: wireSha1(item.Fingerprint) ?? undefined,
+    names: found.domains,
+    notAfterMs: found.apiNotAfter?.epochMs ?? null,
+    fingerprintSha1: found.apiFingerprintSha1 ?? undefined,
   };
 }
 

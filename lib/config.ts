@@ -159,6 +159,10 @@ function mergeSources(env: Source, file: unknown, fileName: string, problems: st
 /** Region names of both clouds: `cn-bj2`, `jpn-tky`, `cn-hangzhou`, `ap-southeast-1`. */
 const REGION = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+export function isRegionName(text: string): boolean {
+  return REGION.test(text);
+}
+
 function readUcloud(get: (key: ConfigKey) => string | undefined, problems: string[]): UcloudConfig | null {
   const publicKey = get('UCLOUD_PUBLIC_KEY');
   const privateKey = get('UCLOUD_PRIVATE_KEY');

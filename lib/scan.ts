@@ -1,6 +1,7 @@
 /**
  * The orchestration: sources -> records -> report -> alerts. Depends on interfaces only.
  */
+import { setMaxListeners } from 'node:events';
 import { buildDigest } from './alerts/digest';
 import type { AlertSink } from './alerts/sink';
 import { CertwatchError } from './errors';
@@ -36,6 +37,8 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
   const progress = () =>
     options.onProgress?.({ certificates: certificates.length, failures: failures.length });
   const stop = new AbortController();
+  // Every request and retry pause in flight listens to this signal; dozens at once is expected, not a leak.
+  setMaxListeners(1000, stop.signal);
   const timer =
     options.timeLimitMs === undefined
       ? undefined

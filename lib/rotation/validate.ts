@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { toIsoUtc } from '../expiry/instant';
-import type { BundleCertificate, CertificateBundle } from './bundle';
+import { type BundleCertificate, type CertificateBundle, pemArmour } from './bundle';
 import { uncoveredNames } from './hostnames';
 import { findLeaf, issuingPath, keyMatches, nodeRootCertificates, reachesAnchor } from './issuers';
 
@@ -51,6 +51,11 @@ export interface RotationSummary {
 }
 
 export interface RotationCheck {
+  /**
+   * What to upload: the leaf, then each intermediate on its issuing path, in order. Certificates outside the
+   * path and self-signed roots (clients use their own) are left out.
+   */
+  certificatePem: string;
   /** No problems: the upload may go ahead. */
   ok: boolean;
   /** What stops the upload, one sentence each: what is wrong, in which file, what to do. */
@@ -97,6 +102,10 @@ export function validateRotation(bundle: CertificateBundle, options: RotationOpt
     ok: findings.problems.length === 0,
     problems: findings.problems,
     warnings: findings.warnings,
+    certificatePem: path
+      .filter((cert, i) => i === 0 || !cert.selfSigned)
+      .map((cert) => pemArmour('CERTIFICATE', cert.x509.raw))
+      .join(''),
     summary: {
       subject: leaf.subject,
       issuer: leaf.issuer,
@@ -164,6 +173,12 @@ function checkChain(
   }
   const last = path[path.length - 1]!;
   const anchors = [...nodeRootCertificates(), ...knownIssuerCertificates(knownIssuers, warnings)];
+  if (last.selfSigned && path.length > 1 && !anchors.some((anchor) => anchor.raw.equals(last.x509.raw))) {
+    warnings.push(
+      `the chain in ${file} ends at the root ${label(last)}, which Node does not trust: make sure every client ` +
+        'of this load balancer trusts that root, or the chain will not verify for them',
+    );
+  }
   if (!reachesAnchor(last, anchors)) {
     const fix =
       bundle.source === 'pkcs12'
@@ -226,6 +241,18 @@ function checkReplacement(
   replaced: ReplacedCertificate,
   { problems }: Findings,
 ): void {
+  if (replaced.names.length === 0) {
+    problems.push(
+      `SLB lists no names for ${replaced.id}, so certwatch cannot check that the new certificate in ${file} ` +
+        `serves what it served: compare them yourself (SLB console), then upload without --replaces`,
+    );
+  }
+  if (replaced.notAfterMs === null) {
+    problems.push(
+      `SLB gives no expiry for ${replaced.id}, so certwatch cannot check that the new certificate in ${file} ` +
+        'outlives it: compare them yourself (SLB console), then upload without --replaces',
+    );
+  }
   const missing = uncoveredNames(replaced.names, names);
   if (missing.length > 0) {
     problems.push(

@@ -1,11 +1,12 @@
 /** UploadServerCertificate's refusals, explained; and a write is never sent twice. */
+import { X509Certificate } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import { loadConfig } from '../../lib/config';
 import { ProviderError } from '../../lib/errors';
+import { aliyunClient } from '../../lib/providers/aliyun/client';
 import { uploadServerCertificate } from '../../lib/providers/aliyun/slb/uploadServerCertificate';
-import { aliyunClient } from '../../lib/providers/aliyun/source';
 import { ALIYUN_ACCOUNT } from '../helpers/fleet';
 
 let emulator: RunningEmulator | undefined;
@@ -25,11 +26,19 @@ async function client(options: Parameters<typeof startEmulator>[0] = {}) {
     ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
     CERTWATCH_REQUEST_TIMEOUT_MS: '500',
   });
-  return aliyunClient(config.aliyun!, 'SLB', 'cn-hangzhou', config);
+  return aliyunClient(config.aliyun!, { product: 'SLB', region: 'cn-hangzhou' }, config);
 }
 
 const cert = makeTestCertificate({ keyType: 'rsa', notAfter: Date.now() + 90 * 86_400_000 });
 const otherKey = makeTestCertificate({ keyType: 'ec', notAfter: Date.now() + 86_400_000 }).leafPrivateKeyPem;
+const fingerprintSha1 = new X509Certificate(cert.leafPem).fingerprint.replaceAll(':', '').toLowerCase();
+const request = {
+  regionId: 'cn-hangzhou',
+  certificatePem: cert.leafPem,
+  privateKeyPem: cert.leafPrivateKeyPem,
+  name: 'x',
+  fingerprintSha1,
+};
 
 it("explains SLB's refusal of a key that does not match, without quoting the key", async () => {
   const slb = await client();
@@ -38,6 +47,7 @@ it("explains SLB's refusal of a key that does not match, without quoting the key
     certificatePem: cert.leafPem,
     privateKeyPem: otherKey,
     name: 'mismatch',
+    fingerprintSha1,
   }).catch((e: unknown) => e)) as ProviderError;
   expect(error).toBeInstanceOf(ProviderError);
   expect(error.code).toBe('CertificateNotMatchPrivateKey');
@@ -51,13 +61,9 @@ it('does not send an upload again after a server error, but does after throttlin
   const failing = await client({
     aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'InternalError' }] },
   });
-  const request = {
-    regionId: 'cn-hangzhou',
-    certificatePem: cert.leafPem,
-    privateKeyPem: cert.leafPrivateKeyPem,
-    name: 'x',
-  };
-  await expect(uploadServerCertificate(failing, request)).rejects.toThrow(/HTTP 500 InternalError/);
+  await expect(uploadServerCertificate(failing, request)).rejects.toThrow(
+    /HTTP 500 InternalError.*SLB does not hold the certificate \(no SHA-1 [0-9a-f]{40} in cn-hangzhou\): it is safe to run the upload again/,
+  );
   expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
   await emulator!.close();
 
@@ -74,12 +80,8 @@ it('does not send an upload again after a timeout (it may have arrived)', async 
   const hanging = await client({
     aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'InternalError', hang: true }] },
   });
-  const request = {
-    regionId: 'cn-hangzhou',
-    certificatePem: cert.leafPem,
-    privateKeyPem: cert.leafPrivateKeyPem,
-    name: 'x',
-  };
-  await expect(uploadServerCertificate(hanging, request)).rejects.toThrow(/no complete reply within 500 ms/);
+  await expect(uploadServerCertificate(hanging, request)).rejects.toThrow(
+    /no complete reply within 500 ms.*it is safe to run the upload again/,
+  );
   expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
 });

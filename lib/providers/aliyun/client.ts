@@ -6,9 +6,11 @@
  * retry_config.json and the Darabonba runtime (which also honours `x-acs-retry-after`, in milliseconds).
  */
 import { randomUUID } from 'node:crypto';
+import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import type { ProviderDeps } from '../source';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import {
   canonicalQuery,
@@ -207,21 +209,103 @@ export class AliyunRpcClient {
 /**
  * A server message without what it quotes of our request: Alibaba's SignatureDoesNotMatch message carries the
  * whole string it signed, which for an upload holds the private key. Anything after "string to sign" goes, and a
- * message that still contains a line of any parameter value of ours is withheld entirely.
+ * message that still shares 16 characters in a row with any parameter value of ours (as sent, or
+ * percent-encoded once or twice) is withheld entirely.
  */
-function withoutEchoedRequest(message: string, params: Record<string, string>): string {
-  const trimmed = message.replace(
-    /\s*(?:server )?string ?to ?sign(?: is)?\s*:?[\s\S]*$/i,
-    ' (the string to sign it quoted is omitted)',
-  );
-  const lines = Object.values(params).flatMap((value) =>
-    value.split(/\r?\n/).filter((line) => line.trim().length >= 16),
-  );
-  const echoes = lines.some((line) => trimmed.includes(line) || trimmed.includes(percentEncode(line)));
-  return echoes ? '(message withheld: it quoted the request, which may hold a key)' : trimmed.trim();
+export function withoutEchoedRequest(message: string, params: Record<string, string>): string {
+  const trimmed = message
+    .replace(
+      /\s*(?:server )?string ?to ?sign(?: is)?\s*:?[\s\S]*$/i,
+      ' (the string to sign it quoted is omitted)',
+    )
+    .trim();
+  return quotesAny(trimmed, Object.values(params))
+    ? '(message withheld: it quoted the request, which may hold a key)'
+    : trimmed;
+}
+
+const WINDOW = 16;
+
+function quotesAny(message: string, values: string[]): boolean {
+  if (message.length < WINDOW) return false;
+  const haystacks = [message, message.toLowerCase()];
+  for (const value of values) {
+    for (const form of [value, percentEncode(value), percentEncode(percentEncode(value))]) {
+      for (let i = 0; i + WINDOW <= form.length; i++) {
+        const window = form.slice(i, i + WINDOW);
+        if (haystacks.some((text) => text.includes(window) || text.includes(window.toLowerCase())))
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Proven not acted on: refused before it was sent, or throttled (rejected before it was processed). */
 function wasNotActedOn(error: ProviderError): boolean {
   return error.code.startsWith('not-sent:') || isThrottlingCode(error.code);
+}
+
+export const CDN_VERSION = '2018-05-10';
+export const SLB_VERSION = '2014-05-15';
+
+/**
+ * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
+ * (endpoint map of alibabacloud-go/slb-20140515).
+ */
+const CENTRAL_SLB_REGIONS = new Set([
+  'cn-qingdao',
+  'cn-beijing',
+  'cn-hangzhou',
+  'cn-shanghai',
+  'cn-shenzhen',
+  'cn-hongkong',
+  'ap-southeast-1',
+  'us-east-1',
+  'us-west-1',
+  'cn-hangzhou-finance',
+  'cn-shanghai-finance-1',
+  'cn-shenzhen-finance-1',
+  'cn-north-2-gov-1',
+]);
+
+export function slbEndpointFor(regionId: string): string {
+  return CENTRAL_SLB_REGIONS.has(regionId)
+    ? 'https://slb.aliyuncs.com'
+    : `https://slb.${regionId}.aliyuncs.com`;
+}
+
+/** Which product a client talks to; SLB endpoints depend on the region. */
+export type AliyunTarget = { product: 'CDN' } | { product: 'SLB'; region: string };
+
+/** The client for one Alibaba product, configured as every caller (scan, upload) needs it. */
+export function aliyunClient(
+  config: AliyunConfig,
+  target: AliyunTarget,
+  options: { requestTimeoutMs: number },
+  deps: ProviderDeps = {},
+): AliyunRpcClient {
+  const counters = deps.counters;
+  const cdn = target.product === 'CDN';
+  return new AliyunRpcClient({
+    credentials: {
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      securityToken: config.securityToken ?? undefined,
+    },
+    endpoint: cdn ? config.cdnEndpoint : (config.slbEndpoint ?? slbEndpointFor(target.region)),
+    version: cdn ? CDN_VERSION : SLB_VERSION,
+    product: target.product,
+    settings: {
+      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      endpoint: cdn ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
+    },
+    timeoutMs: options.requestTimeoutMs,
+    fetch: deps.fetch,
+    sleep: deps.sleep,
+    random: deps.random,
+    onRequest: counters ? () => void counters.requests++ : undefined,
+    onRetry: counters ? () => void counters.retries++ : undefined,
+  });
 }

@@ -8,13 +8,10 @@ import { forEachBounded } from '../../concurrency';
 import type { AliyunConfig } from '../../config';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { failureMessage } from '../source';
-import { describeCertificateInfo, mapCdnCertificate } from './cdn/certificateInfo';
-import { certIdOf, listCdnCertificatePages } from './cdn/listCertificates';
-import { type AliyunClientOptions, AliyunRpcClient } from './client';
+import { type CdnCertInfo, describeCertificateInfo, mapCdnCertificate } from './cdn/certificateInfo';
+import { type CdnCertListEntry, certIdOf, listCdnCertificatePages } from './cdn/listCertificates';
+import { aliyunClient } from './client';
 import { describeServerCertificates, mapServerCertificate } from './slb/describeServerCertificates';
-
-export const CDN_VERSION = '2018-05-10';
-export const SLB_VERSION = '2014-05-15';
 
 /**
  * DescribeCertificateInfoByID calls in flight. One call per certificate makes this the scan's longest chain;
@@ -23,68 +20,10 @@ export const SLB_VERSION = '2014-05-15';
  */
 export const CDN_INFO_CONCURRENCY = 10;
 
-/**
- * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
- * (endpoint map of alibabacloud-go/slb-20140515).
- */
-const CENTRAL_SLB_REGIONS = new Set([
-  'cn-qingdao',
-  'cn-beijing',
-  'cn-hangzhou',
-  'cn-shanghai',
-  'cn-shenzhen',
-  'cn-hongkong',
-  'ap-southeast-1',
-  'us-east-1',
-  'us-west-1',
-  'cn-hangzhou-finance',
-  'cn-shanghai-finance-1',
-  'cn-shenzhen-finance-1',
-  'cn-north-2-gov-1',
-]);
-
-export function slbEndpointFor(regionId: string): string {
-  return CENTRAL_SLB_REGIONS.has(regionId)
-    ? 'https://slb.aliyuncs.com'
-    : `https://slb.${regionId}.aliyuncs.com`;
-}
-
 interface SourceOptions {
   requestTimeoutMs: number;
   cdnConcurrency?: number;
   slbConcurrency?: number;
-}
-
-/** The client for one Alibaba product, configured as every caller (scan, upload) needs it. */
-export function aliyunClient(
-  config: AliyunConfig,
-  product: 'CDN' | 'SLB',
-  region: string | null,
-  options: { requestTimeoutMs: number },
-  deps: ProviderDeps = {},
-): AliyunRpcClient {
-  const counters = deps.counters;
-  return new AliyunRpcClient({
-    credentials: {
-      accessKeyId: config.accessKeyId,
-      accessKeySecret: config.accessKeySecret,
-      securityToken: config.securityToken ?? undefined,
-    },
-    endpoint: product === 'CDN' ? config.cdnEndpoint : (config.slbEndpoint ?? slbEndpointFor(region ?? '')),
-    version: product === 'CDN' ? CDN_VERSION : SLB_VERSION,
-    product,
-    settings: {
-      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: product === 'CDN' ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
-    },
-    timeoutMs: options.requestTimeoutMs,
-    fetch: deps.fetch,
-    sleep: deps.sleep,
-    random: deps.random,
-    onRequest: counters ? () => void counters.requests++ : undefined,
-    onRetry: counters ? () => void counters.retries++ : undefined,
-  });
 }
 
 export function aliyunCdnSource(
@@ -92,7 +31,7 @@ export function aliyunCdnSource(
   options: SourceOptions,
   deps: ProviderDeps = {},
 ): CertificateSource {
-  const client = aliyunClient(config, 'CDN', null, options, deps);
+  const client = aliyunClient(config, { product: 'CDN' }, options, deps);
   const fail = (sink: ScanSink, message: string) =>
     sink.failure({ provider: 'aliyun', service: 'cdn', region: null, project: null, message });
   return {
@@ -102,23 +41,31 @@ export function aliyunCdnSource(
       // Certificates whose details could not be read: reported once, together, so a throttled run does not
       // bury the digest under thousands of lines.
       const unread: { id: string; message: string }[] = [];
+      const describePage = (page: CdnCertListEntry[]) =>
+        forEachBounded(page, options.cdnConcurrency ?? CDN_INFO_CONCURRENCY, async (entry) => {
+          const id = certIdOf(entry)!;
+          let info: CdnCertInfo | null = null;
+          let problem: string | null = null;
+          try {
+            info = await describeCertificateInfo(client, id, signal);
+            if (!info) problem = `DescribeCertificateInfoByID returned no details for CertId ${id}`;
+          } catch (error) {
+            problem = failureMessage(error);
+          }
+          // The certificate exists (the list said so): it is reported once, with what could be read.
+          const observed = mapCdnCertificate(entry, info);
+          if (problem) {
+            observed.notes.push('its details could not be read (see the failures)');
+            unread.push({ id, message: problem });
+          }
+          sink.certificate(observed);
+        }).catch((error: unknown) => fail(sink, failureMessage(error)));
       // Two stages: while one page's certificates are described, the next page is already being listed.
       let describing: Promise<void> = Promise.resolve();
       try {
         for await (const page of listCdnCertificatePages(client, undefined, signal)) {
           await describing;
-          describing = forEachBounded(page, options.cdnConcurrency ?? CDN_INFO_CONCURRENCY, async (entry) => {
-            const id = certIdOf(entry)!;
-            try {
-              sink.certificate(mapCdnCertificate(entry, await describeCertificateInfo(client, id, signal)));
-            } catch (error) {
-              // The certificate exists (the list said so): report it with what the list knew, and the failure.
-              const known = mapCdnCertificate(entry, null);
-              known.notes.push('its details could not be read (see the failures)');
-              sink.certificate(known);
-              unread.push({ id, message: failureMessage(error) });
-            }
-          });
+          describing = describePage(page);
         }
       } catch (error) {
         fail(sink, failureMessage(error));
@@ -141,7 +88,10 @@ export function aliyunSlbSource(
   deps: ProviderDeps = {},
 ): CertificateSource {
   const clients = new Map(
-    config.slbRegions.map((region) => [region, aliyunClient(config, 'SLB', region, options, deps)]),
+    config.slbRegions.map((region) => [
+      region,
+      aliyunClient(config, { product: 'SLB', region }, options, deps),
+    ]),
   );
   return {
     provider: 'aliyun',

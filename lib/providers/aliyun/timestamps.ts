@@ -1,7 +1,8 @@
 /**
  * The date layouts Alibaba's certificate APIs send. CDN `CertExpireTime` is documented as
  * `2098-02-08 08:02:07 +0000 UTC` (Go's time.String() layout) but its real form is UNVERIFIED, so ISO 8601 and a
- * bare `yyyy-MM-dd HH:mm:ss` (taken as UTC) are read too. SLB sends ISO 8601 and epoch milliseconds.
+ * bare `yyyy-MM-dd HH:mm:ss` (taken as UTC) are read too. Go names zones without an abbreviation by their
+ * offset (`+0800 +08`). SLB sends ISO 8601 and epoch milliseconds.
  */
 import { DateTime } from 'luxon';
 
@@ -11,7 +12,8 @@ export interface ReadInstant {
   assumedUtc: boolean;
 }
 
-const GO_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-])(\d{2})(\d{2})(?: [A-Za-z]{1,5})?$/;
+const GO_TIME =
+  /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-])(\d{2})(\d{2})(?: [A-Za-z0-9+-]{1,6})?$/;
 const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 
 /** Reads any of the layouts above; null when the text is none of them. */

@@ -305,8 +305,15 @@ describe('validateRotation: replacing a certificate', () => {
     }
   });
 
-  it('skips the expiry comparison when the old expiry is unknown', () => {
-    expect(replace(['shop.example'], null).ok).toBe(true);
+  it('refuses to vouch for a replacement whose names or expiry SLB does not give', () => {
+    expect(replace(['shop.example'], null).problems).toEqual([
+      'SLB gives no expiry for cert-123, so certwatch cannot check that the new certificate in cert.pem outlives ' +
+        'it: compare them yourself (SLB console), then upload without --replaces',
+    ]);
+    expect(replace([], NOW).problems).toEqual([
+      'SLB lists no names for cert-123, so certwatch cannot check that the new certificate in cert.pem serves ' +
+        'what it served: compare them yourself (SLB console), then upload without --replaces',
+    ]);
   });
 
   it('refuses the very certificate it would replace', () => {

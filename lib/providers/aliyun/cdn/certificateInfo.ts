@@ -26,11 +26,11 @@ export async function describeCertificateInfo(
   );
   const infos = (reply.CertInfos as Record<string, unknown> | undefined)?.CertInfo;
   if (!Array.isArray(infos)) return null;
-  const match = infos.find(
-    (info): info is CdnCertInfo =>
-      typeof info === 'object' && info !== null && certIdOf(info as CdnCertInfo) === certId,
-  );
-  return match ?? (infos.length === 1 && typeof infos[0] === 'object' ? (infos[0] as CdnCertInfo) : null);
+  const objects = infos.filter((info): info is CdnCertInfo => typeof info === 'object' && info !== null);
+  // Only the details of this id: a lone entry without a CertId is taken as the answer, any other is not.
+  const match = objects.find((info) => certIdOf(info) === certId);
+  if (match) return match;
+  return objects.length === 1 && certIdOf(objects[0]!) === null ? objects[0]! : null;
 }
 
 /** What a list entry plus (when it could be read) its details say about one CDN certificate. */

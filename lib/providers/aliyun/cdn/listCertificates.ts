@@ -26,6 +26,7 @@ export async function* listCdnCertificatePages(
 ): AsyncGenerator<CdnCertListEntry[]> {
   const seen = new Set<string>();
   const counts = new Set<number>();
+  let listed = 0;
   let previousIds: string | null = null;
   for (let pageNumber = 1; ; pageNumber++) {
     if (pageNumber > paging.maxPages) {
@@ -65,16 +66,24 @@ export async function* listCdnCertificatePages(
       );
     }
     previousIds = ids;
-    const fresh = entries.filter((entry) => !seen.has(certIdOf(entry)!));
-    for (const entry of fresh) seen.add(certIdOf(entry)!);
+    listed += entries.length;
+    const fresh = entries.filter((entry) => {
+      const id = certIdOf(entry)!;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
     if (fresh.length > 0) yield fresh;
-    if (certs.length < paging.pageSize) break;
+    // The reply says the page size it used: a server that caps it must not make a full page look short.
+    const served =
+      typeof model?.PageSize === 'number' && model.PageSize > 0 ? model.PageSize : paging.pageSize;
+    if (certs.length < Math.min(served, paging.pageSize)) break;
   }
   const [count] = counts;
-  if (counts.size === 1 && count !== undefined && count > seen.size) {
+  if (counts.size === 1 && count !== undefined && count > listed) {
     throw new PagingError(
       `Alibaba CDN DescribeCdnSSLCertificateList: Count says ${count} certificates but the pages held ` +
-        `${seen.size}; some may be missing`,
+        `${listed}; some may be missing`,
     );
   }
 }

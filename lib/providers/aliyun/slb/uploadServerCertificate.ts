@@ -4,9 +4,10 @@
  * Sent as a POST form and never retried once it may have reached the service (it is not idempotent).
  */
 import { ProviderError } from '../../../errors';
-import { wireSha1 } from '../../wire';
+import { wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readEpoch } from '../timestamps';
+import { describeServerCertificates, type ServerCertificateWire } from './describeServerCertificates';
 
 export interface UploadRequest {
   regionId: string;
@@ -16,6 +17,8 @@ export interface UploadRequest {
   privateKeyPem: string;
   name: string;
   resourceGroupId?: string | undefined;
+  /** SHA-1 of the leaf (lowercase hex): after a failure that may have happened after arrival, SLB is asked. */
+  fingerprintSha1: string;
 }
 
 export interface UploadedCertificate {
@@ -37,6 +40,57 @@ const UPLOAD_ERRORS: Record<string, string> = {
   InvalidParameter: 'SLB refused a parameter (see its message)',
 };
 
+/** A failure after which the upload may have been stored all the same: no reply, or a server error. */
+function mayHaveArrived(error: ProviderError): boolean {
+  return (
+    error.code === 'timeout' ||
+    error.code === 'network' ||
+    error.code === 'malformed-response' ||
+    /^HTTP 5\d\d$/.test(error.code) ||
+    error.code === 'InternalError' ||
+    error.code === 'ServiceUnavailable'
+  );
+}
+
+/**
+ * Asks SLB (a safe read) whether the certificate arrived after all, so a person is told whether running the upload
+ * again would store it twice.
+ */
+async function findAfterUncertainUpload(
+  client: AliyunRpcClient,
+  request: UploadRequest,
+  error: ProviderError,
+): Promise<UploadedCertificate> {
+  let stored: ServerCertificateWire | undefined;
+  try {
+    const items = await describeServerCertificates(client, request.regionId);
+    stored = items.find((item) => wireSha1(item.Fingerprint) === request.fingerprintSha1);
+  } catch (checkError) {
+    throw new ProviderError(
+      `${error.message}. The upload may or may not have been stored, and SLB could not be asked ` +
+        `(${checkError instanceof Error ? checkError.message : String(checkError)}): look for SHA-1 ` +
+        `${request.fingerprintSha1} in the SLB console before uploading again`,
+      { ...error, retryable: false },
+      { cause: error },
+    );
+  }
+  if (!stored) {
+    throw new ProviderError(
+      `${error.message}. SLB does not hold the certificate (no SHA-1 ${request.fingerprintSha1} in ` +
+        `${request.regionId}): it is safe to run the upload again`,
+      { ...error, retryable: false },
+      { cause: error },
+    );
+  }
+  return {
+    id: wireText(stored.ServerCertificateId),
+    name: wireText(stored.ServerCertificateName) || request.name,
+    regionId: request.regionId,
+    fingerprintSha1: request.fingerprintSha1,
+    expireTimeMs: readEpoch(stored.ExpireTimeStamp),
+  };
+}
+
 export async function uploadServerCertificate(
   client: AliyunRpcClient,
   request: UploadRequest,
@@ -56,9 +110,11 @@ export async function uploadServerCertificate(
       idempotent: false,
     });
   } catch (error) {
-    if (error instanceof ProviderError && UPLOAD_ERRORS[error.code]) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (UPLOAD_ERRORS[error.code]) {
       throw new ProviderError(`${UPLOAD_ERRORS[error.code]}. ${error.message}`, error, { cause: error });
     }
+    if (mayHaveArrived(error)) return findAfterUncertainUpload(client, request, error);
     throw error;
   }
   const id = typeof reply.ServerCertificateId === 'string' ? reply.ServerCertificateId : '';

@@ -41,3 +41,9 @@ describe('readEpoch', () => {
       expect(readEpoch(value)).toBeNull();
   });
 });
+
+describe('Go zone names', () => {
+  it('reads a zone written as its offset', () => {
+    expect(readAliyunTime('2098-02-08 16:02:07 +0800 +08')?.epochMs).toBe(Date.parse('2098-02-08T08:02:07Z'));
+  });
+});
