@@ -66,3 +66,27 @@ export async function withRetries<T>(
     }
   }
 }
+
+/** How a client sends and retries: injectable for tests, defaults for production. */
+export interface TransportOptions {
+  fetch?: typeof globalThis.fetch | undefined;
+  retry?: RetryPolicy | undefined;
+  sleep?: RetryDeps['sleep'] | undefined;
+  random?: RetryDeps['random'] | undefined;
+  onRetry?: RetryDeps['onRetry'];
+  /** Told about every HTTP request sent (for counters). */
+  onRequest?: ((action: string) => void) | undefined;
+}
+
+/** The options with their defaults filled in, as a client keeps them. */
+export function resolveTransport(options: TransportOptions) {
+  return {
+    fetch: options.fetch ?? globalThis.fetch,
+    retryPolicy: options.retry ?? DEFAULT_RETRY_POLICY,
+    retryDeps: {
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      onRetry: options.onRetry,
+    } satisfies RetryDeps,
+  };
+}

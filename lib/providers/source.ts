@@ -4,6 +4,7 @@
  */
 import { CertwatchError } from '../errors';
 import type { ObservedCertificate, SourceFailure } from '../model';
+import type { TransportOptions } from './retry';
 
 export interface ScanSink {
   certificate(cert: ObservedCertificate): void;
@@ -39,4 +40,16 @@ export function failureMessage(error: unknown): string {
   if (error instanceof CertwatchError) return error.message;
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `unexpected error: ${detail} (please report this as a certwatch bug)`;
+}
+
+/** A provider client's transport options from the scan's deps: its fetch and clock, and the counters. */
+export function transportFrom(deps: ProviderDeps): TransportOptions {
+  const { counters } = deps;
+  return {
+    fetch: deps.fetch,
+    sleep: deps.sleep,
+    random: deps.random,
+    onRequest: counters ? () => void counters.requests++ : undefined,
+    onRetry: counters ? () => void counters.retries++ : undefined,
+  };
 }

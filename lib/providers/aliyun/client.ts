@@ -9,8 +9,14 @@ import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
-import type { ProviderDeps } from '../source';
+import {
+  type RetryDeps,
+  type RetryPolicy,
+  resolveTransport,
+  type TransportOptions,
+  withRetries,
+} from '../retry';
+import { type ProviderDeps, transportFrom } from '../source';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import {
   canonicalQuery,
@@ -22,7 +28,7 @@ import {
 
 export type AliyunReply = Record<string, unknown>;
 
-export interface AliyunClientOptions {
+export interface AliyunClientOptions extends TransportOptions {
   credentials: SigningCredentials;
   /** Base URL, e.g. `https://cdn.aliyuncs.com`. */
   endpoint: string;
@@ -33,12 +39,6 @@ export interface AliyunClientOptions {
   /** The configuration keys a person should check, named in advice. */
   settings: { accessKeyId: string; accessKeySecret: string; endpoint: string };
   timeoutMs: number;
-  fetch?: typeof globalThis.fetch;
-  retry?: RetryPolicy;
-  sleep?: RetryDeps['sleep'];
-  random?: RetryDeps['random'];
-  onRetry?: RetryDeps['onRetry'];
-  onRequest?: (action: string) => void;
   /** Wall clock for the Timestamp parameter. */
   clock?: () => number;
   /** A fresh SignatureNonce for every request sent (retries included). */
@@ -81,13 +81,11 @@ export class AliyunRpcClient {
   private readonly url: URL;
 
   constructor(private readonly options: AliyunClientOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.retryDeps = {
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-      onRetry: options.onRetry,
-    };
+    ({
+      fetch: this.fetch,
+      retryPolicy: this.retryPolicy,
+      retryDeps: this.retryDeps,
+    } = resolveTransport(options));
     this.clock = options.clock ?? Date.now;
     this.nonce = options.nonce ?? randomUUID;
     this.url = new URL(options.endpoint);
@@ -285,7 +283,6 @@ export function aliyunClient(
   options: { requestTimeoutMs: number },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
-  const counters = deps.counters;
   const cdn = target.product === 'CDN';
   return new AliyunRpcClient({
     credentials: {
@@ -302,10 +299,6 @@ export function aliyunClient(
       endpoint: cdn ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
     },
     timeoutMs: options.requestTimeoutMs,
-    fetch: deps.fetch,
-    sleep: deps.sleep,
-    random: deps.random,
-    onRequest: counters ? () => void counters.requests++ : undefined,
-    onRetry: counters ? () => void counters.retries++ : undefined,
+    ...transportFrom(deps),
   });
 }

@@ -5,7 +5,13 @@
  */
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy, realSleep, withRetries } from '../retry';
+import {
+  type RetryDeps,
+  type RetryPolicy,
+  resolveTransport,
+  type TransportOptions,
+  withRetries,
+} from '../retry';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
@@ -16,18 +22,11 @@ export interface UcloudResponse {
   [field: string]: unknown;
 }
 
-export interface UcloudClientOptions {
+export interface UcloudClientOptions extends TransportOptions {
   publicKey: string;
   privateKey: string;
   apiUrl: string;
   timeoutMs: number;
-  fetch?: typeof globalThis.fetch;
-  retry?: RetryPolicy;
-  sleep?: RetryDeps['sleep'];
-  random?: RetryDeps['random'];
-  onRetry?: RetryDeps['onRetry'];
-  /** Told about every HTTP request sent (for counters). */
-  onRequest?: (action: string) => void;
 }
 
 /**
@@ -60,13 +59,11 @@ export class UcloudClient {
   private readonly retryDeps: RetryDeps;
 
   constructor(private readonly options: UcloudClientOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.retryDeps = {
-      sleep: options.sleep ?? realSleep,
-      random: options.random ?? Math.random,
-      onRetry: options.onRetry,
-    };
+    ({
+      fetch: this.fetch,
+      retryPolicy: this.retryPolicy,
+      retryDeps: this.retryDeps,
+    } = resolveTransport(options));
   }
 
   /**

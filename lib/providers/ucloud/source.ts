@@ -6,7 +6,7 @@
 import { forEachBounded } from '../../concurrency';
 import type { UcloudConfig } from '../../config';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
-import { failureMessage } from '../source';
+import { failureMessage, transportFrom } from '../source';
 import { UcloudClient } from './client';
 import { DEFAULT_PAGING, type DescribeSslV2Target, listSslV2, type PagingOptions } from './describeSslV2';
 import { mapSslInfo } from './mapper';
@@ -23,17 +23,12 @@ export function ucloudSource(
   options: UcloudSourceOptions,
   deps: ProviderDeps = {},
 ): CertificateSource {
-  const counters = deps.counters;
   const client = new UcloudClient({
     publicKey: config.publicKey,
     privateKey: config.privateKey,
     apiUrl: config.apiUrl,
     timeoutMs: options.requestTimeoutMs,
-    fetch: deps.fetch,
-    sleep: deps.sleep,
-    random: deps.random,
-    onRequest: counters ? () => void counters.requests++ : undefined,
-    onRetry: counters ? () => void counters.retries++ : undefined,
+    ...transportFrom(deps),
   });
   const projects = config.projectIds.length > 0 ? config.projectIds : [null];
   const targets: DescribeSslV2Target[] = config.regions.flatMap((region) =>
