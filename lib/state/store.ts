@@ -1,0 +1,65 @@
+/**
+ * Where alert history lives, so a certificate alerts once per rung it crosses instead of on every run.
+ * DynamoDB in Lambda, a file for the CLI, memory for tests: all behind this interface.
+ *
+ * Sending an alert is two steps around the publish: `claim` (a conditional write: only one run may send a given
+ * rung of a given certificate) and then `confirm` once the channel accepted it, or `release` when it did not (so
+ * the next run tries again). A claim left unconfirmed past its lease (a run that crashed mid-way) can be claimed
+ * again: a duplicate is better than silence.
+ */
+
+/** What the store remembers of one certificate. */
+export interface AlertHistory {
+  /** `provider/service/region/project/id`: stable across runs. */
+  certificateKey: string;
+  /** The rung last alerted (or being alerted): `d30`, `d14`, ..., `p20` (share of lifetime), `expired`. */
+  rung: string;
+  /** The certificate's effective notAfter when it was alerted (ISO): a later one means it was renewed. */
+  notAfter: string;
+  /** `sending` while claimed and not yet confirmed; `sent` once the channel accepted the alert. */
+  state: 'sending' | 'sent';
+  /** ISO instant of the claim, then of the delivery. */
+  at: string;
+  /** ISO instant after which an unconfirmed claim may be taken over. */
+  leaseUntil: string;
+}
+
+export interface ClaimRequest {
+  certificateKey: string;
+  rung: string;
+  notAfter: string;
+  /** The run's clock, ISO. */
+  now: string;
+  /** How long an unconfirmed claim blocks others (ms). */
+  leaseMs: number;
+}
+
+export interface AlertStateStore {
+  readonly name: string;
+  /** The histories of these certificates; certificates never alerted are absent from the map. */
+  load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>>;
+  /**
+   * Claims the right to send `rung` for the certificate. True when this caller won: no history, or history of
+   * another rung or another notAfter, or an unconfirmed claim whose lease ran out. False when the same rung of the
+   * same notAfter is already sent, or claimed by someone else within its lease. Atomic: of two concurrent claims
+   * for the same rung, exactly one wins.
+   */
+  claim(request: ClaimRequest): Promise<boolean>;
+  /** The claimed alert was delivered. */
+  confirm(certificateKey: string, rung: string, now: string): Promise<void>;
+  /** The claimed alert could not be delivered: forget the claim so a later run sends it. */
+  release(certificateKey: string, rung: string): Promise<void>;
+  /** The certificate was renewed or is fine again: forget its history. */
+  forget(certificateKey: string): Promise<void>;
+}
+
+/** The key a certificate is remembered under. */
+export function certificateKey(record: {
+  provider: string;
+  service: string;
+  region: string;
+  project: string | null;
+  id: string;
+}): string {
+  return [record.provider, record.service, record.region, record.project ?? '-', record.id].join('/');
+}
