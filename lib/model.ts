@@ -50,6 +50,8 @@ export interface CertificateRecord {
   domains: string[];
   notAfter: string | null;
   leafNotAfter: string | null;
+  /** The leaf's notBefore (from the PEM), for rungs measured as a share of the certificate's lifetime. */
+  notBefore?: string | null;
   daysLeft: number | null;
   status: Status;
   inUse: boolean | null;

@@ -98,6 +98,7 @@ export function evaluate(
     domains: cert.domains,
     notAfter: expiry.notAfterMs === null ? null : toIsoUtc(expiry.notAfterMs),
     leafNotAfter: expiry.leafNotAfterMs === null ? null : toIsoUtc(expiry.leafNotAfterMs),
+    notBefore: cert.chain ? toIsoUtc(cert.chain.leaf.notBeforeMs) : null,
     daysLeft: expiry.notAfterMs === null ? null : daysLeft(expiry.notAfterMs, nowMs),
     status: statusAt(expiry.notAfterMs, nowMs, thresholds),
     inUse: cert.inUse,

@@ -75,6 +75,7 @@ describe('certwatch audit against the emulator', () => {
           'domains',
           'notAfter',
           'leafNotAfter',
+          'notBefore',
           'daysLeft',
           'status',
           'inUse',
