@@ -1,0 +1,219 @@
+/**
+ * Who gets told what this run. Pure: the report, what was alerted before and the rules in; a plan out.
+ *
+ * A certificate alerts when it crosses into a new rung, not on every run; an expired certificate still in use
+ * reminds once a day. Context changes the verdict: a certificate bound nowhere, or superseded by a renewed one
+ * that already serves its listeners, is a clean-up note, never a page; a renewed one that exists but is not bound
+ * yet turns the alert into "rebind"; an intermediate expiring first turns it into "fix the chain".
+ */
+import type { CertificateRecord, ScanReport } from '../model';
+import { type AlertHistory, certificateKey } from '../state/store';
+
+export type Severity = 'warning' | 'critical' | 'expired';
+export type AlertKind = 'new' | 'reminder' | 'rebind' | 'chain';
+
+/** Where a certificate stands on its ladder now; null when no rung is crossed. */
+export interface RungAssessment {
+  rung: string;
+  severity: Severity;
+}
+
+export interface RenewedBy {
+  provider: string;
+  service: string;
+  region: string;
+  id: string;
+  name: string;
+  notAfter: string;
+}
+
+export interface PlannedAlert {
+  certificateKey: string;
+  record: CertificateRecord;
+  /** The rung as remembered: `d30`...`expired`, and `expired@YYYY-MM-DD` for a daily reminder. */
+  rung: string;
+  severity: Severity;
+  kind: AlertKind;
+  /** One sentence: what a person should do. */
+  action: string;
+  renewedBy?: RenewedBy;
+}
+
+export interface CleanupNote {
+  record: CertificateRecord;
+  why: string;
+}
+
+export interface AlertPlan {
+  /** Crossed into a new rung (or a reminder is due): claim, send, confirm. */
+  toSend: PlannedAlert[];
+  /** In a rung already alerted: listed in the digest, not sent again as an alert. */
+  stillOpen: PlannedAlert[];
+  /** Needs tidying, not paging: unbound or superseded certificates. */
+  cleanup: CleanupNote[];
+  /** Held back by a rule (mute, ignore). */
+  silenced: CleanupNote[];
+  /** Keys whose history no longer applies (renewed, or fine again). */
+  forget: string[];
+}
+
+export interface PlanOptions {
+  nowMs: number;
+  /** The rung a certificate is in (ladder and rules applied); null when none is crossed. */
+  assess: (record: CertificateRecord) => RungAssessment | null;
+  /** Why a rule holds this certificate's alert back, or null. */
+  silencedBy?: (record: CertificateRecord) => string | null;
+  history: ReadonlyMap<string, AlertHistory>;
+  /** How often an expired certificate still in use reminds. */
+  reminderIntervalMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan {
+  const plan: AlertPlan = { toSend: [], stillOpen: [], cleanup: [], silenced: [], forget: [] };
+  const renewals = new RenewalIndex(report.certificates);
+  for (const record of report.certificates) {
+    const key = certificateKey(record);
+    const previous = options.history.get(key);
+    const assessment = options.assess(record);
+    if (!assessment) {
+      if (previous) plan.forget.push(key);
+      continue;
+    }
+    const newer = renewals.newerThan(record);
+    if (record.inUse === false) {
+      plan.cleanup.push({
+        record,
+        why: newer
+          ? `superseded by ${describe(newer)}, and bound nowhere: delete it`
+          : 'bound to no listener or domain: delete it, or bind it if it is still needed',
+      });
+      continue;
+    }
+    if (
+      newer &&
+      record.boundTo.length > 0 &&
+      record.boundTo.every((where) => newer.boundTo.includes(where))
+    ) {
+      plan.cleanup.push({
+        record,
+        why: `superseded by ${describe(newer)}, which serves the same places: delete it`,
+      });
+      continue;
+    }
+    const silenced = options.silencedBy?.(record) ?? null;
+    if (silenced) {
+      plan.silenced.push({ record, why: silenced });
+      continue;
+    }
+    const alert = describeAlert(key, record, assessment, newer, previous, options);
+    if (isNewFor(alert, previous)) plan.toSend.push(alert);
+    else plan.stillOpen.push(alert);
+  }
+  return plan;
+}
+
+function describeAlert(
+  key: string,
+  record: CertificateRecord,
+  assessment: RungAssessment,
+  newer: CertificateRecord | undefined,
+  previous: AlertHistory | undefined,
+  options: PlanOptions,
+): PlannedAlert {
+  let rung = assessment.rung;
+  let kind: AlertKind = 'new';
+  // Expired and still serving: remind once a day after the first alert, so it cannot be forgotten.
+  if (
+    assessment.severity === 'expired' &&
+    previous?.rung.startsWith('expired') &&
+    previous.notAfter === record.notAfter
+  ) {
+    const interval = options.reminderIntervalMs ?? DAY_MS;
+    const due = Date.parse(previous.at) + interval <= options.nowMs;
+    if (due) {
+      rung = `expired@${new Date(options.nowMs).toISOString().slice(0, 10)}`;
+      kind = 'reminder';
+    } else rung = previous.rung;
+  }
+  const base = { certificateKey: key, record, rung, severity: assessment.severity };
+  if (newer) {
+    return {
+      ...base,
+      kind: 'rebind',
+      action: `renewed certificate ${describe(newer)} exists: bind it in place of this one (${record.boundTo.join('; ') || 'where this one is used'})`,
+      renewedBy: {
+        provider: newer.provider,
+        service: newer.service,
+        region: newer.region,
+        id: newer.id,
+        name: newer.name,
+        notAfter: newer.notAfter ?? '',
+      },
+    };
+  }
+  if (record.expirySource === 'pem:intermediate') {
+    const note = record.notes.find((n) => n.startsWith('intermediate ')) ?? 'an intermediate expires first';
+    return {
+      ...base,
+      kind: kind === 'reminder' ? kind : 'chain',
+      action: `${note}: upload this certificate again with the renewed intermediate chain`,
+    };
+  }
+  return { ...base, kind, action: actionFor(assessment.severity, record) };
+}
+
+function actionFor(severity: Severity, record: CertificateRecord): string {
+  if (record.status === 'unknown') return 'find out when it expires (see the notes), then renew it in time';
+  if (severity === 'expired') return 'replace it now: clients already refuse it';
+  if (severity === 'critical') return 'renew it and deploy the new certificate now';
+  return 'plan its renewal';
+}
+
+/** New when never alerted, alerted at another rung, or alerted for a certificate since renewed. */
+function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined): boolean {
+  if (!previous) return true;
+  if (previous.notAfter !== (alert.record.notAfter ?? '')) return true;
+  return previous.rung !== alert.rung;
+}
+
+function describe(record: CertificateRecord): string {
+  return `${record.name} (${record.id}, expires ${record.notAfter ?? 'unknown'})`;
+}
+
+/**
+ * Renewed certificates: another one of the same provider and service that covers every name of this one and
+ * expires later (and is not expired itself).
+ */
+class RenewalIndex {
+  private readonly byName = new Map<string, CertificateRecord[]>();
+
+  constructor(records: readonly CertificateRecord[]) {
+    for (const record of records) {
+      if (record.status === 'expired' || record.notAfter === null) continue;
+      for (const name of record.domains) {
+        const key = `${record.provider}/${record.service}/${name.toLowerCase()}`;
+        const list = this.byName.get(key);
+        if (list) list.push(record);
+        else this.byName.set(key, [record]);
+      }
+    }
+  }
+
+  newerThan(record: CertificateRecord): CertificateRecord | undefined {
+    const [first] = record.domains;
+    if (first === undefined || record.notAfter === null) return undefined;
+    const names = new Set(record.domains.map((name) => name.toLowerCase()));
+    const candidates = this.byName.get(`${record.provider}/${record.service}/${first.toLowerCase()}`) ?? [];
+    let best: CertificateRecord | undefined;
+    for (const candidate of candidates) {
+      if (candidate === record || candidate.notAfter === null || candidate.notAfter <= record.notAfter)
+        continue;
+      const covered = new Set(candidate.domains.map((name) => name.toLowerCase()));
+      if (![...names].every((name) => covered.has(name))) continue;
+      if (!best || candidate.notAfter > (best.notAfter ?? '')) best = candidate;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { type PlanOptions, planAlerts, type RungAssessment } from '../../../lib/alerts/plan';
+import type { CertificateRecord } from '../../../lib/model';
+import { type AlertHistory, certificateKey } from '../../../lib/state/store';
+import { cert, report } from '../../helpers/reports';
+
+const NOW = Date.parse('2026-11-23T05:00:00Z');
+
+/** The default ladder, as the real one reads it: 30, 14, 7, 3, 1 days, then expired. */
+function assess(record: CertificateRecord): RungAssessment | null {
+  if (record.status === 'expired') return { rung: 'expired', severity: 'expired' };
+  if (record.status === 'unknown') return { rung: 'unknown', severity: 'warning' };
+  const days = record.daysLeft ?? Number.POSITIVE_INFINITY;
+  const step = [1, 3, 7, 14, 30].find((n) => days <= n);
+  if (step === undefined) return null;
+  return { rung: `d${step}`, severity: step <= 7 ? 'critical' : 'warning' };
+}
+
+function plan(records: CertificateRecord[], history: AlertHistory[] = [], extra: Partial<PlanOptions> = {}) {
+  return planAlerts(report(records), {
+    nowMs: NOW,
+    assess,
+    history: new Map(history.map((h) => [h.certificateKey, h])),
+    ...extra,
+  });
+}
+
+const sent = (record: CertificateRecord, rung: string, at = '2026-11-22T05:00:00Z'): AlertHistory => ({
+  certificateKey: certificateKey(record),
+  rung,
+  notAfter: record.notAfter ?? '',
+  state: 'sent',
+  at,
+  leaseUntil: at,
+});
+
+const soon = cert({
+  id: 'ssl-soon',
+  name: 'shop',
+  status: 'critical',
+  daysLeft: 5,
+  notAfter: '2026-11-28T06:00:00Z',
+  domains: ['shop.example'],
+});
+
+describe('planAlerts', () => {
+  it('sends a certificate entering a rung once, then lists it as still open', () => {
+    expect(plan([soon]).toSend).toEqual([
+      expect.objectContaining({
+        rung: 'd7',
+        severity: 'critical',
+        kind: 'new',
+        action: 'renew it and deploy the new certificate now',
+      }),
+    ]);
+    const again = plan([soon], [sent(soon, 'd7')]);
+    expect(again.toSend).toEqual([]);
+    expect(again.stillOpen.map((a) => a.rung)).toEqual(['d7']);
+    const later = plan([{ ...soon, daysLeft: 2 }], [sent(soon, 'd7')]);
+    expect(later.toSend.map((a) => a.rung)).toEqual(['d3']);
+  });
+
+  it('forgets a certificate that no longer needs action, and treats a renewal as new', () => {
+    const fine = { ...soon, status: 'ok' as const, daysLeft: 300, notAfter: '2027-09-20T00:00:00Z' };
+    expect(plan([fine], [sent(soon, 'd7')]).forget).toEqual([certificateKey(soon)]);
+    const renewedButSoon = { ...soon, notAfter: '2026-11-29T00:00:00Z', daysLeft: 6 };
+    expect(plan([renewedButSoon], [sent(soon, 'd7')]).toSend).toHaveLength(1);
+  });
+
+  it('reminds daily about an expired certificate still in use', () => {
+    const expired = cert({
+      id: 'ssl-old',
+      status: 'expired',
+      daysLeft: -3,
+      notAfter: '2026-11-20T00:00:00Z',
+    });
+    expect(plan([expired], [sent(expired, 'expired', '2026-11-22T12:00:00Z')]).stillOpen).toHaveLength(1);
+    const due = plan([expired], [sent(expired, 'expired', '2026-11-22T04:00:00Z')]);
+    expect(due.toSend).toEqual([expect.objectContaining({ rung: 'expired@2026-11-23', kind: 'reminder' })]);
+    const remindedToday = plan([expired], [sent(expired, 'expired@2026-11-23', '2026-11-23T04:59:00Z')]);
+    expect(remindedToday.toSend).toEqual([]);
+  });
+
+  it('never pages for a certificate bound nowhere: it is a clean-up note', () => {
+    const unbound = { ...soon, inUse: false, boundTo: [] };
+    const result = plan([unbound]);
+    expect(result.toSend).toEqual([]);
+    expect(result.cleanup).toEqual([
+      { record: unbound, why: 'bound to no listener or domain: delete it, or bind it if it is still needed' },
+    ]);
+  });
+
+  it('says "rebind" when a renewed certificate exists but the old one is still the one bound', () => {
+    const renewed = cert({
+      id: 'ssl-new',
+      name: 'shop-2027',
+      notAfter: '2027-11-20T00:00:00Z',
+      domains: ['shop.example', 'www.shop.example'],
+      boundTo: [],
+      inUse: false,
+    });
+    const result = plan([soon, renewed]);
+    expect(result.toSend).toEqual([
+      expect.objectContaining({
+        kind: 'rebind',
+        renewedBy: expect.objectContaining({ id: 'ssl-new' }),
+        action: expect.stringMatching(
+          /^renewed certificate shop-2027 \(ssl-new, expires 2027-11-20T00:00:00Z\) exists: bind it/,
+        ),
+      }),
+    ]);
+  });
+
+  it('turns a superseded certificate into a clean-up note when the renewal serves the same places', () => {
+    const renewed = cert({
+      id: 'ssl-new',
+      notAfter: '2027-11-20T00:00:00Z',
+      domains: ['shop.example'],
+      boundTo: soon.boundTo,
+    });
+    const result = plan([soon, renewed]);
+    expect(result.toSend).toEqual([]);
+    expect(result.cleanup[0]?.why).toMatch(
+      /^superseded by .*ssl-new.*, which serves the same places: delete it$/,
+    );
+  });
+
+  it('names the intermediate when it is what expires first', () => {
+    const chain = {
+      ...soon,
+      expirySource: 'pem:intermediate',
+      notes: [
+        'intermediate "CN=Old CA" expires 2026-11-28T06:00:00Z, before the leaf (2027-03-01T00:00:00Z)',
+      ],
+    };
+    expect(plan([chain]).toSend[0]).toMatchObject({
+      kind: 'chain',
+      severity: 'critical',
+      action: expect.stringMatching(
+        /^intermediate "CN=Old CA" expires .*: upload this certificate again with the renewed/,
+      ),
+    });
+  });
+
+  it('holds back what a rule silences, and says why', () => {
+    const result = plan([soon], [], { silencedBy: () => 'muted until 2026-12-31 (migrating)' });
+    expect(result.toSend).toEqual([]);
+    expect(result.silenced).toEqual([{ record: soon, why: 'muted until 2026-12-31 (migrating)' }]);
+  });
+});
