@@ -7,6 +7,7 @@
  */
 import type { CertificateRecord, ScanReport, SourceFailure, Status } from '../model';
 import { compareFailures, compareUrgency } from '../report/order';
+import type { AlertPlan, Severity } from './plan';
 
 /** What a sink delivers: a one-line subject and a body for a plain-text email. */
 export interface Digest {
@@ -66,6 +67,105 @@ export function fitSubject(text: string, max = SUBJECT_MAX_LENGTH): string {
   // Prefer a whole word unless that would throw away most of the subject.
   if (space > max / 2) cut = cut.slice(0, space);
   return `${cut.replace(/[\s,;:(]+$/, '')}${ellipsis}`;
+}
+
+/** Severities of alerts, most severe first, with the heading each gets in "New this run". */
+const SEVERITY_SECTIONS: readonly { severity: Severity; heading: string }[] = [
+  { severity: 'expired', heading: 'Expired' },
+  { severity: 'critical', heading: 'Critical' },
+  { severity: 'warning', heading: 'Warning' },
+];
+
+/**
+ * The digest of an alert plan: what is new this run (each certificate with what to do), what is still open
+ * (alerted before, one line each), what to clean up, what a rule holds back, and what could not be checked.
+ * Null when nothing is new and every source was read: a certificate alerts once per rung, not every run.
+ */
+export function buildAlertDigest(report: ScanReport, plan: AlertPlan): Digest | null {
+  const incomplete = !report.complete || report.failures.length > 0;
+  if (plan.toSend.length === 0 && !incomplete) return null;
+  const counts = SEVERITY_SECTIONS.map(
+    ({ severity }) => [severity, plan.toSend.filter((alert) => alert.severity === severity).length] as const,
+  )
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const failed = report.failures.length;
+  const prefix = incomplete
+    ? `certwatch: scan INCOMPLETE (${plural(failed, 'source')} failed); `
+    : 'certwatch: ';
+  const newPart =
+    plan.toSend.length === 0
+      ? 'no new alerts'
+      : `${plural(plan.toSend.length, 'new alert')} (${counts.join(', ')})`;
+  const open = plan.stillOpen.length > 0 ? `, ${plan.stillOpen.length} still open` : '';
+  const subject = fitSubject(`${prefix}${newPart}${open}`);
+
+  const lines: string[] = [`certwatch digest for the scan at ${formatInstant(report.now)}`];
+  lines.push(
+    `${plural(report.certificates.length, 'certificate')} checked: ${plan.toSend.length} new ` +
+      `alert${plan.toSend.length === 1 ? '' : 's'}, ${plan.stillOpen.length} still open, ` +
+      `${plan.cleanup.length} to clean up.`,
+  );
+  if (incomplete) {
+    lines.push(
+      `SCAN INCOMPLETE: ${plural(failed, 'source')} could not be checked (see "Could not check" below).`,
+    );
+  }
+  if (plan.toSend.length > 0) {
+    lines.push('', `== New this run (${plan.toSend.length}) ==`);
+    for (const { severity, heading } of SEVERITY_SECTIONS) {
+      const alerts = plan.toSend.filter((alert) => alert.severity === severity);
+      alerts.sort((a, b) => compareUrgency(a.record, b.record));
+      if (alerts.length === 0) continue;
+      lines.push('', `-- ${heading} (${alerts.length}) --`);
+      for (const alert of alerts) {
+        lines.push(
+          '',
+          ...describeCertificate(alert.record, report.now),
+          ...field('What to do', alert.action),
+        );
+      }
+    }
+  }
+  if (plan.stillOpen.length > 0) {
+    lines.push('', `== Still open (${plan.stillOpen.length}): alerted before, not yet fixed ==`, '');
+    for (const alert of [...plan.stillOpen].sort((a, b) => compareUrgency(a.record, b.record))) {
+      lines.push(...wrap(`* ${oneLine(alert.record, report.now)}`, '', '    '));
+    }
+  }
+  if (plan.cleanup.length > 0) {
+    lines.push('', `== Clean-up (${plan.cleanup.length}): not urgent, nobody is paged ==`, '');
+    for (const { record, why } of [...plan.cleanup].sort((a, b) => compareUrgency(a.record, b.record))) {
+      lines.push(...wrap(`* ${oneLine(record, report.now)}: ${why}`, '', '    '));
+    }
+  }
+  if (plan.silenced.length > 0) {
+    lines.push('', `== Held back by rules (${plan.silenced.length}) ==`, '');
+    for (const { record, why } of plan.silenced)
+      lines.push(...wrap(`* ${oneLine(record, report.now)}: ${why}`, '', '    '));
+  }
+  if (incomplete) {
+    lines.push('', `== Could not check (${plural(failed, 'source')}) ==`);
+    lines.push(
+      ...wrap(
+        'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
+          'alert for them must not be taken as "all clear".',
+      ),
+    );
+    for (const failure of [...report.failures].sort(compareFailures))
+      lines.push('', ...describeFailure(failure));
+  }
+  return { subject, body: `${lines.join('\n')}\n` };
+}
+
+/** `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires 2026-12-01 00:00:00 UTC, 5 days left` */
+function oneLine(cert: CertificateRecord, now: string): string {
+  const where = [`${cert.provider}/${cert.service}`, cert.region, cert.project].filter(Boolean).join(' ');
+  const when =
+    cert.notAfter === null
+      ? 'expiry unknown'
+      : `expires ${formatInstant(cert.notAfter)}, ${remaining(cert, now)}`;
+  return `${cert.name} (${cert.id}), ${where}, ${when}`;
 }
 
 type Grouped = Record<Status, CertificateRecord[]>;
