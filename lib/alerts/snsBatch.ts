@@ -1,0 +1,286 @@
+/**
+ * Publishes many SNS messages with PublishBatch, retrying what SNS did not take, and reports what failed instead
+ * of throwing halfway: every message is tried before the caller decides (throwIfFailed) to fail the run.
+ *
+ * PublishBatch limits (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html): at most 10 entries per
+ * call; each message and the whole call at most 256 KiB, bodies and attributes counted; entry Ids unique within the
+ * call and matching [A-Za-z0-9_-]{1,80}. A call can succeed (HTTP 200) with some entries in `Failed`.
+ */
+import {
+  type MessageAttributeValue,
+  PublishBatchCommand,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+} from '@aws-sdk/client-sns';
+import { AlertDeliveryError } from '../errors';
+import { SNS_MAX_MESSAGE_BYTES } from './sns';
+
+/** SNS's cap on entries per PublishBatch call. */
+export const SNS_MAX_BATCH_ENTRIES = 10;
+
+/** The one SNS call this publisher makes; SNSClient satisfies it, and so does a hand-written fake in tests. */
+export interface SnsPublishBatchClient {
+  send(command: PublishBatchCommand): Promise<PublishBatchCommandOutput>;
+}
+
+/** A message to publish. `id` is the caller's (any string); the publisher maps it to a valid batch entry Id. */
+export interface OutgoingSnsMessage {
+  id: string;
+  message: string;
+  attributes: Record<string, MessageAttributeValue>;
+}
+
+/** A message SNS did not accept after every allowed attempt. */
+export interface PublishFailure {
+  /** The caller's id. */
+  id: string;
+  /** SNS's error code (`Failed[].Code`), the thrown error's name for a failed call, or `MessageTooLong`. */
+  code: string;
+  message: string;
+}
+
+export interface PublishAllResult {
+  sent: number;
+  failed: PublishFailure[];
+}
+
+export interface SnsBatchPublisherOptions {
+  /** Tries per message, the first included (default 3). */
+  attempts?: number;
+  /** Waits between rounds of retries; tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) for the backoff jitter (default Math.random). */
+  random?: () => number;
+  /** First retry waits up to this (default 200 ms); each further retry doubles it, up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Largest message and call in bytes; lowered only by tests that want to see size splits. */
+  maxBatchBytes?: number;
+}
+
+interface Entry {
+  /** Position in the caller's list: orders the failures. */
+  index: number;
+  /** Batch entry Id: `m` and the index, unique across the whole publishAll call and valid whatever `id` is. */
+  entryId: string;
+  source: OutgoingSnsMessage;
+  bytes: number;
+}
+
+export class SnsBatchPublisher {
+  readonly topicArn: string;
+  readonly #client: SnsPublishBatchClient;
+  readonly #attempts: number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #maxBatchBytes: number;
+
+  constructor(client: SnsPublishBatchClient, topicArn: string, options: SnsBatchPublisherOptions = {}) {
+    const {
+      attempts = 3,
+      sleep = delay,
+      random = Math.random,
+      baseDelayMs = 200,
+      maxDelayMs = 5_000,
+      maxBatchBytes = SNS_MAX_MESSAGE_BYTES,
+    } = options;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new RangeError(`attempts must be a whole number of at least 1, not ${attempts}`);
+    }
+    this.#client = client;
+    this.topicArn = topicArn;
+    this.#attempts = attempts;
+    this.#sleep = sleep;
+    this.#random = random;
+    this.#baseDelayMs = baseDelayMs;
+    this.#maxDelayMs = maxDelayMs;
+    this.#maxBatchBytes = maxBatchBytes;
+  }
+
+  /**
+   * Publishes every message, in batches within SNS's count and size limits. Entries SNS reports as failed without
+   * blaming the sender, and entries of a call that failed retryably (throttling, 5xx, network), are retried in
+   * later rounds with jittered exponential backoff, up to `attempts` tries each. Never rejects: what could not be
+   * sent is listed in `failed`, in the order the messages were given.
+   */
+  async publishAll(messages: readonly OutgoingSnsMessage[]): Promise<PublishAllResult> {
+    const failures = new Map<number, PublishFailure>();
+    let pending: Entry[] = [];
+    for (const [index, source] of messages.entries()) {
+      const bytes = snsPayloadBytes(source.message, source.attributes);
+      if (bytes > this.#maxBatchBytes) {
+        failures.set(index, {
+          id: source.id,
+          code: 'MessageTooLong',
+          message: `${bytes} bytes with attributes; SNS takes at most ${this.#maxBatchBytes}`,
+        });
+      } else {
+        pending.push({ index, entryId: `m${index}`, source, bytes });
+      }
+    }
+
+    let sent = 0;
+    for (let attempt = 1; attempt <= this.#attempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await this.#sleep(this.#backoff(attempt - 1));
+      const isLast = attempt === this.#attempts;
+      const retry: Entry[] = [];
+      for (const batch of packBatches(pending, this.#maxBatchBytes)) {
+        const outcome = await this.#publishBatch(batch);
+        sent += outcome.sent;
+        for (const { entry, failure, retryable } of outcome.failed) {
+          if (retryable && !isLast) retry.push(entry);
+          else failures.set(entry.index, failure);
+        }
+      }
+      pending = retry;
+    }
+
+    const failed = [...failures.entries()].sort(([a], [b]) => a - b).map(([, failure]) => failure);
+    return { sent, failed };
+  }
+
+  /** One PublishBatch call; never rejects. */
+  async #publishBatch(batch: Entry[]): Promise<{
+    sent: number;
+    failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[];
+  }> {
+    const command = new PublishBatchCommand({
+      TopicArn: this.topicArn,
+      PublishBatchRequestEntries: batch.map(
+        (entry): PublishBatchRequestEntry => ({
+          Id: entry.entryId,
+          Message: entry.source.message,
+          ...(Object.keys(entry.source.attributes).length > 0
+            ? { MessageAttributes: entry.source.attributes }
+            : {}),
+        }),
+      ),
+    });
+    let output: PublishBatchCommandOutput;
+    try {
+      output = await this.#client.send(command);
+    } catch (error) {
+      const retryable = isRetryableCallError(error);
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        sent: 0,
+        failed: batch.map((entry) => ({ entry, failure: { id: entry.source.id, code, message }, retryable })),
+      };
+    }
+
+    const byId = new Map(batch.map((entry) => [entry.entryId, entry]));
+    let sent = 0;
+    for (const success of output.Successful ?? []) {
+      if (success.Id !== undefined && byId.delete(success.Id)) sent += 1;
+    }
+    const failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[] = [];
+    for (const failure of output.Failed ?? []) {
+      const entry = failure.Id === undefined ? undefined : byId.get(failure.Id);
+      if (entry === undefined) continue;
+      byId.delete(entry.entryId);
+      failed.push({
+        entry,
+        failure: { id: entry.source.id, code: failure.Code ?? 'Unknown', message: failure.Message ?? '' },
+        retryable: failure.SenderFault !== true,
+      });
+    }
+    // An entry in neither list was not confirmed (moto drops entries that fail unexpectedly): treat it as failed.
+    for (const entry of byId.values()) {
+      failed.push({
+        entry,
+        failure: {
+          id: entry.source.id,
+          code: 'NoResult',
+          message: 'SNS reported the entry neither successful nor failed',
+        },
+        retryable: true,
+      });
+    }
+    return { sent, failed };
+  }
+
+  /** Full jitter: a random wait up to base × 2^(retry−1), capped. */
+  #backoff(retry: number): number {
+    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (retry - 1));
+    return Math.round(this.#random() * ceiling);
+  }
+}
+
+/**
+ * Throws AlertDeliveryError when any message failed; call it after everything else was sent, so the run fails
+ * loudly without holding back the alerts that could go out.
+ */
+export function throwIfFailed(result: PublishAllResult, topicArn: string): void {
+  const { failed, sent } = result;
+  if (failed.length === 0) return;
+  const codes = [...new Set(failed.map((failure) => failure.code))];
+  const shownCodes =
+    codes.slice(0, 3).join(', ') + (codes.length > 3 ? `, and ${codes.length - 3} more` : '');
+  const first = failed[0]!;
+  const region = topicArn.split(':')[3] || 'the topic region';
+  throw new AlertDeliveryError(
+    `SNS PublishBatch to ${topicArn}: ${failed.length} of ${failed.length + sent} alert messages failed ` +
+      `(${shownCodes}; first: ${first.id}: ${first.code}${first.message ? ` "${first.message}"` : ''}). ` +
+      `Check that the function's role allows sns:Publish on this topic (it covers PublishBatch), that the topic ` +
+      `ARN is right and the topic exists, and that the SNS client uses the topic's region (${region}).`,
+  );
+}
+
+/**
+ * Bytes SNS counts for a message: the UTF-8 body plus, per attribute, its name, data type and value (the
+ * accounting SQS documents; SNS counts attributes too without spelling it out).
+ */
+export function snsPayloadBytes(message: string, attributes: Record<string, MessageAttributeValue>): number {
+  let bytes = Buffer.byteLength(message, 'utf8');
+  for (const [name, value] of Object.entries(attributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
+    bytes += Buffer.byteLength(value.StringValue ?? '', 'utf8') + (value.BinaryValue?.byteLength ?? 0);
+  }
+  return bytes;
+}
+
+/** Greedy, in order: a new batch when the next entry would pass 10 entries or `maxBytes`. */
+function packBatches(entries: Entry[], maxBytes: number): Entry[][] {
+  const batches: Entry[][] = [];
+  let current: Entry[] = [];
+  let currentBytes = 0;
+  for (const entry of entries) {
+    if (
+      current.length === SNS_MAX_BATCH_ENTRIES ||
+      (current.length > 0 && currentBytes + entry.bytes > maxBytes)
+    ) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(entry);
+    currentBytes += entry.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Whether a failed call is worth repeating: throttling, a server fault, or no HTTP answer at all (network). An
+ * authorization error or a missing topic will fail the same way again.
+ */
+function isRetryableCallError(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  const details = error as {
+    $retryable?: unknown;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (details.$retryable) return true;
+  if (/throttl/i.test(error.name)) return true;
+  const status = details.$metadata?.httpStatusCode;
+  if (status === undefined) return details.$fault !== 'client';
+  return status === 429 || status >= 500;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
