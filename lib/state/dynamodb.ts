@@ -1,0 +1,286 @@
+/**
+ * Alert history in a DynamoDB table, for Lambda: one item per certificate, so concurrent runs (an overlapping
+ * schedule, a retry) agree through conditional writes on who sends each alert.
+ *
+ * Item: `pk` (S, the certificateKey), `rung`, `notAfter`, `state`, `at`, `leaseUntil` (S, as in AlertHistory;
+ * `at` and `leaseUntil` fixed-width ISO so they compare as strings), and `expiresAt` (N, epoch seconds), the
+ * table's TTL attribute, so certificates that left the fleet stop costing storage.
+ */
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  ConditionalCheckFailedException,
+  type CreateTableCommandInput,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+  type UpdateTimeToLiveCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { CertwatchError } from '../errors';
+import { StateStoreError } from './errors';
+import { claimedHistory, storedInstant } from './memory';
+import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
+
+/** The table's partition key (S): the certificateKey. */
+export const PARTITION_KEY = 'pk';
+/** The attribute DynamoDB's TTL must be enabled on (N, epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+/** BatchGetItem reads at most this many keys per call. */
+export const BATCH_GET_LIMIT = 100;
+
+/**
+ * A claim wins when nothing is stored, or another rung or notAfter is, or an unconfirmed claim's lease ended:
+ * `claimWins` in memory.ts, as one condition so that the check and the write are one atomic step.
+ */
+export const CLAIM_CONDITION =
+  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR (#state = :sending AND leaseUntil < :now)';
+/** Confirm only our rung: if another rung replaced it, confirming would mark that one delivered. */
+export const CONFIRM_CONDITION = 'rung = :rung';
+/** Release only our own undelivered claim, never a delivered alert or a later rung. */
+export const RELEASE_CONDITION = 'rung = :rung AND #state = :sending';
+
+export interface DynamoStateStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /**
+   * Days an item lives after its last write before TTL removes it. The default, 400, outlasts the longest
+   * publicly trusted certificate (398 days), so history is never dropped while its certificate is still valid.
+   */
+  ttlDays?: number;
+  /** BatchGetItem calls per chunk of keys while DynamoDB leaves some unprocessed (throttling); default 5. */
+  maxBatchAttempts?: number;
+  /** Waits between those calls; tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class DynamoStateStore implements AlertStateStore {
+  readonly name = 'dynamodb';
+  readonly tableName: string;
+  readonly #client: DynamoDBClient;
+  readonly #ttlSeconds: number;
+  readonly #maxBatchAttempts: number;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: DynamoStateStoreOptions) {
+    const { client, tableName, ttlDays = 400, maxBatchAttempts = 5, sleep = delay } = options;
+    if (!(ttlDays > 0 && Number.isFinite(ttlDays))) {
+      throw new StateStoreError(
+        `DynamoDB alert state table ${tableName}: ttlDays ${ttlDays} is not a positive number`,
+      );
+    }
+    this.#client = client;
+    this.tableName = tableName;
+    this.#ttlSeconds = Math.round(ttlDays * 86_400);
+    this.#maxBatchAttempts = Math.max(1, maxBatchAttempts);
+    this.#sleep = sleep;
+  }
+
+  async load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>> {
+    // BatchGetItem rejects a request that names the same key twice.
+    const keys = [...new Set(certificateKeys)];
+    const found = new Map<string, AlertHistory>();
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      for (const item of await this.#batchGet(keys.slice(start, start + BATCH_GET_LIMIT))) {
+        const history = this.#historyFrom(item);
+        found.set(history.certificateKey, history);
+      }
+    }
+    return found;
+  }
+
+  async claim(request: ClaimRequest): Promise<boolean> {
+    const history = claimedHistory(request);
+    const command = new PutItemCommand({
+      TableName: this.tableName,
+      Item: {
+        [PARTITION_KEY]: { S: history.certificateKey },
+        rung: { S: history.rung },
+        notAfter: { S: history.notAfter },
+        state: { S: history.state },
+        at: { S: history.at },
+        leaseUntil: { S: history.leaseUntil },
+        [TTL_ATTRIBUTE]: { N: this.#expiresAt(history.at) },
+      },
+      ConditionExpression: CLAIM_CONDITION,
+      // STATE is a DynamoDB reserved word.
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':rung': { S: history.rung },
+        ':notAfter': { S: history.notAfter },
+        ':sending': { S: 'sending' },
+        ':now': { S: history.at },
+      },
+    });
+    return this.#conditional(
+      () => this.#client.send(command),
+      'PutItem',
+      `claim of ${history.rung} for ${history.certificateKey}`,
+    );
+  }
+
+  async confirm(certificateKey: string, rung: string, now: string): Promise<void> {
+    const at = storedInstant(now, 'now');
+    const command = new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: { [PARTITION_KEY]: { S: certificateKey } },
+      UpdateExpression: 'SET #state = :sent, #at = :at, #expiresAt = :expiresAt',
+      ConditionExpression: CONFIRM_CONDITION,
+      // STATE and AT are DynamoDB reserved words.
+      ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#expiresAt': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: {
+        ':rung': { S: rung },
+        ':sent': { S: 'sent' },
+        ':at': { S: at },
+        ':expiresAt': { N: this.#expiresAt(at) },
+      },
+    });
+    await this.#conditional(
+      () => this.#client.send(command),
+      'UpdateItem',
+      `confirm of ${rung} for ${certificateKey}`,
+    );
+  }
+
+  async release(certificateKey: string, rung: string): Promise<void> {
+    const command = new DeleteItemCommand({
+      TableName: this.tableName,
+      Key: { [PARTITION_KEY]: { S: certificateKey } },
+      ConditionExpression: RELEASE_CONDITION,
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':rung': { S: rung }, ':sending': { S: 'sending' } },
+    });
+    await this.#conditional(
+      () => this.#client.send(command),
+      'DeleteItem',
+      `release of ${rung} for ${certificateKey}`,
+    );
+  }
+
+  async forget(certificateKey: string): Promise<void> {
+    const command = new DeleteItemCommand({
+      TableName: this.tableName,
+      Key: { [PARTITION_KEY]: { S: certificateKey } },
+    });
+    try {
+      await this.#client.send(command);
+    } catch (error) {
+      throw await this.#failure(error, 'DeleteItem', `forget of ${certificateKey}`);
+    }
+  }
+
+  /** Sends a conditional write: true when it was applied, false when its condition did not hold. */
+  async #conditional(send: () => Promise<unknown>, operation: string, subject: string): Promise<boolean> {
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw await this.#failure(error, operation, subject);
+    }
+  }
+
+  /** The items for `keys` (at most BATCH_GET_LIMIT), asking again for keys DynamoDB left unprocessed. */
+  async #batchGet(keys: readonly string[]): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let pending: Record<string, AttributeValue>[] = keys.map((key) => ({ [PARTITION_KEY]: { S: key } }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > this.#maxBatchAttempts) {
+        throw new StateStoreError(
+          `DynamoDB BatchGetItem on table ${this.tableName} left ${pending.length} keys unprocessed after ` +
+            `${this.#maxBatchAttempts} attempts: the table is being throttled. Check its capacity (on-demand ` +
+            'tables have limits too) and run again.',
+        );
+      }
+      if (attempt > 1) await this.#sleep(50 * 2 ** (attempt - 2));
+      let output: BatchGetItemCommandOutput;
+      try {
+        output = await this.#sendBatchGet(pending);
+      } catch (error) {
+        throw await this.#failure(error, 'BatchGetItem', `load of ${keys.length} certificates`);
+      }
+      items.push(...(output.Responses?.[this.tableName] ?? []));
+      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
+  }
+
+  #sendBatchGet(keys: Record<string, AttributeValue>[]): Promise<BatchGetItemCommandOutput> {
+    return this.#client.send(
+      new BatchGetItemCommand({
+        // Consistent: a run reads right after the previous run's writes, and a stale read repeats an alert.
+        RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+      }),
+    );
+  }
+
+  #expiresAt(at: string): string {
+    return String(Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds);
+  }
+
+  #historyFrom(item: Record<string, AttributeValue>): AlertHistory {
+    const text = (name: string) => item[name]?.S;
+    const certificateKey = text(PARTITION_KEY);
+    const [rung, notAfter, state, at, leaseUntil] = ['rung', 'notAfter', 'state', 'at', 'leaseUntil'].map(
+      text,
+    );
+    if (
+      certificateKey === undefined ||
+      rung === undefined ||
+      notAfter === undefined ||
+      at === undefined ||
+      leaseUntil === undefined ||
+      (state !== 'sending' && state !== 'sent')
+    ) {
+      throw new StateStoreError(
+        `DynamoDB table ${this.tableName} holds an item that is not certwatch alert state ` +
+          `(${PARTITION_KEY} ${JSON.stringify(certificateKey ?? item[PARTITION_KEY])}). Check that the table is ` +
+          "certwatch's own; delete the item to start that certificate over (its alert may then repeat once).",
+      );
+    }
+    return { certificateKey, rung, notAfter, state, at, leaseUntil };
+  }
+
+  async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {
+    if (error instanceof CertwatchError) return error;
+    const region = await this.#client.config.region().catch(() => 'the client region');
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new StateStoreError(
+      `DynamoDB ${operation} on alert state table ${this.tableName} (${subject}) failed: ${reason}. Check that ` +
+        `the table exists in ${region}, and that the function's role allows dynamodb:GetItem, PutItem, ` +
+        'UpdateItem, DeleteItem and BatchGetItem on it.',
+      { cause: error },
+    );
+  }
+}
+
+/** The table this store needs: `pk` (S) as partition key, on-demand. Enable TTL with `timeToLiveInput`. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** Turns on TTL over `expiresAt`; DynamoDB only takes it once the table exists, hence a call of its own. */
+export function timeToLiveInput(tableName: string): UpdateTimeToLiveCommandInput {
+  return {
+    TableName: tableName,
+    TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+  };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  // By name too: a second copy of the SDK in the bundle would fail the instanceof.
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,103 @@
+/**
+ * Alert history in a Map, for tests. It is also the reference for the rules every store follows: the file store
+ * runs them over its file's contents, and the DynamoDB store's condition expressions mirror `claimWins`.
+ */
+import { parseIsoInstant } from '../expiry/instant';
+import { StateStoreError } from './errors';
+import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
+
+export class MemoryStateStore implements AlertStateStore {
+  readonly name = 'memory';
+  readonly #histories = new Map<string, AlertHistory>();
+
+  /** Starts from `histories` (copied), e.g. what a file held. */
+  constructor(histories: Iterable<AlertHistory> = []) {
+    for (const history of histories) this.#histories.set(history.certificateKey, { ...history });
+  }
+
+  /** Copies of every remembered history, in the order they were first remembered. */
+  histories(): AlertHistory[] {
+    return [...this.#histories.values()].map((history) => ({ ...history }));
+  }
+
+  // No method below awaits anything, so each runs to completion before any other starts: claim's read and write
+  // cannot interleave with another claim's, which is what makes it atomic here without a lock.
+
+  async load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>> {
+    const found = new Map<string, AlertHistory>();
+    for (const key of certificateKeys) {
+      const history = this.#histories.get(key);
+      if (history) found.set(key, { ...history });
+    }
+    return found;
+  }
+
+  async claim(request: ClaimRequest): Promise<boolean> {
+    const claimed = claimedHistory(request);
+    if (!claimWins(this.#histories.get(request.certificateKey), claimed)) return false;
+    this.#histories.set(request.certificateKey, claimed);
+    return true;
+  }
+
+  async confirm(certificateKey: string, rung: string, now: string): Promise<void> {
+    const at = storedInstant(now, 'now');
+    const history = this.#histories.get(certificateKey);
+    // Another rung means a later claim replaced ours: confirming would mark that one delivered.
+    if (history?.rung !== rung) return;
+    this.#histories.set(certificateKey, { ...history, state: 'sent', at });
+  }
+
+  async release(certificateKey: string, rung: string): Promise<void> {
+    const history = this.#histories.get(certificateKey);
+    if (history?.rung === rung && history.state === 'sending') this.#histories.delete(certificateKey);
+  }
+
+  async forget(certificateKey: string): Promise<void> {
+    this.#histories.delete(certificateKey);
+  }
+}
+
+/**
+ * The history a winning claim writes: `sending`, `at` the claim's clock, `leaseUntil` that plus `leaseMs`.
+ * Throws StateStoreError when `now` is not an instant or `leaseMs` is not a non-negative number.
+ */
+export function claimedHistory(request: ClaimRequest): AlertHistory {
+  const at = storedInstant(request.now, 'now');
+  if (!Number.isFinite(request.leaseMs) || request.leaseMs < 0) {
+    throw new StateStoreError(
+      `Claim of ${request.certificateKey}: leaseMs ${request.leaseMs} is not a non-negative number of milliseconds`,
+    );
+  }
+  return {
+    certificateKey: request.certificateKey,
+    rung: request.rung,
+    notAfter: request.notAfter,
+    state: 'sending',
+    at,
+    leaseUntil: new Date(Date.parse(at) + request.leaseMs).toISOString(),
+  };
+}
+
+/**
+ * Whether `claim` may replace `existing` (AlertStateStore.claim): nothing remembered, another rung, another
+ * notAfter (a renewal), or an unconfirmed claim whose lease ended strictly before the new claim's clock.
+ * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered.
+ */
+export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
+  if (existing === undefined) return true;
+  if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
+  return existing.state === 'sending' && Date.parse(existing.leaseUntil) < Date.parse(claim.at);
+}
+
+/**
+ * An instant as the stores write it: ISO UTC with milliseconds always present (`toISOString`). Fixed width makes
+ * instants order as strings, which the DynamoDB condition `leaseUntil < :now` relies on; `2026-01-01T00:00:00Z`
+ * and `...00.500Z` would not. Throws StateStoreError naming `field` when `text` is not an ISO 8601 instant.
+ */
+export function storedInstant(text: string, field: string): string {
+  const epochMs = parseIsoInstant(text);
+  if (epochMs === null) {
+    throw new StateStoreError(`Alert state: ${field} "${text}" is not an ISO 8601 instant`);
+  }
+  return new Date(epochMs).toISOString();
+}

@@ -1,0 +1,197 @@
+/**
+ * The behaviour every AlertStateStore owes its callers, as one suite each implementation runs:
+ *
+ *   describeAlertStateStore('MemoryStateStore', () => new MemoryStateStore());
+ *
+ * `makeStore` is called once per test and must return an empty store of its own.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type AlertStateStore, type ClaimRequest, certificateKey } from '../../../lib/state/store';
+
+const KEY = certificateKey({
+  provider: 'ucloud',
+  service: 'ulb',
+  region: 'cn-bj2',
+  project: 'org-a',
+  id: 'ssl-web',
+});
+const OTHER_KEY = certificateKey({
+  provider: 'aliyun',
+  service: 'cdn',
+  region: 'cn-hangzhou',
+  project: null,
+  id: 'cdn.example.com',
+});
+const T0 = '2026-11-23T12:00:00.000Z';
+const LEASE_MS = 15 * 60_000;
+
+/** `ms` after T0, as the stores write instants. */
+function plus(ms: number): string {
+  return new Date(Date.parse(T0) + ms).toISOString();
+}
+
+function request(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  return {
+    certificateKey: KEY,
+    rung: 'd30',
+    notAfter: '2026-12-20T00:00:00Z',
+    now: T0,
+    leaseMs: LEASE_MS,
+    ...overrides,
+  };
+}
+
+export function describeAlertStateStore(
+  name: string,
+  makeStore: () => AlertStateStore | Promise<AlertStateStore>,
+): void {
+  describe(`${name} (AlertStateStore contract)`, () => {
+    let store: AlertStateStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    it('starts empty', async () => {
+      expect(await store.load([KEY, OTHER_KEY])).toEqual(new Map());
+    });
+
+    it('lets the first claim win and remembers it as sending, with its lease', async () => {
+      expect(await store.claim(request())).toBe(true);
+      const history = (await store.load([KEY])).get(KEY);
+      expect(history).toEqual({
+        certificateKey: KEY,
+        rung: 'd30',
+        notAfter: '2026-12-20T00:00:00Z',
+        state: 'sending',
+        at: T0,
+        leaseUntil: plus(LEASE_MS),
+      });
+    });
+
+    it('refuses a second claim of the same rung while the first is sending within its lease', async () => {
+      expect(await store.claim(request())).toBe(true);
+      expect(await store.claim(request({ now: plus(60_000) }))).toBe(false);
+      // The lease still holds at the instant it ends; only after it may another run take over.
+      expect(await store.claim(request({ now: plus(LEASE_MS) }))).toBe(false);
+      expect((await store.load([KEY])).get(KEY)?.at).toBe(T0);
+    });
+
+    it('refuses the same rung once it was confirmed, however much later', async () => {
+      expect(await store.claim(request())).toBe(true);
+      await store.confirm(KEY, 'd30', plus(5_000));
+      expect(await store.claim(request({ now: plus(LEASE_MS * 100) }))).toBe(false);
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({
+        rung: 'd30',
+        state: 'sent',
+        at: plus(5_000),
+      });
+    });
+
+    it('lets a claim of a new rung win', async () => {
+      await store.claim(request());
+      await store.confirm(KEY, 'd30', T0);
+      expect(await store.claim(request({ rung: 'd14', now: plus(60_000) }))).toBe(true);
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({ rung: 'd14', state: 'sending' });
+    });
+
+    it('lets a claim with a new notAfter (a renewal) win, even for the same rung', async () => {
+      await store.claim(request());
+      await store.confirm(KEY, 'd30', T0);
+      expect(await store.claim(request({ notAfter: '2027-12-20T00:00:00Z', now: plus(60_000) }))).toBe(true);
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({
+        notAfter: '2027-12-20T00:00:00Z',
+        state: 'sending',
+      });
+    });
+
+    it('lets an unconfirmed claim be taken over once its lease ran out', async () => {
+      expect(await store.claim(request())).toBe(true);
+      const later = plus(LEASE_MS + 1);
+      expect(await store.claim(request({ now: later }))).toBe(true);
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({
+        state: 'sending',
+        at: later,
+        leaseUntil: plus(2 * LEASE_MS + 1),
+      });
+      // The new claim holds its own lease.
+      expect(await store.claim(request({ now: plus(LEASE_MS + 2) }))).toBe(false);
+    });
+
+    it('lets the next claim win after a release', async () => {
+      await store.claim(request());
+      await store.release(KEY, 'd30');
+      expect(await store.load([KEY])).toEqual(new Map());
+      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+    });
+
+    it('releases only its own rung, and never a confirmed alert', async () => {
+      await store.claim(request());
+      await store.release(KEY, 'd14');
+      expect((await store.load([KEY])).get(KEY)?.state).toBe('sending');
+      await store.confirm(KEY, 'd30', T0);
+      await store.release(KEY, 'd30');
+      expect((await store.load([KEY])).get(KEY)?.state).toBe('sent');
+      expect(await store.claim(request({ now: plus(1_000) }))).toBe(false);
+    });
+
+    it('confirms only the rung it names, and does nothing for a certificate it does not hold', async () => {
+      await store.claim(request({ rung: 'd14' }));
+      await store.confirm(KEY, 'd30', plus(1_000));
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({ rung: 'd14', state: 'sending', at: T0 });
+      await store.confirm(OTHER_KEY, 'd30', plus(1_000));
+      expect((await store.load([OTHER_KEY])).has(OTHER_KEY)).toBe(false);
+      await store.release(OTHER_KEY, 'd30');
+    });
+
+    it('forgets a certificate, and forgetting one it never knew is harmless', async () => {
+      await store.claim(request());
+      await store.confirm(KEY, 'd30', T0);
+      await store.claim(request({ certificateKey: OTHER_KEY }));
+      await store.forget(KEY);
+      await store.forget('never/seen/anywhere/-/x');
+      const loaded = await store.load([KEY, OTHER_KEY]);
+      expect([...loaded.keys()]).toEqual([OTHER_KEY]);
+      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+    });
+
+    it('loads exactly the remembered keys among those asked, across more than one batch', async () => {
+      const remembered = Array.from({ length: 130 }, (_, i) => `ucloud/ulb/cn-bj2/org-a/ssl-${i}`);
+      for (const key of remembered) {
+        expect(await store.claim(request({ certificateKey: key }))).toBe(true);
+      }
+      const unknown = Array.from({ length: 30 }, (_, i) => `ucloud/ulb/cn-bj2/org-a/unknown-${i}`);
+      // Asked twice, asked among unknowns, asked out of order.
+      const asked = [...unknown, ...remembered.slice(0, 120).reverse(), remembered[0]!];
+      const loaded = await store.load(asked);
+      expect([...loaded.keys()].sort()).toEqual(remembered.slice(0, 120).sort());
+      for (const [key, history] of loaded) expect(history.certificateKey).toBe(key);
+      expect(await store.load([])).toEqual(new Map());
+    });
+
+    it('lets exactly one of 20 concurrent claims of the same certificate and rung win', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.claim(request())));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.load([KEY])).get(KEY)?.state).toBe('sending');
+    });
+
+    it('keeps certificates apart: a claim on one does not block another', async () => {
+      expect(await store.claim(request())).toBe(true);
+      expect(await store.claim(request({ certificateKey: OTHER_KEY }))).toBe(true);
+    });
+
+    it('reads instants in any ISO 8601 form and writes them fixed-width', async () => {
+      expect(await store.claim(request({ now: '2026-11-23T20:00:00+08:00' }))).toBe(true);
+      // 12:00:00Z and 12:00:00.500Z would order wrongly as strings without milliseconds in the first.
+      expect(await store.claim(request({ now: '2026-11-23T12:15:00.500Z' }))).toBe(true);
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({
+        at: '2026-11-23T12:15:00.500Z',
+        leaseUntil: '2026-11-23T12:30:00.500Z',
+      });
+    });
+
+    it('refuses a clock that is not an instant, writing nothing', async () => {
+      await expect(store.claim(request({ now: 'yesterday' }))).rejects.toThrow(/now "yesterday"/);
+      expect(await store.load([KEY])).toEqual(new Map());
+    });
+  });
+}

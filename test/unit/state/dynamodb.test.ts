@@ -1,0 +1,177 @@
+/**
+ * What moto cannot show: throttled batch reads, chunking, and how foreign errors are reported. A hand-written
+ * fake client answers each command; the contract itself runs against moto_server in test/integration.
+ */
+import {
+  type AttributeValue,
+  type BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  type PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { CLAIM_CONDITION, DynamoStateStore, TTL_ATTRIBUTE } from '../../../lib/state/dynamodb';
+import { StateStoreError } from '../../../lib/state/errors';
+
+type Answer = (command: unknown) => unknown;
+
+/** A client whose `send` records each command and answers with `answer`. */
+function fakeClient(answer: Answer) {
+  const sent: unknown[] = [];
+  const client = {
+    config: { region: async () => 'eu-west-1' },
+    send: async (command: unknown) => {
+      sent.push(command);
+      return answer(command);
+    },
+  } as unknown as DynamoDBClient;
+  return { client, sent };
+}
+
+function item(key: string, overrides: Record<string, AttributeValue> = {}): Record<string, AttributeValue> {
+  return {
+    pk: { S: key },
+    rung: { S: 'd30' },
+    notAfter: { S: '2026-12-20T00:00:00Z' },
+    state: { S: 'sent' },
+    at: { S: '2026-11-23T12:00:00.000Z' },
+    leaseUntil: { S: '2026-11-23T12:15:00.000Z' },
+    [TTL_ATTRIBUTE]: { N: '1' },
+    ...overrides,
+  };
+}
+
+function keysOf(command: unknown): string[] {
+  const input = (command as BatchGetItemCommand).input;
+  return (input.RequestItems?.alerts?.Keys ?? []).map((key) => key.pk?.S ?? '');
+}
+
+const CLAIM = {
+  certificateKey: 'k',
+  rung: 'd30',
+  notAfter: '2026-12-20T00:00:00Z',
+  now: '2026-11-23T12:00:00Z',
+  leaseMs: 900_000,
+};
+
+describe('DynamoStateStore.load', () => {
+  it('reads in chunks of 100 distinct keys, consistently', async () => {
+    const { client, sent } = fakeClient((command) => ({
+      Responses: { alerts: keysOf(command).map((key) => item(key)) },
+    }));
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    const keys = Array.from({ length: 250 }, (_, i) => `k${i}`);
+    const loaded = await store.load([...keys, 'k0', 'k1']);
+    expect(loaded.size).toBe(250);
+    expect(sent.map((command) => keysOf(command).length)).toEqual([100, 100, 50]);
+    expect((sent[0] as BatchGetItemCommand).input.RequestItems?.alerts?.ConsistentRead).toBe(true);
+    expect(loaded.get('k7')).toEqual({
+      certificateKey: 'k7',
+      rung: 'd30',
+      notAfter: '2026-12-20T00:00:00Z',
+      state: 'sent',
+      at: '2026-11-23T12:00:00.000Z',
+      leaseUntil: '2026-11-23T12:15:00.000Z',
+    });
+  });
+
+  it('asks again for keys DynamoDB left unprocessed, waiting longer each time', async () => {
+    let calls = 0;
+    const { client, sent } = fakeClient((command) => {
+      const [first, ...rest] = keysOf(command);
+      calls++;
+      // Each call processes one key and leaves the rest.
+      return {
+        Responses: { alerts: first ? [item(first)] : [] },
+        UnprocessedKeys: rest.length ? { alerts: { Keys: rest.map((key) => ({ pk: { S: key } })) } } : {},
+      };
+    });
+    const waits: number[] = [];
+    const store = new DynamoStateStore({
+      client,
+      tableName: 'alerts',
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    const loaded = await store.load(['a', 'b', 'c']);
+    expect([...loaded.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(calls).toBe(3);
+    expect(sent.map(keysOf)).toEqual([['a', 'b', 'c'], ['b', 'c'], ['c']]);
+    expect(waits).toEqual([50, 100]);
+  });
+
+  it('gives up after maxBatchAttempts, saying the table is throttled', async () => {
+    const { client, sent } = fakeClient((command) => ({
+      Responses: {},
+      UnprocessedKeys: { alerts: { Keys: keysOf(command).map((key) => ({ pk: { S: key } })) } },
+    }));
+    const store = new DynamoStateStore({
+      client,
+      tableName: 'alerts',
+      maxBatchAttempts: 3,
+      sleep: async () => {},
+    });
+    const error = await store.load(['a', 'b']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).message).toMatch(
+      /table alerts left 2 keys unprocessed after 3 attempts.*throttled/,
+    );
+    expect(sent).toHaveLength(3);
+  });
+
+  it('refuses an item that is not alert state, naming the table and the item', async () => {
+    const { client } = fakeClient(() => ({ Responses: { alerts: [item('k', { state: { S: 'lost' } })] } }));
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    await expect(store.load(['k'])).rejects.toThrow(
+      /table alerts holds an item that is not certwatch alert state \(pk "k"\)/,
+    );
+  });
+});
+
+describe('DynamoStateStore errors', () => {
+  it('takes a failed condition as a lost claim', async () => {
+    const { client, sent } = fakeClient(() => {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    });
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    expect(await store.claim(CLAIM)).toBe(false);
+    const input = (sent[0] as PutItemCommand).input;
+    expect(input.ConditionExpression).toBe(CLAIM_CONDITION);
+    expect(input.Item?.[TTL_ATTRIBUTE]).toEqual({
+      N: String(Date.parse('2026-11-23T12:00:00Z') / 1000 + 400 * 86_400),
+    });
+  });
+
+  it('wraps any other failure with the table, the region and the permissions to check', async () => {
+    const denied = Object.assign(new Error('User is not authorized to perform: dynamodb:PutItem'), {
+      name: 'AccessDeniedException',
+    });
+    const { client } = fakeClient(() => {
+      throw denied;
+    });
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    const error = await store.claim(CLAIM).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).cause).toBe(denied);
+    expect((error as Error).message).toBe(
+      'DynamoDB PutItem on alert state table alerts (claim of d30 for k) failed: AccessDeniedException: User is ' +
+        'not authorized to perform: dynamodb:PutItem. Check that the table exists in eu-west-1, and that the ' +
+        "function's role allows dynamodb:GetItem, PutItem, UpdateItem, DeleteItem and BatchGetItem on it.",
+    );
+    await expect(store.forget('k')).rejects.toThrow(/DeleteItem on alert state table alerts \(forget of k\)/);
+    await expect(store.load(['k'])).rejects.toThrow(/BatchGetItem on alert state table alerts/);
+  });
+
+  it('refuses a ttlDays that is not a positive number', () => {
+    const { client } = fakeClient(() => ({}));
+    expect(() => new DynamoStateStore({ client, tableName: 'alerts', ttlDays: 0 })).toThrow(StateStoreError);
+  });
+
+  it('checks the claim before sending anything', async () => {
+    const { client, sent } = fakeClient(() => ({}));
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    await expect(store.claim({ ...CLAIM, leaseMs: -1 })).rejects.toThrow(/leaseMs -1/);
+    expect(sent).toEqual([]);
+  });
+});

@@ -1,0 +1,158 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateStoreError } from '../../../lib/state/errors';
+import { FileStateStore } from '../../../lib/state/file';
+import type { ClaimRequest } from '../../../lib/state/store';
+import { describeAlertStateStore } from './contract';
+
+let directory: string;
+let stores = 0;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'certwatch-state-'));
+});
+
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describeAlertStateStore(
+  'FileStateStore',
+  () => new FileStateStore(join(directory, `state-${++stores}.json`)),
+);
+
+const CLAIM: ClaimRequest = {
+  certificateKey: 'ucloud/ulb/cn-bj2/org-a/ssl-web',
+  rung: 'd30',
+  notAfter: '2026-12-20T00:00:00Z',
+  now: '2026-11-23T12:00:00Z',
+  leaseMs: 60_000,
+};
+
+describe('FileStateStore on disk', () => {
+  it('writes a version-1 document keyed by certificate, which a new store reads back', async () => {
+    const path = join(directory, 'state.json');
+    const store = new FileStateStore(path);
+    expect(await store.claim(CLAIM)).toBe(true);
+    await store.confirm(CLAIM.certificateKey, 'd30', '2026-11-23T12:00:05Z');
+
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    expect(document).toEqual({
+      version: 1,
+      certificates: {
+        [CLAIM.certificateKey]: {
+          certificateKey: CLAIM.certificateKey,
+          rung: 'd30',
+          notAfter: '2026-12-20T00:00:00Z',
+          state: 'sent',
+          at: '2026-11-23T12:00:05.000Z',
+          leaseUntil: '2026-11-23T12:01:00.000Z',
+        },
+      },
+    });
+    const reopened = new FileStateStore(path);
+    expect(await reopened.claim({ ...CLAIM, now: '2026-11-24T12:00:00Z' })).toBe(false);
+  });
+
+  it('creates the file and its directory on the first write, and not before', async () => {
+    const path = join(directory, 'nested', 'deeper', 'state.json');
+    const store = new FileStateStore(path);
+    await store.load([CLAIM.certificateKey]);
+    await store.release(CLAIM.certificateKey, 'd30');
+    await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.claim(CLAIM);
+    expect(JSON.parse(await readFile(path, 'utf8')).version).toBe(1);
+  });
+
+  it('takes an empty file as empty history', async () => {
+    const path = join(directory, 'state.json');
+    await writeFile(path, '');
+    expect(await new FileStateStore(path).claim(CLAIM)).toBe(true);
+  });
+
+  it('leaves no temporary file behind after many writes', async () => {
+    const path = join(directory, 'state.json');
+    const store = new FileStateStore(path);
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.claim({ ...CLAIM, certificateKey: `k${i}` })),
+    );
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.confirm(`k${i}`, 'd30', CLAIM.now)));
+    expect(await readdir(directory)).toEqual(['state.json']);
+    expect(Object.keys(JSON.parse(await readFile(path, 'utf8')).certificates)).toHaveLength(25);
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1, "certificates": {', /is not JSON/],
+    ['not an object', '[]', /is not a JSON object/],
+    ['without a version', '{"certificates": {}}', /its version is undefined, not 1/],
+    ['without certificates', '{"version": 1}', /"certificates" is not an object/],
+    [
+      'with an entry of an unknown state',
+      JSON.stringify({
+        version: 1,
+        certificates: {
+          k: { certificateKey: 'k', rung: 'd30', notAfter: 'x', state: 'lost', at: 'x', leaseUntil: 'x' },
+        },
+      }),
+      /certificates\["k"\] has state "lost"/,
+    ],
+    [
+      'with an entry under another key',
+      JSON.stringify({ version: 1, certificates: { k: { certificateKey: 'j' } } }),
+      /certificates\["k"\] has certificateKey "j"/,
+    ],
+  ])('refuses a file %s, naming it and how to start over', async (_, text, problem) => {
+    const path = join(directory, 'state.json');
+    await writeFile(path, text);
+    const store = new FileStateStore(path);
+    const error = await store.claim(CLAIM).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).message).toContain(`The alert state file ${path} is corrupt`);
+    expect((error as Error).message).toMatch(problem);
+    expect((error as Error).message).toContain('Delete it to start over');
+    // The file is left as it was for someone to look at.
+    expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('refuses a file from a newer certwatch rather than overwriting it', async () => {
+    const path = join(directory, 'state.json');
+    await writeFile(path, '{"version": 2, "certificates": {}}');
+    await expect(new FileStateStore(path).load([])).rejects.toThrow(
+      /written by a newer certwatch \(version 2; this one reads version 1\)/,
+    );
+  });
+
+  it('names the file when it cannot be read', async () => {
+    const path = join(directory, 'is-a-directory');
+    await mkdir(path);
+    await expect(new FileStateStore(path).load(['k'])).rejects.toThrow(
+      new RegExp(`Could not read the alert state file ${path}: .*EISDIR`),
+    );
+  });
+
+  it('reports a failed write, then starts again from the file as it is on disk', async () => {
+    const stateDirectory = join(directory, 'state');
+    const path = join(stateDirectory, 'state.json');
+    const store = new FileStateStore(path);
+    expect(await store.claim(CLAIM)).toBe(true);
+    // A file where the directory was: the temporary file cannot be created.
+    await rm(stateDirectory, { recursive: true });
+    await writeFile(stateDirectory, 'in the way');
+    const error = await store
+      .confirm(CLAIM.certificateKey, 'd30', CLAIM.now)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).message).toMatch(`Could not write the alert state file ${path}`);
+    await rm(stateDirectory);
+    // Had the store kept its unwritten change, this would see a confirmed alert and refuse.
+    expect(await store.claim(CLAIM)).toBe(true);
+  });
+
+  it('keeps serving after a failed operation', async () => {
+    const store = new FileStateStore(join(directory, 'state.json'));
+    await expect(store.claim({ ...CLAIM, now: 'soon' })).rejects.toThrow(StateStoreError);
+    expect(await store.claim(CLAIM)).toBe(true);
+  });
+});

@@ -1,0 +1,20 @@
+import { expect, it } from 'vitest';
+import { MemoryStateStore } from '../../../lib/state/memory';
+import { describeAlertStateStore } from './contract';
+
+describeAlertStateStore('MemoryStateStore', () => new MemoryStateStore());
+
+it('hands out copies: changing what load returned does not change the store', async () => {
+  const store = new MemoryStateStore();
+  await store.claim({
+    certificateKey: 'k',
+    rung: 'd30',
+    notAfter: '2026-12-20T00:00:00Z',
+    now: '2026-11-23T12:00:00Z',
+    leaseMs: 1000,
+  });
+  const history = (await store.load(['k'])).get('k')!;
+  history.state = 'sent';
+  expect((await store.load(['k'])).get('k')?.state).toBe('sending');
+  expect(store.histories()).toHaveLength(1);
+});
