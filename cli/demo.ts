@@ -5,10 +5,11 @@
 
 import { demoFleet } from '../emulator/fleet/demo';
 import { type RunningEmulator, startEmulator } from '../emulator/server';
+import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { loadConfig } from '../lib/config';
 import { renderTable } from '../lib/report/table';
-import { alertOn } from '../lib/scan';
+import { MemoryStateStore } from '../lib/state/memory';
 import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { scanWithProgress } from './run';
@@ -30,8 +31,15 @@ export async function runDemo(io: CliIo): Promise<number> {
       io.stdout,
       '\n== certwatch scan (alerts go to the console; set CERTWATCH_SNS_TOPIC_ARN for SNS) ==\n\n',
     );
-    const outcome = await alertOn(report, new ConsoleSink(io.stdout));
-    if (outcome.sent === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
+    const outcome = await alertOn(report, {
+      sink: new ConsoleSink(io.stdout, { alertsAsJson: false }),
+      store: new MemoryStateStore(),
+      ladder: config.alerting.ladder,
+      nowMs,
+      criticalDays: config.thresholds.criticalDays,
+      reminderIntervalMs: config.alerting.reminderIntervalMs,
+    });
+    if (outcome.digest === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
     await write(
       io.stdout,
       `\n${requestsServed(emulator)} API requests served by the emulator. ` +

@@ -3,19 +3,22 @@
  * 0 complete scan, 3 scan incomplete (some source failed), 2 bad usage or configuration, 1 anything else
  * (an alert that could not be delivered, a bug).
  */
+
+import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
+import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { renderTable } from '../lib/report/table';
 import { RotationError } from '../lib/rotation';
-import { alertOn } from '../lib/scan';
+import { FileStateStore } from '../lib/state/file';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
 import { runEmulatorCommand } from './emulator';
 import { type CliIo, write } from './io';
 import { parse } from './options';
-import { configFrom, EXIT, exitCodeFor, nowFrom, scanWithProgress } from './run';
+import { configFrom, EXIT, exitCodeFor, nowFrom, readConfigFile, scanWithProgress } from './run';
 import { runUpload } from './upload';
 
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
@@ -23,8 +26,10 @@ const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balance
 Usage:
   certwatch audit [--format table|json] [--now ISO-8601] [--config FILE]
       Every certificate, its status and where it is bound. Sends nothing.
-  certwatch scan [--now ISO-8601] [--config FILE]
-      The scheduled job: scan, then alert (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else this console).
+  certwatch scan [--now ISO-8601] [--config FILE] [--dry-run]
+      The scheduled job: scan, then alert once per rung crossed (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else
+      this console); history in CERTWATCH_STATE_FILE (.certwatch/alert-state.json). --dry-run shows what
+      would be sent and changes nothing.
   certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME]
                    [--replaces ID] [--dry-run]
       Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
@@ -108,16 +113,45 @@ async function audit(args: string[], io: CliIo): Promise<number> {
 }
 
 async function scan(args: string[], io: CliIo): Promise<number> {
-  const options = parse(args, SCAN_OPTIONS);
+  const options = parse(args, { ...SCAN_OPTIONS, 'dry-run': { type: 'boolean' } });
   const nowMs = nowFrom(io, options.now);
   const config = await configFrom(io, options.config);
+  const { rulesFile, stateFile } = config.alerting;
+  const rules = rulesFile
+    ? parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
+    : null;
   const sink: AlertSink = config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink(io.stdout);
   const report = await scanWithProgress(io, config, nowMs);
-  const outcome = await alertOn(report, sink);
+  const dryRun = options['dry-run'] === true;
+  const outcome = await alertOn(report, {
+    sink,
+    store: new FileStateStore(stateFile ?? DEFAULT_STATE_FILE),
+    rules,
+    ladder: config.alerting.ladder,
+    nowMs,
+    criticalDays: config.thresholds.criticalDays,
+    reminderIntervalMs: config.alerting.reminderIntervalMs,
+    dryRun,
+  });
+  if (dryRun) {
+    await write(
+      io.stdout,
+      outcome.digest
+        ? `--dry-run: would send (nothing sent, no history changed):\nSubject: ${outcome.digest.subject}\n${outcome.digest.body}` +
+            `\n${outcome.alerts} structured alert(s) would be sent.\n`
+        : '--dry-run: nothing would be sent.\n',
+    );
+    return exitCodeFor(report);
+  }
   const summary =
-    outcome.sent === null
-      ? `certwatch: nothing needs action (${report.certificates.length} certificates checked); no alert sent\n`
-      : `certwatch: alert sent to ${sink.name}${config.snsTopicArn ? ` (${config.snsTopicArn})` : ''}: ${outcome.sent}\n`;
+    outcome.digest === null
+      ? `certwatch: nothing new needs action (${report.certificates.length} certificates checked); no alert sent\n`
+      : `certwatch: alert sent to ${sink.name}${config.snsTopicArn ? ` (${config.snsTopicArn})` : ''}: ${outcome.digest.subject}\n`;
   await write(io.stderr, summary);
+  if (outcome.stateProblem)
+    await write(io.stderr, `certwatch: warning: alert history unusable: ${outcome.stateProblem}\n`);
   return exitCodeFor(report);
 }
+
+/** Where the CLI remembers what it alerted, unless CERTWATCH_STATE_FILE says otherwise. */
+export const DEFAULT_STATE_FILE = '.certwatch/alert-state.json';

@@ -37,6 +37,16 @@ export async function configFrom(io: CliIo, configPath: string | undefined): Pro
   return loadConfig(io.env, parsed, configPath);
 }
 
+/** Reads a file named by a setting or option, with an error that names it. */
+export async function readConfigFile(io: CliIo, path: string, setting: string): Promise<string> {
+  try {
+    return await io.readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new ConfigError([`cannot read ${setting} ${path} (${reason}): check the path`], { cause: error });
+  }
+}
+
 /** The instant to judge at: `--now` when given (ISO 8601), else the clock. */
 export function nowFrom(io: CliIo, nowOption: string | undefined): number {
   if (nowOption === undefined) return io.clock();

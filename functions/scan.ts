@@ -1,28 +1,39 @@
 /**
- * Lambda entry point. A scheduled event scans and alerts; `{"mode": "audit"}` (a manual invoke) returns the full
- * report and sends nothing. Configuration and clients are built on the first invocation and reused by the
- * following ones in the same container.
+ * Lambda entry point. A scheduled event scans and alerts (once per rung crossed, remembered in DynamoDB);
+ * `{"mode": "audit"}` (a manual invoke) returns the full report and sends nothing. Configuration and clients are
+ * built on the first invocation and reused by the following ones in the same container.
  */
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
+import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
 import { loadConfig } from '../lib/config';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import type { ProviderDeps } from '../lib/providers/source';
-import { alertOn, scanFleet } from '../lib/scan';
+import { scanFleet } from '../lib/scan';
+import { DynamoStateStore } from '../lib/state/dynamodb';
+import { MemoryStateStore } from '../lib/state/memory';
+import type { AlertStateStore } from '../lib/state/store';
 
 export interface ScanResult {
   complete: boolean;
   certificates: number;
-  needAction: number;
+  /** Structured alerts delivered this run (new rungs crossed, reminders). */
+  alertsSent: number;
   failures: ScanReport['failures'];
   /** Subject of the digest sent, or null when nothing needed a person. */
-  alert: string | null;
+  digest: string | null;
+  /** Set when the alert history could not be used (everything due was sent). */
+  stateProblem: string | null;
 }
 
 export interface HandlerDeps extends ProviderDeps {
   sink?: AlertSink;
+  store?: AlertStateStore;
   clock?: () => number;
 }
 
@@ -39,32 +50,45 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   function prepare() {
     const config = loadConfig(env);
     const sink = deps.sink ?? (config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink());
-    return { config, sink, sources: buildSources(config, deps) };
+    const { stateTable, rulesFile } = config.alerting;
+    // Without a table (invoke local, a bare deployment) history lives only as long as this container.
+    const store =
+      deps.store ??
+      (stateTable
+        ? new DynamoStateStore({ client: new DynamoDBClient({}), tableName: stateTable })
+        : new MemoryStateStore());
+    const rules = rulesFile ? parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null;
+    return { config, sink, store, rules, sources: buildSources(config, deps) };
   }
   return async function handler(
     event: unknown,
     context?: InvocationContext,
   ): Promise<ScanReport | ScanResult> {
     prepared ??= prepare();
-    const { config, sink, sources } = prepared;
+    const { config, sink, store, rules, sources } = prepared;
     const clock = deps.clock ?? Date.now;
+    const nowMs = clock();
     // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.
     const remaining = context?.getRemainingTimeInMillis();
     const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
-    const report = await scanFleet(sources, {
-      thresholds: config.thresholds,
-      nowMs: clock(),
-      clock,
-      timeLimitMs,
-    });
+    const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs, clock, timeLimitMs });
     if (isAuditEvent(event)) return report;
-    const outcome = await alertOn(report, sink);
+    const outcome = await alertOn(report, {
+      sink,
+      store,
+      rules,
+      ladder: config.alerting.ladder,
+      nowMs,
+      criticalDays: config.thresholds.criticalDays,
+      reminderIntervalMs: config.alerting.reminderIntervalMs,
+    });
     return {
       complete: report.complete,
       certificates: report.certificates.length,
-      needAction: report.certificates.filter((c) => c.status !== 'ok').length,
+      alertsSent: outcome.alerts,
       failures: report.failures,
-      alert: outcome.sent,
+      digest: outcome.digest?.subject ?? null,
+      stateProblem: outcome.stateProblem,
     };
   };
 }

@@ -3,6 +3,7 @@
  * each naming its key; secret values are never echoed.
  */
 
+import { type Ladder, parseLadder } from './alerts/ladder';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
 import type { Thresholds } from './model';
@@ -29,8 +30,20 @@ export interface AliyunConfig {
   slbEndpoint: string | null;
 }
 
+export interface AlertingConfig {
+  /** The rungs a certificate alerts at (CERTWATCH_THRESHOLDS). */
+  ladder: Ladder;
+  /** A rules file (JSON or YAML) with per-certificate overrides; read by the entry point. */
+  rulesFile: string | null;
+  /** Where alert history lives: a DynamoDB table (Lambda) or a file (CLI). */
+  stateTable: string | null;
+  stateFile: string | null;
+  reminderIntervalMs: number;
+}
+
 export interface Config {
   thresholds: Thresholds;
+  alerting: AlertingConfig;
   snsTopicArn: string | null;
   requestTimeoutMs: number;
   ucloud: UcloudConfig | null;
@@ -48,6 +61,11 @@ export const CONFIG_KEYS = [
   'CERTWATCH_CRITICAL_DAYS',
   'CERTWATCH_SNS_TOPIC_ARN',
   'CERTWATCH_REQUEST_TIMEOUT_MS',
+  'CERTWATCH_THRESHOLDS',
+  'CERTWATCH_RULES_FILE',
+  'CERTWATCH_STATE_TABLE',
+  'CERTWATCH_STATE_FILE',
+  'CERTWATCH_REMINDER_HOURS',
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',
@@ -94,6 +112,20 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
   const requestTimeoutMs = readPositiveInteger(get, 'CERTWATCH_REQUEST_TIMEOUT_MS', 10_000, problems);
+  const reminderHours = readPositiveInteger(get, 'CERTWATCH_REMINDER_HOURS', 24, problems);
+  let ladder: Ladder | null = null;
+  try {
+    ladder = parseLadder(get('CERTWATCH_THRESHOLDS'));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const stateTable = get('CERTWATCH_STATE_TABLE') ?? null;
+  if (stateTable !== null && !/^[A-Za-z0-9_.-]{3,255}$/.test(stateTable)) {
+    problems.push(
+      `CERTWATCH_STATE_TABLE "${stateTable}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+    );
+  }
 
   const snsTopicArn = get('CERTWATCH_SNS_TOPIC_ARN') ?? null;
   if (
@@ -121,6 +153,13 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
     snsTopicArn,
     requestTimeoutMs: requestTimeoutMs!,
+    alerting: {
+      ladder: ladder!,
+      rulesFile: get('CERTWATCH_RULES_FILE') ?? null,
+      stateTable,
+      stateFile: get('CERTWATCH_STATE_FILE') ?? null,
+      reminderIntervalMs: reminderHours! * 3_600_000,
+    },
     ucloud,
     aliyun,
   };

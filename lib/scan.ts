@@ -2,8 +2,6 @@
  * The orchestration: sources -> records -> report -> alerts. Depends on interfaces only.
  */
 import { setMaxListeners } from 'node:events';
-import { buildDigest } from './alerts/digest';
-import type { AlertSink } from './alerts/sink';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
 import { toIsoUtc } from './expiry/instant';
@@ -129,20 +127,4 @@ class FingerprintIndex {
       apiNotAfter: { epochMs: twin.notAfterMs, source: `fingerprint:${twin.where}` },
     };
   }
-}
-
-export interface AlertOutcome {
-  /** The digest subject, when one was sent. */
-  sent: string | null;
-}
-
-/**
- * Sends the digest when something needs a person: a certificate that needs action, or an incomplete scan
- * (which always alerts, so that a broken check is never read as an all clear).
- */
-export async function alertOn(report: ScanReport, sink: AlertSink): Promise<AlertOutcome> {
-  const digest = buildDigest(report);
-  if (!digest) return { sent: null };
-  await sink.publishDigest(digest);
-  return { sent: digest.subject };
 }

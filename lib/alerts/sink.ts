@@ -3,10 +3,15 @@
  * the scan only ever sees an AlertSink.
  */
 import type { Digest } from './digest';
+import type { OutgoingSnsMessage, PublishAllResult } from './snsBatch';
 
 export type { Digest } from './digest';
 
-/** A channel alerts are delivered to. Kept small on purpose: later issues add per-certificate messages. */
+/** One structured alert, ready to send: an id, the JSON body and its filterable attributes. */
+export type OutgoingAlert = OutgoingSnsMessage;
+export type AlertsResult = PublishAllResult;
+
+/** A channel alerts are delivered to. */
 export interface AlertSink {
   /** Short name for logs and errors ("sns", "console"). */
   readonly name: string;
@@ -15,4 +20,9 @@ export interface AlertSink {
    * run whose alert was lost fails loudly.
    */
   publishDigest(digest: Digest): Promise<void>;
+  /**
+   * Delivers one structured message per certificate alert. Never rejects: returns what failed, so the caller
+   * can confirm what arrived, release what did not, and fail loudly only after everything was tried.
+   */
+  publishAlerts(alerts: readonly OutgoingAlert[]): Promise<AlertsResult>;
 }

@@ -6,6 +6,8 @@
  * most 256 KiB of UTF-8. A larger digest is sent as numbered parts split between lines.
  */
 import {
+  type PublishBatchCommand,
+  type PublishBatchCommandOutput,
   PublishCommand,
   type PublishCommandOutput,
   SNSClient,
@@ -13,14 +15,18 @@ import {
 } from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
 import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
-import type { AlertSink } from './sink';
+import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
+import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
 
 /** 256 KiB: SNS counts bytes of UTF-8, not characters. */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
 
 /** The one SNS call this sink makes; SNSClient satisfies it, and so does a hand-written fake in tests. */
+/** The SNS client calls the sink makes: SNSClient, or a hand-written fake in tests. */
 export interface SnsPublishClient {
-  send(command: PublishCommand): Promise<PublishCommandOutput>;
+  send(
+    command: PublishCommand | PublishBatchCommand,
+  ): Promise<PublishCommandOutput | PublishBatchCommandOutput>;
 }
 
 export interface SnsSinkOptions {
@@ -34,10 +40,19 @@ export class SnsSink implements AlertSink {
   readonly #client: SnsPublishClient;
   readonly #maxMessageBytes: number;
 
+  readonly #batch: SnsBatchPublisher;
+
   constructor(client: SnsPublishClient, topicArn: string, options: SnsSinkOptions = {}) {
     this.#client = client;
     this.topicArn = topicArn;
     this.#maxMessageBytes = options.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES;
+    // The same client answers PublishBatch with a PublishBatch output (SNSClient does; so must a fake).
+    this.#batch = new SnsBatchPublisher(client as SnsPublishBatchClient, topicArn);
+  }
+
+  /** One structured message per alert, with filterable attributes, in batches of ten. */
+  publishAlerts(alerts: readonly OutgoingAlert[]): Promise<AlertsResult> {
+    return this.#batch.publishAll(alerts);
   }
 
   /**

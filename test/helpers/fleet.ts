@@ -56,16 +56,38 @@ function entry(
 }
 
 export function auditFleet(fillerCount = 230): { fleet: Fleet; expected: Map<string, Expectation> } {
-  const seconds = makeTestCertificate({ keyType: 'rsa', notAfter: NOW + 20 * DAY });
-  const millis = makeTestCertificate({ keyType: 'ec', notAfter: NOW + 3 * DAY });
-  const pemOnly = makeTestCertificate({ keyType: 'ec', notAfter: NOW + 100 * DAY, includeKey: true });
+  const seconds = makeTestCertificate({
+    keyType: 'rsa',
+    notAfter: NOW + 20 * DAY,
+    dnsNames: ['seconds.example'],
+  });
+  const millis = makeTestCertificate({
+    keyType: 'ec',
+    notAfter: NOW + 3 * DAY,
+    dnsNames: ['millis.example'],
+  });
+  const pemOnly = makeTestCertificate({
+    keyType: 'ec',
+    notAfter: NOW + 100 * DAY,
+    includeKey: true,
+    dnsNames: ['pem-only.example'],
+  });
   const shortIntermediate = makeTestCertificate({
     keyType: 'rsa',
     notAfter: NOW + 300 * DAY,
     intermediateNotAfter: NOW + 5 * DAY,
+    dnsNames: ['intermediate.example'],
   });
-  const expired = makeTestCertificate({ keyType: 'ec', notAfter: NOW - 2 * DAY });
-  const unbound = makeTestCertificate({ keyType: 'ec', notAfter: NOW + 60 * DAY });
+  const expired = makeTestCertificate({
+    keyType: 'ec',
+    notAfter: NOW - 2 * DAY,
+    dnsNames: ['expired.example'],
+  });
+  const unbound = makeTestCertificate({
+    keyType: 'ec',
+    notAfter: NOW + 60 * DAY,
+    dnsNames: ['unbound.example'],
+  });
   const cases: UcloudFleetCertificate[] = [
     entry('ssl-seconds', 'cn-bj2', 'org-a', seconds.pem, { NotAfter: seconds.notAfterMs / 1000 }),
     entry('ssl-millis', 'cn-bj2', 'org-b', millis.pem, { NotAfter: millis.notAfterMs }),

@@ -49,7 +49,7 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
     expect(byId('106').notes.join()).toMatch(/api:CertExpireTime says .* but the certificate says/);
     expect(byId('slb-twin')).toMatchObject({
       notAfter: byId('ssl-seconds').notAfter,
-      domains: ['test.example'],
+      domains: ['seconds.example'],
     });
     expect(byId('slb-orphan').notes.join()).toMatch(/no certificate with its SHA-1 fingerprint was seen/);
     expect(byId('101')).toMatchObject({

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { UcloudForcedFailure } from '../../emulator/ucloud/handler';
@@ -55,7 +58,7 @@ describe('certwatch audit against the emulator', () => {
       leafNotAfter: '2026-12-13T12:00:00Z',
       daysLeft: 20,
       boundTo: ['ulb-web (web) / vserver-443 (https) (default)'],
-      domains: ['test.example'],
+      domains: ['seconds.example'],
     });
     expect(seconds.fingerprintSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.certificates.find((c) => c.id === 'ssl-intermediate')).toMatchObject({
@@ -116,7 +119,7 @@ describe('certwatch audit against the emulator', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^STATUS\s+DAYS\s+EXPIRES \(UTC\)\s+SOURCE\s+NAME\s+ID\s+DOMAINS\s+BOUND TO$/);
     expect(lines.find((line) => line.includes(' ssl-expired '))).toMatch(
-      /^expired\s+-2\s+2026-11-21 12:00\s+ucloud\/ulb hk org-a\s+ssl-expired\s+ssl-expired\s+test.example\s+ulb-web/,
+      /^expired\s+-2\s+2026-11-21 12:00\s+ucloud\/ulb hk org-a\s+ssl-expired\s+ssl-expired\s+expired.example\s+ulb-web/,
     );
     const order = ['expired', 'critical', 'warning', 'unknown', 'ok'];
     const statuses = lines
@@ -146,14 +149,15 @@ describe('certwatch audit against the emulator', () => {
 
   it('sends the digest to the console with `scan`', async () => {
     emulator = await startEmulator({ fleet });
-    const run = await runCertwatch(['scan', '--now', NOW_ISO], auditEnv(emulator.ucloudUrl));
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'certwatch-state-')), 'state.json');
+    const env = { ...auditEnv(emulator.ucloudUrl), CERTWATCH_STATE_FILE: stateFile };
+    const run = await runCertwatch(['scan', '--now', NOW_ISO], env);
     outputs.push(run.stdout, run.stderr);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /^Subject: certwatch: \d+ certificates need action \(\d+ expired, \d+ critical/,
-    );
+    expect(run.stdout).toMatch(/^Subject: certwatch: \d+ new alerts \(\d+ expired, \d+ critical/);
     expect(run.stdout).toContain('* ssl-expired (ssl-expired)');
-    expect(run.stderr).toMatch(/^certwatch: alert sent to console: certwatch: \d+ certificates need action/);
+    expect(run.stdout).toMatch(/\d+ structured alert\(s\):\n\{"schema":"certwatch\.alert\/1"/);
+    expect(run.stderr).toMatch(/^certwatch: alert sent to console: certwatch: \d+ new alerts/);
   });
 
   it('never prints a provider key or a private key block', () => {

@@ -83,15 +83,27 @@ describe('the built certwatch command', () => {
         ...auditEnv(emulator.ucloudUrl),
         ...awsEnv(),
         CERTWATCH_SNS_TOPIC_ARN: topicArn,
+        CERTWATCH_STATE_FILE: join(buildDir, 'alert-state.json'),
       },
     );
     expect(ran.stderr).toContain(`certwatch: alert sent to sns (${topicArn}): certwatch: scan INCOMPLETE`);
     expect(ran.code).toBe(3);
-    const [notification, ...more] = await receive(sqs, queueUrl, 1);
-    expect(more).toEqual([]);
-    expect(notification?.Subject).toMatch(
-      /^certwatch: scan INCOMPLETE \(1 source failed\); \d+ certificates need/,
+    // The digest (with a Subject) and one structured message per new alert (without).
+    const received = await receive(sqs, queueUrl, 1);
+    const expected = Number(
+      /; (\d+) new alerts/.exec(received.find((n) => n.Subject)?.Subject ?? '')?.[1] ?? 0,
     );
+    if (received.length < expected + 1)
+      received.push(...(await receive(sqs, queueUrl, expected + 1 - received.length)));
+    expect(received).toHaveLength(expected + 1);
+    const digests = received.filter((n) => n.Subject !== undefined);
+    expect(digests).toHaveLength(1);
+    const notification = digests[0];
+    expect(notification?.Subject).toMatch(/^certwatch: scan INCOMPLETE \(1 source failed\); \d+ new alerts/);
+    const structured = received.filter((n) => n.Subject === undefined).map((n) => JSON.parse(n.Message));
+    expect(structured.length).toBeGreaterThan(0);
+    expect(structured.every((body) => body.schema === 'certwatch.alert/1')).toBe(true);
+    expect(structured.map((body) => body.certificate.id)).toContain('ssl-expired');
     expect(notification?.Message).toContain('* ssl-expired (ssl-expired)');
     expect(notification?.Message).toContain('== Could not check (1 source) ==');
     expect(notification?.Message).toContain('RetCode 292');
@@ -127,11 +139,18 @@ describe('the Lambda handler', () => {
       'detail-type': 'Scheduled Event',
     })) as ScanResult;
     expect(scheduled).toMatchObject({ complete: false, certificates: audit.certificates.length });
-    expect(scheduled.alert).toMatch(/^certwatch: scan INCOMPLETE/);
+    expect(scheduled.digest).toMatch(/^certwatch: scan INCOMPLETE/);
+    expect(scheduled.alertsSent).toBeGreaterThan(0);
 
-    const [notification] = await receive(sqs, queueUrl, 1);
-    expect(notification?.Subject).toBe(scheduled.alert);
-    // The audit sent nothing: the scheduled run's digest was the only message.
-    expect(await receive(sqs, queueUrl, 1, 2000)).toEqual([]);
+    // The audit sent nothing: the scheduled run's digest and its alerts were all the messages.
+    const received = await receive(sqs, queueUrl, 1 + scheduled.alertsSent, 5000);
+    expect(received.filter((n) => n.Subject !== undefined).map((n) => n.Subject)).toEqual([scheduled.digest]);
+    expect(received).toHaveLength(1 + scheduled.alertsSent);
+    expect(await receive(sqs, queueUrl, 1, 1500)).toEqual([]);
+
+    // The next run finds nothing new: once per rung, not once per run.
+    const again = (await handler({ source: 'aws.events' })) as ScanResult;
+    expect(again.alertsSent).toBe(0);
+    expect(again.digest).toMatch(/^certwatch: scan INCOMPLETE \(1 source failed\); no new alerts/);
   });
 });

@@ -47,7 +47,11 @@ it('turns every part not read within the time limit into a named failure', async
 it('keeps time back in Lambda to send the alert', async () => {
   const sent: Digest[] = [];
   const handler = createHandler(auditEnv(emulator.ucloudUrl), {
-    sink: { name: 'test', publishDigest: async (digest) => void sent.push(digest) },
+    sink: {
+      name: 'test',
+      publishDigest: async (digest) => void sent.push(digest),
+      publishAlerts: async (alerts) => ({ sent: alerts.length, failed: [] }),
+    },
     clock: () => NOW,
   });
   const result = (await handler(

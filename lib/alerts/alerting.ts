@@ -1,0 +1,159 @@
+/**
+ * From a report to delivered alerts, each once: plan against the remembered history, claim what is new (so a
+ * concurrent or retried run cannot send it too), send the digest and the structured alerts, then confirm what
+ * arrived and release what did not (the next run sends it). If the state store cannot be reached, everything
+ * due is sent anyway and the digest says so: a duplicate is better than silence.
+ */
+import { AlertDeliveryError } from '../errors';
+import type { CertificateRecord, ScanReport } from '../model';
+import type { AlertHistory, AlertStateStore } from '../state/store';
+import { certificateKey } from '../state/store';
+import { buildAlertDigest, type Digest } from './digest';
+import { type Ladder, rungOf, severityOf } from './ladder';
+import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
+import { isSilenced, type Rules, ruleFor } from './rules';
+import type { AlertSink } from './sink';
+import { throwIfFailed } from './snsBatch';
+import { structuredMessage } from './structured';
+
+export interface AlertingOptions {
+  sink: AlertSink;
+  store: AlertStateStore;
+  ladder: Ladder;
+  rules?: Rules | null;
+  nowMs: number;
+  /** Rungs at or below this many days are critical. */
+  criticalDays: number;
+  /** How often an expired certificate still in use reminds. */
+  reminderIntervalMs: number;
+  /** How long a claim blocks other runs before it may be taken over (a run that crashed mid-way). */
+  leaseMs?: number;
+  /** Plan and render, but send nothing and change no state. */
+  dryRun?: boolean;
+}
+
+export interface AlertOutcome {
+  plan: AlertPlan;
+  /** The digest sent (or, on a dry run, that would be sent); null when nothing needed telling. */
+  digest: Digest | null;
+  /** Structured alerts delivered (or, on a dry run, that would be). */
+  alerts: number;
+  /** Why the state store could not be used, when it could not. */
+  stateProblem: string | null;
+}
+
+const DEFAULT_LEASE_MS = 15 * 60_000;
+
+export async function alertOn(report: ScanReport, options: AlertingOptions): Promise<AlertOutcome> {
+  const { store, sink, nowMs } = options;
+  const now = new Date(nowMs).toISOString();
+  let stateProblem: string | null = null;
+  const noteState = (error: unknown) => {
+    stateProblem ??= error instanceof Error ? error.message : String(error);
+  };
+
+  let history: Map<string, AlertHistory> = new Map();
+  try {
+    history = await store.load(report.certificates.map(certificateKey));
+  } catch (error) {
+    noteState(error);
+  }
+  const plan = planAlerts(report, {
+    nowMs,
+    history,
+    reminderIntervalMs: options.reminderIntervalMs,
+    assess: (record) => assess(record, options),
+    silencedBy: (record) => silencedBy(record, options),
+  });
+
+  if (options.dryRun) {
+    return { plan, digest: digestOf(report, plan, stateProblem), alerts: plan.toSend.length, stateProblem };
+  }
+
+  // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert.
+  const claimed: PlannedAlert[] = [];
+  const lost: PlannedAlert[] = [];
+  for (const alert of plan.toSend) {
+    let won = true;
+    if (stateProblem === null) {
+      try {
+        won = await store.claim({
+          certificateKey: alert.certificateKey,
+          rung: alert.rung,
+          notAfter: alert.record.notAfter ?? '',
+          now,
+          leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        });
+      } catch (error) {
+        noteState(error);
+      }
+    }
+    (won ? claimed : lost).push(alert);
+  }
+  const sending: AlertPlan = { ...plan, toSend: claimed, stillOpen: [...plan.stillOpen, ...lost] };
+  const digest = digestOf(report, sending, stateProblem);
+
+  const releaseAll = (alerts: PlannedAlert[]) =>
+    Promise.all(alerts.map((a) => store.release(a.certificateKey, a.rung).catch(noteState)));
+  if (digest) {
+    try {
+      await sink.publishDigest(digest);
+    } catch (error) {
+      await releaseAll(claimed);
+      throw error;
+    }
+  }
+  const messages = claimed.map((alert, index) => ({
+    id: `a${index}`,
+    ...structuredMessage(alert, { generatedAt: report.generatedAt }),
+  }));
+  const result = await sink.publishAlerts(messages);
+  const failedIds = new Set(result.failed.map((failure) => failure.id));
+  await Promise.all(
+    claimed.map((alert, index) =>
+      failedIds.has(`a${index}`)
+        ? store.release(alert.certificateKey, alert.rung).catch(noteState)
+        : store.confirm(alert.certificateKey, alert.rung, now).catch(noteState),
+    ),
+  );
+  await Promise.all(plan.forget.map((key) => store.forget(key).catch(noteState)));
+  // Everything else was sent; now fail loudly for what was not.
+  if (result.failed.length > 0) {
+    if ('topicArn' in sink && typeof sink.topicArn === 'string') throwIfFailed(result, sink.topicArn);
+    throw new AlertDeliveryError(
+      `${result.failed.length} of ${messages.length} alerts could not be delivered through ${sink.name}: ` +
+        `${result.failed[0]?.code} ${result.failed[0]?.message}`,
+    );
+  }
+  return { plan: sending, digest, alerts: messages.length, stateProblem };
+}
+
+function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {
+  if (record.status === 'unknown') return { rung: 'unknown', severity: 'warning' };
+  const ladder = (options.rules ? ruleFor(record, options.rules).ladder : undefined) ?? options.ladder;
+  const notAfterMs = record.notAfter === null ? null : Date.parse(record.notAfter);
+  const lifetime =
+    notAfterMs === null
+      ? null
+      : { notAfterMs, notBeforeMs: record.notBefore ? Date.parse(record.notBefore) : null };
+  const rung = rungOf(record, ladder, lifetime, options.nowMs);
+  return rung === null ? null : { rung, severity: severityOf(rung, options.criticalDays, record.daysLeft) };
+}
+
+function silencedBy(record: CertificateRecord, options: AlertingOptions): string | null {
+  if (!options.rules) return null;
+  const resolved = ruleFor(record, options.rules);
+  const verdict = isSilenced(record, resolved, options.nowMs);
+  return verdict.silenced ? (verdict.why ?? 'held back by a rule') : null;
+}
+
+function digestOf(report: ScanReport, plan: AlertPlan, stateProblem: string | null): Digest | null {
+  const digest = buildAlertDigest(report, plan);
+  if (!digest || stateProblem === null) return digest;
+  return {
+    subject: digest.subject,
+    body:
+      `NOTE: the alert history could not be used (${stateProblem}). Everything due was sent; some of it may ` +
+      `have been sent before.\n\n${digest.body}`,
+  };
+}
