@@ -93,8 +93,10 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   const sending: AlertPlan = { ...plan, toSend: claimed, stillOpen: [...plan.stillOpen, ...lost] };
   const digest = digestOf(report, sending, stateProblem);
 
-  const releaseAll = (alerts: PlannedAlert[]) =>
-    Promise.all(alerts.map((a) => store.release(a.certificateKey, a.rung).catch(noteState)));
+  // Undoing a claim puts back the history it replaced, so a reminder is never taken for a first alert.
+  const release = (alert: PlannedAlert) =>
+    store.release(alert.certificateKey, alert.rung, history.get(alert.certificateKey)).catch(noteState);
+  const releaseAll = (alerts: PlannedAlert[]) => Promise.all(alerts.map(release));
   if (digest) {
     try {
       await sink.publishDigest(digest);
@@ -112,7 +114,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   await Promise.all(
     claimed.map((alert, index) =>
       failedIds.has(`a${index}`)
-        ? store.release(alert.certificateKey, alert.rung).catch(noteState)
+        ? release(alert)
         : store.confirm(alert.certificateKey, alert.rung, now).catch(noteState),
     ),
   );

@@ -143,17 +143,35 @@ export class DynamoStateStore implements AlertStateStore {
     );
   }
 
-  async release(certificateKey: string, rung: string): Promise<void> {
-    const command = new DeleteItemCommand({
-      TableName: this.tableName,
-      Key: { [PARTITION_KEY]: { S: certificateKey } },
+  async release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
+    const condition = {
       ConditionExpression: RELEASE_CONDITION,
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':rung': { S: rung }, ':sending': { S: 'sending' } },
-    });
+    };
+    const command = restore
+      ? new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [PARTITION_KEY]: { S: certificateKey },
+            rung: { S: restore.rung },
+            notAfter: { S: restore.notAfter },
+            state: { S: restore.state },
+            at: { S: restore.at },
+            leaseUntil: { S: restore.leaseUntil },
+            [TTL_ATTRIBUTE]: { N: this.#expiresAt(restore.at) },
+          },
+          ...condition,
+        })
+      : new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: { S: certificateKey } },
+          ...condition,
+        });
     await this.#conditional(
-      () => this.#client.send(command),
-      'DeleteItem',
+      // Each branch is one conditional write; the SDK's overloads want the command's own type.
+      () => (command instanceof PutItemCommand ? this.#client.send(command) : this.#client.send(command)),
+      restore ? 'PutItem' : 'DeleteItem',
       `release of ${rung} for ${certificateKey}`,
     );
   }

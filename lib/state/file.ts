@@ -42,8 +42,8 @@ export class FileStateStore implements AlertStateStore {
     return this.#update((memory) => memory.confirm(certificateKey, rung, now));
   }
 
-  release(certificateKey: string, rung: string): Promise<void> {
-    return this.#update((memory) => memory.release(certificateKey, rung));
+  release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
+    return this.#update((memory) => memory.release(certificateKey, rung, restore));
   }
 
   forget(certificateKey: string): Promise<void> {

@@ -47,9 +47,11 @@ export class MemoryStateStore implements AlertStateStore {
     this.#histories.set(certificateKey, { ...history, state: 'sent', at });
   }
 
-  async release(certificateKey: string, rung: string): Promise<void> {
+  async release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
     const history = this.#histories.get(certificateKey);
-    if (history?.rung === rung && history.state === 'sending') this.#histories.delete(certificateKey);
+    if (history?.rung !== rung || history.state !== 'sending') return;
+    if (restore) this.#histories.set(certificateKey, { ...restore, certificateKey });
+    else this.#histories.delete(certificateKey);
   }
 
   async forget(certificateKey: string): Promise<void> {

@@ -47,8 +47,12 @@ export interface AlertStateStore {
   claim(request: ClaimRequest): Promise<boolean>;
   /** The claimed alert was delivered. */
   confirm(certificateKey: string, rung: string, now: string): Promise<void>;
-  /** The claimed alert could not be delivered: forget the claim so a later run sends it. */
-  release(certificateKey: string, rung: string): Promise<void>;
+  /**
+   * The claimed alert could not be delivered: undo the claim so a later run sends it. `restore` is the history
+   * the claim replaced (put back, so that the next run does not take a reminder for a first alert); without it
+   * the certificate's history is dropped. Does nothing unless the claim is still this rung, unconfirmed.
+   */
+  release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void>;
   /** The certificate was renewed or is fine again: forget its history. */
   forget(certificateKey: string): Promise<void>;
 }

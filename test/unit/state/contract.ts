@@ -134,6 +134,17 @@ export function describeAlertStateStore(
       expect(await store.claim(request({ now: plus(1_000) }))).toBe(false);
     });
 
+    it('puts back the history a released claim replaced', async () => {
+      await store.claim(request());
+      await store.confirm(KEY, 'd30', T0);
+      const before = (await store.load([KEY])).get(KEY)!;
+      expect(await store.claim(request({ rung: 'd14', now: plus(1_000) }))).toBe(true);
+      await store.release(KEY, 'd14', before);
+      expect((await store.load([KEY])).get(KEY)).toEqual(before);
+      // The next run claims the same new rung again.
+      expect(await store.claim(request({ rung: 'd14', now: plus(2_000) }))).toBe(true);
+    });
+
     it('confirms only the rung it names, and does nothing for a certificate it does not hold', async () => {
       await store.claim(request({ rung: 'd14' }));
       await store.confirm(KEY, 'd30', plus(1_000));

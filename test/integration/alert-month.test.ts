@@ -1,0 +1,225 @@
+/**
+ * A simulated month of daily scheduled runs, as deployed: the Lambda handler against the emulator, alert history in
+ * DynamoDB and alerts through SNS to SQS subscribers (one of them filtering on severity), all on moto_server.
+ * Each certificate must alert exactly once per rung it crosses; a renewal clears its history; concurrent and
+ * retried runs send nothing twice; a failing region is a "could not check" alert.
+ */
+import { Agent } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import type { UcloudForcedFailure } from '../../emulator/ucloud/handler';
+import { makeTestCertificate } from '../../emulator/x509/testCertificate';
+import { createHandler, type ScanResult } from '../../functions/scan';
+import { parseLadder, rungOf } from '../../lib/alerts/ladder';
+import { createSnsSink } from '../../lib/alerts/sns';
+import type { ScanReport } from '../../lib/model';
+import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
+import { certificateKey } from '../../lib/state/store';
+import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
+import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
+
+const DAY = 86_400_000;
+let moto: MotoServer;
+let sns: SNSClient;
+let sqs: SQSClient;
+let dynamo: DynamoDBClient;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  sns = new SNSClient(motoClientConfig(moto.endpoint));
+  sqs = new SQSClient(motoClientConfig(moto.endpoint));
+  // moto applies concurrent conditional writes without a lock; one connection makes it order them, as DynamoDB does.
+  dynamo = new DynamoDBClient({
+    ...motoClientConfig(moto.endpoint),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+  });
+  await dynamo.send(new CreateTableCommand(createTableInput('certwatch-month')));
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of [sns, sqs, dynamo]) client?.destroy();
+  await moto?.stop();
+});
+
+interface Structured {
+  kind: string;
+  severity: string;
+  rung: string;
+  certificate: { provider: string; service: string; region: string; project: string | null; id: string };
+}
+
+/** Hand-made certificates whose ladders are easy to follow (test/helpers/fleet.ts). */
+const FOLLOWED = [
+  'ssl-seconds',
+  'ssl-millis',
+  'ssl-intermediate',
+  'ssl-expired',
+  'ssl-unbound',
+  'ssl-pem-only',
+];
+
+/**
+ * What a once-per-rung monitor must send, by a deliberately simple model: the rung a certificate enters, once;
+ * an expired one still in use once a day; nothing for one bound nowhere; a renewed one starts over.
+ */
+function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string, string[]> {
+  const ladder = parseLadder(undefined);
+  const last = new Map<string, string>();
+  const alerts = new Map<string, string[]>();
+  for (const { now, report } of days) {
+    for (const record of report.certificates) {
+      if (!FOLLOWED.includes(record.id) || record.inUse === false) continue;
+      const rung = rungOf(record, ladder, null, now);
+      if (rung === null) {
+        last.delete(record.id);
+        continue;
+      }
+      const previous = last.get(record.id);
+      const id =
+        rung === 'expired' && previous?.startsWith('expired')
+          ? `expired@${new Date(now).toISOString().slice(0, 10)}`
+          : rung;
+      if (id === previous) continue;
+      last.set(record.id, id);
+      alerts.set(record.id, [...(alerts.get(record.id) ?? []), id]);
+    }
+  }
+  return alerts;
+}
+
+it('alerts once per rung over a month, through a renewal, a race, a retry and a failing region', async () => {
+  const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-month');
+  const criticalQueue = await filteredQueue(topicArn, 'certwatch-month-critical', { severity: ['critical'] });
+  let fleet = auditFleet(30).fleet;
+  const store = new DynamoStateStore({ client: dynamo, tableName: 'certwatch-month' });
+  const sink = createSnsSink(topicArn, motoClientConfig(moto.endpoint));
+  let emulator: RunningEmulator = await startEmulator({ fleet });
+  const restart = async (failures: UcloudForcedFailure[] = []) => {
+    await emulator.close();
+    emulator = await startEmulator({ fleet, ucloud: { failures } });
+  };
+  const handlerAt = (now: number, deps: Parameters<typeof createHandler>[1] = {}) =>
+    createHandler(auditEnv(emulator.ucloudUrl), { sink, store, clock: () => now, ...deps });
+
+  const days: { now: number; report: ScanReport }[] = [];
+  const results: ScanResult[] = [];
+  for (let day = 0; day < 30; day++) {
+    const now = NOW + day * DAY;
+    if (day === 12) {
+      // ssl-millis (3 days left on day 0, expired since day 3) is renewed in place: same id, a year more.
+      const renewed = makeTestCertificate({
+        keyType: 'ec',
+        notAfter: NOW + 400 * DAY,
+        dnsNames: ['millis.example'],
+      });
+      const certificates = fleet.ucloud!.certificates.map((c) =>
+        c.SSLId === 'ssl-millis' ? { ...c, SSLContent: renewed.pem, NotAfter: renewed.notAfterMs } : c,
+      );
+      fleet = { ucloud: { ...fleet.ucloud!, certificates } };
+      await restart();
+    }
+    if (day === 25) await restart([{ region: 'hk', retCode: 294, message: 'IP not in whitelist' }]);
+    if (day === 26) await restart();
+
+    days.push({ now, report: (await handlerAt(now)({ mode: 'audit' })) as ScanReport });
+    if (day === 10) {
+      // Two overlapping invocations of the same schedule.
+      const both = await Promise.all([handlerAt(now)({}), handlerAt(now)({})]);
+      results.push(...(both as ScanResult[]));
+    } else if (day === 15) {
+      // SNS refuses the alerts: the run fails loudly after the rest was sent; the Lambda retry sends them, once.
+      const refusing = {
+        name: 'sns',
+        publishDigest: (digest: Parameters<typeof sink.publishDigest>[0]) => sink.publishDigest(digest),
+        publishAlerts: async (alerts: Parameters<typeof sink.publishAlerts>[0]) => ({
+          sent: 0,
+          failed: alerts.map((a) => ({ id: a.id, code: 'InternalError', message: 'SNS was down' })),
+        }),
+      };
+      await expect(handlerAt(now, { sink: refusing })({})).rejects.toThrow(
+        /could not be delivered through sns/,
+      );
+      results.push((await handlerAt(now)({})) as ScanResult);
+    } else {
+      results.push((await handlerAt(now)({})) as ScanResult);
+    }
+  }
+  await emulator.close();
+
+  const sent = results.reduce((sum, r) => sum + r.alertsSent, 0);
+  const received = await receive(sqs, queueUrl, sent + 40, 15_000);
+  const structured = received
+    .filter((n) => n.Subject === undefined)
+    .map((n) => JSON.parse(n.Message) as Structured);
+  expect(structured).toHaveLength(sent);
+
+  // Never twice: not across days, not from the two overlapping runs, not from the retry.
+  const pairs = structured.map((a) => `${certificateKey(a.certificate)} ${a.rung}`);
+  expect(pairs.filter((pair, i) => pairs.indexOf(pair) !== i)).toEqual([]);
+
+  // Exactly what the simple model says, for the certificates it follows.
+  const got = new Map<string, string[]>();
+  for (const alert of structured.filter((a) => FOLLOWED.includes(a.certificate.id))) {
+    got.set(alert.certificate.id, [...(got.get(alert.certificate.id) ?? []), alert.rung]);
+  }
+  const want = expectedAlerts(days);
+  for (const id of FOLLOWED) {
+    expect({ id, rungs: [...(got.get(id) ?? [])].sort() }).toEqual({
+      id,
+      rungs: [...(want.get(id) ?? [])].sort(),
+    });
+  }
+  expect(want.get('ssl-seconds')?.slice(0, 6)).toEqual(['d30', 'd14', 'd7', 'd3', 'd1', 'expired']);
+  // Renewed on day 12: its reminders stopped the day before.
+  expect(want.get('ssl-millis')?.at(-1)).toBe('expired@2026-12-04');
+  expect(got.has('ssl-unbound')).toBe(false);
+
+  // The failing region's day said so.
+  const digests = received.filter((n): n is Notification & { Subject: string } => n.Subject !== undefined);
+  expect(
+    digests.some(
+      (d) =>
+        /^certwatch: scan INCOMPLETE \(2 sources failed\)/.test(d.Subject) &&
+        d.Message.includes('IP not in whitelist'),
+    ),
+  ).toBe(true);
+
+  // The critical-only subscriber got exactly the critical alerts.
+  const criticalCount = structured.filter((a) => a.severity === 'critical').length;
+  const critical = (await receive(sqs, criticalQueue, criticalCount + 5, 5000))
+    .filter((n) => n.Subject === undefined)
+    .map((n) => JSON.parse(n.Message) as Structured);
+  expect(critical.length).toBe(criticalCount);
+  expect(critical.every((a) => a.severity === 'critical')).toBe(true);
+
+  // A daily-alert monitor sends one alert per certificate needing action, every day.
+  const daily = days.reduce(
+    (sum, { report }) => sum + report.certificates.filter((c) => c.status !== 'ok').length,
+    0,
+  );
+  expect(sent).toBeLessThan(daily);
+}, 240_000);
+
+async function filteredQueue(
+  topicArn: string,
+  name: string,
+  policy: Record<string, unknown>,
+): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes?.QueueArn,
+      Attributes: { FilterPolicy: JSON.stringify(policy) },
+    }),
+  );
+  return QueueUrl!;
+}
