@@ -6,6 +6,7 @@
 
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
+import { FileSink } from '../lib/alerts/file';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
@@ -26,10 +27,10 @@ const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balance
 Usage:
   certwatch audit [--format table|json] [--now ISO-8601] [--config FILE]
       Every certificate, its status and where it is bound. Sends nothing.
-  certwatch scan [--now ISO-8601] [--config FILE] [--dry-run]
+  certwatch scan [--now ISO-8601] [--config FILE] [--dry-run] [--out FILE]
       The scheduled job: scan, then alert once per rung crossed (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else
-      this console); history in CERTWATCH_STATE_FILE (.certwatch/alert-state.json). --dry-run shows what
-      would be sent and changes nothing.
+      this console, or appended to --out FILE); history in CERTWATCH_STATE_FILE (.certwatch/alert-state.json).
+      --dry-run shows what would be sent and changes nothing.
   certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME]
                    [--replaces ID] [--dry-run]
       Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
@@ -113,14 +114,18 @@ async function audit(args: string[], io: CliIo): Promise<number> {
 }
 
 async function scan(args: string[], io: CliIo): Promise<number> {
-  const options = parse(args, { ...SCAN_OPTIONS, 'dry-run': { type: 'boolean' } });
+  const options = parse(args, { ...SCAN_OPTIONS, 'dry-run': { type: 'boolean' }, out: { type: 'string' } });
   const nowMs = nowFrom(io, options.now);
   const config = await configFrom(io, options.config);
   const { rulesFile, stateFile } = config.alerting;
   const rules = rulesFile
     ? parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
     : null;
-  const sink: AlertSink = config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink(io.stdout);
+  const sink: AlertSink = options.out
+    ? new FileSink(options.out)
+    : config.snsTopicArn
+      ? createSnsSink(config.snsTopicArn)
+      : new ConsoleSink(io.stdout);
   const report = await scanWithProgress(io, config, nowMs);
   const dryRun = options['dry-run'] === true;
   const outcome = await alertOn(report, {
@@ -146,11 +151,17 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const summary =
     outcome.digest === null
       ? `certwatch: nothing new needs action (${report.certificates.length} certificates checked); no alert sent\n`
-      : `certwatch: alert sent to ${sink.name}${config.snsTopicArn ? ` (${config.snsTopicArn})` : ''}: ${outcome.digest.subject}\n`;
+      : `certwatch: alert sent to ${sink.name}${destination(sink)}: ${outcome.digest.subject}\n`;
   await write(io.stderr, summary);
   if (outcome.stateProblem)
     await write(io.stderr, `certwatch: warning: alert history unusable: ${outcome.stateProblem}\n`);
   return exitCodeFor(report);
+}
+
+function destination(sink: AlertSink): string {
+  if ('topicArn' in sink && typeof sink.topicArn === 'string') return ` (${sink.topicArn})`;
+  if (sink instanceof FileSink) return ` (${sink.path})`;
+  return '';
 }
 
 /** Where the CLI remembers what it alerted, unless CERTWATCH_STATE_FILE says otherwise. */
