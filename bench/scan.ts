@@ -7,6 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { describeFleet, emulatorEnv } from '../cli/emulatorEnv';
+import { demoFleet } from '../emulator/fleet/demo';
+import { startEmulator } from '../emulator/server';
+import { alertOn } from '../lib/alerts/alerting';
+import type { AlertSink } from '../lib/alerts/sink';
 import { loadConfig } from '../lib/config';
 import { evaluate } from '../lib/expiry/evaluate';
 import { buildSources } from '../lib/providers';
@@ -16,6 +21,7 @@ import { UcloudClient } from '../lib/providers/ucloud/client';
 import { listSslV2, type SslInfoWire } from '../lib/providers/ucloud/describeSslV2';
 import { mapSslInfo } from '../lib/providers/ucloud/mapper';
 import { scanFleet } from '../lib/scan';
+import { MemoryStateStore } from '../lib/state/memory';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -111,6 +117,57 @@ async function parseAndEvaluateUs(env: Record<string, string>): Promise<number> 
   return (cpu.user + cpu.system) / items.length;
 }
 
+/**
+ * Alert volume over a simulated month: the demo fleet scanned once a day for 30 days, alerting once per rung
+ * (plus daily reminders for expired certificates in use), against what a daily-alert monitor sends: one alert
+ * per certificate needing action, every day.
+ */
+async function alertVolume(): Promise<string> {
+  const start = Date.now() - (Date.now() % 86_400_000);
+  const fleet = demoFleet(start);
+  const emulator = await startEmulator({ fleet });
+  const store = new MemoryStateStore();
+  let alerts = 0;
+  let reminders = 0;
+  let digests = 0;
+  let daily = 0;
+  const sink: AlertSink = {
+    name: 'count',
+    publishDigest: async () => void digests++,
+    publishAlerts: async (sent) => {
+      alerts += sent.length;
+      reminders += sent.filter((alert) => JSON.parse(alert.message).kind === 'reminder').length;
+      return { sent: sent.length, failed: [] };
+    },
+  };
+  try {
+    const config = loadConfig(emulatorEnv(fleet, emulator));
+    const sources = buildSources(config);
+    for (let day = 0; day < 30; day++) {
+      const nowMs = start + day * 86_400_000;
+      const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs });
+      daily += report.certificates.filter((c) => c.status !== 'ok').length;
+      await alertOn(report, {
+        sink,
+        store,
+        ladder: config.alerting.ladder,
+        nowMs,
+        criticalDays: config.thresholds.criticalDays,
+        reminderIntervalMs: config.alerting.reminderIntervalMs,
+      });
+    }
+  } finally {
+    await emulator.close();
+  }
+  return (
+    `Alert volume, demo fleet (${describeFleet(fleet)}), 30 daily runs: ${alerts} structured alerts ` +
+    `(${alerts - reminders} rungs crossed, ${reminders} daily reminders for expired certificates still in use) ` +
+    `and ${digests} digests, against ${daily} alerts from a monitor that alerts daily for every certificate ` +
+    `needing action (${(daily / Math.max(alerts, 1)).toFixed(1)}× as many; ` +
+    `${(daily / Math.max(alerts - reminders, 1)).toFixed(1)}× without the reminders).\n`
+  );
+}
+
 async function main() {
   process.stderr.write(
     `starting the emulator with ${COUNT} UCloud and ${COUNT} CDN certificates (cached in .cache/fleets)...\n`,
@@ -164,6 +221,7 @@ async function main() {
         `Peak RSS is the process's high-water mark so far (it only grows from row to row).\n` +
         `Emulator ready (fleets generated or loaded from cache): ${readyS.toFixed(1)} s.\n`,
     );
+    process.stdout.write(`\n${await alertVolume()}`);
   } finally {
     emulator.stop();
   }
