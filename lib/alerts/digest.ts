@@ -144,17 +144,8 @@ export function buildAlertDigest(report: ScanReport, plan: AlertPlan): Digest | 
     for (const { record, why } of plan.silenced)
       lines.push(...wrap(`* ${oneLine(record, report.now)}: ${why}`, '', '    '));
   }
-  if (incomplete) {
-    lines.push('', `== Could not check (${plural(failed, 'source')}) ==`);
-    lines.push(
-      ...wrap(
-        'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
-          'alert for them must not be taken as "all clear".',
-      ),
-    );
-    for (const failure of [...report.failures].sort(compareFailures))
-      lines.push('', ...describeFailure(failure));
-  }
+  // One at a time: a huge failure list must not be spread into a single call.
+  if (incomplete) for (const line of couldNotCheck(report)) lines.push(line);
   return { subject, body: `${lines.join('\n')}\n` };
 }
 
@@ -235,17 +226,8 @@ function buildBody(report: ScanReport, grouped: Grouped, needAction: number, cou
     for (const cert of certs) lines.push('', ...describeCertificate(cert, report.now));
   }
 
-  if (incomplete) {
-    lines.push('', `== Could not check (${plural(report.failures.length, 'source')}) ==`);
-    lines.push(
-      ...wrap(
-        'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
-          'alert for them must not be taken as "all clear".',
-      ),
-    );
-    for (const failure of [...report.failures].sort(compareFailures))
-      lines.push('', ...describeFailure(failure));
-  }
+  // One at a time: a huge failure list must not be spread into a single call.
+  if (incomplete) for (const line of couldNotCheck(report)) lines.push(line);
 
   lines.push('', '--');
   lines.push(
@@ -277,6 +259,20 @@ function describeCertificate(cert: CertificateRecord, now: string): string[] {
     lines.push(...listField('Bound to', cert.boundTo, unknownBinding));
   }
   for (const note of cert.notes) lines.push(...field('Note', note));
+  return lines;
+}
+
+/** The section every digest of an incomplete scan carries: what was not read, and that silence is no all-clear. */
+function couldNotCheck(report: ScanReport): string[] {
+  const lines = ['', `== Could not check (${plural(report.failures.length, 'source')}) ==`];
+  lines.push(
+    ...wrap(
+      'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
+        'alert for them must not be taken as "all clear".',
+    ),
+  );
+  for (const failure of [...report.failures].sort(compareFailures))
+    lines.push('', ...describeFailure(failure));
   return lines;
 }
 

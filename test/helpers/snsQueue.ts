@@ -51,3 +51,26 @@ export async function receive(
   }
   return received;
 }
+
+/** A new queue subscribed to `topicArn` with `filterPolicy` on the message attributes. */
+export async function filteredQueue(
+  sns: SNSClient,
+  sqs: SQSClient,
+  topicArn: string,
+  name: string,
+  filterPolicy: object,
+): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes?.QueueArn,
+      Attributes: { FilterPolicy: JSON.stringify(filterPolicy) },
+    }),
+  );
+  return QueueUrl!;
+}

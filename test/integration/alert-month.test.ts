@@ -20,7 +20,7 @@ import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { certificateKey } from '../../lib/state/store';
 import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
-import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
+import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 const DAY = 86_400_000;
 let moto: MotoServer;
@@ -93,7 +93,9 @@ function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string
 
 it('alerts once per rung over a month, through a renewal, a race, a retry and a failing region', async () => {
   const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-month');
-  const criticalQueue = await filteredQueue(topicArn, 'certwatch-month-critical', { severity: ['critical'] });
+  const criticalQueue = await filteredQueue(sns, sqs, topicArn, 'certwatch-month-critical', {
+    severity: ['critical'],
+  });
   let fleet = auditFleet(30).fleet;
   const store = new DynamoStateStore({ client: dynamo, tableName: 'certwatch-month' });
   const sink = createSnsSink(topicArn, motoClientConfig(moto.endpoint));
@@ -203,23 +205,3 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
   );
   expect(sent).toBeLessThan(daily);
 }, 240_000);
-
-async function filteredQueue(
-  topicArn: string,
-  name: string,
-  policy: Record<string, unknown>,
-): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { FilterPolicy: JSON.stringify(policy) },
-    }),
-  );
-  return QueueUrl!;
-}

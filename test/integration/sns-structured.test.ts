@@ -15,7 +15,7 @@ import {
 import { AlertDeliveryError } from '../../lib/errors';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { cert, NOW } from '../helpers/reports';
-import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
+import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 /** The SNS envelope without raw delivery carries the attributes as `{ Type, Value }`. */
 interface NotificationWithAttributes extends Notification {
@@ -37,23 +37,6 @@ afterAll(async () => {
   sqs?.destroy();
   await moto?.stop();
 });
-
-/** A new queue subscribed to `topicArn` with `filterPolicy` on the message attributes. */
-async function filteredQueue(topicArn: string, name: string, filterPolicy: object): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { FilterPolicy: JSON.stringify(filterPolicy) },
-    }),
-  );
-  return QueueUrl!;
-}
 
 /** 25 alerts, severities in turn; critical ones have 0-6 days left, expired ones fewer than 0, one unknown. */
 function alerts(): CertificateAlert[] {
@@ -80,8 +63,12 @@ const ids = (list: { certificate: { id: string } }[]) => list.map((b) => b.certi
 describe('structured alerts over moto_server', () => {
   it('reach every subscriber, and filter policies pick by severity and by daysLeft', async () => {
     const { topicArn, queueUrl: allQueue } = await topicWithQueue(sns, sqs, 'certwatch-structured');
-    const criticalQueue = await filteredQueue(topicArn, 'certwatch-critical', { severity: ['critical'] });
-    const soonQueue = await filteredQueue(topicArn, 'certwatch-soon', { daysLeft: [{ numeric: ['<=', 7] }] });
+    const criticalQueue = await filteredQueue(sns, sqs, topicArn, 'certwatch-critical', {
+      severity: ['critical'],
+    });
+    const soonQueue = await filteredQueue(sns, sqs, topicArn, 'certwatch-soon', {
+      daysLeft: [{ numeric: ['<=', 7] }],
+    });
 
     const sent = alerts();
     const outgoing = sent.map((alert) => ({
