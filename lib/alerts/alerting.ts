@@ -6,6 +6,7 @@
  */
 import { AlertDeliveryError } from '../errors';
 import type { CertificateRecord, ScanReport } from '../model';
+import { StateStoreError } from '../state/errors';
 import type { AlertHistory, AlertStateStore } from '../state/store';
 import { certificateKey } from '../state/store';
 import { buildAlertDigest, type Digest } from './digest';
@@ -14,7 +15,7 @@ import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } fr
 import { isSilenced, type Rules, ruleFor } from './rules';
 import type { AlertSink } from './sink';
 import { throwIfFailed } from './snsBatch';
-import { structuredMessage } from './structured';
+import { incompleteScanMessage, structuredMessage } from './structured';
 
 export interface AlertingOptions {
   sink: AlertSink;
@@ -70,56 +71,73 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     return { plan, digest: digestOf(report, plan, stateProblem), alerts: plan.toSend.length, stateProblem };
   }
 
-  // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert.
+  // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert. Without a
+  // usable store everything due is sent, and nothing is claimed (so nothing of another run's is released).
   const claimed: PlannedAlert[] = [];
+  const unclaimed: PlannedAlert[] = [];
   const lost: PlannedAlert[] = [];
   for (const alert of plan.toSend) {
-    let won = true;
-    if (stateProblem === null) {
-      try {
-        won = await store.claim({
-          certificateKey: alert.certificateKey,
-          rung: alert.rung,
-          notAfter: alert.record.notAfter ?? '',
-          now,
-          leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
-        });
-      } catch (error) {
-        noteState(error);
-      }
+    if (stateProblem !== null) {
+      unclaimed.push(alert);
+      continue;
     }
-    (won ? claimed : lost).push(alert);
+    try {
+      const won = await store.claim({
+        certificateKey: alert.certificateKey,
+        rung: alert.rung,
+        notAfter: alert.record.notAfter ?? '',
+        now,
+        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      });
+      (won ? claimed : lost).push(alert);
+    } catch (error) {
+      noteState(error);
+      unclaimed.push(alert);
+    }
   }
-  const sending: AlertPlan = { ...plan, toSend: claimed, stillOpen: [...plan.stillOpen, ...lost] };
+  const toSend = [...claimed, ...unclaimed];
+  const sending: AlertPlan = { ...plan, toSend, stillOpen: [...plan.stillOpen, ...lost] };
   const digest = digestOf(report, sending, stateProblem);
 
-  // Undoing a claim puts back the history it replaced, so a reminder is never taken for a first alert.
-  const release = (alert: PlannedAlert) =>
-    store.release(alert.certificateKey, alert.rung, history.get(alert.certificateKey)).catch(noteState);
-  const releaseAll = (alerts: PlannedAlert[]) => Promise.all(alerts.map(release));
+  // Both kinds of message are attempted whatever happens to the other; failures are raised after both.
+  let digestError: unknown = null;
   if (digest) {
     try {
       await sink.publishDigest(digest);
     } catch (error) {
-      await releaseAll(claimed);
-      throw error;
+      digestError = error;
     }
   }
-  const messages = claimed.map((alert, index) => ({
+  const messages = toSend.map((alert, index) => ({
     id: `a${index}`,
     ...structuredMessage(alert, { generatedAt: report.generatedAt }),
   }));
+  if (report.failures.length > 0) {
+    messages.push({
+      id: 'incomplete',
+      ...incompleteScanMessage(report.failures, { generatedAt: report.generatedAt }),
+    });
+  }
   const result = await sink.publishAlerts(messages);
   const failedIds = new Set(result.failed.map((failure) => failure.id));
+
+  // Confirm what arrived; undo the claims of what did not (putting back the history each replaced), so the next
+  // run sends it. A claim whose digest failed is undone too: the digest is what people read.
+  const isClaimed = new Set(claimed);
   await Promise.all(
-    claimed.map((alert, index) =>
-      failedIds.has(`a${index}`)
-        ? release(alert)
-        : store.confirm(alert.certificateKey, alert.rung, now).catch(noteState),
-    ),
+    toSend.map((alert, index) => {
+      if (!isClaimed.has(alert)) return Promise.resolve();
+      const failed = digestError !== null || failedIds.has(`a${index}`);
+      const settle = failed
+        ? store.release(alert.certificateKey, alert.rung, history.get(alert.certificateKey))
+        : store.confirm(alert.certificateKey, alert.rung, now);
+      return settle.catch(noteState);
+    }),
   );
   await Promise.all(plan.forget.map((key) => store.forget(key).catch(noteState)));
-  // Everything else was sent; now fail loudly for what was not.
+
+  // Everything was tried; now fail loudly for what did not work.
+  if (digestError !== null) throw digestError;
   if (result.failed.length > 0) {
     if ('topicArn' in sink && typeof sink.topicArn === 'string') throwIfFailed(result, sink.topicArn);
     throw new AlertDeliveryError(
@@ -127,7 +145,15 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         `${result.failed[0]?.code} ${result.failed[0]?.message}`,
     );
   }
-  return { plan: sending, digest, alerts: messages.length, stateProblem };
+  if (stateProblem !== null) {
+    // The alerts went out, but without history the next runs will repeat them: make the run fail, so the
+    // function's error alarm says so, rather than a note in a digest nobody reads twice.
+    throw new StateStoreError(
+      `alerts were sent, but the alert history could not be used (${stateProblem}): until it can, every run ` +
+        'sends every alert due again',
+    );
+  }
+  return { plan: sending, digest, alerts: toSend.length, stateProblem };
 }
 
 function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {

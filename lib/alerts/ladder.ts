@@ -169,7 +169,11 @@ export function rungOf(
  */
 export function severityOf(rung: Rung, criticalDays = 7, daysLeft?: number | null): Severity {
   if (rung === 'expired') return 'expired';
-  if (rung.startsWith('d')) return Number(rung.slice(1)) <= criticalDays ? 'critical' : 'warning';
+  // The more severe of the rung and the days left: with a ladder of 30,14 a certificate 2 days out is critical.
+  if (rung.startsWith('d')) {
+    const near = Number(rung.slice(1)) <= criticalDays || (daysLeft != null && daysLeft <= criticalDays);
+    return near ? 'critical' : 'warning';
+  }
   if (daysLeft === undefined || daysLeft === null) return 'warning';
   if (daysLeft < 0) return 'expired';
   return daysLeft <= criticalDays ? 'critical' : 'warning';

@@ -69,6 +69,7 @@ export interface PlanOptions {
 }
 
 const DAY_MS = 86_400_000;
+const REMINDER_SLACK_MS = 3_600_000;
 
 export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan {
   const plan: AlertPlan = { toSend: [], stillOpen: [], cleanup: [], silenced: [], forget: [] };
@@ -108,7 +109,7 @@ export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan 
       continue;
     }
     const alert = describeAlert(key, record, assessment, newer, previous, options);
-    if (isNewFor(alert, previous)) plan.toSend.push(alert);
+    if (isNewFor(alert, previous, options.nowMs)) plan.toSend.push(alert);
     else plan.stillOpen.push(alert);
   }
   return plan;
@@ -131,7 +132,9 @@ function describeAlert(
     previous.notAfter === record.notAfter
   ) {
     const interval = options.reminderIntervalMs ?? DAY_MS;
-    const due = Date.parse(previous.at) + interval <= options.nowMs;
+    // Runs on a schedule drift by seconds: a reminder is due a little before the interval is quite over, never
+    // twice in one UTC day (the rung names the day).
+    const due = Date.parse(previous.at) + interval - REMINDER_SLACK_MS <= options.nowMs;
     if (due) {
       rung = `expired@${new Date(options.nowMs).toISOString().slice(0, 10)}`;
       kind = 'reminder';
@@ -171,10 +174,16 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
   return 'plan its renewal';
 }
 
-/** New when never alerted, alerted at another rung, or alerted for a certificate since renewed. */
-function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined): boolean {
+/**
+ * New when never alerted, alerted at another rung, alerted for a certificate since renewed, or claimed by a run
+ * that never confirmed it and whose lease ran out (it crashed: send it now). A passing `unknown` does not replace
+ * a real rung: the certificate alerts once when its expiry can be read again only if it moved rung meanwhile.
+ */
+function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, nowMs: number): boolean {
   if (!previous) return true;
+  if (previous.state === 'sending' && Date.parse(previous.leaseUntil) < nowMs) return true;
   if (previous.notAfter !== (alert.record.notAfter ?? '')) return true;
+  if (alert.rung === 'unknown' && previous.rung !== 'unknown') return false;
   return previous.rung !== alert.rung;
 }
 
@@ -182,8 +191,15 @@ function describe(record: CertificateRecord): string {
   return `${record.name} (${record.id}, expires ${record.notAfter ?? 'unknown'})`;
 }
 
+/** Renewals count only where they can replace: the same service, region and project. */
+function renewalKey(record: CertificateRecord, name: string): string {
+  return [record.provider, record.service, record.region, record.project ?? '-', name.toLowerCase()].join(
+    '/',
+  );
+}
+
 /**
- * Renewed certificates: another one of the same provider and service that covers every name of this one and
+ * Renewed certificates: another one of the same provider, service, region and project that covers every name of this one and
  * expires later (and is not expired itself).
  */
 class RenewalIndex {
@@ -193,7 +209,7 @@ class RenewalIndex {
     for (const record of records) {
       if (record.status === 'expired' || record.notAfter === null) continue;
       for (const name of record.domains) {
-        const key = `${record.provider}/${record.service}/${name.toLowerCase()}`;
+        const key = renewalKey(record, name);
         const list = this.byName.get(key);
         if (list) list.push(record);
         else this.byName.set(key, [record]);
@@ -205,7 +221,7 @@ class RenewalIndex {
     const [first] = record.domains;
     if (first === undefined || record.notAfter === null) return undefined;
     const names = new Set(record.domains.map((name) => name.toLowerCase()));
-    const candidates = this.byName.get(`${record.provider}/${record.service}/${first.toLowerCase()}`) ?? [];
+    const candidates = this.byName.get(renewalKey(record, first)) ?? [];
     let best: CertificateRecord | undefined;
     for (const candidate of candidates) {
       if (candidate === record || candidate.notAfter === null || candidate.notAfter <= record.notAfter)

@@ -172,7 +172,9 @@ export function isSilenced(
   } else {
     return { silenced: false };
   }
-  if (record.status === 'expired' && record.inUse === true && !resolved.muteExpiredInUse) {
+  // Unknown binding (SLB never says) counts as in use: an expired certificate is silenced only when it is known
+  // to serve nothing, or the rule says so explicitly.
+  if (record.status === 'expired' && record.inUse !== false && !resolved.muteExpiredInUse) {
     return {
       silenced: false,
       why: `${why}; not silenced: the certificate has expired and is still in use (set muteExpiredInUse: true to silence it)`,

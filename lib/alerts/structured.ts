@@ -10,7 +10,7 @@
  * huge notes) is trimmed and marked `truncated: true` rather than failing.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import type { CertificateRecord } from '../model';
+import type { CertificateRecord, SourceFailure } from '../model';
 import type { AlertKind, Severity } from './plan';
 import { SNS_MAX_MESSAGE_BYTES } from './sns';
 import { snsPayloadBytes } from './snsBatch';
@@ -243,4 +243,36 @@ function capStrings<T>(value: T, maxLength: number): T {
     ) as T;
   }
   return value;
+}
+
+/** The schema of the message that says a scan could not read everything. */
+export const INCOMPLETE_SCAN_SCHEMA = 'certwatch.scan-incomplete/1';
+
+/**
+ * One structured message for an incomplete scan, so subscribers that filter on severity (and never read the
+ * digest) learn that part of the fleet went unchecked: severity `critical`, kind `scan-incomplete`.
+ */
+export function incompleteScanMessage(
+  failures: readonly SourceFailure[],
+  options: StructuredMessageOptions,
+): StructuredMessage {
+  const providers = [...new Set(failures.map((failure) => failure.provider))];
+  const attributes: Record<string, MessageAttributeValue> = {
+    severity: { DataType: 'String', StringValue: 'critical' },
+    kind: { DataType: 'String', StringValue: 'scan-incomplete' },
+  };
+  if (providers.length === 1) attributes.provider = { DataType: 'String', StringValue: providers[0]! };
+  const body = {
+    schema: INCOMPLETE_SCAN_SCHEMA,
+    generatedAt: options.generatedAt,
+    ...(options.scanId ? { scanId: options.scanId } : {}),
+    kind: 'scan-incomplete',
+    severity: 'critical',
+    action: 'some sources could not be checked: see the failures; their certificates were not evaluated',
+    failures: failures
+      .slice(0, 100)
+      .map((f) => ({ ...f, message: f.message.slice(0, TRIMMED_STRING_LENGTH) })),
+    omittedFailures: Math.max(0, failures.length - 100),
+  };
+  return { message: JSON.stringify(body), attributes };
 }

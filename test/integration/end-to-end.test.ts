@@ -93,16 +93,18 @@ describe('the built certwatch command', () => {
     const expected = Number(
       /; (\d+) new alerts/.exec(received.find((n) => n.Subject)?.Subject ?? '')?.[1] ?? 0,
     );
-    if (received.length < expected + 1)
-      received.push(...(await receive(sqs, queueUrl, expected + 1 - received.length)));
-    expect(received).toHaveLength(expected + 1);
+    // The digest, the alerts, and one scan-incomplete message for the failed region.
+    if (received.length < expected + 2)
+      received.push(...(await receive(sqs, queueUrl, expected + 2 - received.length)));
+    expect(received).toHaveLength(expected + 2);
     const digests = received.filter((n) => n.Subject !== undefined);
     expect(digests).toHaveLength(1);
     const notification = digests[0];
     expect(notification?.Subject).toMatch(/^certwatch: scan INCOMPLETE \(1 source failed\); \d+ new alerts/);
-    const structured = received.filter((n) => n.Subject === undefined).map((n) => JSON.parse(n.Message));
-    expect(structured.length).toBeGreaterThan(0);
-    expect(structured.every((body) => body.schema === 'certwatch.alert/1')).toBe(true);
+    const bodies = received.filter((n) => n.Subject === undefined).map((n) => JSON.parse(n.Message));
+    expect(bodies.filter((body) => body.schema === 'certwatch.scan-incomplete/1')).toHaveLength(1);
+    const structured = bodies.filter((body) => body.schema === 'certwatch.alert/1');
+    expect(structured).toHaveLength(expected);
     expect(structured.map((body) => body.certificate.id)).toContain('ssl-expired');
     expect(notification?.Message).toContain('* ssl-expired (ssl-expired)');
     expect(notification?.Message).toContain('== Could not check (1 source) ==');
@@ -143,14 +145,18 @@ describe('the Lambda handler', () => {
     expect(scheduled.alertsSent).toBeGreaterThan(0);
 
     // The audit sent nothing: the scheduled run's digest and its alerts were all the messages.
-    const received = await receive(sqs, queueUrl, 1 + scheduled.alertsSent, 5000);
+    const received = await receive(sqs, queueUrl, 2 + scheduled.alertsSent, 5000);
     expect(received.filter((n) => n.Subject !== undefined).map((n) => n.Subject)).toEqual([scheduled.digest]);
-    expect(received).toHaveLength(1 + scheduled.alertsSent);
+    // The digest, the alerts, and the scan-incomplete message.
+    expect(received).toHaveLength(2 + scheduled.alertsSent);
     expect(await receive(sqs, queueUrl, 1, 1500)).toEqual([]);
 
     // The next run finds nothing new: once per rung, not once per run.
     const again = (await handler({ source: 'aws.events' })) as ScanResult;
     expect(again.alertsSent).toBe(0);
+    expect(
+      (await receive(sqs, queueUrl, 2, 5000)).map((n) => n.Subject ?? JSON.parse(n.Message).schema).sort(),
+    ).toEqual(['certwatch.scan-incomplete/1', again.digest]);
     expect(again.digest).toMatch(/^certwatch: scan INCOMPLETE \(1 source failed\); no new alerts/);
   });
 });

@@ -78,9 +78,11 @@ describe('alertOn', () => {
       throw new Error('table certwatch-state not found');
     };
     const sink = new RecordingSink();
-    const outcome = await run([critical], sink, broken);
-    expect(outcome.alerts).toBe(1);
-    expect(outcome.stateProblem).toBe('table certwatch-state not found');
+    // Sent first, then the run fails loudly: without history every run would repeat them.
+    await expect(run([critical], sink, broken)).rejects.toThrow(
+      /alerts were sent, but the alert history could not be used \(table certwatch-state not found\)/,
+    );
+    expect(sink.alerts).toHaveLength(1);
     expect(sink.digests[0]?.body).toMatch(
       /^NOTE: the alert history could not be used \(table certwatch-state not found\)/,
     );
@@ -94,6 +96,56 @@ describe('alertOn', () => {
     await expect(run([critical], new RecordingSink({ alerts: true }), store)).rejects.toThrow(
       /1 of 1 alerts could not be delivered through recording: Down no/,
     );
+    const sink = new RecordingSink();
+    expect((await run([critical], sink, store)).alerts).toBe(1);
+  });
+
+  it('sends a message subscribers can filter on when the scan is incomplete', async () => {
+    const sink = new RecordingSink();
+    await alertOn(
+      {
+        ...report([critical]),
+        complete: false,
+        failures: [
+          {
+            provider: 'aliyun',
+            service: 'slb',
+            region: 'cn-shanghai',
+            project: null,
+            message: 'HTTP 403 Forbidden.RAM',
+          },
+        ],
+      },
+      {
+        sink,
+        store: new MemoryStateStore(),
+        ladder: parseLadder(undefined),
+        nowMs: NOW,
+        criticalDays: 7,
+        reminderIntervalMs: 86_400_000,
+      },
+    );
+    const incomplete = sink.alerts.find((a) => a.id === 'incomplete')!;
+    expect(incomplete.attributes).toMatchObject({
+      severity: { StringValue: 'critical' },
+      kind: { StringValue: 'scan-incomplete' },
+      provider: { StringValue: 'aliyun' },
+    });
+    expect(JSON.parse(incomplete.message)).toMatchObject({
+      schema: 'certwatch.scan-incomplete/1',
+      failures: [{ service: 'slb', region: 'cn-shanghai', message: 'HTTP 403 Forbidden.RAM' }],
+    });
+  });
+
+  it('sends an alert again when the run that claimed it died before confirming', async () => {
+    const store = new MemoryStateStore();
+    await store.claim({
+      certificateKey: 'ucloud/ulb/cn-bj2/org-x/ssl-crit',
+      rung: 'd7',
+      notAfter: critical.notAfter!,
+      now: new Date(NOW - 3_600_000).toISOString(),
+      leaseMs: 900_000,
+    });
     const sink = new RecordingSink();
     expect((await run([critical], sink, store)).alerts).toBe(1);
   });
