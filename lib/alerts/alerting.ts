@@ -73,14 +73,8 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
 
   // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert. Without a
   // usable store everything due is sent, and nothing is claimed (so nothing of another run's is released).
-  const claimed: PlannedAlert[] = [];
-  const unclaimed: PlannedAlert[] = [];
-  const lost: PlannedAlert[] = [];
-  for (const alert of plan.toSend) {
-    if (stateProblem !== null) {
-      unclaimed.push(alert);
-      continue;
-    }
+  const claim = async (alert: PlannedAlert): Promise<'won' | 'lost' | 'unclaimed'> => {
+    if (stateProblem !== null) return 'unclaimed';
     try {
       const won = await store.claim({
         certificateKey: alert.certificateKey,
@@ -89,14 +83,30 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         now,
         leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       });
-      (won ? claimed : lost).push(alert);
+      return won ? 'won' : 'lost';
     } catch (error) {
       noteState(error);
-      unclaimed.push(alert);
+      return 'unclaimed';
+    }
+  };
+  const claimed = new Set<PlannedAlert>();
+  const toSend: PlannedAlert[] = [];
+  const lost: PlannedAlert[] = [];
+  for (const alert of plan.toSend) {
+    const outcome = await claim(alert);
+    if (outcome === 'lost') lost.push(alert);
+    else toSend.push(alert);
+    if (outcome === 'won') claimed.add(alert);
+  }
+  // Structured messages a refused run still owes; their digest already went out.
+  const owed: PlannedAlert[] = [];
+  for (const alert of plan.owed) {
+    if ((await claim(alert)) === 'won') {
+      owed.push(alert);
+      claimed.add(alert);
     }
   }
-  const toSend = [...claimed, ...unclaimed];
-  const sending: AlertPlan = { ...plan, toSend, stillOpen: [...plan.stillOpen, ...lost] };
+  const sending: AlertPlan = { ...plan, toSend, owed, stillOpen: [...plan.stillOpen, ...lost] };
   const digest = digestOf(report, sending, stateProblem);
 
   // Both kinds of message are attempted whatever happens to the other; failures are raised after both.
@@ -108,7 +118,8 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       digestError = error;
     }
   }
-  const messages = toSend.map((alert, index) => ({
+  const structured = [...toSend, ...owed];
+  const messages = structured.map((alert, index) => ({
     id: `a${index}`,
     ...structuredMessage(alert, { generatedAt: report.generatedAt }),
   }));
@@ -121,16 +132,23 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   const result = await sink.publishAlerts(messages);
   const failedIds = new Set(result.failed.map((failure) => failure.id));
 
-  // Confirm what arrived; undo the claims of what did not (putting back the history each replaced), so the next
-  // run sends it. A claim whose digest failed is undone too: the digest is what people read.
-  const isClaimed = new Set(claimed);
+  // Settle each claim: both delivered, `sent`; the digest delivered but not the structured message, `digested`
+  // (the next run sends only that, so nobody reads the alert twice); the digest refused, undo the claim, putting
+  // back the history it replaced, so the next run tells people.
+  const isOwed = new Set(owed);
   await Promise.all(
-    toSend.map((alert, index) => {
-      if (!isClaimed.has(alert)) return Promise.resolve();
-      const failed = digestError !== null || failedIds.has(`a${index}`);
-      const settle = failed
-        ? store.release(alert.certificateKey, alert.rung, history.get(alert.certificateKey))
-        : store.confirm(alert.certificateKey, alert.rung, now);
+    structured.map((alert, index) => {
+      if (!claimed.has(alert)) return Promise.resolve();
+      const digestReached = isOwed.has(alert) || digestError === null;
+      const structuredReached = !failedIds.has(`a${index}`);
+      const previous = history.get(alert.certificateKey);
+      const settle = !digestReached
+        ? store.release(alert.certificateKey, alert.rung, previous)
+        : structuredReached
+          ? store.confirm(alert.certificateKey, alert.rung, now, 'sent')
+          : isOwed.has(alert) && previous
+            ? store.release(alert.certificateKey, alert.rung, previous)
+            : store.confirm(alert.certificateKey, alert.rung, now, 'digested');
       return settle.catch(noteState);
     }),
   );
@@ -153,7 +171,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         'sends every alert due again',
     );
   }
-  return { plan: sending, digest, alerts: toSend.length, stateProblem };
+  return { plan: sending, digest, alerts: structured.length, stateProblem };
 }
 
 function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {

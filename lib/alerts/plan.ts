@@ -49,6 +49,11 @@ export interface AlertPlan {
   toSend: PlannedAlert[];
   /** In a rung already alerted: listed in the digest, not sent again as an alert. */
   stillOpen: PlannedAlert[];
+  /**
+   * Alerts whose digest went out but whose structured message did not (SNS refused it): owed to subscribers,
+   * sent as a structured message only. Also listed in `stillOpen`.
+   */
+  owed: PlannedAlert[];
   /** Needs tidying, not paging: unbound or superseded certificates. */
   cleanup: CleanupNote[];
   /** Held back by a rule (mute, ignore). */
@@ -72,7 +77,7 @@ const DAY_MS = 86_400_000;
 const REMINDER_SLACK_MS = 3_600_000;
 
 export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan {
-  const plan: AlertPlan = { toSend: [], stillOpen: [], cleanup: [], silenced: [], forget: [] };
+  const plan: AlertPlan = { toSend: [], stillOpen: [], owed: [], cleanup: [], silenced: [], forget: [] };
   const renewals = new RenewalIndex(report.certificates);
   for (const record of report.certificates) {
     const key = certificateKey(record);
@@ -110,7 +115,10 @@ export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan 
     }
     const alert = describeAlert(key, record, assessment, newer, previous, options);
     if (isNewFor(alert, previous, options.nowMs)) plan.toSend.push(alert);
-    else plan.stillOpen.push(alert);
+    else {
+      plan.stillOpen.push(alert);
+      if (previous?.state === 'digested' && previous.rung === alert.rung) plan.owed.push(alert);
+    }
   }
   return plan;
 }

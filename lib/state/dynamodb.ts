@@ -35,7 +35,8 @@ export const BATCH_GET_LIMIT = 100;
  * `claimWins` in memory.ts, as one condition so that the check and the write are one atomic step.
  */
 export const CLAIM_CONDITION =
-  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR (#state = :sending AND leaseUntil < :now)';
+  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR #state = :digested OR ' +
+  '(#state = :sending AND leaseUntil < :now)';
 /** Confirm only our rung: if another rung replaced it, confirming would mark that one delivered. */
 export const CONFIRM_CONDITION = 'rung = :rung';
 /** Release only our own undelivered claim, never a delivered alert or a later rung. */
@@ -110,6 +111,7 @@ export class DynamoStateStore implements AlertStateStore {
         ':rung': { S: history.rung },
         ':notAfter': { S: history.notAfter },
         ':sending': { S: 'sending' },
+        ':digested': { S: 'digested' },
         ':now': { S: history.at },
       },
     });
@@ -120,7 +122,12 @@ export class DynamoStateStore implements AlertStateStore {
     );
   }
 
-  async confirm(certificateKey: string, rung: string, now: string): Promise<void> {
+  async confirm(
+    certificateKey: string,
+    rung: string,
+    now: string,
+    delivered: 'sent' | 'digested' = 'sent',
+  ): Promise<void> {
     const at = storedInstant(now, 'now');
     const command = new UpdateItemCommand({
       TableName: this.tableName,
@@ -131,7 +138,7 @@ export class DynamoStateStore implements AlertStateStore {
       ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#expiresAt': TTL_ATTRIBUTE },
       ExpressionAttributeValues: {
         ':rung': { S: rung },
-        ':sent': { S: 'sent' },
+        ':sent': { S: delivered },
         ':at': { S: at },
         ':expiresAt': { N: this.#expiresAt(at) },
       },
@@ -249,7 +256,7 @@ export class DynamoStateStore implements AlertStateStore {
       notAfter === undefined ||
       at === undefined ||
       leaseUntil === undefined ||
-      (state !== 'sending' && state !== 'sent')
+      (state !== 'sending' && state !== 'digested' && state !== 'sent')
     ) {
       throw new StateStoreError(
         `DynamoDB table ${this.tableName} holds an item that is not certwatch alert state ` +

@@ -38,8 +38,8 @@ export class FileStateStore implements AlertStateStore {
     return this.#update((memory) => memory.claim(request));
   }
 
-  confirm(certificateKey: string, rung: string, now: string): Promise<void> {
-    return this.#update((memory) => memory.confirm(certificateKey, rung, now));
+  confirm(certificateKey: string, rung: string, now: string, delivered?: 'sent' | 'digested'): Promise<void> {
+    return this.#update((memory) => memory.confirm(certificateKey, rung, now, delivered));
   }
 
   release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
@@ -166,7 +166,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   }
 }
 
-const STATES: ReadonlySet<unknown> = new Set(['sending', 'sent']);
+const STATES: ReadonlySet<unknown> = new Set(['sending', 'digested', 'sent']);
 
 /** What is wrong with one entry, or null when it is a usable AlertHistory stored under `key`. */
 function historyProblem(key: string, value: unknown): string | null {
@@ -175,7 +175,8 @@ function historyProblem(key: string, value: unknown): string | null {
   for (const field of ['rung', 'notAfter', 'at', 'leaseUntil'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') return `has no ${field}`;
   }
-  if (!STATES.has(value.state)) return `has state ${JSON.stringify(value.state)}, not "sending" or "sent"`;
+  if (!STATES.has(value.state))
+    return `has state ${JSON.stringify(value.state)}, not "sending", "digested" or "sent"`;
   for (const field of ['at', 'leaseUntil'] as const) {
     if (parseIsoInstant(value[field] as string) === null) {
       return `has ${field} that is not an ISO 8601 instant`;

@@ -39,12 +39,17 @@ export class MemoryStateStore implements AlertStateStore {
     return true;
   }
 
-  async confirm(certificateKey: string, rung: string, now: string): Promise<void> {
+  async confirm(
+    certificateKey: string,
+    rung: string,
+    now: string,
+    delivered: 'sent' | 'digested' = 'sent',
+  ): Promise<void> {
     const at = storedInstant(now, 'now');
     const history = this.#histories.get(certificateKey);
     // Another rung means a later claim replaced ours: confirming would mark that one delivered.
     if (history?.rung !== rung) return;
-    this.#histories.set(certificateKey, { ...history, state: 'sent', at });
+    this.#histories.set(certificateKey, { ...history, state: delivered, at });
   }
 
   async release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
@@ -88,6 +93,7 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
 export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
   if (existing === undefined) return true;
   if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
+  if (existing.state === 'digested') return true;
   return existing.state === 'sending' && Date.parse(existing.leaseUntil) < Date.parse(claim.at);
 }
 

@@ -16,8 +16,11 @@ export interface AlertHistory {
   rung: string;
   /** The certificate's effective notAfter when it was alerted (ISO): a later one means it was renewed. */
   notAfter: string;
-  /** `sending` while claimed and not yet confirmed; `sent` once the channel accepted the alert. */
-  state: 'sending' | 'sent';
+  /**
+   * `sending` while claimed and not yet confirmed; `sent` once every channel accepted the alert; `digested` when
+   * the digest told people but the structured message is still owed (the next run sends only that).
+   */
+  state: 'sending' | 'digested' | 'sent';
   /** ISO instant of the claim, then of the delivery. */
   at: string;
   /** ISO instant after which an unconfirmed claim may be taken over. */
@@ -40,13 +43,14 @@ export interface AlertStateStore {
   load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>>;
   /**
    * Claims the right to send `rung` for the certificate. True when this caller won: no history, or history of
-   * another rung or another notAfter, or an unconfirmed claim whose lease ran out. False when the same rung of the
+   * another rung or another notAfter, an unconfirmed claim whose lease ran out, or a `digested` alert whose
+   * structured message is still owed. False when the same rung of the
    * same notAfter is already sent, or claimed by someone else within its lease. Atomic: of two concurrent claims
    * for the same rung, exactly one wins.
    */
   claim(request: ClaimRequest): Promise<boolean>;
-  /** The claimed alert was delivered. */
-  confirm(certificateKey: string, rung: string, now: string): Promise<void>;
+  /** The claimed alert was delivered (`sent`), or only its digest was (`digested`: the structured one is owed). */
+  confirm(certificateKey: string, rung: string, now: string, delivered?: 'sent' | 'digested'): Promise<void>;
   /**
    * The claimed alert could not be delivered: undo the claim so a later run sends it. `restore` is the history
    * the claim replaced (put back, so that the next run does not take a reminder for a first alert); without it

@@ -4,7 +4,7 @@ import type { AlertPlan, PlannedAlert } from '../../../lib/alerts/plan';
 import type { CertificateRecord } from '../../../lib/model';
 import { cert, failure, report } from '../../helpers/reports';
 
-const empty: AlertPlan = { toSend: [], stillOpen: [], cleanup: [], silenced: [], forget: [] };
+const empty: AlertPlan = { toSend: [], stillOpen: [], owed: [], cleanup: [], silenced: [], forget: [] };
 
 function alert(record: CertificateRecord, severity: PlannedAlert['severity'], action: string): PlannedAlert {
   return { certificateKey: record.id, record, rung: 'd7', severity, kind: 'new', action };

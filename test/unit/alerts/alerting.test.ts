@@ -88,16 +88,30 @@ describe('alertOn', () => {
     );
   });
 
-  it('keeps nothing claimed when delivery fails, so the next run sends it', async () => {
+  it('undoes a claim whose digest failed, and owes only the structured message when just that failed', async () => {
     const store = new MemoryStateStore();
-    await expect(run([critical], new RecordingSink({ digest: true }), store)).rejects.toThrow(
-      'digest refused',
-    );
-    await expect(run([critical], new RecordingSink({ alerts: true }), store)).rejects.toThrow(
+    const digestRefused = new RecordingSink({ digest: true });
+    await expect(run([critical], digestRefused, store)).rejects.toThrow('digest refused');
+    // The structured alert was still sent before the run failed; the claim was undone, so people hear it next run.
+    expect(digestRefused.alerts).toHaveLength(1);
+    expect(store.histories()).toEqual([]);
+
+    const alertsRefused = new RecordingSink({ alerts: true });
+    await expect(run([critical], alertsRefused, store)).rejects.toThrow(
       /1 of 1 alerts could not be delivered through recording: Down no/,
     );
-    const sink = new RecordingSink();
-    expect((await run([critical], sink, store)).alerts).toBe(1);
+    expect(alertsRefused.digests).toHaveLength(1);
+    expect(store.histories()[0]?.state).toBe('digested');
+
+    // The retry owes subscribers the structured message, and sends no second digest.
+    const retry = new RecordingSink();
+    const outcome = await run([critical], retry, store);
+    expect(outcome.alerts).toBe(1);
+    expect(outcome.digest).toBeNull();
+    expect(retry.digests).toEqual([]);
+    expect(retry.alerts.map((a) => JSON.parse(a.message).rung)).toEqual(['d7']);
+    expect(store.histories()[0]?.state).toBe('sent');
+    expect((await run([critical], new RecordingSink(), store)).alerts).toBe(0);
   });
 
   it('sends a message subscribers can filter on when the scan is incomplete', async () => {

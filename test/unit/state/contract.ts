@@ -134,6 +134,17 @@ export function describeAlertStateStore(
       expect(await store.claim(request({ now: plus(1_000) }))).toBe(false);
     });
 
+    it('lets the next run claim an alert whose digest went out but whose structured message is owed', async () => {
+      await store.claim(request());
+      await store.confirm(KEY, 'd30', T0, 'digested');
+      expect((await store.load([KEY])).get(KEY)?.state).toBe('digested');
+      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+      // ...and only one run: the claim made it `sending` again.
+      expect(await store.claim(request({ now: plus(2_000) }))).toBe(false);
+      await store.confirm(KEY, 'd30', plus(3_000));
+      expect((await store.load([KEY])).get(KEY)?.state).toBe('sent');
+    });
+
     it('puts back the history a released claim replaced', async () => {
       await store.claim(request());
       await store.confirm(KEY, 'd30', T0);
