@@ -1,11 +1,11 @@
 /**
- * The daily digest: one plain-text message that tells a person which certificates need action and which sources
- * could not be read. Pure: no I/O, and the clock is the report's own `now`.
+ * The digest: one plain-text message that tells a person what is new, what is still open, what to clean up and
+ * which sources could not be read. Pure: no I/O, and the clock is the report's own `now`.
  *
  * Only fields of the report contract are printed; the report carries no PEM or key material and nothing here
  * adds any.
  */
-import type { CertificateRecord, ScanReport, SourceFailure, Status } from '../model';
+import type { CertificateRecord, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareUrgency } from '../report/order';
 import type { AlertPlan, Severity } from './plan';
 
@@ -21,37 +21,6 @@ export const SUBJECT_MAX_LENGTH = 100;
 /** Lines are wrapped to stay under this width where the content allows (a single long word is left whole). */
 const LINE_WIDTH = 96;
 const MS_PER_DAY = 86_400_000;
-
-/** Statuses that need a person, most severe first, with the heading each section gets. */
-const ACTION_SECTIONS: readonly { status: Status; heading: string }[] = [
-  { status: 'expired', heading: 'Expired' },
-  { status: 'critical', heading: 'Critical' },
-  { status: 'warning', heading: 'Warning' },
-  { status: 'unknown', heading: 'Unknown: could not determine expiry' },
-];
-
-/** The words the subject and header use for each status in the per-status counts. */
-const COUNT_LABELS: Readonly<Record<Status, string>> = {
-  expired: 'expired',
-  critical: 'critical',
-  warning: 'warning',
-  unknown: 'unknown expiry',
-  ok: 'ok',
-};
-
-/**
- * Builds the digest for a scan, or `null` when there is nothing to tell: every certificate is ok and every
- * source was read. An incomplete scan always gives a digest, because silence would read as "all clear".
- */
-export function buildDigest(report: ScanReport): Digest | null {
-  const grouped = groupByStatus(report.certificates);
-  const needAction = ACTION_SECTIONS.reduce((sum, { status }) => sum + grouped[status].length, 0);
-  if (needAction === 0 && report.complete && report.failures.length === 0) return null;
-  return {
-    subject: buildSubject(report, grouped, needAction),
-    body: buildBody(report, grouped, needAction, countsBySeverity(grouped).join(', ')),
-  };
-}
 
 /**
  * Shortens `text` to at most `max` characters, at a word boundary when one is near, ending in `...` (ASCII, so
@@ -157,85 +126,6 @@ function oneLine(cert: CertificateRecord, now: string): string {
       ? 'expiry unknown'
       : `expires ${formatInstant(cert.notAfter)}, ${remaining(cert, now)}`;
   return `${cert.name} (${cert.id}), ${where}, ${when}`;
-}
-
-type Grouped = Record<Status, CertificateRecord[]>;
-
-function groupByStatus(certificates: readonly CertificateRecord[]): Grouped {
-  const grouped: Grouped = { expired: [], critical: [], warning: [], unknown: [], ok: [] };
-  for (const cert of certificates) grouped[cert.status].push(cert);
-  for (const list of Object.values(grouped)) list.sort(compareUrgency);
-  return grouped;
-}
-
-/** ["1 expired", "2 critical"]: the statuses that occur, most severe first. */
-function countsBySeverity(grouped: Grouped): string[] {
-  return ACTION_SECTIONS.filter(({ status }) => grouped[status].length > 0).map(
-    ({ status }) => `${grouped[status].length} ${COUNT_LABELS[status]}`,
-  );
-}
-
-function buildSubject(report: ScanReport, grouped: Grouped, needAction: number): string {
-  const action = `${plural(needAction, 'certificate')} ${needAction === 1 ? 'needs' : 'need'} action`;
-  const complete = report.complete && report.failures.length === 0;
-  const failed = report.failures.length;
-  const prefix = complete
-    ? 'certwatch: '
-    : failed > 0
-      ? `certwatch: scan INCOMPLETE (${plural(failed, 'source')} failed); `
-      : 'certwatch: scan INCOMPLETE; ';
-  // Most detailed first: all counts, then the most severe ones with "...", then none. The first that fits wins.
-  const candidates: string[] = [];
-  const counts = countsBySeverity(grouped);
-  for (let shown = counts.length; shown > 0; shown--) {
-    const more = shown < counts.length ? ', ...' : '';
-    candidates.push(`${prefix}${action} (${counts.slice(0, shown).join(', ')}${more})`);
-  }
-  // "0 certificates need action" next to INCOMPLETE could still be skimmed as an all-clear.
-  candidates.push(
-    prefix + (needAction === 0 && !complete ? 'nothing due in the sources that were read' : action),
-  );
-  const fitting = candidates.find((candidate) => candidate.length <= SUBJECT_MAX_LENGTH);
-  // Only absurd counts get here; cutting keeps the most important words, which come first.
-  return fitting ?? fitSubject(candidates[candidates.length - 1] ?? 'certwatch');
-}
-
-function buildBody(report: ScanReport, grouped: Grouped, needAction: number, counts: string): string {
-  const total = report.certificates.length;
-  const incomplete = !report.complete || report.failures.length > 0;
-  const lines: string[] = [];
-
-  lines.push(`certwatch digest for the scan at ${formatInstant(report.now)}`);
-  lines.push(
-    `${plural(total, 'certificate')} checked; ${needAction} need${needAction === 1 ? 's' : ''} action` +
-      (counts ? ` (${counts})` : ''),
-  );
-  if (incomplete) {
-    const failed = report.failures.length;
-    lines.push(
-      failed > 0
-        ? `SCAN INCOMPLETE: ${plural(failed, 'source')} could not be checked (see "Could not check" below).`
-        : 'SCAN INCOMPLETE: some sources could not be checked completely.',
-    );
-  }
-
-  for (const { status, heading } of ACTION_SECTIONS) {
-    const certs = grouped[status];
-    if (certs.length === 0) continue;
-    lines.push('', `== ${heading} (${certs.length}) ==`);
-    for (const cert of certs) lines.push('', ...describeCertificate(cert, report.now));
-  }
-
-  // One at a time: a huge failure list must not be spread into a single call.
-  if (incomplete) for (const line of couldNotCheck(report)) lines.push(line);
-
-  lines.push('', '--');
-  lines.push(
-    `${plural(total, 'certificate')} checked in total: ${grouped.ok.length} ok, ${needAction} ` +
-      `need${needAction === 1 ? 's' : ''} action.`,
-  );
-  if (incomplete) lines.push('Sources that could not be read are not included in these numbers.');
-  return `${lines.join('\n')}\n`;
 }
 
 function describeCertificate(cert: CertificateRecord, now: string): string[] {

@@ -1,4 +1,6 @@
 /** Hand-made reports for the alert tests: small, readable, with only the fields each test is about changed. */
+import { buildAlertDigest } from '../../lib/alerts/digest';
+import { planAlerts } from '../../lib/alerts/plan';
 import type { CertificateRecord, ScanReport, SourceFailure } from '../../lib/model';
 
 export const NOW = '2026-11-23T05:00:00Z';
@@ -39,4 +41,18 @@ export function failure(overrides: Partial<SourceFailure> = {}): SourceFailure {
 
 export function report(certificates: CertificateRecord[], failures: SourceFailure[] = []): ScanReport {
   return { generatedAt: NOW, now: NOW, complete: failures.length === 0, certificates, failures };
+}
+
+/** The digest of a first run over these certificates: everything that needs action is new. */
+export function digestOf(certificates: CertificateRecord[], failures: SourceFailure[] = []) {
+  const scan = report(certificates, failures);
+  const plan = planAlerts(scan, {
+    nowMs: Date.parse(scan.now),
+    history: new Map(),
+    assess: (record) =>
+      record.status === 'ok'
+        ? null
+        : { rung: record.status, severity: record.status === 'unknown' ? 'warning' : record.status },
+  });
+  return buildAlertDigest(scan, plan);
 }

