@@ -748,9 +748,7 @@ describe('Alibaba emulator: SLB', () => {
   it('refuses an unreadable key (KeyFormatError), certificate (InvalidParameter) or name', async () => {
     const badKey = await upload({
       ServerCertificate: leafHz.pem,
-      PrivateKey: ['PRIVATE KEY'].map(
-        (label) => `-----BEGIN ${label}-----\nbm90IGEga2V5\n-----END ${label}-----\n`,
-      )[0],
+      PrivateKey: armour('PRIVATE KEY', 'bm90IGEga2V5'),
     });
     expectAlibabaError(badKey, 400, 'KeyFormatError');
     for (const certificate of [
@@ -920,3 +918,8 @@ describe('Alibaba emulator: faults', () => {
     });
   });
 });
+
+/** A PEM block around `body` (here: a key block that is not a key). */
+function armour(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
