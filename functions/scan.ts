@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { parseRules } from '../lib/alerts/rules';
@@ -15,6 +16,7 @@ import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import type { ProviderDeps } from '../lib/providers/source';
 import { scanFleet } from '../lib/scan';
+import { resolveSecretParameters, SECRET_SETTINGS } from '../lib/secrets/ssm';
 import { DynamoStateStore } from '../lib/state/dynamodb';
 import { MemoryStateStore } from '../lib/state/memory';
 import type { AlertStateStore } from '../lib/state/store';
@@ -35,6 +37,8 @@ export interface HandlerDeps extends ProviderDeps {
   sink?: AlertSink;
   store?: AlertStateStore;
   clock?: () => number;
+  /** Where secret parameters are read from (default: an SSMClient with the SDK's own settings). */
+  ssm?: Pick<SSMClient, 'send'>;
 }
 
 /** The part of the Lambda context the handler reads. */
@@ -47,8 +51,11 @@ export const ALERT_RESERVE_MS = 30_000;
 
 export function createHandler(env: Readonly<Record<string, string | undefined>>, deps: HandlerDeps = {}) {
   let prepared: ReturnType<typeof prepare> | undefined;
-  function prepare() {
-    const config = loadConfig(env);
+  async function prepare() {
+    // Secrets come from SSM at cold start (the environment holds only their names), then stay in memory.
+    const needsSsm = SECRET_SETTINGS.some((key) => env[`${key}_PARAMETER`]);
+    const resolved = needsSsm ? await resolveSecretParameters(env, deps.ssm ?? new SSMClient({})) : env;
+    const config = loadConfig(resolved);
     const sink = deps.sink ?? (config.snsTopicArn ? createSnsSink(config.snsTopicArn) : new ConsoleSink());
     const { stateTable, rulesFile } = config.alerting;
     // Without a table (invoke local, a bare deployment) history lives only as long as this container.
@@ -64,8 +71,12 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     event: unknown,
     context?: InvocationContext,
   ): Promise<ScanReport | ScanResult> {
-    prepared ??= prepare();
-    const { config, sink, store, rules, sources } = prepared;
+    // A failed preparation (SSM unreachable, say) is tried again by the next invocation.
+    prepared ??= prepare().catch((error: unknown) => {
+      prepared = undefined;
+      throw error;
+    });
+    const { config, sink, store, rules, sources } = await prepared;
     const clock = deps.clock ?? Date.now;
     const nowMs = clock();
     // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.

@@ -45,6 +45,23 @@ it('keeps alert history in a table with TTL and point-in-time recovery', () => {
   });
 });
 
+it('holds no provider key in the function environment, only SSM parameter names', () => {
+  const fn = ofType('AWS::Lambda::Function')[0]!;
+  const variables = Object.keys(
+    (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+  );
+  const secrets = [
+    'UCLOUD_PUBLIC_KEY',
+    'UCLOUD_PRIVATE_KEY',
+    'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  ];
+  for (const secret of secrets) {
+    expect(variables).not.toContain(secret);
+    expect(variables).toContain(`${secret}_PARAMETER`);
+  }
+});
+
 it('alarms to the alert topic when the function errors', () => {
   const alarm = ofType('AWS::CloudWatch::Alarm').find((a) => a.Properties.MetricName === 'Errors')!;
   expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', AlarmActions: [{ Ref: 'AlertTopic' }] });
@@ -56,9 +73,10 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
     PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
   }[];
   const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
-  const ours = statements.filter((s) => JSON.stringify(s.Action).match(/sns:|dynamodb:/));
+  const ours = statements.filter((s) => JSON.stringify(s.Action).match(/sns:|dynamodb:|ssm:/));
   expect(ours.map((s) => s.Action)).toEqual([
     ['sns:Publish'],
+    ['ssm:GetParameters'],
     [
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
@@ -69,6 +87,12 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
   ]);
   expect(ours.map((s) => s.Resource)).toEqual([
     { Ref: 'AlertTopic' },
+    {
+      'Fn::Join': [
+        '',
+        ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/certwatch/*'],
+      ],
+    },
     { 'Fn::GetAtt': ['AlertStateTable', 'Arn'] },
   ]);
   for (const statement of statements) {
