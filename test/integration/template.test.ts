@@ -15,6 +15,7 @@ interface Resource {
 }
 let dir: string;
 let resources: Record<string, Resource>;
+let conditions: Record<string, unknown>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certwatch-package-'));
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await promisify(execFile)('npx', ['osls', 'package', '--package', dir], { env, timeout: 120_000 });
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
+  conditions = template.Conditions;
 }, 150_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -60,6 +62,13 @@ it('holds no provider key in the function environment, only SSM parameter names'
     expect(variables).not.toContain(secret);
     expect(variables).toContain(`${secret}_PARAMETER`);
   }
+});
+
+it('subscribes an email address only when one is given', () => {
+  const subscription = resources.AlertEmailSubscription as Resource & { Condition: string };
+  expect(subscription).toMatchObject({ Type: 'AWS::SNS::Subscription', Condition: 'HasAlertEmail' });
+  expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: 'AlertTopic' } });
+  expect(conditions.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['none', 'none'] }] });
 });
 
 it('alarms to the alert topic when the function errors', () => {
