@@ -9,13 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import {
-  type RetryDeps,
-  type RetryPolicy,
-  resolveTransport,
-  type TransportOptions,
-  withRetries,
-} from '../retry';
+import { resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { type ProviderDeps, transportFrom } from '../source';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import {
@@ -73,19 +67,13 @@ function isThrottlingCode(code: string): boolean {
 }
 
 export class AliyunRpcClient {
-  private readonly fetch: typeof globalThis.fetch;
-  private readonly retryPolicy: RetryPolicy;
-  private readonly retryDeps: RetryDeps;
+  private readonly transport: ReturnType<typeof resolveTransport>;
   private readonly clock: () => number;
   private readonly nonce: () => string;
   private readonly url: URL;
 
   constructor(private readonly options: AliyunClientOptions) {
-    ({
-      fetch: this.fetch,
-      retryPolicy: this.retryPolicy,
-      retryDeps: this.retryDeps,
-    } = resolveTransport(options));
+    this.transport = resolveTransport(options);
     this.clock = options.clock ?? Date.now;
     this.nonce = options.nonce ?? randomUUID;
     this.url = new URL(options.endpoint);
@@ -111,7 +99,7 @@ export class AliyunRpcClient {
         throw error;
       }
     };
-    return withRetries(attempt, this.retryPolicy, this.retryDeps, options.signal);
+    return withRetries(attempt, this.transport.retryPolicy, this.transport.retryDeps, options.signal);
   }
 
   private async send(
@@ -136,7 +124,7 @@ export class AliyunRpcClient {
     let text: string;
     try {
       ({ response, text } = await exchange(
-        this.fetch,
+        this.transport.fetch,
         method === 'GET' ? `${this.url.href}?${query}` : this.url.href,
         {
           method,

@@ -5,13 +5,7 @@
  */
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import {
-  type RetryDeps,
-  type RetryPolicy,
-  resolveTransport,
-  type TransportOptions,
-  withRetries,
-} from '../retry';
+import { resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
@@ -54,16 +48,10 @@ const RETCODE_ADVICE: Record<number, string> = {
 };
 
 export class UcloudClient {
-  private readonly fetch: typeof globalThis.fetch;
-  private readonly retryPolicy: RetryPolicy;
-  private readonly retryDeps: RetryDeps;
+  private readonly transport: ReturnType<typeof resolveTransport>;
 
   constructor(private readonly options: UcloudClientOptions) {
-    ({
-      fetch: this.fetch,
-      retryPolicy: this.retryPolicy,
-      retryDeps: this.retryDeps,
-    } = resolveTransport(options));
+    this.transport = resolveTransport(options);
   }
 
   /**
@@ -86,8 +74,8 @@ export class UcloudClient {
     const label = `UCloud ${action} ${where}`;
     return withRetries(
       () => this.send(action, body, label, signal),
-      this.retryPolicy,
-      this.retryDeps,
+      this.transport.retryPolicy,
+      this.transport.retryDeps,
       signal,
     );
   }
@@ -103,7 +91,7 @@ export class UcloudClient {
     let text: string;
     try {
       ({ response, text } = await exchange(
-        this.fetch,
+        this.transport.fetch,
         this.options.apiUrl,
         {
           method: 'POST',
