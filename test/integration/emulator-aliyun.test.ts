@@ -9,6 +9,7 @@ import type { AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../../em
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/server';
 import { pooledKey } from '../../emulator/x509/keys';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
+import { armour } from '../helpers/pem';
 
 const KEY_ID = 'test-access-key-id';
 const SECRET = 'test-access-key-secret';
@@ -918,8 +919,3 @@ describe('Alibaba emulator: faults', () => {
     });
   });
 });
-
-/** A PEM block around `body` (here: a key block that is not a key). */
-function armour(label: string, body: string): string {
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}

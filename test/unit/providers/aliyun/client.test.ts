@@ -6,12 +6,13 @@ import {
 } from '../../../../lib/providers/aliyun/cdn/listCertificates';
 import { AliyunRpcClient, withoutEchoedRequest } from '../../../../lib/providers/aliyun/client';
 import { percentEncode } from '../../../../lib/providers/aliyun/signature';
+import { armour } from '../../../helpers/pem';
 
 const KEY_LINE = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDf3kQ2xY';
 
 describe('withoutEchoedRequest', () => {
   const params = {
-    PrivateKey: `-----BEGIN PRIVATE KEY-----\n${KEY_LINE}\n-----END PRIVATE KEY-----\n`,
+    PrivateKey: armour('PRIVATE KEY', KEY_LINE),
     RegionId: 'cn-hangzhou',
   };
 

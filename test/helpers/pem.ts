@@ -1,0 +1,4 @@
+/** PEM armour around any body, for tests that feed readers blocks that are not real keys or certificates. */
+export function armour(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
