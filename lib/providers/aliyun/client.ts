@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
-import { resolveTransport, type TransportOptions, withRetries } from '../retry';
+import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { type ProviderDeps, transportFrom } from '../source';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import {
@@ -169,6 +169,7 @@ export class AliyunRpcClient {
         provider: 'aliyun',
         code,
         retryable: isRetryableCode(code) || response.status >= 500,
+        throttled: isThrottlingCode(code) || response.status === 429,
         requestId,
         retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       },
@@ -264,11 +265,14 @@ export function slbEndpointFor(regionId: string): string {
 /** Which product a client talks to; SLB endpoints depend on the region. */
 export type AliyunTarget = { product: 'CDN' } | { product: 'SLB'; region: string };
 
-/** The client for one Alibaba product, configured as every caller (scan, upload) needs it. */
+/**
+ * The client for one Alibaba product, configured as every caller (scan, upload, doctor) needs it. `retry`
+ * replaces the default policy (doctor tries twice, to answer fast).
+ */
 export function aliyunClient(
   config: AliyunConfig,
   target: AliyunTarget,
-  options: { requestTimeoutMs: number },
+  options: { requestTimeoutMs: number; retry?: RetryPolicy },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
   const cdn = target.product === 'CDN';
@@ -287,6 +291,7 @@ export function aliyunClient(
       endpoint: cdn ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
     },
     timeoutMs: options.requestTimeoutMs,
+    retry: options.retry,
     ...transportFrom(deps),
   });
 }

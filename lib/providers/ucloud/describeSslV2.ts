@@ -35,10 +35,40 @@ export function describeTarget({ region, projectId }: DescribeSslV2Target): stri
   return `in ${region} (${projectId === null ? 'default project' : `project ${projectId}`})`;
 }
 
-interface Page {
+export interface SslV2Page {
   /** DataSet as sent: positions count for paging even when an entry is not a certificate object. */
   entries: unknown[];
+  /** TotalCount: the certificates matching in the whole target; null when the reply leaves it out. */
   total: number | null;
+}
+
+/**
+ * One DescribeSSLV2 call: `limit` entries from `offset`. Throws ProviderError when the call fails, PagingError when
+ * the reply has no DataSet list (not the UCloud API).
+ */
+export async function describeSslV2Page(
+  client: UcloudClient,
+  target: DescribeSslV2Target,
+  limit: number,
+  offset: number,
+  signal?: AbortSignal,
+): Promise<SslV2Page> {
+  const where = describeTarget(target);
+  const reply = await client.call(
+    'DescribeSSLV2',
+    { Region: target.region, ProjectId: target.projectId, Limit: limit, Offset: offset },
+    where,
+    signal,
+  );
+  const total = typeof reply.TotalCount === 'number' ? reply.TotalCount : null;
+  if (reply.DataSet === undefined && total === 0) return { entries: [], total };
+  if (!Array.isArray(reply.DataSet)) {
+    throw new PagingError(
+      `UCloud DescribeSSLV2 ${where}: the reply at offset ${offset} has no DataSet list; ` +
+        'check UCLOUD_API_URL points at the UCloud API',
+    );
+  }
+  return { entries: reply.DataSet, total };
 }
 
 /**
@@ -55,25 +85,11 @@ export async function* listSslV2(
   const where = describeTarget(target);
   const yielded = new Set<string>();
   let pages = 0;
-  const fetchPage = async (offset: number): Promise<Page> => {
+  const fetchPage = async (offset: number): Promise<SslV2Page> => {
     if (++pages > paging.maxPages) {
       throw new PagingError(`UCloud DescribeSSLV2 ${where}: more than ${paging.maxPages} pages; stopped`);
     }
-    const reply = await client.call(
-      'DescribeSSLV2',
-      { Region: target.region, ProjectId: target.projectId, Limit: paging.pageSize, Offset: offset },
-      where,
-      signal,
-    );
-    const total = typeof reply.TotalCount === 'number' ? reply.TotalCount : null;
-    if (reply.DataSet === undefined && total === 0) return { entries: [], total };
-    if (!Array.isArray(reply.DataSet)) {
-      throw new PagingError(
-        `UCloud DescribeSSLV2 ${where}: the reply at offset ${offset} has no DataSet list; ` +
-          'check UCLOUD_API_URL points at the UCloud API',
-      );
-    }
-    return { entries: reply.DataSet, total };
+    return describeSslV2Page(client, target, paging.pageSize, offset, signal);
   };
 
   for (let restart = 0; ; restart++) {

@@ -18,6 +18,45 @@ export interface CdnPaging {
 
 export const DEFAULT_CDN_PAGING: CdnPaging = { pageSize: 1000, maxPages: 1000 };
 
+export interface CdnCertificatePage {
+  /** CertificateListModel.CertList.Cert as sent, unchecked. */
+  certs: unknown[];
+  /** CertificateListModel.Count (a total or this page's count: unverified); null when absent. */
+  count: number | null;
+  /** The PageSize the reply says it used; null when absent. */
+  servedPageSize: number | null;
+}
+
+/**
+ * One DescribeCdnSSLCertificateList call. Throws ProviderError when the call fails, PagingError when the reply
+ * has no certificate list (not the CDN API).
+ */
+export async function describeCdnCertificatePage(
+  client: AliyunRpcClient,
+  pageNumber: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<CdnCertificatePage> {
+  const reply = await client.call(
+    'DescribeCdnSSLCertificateList',
+    { PageNumber: String(pageNumber), PageSize: String(pageSize) },
+    { where: `(page ${pageNumber})`, signal },
+  );
+  const model = reply.CertificateListModel as Record<string, unknown> | undefined;
+  const certs = (model?.CertList as Record<string, unknown> | undefined)?.Cert ?? (model ? [] : undefined);
+  if (!Array.isArray(certs)) {
+    throw new PagingError(
+      `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): the reply has no ` +
+        'CertificateListModel.CertList.Cert list; check ALIBABA_CLOUD_CDN_ENDPOINT',
+    );
+  }
+  return {
+    certs,
+    count: typeof model?.Count === 'number' ? model.Count : null,
+    servedPageSize: typeof model?.PageSize === 'number' && model.PageSize > 0 ? model.PageSize : null,
+  };
+}
+
 /** Yields each page's entries (CertId present), every CertId once. Throws PagingError when it cannot be trusted. */
 export async function* listCdnCertificatePages(
   client: AliyunRpcClient,
@@ -34,20 +73,13 @@ export async function* listCdnCertificatePages(
         `Alibaba CDN DescribeCdnSSLCertificateList: more than ${paging.maxPages} pages; stopped`,
       );
     }
-    const reply = await client.call(
-      'DescribeCdnSSLCertificateList',
-      { PageNumber: String(pageNumber), PageSize: String(paging.pageSize) },
-      { where: `(page ${pageNumber})`, signal },
+    const { certs, count, servedPageSize } = await describeCdnCertificatePage(
+      client,
+      pageNumber,
+      paging.pageSize,
+      signal,
     );
-    const model = reply.CertificateListModel as Record<string, unknown> | undefined;
-    const certs = (model?.CertList as Record<string, unknown> | undefined)?.Cert ?? (model ? [] : undefined);
-    if (!Array.isArray(certs)) {
-      throw new PagingError(
-        `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): the reply has no ` +
-          'CertificateListModel.CertList.Cert list; check ALIBABA_CLOUD_CDN_ENDPOINT',
-      );
-    }
-    if (typeof model?.Count === 'number') counts.add(model.Count);
+    if (count !== null) counts.add(count);
     const entries = certs.filter(
       (entry): entry is CdnCertListEntry =>
         typeof entry === 'object' && entry !== null && certIdOf(entry as CdnCertListEntry) !== null,
@@ -75,9 +107,7 @@ export async function* listCdnCertificatePages(
     });
     if (fresh.length > 0) yield fresh;
     // The reply says the page size it used: a server that caps it must not make a full page look short.
-    const served =
-      typeof model?.PageSize === 'number' && model.PageSize > 0 ? model.PageSize : paging.pageSize;
-    if (certs.length < Math.min(served, paging.pageSize)) break;
+    if (certs.length < Math.min(servedPageSize ?? paging.pageSize, paging.pageSize)) break;
   }
   const [count] = counts;
   if (counts.size === 1 && count !== undefined && count > listed) {
