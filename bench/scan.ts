@@ -16,7 +16,7 @@ import { loadConfig } from '../lib/config';
 import { evaluate } from '../lib/expiry/evaluate';
 import { buildSources } from '../lib/providers';
 import { CDN_INFO_CONCURRENCY } from '../lib/providers/aliyun/source';
-import type { RequestCounters } from '../lib/providers/source';
+import { newRequestCounters, type RequestCounters } from '../lib/providers/source';
 import { UcloudClient } from '../lib/providers/ucloud/client';
 import { listSslV2, type SslInfoWire } from '../lib/providers/ucloud/describeSslV2';
 import { mapSslInfo } from '../lib/providers/ucloud/mapper';
@@ -73,7 +73,7 @@ interface Row {
 
 async function measure(scenario: string, env: Record<string, string>, expected: number): Promise<Row> {
   const config = loadConfig(env);
-  const counters: RequestCounters = { requests: 0, retries: 0 };
+  const counters: RequestCounters = newRequestCounters();
   const cpuBefore = process.cpuUsage();
   const wallStart = performance.now();
   const report = await scanFleet(buildSources(config, { counters }), {

@@ -6,7 +6,7 @@ import { ConfigError, UsageError } from '../lib/errors';
 import { parseIsoInstant } from '../lib/expiry/instant';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
-import type { RequestCounters } from '../lib/providers/source';
+import { newRequestCounters, type RequestCounters } from '../lib/providers/source';
 import { scanFleet } from '../lib/scan';
 import type { CliIo } from './io';
 import { createProgress } from './progress';
@@ -65,7 +65,7 @@ export async function scanWithProgress(
   nowMs: number,
   fetchImpl?: typeof globalThis.fetch,
 ): Promise<ScanReport> {
-  const counters: RequestCounters = { requests: 0, retries: 0 };
+  const counters: RequestCounters = newRequestCounters();
   const progress = createProgress(io, counters);
   try {
     return await scanFleet(buildSources(config, { counters, fetch: fetchImpl }), {

@@ -1,8 +1,10 @@
 /**
  * Lambda entry point. A scheduled event scans and alerts (once per rung crossed, remembered in DynamoDB);
  * `{"mode": "audit"}` (a manual invoke) returns the full report and sends nothing. Configuration and clients are
- * built on the first invocation and reused by the following ones in the same container.
+ * built on the first invocation and reused by the following ones in the same container. Every run logs JSON lines
+ * with its scan id and writes its metrics in the Embedded Metric Format (lib/telemetry).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -14,12 +16,16 @@ import { createSnsSink } from '../lib/alerts/sns';
 import { loadConfig } from '../lib/config';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
-import type { ProviderDeps } from '../lib/providers/source';
+import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
 import { scanFleet } from '../lib/scan';
 import { resolveSecretParameters, SECRET_SETTINGS } from '../lib/secrets/ssm';
 import { DynamoStateStore } from '../lib/state/dynamodb';
 import { MemoryStateStore } from '../lib/state/memory';
 import type { AlertStateStore } from '../lib/state/store';
+import { createJsonLogger, type Logger } from '../lib/telemetry/log';
+import type { EmfDocument } from '../lib/telemetry/metrics';
+import { emitToStdout, RunTelemetry } from '../lib/telemetry/run';
+import { VERSION } from '../lib/version';
 
 export interface ScanResult {
   complete: boolean;
@@ -39,17 +45,25 @@ export interface HandlerDeps extends ProviderDeps {
   clock?: () => number;
   /** Where secret parameters are read from (default: an SSMClient with the SDK's own settings). */
   ssm?: Pick<SSMClient, 'send'>;
+  /** Structured log (default: JSON lines on stdout). */
+  log?: Logger;
+  /** Where EMF metric documents go (default: JSON lines on stdout, which CloudWatch Logs turns into metrics). */
+  emitMetric?: (document: EmfDocument) => void;
 }
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
 }
 
 /** Time kept back from the function's timeout to send the alert after the scan stopped. */
 export const ALERT_RESERVE_MS = 30_000;
 
 export function createHandler(env: Readonly<Record<string, string | undefined>>, deps: HandlerDeps = {}) {
+  const baseLog = deps.log ?? createJsonLogger({ fields: { service: 'certwatch', version: VERSION } });
+  // Shared by every provider client of this container; each run reports what it added.
+  const counters = deps.counters ?? newRequestCounters();
   let prepared: ReturnType<typeof prepare> | undefined;
   async function prepare() {
     // Secrets come from SSM at cold start (the environment holds only their names), then stay in memory.
@@ -65,25 +79,46 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
         ? new DynamoStateStore({ client: new DynamoDBClient({}), tableName: stateTable })
         : new MemoryStateStore());
     const rules = rulesFile ? parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null;
-    return { config, sink, store, rules, sources: buildSources(config, deps) };
+    return { config, sink, store, rules, sources: buildSources(config, { ...deps, counters }) };
   }
   return async function handler(
     event: unknown,
     context?: InvocationContext,
   ): Promise<ScanReport | ScanResult> {
+    const mode = isAuditEvent(event) ? 'audit' : 'scheduled';
+    const scanId = randomUUID();
+    const log = baseLog.child({ scanId, requestId: context?.awsRequestId, mode });
     // A failed preparation (SSM unreachable, say) is tried again by the next invocation.
     prepared ??= prepare().catch((error: unknown) => {
       prepared = undefined;
       throw error;
     });
-    const { config, sink, store, rules, sources } = await prepared;
+    const { config, sink, store, rules, sources } = await prepared.catch((error: unknown) => {
+      log.error('run failed before scanning', { error });
+      throw error;
+    });
     const clock = deps.clock ?? Date.now;
     const nowMs = clock();
+    const emit = deps.emitMetric ?? emitToStdout;
+    const telemetry = new RunTelemetry({
+      mode,
+      scanId,
+      log,
+      counters,
+      emit,
+      namespace: config.metricsNamespace,
+      clock,
+    });
+    telemetry.started(sources);
     // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.
     const remaining = context?.getRemainingTimeInMillis();
     const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
     const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs, clock, timeLimitMs });
-    if (isAuditEvent(event)) return report;
+    telemetry.scanned(report);
+    if (mode === 'audit') {
+      telemetry.finished();
+      return report;
+    }
     const outcome = await alertOn(report, {
       sink,
       store,
@@ -92,7 +127,11 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
       nowMs,
       criticalDays: config.thresholds.criticalDays,
       reminderIntervalMs: config.alerting.reminderIntervalMs,
+    }).catch((error: unknown) => {
+      telemetry.failed(error);
+      throw error;
     });
+    telemetry.finished(outcome);
     return {
       complete: report.complete,
       certificates: report.certificates.length,

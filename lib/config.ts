@@ -46,9 +46,13 @@ export interface Config {
   alerting: AlertingConfig;
   snsTopicArn: string | null;
   requestTimeoutMs: number;
+  /** CloudWatch namespace of the EMF metrics the Lambda writes (CERTWATCH_METRICS_NAMESPACE). */
+  metricsNamespace: string;
   ucloud: UcloudConfig | null;
   aliyun: AliyunConfig | null;
 }
+
+export const DEFAULT_METRICS_NAMESPACE = 'Certwatch';
 
 /** The keys certwatch reads, in the environment or in a config file. A file may hold no other key. */
 export const CONFIG_KEYS = [
@@ -66,6 +70,7 @@ export const CONFIG_KEYS = [
   'CERTWATCH_STATE_TABLE',
   'CERTWATCH_STATE_FILE',
   'CERTWATCH_REMINDER_HOURS',
+  'CERTWATCH_METRICS_NAMESPACE',
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',
@@ -138,6 +143,14 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
 
+  const metricsNamespace = get('CERTWATCH_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE;
+  if (!/^[A-Za-z0-9 .\-_/#:]{1,255}$/.test(metricsNamespace) || metricsNamespace.startsWith('AWS/')) {
+    problems.push(
+      `CERTWATCH_METRICS_NAMESPACE "${metricsNamespace}" is not a CloudWatch namespace you may write to ` +
+        '(1-255 of A-Z a-z 0-9 space . - _ / # :, not starting with AWS/); e.g. certwatch/prod',
+    );
+  }
+
   const ucloud = readUcloud(get, problems);
   const aliyun = readAliyun(get, problems);
   if (!ucloud && !aliyun && problems.length === 0) {
@@ -153,6 +166,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
     snsTopicArn,
     requestTimeoutMs: requestTimeoutMs!,
+    metricsNamespace,
     alerting: {
       ladder: ladder!,
       rulesFile: get('CERTWATCH_RULES_FILE') ?? null,

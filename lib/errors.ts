@@ -40,6 +40,8 @@ export interface ProviderErrorDetails {
   requestId?: string | undefined;
   /** Milliseconds the provider asked us to wait before retrying, when it said. */
   retryAfterMs?: number | undefined;
+  /** The provider said "too many requests" (counted apart from other failures). */
+  throttled?: boolean | undefined;
 }
 
 /** A call to a cloud API failed. */
@@ -49,6 +51,7 @@ export class ProviderError extends CertwatchError {
   readonly retryable: boolean;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly throttled: boolean;
   constructor(message: string, details: ProviderErrorDetails, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ProviderError';
@@ -57,6 +60,7 @@ export class ProviderError extends CertwatchError {
     this.retryable = details.retryable;
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
+    this.throttled = details.throttled ?? false;
   }
 }
 

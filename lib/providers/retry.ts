@@ -21,6 +21,8 @@ export interface RetryDeps {
   random: () => number;
   /** Told about each retry (for counters and progress). */
   onRetry?: ((error: ProviderError, attempt: number, delayMs: number) => void) | undefined;
+  /** Told about each reply that said "too many requests", the last one included. */
+  onThrottled?: (() => void) | undefined;
 }
 
 export const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -44,6 +46,7 @@ export async function withRetries<T>(
     try {
       return await call();
     } catch (error) {
+      if (error instanceof ProviderError && error.throttled) deps.onThrottled?.();
       if (!(error instanceof ProviderError) || !error.retryable) throw error;
       if (attempt >= policy.attempts) {
         throw new ProviderError(`${error.message} (gave up after ${attempt} attempts)`, error, {
@@ -74,6 +77,7 @@ export interface TransportOptions {
   sleep?: RetryDeps['sleep'] | undefined;
   random?: RetryDeps['random'] | undefined;
   onRetry?: RetryDeps['onRetry'];
+  onThrottled?: RetryDeps['onThrottled'];
   /** Told about every HTTP request sent (for counters). */
   onRequest?: ((action: string) => void) | undefined;
 }
@@ -87,6 +91,7 @@ export function resolveTransport(options: TransportOptions) {
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
+      onThrottled: options.onThrottled,
     } satisfies RetryDeps,
   };
 }

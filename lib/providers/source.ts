@@ -25,6 +25,12 @@ export interface CertificateSource {
 export interface RequestCounters {
   requests: number;
   retries: number;
+  /** Replies that said "too many requests" (each also counts as a request, and usually a retry). */
+  throttled: number;
+}
+
+export function newRequestCounters(): RequestCounters {
+  return { requests: 0, retries: 0, throttled: 0 };
 }
 
 /** I/O a provider client may need, injectable for tests. */
@@ -51,5 +57,6 @@ export function transportFrom(deps: ProviderDeps): TransportOptions {
     random: deps.random,
     onRequest: counters ? () => void counters.requests++ : undefined,
     onRetry: counters ? () => void counters.retries++ : undefined,
+    onThrottled: counters ? () => void counters.throttled++ : undefined,
   };
 }

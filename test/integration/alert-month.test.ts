@@ -21,6 +21,7 @@ import { certificateKey } from '../../lib/state/store';
 import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
+import { quietTelemetry } from '../helpers/telemetry';
 
 const DAY = 86_400_000;
 let moto: MotoServer;
@@ -105,7 +106,13 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
     emulator = await startEmulator({ fleet, ucloud: { failures } });
   };
   const handlerAt = (now: number, deps: Parameters<typeof createHandler>[1] = {}) =>
-    createHandler(auditEnv(emulator.ucloudUrl), { sink, store, clock: () => now, ...deps });
+    createHandler(auditEnv(emulator.ucloudUrl), {
+      sink,
+      store,
+      clock: () => now,
+      ...quietTelemetry,
+      ...deps,
+    });
 
   const days: { now: number; report: ScanReport }[] = [];
   const results: ScanResult[] = [];

@@ -16,6 +16,7 @@ import type { ScanReport } from '../../lib/model';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { receive, topicWithQueue } from '../helpers/snsQueue';
+import { quietTelemetry } from '../helpers/telemetry';
 
 const { fleet } = auditFleet(40);
 let moto: MotoServer;
@@ -127,6 +128,7 @@ describe('the Lambda handler', () => {
   it('scans and alerts on a scheduled event, and only reports on {"mode":"audit"}', async () => {
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-lambda');
     const handler = createHandler(auditEnv(emulator.ucloudUrl), {
+      ...quietTelemetry,
       sink: createSnsSink(topicArn, motoClientConfig(moto.endpoint)),
       clock: () => NOW,
     });

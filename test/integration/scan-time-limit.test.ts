@@ -7,6 +7,7 @@ import { loadConfig } from '../../lib/config';
 import { buildSources } from '../../lib/providers';
 import { scanFleet } from '../../lib/scan';
 import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
+import { quietTelemetry } from '../helpers/telemetry';
 
 let emulator: RunningEmulator;
 const { fleet } = auditFleet(0);
@@ -47,6 +48,7 @@ it('turns every part not read within the time limit into a named failure', async
 it('keeps time back in Lambda to send the alert', async () => {
   const sent: Digest[] = [];
   const handler = createHandler(auditEnv(emulator.ucloudUrl), {
+    ...quietTelemetry,
     sink: {
       name: 'test',
       publishDigest: async (digest) => void sent.push(digest),

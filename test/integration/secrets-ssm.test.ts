@@ -10,6 +10,7 @@ import type { ScanReport } from '../../lib/model';
 import { resolveSecretParameters } from '../../lib/secrets/ssm';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { quietTelemetry } from '../helpers/telemetry';
 
 let moto: MotoServer;
 let ssm: SSMClient;
@@ -43,7 +44,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 it('reads the provider keys from SSM SecureStrings and scans with them', async () => {
-  const handler = createHandler(env(), { ssm, clock: () => NOW });
+  const handler = createHandler(env(), { ssm, clock: () => NOW, ...quietTelemetry });
   const report = (await handler({ mode: 'audit' })) as ScanReport;
   expect(report.failures).toEqual([]);
   expect(report.certificates.length).toBeGreaterThan(0);

@@ -27,6 +27,8 @@ export interface UcloudClientOptions extends TransportOptions {
  * RetCodes worth another try: 110 timed out, 150 service unavailable, 153 throttled; the official Go SDK also
  * retries every RetCode >= 2000 (server-side failures).
  */
+const THROTTLED_RETCODE = 153;
+
 function isRetryableRetCode(retCode: number): boolean {
   return retCode === 110 || retCode === 150 || retCode === 153 || retCode >= 2000;
 }
@@ -122,6 +124,7 @@ export class UcloudClient {
           provider: 'ucloud',
           code: `HTTP ${response.status}`,
           retryable: isRetryableHttpStatus(response.status),
+          throttled: response.status === 429,
           requestId,
         },
       );
@@ -142,6 +145,7 @@ export class UcloudClient {
           provider: 'ucloud',
           code: `RetCode ${parsed.RetCode}`,
           retryable: isRetryableRetCode(parsed.RetCode),
+          throttled: parsed.RetCode === THROTTLED_RETCODE,
           requestId,
         },
       );

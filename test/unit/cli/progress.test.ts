@@ -32,7 +32,7 @@ function io(isTTY: boolean) {
 describe('createProgress', () => {
   it('draws on a terminal only after a moment, then clears its line', () => {
     const t = io(true);
-    const progress = createProgress(t.fake, { requests: 12, retries: 2 });
+    const progress = createProgress(t.fake, { requests: 12, retries: 2, throttled: 0 });
     progress.update({ certificates: 5, failures: 0 });
     expect(t.stderr()).toBe('');
     t.advance(1000);
@@ -44,7 +44,7 @@ describe('createProgress', () => {
 
   it('writes nothing when stderr is not a terminal', () => {
     const t = io(false);
-    const progress = createProgress(t.fake, { requests: 1, retries: 0 });
+    const progress = createProgress(t.fake, { requests: 1, retries: 0, throttled: 0 });
     t.advance(5000);
     progress.update({ certificates: 1, failures: 0 });
     progress.done();
