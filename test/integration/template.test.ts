@@ -11,31 +11,64 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 interface Resource {
   Type: string;
+  Condition?: string;
   Properties: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+  Conditions: Record<string, unknown>;
 }
 let dir: string;
 let resources: Record<string, Resource>;
 let conditions: Record<string, unknown>;
+/** Packaged with every deploy parameter set away from its default. */
+let custom: Template;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'certwatch-package-'));
+const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+async function packageInto(target: string, params: string[]): Promise<Template> {
   const env = { ...process.env };
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete env[key];
-  await promisify(execFile)('npx', ['osls', 'package', '--package', dir], { env, timeout: 120_000 });
-  const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const args = ['osls', 'package', '--package', target, ...params.map((p) => `--param=${p}`)];
+  await promisify(execFile)('npx', args, { env, timeout: 120_000 });
+  return JSON.parse(readFileSync(join(target, 'cloudformation-template-update-stack.json'), 'utf8'));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'certwatch-package-'));
+  // One after the other: serverless-esbuild builds in the service's own .esbuild folder.
+  const template = await packageInto(join(dir, 'default'), []);
+  custom = await packageInto(join(dir, 'custom'), [
+    'scanSchedule=rate(6 hours)',
+    `ssmKmsKeyArn=${KMS_KEY}`,
+    'alertEmail=ops@example.com',
+  ]);
   resources = template.Resources;
   conditions = template.Conditions;
-}, 150_000);
+}, 200_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A CloudFormation condition of the shape `Not [Equals [a, b]]`, evaluated. */
+function holds(condition: unknown): boolean {
+  const [equals] = (condition as { 'Fn::Not': [{ 'Fn::Equals': [string, string] }] })['Fn::Not'];
+  return equals['Fn::Equals'][0] !== equals['Fn::Equals'][1];
+}
 
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
-it('runs the scan on the configured schedule, on Node 22, arm64', () => {
+it('runs the scan on the configured schedule, on Node 22, arm64, with the memory and time the benchmark asks', () => {
   const rule = ofType('AWS::Events::Rule')[0]!;
   expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
+  const customRule = Object.values(custom.Resources).find((r) => r.Type === 'AWS::Events::Rule')!;
+  expect(customRule.Properties.ScheduleExpression).toBe('rate(6 hours)');
   const fn = ofType('AWS::Lambda::Function')[0]!;
-  expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+  expect(fn.Properties).toMatchObject({
+    Runtime: 'nodejs22.x',
+    Architectures: ['arm64'],
+    MemorySize: 512,
+    Timeout: 900,
+  });
 });
 
 it('keeps alert history in a table with TTL and point-in-time recovery', () => {
@@ -68,12 +101,68 @@ it('subscribes an email address only when one is given', () => {
   const subscription = resources.AlertEmailSubscription as Resource & { Condition: string };
   expect(subscription).toMatchObject({ Type: 'AWS::SNS::Subscription', Condition: 'HasAlertEmail' });
   expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: 'AlertTopic' } });
-  expect(conditions.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['none', 'none'] }] });
+  expect(holds(conditions.HasAlertEmail)).toBe(false);
+  expect(holds(custom.Conditions.HasAlertEmail)).toBe(true);
+  expect(custom.Resources.AlertEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
 });
 
 it('alarms to the alert topic when the function errors', () => {
   const alarm = ofType('AWS::CloudWatch::Alarm').find((a) => a.Properties.MetricName === 'Errors')!;
-  expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', AlarmActions: [{ Ref: 'AlertTopic' }] });
+  expect(alarm.Properties).toMatchObject({
+    Namespace: 'AWS/Lambda',
+    Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ScanLambdaFunction' } }],
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    AlarmActions: [{ Ref: 'AlertTopic' }],
+  });
+});
+
+it('alarms when no scheduled run finished within the interval plus a margin, missing data counting as breaching', () => {
+  const fn = ofType('AWS::Lambda::Function')[0]!;
+  const namespace = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+    .CERTWATCH_METRICS_NAMESPACE;
+  const heartbeat = (template: Template) =>
+    Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'Heartbeat',
+    )!.Properties;
+  // The alarm watches the very namespace the function writes to.
+  expect(heartbeat({ Resources: resources, Conditions: conditions })).toMatchObject({
+    Namespace: namespace,
+    Dimensions: [{ Name: 'Mode', Value: 'scheduled' }],
+    Statistic: 'Sum',
+    Period: 3600,
+    EvaluationPeriods: 27,
+    DatapointsToAlarm: 27,
+    Threshold: 1,
+    ComparisonOperator: 'LessThanThreshold',
+    TreatMissingData: 'breaching',
+    AlarmActions: [{ Ref: 'AlertTopic' }],
+  });
+  expect(namespace).toBe('Certwatch/dev');
+  // The window follows the schedule: 6 hours plus a margin.
+  expect(heartbeat(custom)).toMatchObject({ EvaluationPeriods: 7, DatapointsToAlarm: 7 });
+});
+
+it('grants kms:Decrypt only for a customer-managed SSM key, on that key, and only via SSM', () => {
+  expect(holds(conditions.UsesCustomSsmKey)).toBe(false);
+  expect(holds(custom.Conditions.UsesCustomSsmKey)).toBe(true);
+  const policy = custom.Resources.SsmKeyDecryptPolicy!;
+  expect(policy.Condition).toBe('UsesCustomSsmKey');
+  expect(policy.Properties).toMatchObject({
+    Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+    PolicyDocument: {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: KMS_KEY,
+          Condition: {
+            StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
+          },
+        },
+      ],
+    },
+  });
 });
 
 it('grants no wildcard resource and no wildcard action to the function', () => {
@@ -104,7 +193,18 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
     },
     { 'Fn::GetAtt': ['AlertStateTable', 'Arn'] },
   ]);
-  for (const statement of statements) {
+  const everyPolicy = [resources, custom.Resources].flatMap((all) => Object.values(all));
+  const everyStatement = everyPolicy.flatMap((resource) => {
+    if (resource.Type === 'AWS::IAM::Policy')
+      return (resource.Properties.PolicyDocument as { Statement: typeof statements }).Statement;
+    if (resource.Type === 'AWS::IAM::Role')
+      return ((resource.Properties.Policies ?? []) as typeof policies).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+    return [];
+  });
+  expect(everyStatement.length).toBeGreaterThan(statements.length);
+  for (const statement of everyStatement) {
     const actions = [statement.Action].flat().map(String);
     expect(actions.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
     expect([statement.Resource].flat()).not.toContain('*');
