@@ -1,5 +1,5 @@
-// Bundles the CLI (and, with --bench, the benchmark) with esbuild: one ESM file each, for Node 20 and 22.
-//   node scripts/build.mjs [--bench] [--outdir DIR]
+// Bundles the CLI (and, with --bench, the benchmark; with --local, the invoke-local script) with esbuild: one ESM file each, for Node 20 and 22.
+//   node scripts/build.mjs [--bench] [--local] [--outdir DIR]
 import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
@@ -8,6 +8,7 @@ const outdir = outdirIndex >= 0 ? args[outdirIndex + 1] : 'dist';
 
 const entryPoints = { certwatch: 'cli/index.ts' };
 if (args.includes('--bench')) entryPoints.bench = 'bench/scan.ts';
+if (args.includes('--local')) entryPoints['invoke-local'] = 'scripts/invokeLocal.ts';
 
 await build({
   entryPoints,
