@@ -20,15 +20,69 @@ const BATCH = 10;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+export type SecretSetting = (typeof SECRET_SETTINGS)[number];
+
+/** A `<KEY>_PARAMETER` setting: the key it stands for and the parameter it names. */
+export interface SecretParameter {
+  setting: SecretSetting;
+  name: string;
+}
+
+/** The `<KEY>_PARAMETER` settings of `env` that name a parameter, in SECRET_SETTINGS order. */
+export function secretParameters(env: Env): SecretParameter[] {
+  return SECRET_SETTINGS.map((setting) => ({ setting, name: env[`${setting}_PARAMETER`]?.trim() })).filter(
+    (entry): entry is SecretParameter => Boolean(entry.name),
+  );
+}
+
+/** One parameter as read: its value and type, or why there is none. Never print `value`. */
+export type SecretParameterReading = SecretParameter &
+  (
+    | { outcome: 'read'; value: string; type: string | undefined }
+    | { outcome: 'missing' }
+    | { outcome: 'unreadable'; error: unknown }
+  );
+
+/**
+ * Reads and decrypts every parameter `env` names, reporting each one's outcome instead of stopping at the first
+ * problem (for `certwatch doctor`). A call that fails marks every parameter it asked for unreadable.
+ */
+export async function readSecretParameters(
+  env: Env,
+  ssm: Pick<SSMClient, 'send'>,
+): Promise<SecretParameterReading[]> {
+  const wanted = secretParameters(env);
+  const names = [...new Set(wanted.map((entry) => entry.name))];
+  const found = new Map<string, { value: string; type: string | undefined }>();
+  const failed = new Map<string, unknown>();
+  for (let i = 0; i < names.length; i += BATCH) {
+    const chunk = names.slice(i, i + BATCH);
+    try {
+      const reply = await readBatch(ssm, chunk);
+      for (const parameter of reply.Parameters ?? []) {
+        if (parameter.Name && parameter.Value !== undefined) {
+          found.set(parameter.Name, { value: parameter.Value, type: parameter.Type });
+        }
+      }
+    } catch (error) {
+      for (const name of chunk) failed.set(name, error);
+    }
+  }
+  return wanted.map((entry): SecretParameterReading => {
+    const read = found.get(entry.name);
+    if (read) return { ...entry, outcome: 'read', ...read };
+    if (failed.has(entry.name)) return { ...entry, outcome: 'unreadable', error: failed.get(entry.name) };
+    return { ...entry, outcome: 'missing' };
+  });
+}
+
 /**
  * The environment with every `<KEY>_PARAMETER` replaced by `<KEY>` holding the parameter's decrypted value.
  * A parameter that is missing or cannot be read is a ConfigError naming the parameter and the setting; values
  * never appear in errors.
  */
 export async function resolveSecretParameters(env: Env, ssm: Pick<SSMClient, 'send'>): Promise<Env> {
-  const wanted = SECRET_SETTINGS.map((key) => ({ key, name: env[`${key}_PARAMETER`]?.trim() })).filter(
-    (entry): entry is { key: (typeof SECRET_SETTINGS)[number]; name: string } => Boolean(entry.name),
-  );
+  const wanted = secretParameters(env).map(({ setting, name }) => ({ key: setting, name }));
   if (wanted.length === 0) return env;
   const values = new Map<string, string>();
   const names = [...new Set(wanted.map((entry) => entry.name))];
