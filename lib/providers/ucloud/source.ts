@@ -30,10 +30,7 @@ export function ucloudSource(
     timeoutMs: options.requestTimeoutMs,
     ...transportFrom(deps),
   });
-  const projects = config.projectIds.length > 0 ? config.projectIds : [null];
-  const targets: DescribeSslV2Target[] = config.regions.flatMap((region) =>
-    projects.map((projectId) => ({ region, projectId })),
-  );
+  const targets = ucloudTargets(config);
   return {
     provider: 'ucloud',
     service: 'ulb',
@@ -54,4 +51,10 @@ export function ucloudSource(
         }
       }),
   };
+}
+
+/** Every configured region × project; no projects: each region's default project. */
+export function ucloudTargets(config: UcloudConfig): DescribeSslV2Target[] {
+  const projects = config.projectIds.length > 0 ? config.projectIds : [null];
+  return config.regions.flatMap((region) => projects.map((projectId) => ({ region, projectId })));
 }

@@ -1,0 +1,90 @@
+/**
+ * The alert history file of `certwatch scan`: readable as a state file when it exists, and its directory writable
+ * (the store replaces the file through a temporary one beside it, and creates missing directories).
+ */
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CertwatchError } from '../errors';
+import { parseStateFile } from '../state/file';
+import type { Check, CheckResult } from './check';
+
+/** The file system calls the check makes; node:fs/promises by default, a fake in tests. */
+export interface StateFileFs {
+  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+  access(path: string, mode: number): Promise<void>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+}
+
+const nodeFs: StateFileFs = { stat, access, readFile };
+
+/** `setting` says where the path came from, e.g. `CERTWATCH_STATE_FILE` or `the default`. */
+export function stateFileCheck(path: string, setting: string, fs: StateFileFs = nodeFs): Check {
+  const subject = `state file ${path} (${setting})`;
+  const fail = (words: string): CheckResult => ({ status: 'fail', text: `${subject}: ${words}` });
+  return {
+    subject,
+    async run(): Promise<CheckResult> {
+      let history: string | null = null;
+      const file = await statOrNull(fs, path);
+      if (file instanceof Error) return fail(`cannot be inspected (${codeOf(file)})`);
+      if (file) {
+        if (!file.isFile()) return fail('is not a file: set CERTWATCH_STATE_FILE to a file path');
+        try {
+          const entries = parseStateFile(await fs.readFile(path, 'utf8'), path).length;
+          history = `history of ${entries} certificate${entries === 1 ? '' : 's'}`;
+          await fs.access(path, constants.W_OK);
+        } catch (error) {
+          if (error instanceof CertwatchError) return fail(error.message);
+          return fail(`cannot be read and written (${codeOf(error)}): fix its permissions`);
+        }
+      }
+      // The nearest directory that exists: the store creates the rest.
+      let directory = dirname(path);
+      let found = await statOrNull(fs, directory);
+      while (found === null && dirname(directory) !== directory) {
+        directory = dirname(directory);
+        found = await statOrNull(fs, directory);
+      }
+      if (found instanceof Error) return fail(`${directory} cannot be inspected (${codeOf(found)})`);
+      if (!found?.isDirectory()) {
+        return fail(`${directory} is not a directory, so the file cannot be created there`);
+      }
+      try {
+        await fs.access(directory, constants.W_OK | constants.X_OK);
+      } catch (error) {
+        return fail(
+          `cannot write in ${directory} (${codeOf(error)}): fix its permissions, or set CERTWATCH_STATE_FILE ` +
+            'to a path you can write',
+        );
+      }
+      const where =
+        directory === dirname(path)
+          ? `${directory} is writable`
+          : `${dirname(path)} will be created in ${directory}, which is writable`;
+      return {
+        status: 'ok',
+        text: `${subject}: ${where}; ${history ?? 'no history yet (the file is written on the first alert)'}`,
+      };
+    },
+  };
+}
+
+/**
+ * The path's stat; null when it does not exist (ENOTDIR: a file sits where one of its directories should be,
+ * which the walk up to the nearest existing directory then finds); the error when it cannot be inspected.
+ */
+async function statOrNull(fs: StateFileFs, path: string) {
+  try {
+    return await fs.stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
