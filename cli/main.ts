@@ -16,10 +16,19 @@ import { RotationError } from '../lib/rotation';
 import { FileStateStore } from '../lib/state/file';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
+import { runDoctor } from './doctor';
 import { runEmulatorCommand } from './emulator';
 import { type CliIo, write } from './io';
 import { parse } from './options';
-import { configFrom, EXIT, exitCodeFor, nowFrom, readConfigFile, scanWithProgress } from './run';
+import {
+  configFrom,
+  DEFAULT_STATE_FILE,
+  EXIT,
+  exitCodeFor,
+  nowFrom,
+  readConfigFile,
+  scanWithProgress,
+} from './run';
 import { runUpload } from './upload';
 
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
@@ -35,6 +44,9 @@ Usage:
                    [--replaces ID] [--dry-run]
       Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
       them to Alibaba SLB and checks SLB's fingerprint. --dry-run checks and prints, and sends nothing.
+  certwatch doctor [--config FILE]
+      Checks the configuration, the SSM parameters holding keys, one call to each provider endpoint, the SNS
+      topic and the alert history store, and says what is wrong. Exit 0 all answered, 3 a check failed.
   certwatch demo
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
   certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
@@ -83,6 +95,8 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       return runEmulatorCommand(rest, io);
     case 'upload':
       return runUpload(rest, io);
+    case 'doctor':
+      return runDoctor(rest, io);
     case 'version':
     case '--version':
       await write(io.stdout, `${VERSION}\n`);
@@ -163,6 +177,3 @@ function destination(sink: AlertSink): string {
   if (sink instanceof FileSink) return ` (${sink.path})`;
   return '';
 }
-
-/** Where the CLI remembers what it alerted, unless CERTWATCH_STATE_FILE says otherwise. */
-export const DEFAULT_STATE_FILE = '.certwatch/alert-state.json';

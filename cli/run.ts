@@ -13,6 +13,9 @@ import { createProgress } from './progress';
 
 export const EXIT = { complete: 0, failed: 1, usage: 2, incomplete: 3 } as const;
 
+/** Where the CLI remembers what it alerted, unless CERTWATCH_STATE_FILE says otherwise. */
+export const DEFAULT_STATE_FILE = '.certwatch/alert-state.json';
+
 /** Reads `--config FILE` (JSON) and the environment into a Config. */
 export async function configFrom(io: CliIo, configPath: string | undefined): Promise<Config> {
   if (!configPath) return loadConfig(io.env);
