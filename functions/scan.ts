@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
@@ -17,7 +16,7 @@ import { loadConfig } from '../lib/config';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
-import { scanFleet } from '../lib/scan';
+import { type RunSetup, runJob, type ScanResult } from '../lib/run';
 import { resolveSecretParameters, SECRET_SETTINGS } from '../lib/secrets/ssm';
 import { DynamoStateStore } from '../lib/state/dynamodb';
 import { MemoryStateStore } from '../lib/state/memory';
@@ -27,17 +26,7 @@ import type { EmfDocument } from '../lib/telemetry/metrics';
 import { emitToStdout, RunTelemetry } from '../lib/telemetry/run';
 import { VERSION } from '../lib/version';
 
-export interface ScanResult {
-  complete: boolean;
-  certificates: number;
-  /** Structured alerts delivered this run (new rungs crossed, reminders). */
-  alertsSent: number;
-  failures: ScanReport['failures'];
-  /** Subject of the digest sent, or null when nothing needed a person. */
-  digest: string | null;
-  /** Set when the alert history could not be used (everything due was sent). */
-  stateProblem: string | null;
-}
+export type { ScanResult };
 
 export interface HandlerDeps extends ProviderDeps {
   sink?: AlertSink;
@@ -65,7 +54,7 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   // Shared by every provider client of this container; each run reports what it added.
   const counters = deps.counters ?? newRequestCounters();
   let prepared: ReturnType<typeof prepare> | undefined;
-  async function prepare() {
+  async function prepare(): Promise<RunSetup> {
     // Secrets come from SSM at cold start (the environment holds only their names), then stay in memory.
     const needsSsm = SECRET_SETTINGS.some((key) => env[`${key}_PARAMETER`]);
     const resolved = needsSsm ? await resolveSecretParameters(env, deps.ssm ?? new SSMClient({})) : env;
@@ -93,53 +82,18 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
       prepared = undefined;
       throw error;
     });
-    const { config, sink, store, rules, sources } = await prepared.catch((error: unknown) => {
+    const setup = await prepared.catch((error: unknown) => {
       log.error('run failed before scanning', { error });
       throw error;
     });
     const clock = deps.clock ?? Date.now;
-    const nowMs = clock();
+    const { metricsNamespace: namespace } = setup.config;
     const emit = deps.emitMetric ?? emitToStdout;
-    const telemetry = new RunTelemetry({
-      mode,
-      scanId,
-      log,
-      counters,
-      emit,
-      namespace: config.metricsNamespace,
-      clock,
-    });
-    telemetry.started(sources);
+    const telemetry = new RunTelemetry({ mode, scanId, log, counters, emit, namespace, clock });
     // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.
     const remaining = context?.getRemainingTimeInMillis();
     const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
-    const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs, clock, timeLimitMs });
-    telemetry.scanned(report);
-    if (mode === 'audit') {
-      telemetry.finished();
-      return report;
-    }
-    const outcome = await alertOn(report, {
-      sink,
-      store,
-      rules,
-      ladder: config.alerting.ladder,
-      nowMs,
-      criticalDays: config.thresholds.criticalDays,
-      reminderIntervalMs: config.alerting.reminderIntervalMs,
-    }).catch((error: unknown) => {
-      telemetry.failed(error);
-      throw error;
-    });
-    telemetry.finished(outcome);
-    return {
-      complete: report.complete,
-      certificates: report.certificates.length,
-      alertsSent: outcome.alerts,
-      failures: report.failures,
-      digest: outcome.digest?.subject ?? null,
-      stateProblem: outcome.stateProblem,
-    };
+    return runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry });
   };
 }
 

@@ -1,0 +1,84 @@
+/**
+ * One run of the job as the Lambda does it: scan every source, then (unless it is an audit) alert once per rung
+ * crossed, telling the run's telemetry each step. The caller builds the clients and decides the mode.
+ */
+import { alertOn } from './alerts/alerting';
+import type { Rules } from './alerts/rules';
+import type { AlertSink } from './alerts/sink';
+import type { Config } from './config';
+import type { ScanReport } from './model';
+import type { CertificateSource } from './providers/source';
+import { scanFleet } from './scan';
+import type { AlertStateStore } from './state/store';
+import type { RunMode } from './telemetry/metrics';
+import type { RunTelemetry } from './telemetry/run';
+
+/** What a run needs, built once per container. */
+export interface RunSetup {
+  config: Config;
+  sink: AlertSink;
+  store: AlertStateStore;
+  rules: Rules | null;
+  sources: CertificateSource[];
+}
+
+/** What a scheduled run returns: the outcome, without the whole report. */
+export interface ScanResult {
+  complete: boolean;
+  certificates: number;
+  /** Structured alerts delivered this run (new rungs crossed, reminders). */
+  alertsSent: number;
+  failures: ScanReport['failures'];
+  /** Subject of the digest sent, or null when nothing needed a person. */
+  digest: string | null;
+  /** Set when the alert history could not be used (everything due was sent). */
+  stateProblem: string | null;
+}
+
+export interface RunOptions {
+  mode: RunMode;
+  nowMs: number;
+  clock: () => number;
+  /** How long the scan may take before unread parts become named failures. */
+  timeLimitMs: number | undefined;
+  telemetry: RunTelemetry;
+}
+
+/** An audit returns the report and sends nothing; a scheduled run alerts and returns its outcome. */
+export async function runJob(setup: RunSetup, options: RunOptions): Promise<ScanReport | ScanResult> {
+  const { config, sources } = setup;
+  const { telemetry, nowMs } = options;
+  telemetry.started(sources);
+  const report = await scanFleet(sources, {
+    thresholds: config.thresholds,
+    nowMs,
+    clock: options.clock,
+    timeLimitMs: options.timeLimitMs,
+  });
+  telemetry.scanned(report);
+  if (options.mode === 'audit') {
+    telemetry.finished();
+    return report;
+  }
+  const outcome = await alertOn(report, {
+    sink: setup.sink,
+    store: setup.store,
+    rules: setup.rules,
+    ladder: config.alerting.ladder,
+    nowMs,
+    criticalDays: config.thresholds.criticalDays,
+    reminderIntervalMs: config.alerting.reminderIntervalMs,
+  }).catch((error: unknown) => {
+    telemetry.failed(error);
+    throw error;
+  });
+  telemetry.finished(outcome);
+  return {
+    complete: report.complete,
+    certificates: report.certificates.length,
+    alertsSent: outcome.alerts,
+    failures: report.failures,
+    digest: outcome.digest?.subject ?? null,
+    stateProblem: outcome.stateProblem,
+  };
+}
