@@ -210,3 +210,16 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
     expect([statement.Resource].flat()).not.toContain('*');
   }
 });
+
+it('ships the handler without the AWS SDK, which the nodejs22.x runtime provides (npm run bench:coldstart)', () => {
+  const zip = readFileSync(join(dir, 'default', 'certwatch.zip'));
+  // File names sit uncompressed in the zip's central directory (signature PK\x01\x02, name at offset 46).
+  const names: string[] = [];
+  for (let at = zip.indexOf('PK\x01\x02'); at >= 0; at = zip.indexOf('PK\x01\x02', at + 4)) {
+    const length = zip.readUInt16LE(at + 28);
+    names.push(zip.subarray(at + 46, at + 46 + length).toString());
+  }
+  expect(names.sort()).toEqual(['functions/scan.cjs', 'functions/scan.cjs.map']);
+  // With the SDK bundled the zip is about 1.2 MB; without it, about half a megabyte.
+  expect(zip.length).toBeLessThan(800_000);
+});
