@@ -59,7 +59,7 @@ export function runMetrics(figures: RunFigures, namespace: string): EmfDocument[
     AlertsSent: figures.alertsSent,
     ApiCalls: figures.apiCalls,
     ThrottledCalls: figures.throttledCalls,
-    ScanDuration: figures.durationMs,
+    RunDuration: figures.durationMs,
     ScanComplete: report.complete ? 1 : 0,
   };
   if (mode === 'scheduled' && figures.finished) run[HEARTBEAT_METRIC] = 1;
@@ -116,7 +116,7 @@ export function certificateMetrics(report: ScanReport, scanId: string, namespace
   return documents;
 }
 
-const UNITS: Record<string, string> = { ScanDuration: 'Milliseconds' };
+const UNITS: Record<string, string> = { RunDuration: 'Milliseconds' };
 
 function envelope(
   timestamp: number,

@@ -62,13 +62,13 @@ describe('runMetrics', () => {
       AlertsSent: 2,
       ApiCalls: 17,
       ThrottledCalls: 3,
-      ScanDuration: 1234,
+      RunDuration: 1234,
       ScanComplete: 0,
       [HEARTBEAT_METRIC]: 1,
     });
     expect(run!._aws.Timestamp).toBe(Date.parse(NOW));
     const units = Object.fromEntries(run!._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit]));
-    expect(units.ScanDuration).toBe('Milliseconds');
+    expect(units.RunDuration).toBe('Milliseconds');
     expect(units.CertificatesScanned).toBe('Count');
     for (const document of byStatus) expectValidEmf(document);
   });
