@@ -60,6 +60,23 @@ export async function runJob(setup: RunSetup, options: RunOptions): Promise<Scan
     telemetry.finished();
     return report;
   }
+  return alertOnReport(setup, report, { nowMs, telemetry });
+}
+
+/** What alerting needs of a run's setup. */
+export type AlertSetup = Pick<RunSetup, 'config' | 'sink' | 'store' | 'rules'>;
+
+/**
+ * The second half of a scheduled run: alert on a finished scan's report, once per rung crossed, telling the
+ * telemetry. A sharded run (lib/shard) calls it once, with the report of all its shards.
+ */
+export async function alertOnReport(
+  setup: AlertSetup,
+  report: ScanReport,
+  options: { nowMs: number; telemetry: RunTelemetry },
+): Promise<ScanResult> {
+  const { config } = setup;
+  const { telemetry, nowMs } = options;
   const outcome = await alertOn(report, {
     sink: setup.sink,
     store: setup.store,

@@ -53,7 +53,7 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
           {
             certificate: (cert) => {
               fingerprints.remember(cert);
-              if (!cert.apiNotAfter && !cert.chain && cert.apiFingerprintSha1) byFingerprintOnly.push(cert);
+              if (isKnownOnlyByFingerprint(cert)) byFingerprintOnly.push(cert);
               else certificates.push(evaluate(cert, options.nowMs, options.thresholds));
               progress();
             },
@@ -91,22 +91,47 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
   };
 }
 
+/** A certificate an API lists with neither an expiry nor a PEM, only its SHA-1 (older SLB replies). */
+export function isKnownOnlyByFingerprint(cert: ObservedCertificate): boolean {
+  return !cert.apiNotAfter && !cert.chain && Boolean(cert.apiFingerprintSha1);
+}
+
+/** What the scan remembers of a leaf certificate it saw, by SHA-1 fingerprint. */
+export interface LeafFingerprint {
+  fingerprintSha1: string;
+  notAfterMs: number;
+  names: string[];
+  /** `provider/service id` of the certificate it was seen as. */
+  where: string;
+}
+
 /**
  * SHA-1 fingerprints of the leaf certificates seen in this scan, with their expiry: a certificate an API lists
- * only by fingerprint (older SLB replies) is the same certificate, so it expires when that one does.
+ * only by fingerprint (older SLB replies) is the same certificate, so it expires when that one does. A sharded run
+ * (lib/shard) keeps each shard's `entries()` and resolves across shards once they are all in.
  */
-class FingerprintIndex {
-  private readonly seen = new Map<string, { notAfterMs: number; names: string[]; where: string }>();
+export class FingerprintIndex {
+  private readonly seen = new Map<string, LeafFingerprint>();
 
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
     if (leaf && !this.seen.has(leaf.fingerprintSha1)) {
-      this.seen.set(leaf.fingerprintSha1, {
+      this.add({
+        fingerprintSha1: leaf.fingerprintSha1,
         notAfterMs: leaf.notAfterMs,
         names: [...new Set([leaf.commonName ?? '', ...leaf.dnsNames].filter(Boolean))],
         where: `${cert.provider}/${cert.service} ${cert.id}`,
       });
     }
+  }
+
+  /** Remembers a leaf seen elsewhere; the first one seen with a fingerprint is kept. */
+  add(leaf: LeafFingerprint): void {
+    if (!this.seen.has(leaf.fingerprintSha1)) this.seen.set(leaf.fingerprintSha1, leaf);
+  }
+
+  entries(): LeafFingerprint[] {
+    return [...this.seen.values()];
   }
 
   /** The certificate with the expiry of its twin, or with a note saying none was seen. */

@@ -18,6 +18,8 @@ export interface RunTelemetryOptions {
   emit: (document: EmfDocument) => void;
   namespace: string;
   clock: () => number;
+  /** When the run began (epoch ms), if before this object was made: a sharded run began when it was planned. */
+  startedMs?: number;
 }
 
 export class RunTelemetry {
@@ -27,7 +29,7 @@ export class RunTelemetry {
   private report: ScanReport | null = null;
 
   constructor(private readonly options: RunTelemetryOptions) {
-    this.startedMs = options.clock();
+    this.startedMs = options.startedMs ?? options.clock();
     this.requestsBefore = options.counters.requests;
     this.throttledBefore = options.counters.throttled;
   }
