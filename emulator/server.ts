@@ -10,6 +10,8 @@
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
  *   GET /healthz                                200 "ok".
+ *   GET /stats                                  200 JSON: the live counters (`stats` below) and the rate limits,
+ *                                               for a benchmark that runs the emulator in another process.
  *   anything else                               404 JSON listing the services.
  * Keep-alive is on (Node's default); close() also ends idle and hung connections, so it never waits on them.
  */
@@ -23,6 +25,7 @@ import {
 } from './aliyun/handler';
 import type { FaultOptions } from './faults';
 import type { Fleet } from './fleet/model';
+import { createRateLimiter, type RateLimitOptions, type RateLimitTable } from './rateLimits';
 import { createUcloudHandler, type UcloudEmulatorOptions, type UcloudEmulatorStats } from './ucloud/handler';
 
 /**
@@ -37,12 +40,17 @@ export interface EmulatorOptions extends FaultOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** UCloud only: faults (overriding the top-level ones), forced `failures`, `maxLimit`. */
-  ucloud?: Omit<UcloudEmulatorOptions, 'fleet'>;
+  ucloud?: Omit<UcloudEmulatorOptions, 'fleet' | 'rateLimiter'>;
   /**
    * Alibaba Cloud (CDN and SLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
    * `cdnCountIsTotal`, `retryAfterSeconds`, `signatureMismatchStatus`.
    */
-  aliyun?: Omit<AliyunEmulatorOptions, 'fleet'>;
+  aliyun?: Omit<AliyunEmulatorOptions, 'fleet' | 'rateLimiter'>;
+  /**
+   * Per-API rate limits, one token bucket per account and Action across all services; over-limit calls get the
+   * provider's throttling reply. `{}` -> DEFAULT_RATE_LIMITS. Default: no limits.
+   */
+  rateLimits?: RateLimitOptions;
 }
 
 export interface EmulatorStats {
@@ -62,6 +70,8 @@ export interface RunningEmulator {
   slbUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
+  /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
+  rateLimits: RateLimitTable;
   /** Stops the server, dropping open connections (keep-alive and hung requests). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -80,10 +90,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host: givenHost,
     ucloud: ucloudOptions,
     aliyun: aliyunOptions,
+    rateLimits,
     ...sharedFaults
   } = options;
-  const ucloud = createUcloudHandler({ ...sharedFaults, ...definedOnly(ucloudOptions ?? {}), fleet });
-  const aliyun = createAliyunHandler({ ...sharedFaults, ...definedOnly(aliyunOptions ?? {}), fleet });
+  const rateLimiter = rateLimits ? createRateLimiter(rateLimits) : undefined;
+  const ucloud = createUcloudHandler({
+    ...sharedFaults,
+    ...definedOnly(ucloudOptions ?? {}),
+    fleet,
+    rateLimiter,
+  });
+  const aliyun = createAliyunHandler({
+    ...sharedFaults,
+    ...definedOnly(aliyunOptions ?? {}),
+    fleet,
+    rateLimiter,
+  });
   const server = createServer((request, response) => route(request, response));
   const host = givenHost ?? '127.0.0.1';
 
@@ -103,6 +125,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     request.resume();
     if (path === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
+      return;
+    }
+    if (path === '/stats' && request.method === 'GET') {
+      const body = JSON.stringify({
+        ucloud: ucloud.stats,
+        aliyun: aliyun.stats,
+        rateLimits: rateLimiter?.limits ?? {},
+      });
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
       return;
     }
     const body = JSON.stringify({
@@ -129,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
+    rateLimits: rateLimiter?.limits ?? {},
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         ucloud.close();

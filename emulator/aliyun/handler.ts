@@ -17,8 +17,10 @@
  *      `signatureMismatchStatus`);
  *   6. SignatureNonce unused by this AccessKeyId, on either service, in the last 15 minutes (SignatureNonceUsed).
  *      Only correctly signed requests spend a nonce, so a forged request cannot burn someone else's;
- *   7. forced failures (`failures`), matched on service, action and RegionId;
- *   8. the action itself.
+ *   7. rate limits (`rateLimiter`: per AccessKeyId and Action, across both services; over the limit ->
+ *      `Throttling.User`, 400);
+ *   8. forced failures (`failures`), matched on service, action and RegionId;
+ *   9. the action itself.
  * Every reply carries a fresh RequestId (an upper-case UUID, as Alibaba writes them), in the body and in the
  * `x-acs-request-id` header. Errors are JSON `{RequestId, HostId, Code, Message, Recommend}` with a 4xx/5xx status
  * (Alibaba API error docs). Throttling replies carry `x-acs-retry-after` when `retryAfterSeconds` is set.
@@ -27,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultPicker, type FaultOptions, type RandomFault } from '../faults';
 import type { Fleet } from '../fleet/model';
+import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
 import { CDN_API_VERSION, createCdnActions } from './cdn';
 import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
@@ -72,6 +75,8 @@ export interface AliyunEmulatorOptions extends FaultOptions {
   retryAfterSeconds?: number;
   /** HTTP status of SignatureDoesNotMatch: 400 (default, what the gateway sends in practice) or 403. */
   signatureMismatchStatus?: 400 | 403;
+  /** Per-API rate limits, usually shared with the other services (../server.ts). Default: none. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Live counters of one service; read them at any time (copy with structuredClone for a snapshot). */
@@ -84,8 +89,12 @@ export interface AliyunServiceStats {
   byStatus: Record<string, number>;
   /** Error replies by Code. */
   errorCodes: Record<string, number>;
-  /** Throttling replies, random or forced. */
+  /** Throttling replies: random, forced or over a rate limit. */
   throttled: number;
+  /** The same replies by Action. */
+  throttledByAction: Record<string, number>;
+  /** Requests refused by the rate limits (each also counted in `throttled`). */
+  rateLimited: number;
   /** Injected failures other than throttling: random ServiceUnavailable / InternalError, and forced failures. */
   errors: number;
   /** Requests deliberately left unanswered. */
@@ -174,7 +183,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     name: AliyunService,
     request: IncomingMessage,
     body: Buffer,
-  ): { outcome: Outcome; latencyMs: number } {
+  ): { outcome: Outcome; latencyMs: number; action: string | undefined } {
     const service = services[name];
     const { stats } = service;
     const method = request.method ?? 'GET';
@@ -189,8 +198,8 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     stats.byAction[action ?? '(none)'] = (stats.byAction[action ?? '(none)'] ?? 0) + 1;
 
     const fault = service.pickFault();
-    if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0 };
-    const reply = (outcome: Outcome) => ({ outcome, latencyMs: fault.latencyMs });
+    if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0, action };
+    const reply = (outcome: Outcome) => ({ outcome, latencyMs: fault.latencyMs, action });
     const error = (failure: AliyunError) => reply(errorOutcome(service, failure));
     if (fault.kind === 'throttle') return error(aliyunError('Throttling.User'));
     if (fault.kind === 'error') {
@@ -202,12 +211,17 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     const refusal = checkRequest(service, method, params);
     if (refusal) return error(refusal);
     const handler = service.actions[action!]!;
+    // After authentication: a quota belongs to an account, and a forged request must not spend it.
+    if (options.rateLimiter && !options.rateLimiter.admit(`aliyun ${params.AccessKeyId}`, action!)) {
+      stats.rateLimited++;
+      return error(aliyunError('Throttling.User'));
+    }
 
     const forced = takeForcedFailure(name, action!, params.RegionId);
     if (forced) {
       if (forced.hang) {
         stats.errors++;
-        return { outcome: { kind: 'hang' }, latencyMs: 0 };
+        return { outcome: { kind: 'hang' }, latencyMs: 0, action };
       }
       if (!isThrottlingCode(forced.code)) stats.errors++;
       return error({
@@ -294,7 +308,12 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     return undefined;
   }
 
-  function send(service: ServiceState, response: ServerResponse, outcome: Outcome): void {
+  function send(
+    service: ServiceState,
+    response: ServerResponse,
+    outcome: Outcome,
+    action: string | undefined,
+  ): void {
     const { stats } = service;
     if (outcome.kind === 'hang') {
       stats.hung++;
@@ -305,7 +324,11 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     const code = outcome.body.Code;
     if (typeof code === 'string') {
       stats.errorCodes[code] = (stats.errorCodes[code] ?? 0) + 1;
-      if (isThrottlingCode(code)) stats.throttled++;
+      if (isThrottlingCode(code)) {
+        stats.throttled++;
+        const name = action ?? '(none)';
+        stats.throttledByAction[name] = (stats.throttledByAction[name] ?? 0) + 1;
+      }
     }
     // RequestId first, as Alibaba orders it; for errors the Recommend link names the request too.
     const body: Record<string, unknown> = { RequestId: requestId, ...outcome.body };
@@ -338,14 +361,14 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
           writeReply(service.stats, response, 413, 'text/plain; charset=utf-8', 'Request body too large');
           return;
         }
-        const { outcome, latencyMs } = respond(name, request, body);
+        const { outcome, latencyMs, action } = respond(name, request, body);
         if (latencyMs <= 0 || outcome.kind === 'hang') {
-          send(service, response, outcome);
+          send(service, response, outcome, action);
           return;
         }
         const timer = setTimeout(() => {
           timers.delete(timer);
-          send(service, response, outcome);
+          send(service, response, outcome, action);
         }, latencyMs);
         timers.add(timer);
       });
@@ -401,6 +424,8 @@ function emptyStats(): AliyunServiceStats {
     byStatus: Object.create(null),
     errorCodes: Object.create(null),
     throttled: 0,
+    throttledByAction: Object.create(null),
+    rateLimited: 0,
     errors: 0,
     hung: 0,
     certificatesReturned: 0,

@@ -7,8 +7,9 @@
  *   3. Action present (160);
  *   4. Signature present (170), PublicKey known (172), Signature correct (171);
  *   5. Action known (161);
- *   6. forced failures (`failures`), matched on action, Region and the resolved ProjectId;
- *   7. the action itself.
+ *   6. rate limits (`rateLimiter`: per PublicKey and Action; over the limit -> RetCode 153);
+ *   7. forced failures (`failures`), matched on action, Region and the resolved ProjectId;
+ *   8. the action itself.
  * Every reply, errors included, carries a fresh `X-UCLOUD-REQUEST-UUID` header. JSON replies are HTTP 200.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { createFaultPicker, type FaultOptions } from '../faults';
 import type { Fleet, UcloudAccount } from '../fleet/model';
+import type { RateLimiter } from '../rateLimits';
 import { DEFAULT_MAX_LIMIT, describeSslV2 } from './describeSslV2';
 import { parseUcloudParams, type UcloudParams } from './params';
 import { DEFAULT_MESSAGES, RetCode, type UcloudReplyBody, ucloudError } from './retCodes';
@@ -46,6 +48,8 @@ export interface UcloudEmulatorOptions extends FaultOptions {
   failures?: UcloudForcedFailure[];
   /** Largest page DescribeSSLV2 returns; a larger Limit is clamped. Default 1000 (the real maximum is UNVERIFIED). */
   maxLimit?: number;
+  /** Per-API rate limits, usually shared with the other services (../server.ts). Default: none. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Live counters; read them at any time (copy with structuredClone for a snapshot). */
@@ -56,8 +60,12 @@ export interface UcloudEmulatorStats {
   byAction: Record<string, number>;
   /** JSON replies by RetCode. */
   retCodes: Record<string, number>;
-  /** Replies with RetCode 153, random or forced. */
+  /** Replies with RetCode 153: random, forced or over a rate limit. */
   throttled: number;
+  /** The same replies by Action. */
+  throttledByAction: Record<string, number>;
+  /** Requests refused by the rate limits (each also counted in `throttled`). */
+  rateLimited: number;
   /** Injected failures other than throttling: random HTTP 503 / RetCode 150, and forced failures. */
   errors: number;
   /** Replies with an HTTP status other than 200. */
@@ -105,6 +113,8 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     byAction: Object.create(null),
     retCodes: Object.create(null),
     throttled: 0,
+    throttledByAction: Object.create(null),
+    rateLimited: 0,
     errors: 0,
     httpErrors: 0,
     hung: 0,
@@ -152,6 +162,11 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     if (!verifyUcloudSignature(params, account.PrivateKey)) return json(ucloudError(RetCode.badSignature));
     const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (!handler) return json(ucloudError(RetCode.noSuchAction, `Action [${action}] not found`));
+    // After authentication: a quota belongs to an account, and a forged request must not spend it.
+    if (options.rateLimiter && !options.rateLimiter.admit(`ucloud ${account.PublicKey}`, action)) {
+      stats.rateLimited++;
+      return json(ucloudError(RetCode.throttled));
+    }
 
     const project = params.ProjectId || store.defaultProject(account);
     const forced = takeForcedFailure(action, params.Region, project);
@@ -200,7 +215,11 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     }
     const { RetCode: retCode, Message, ...fields } = outcome.body;
     stats.retCodes[retCode] = (stats.retCodes[retCode] ?? 0) + 1;
-    if (retCode === RetCode.throttled) stats.throttled++;
+    if (retCode === RetCode.throttled) {
+      stats.throttled++;
+      const name = outcome.action ?? '(none)';
+      stats.throttledByAction[name] = (stats.throttledByAction[name] ?? 0) + 1;
+    }
     // Missing or unreadable Action: UCloud's reply name for that case is unverified; "Response" keeps the shape.
     const reply = { RetCode: retCode, Action: `${outcome.action ?? ''}Response`, Message, ...fields };
     writeReply(response, 200, 'application/json; charset=utf-8', JSON.stringify(reply));

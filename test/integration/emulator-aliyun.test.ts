@@ -909,6 +909,8 @@ describe('Alibaba emulator: faults', () => {
         byStatus: { 200: 2, 400: 1 },
         errorCodes: { MissingParameter: 1 },
         throttled: 0,
+        throttledByAction: {},
+        rateLimited: 0,
         errors: 0,
         hung: 0,
         certificatesReturned: 21,
