@@ -1,6 +1,10 @@
 /**
  * `certwatch emulator`: the cloud emulator standalone, until interrupted. Prints the `export` lines that point
  * certwatch at it.
+ *
+ * Rate limits are off unless `--rate-limits` or `--rate-scale` is given; then the defaults
+ * (DEFAULT_RATE_LIMITS), changed by the `--rate-limits` entries (`ACTION=N` per second, `ACTION=off`), all
+ * multiplied by `--rate-scale`.
  */
 import { demoFleet } from '../emulator/fleet/demo';
 import {
@@ -10,6 +14,7 @@ import {
   readFleetFile,
 } from '../emulator/fleet/file';
 import type { Fleet } from '../emulator/fleet/model';
+import { DEFAULT_RATE_LIMITS, parseRateLimits, type RateLimitOptions } from '../emulator/rateLimits';
 import { startEmulator } from '../emulator/server';
 import { UsageError } from '../lib/errors';
 import { describeFleet, emulatorEnv } from './emulatorEnv';
@@ -32,6 +37,8 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
     'latency-ms': { type: 'string' },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
+    'rate-limits': { type: 'string' },
+    'rate-scale': { type: 'string' },
   });
   const port = integerOption('--port', options.port, 0, 65535) ?? 0;
   const generated = GENERATED.filter((name) => options[name] !== undefined);
@@ -54,13 +61,17 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
     latencyMs: integerOption('--latency-ms', options['latency-ms'], 0, 60_000) ?? 0,
     throttleRate: rateOption('--throttle-rate', options['throttle-rate']),
     errorRate: rateOption('--error-rate', options['error-rate']),
+    rateLimits: rateLimitOptions(options['rate-limits'], options['rate-scale']),
   });
   const exports = Object.entries(emulatorEnv(fleet, emulator)).map(
     ([key, value]) => `  export ${key}=${value}\n`,
   );
+  const limits = Object.entries(emulator.rateLimits).map(([action, perSecond]) => `${action} ${perSecond}/s`);
   await write(
     io.stdout,
-    `${emulator.url}\ncertwatch emulator: ${describeFleet(fleet)}; point certwatch at it with:\n${exports.join('')}` +
+    `${emulator.url}\ncertwatch emulator: ${describeFleet(fleet)}\n` +
+      `rate limits: ${limits.length > 0 ? `${limits.join(', ')} (per account)` : 'none'}\n` +
+      `point certwatch at it with:\n${exports.join('')}` +
       'Press Ctrl-C to stop.\n',
   );
   await io.untilStopped();
@@ -116,6 +127,40 @@ function listOption(name: string, text: string | undefined): string[] | undefine
     throw new UsageError(`${name} "${text}" must be a comma-separated list such as cn-bj2,cn-sh2`);
   }
   return items;
+}
+
+/**
+ * The emulator's rate limits from `--rate-limits` and `--rate-scale`: undefined (no limits) unless one of them is
+ * given; then the defaults, changed by the listed entries, scaled. Throws UsageError naming the flag.
+ */
+export function rateLimitOptions(
+  limitsText: string | undefined,
+  scaleText: string | undefined,
+): RateLimitOptions | undefined {
+  if (limitsText === undefined && scaleText === undefined) return undefined;
+  const perSecond: Record<string, number> = { ...DEFAULT_RATE_LIMITS };
+  if (limitsText !== undefined) {
+    let changes: Record<string, number | null>;
+    try {
+      changes = parseRateLimits(limitsText);
+    } catch (error) {
+      throw new UsageError(`--rate-limits: ${(error as Error).message}`);
+    }
+    for (const [action, value] of Object.entries(changes)) {
+      if (value === null) delete perSecond[action];
+      else perSecond[action] = value;
+    }
+  }
+  let scale = 1;
+  if (scaleText !== undefined) {
+    scale = Number(scaleText);
+    if (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0) {
+      throw new UsageError(
+        `--rate-scale "${scaleText}" must be a number > 0 (it multiplies every rate limit)`,
+      );
+    }
+  }
+  return { perSecond, scale };
 }
 
 function rateOption(name: string, text: string | undefined): number {

@@ -52,7 +52,11 @@ Usage:
   certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
                      [--regions LIST --projects LIST] [--slb-regions LIST]]
                      [--latency-ms N] [--throttle-rate R] [--error-rate R]
+                     [--rate-limits ACTION=N,... ] [--rate-scale F]
       Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
+      --rate-limits / --rate-scale turn on per-API token buckets (defaults: DescribeSSLV2=50,
+      DescribeCdnSSLCertificateList=20, DescribeCertificateInfoByID=100, DescribeServerCertificates=50 per
+      second; ACTION=off lifts one); F multiplies them all.
 
 Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY,
 UCLOUD_REGIONS, UCLOUD_PROJECT_IDS, UCLOUD_API_URL, CERTWATCH_WARNING_DAYS, CERTWATCH_CRITICAL_DAYS,
