@@ -14,7 +14,7 @@ import { type Ladder, rungOf, severityOf } from './ladder';
 import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
 import { isSilenced, type Rules, ruleFor } from './rules';
 import type { AlertSink } from './sink';
-import { throwIfFailed } from './snsBatch';
+import { throwIfFailed } from './snsMessage';
 import { incompleteScanMessage, structuredMessage } from './structured';
 
 export interface AlertingOptions {

@@ -17,9 +17,7 @@ import { AlertDeliveryError } from '../errors';
 import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
-
-/** 256 KiB: SNS counts bytes of UTF-8, not characters. */
-export const SNS_MAX_MESSAGE_BYTES = 262_144;
+import { SNS_MAX_MESSAGE_BYTES } from './snsMessage';
 
 /** The one SNS call this sink makes; SNSClient satisfies it, and so does a hand-written fake in tests. */
 /** The SNS client calls the sink makes: SNSClient, or a hand-written fake in tests. */

@@ -12,8 +12,7 @@ import {
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
-import { AlertDeliveryError } from '../errors';
-import { SNS_MAX_MESSAGE_BYTES } from './sns';
+import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */
 export const SNS_MAX_BATCH_ENTRIES = 10;
@@ -207,39 +206,6 @@ export class SnsBatchPublisher {
     const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (retry - 1));
     return Math.round(this.#random() * ceiling);
   }
-}
-
-/**
- * Throws AlertDeliveryError when any message failed; call it after everything else was sent, so the run fails
- * loudly without holding back the alerts that could go out.
- */
-export function throwIfFailed(result: PublishAllResult, topicArn: string): void {
-  const { failed, sent } = result;
-  if (failed.length === 0) return;
-  const codes = [...new Set(failed.map((failure) => failure.code))];
-  const shownCodes =
-    codes.slice(0, 3).join(', ') + (codes.length > 3 ? `, and ${codes.length - 3} more` : '');
-  const first = failed[0]!;
-  const region = topicArn.split(':')[3] || 'the topic region';
-  throw new AlertDeliveryError(
-    `SNS PublishBatch to ${topicArn}: ${failed.length} of ${failed.length + sent} alert messages failed ` +
-      `(${shownCodes}; first: ${first.id}: ${first.code}${first.message ? ` "${first.message}"` : ''}). ` +
-      `Check that the function's role allows sns:Publish on this topic (it covers PublishBatch), that the topic ` +
-      `ARN is right and the topic exists, and that the SNS client uses the topic's region (${region}).`,
-  );
-}
-
-/**
- * Bytes SNS counts for a message: the UTF-8 body plus, per attribute, its name, data type and value (the
- * accounting SQS documents; SNS counts attributes too without spelling it out).
- */
-export function snsPayloadBytes(message: string, attributes: Record<string, MessageAttributeValue>): number {
-  let bytes = Buffer.byteLength(message, 'utf8');
-  for (const [name, value] of Object.entries(attributes)) {
-    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
-    bytes += Buffer.byteLength(value.StringValue ?? '', 'utf8') + (value.BinaryValue?.byteLength ?? 0);
-  }
-  return bytes;
 }
 
 /** Greedy, in order: a new batch when the next entry would pass 10 entries or `maxBytes`. */

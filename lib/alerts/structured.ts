@@ -12,8 +12,7 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { CertificateRecord, SourceFailure } from '../model';
 import type { AlertKind, Severity } from './plan';
-import { SNS_MAX_MESSAGE_BYTES } from './sns';
-import { snsPayloadBytes } from './snsBatch';
+import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
 
 export const STRUCTURED_ALERT_SCHEMA = 'certwatch.alert/1';
 

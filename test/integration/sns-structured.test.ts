@@ -6,7 +6,8 @@ import { type PublishBatchCommand, SNSClient, SubscribeCommand } from '@aws-sdk/
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Severity } from '../../lib/alerts/plan';
-import { SnsBatchPublisher, throwIfFailed } from '../../lib/alerts/snsBatch';
+import { SnsBatchPublisher } from '../../lib/alerts/snsBatch';
+import { throwIfFailed } from '../../lib/alerts/snsMessage';
 import {
   type CertificateAlert,
   type StructuredAlertBody,

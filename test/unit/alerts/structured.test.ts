@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../../lib/alerts/plan';
-import { SNS_MAX_MESSAGE_BYTES } from '../../../lib/alerts/sns';
-import { snsPayloadBytes } from '../../../lib/alerts/snsBatch';
+import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../../../lib/alerts/snsMessage';
 import {
   type CertificateAlert,
   STRUCTURED_ALERT_SCHEMA,

@@ -1,0 +1,45 @@
+/**
+ * What the alerting core needs to know about SNS without loading the AWS SDK: the size limit of a message, how
+ * SNS counts its bytes, and the error a run fails with when messages were refused. The SNS client itself
+ * (sns.ts, snsBatch.ts) loads only when a topic is configured, on the Lambda's first invocation rather than at
+ * its module init (npm run bench:coldstart).
+ */
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { AlertDeliveryError } from '../errors';
+import type { PublishAllResult } from './snsBatch';
+
+/** 256 KiB: SNS counts bytes of UTF-8, not characters. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+
+/**
+ * Bytes SNS counts for a message: the UTF-8 body plus, per attribute, its name, data type and value (the
+ * accounting SQS documents; SNS counts attributes too without spelling it out).
+ */
+export function snsPayloadBytes(message: string, attributes: Record<string, MessageAttributeValue>): number {
+  let bytes = Buffer.byteLength(message, 'utf8');
+  for (const [name, value] of Object.entries(attributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
+    bytes += Buffer.byteLength(value.StringValue ?? '', 'utf8') + (value.BinaryValue?.byteLength ?? 0);
+  }
+  return bytes;
+}
+
+/**
+ * Throws AlertDeliveryError when any message failed; call it after everything else was sent, so the run fails
+ * loudly without holding back the alerts that could go out.
+ */
+export function throwIfFailed(result: PublishAllResult, topicArn: string): void {
+  const { failed, sent } = result;
+  if (failed.length === 0) return;
+  const codes = [...new Set(failed.map((failure) => failure.code))];
+  const shownCodes =
+    codes.slice(0, 3).join(', ') + (codes.length > 3 ? `, and ${codes.length - 3} more` : '');
+  const first = failed[0]!;
+  const region = topicArn.split(':')[3] || 'the topic region';
+  throw new AlertDeliveryError(
+    `SNS PublishBatch to ${topicArn}: ${failed.length} of ${failed.length + sent} alert messages failed ` +
+      `(${shownCodes}; first: ${first.id}: ${first.code}${first.message ? ` "${first.message}"` : ''}). ` +
+      `Check that the function's role allows sns:Publish on this topic (it covers PublishBatch), that the topic ` +
+      `ARN is right and the topic exists, and that the SNS client uses the topic's region (${region}).`,
+  );
+}
