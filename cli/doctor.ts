@@ -35,7 +35,7 @@ export async function runDoctor(args: string[], io: CliIo): Promise<number> {
   const validated = await withEnv({ ...io.env, ...standIns });
   const { rulesFile } = validated.alerting;
   const rules = rulesFile
-    ? parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile).rules.length
+    ? (await parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)).rules.length
     : null;
 
   const results: CheckResult[] = [];

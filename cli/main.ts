@@ -137,7 +137,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const config = await configFrom(io, options.config);
   const { rulesFile, stateFile } = config.alerting;
   const rules = rulesFile
-    ? parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
+    ? await parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
     : null;
   const sink: AlertSink = options.out
     ? new FileSink(options.out)

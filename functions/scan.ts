@@ -67,7 +67,7 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
       (stateTable
         ? new DynamoStateStore({ client: new DynamoDBClient({}), tableName: stateTable })
         : new MemoryStateStore());
-    const rules = rulesFile ? parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null;
+    const rules = rulesFile ? await parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null;
     return { config, sink, store, rules, sources: buildSources(config, { ...deps, counters }) };
   }
   return async function handler(

@@ -24,7 +24,6 @@
  * what alerts), and an expired certificate still in use is never silenced unless the rule says so in as many
  * words.
  */
-import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
 import { parseIsoInstant, toIsoUtc } from '../expiry/instant';
 import type { CertificateRecord } from '../model';
@@ -93,15 +92,16 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-
  * Reads a rules file. The format follows the extension (`.json`, `.yaml`, `.yml`); otherwise text starting with
  * `{` or `[` is JSON and anything else YAML. `fileName` names the file in messages.
  *
- * Throws ConfigError listing every problem at once, each as `<file>: <path>: <what is wrong>`. Syntax errors give
- * only the line (never the file's text: it could hold a secret pasted by mistake).
+ * Rejects with ConfigError listing every problem at once, each as `<file>: <path>: <what is wrong>`. Syntax errors
+ * give only the line (never the file's text: it could hold a secret pasted by mistake). Asynchronous only because
+ * the YAML parser is loaded on first use (readYaml).
  */
-export function parseRules(fileText: string, fileName: string): Rules {
+export async function parseRules(fileText: string, fileName: string): Promise<Rules> {
   const problems: string[] = [];
   const text = fileText.replace(/^\uFEFF/, ''); // editors on Windows save UTF-8 with a byte-order mark
   const value = isJson(text, fileName)
     ? readJson(text, fileName, problems)
-    : readYaml(text, fileName, problems);
+    : await readYaml(text, fileName, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const at = (path: string, message: string) => problems.push(`${fileName}: ${path}: ${message}`);
@@ -416,7 +416,10 @@ function readJson(text: string, fileName: string, problems: string[]): unknown {
   return JSON.parse(text);
 }
 
-function readYaml(text: string, fileName: string, problems: string[]): unknown {
+async function readYaml(text: string, fileName: string, problems: string[]): Promise<unknown> {
+  // Imported here, not at the top: most deployments have no rules file or a JSON one, and the parser is 40% of
+  // the Lambda bundle and a measurable part of its module init (npm run bench:coldstart).
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const error of document.errors) {
     const what = YAML_ERRORS[error.code] ?? `syntax error ${error.code}`;

@@ -174,7 +174,7 @@ describe('alertOn', () => {
   });
 
   it('applies rules: a mute holds back, an expired certificate in use is not silenced without saying so', async () => {
-    const rules = parseRules(
+    const rules = await parseRules(
       [
         'rules:',
         '  - match: { domain: "api.example" }',

@@ -26,9 +26,9 @@ function record(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
   };
 }
 
-function problemsOf(text: string, fileName = 'rules.yaml'): string[] {
+async function problemsOf(text: string, fileName = 'rules.yaml'): Promise<string[]> {
   try {
-    parseRules(text, fileName);
+    await parseRules(text, fileName);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -73,8 +73,8 @@ const EXAMPLE_JSON = JSON.stringify({
 });
 
 describe('parseRules', () => {
-  it('reads the YAML format with every key', () => {
-    const rules = parseRules(EXAMPLE_YAML, 'rules.yaml');
+  it('reads the YAML format with every key', async () => {
+    const rules = await parseRules(EXAMPLE_YAML, 'rules.yaml');
     expect(rules).toEqual({
       fileName: 'rules.yaml',
       rules: [
@@ -112,42 +112,44 @@ describe('parseRules', () => {
     });
   });
 
-  it('reads the same rules from JSON', () => {
-    const fromYaml = parseRules(EXAMPLE_YAML, 'rules.yaml').rules;
-    expect(parseRules(EXAMPLE_JSON, 'rules.json').rules).toEqual(fromYaml);
-    expect(parseRules(EXAMPLE_YAML, 'RULES.YML').rules).toEqual(fromYaml);
+  it('reads the same rules from JSON', async () => {
+    const fromYaml = (await parseRules(EXAMPLE_YAML, 'rules.yaml')).rules;
+    expect((await parseRules(EXAMPLE_JSON, 'rules.json')).rules).toEqual(fromYaml);
+    expect((await parseRules(EXAMPLE_YAML, 'RULES.YML')).rules).toEqual(fromYaml);
   });
 
-  it('chooses the format by content when the extension does not say', () => {
-    const fromYaml = parseRules(EXAMPLE_YAML, 'rules.yaml').rules;
-    expect(parseRules(EXAMPLE_JSON, 'certwatch-rules').rules).toEqual(fromYaml);
-    expect(parseRules(EXAMPLE_YAML, '/etc/certwatch/rules.conf').rules).toEqual(fromYaml);
+  it('chooses the format by content when the extension does not say', async () => {
+    const fromYaml = (await parseRules(EXAMPLE_YAML, 'rules.yaml')).rules;
+    expect((await parseRules(EXAMPLE_JSON, 'certwatch-rules')).rules).toEqual(fromYaml);
+    expect((await parseRules(EXAMPLE_YAML, '/etc/certwatch/rules.conf')).rules).toEqual(fromYaml);
     // JSON content in a .json file is held to JSON: a YAML file named .json is an error, not a guess.
-    expect(problemsOf('rules: []\n', 'rules.json')).toEqual([
+    expect(await problemsOf('rules: []\n', 'rules.json')).toEqual([
       'rules.json: line 1: not valid JSON: expected a value (a string in double quotes, a number, an object, a ' +
         'list, true, false or null)',
     ]);
   });
 
-  it('accepts an empty list, instants with offsets, and single-number thresholds', () => {
-    expect(parseRules('rules: []', 'r.yaml')).toEqual({ fileName: 'r.yaml', rules: [] });
-    expect(parseRules('{"rules": []}', 'r.json').rules).toEqual([]);
-    const rules = parseRules(
-      [
-        'rules:',
-        '  - match: { id: "a" }',
-        '    muteUntil: "2026-12-31T18:00:00+08:00"',
-        '    reason: r',
-        '  - match: { id: "b" }',
-        '    muteUntil: 2026-12-31T18:30:15Z',
-        '    reason: r',
-        '  - match: { id: "c" }',
-        '    muteUntil: 2026-12-31T18:30',
-        '    reason: r',
-        '  - match: { id: "d" }',
-        '    thresholds: 45',
-      ].join('\n'),
-      'r.yaml',
+  it('accepts an empty list, instants with offsets, and single-number thresholds', async () => {
+    expect(await parseRules('rules: []', 'r.yaml')).toEqual({ fileName: 'r.yaml', rules: [] });
+    expect((await parseRules('{"rules": []}', 'r.json')).rules).toEqual([]);
+    const rules = (
+      await parseRules(
+        [
+          'rules:',
+          '  - match: { id: "a" }',
+          '    muteUntil: "2026-12-31T18:00:00+08:00"',
+          '    reason: r',
+          '  - match: { id: "b" }',
+          '    muteUntil: 2026-12-31T18:30:15Z',
+          '    reason: r',
+          '  - match: { id: "c" }',
+          '    muteUntil: 2026-12-31T18:30',
+          '    reason: r',
+          '  - match: { id: "d" }',
+          '    thresholds: 45',
+        ].join('\n'),
+        'r.yaml',
+      )
     ).rules;
     expect(rules.map((rule) => rule.mutedUntilMs)).toEqual([
       Date.parse('2026-12-31T10:00:00Z'),
@@ -158,63 +160,71 @@ describe('parseRules', () => {
     expect(rules[3]!.ladder).toEqual(parseLadder('45'));
   });
 
-  it('reads an unquoted date of a YAML 1.1 document as that day, UTC', () => {
-    const rules = parseRules(
-      '%YAML 1.1\n---\nrules:\n  - match: { id: "a" }\n    muteUntil: 2026-12-31\n    reason: r\n',
-      'r.yaml',
+  it('reads an unquoted date of a YAML 1.1 document as that day, UTC', async () => {
+    const rules = (
+      await parseRules(
+        '%YAML 1.1\n---\nrules:\n  - match: { id: "a" }\n    muteUntil: 2026-12-31\n    reason: r\n',
+        'r.yaml',
+      )
     ).rules;
     expect(rules[0]!.mutedUntilMs).toBe(Date.parse('2026-12-31T00:00:00Z'));
   });
 
-  it('names the path of an unknown key, with a suggestion for a typo', () => {
-    expect(problemsOf('rules:\n  - match: { domian: "*.example.com" }\n')).toEqual([
+  it('names the path of an unknown key, with a suggestion for a typo', async () => {
+    expect(await problemsOf('rules:\n  - match: { domian: "*.example.com" }\n')).toEqual([
       'rules.yaml: rules[0].match.domian: unknown key (did you mean domain?)',
     ]);
     expect(
-      problemsOf('rules:\n  - match: { id: "1" }\n    mute_until: 2026-12-31\n    Reason: x\n    foo: 1\n'),
+      await problemsOf(
+        'rules:\n  - match: { id: "1" }\n    mute_until: 2026-12-31\n    Reason: x\n    foo: 1\n',
+      ),
     ).toEqual([
       'rules.yaml: rules[0].mute_until: unknown key (did you mean muteUntil?)',
       'rules.yaml: rules[0].Reason: unknown key (did you mean reason?)',
       'rules.yaml: rules[0].foo: unknown key; known keys: match, thresholds, muteUntil, ignore, muteExpiredInUse, reason',
     ]);
-    expect(problemsOf('rule: []\n')).toEqual([
+    expect(await problemsOf('rule: []\n')).toEqual([
       'rules.yaml: rule: unknown key (did you mean rules?)',
       'rules.yaml: rules: is missing: the file must hold a "rules" list',
     ]);
-    expect(problemsOf('rules: []\nversion: 2\n')).toEqual([
+    expect(await problemsOf('rules: []\nversion: 2\n')).toEqual([
       'rules.yaml: version: unknown key; known keys: rules',
     ]);
   });
 
-  it('requires a match with at least one field', () => {
-    expect(problemsOf('rules:\n  - thresholds: "60,30"\n')).toEqual([
+  it('requires a match with at least one field', async () => {
+    expect(await problemsOf('rules:\n  - thresholds: "60,30"\n')).toEqual([
       'rules.yaml: rules[0].match: is missing: give at least one of provider, service, region, project, id, ' +
         'name, domain (a rule without one would match every certificate)',
     ]);
-    expect(problemsOf('rules:\n  - match: {}\n    thresholds: "60,30"\n')).toEqual([
+    expect(await problemsOf('rules:\n  - match: {}\n    thresholds: "60,30"\n')).toEqual([
       'rules.yaml: rules[0].match: is empty: give at least one of provider, service, region, project, id, name, ' +
         'domain (to match every certificate on purpose, write provider: "*")',
     ]);
     expect(
-      parseRules('rules:\n  - match: { provider: "*" }\n    thresholds: "60,30"\n', 'r.yaml').rules,
+      (await parseRules('rules:\n  - match: { provider: "*" }\n    thresholds: "60,30"\n', 'r.yaml')).rules,
     ).toHaveLength(1);
   });
 
-  it('rejects wrong types, naming the path', () => {
-    expect(problemsOf('{}')).toEqual(['rules.yaml: rules: is missing: the file must hold a "rules" list']);
-    expect(problemsOf('rules:\n')).toEqual(['rules.yaml: rules: must be a list of rules']);
-    expect(problemsOf('rules: { match: {} }\n')).toEqual(['rules.yaml: rules: must be a list of rules']);
-    expect(problemsOf('- match: { id: "1" }\n')).toEqual([
+  it('rejects wrong types, naming the path', async () => {
+    expect(await problemsOf('{}')).toEqual([
+      'rules.yaml: rules: is missing: the file must hold a "rules" list',
+    ]);
+    expect(await problemsOf('rules:\n')).toEqual(['rules.yaml: rules: must be a list of rules']);
+    expect(await problemsOf('rules: { match: {} }\n')).toEqual([
+      'rules.yaml: rules: must be a list of rules',
+    ]);
+    expect(await problemsOf('- match: { id: "1" }\n')).toEqual([
       'rules.yaml: must hold an object with a "rules" list, such as rules: [{ match: ..., ... }]',
     ]);
-    expect(problemsOf('rules:\n  - "ignore everything"\n')).toEqual([
+    expect(await problemsOf('rules:\n  - "ignore everything"\n')).toEqual([
       'rules.yaml: rules[0]: must be an object with a match, such as { match: { domain: "*.example.com" }, ignore: true }',
     ]);
-    expect(problemsOf('rules:\n  - match: "*.example.com"\n')).toEqual([
+    expect(await problemsOf('rules:\n  - match: "*.example.com"\n')).toEqual([
       'rules.yaml: rules[0].match: must be an object such as { domain: "*.example.com" }',
     ]);
     expect(
-      problemsOf(
+      await problemsOf(
         'rules:\n  - match: { id: 1644, name: [a, b], region: "" }\n    ignore: yes\n    muteExpiredInUse: 1\n' +
           '    thresholds: { days: 30 }\n    reason: 42\n',
       ),
@@ -230,66 +240,70 @@ describe('parseRules', () => {
     ]);
   });
 
-  it('checks thresholds with the ladder rules, under the rule path', () => {
-    expect(problemsOf('rules:\n  - match: { id: "1" }\n    thresholds: "60,x,0,30%,40%"\n')).toEqual([
+  it('checks thresholds with the ladder rules, under the rule path', async () => {
+    expect(await problemsOf('rules:\n  - match: { id: "1" }\n    thresholds: "60,x,0,30%,40%"\n')).toEqual([
       'rules.yaml: rules[0].thresholds: "x" is neither a number of days (such as 30) nor a share of lifetime ' +
         '(such as 20%)',
       'rules.yaml: rules[0].thresholds: "0" must be at least 1 day',
       'rules.yaml: rules[0].thresholds: has more than one share of lifetime ("30%", "40%"); give at most one',
     ]);
-    expect(problemsOf('rules:\n  - match: { id: "1" }\n    thresholds: " "\n')).toEqual([
+    expect(await problemsOf('rules:\n  - match: { id: "1" }\n    thresholds: " "\n')).toEqual([
       'rules.yaml: rules[0].thresholds: is empty: give days such as "60,30,14,7", or leave thresholds out for ' +
         'the default ladder',
     ]);
   });
 
-  it('requires muteUntil to be a date', () => {
+  it('requires muteUntil to be a date', async () => {
     const at = (value: string) =>
       problemsOf(`rules:\n  - match: { id: "1" }\n    muteUntil: ${value}\n    reason: r\n`);
     const advice =
       'give a date such as 2026-12-31 (the mute ends at its start, UTC) or an ISO instant such as 2026-12-31T18:00:00Z';
-    expect(at('2026-13-01')).toEqual([
+    expect(await at('2026-13-01')).toEqual([
       `rules.yaml: rules[0].muteUntil: "2026-13-01" is not a date: ${advice}`,
     ]);
-    expect(at('2026-02-30')).toEqual([
+    expect(await at('2026-02-30')).toEqual([
       `rules.yaml: rules[0].muteUntil: "2026-02-30" is not a date: ${advice}`,
     ]);
-    expect(at('next week')).toEqual([`rules.yaml: rules[0].muteUntil: "next week" is not a date: ${advice}`]);
+    expect(await at('next week')).toEqual([
+      `rules.yaml: rules[0].muteUntil: "next week" is not a date: ${advice}`,
+    ]);
     // Forms a date parser would read against today's date or a week number are refused.
-    expect(at('"18:00"')).toEqual([`rules.yaml: rules[0].muteUntil: "18:00" is not a date: ${advice}`]);
-    expect(at('2026-W01')).toEqual([`rules.yaml: rules[0].muteUntil: "2026-W01" is not a date: ${advice}`]);
-    expect(at('20261231')).toEqual([
+    expect(await at('"18:00"')).toEqual([`rules.yaml: rules[0].muteUntil: "18:00" is not a date: ${advice}`]);
+    expect(await at('2026-W01')).toEqual([
+      `rules.yaml: rules[0].muteUntil: "2026-W01" is not a date: ${advice}`,
+    ]);
+    expect(await at('20261231')).toEqual([
       'rules.yaml: rules[0].muteUntil: must be a date such as 2026-12-31 or an ISO instant such as 2026-12-31T18:00:00Z',
     ]);
   });
 
-  it('requires a reason to mute or ignore, and refuses settings that would do nothing', () => {
-    expect(problemsOf('rules:\n  - match: { id: "1" }\n    ignore: true\n')).toEqual([
+  it('requires a reason to mute or ignore, and refuses settings that would do nothing', async () => {
+    expect(await problemsOf('rules:\n  - match: { id: "1" }\n    ignore: true\n')).toEqual([
       'rules.yaml: rules[0].reason: is missing: ignore needs a reason (it is shown in the audit)',
     ]);
     expect(
-      problemsOf('rules:\n  - match: { id: "1" }\n    muteUntil: 2026-12-31\n    reason: "  "\n'),
+      await problemsOf('rules:\n  - match: { id: "1" }\n    muteUntil: 2026-12-31\n    reason: "  "\n'),
     ).toEqual(['rules.yaml: rules[0].reason: must be a non-empty string saying why']);
-    expect(problemsOf('rules:\n  - match: { id: "1" }\n    muteUntil: 2026-12-31\n')).toEqual([
+    expect(await problemsOf('rules:\n  - match: { id: "1" }\n    muteUntil: 2026-12-31\n')).toEqual([
       'rules.yaml: rules[0].reason: is missing: muteUntil needs a reason (it is shown in the audit)',
     ]);
     expect(
-      problemsOf(
+      await problemsOf(
         'rules:\n  - match: { id: "1" }\n    muteUntil: 2026-12-31\n    ignore: true\n    reason: r\n',
       ),
     ).toEqual([
       'rules.yaml: rules[0]: has both ignore: true and muteUntil: an ignore never ends, so keep only one',
     ]);
-    expect(problemsOf('rules:\n  - match: { id: "1" }\n    muteExpiredInUse: true\n')).toEqual([
+    expect(await problemsOf('rules:\n  - match: { id: "1" }\n    muteExpiredInUse: true\n')).toEqual([
       'rules.yaml: rules[0].muteExpiredInUse: has no effect without ignore: true or muteUntil',
     ]);
     // A reason alone (say, for other thresholds) is fine.
-    expect(parseRules('rules:\n  - match: { id: "1" }\n    reason: r\n', 'r.yaml').rules[0]!.reason).toBe(
-      'r',
-    );
+    expect(
+      (await parseRules('rules:\n  - match: { id: "1" }\n    reason: r\n', 'r.yaml')).rules[0]!.reason,
+    ).toBe('r');
   });
 
-  it('reports every problem of every rule at once, in one ConfigError', () => {
+  it('reports every problem of every rule at once, in one ConfigError', async () => {
     const text = [
       'rules:',
       '  - match: { domian: x }',
@@ -298,7 +312,7 @@ describe('parseRules', () => {
       '  - match: { id: "2" }',
       '    thresholds: "0"',
     ].join('\n');
-    expect(() => parseRules(text, 'rules.yaml')).toThrow(
+    await expect(parseRules(text, 'rules.yaml')).rejects.toThrow(
       'Configuration errors:\n' +
         '  - rules.yaml: rules[0].match.domian: unknown key (did you mean domain?)\n' +
         '  - rules.yaml: rules[1].reason: is missing: ignore needs a reason (it is shown in the audit)\n' +
@@ -306,13 +320,13 @@ describe('parseRules', () => {
     );
   });
 
-  it('refuses an empty file', () => {
+  it('refuses an empty file', async () => {
     for (const [text, name] of [
       ['', 'rules.yaml'],
       ['# nothing yet\n', 'rules.yaml'],
       ['  \n', 'rules.json'],
     ] as const) {
-      expect(problemsOf(text, name)).toEqual([
+      expect(await problemsOf(text, name)).toEqual([
         `${name}: the file is empty: it must hold an object with a "rules" list (an empty list is fine: rules: [])`,
       ]);
     }
@@ -321,29 +335,29 @@ describe('parseRules', () => {
   describe('syntax errors', () => {
     const SECRET = 'LTAI5tSecretValue';
 
-    it('name the file and the line of a YAML error, and never quote the text', () => {
-      const problems = problemsOf(`rules:\n  - match: { id: "1" }\n    reason: ${SECRET}: oops\n`);
+    it('name the file and the line of a YAML error, and never quote the text', async () => {
+      const problems = await problemsOf(`rules:\n  - match: { id: "1" }\n    reason: ${SECRET}: oops\n`);
       expect(problems).toEqual([
         'rules.yaml: line 3: not valid YAML: nested mapping on one line (quote values that contain ": ")',
       ]);
-      const unclosed = problemsOf(`rules:\n  - match: { id: "1" }\n    reason: "${SECRET}\n`);
+      const unclosed = await problemsOf(`rules:\n  - match: { id: "1" }\n    reason: "${SECRET}\n`);
       expect(unclosed).toEqual(['rules.yaml: line 3: not valid YAML: a closing quote or bracket is missing']);
-      expect(problemsOf(`rules:\n\t- match: { id: "${SECRET}" }\n`)[0]).toMatch(
+      expect((await problemsOf(`rules:\n\t- match: { id: "${SECRET}" }\n`))[0]).toMatch(
         /^rules\.yaml: line 2: not valid YAML: /,
       );
       for (const problem of [...problems, ...unclosed]) expect(problem).not.toContain(SECRET);
     });
 
-    it('refuse a repeated key, which would otherwise silently win', () => {
-      expect(problemsOf('rules:\n  - match: { id: "1" }\n    match: { provider: "*" }\n')).toEqual([
+    it('refuse a repeated key, which would otherwise silently win', async () => {
+      expect(await problemsOf('rules:\n  - match: { id: "1" }\n    match: { provider: "*" }\n')).toEqual([
         'rules.yaml: line 3: not valid YAML: a key is repeated in the same object',
       ]);
       expect(
-        problemsOf('{"rules": [{"match": {"id": "1"},\n "match": {"provider": "*"}}]}', 'rules.json'),
+        await problemsOf('{"rules": [{"match": {"id": "1"},\n "match": {"provider": "*"}}]}', 'rules.json'),
       ).toEqual(['rules.json: line 2: not valid JSON: a key is repeated in the same object']);
     });
 
-    it('name the file and the line of a JSON error, and never quote the text', () => {
+    it('name the file and the line of a JSON error, and never quote the text', async () => {
       const expectedValue =
         'expected a value (a string in double quotes, a number, an object, a list, true, false or null)';
       const trailing = 'a comma before a closing bracket (JSON allows no trailing comma)';
@@ -401,7 +415,7 @@ describe('parseRules', () => {
         [`${'['.repeat(200)}${']'.repeat(200)}`, 'rules.json: line 1: not valid JSON: nested too deeply'],
       ];
       for (const [text, expected] of cases) {
-        const problems = problemsOf(text, 'rules.json');
+        const problems = await problemsOf(text, 'rules.json');
         expect(problems[0]).toBe(expected);
         for (const problem of problems) expect(problem).not.toContain(SECRET);
       }
@@ -446,8 +460,8 @@ describe('globMatch', () => {
   });
 });
 
-describe('ruleFor', () => {
-  const rules = parseRules(EXAMPLE_YAML, 'rules.yaml');
+describe('ruleFor', async () => {
+  const rules = await parseRules(EXAMPLE_YAML, 'rules.yaml');
 
   it('applies the first rule whose every match field matches', () => {
     const resolved = ruleFor(record(), rules);
@@ -475,12 +489,15 @@ describe('ruleFor', () => {
     }
   });
 
-  it('matches domain and name without regard to case, ids exactly', () => {
+  it('matches domain and name without regard to case, ids exactly', async () => {
     expect(ruleFor(record({ name: 'SHOP-Main', domains: ['WWW.EXAMPLE.COM'] }), rules).ruleIndex).toBe(0);
-    const byId = parseRules('rules:\n  - match: { id: "abc-*" }\n    thresholds: "9"\n', 'r.yaml');
+    const byId = await parseRules('rules:\n  - match: { id: "abc-*" }\n    thresholds: "9"\n', 'r.yaml');
     expect(ruleFor(record({ id: 'abc-1' }), byId).ruleIndex).toBe(0);
     expect(ruleFor(record({ id: 'ABC-1' }), byId).ruleIndex).toBeUndefined();
-    const byProject = parseRules('rules:\n  - match: { project: "org-*" }\n    thresholds: "9"\n', 'r.yaml');
+    const byProject = await parseRules(
+      'rules:\n  - match: { project: "org-*" }\n    thresholds: "9"\n',
+      'r.yaml',
+    );
     expect(ruleFor(record({ project: 'org-x' }), byProject).ruleIndex).toBe(0);
     expect(ruleFor(record({ project: 'ORG-x' }), byProject).ruleIndex).toBeUndefined();
     expect(ruleFor(record({ project: null }), byProject).ruleIndex).toBeUndefined();
@@ -496,8 +513,8 @@ describe('ruleFor', () => {
     });
   });
 
-  it('lets an earlier rule win over a later one that also matches', () => {
-    const both = parseRules(
+  it('lets an earlier rule win over a later one that also matches', async () => {
+    const both = await parseRules(
       [
         'rules:',
         '  - match: { domain: "shop.example.com" }',
@@ -550,7 +567,7 @@ describe('isSilenced', () => {
     });
   });
 
-  it('mutes until the date, to the second, UTC', () => {
+  it('mutes until the date, to the second, UTC', async () => {
     expect(isSilenced(record(), muted, MUTE_END - 1000)).toEqual({
       silenced: true,
       why: 'muted until 2026-12-31T00:00:00Z by rules[3]: migrating',
@@ -561,7 +578,7 @@ describe('isSilenced', () => {
     });
     const fromFile = ruleFor(
       record({ id: 'x' }),
-      parseRules(
+      await parseRules(
         'rules:\n  - match: { id: x }\n    muteUntil: "2026-12-31T18:30:15Z"\n    reason: r\n',
         'r.yaml',
       ),
