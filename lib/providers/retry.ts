@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CertwatchError, ProviderError } from '../errors';
+import type { Pacing } from './pacing';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -80,12 +81,15 @@ export interface TransportOptions {
   onThrottled?: RetryDeps['onThrottled'];
   /** Told about every HTTP request sent (for counters). */
   onRequest?: ((action: string) => void) | undefined;
+  /** The scan's adaptive pacing per account and API; none: requests go as fast as they are made. */
+  pacing?: Pacing | undefined;
 }
 
 /** The options with their defaults filled in, as a client keeps them. */
 export function resolveTransport(options: TransportOptions) {
   return {
     fetch: options.fetch ?? globalThis.fetch,
+    pacing: options.pacing,
     retryPolicy: options.retry ?? DEFAULT_RETRY_POLICY,
     retryDeps: {
       sleep: options.sleep ?? realSleep,

@@ -4,6 +4,7 @@
  */
 import { CertwatchError } from '../errors';
 import type { ObservedCertificate, SourceFailure } from '../model';
+import type { Pacing } from './pacing';
 import type { TransportOptions } from './retry';
 
 export interface ScanSink {
@@ -39,6 +40,8 @@ export interface ProviderDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   counters?: RequestCounters;
+  /** Adaptive pacing shared by every client of a scan (buildSources makes one when not given). */
+  pacing?: Pacing;
 }
 
 /** A failure's message for any error: ours carry their own words; anything else is named as unexpected. */
@@ -58,5 +61,6 @@ export function transportFrom(deps: ProviderDeps): TransportOptions {
     onRequest: counters ? () => void counters.requests++ : undefined,
     onRetry: counters ? () => void counters.retries++ : undefined,
     onThrottled: counters ? () => void counters.throttled++ : undefined,
+    pacing: deps.pacing,
   };
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
+import { paced } from '../pacing';
 import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { type ProviderDeps, transportFrom } from '../source';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
@@ -89,9 +90,18 @@ export class AliyunRpcClient {
     const method = options.method ?? 'GET';
     const label = `Alibaba ${this.options.product} ${action}${options.where ? ` ${options.where}` : ''}`;
     const idempotent = options.idempotent ?? true;
+    const lane = this.transport.pacing?.lane(
+      `aliyun-${this.options.product}`,
+      this.options.credentials.accessKeyId,
+      action,
+    );
     const attempt = async () => {
       try {
-        return await this.send(action, params, method, label, options.signal);
+        return await paced(
+          lane,
+          () => this.send(action, params, method, label, options.signal),
+          options.signal,
+        );
       } catch (error) {
         if (!idempotent && error instanceof ProviderError && error.retryable && !wasNotActedOn(error)) {
           throw new ProviderError(error.message, { ...error, retryable: false }, { cause: error });

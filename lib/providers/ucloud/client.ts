@@ -5,6 +5,7 @@
  */
 import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
+import { paced } from '../pacing';
 import { resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { exchange, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
@@ -74,8 +75,9 @@ export class UcloudClient {
       if (value !== null && value !== undefined) body.append(key, ucloudParamText(value));
     }
     const label = `UCloud ${action} ${where}`;
+    const lane = this.transport.pacing?.lane('ucloud', this.options.publicKey, action);
     return withRetries(
-      () => this.send(action, body, label, signal),
+      () => paced(lane, () => this.send(action, body, label, signal), signal),
       this.transport.retryPolicy,
       this.transport.retryDeps,
       signal,

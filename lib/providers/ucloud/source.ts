@@ -11,6 +11,13 @@ import { UcloudClient } from './client';
 import { DEFAULT_PAGING, type DescribeSslV2Target, listSslV2, type PagingOptions } from './describeSslV2';
 import { mapSslInfo } from './mapper';
 
+/**
+ * Region × project listings at once. Each listing's pages are sequential; the client's pacing decides how fast
+ * calls go, so this needs only to keep DescribeSSLV2's rate busy (tens of calls/s at round trips of ~0.3 s for a
+ * page of certificates).
+ */
+const UCLOUD_LISTINGS_IN_FLIGHT = 16;
+
 export interface UcloudSourceOptions {
   /** Region × project listings in flight at once. */
   concurrency?: number;
@@ -35,7 +42,7 @@ export function ucloudSource(
     provider: 'ucloud',
     service: 'ulb',
     scan: (sink: ScanSink, signal?: AbortSignal) =>
-      forEachBounded(targets, options.concurrency ?? 8, async (target) => {
+      forEachBounded(targets, options.concurrency ?? UCLOUD_LISTINGS_IN_FLIGHT, async (target) => {
         try {
           for await (const info of listSslV2(client, target, options.paging ?? DEFAULT_PAGING, signal)) {
             sink.certificate(mapSslInfo(info, target.region, target.projectId));

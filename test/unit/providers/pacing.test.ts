@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { CertwatchError, ProviderError } from '../../../lib/errors';
+import { PacedLane, Pacing } from '../../../lib/providers/pacing';
+
+/** A lane on a virtual clock: waiting advances time, nothing really sleeps. */
+function virtualLane(options: { initialRate?: number; random?: () => number } = {}) {
+  const time = { now: 0 };
+  const lane = new PacedLane({
+    initialRate: options.initialRate ?? 10,
+    clock: () => time.now,
+    // Lets released requests start before time moves on, as real time would.
+    sleep: async (ms) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      time.now += ms;
+    },
+    random: options.random ?? (() => 0.5),
+  });
+  return { lane, time };
+}
+
+const throttled = () =>
+  new ProviderError('slow down', {
+    provider: 'ucloud',
+    code: 'RetCode 153',
+    retryable: true,
+    throttled: true,
+  });
+const refused = () => new ProviderError('no', { provider: 'ucloud', code: 'RetCode 171', retryable: false });
+
+/** Sends `count` requests one after another; `outcome(i)` says how request i ends. */
+async function send(lane: PacedLane, count: number, outcome: (i: number) => 'ok' | 'throttled' | 'failed') {
+  for (let i = 0; i < count; i++) {
+    const result = outcome(i);
+    await lane
+      .run(async () => {
+        if (result === 'throttled') throw throttled();
+        if (result === 'failed') throw refused();
+        return i;
+      })
+      .catch(() => undefined);
+  }
+}
+
+describe('PacedLane', () => {
+  it('releases requests one at a time, 1/rate apart, with at most ±10% jitter', async () => {
+    for (const random of [() => 0, () => 0.999]) {
+      const { lane, time } = virtualLane({ initialRate: 10, random });
+      const released: number[] = [];
+      const finish: (() => void)[] = [];
+      // Replies held back until all are released, so the rate cannot change in between.
+      const requests = Array.from({ length: 6 }, () =>
+        lane.run(() => {
+          released.push(time.now);
+          return new Promise<void>((resolve) => finish.push(resolve));
+        }),
+      );
+      while (released.length < 6) await new Promise((resolve) => setImmediate(resolve));
+      for (const done of finish) done();
+      await Promise.all(requests);
+      const gaps = released.slice(2).map((at, i) => at - released[i + 1]!);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(90 - 1e-9);
+        expect(gap).toBeLessThanOrEqual(110 + 1e-9);
+      }
+    }
+  });
+
+  it('doubles its rate about every 250 ms of clean replies until the first throttling', async () => {
+    const { lane, time } = virtualLane({ initialRate: 10 });
+    await send(lane, 40, () => 'ok');
+    expect(lane.rate).toBe(10 + 40 * 4);
+    expect(time.now).toBeLessThan(2000);
+  });
+
+  it('halves on the first window with more than 5% throttled, then cuts by 15%', async () => {
+    const { lane } = virtualLane({ initialRate: 100 });
+    await send(lane, 18, () => 'ok');
+    const beforeCut = lane.rate;
+    await send(lane, 2, () => 'throttled');
+    expect(lane.rate).toBeCloseTo(beforeCut / 2, 5);
+    // The next window is clean: the cut helped, the rate grows slowly again (no more doubling).
+    await send(lane, 20, () => 'ok');
+    const grown = lane.rate;
+    expect(grown).toBeGreaterThan(beforeCut / 2);
+    expect(grown).toBeLessThan(beforeCut / 2 + 20);
+    await send(lane, 18, () => 'ok');
+    const beforeSecondCut = lane.rate;
+    await send(lane, 2, () => 'throttled');
+    expect(lane.rate).toBeCloseTo(beforeSecondCut * 0.85, 5);
+  });
+
+  it('tolerates up to 5% throttled in a window, and never counts other failures as throttling', async () => {
+    const { lane } = virtualLane({ initialRate: 100 });
+    await send(lane, 40, (i) => (i === 5 ? 'throttled' : i % 3 === 0 ? 'failed' : 'ok'));
+    // Still in slow start: every reply but the throttled one added 4 requests/s.
+    expect(lane.rate).toBe(100 + 39 * 4);
+  });
+
+  it('undoes a cut that did not lower the throttling: that share is background noise, not our rate', async () => {
+    const { lane } = virtualLane({ initialRate: 100 });
+    // 20% throttled whatever the rate: a provider shedding load at random.
+    const noisy = (i: number) => (i % 5 === 0 ? 'throttled' : 'ok');
+    await send(lane, 20, noisy);
+    const cutTo = lane.rate;
+    await send(lane, 20, noisy);
+    expect(lane.rate).toBeGreaterThan(cutTo * 1.9);
+    // From then on the same noise does not cut the rate any more.
+    const before = lane.rate;
+    await send(lane, 100, noisy);
+    expect(lane.rate).toBeGreaterThanOrEqual(before);
+  });
+
+  it('ignores replies to requests sent before the last cut: they went at the old rate', async () => {
+    const { lane, time } = virtualLane({ initialRate: 100 });
+    // 60 requests in flight together, half of them to be throttled; the first 20 replies cut the rate.
+    const release: (() => void)[] = [];
+    const inFlight = Array.from({ length: 60 }, (_, i) =>
+      lane
+        .run(
+          () =>
+            new Promise<void>((resolve, reject) =>
+              release.push(() => (i % 2 === 0 ? reject(throttled()) : resolve())),
+            ),
+        )
+        .catch(() => undefined),
+    );
+    while (release.length < 60) await new Promise((resolve) => setImmediate(resolve));
+    for (const settle of release.slice(0, 20)) settle();
+    await Promise.all(inFlight.slice(0, 20));
+    const afterCut = lane.rate;
+    time.now += 1;
+    // Two more windows' worth of replies, as throttled as the first: no second cut.
+    for (const settle of release.slice(20)) settle();
+    await Promise.all(inFlight);
+    expect(lane.rate).toBeGreaterThanOrEqual(afterCut);
+  });
+
+  it('stops waiting when the scan is aborted, with the scan’s own reason', async () => {
+    const { lane } = virtualLane({ initialRate: 1 });
+    const controller = new AbortController();
+    await lane.run(async () => 1);
+    await lane.run(async () => 1);
+    const waiting = lane.run(async () => 'never', controller.signal);
+    controller.abort(new CertwatchError('time is up'));
+    await expect(waiting).rejects.toThrow('time is up');
+  });
+});
+
+describe('Pacing', () => {
+  it('keeps one lane per provider, account and API, and labels them without the account key', () => {
+    const pacing = new Pacing();
+    const a = pacing.lane('ucloud', 'canary-public-key', 'DescribeSSLV2');
+    expect(pacing.lane('ucloud', 'canary-public-key', 'DescribeSSLV2')).toBe(a);
+    expect(pacing.lane('ucloud', 'other-key', 'DescribeSSLV2')).not.toBe(a);
+    expect(pacing.lane('ucloud', 'canary-public-key', 'DescribeULB')).not.toBe(a);
+    const labels = Object.keys(pacing.rates());
+    expect(labels).toEqual(['ucloud#1 DescribeSSLV2', 'ucloud#2 DescribeSSLV2', 'ucloud#1 DescribeULB']);
+    expect(JSON.stringify(pacing.rates())).not.toContain('canary');
+  });
+});
