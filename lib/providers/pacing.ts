@@ -140,7 +140,10 @@ export class PacedLane {
     }
     this.#lastCut = { share, rate: this.#rate, slowStart: this.#slowStart };
     this.#rateAtCut = this.#rate;
-    this.#rate = Math.max(this.#options.minRate, this.#rate * (this.#slowStart ? 0.5 : this.#options.decrease));
+    this.#rate = Math.max(
+      this.#options.minRate,
+      this.#rate * (this.#slowStart ? 0.5 : this.#options.decrease),
+    );
     this.#slowStart = false;
     this.#lastCutAt = this.#options.clock();
   }
