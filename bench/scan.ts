@@ -1,230 +1,270 @@
 /**
- * `npm run bench`: certwatch against generated fleets on the emulator, 20 ms per request:
- * 10,000 UCloud certificates (10 regions × 2 projects), 10,000 Alibaba CDN certificates (one
- * DescribeCertificateInfoByID call each), and both in one scan.
+ * `npm run bench [-- --fleet fleet-10k|fleet-100k] [--rate-scale F] [--latency-ms N] [--naive-full]
+ * [--naive-sample N] [--skip-extras]`
  *
- * The emulator runs in a child process, so the figures (CPU, peak RSS) are certwatch's own. Prints one table.
+ * certwatch against a named fleet (bench/fleets.ts) on the emulator, in a child process so this process's CPU
+ * time and peak RSS are certwatch's own. The emulator answers after `--latency-ms` (default 30) and enforces its
+ * per-API rate limits (emulator/rateLimits.ts, multiplied by `--rate-scale`), answering over-limit calls with
+ * the provider's throttling reply; certwatch is not told the limits. Prints one table — certificates, requests,
+ * throttled replies, wall time, the lower bound (bench/lowerBound.ts), wall/bound, peak RSS, CPU per
+ * certificate, the naive sequential pager's time (bench/naivePager.ts) and the speed-up — and how the bound and
+ * the naive figure were computed. Then the extras (bench/extras/).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { describeFleet, emulatorEnv } from '../cli/emulatorEnv';
-import { demoFleet } from '../emulator/fleet/demo';
-import { startEmulator } from '../emulator/server';
-import { alertOn } from '../lib/alerts/alerting';
-import type { AlertSink } from '../lib/alerts/sink';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { evaluate } from '../lib/expiry/evaluate';
-import { buildSources } from '../lib/providers';
-import { CDN_INFO_CONCURRENCY } from '../lib/providers/aliyun/source';
-import { newRequestCounters, type RequestCounters } from '../lib/providers/source';
-import { UcloudClient } from '../lib/providers/ucloud/client';
-import { listSslV2, type SslInfoWire } from '../lib/providers/ucloud/describeSslV2';
-import { mapSslInfo } from '../lib/providers/ucloud/mapper';
-import { scanFleet } from '../lib/scan';
-import { MemoryStateStore } from '../lib/state/memory';
+import {
+  actionCounts,
+  answeredCalls,
+  countsBetween,
+  type EmulatorProcess,
+  startEmulatorProcess,
+} from './emulatorProcess';
+import { alertVolumeSection } from './extras/alertVolume';
+import { parseAndEvaluateSection } from './extras/parseEvaluate';
+import { BENCH_FLEETS, type BenchFleet, emulatorFleetArgs, fleetSize } from './fleets';
+import { callsNeeded, explainLowerBound, lowerBound, minimumCalls, scanChains } from './lowerBound';
+import { estimateNaive, runNaivePager } from './naivePager';
+import { measureScan } from './scanRun';
+import { figure, formatTable } from './table';
 
-const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const REGIONS = ['cn-bj2', 'cn-sh2', 'cn-gd', 'hk', 'tw-tp', 'sg', 'jpn-tky', 'us-ca', 'ge-fra', 'uk-london'];
-const PROJECTS = ['org-bench1', 'org-bench2'];
+/** The naive pager's pause before retrying a throttled reply. */
+const NAIVE_THROTTLE_SLEEP_MS = 500;
+/** Long enough for every bucket (one second's worth) to fill again between the scan and the naive run. */
+const REFILL_PAUSE_MS = 1_500;
 
-interface Emulator {
-  env: Record<string, string>;
-  stop(): void;
+interface BenchArgs {
+  fleet: BenchFleet;
+  rateScale: number;
+  latencyMs: number;
+  naiveFull: boolean;
+  naiveSample: number;
+  extras: boolean;
 }
 
-/** Starts `certwatch emulator` (the built CLI beside this bundle) and reads the settings it prints. */
-async function startEmulatorProcess(): Promise<Emulator> {
-  const cli = new URL('./certwatch.mjs', import.meta.url).pathname;
-  const args = [
-    'emulator',
-    '--seed',
-    '42',
-    '--latency-ms',
-    String(LATENCY_MS),
-    '--count',
-    String(COUNT),
-    '--regions',
-    REGIONS.join(','),
-    '--projects',
-    PROJECTS.join(','),
-    '--cdn-count',
-    String(COUNT),
-  ];
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const env: Record<string, string> = {};
-  for await (const line of createInterface({ input: child.stdout })) {
-    const match = /^ {2}export (\w+)=(\S*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!;
-    if (line.startsWith('Press Ctrl-C')) return { env, stop: () => child.kill('SIGTERM') };
+/** A bad flag: printed without a stack trace. */
+class BenchUsageError extends Error {}
+
+function readArgs(argv: string[]): BenchArgs {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
   }
-  throw new Error('the emulator exited before it was ready');
-}
-
-interface Row {
-  scenario: string;
-  certificates: number;
-  requests: number;
-  retries: number;
-  wallS: number;
-  peakRssMb: number;
-  cpuUsPerCert: number;
-}
-
-async function measure(scenario: string, env: Record<string, string>, expected: number): Promise<Row> {
-  const config = loadConfig(env);
-  const counters: RequestCounters = newRequestCounters();
-  const cpuBefore = process.cpuUsage();
-  const wallStart = performance.now();
-  const report = await scanFleet(buildSources(config, { counters }), {
-    thresholds: config.thresholds,
-    nowMs: Date.now(),
-  });
-  const wallS = (performance.now() - wallStart) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  if (!report.complete || report.certificates.length !== expected) {
-    throw new Error(
-      `${scenario}: ${report.certificates.length} of ${expected}; ${JSON.stringify(report.failures)}`,
-    );
+  const values = parsed.values;
+  const fleet = Object.hasOwn(BENCH_FLEETS, values.fleet) ? BENCH_FLEETS[values.fleet] : undefined;
+  if (!fleet) throw new BenchUsageError(`--fleet must be one of ${Object.keys(BENCH_FLEETS).join(', ')}`);
+  const rateScale = Number(values['rate-scale']);
+  if (!(rateScale > 0)) throw new BenchUsageError('--rate-scale must be a number > 0');
+  const latencyMs = Number(values['latency-ms']);
+  if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) {
+    throw new BenchUsageError('--latency-ms must be a whole number of milliseconds');
+  }
+  const naiveSample = Number(values['naive-sample']);
+  if (!(Number.isInteger(naiveSample) && naiveSample > 0)) {
+    throw new BenchUsageError('--naive-sample must be a whole number > 0');
   }
   return {
-    scenario,
-    certificates: report.certificates.length,
-    requests: counters.requests,
-    retries: counters.retries,
-    wallS,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    cpuUsPerCert: (cpu.user + cpu.system) / report.certificates.length,
+    fleet,
+    rateScale,
+    latencyMs,
+    naiveFull: values['naive-full'],
+    naiveSample,
+    extras: !values['skip-extras'],
   };
 }
 
-/** Parse + evaluate alone, over UCloud's wire items (fetched again, then timed without I/O). */
-async function parseAndEvaluateUs(env: Record<string, string>): Promise<number> {
-  const config = loadConfig(env);
-  const client = new UcloudClient({ ...config.ucloud!, timeoutMs: 10_000 });
-  const items: { info: SslInfoWire; region: string; project: string }[] = [];
-  for (const region of REGIONS) {
-    for (const project of PROJECTS) {
-      for await (const info of listSslV2(client, { region, projectId: project }))
-        items.push({ info, region, project });
-    }
-  }
-  const nowMs = Date.now();
-  const before = process.cpuUsage();
-  for (const { info, region, project } of items)
-    evaluate(mapSslInfo(info, region, project), nowMs, config.thresholds);
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / items.length;
-}
-
-/**
- * Alert volume over a simulated month: the demo fleet scanned once a day for 30 days, alerting once per rung
- * (plus daily reminders for expired certificates in use), against what a daily-alert monitor sends: one alert
- * per certificate needing action, every day.
- */
-async function alertVolume(): Promise<string> {
-  const start = Date.now() - (Date.now() % 86_400_000);
-  const fleet = demoFleet(start);
-  const emulator = await startEmulator({ fleet });
-  const store = new MemoryStateStore();
-  let alerts = 0;
-  let reminders = 0;
-  let digests = 0;
-  let daily = 0;
-  const sink: AlertSink = {
-    name: 'count',
-    publishDigest: async () => void digests++,
-    publishAlerts: async (sent) => {
-      alerts += sent.length;
-      reminders += sent.filter((alert) => JSON.parse(alert.message).kind === 'reminder').length;
-      return { sent: sent.length, failed: [] };
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      fleet: { type: 'string', default: 'fleet-10k' },
+      'rate-scale': { type: 'string', default: '1' },
+      'latency-ms': { type: 'string', default: '30' },
+      'naive-full': { type: 'boolean', default: false },
+      'naive-sample': { type: 'string', default: '300' },
+      'skip-extras': { type: 'boolean', default: false },
     },
-  };
-  try {
-    const config = loadConfig(emulatorEnv(fleet, emulator));
-    const sources = buildSources(config);
-    for (let day = 0; day < 30; day++) {
-      const nowMs = start + day * 86_400_000;
-      const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs });
-      daily += report.certificates.filter((c) => c.status !== 'ok').length;
-      await alertOn(report, {
-        sink,
-        store,
-        ladder: config.alerting.ladder,
-        nowMs,
-        criticalDays: config.thresholds.criticalDays,
-        reminderIntervalMs: config.alerting.reminderIntervalMs,
-      });
-    }
-  } finally {
-    await emulator.close();
-  }
-  return (
-    `Alert volume, demo fleet (${describeFleet(fleet)}), 30 daily runs: ${alerts} structured alerts ` +
-    `(${alerts - reminders} rungs crossed, ${reminders} daily reminders for expired certificates still in use) ` +
-    `and ${digests} digests, against ${daily} alerts from a monitor that alerts daily for every certificate ` +
-    `needing action (${(daily / Math.max(alerts, 1)).toFixed(1)}× as many; ` +
-    `${(daily / Math.max(alerts - reminders, 1)).toFixed(1)}× without the reminders).\n`
-  );
+  });
 }
 
-async function main() {
-  process.stderr.write(
-    `starting the emulator with ${COUNT} UCloud and ${COUNT} CDN certificates (cached in .cache/fleets)...\n`,
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+
+async function main(): Promise<void> {
+  const args = readArgs(process.argv.slice(2));
+  const { fleet } = args;
+  const expected = fleetSize(fleet);
+  progress(
+    `bench: starting the emulator with ${fleet.name} (${figure(expected)} certificates, cached in .cache/fleets)...`,
   );
-  const ready = performance.now();
-  const emulator = await startEmulatorProcess();
-  const readyS = (performance.now() - ready) / 1000;
-  const { env } = emulator;
-  const ucloudOnly = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('UCLOUD_')));
-  const aliyunOnly = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('ALIBABA_')));
+  const readyStarted = performance.now();
+  const emulator = await startEmulatorProcess([
+    ...emulatorFleetArgs(fleet),
+    '--latency-ms',
+    String(args.latencyMs),
+    '--rate-scale',
+    String(args.rateScale),
+  ]);
+  const readySeconds = (performance.now() - readyStarted) / 1000;
   try {
-    const rows = [
-      await measure('UCloud ULB', ucloudOnly, COUNT),
-      await measure('Alibaba CDN', aliyunOnly, COUNT),
-      await measure('both, one scan', env, 2 * COUNT),
-    ];
-    const parseUs = await parseAndEvaluateUs(ucloudOnly);
-    const header = [
-      'scenario',
-      'certificates',
-      'requests',
-      'retried',
-      'wall s',
-      'certs/s',
-      'peak RSS MB',
-      'CPU µs/cert',
-    ];
-    const table = [
-      header,
-      ...rows.map((r) => [
-        r.scenario,
-        String(r.certificates),
-        String(r.requests),
-        String(r.retries),
-        r.wallS.toFixed(2),
-        (r.certificates / r.wallS).toFixed(0),
-        r.peakRssMb.toFixed(0),
-        r.cpuUsPerCert.toFixed(0),
-      ]),
-    ];
-    const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-    const out = table.map((row) =>
-      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
-    );
-    process.stdout.write(
-      `\ncertwatch benchmark (node ${process.version}; emulator in a child process, ${LATENCY_MS} ms per request)\n` +
-        `${out.join('\n')}\n\n` +
-        `UCloud: ${REGIONS.length} regions × ${PROJECTS.length} projects, pages of 100, 8 listings in flight.\n` +
-        `CDN: one DescribeCertificateInfoByID per certificate, ${CDN_INFO_CONCURRENCY} in flight.\n` +
-        `CPU per certificate for parse + evaluate alone (UCloud PEMs): ${parseUs.toFixed(0)} µs.\n` +
-        `Peak RSS is the process's high-water mark so far (it only grows from row to row).\n` +
-        `Emulator ready (fleets generated or loaded from cache): ${readyS.toFixed(1)} s.\n`,
-    );
-    process.stdout.write(`\n${await alertVolume()}`);
+    process.stdout.write(`${await scanSection(emulator, args, expected, readySeconds)}\n`);
+    if (args.extras) {
+      progress('bench: extras...');
+      process.stdout.write(`\n${await extrasSection(emulator.env)}`);
+    }
   } finally {
     emulator.stop();
   }
 }
 
-await main();
+async function scanSection(
+  emulator: EmulatorProcess,
+  args: BenchArgs,
+  expected: number,
+  readySeconds: number,
+): Promise<string> {
+  const { fleet, latencyMs } = args;
+  const first = await emulator.stats();
+  const limits = first.rateLimits;
+
+  progress('bench: certwatch scan...');
+  const scan = await measureScan(emulator.env);
+  const scanCounts = countsBetween(actionCounts(first), actionCounts(await emulator.stats()));
+  const needed = callsNeeded(answeredCalls(scanCounts), minimumCalls(scan.shape));
+  const calls = needed.calls;
+  const bound = lowerBound({ calls, limits, latencyMs, chains: scanChains(scan.shape) });
+
+  await sleep(REFILL_PAUSE_MS);
+  progress(
+    args.naiveFull
+      ? 'bench: naive sequential pager, every call (this takes calls × round trip)...'
+      : `bench: naive sequential pager, the first ${args.naiveSample} calls of each API...`,
+  );
+  const naiveBefore = actionCounts(await emulator.stats());
+  const naive = await runNaivePager(loadConfig(emulator.env), {
+    callsPerApi: args.naiveFull ? undefined : args.naiveSample,
+    throttleSleepMs: NAIVE_THROTTLE_SLEEP_MS,
+    requestTimeoutMs: 10_000,
+  });
+  const naiveCounts = countsBetween(naiveBefore, actionCounts(await emulator.stats()));
+  const estimate = estimateNaive(naive, calls);
+
+  const wall = scan.wallSeconds;
+  const table = formatTable(
+    [
+      'fleet',
+      'certificates',
+      'complete',
+      'requests',
+      'throttled',
+      'wall s',
+      'bound s',
+      'wall/bound',
+      'peak RSS MB',
+      'CPU µs/cert',
+      'naive s',
+      'speed-up',
+    ],
+    [
+      [
+        fleet.name,
+        scan.certificates === expected
+          ? figure(scan.certificates)
+          : `${figure(scan.certificates)} of ${figure(expected)}`,
+        scan.complete ? 'yes' : 'NO',
+        figure(scan.requests),
+        figure(scan.throttled),
+        figure(wall, 1),
+        figure(bound.seconds, 1),
+        `${figure(wall / bound.seconds, 2)}×`,
+        figure(scan.peakRssMb),
+        figure(scan.cpuMicros / Math.max(scan.certificates, 1)),
+        `${figure(estimate.seconds)}${estimate.estimated ? '*' : ''}`,
+        `${figure(estimate.seconds / wall, 1)}×`,
+      ],
+    ],
+  );
+
+  const limitText = Object.entries(limits)
+    .map(([action, perSecond]) => `${action} ${figure(perSecond)}/s`)
+    .join(', ');
+  const lines = [
+    '',
+    `certwatch benchmark, ${fleet.name}: ${figure(fleet.ucloud.count)} UCloud ULB over ` +
+      `${fleet.ucloud.regions.length} regions × ${fleet.ucloud.projects.length} projects, ` +
+      `${figure(fleet.cdn.count)} Alibaba CDN, ${figure(fleet.slb.count)} Alibaba SLB over ` +
+      `${fleet.slb.regions.length} regions (seed ${fleet.seed}).`,
+    `Emulator in a child process: ${latencyMs} ms per reply; rate limits per account ` +
+      `(×${args.rateScale}): ${limitText || 'none'}. certwatch is not told them. ` +
+      `node ${process.version}, ${availableParallelism()} CPUs.`,
+    '',
+    table,
+    '',
+    `requests, throttled: certwatch's own counters (${figure(scan.retries)} retries). The emulator saw ` +
+      `${figure(scanCounts.totalRequests)} requests and ${figure(scanCounts.totalThrottled)} throttled replies` +
+      (scanCounts.totalRequests === scan.requests && scanCounts.totalThrottled === scan.throttled
+        ? ' (they agree).'
+        : ' — THEY DISAGREE.'),
+  ];
+  if (!scan.complete) {
+    lines.push(
+      `THE SCAN WAS INCOMPLETE (${scan.failureCount} failure(s)): it gave up on calls a complete scan makes, so ` +
+        'its wall time may even come in under the bound; certificates counts those listed, read or not. ' +
+        `First: ${scan.failures.join(' | ')}`,
+    );
+  }
+  lines.push(
+    "peak RSS: this process's high-water mark at the end of the scan. CPU: user + system of this process during " +
+      'the scan (HTTP, signing, JSON, PEM parsing, evaluation) per certificate.',
+    '',
+    'Lower bound: for each API, the calls the emulator answered (throttled replies excluded: a client that is ' +
+      'never throttled makes only these) at its limit; the APIs are limited separately and run in parallel, so the ' +
+      'slowest counts; plus the round trips of the longest chain of calls that cannot overlap.',
+    ...explainLowerBound(bound),
+    ...needed.notes,
+    '',
+    `Naive sequential pager: one request at a time, API after API, as terraform and the vendors' CLIs page ` +
+      `(certwatch's clients and page functions, pages of the same size; it only pages, no parsing, which ` +
+      `flatters it); a throttled reply is retried after ${NAIVE_THROTTLE_SLEEP_MS} ms.`,
+    estimate.estimated
+      ? `  * estimated from ${figure(estimate.measuredCalls)} measured calls (the first ${args.naiveSample} of ` +
+          `each API): each API's time per call × the calls the scan needed of it, ${figure(estimate.fullCalls)} ` +
+          'in all. --naive-full runs every call.'
+      : `  measured over all ${figure(estimate.measuredCalls)} calls.`,
+    ...estimate.lines,
+    `  (the emulator saw ${figure(naiveCounts.totalRequests)} requests from it, ` +
+      `${figure(naiveCounts.totalThrottled)} throttled.) The most any client could gain over it here is ` +
+      `naive / bound = ${figure(estimate.seconds / bound.seconds, 1)}×: the pager's one call per round trip ` +
+      "against the slowest API's limit.",
+    '',
+    `Emulator ready (fleet generated, or read from .cache/fleets) in ${readySeconds.toFixed(1)} s.`,
+  );
+  return lines.join('\n');
+}
+
+/**
+ * Sections printed after the table, each a paragraph. The PEM parser's own speed bench (bench/parse.ts, being
+ * written for issue 6 item 4) joins this list as one more section.
+ */
+async function extrasSection(env: Record<string, string>): Promise<string> {
+  const sections: (() => Promise<string>)[] = [
+    () => parseAndEvaluateSection(env),
+    () => alertVolumeSection(),
+    // () => parseSection(),   <- bench/parse.ts
+  ];
+  let text = '';
+  for (const section of sections) text += await section();
+  return text;
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exitCode = 2;
+}
