@@ -1,0 +1,167 @@
+/**
+ * A strict reader for DER (ITU-T X.690), the encoding of X.509 certificates. Strict: one-byte tags, definite
+ * minimal lengths, minimal integers, DER booleans, RFC 5280 times. Whatever falls outside that is refused with
+ * {@link NotUnderstood} instead of being read leniently: the caller then leaves the certificate to OpenSSL.
+ */
+
+/** The input is valid for someone, perhaps, but not something this reader can vouch for. */
+export class NotUnderstood extends Error {
+  override name = 'NotUnderstood';
+}
+
+export const Tag = {
+  Boolean: 0x01,
+  Integer: 0x02,
+  BitString: 0x03,
+  OctetString: 0x04,
+  Null: 0x05,
+  ObjectIdentifier: 0x06,
+  Utf8String: 0x0c,
+  PrintableString: 0x13,
+  Ia5String: 0x16,
+  UtcTime: 0x17,
+  GeneralizedTime: 0x18,
+  Sequence: 0x30,
+  Set: 0x31,
+} as const;
+
+/** One TLV: `contentStart..end` is its content, `start..end` the whole element. */
+export interface Tlv {
+  tag: number;
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** Reads the element at `offset`, which must end by `limit`. */
+export function readTlv(der: Uint8Array, offset: number, limit: number): Tlv {
+  if (offset + 2 > limit) throw new NotUnderstood('truncated');
+  const tag = der[offset]!;
+  // High tag numbers (0x1f) never occur in a certificate.
+  if ((tag & 0x1f) === 0x1f) throw new NotUnderstood('multi-byte tag');
+  let length = der[offset + 1]!;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    // 0x80 is BER's indefinite length; more than 3 bytes would be 16 MB.
+    if (count === 0 || count > 3 || contentStart + count > limit) throw new NotUnderstood('length');
+    if (der[contentStart] === 0) throw new NotUnderstood('non-minimal length');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[contentStart + i]!;
+    if (length < 0x80) throw new NotUnderstood('non-minimal length');
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > limit) throw new NotUnderstood('element runs past its parent');
+  return { tag, start: offset, contentStart, end };
+}
+
+/** Reads the element at `offset` and insists on its tag. */
+export function expectTlv(der: Uint8Array, offset: number, limit: number, tag: number): Tlv {
+  const element = readTlv(der, offset, limit);
+  if (element.tag !== tag) throw new NotUnderstood(`tag ${element.tag} where ${tag} was expected`);
+  return element;
+}
+
+/** An INTEGER in its minimal two's-complement form (its value is not needed, only that it is well formed). */
+export function checkInteger(der: Uint8Array, element: Tlv): void {
+  const length = element.end - element.contentStart;
+  if (length === 0) throw new NotUnderstood('empty integer');
+  if (length > 1) {
+    const first = der[element.contentStart]!;
+    const second = der[element.contentStart + 1]!;
+    if ((first === 0x00 && second < 0x80) || (first === 0xff && second >= 0x80)) {
+      throw new NotUnderstood('non-minimal integer');
+    }
+  }
+}
+
+/** A small non-negative INTEGER (a path length). */
+export function readSmallUnsigned(der: Uint8Array, element: Tlv): number {
+  checkInteger(der, element);
+  const length = element.end - element.contentStart;
+  if (der[element.contentStart]! & 0x80) throw new NotUnderstood('negative integer');
+  if (length > 4) throw new NotUnderstood('integer too large');
+  let value = 0;
+  for (let i = element.contentStart; i < element.end; i++) value = value * 256 + der[i]!;
+  return value;
+}
+
+/** DER writes TRUE as 0xff; FALSE (0x00) only where no DEFAULT applies, which is nowhere we read. */
+export function checkTrue(der: Uint8Array, element: Tlv): void {
+  if (element.tag !== Tag.Boolean || element.end - element.contentStart !== 1) {
+    throw new NotUnderstood('not a boolean');
+  }
+  if (der[element.contentStart] !== 0xff) throw new NotUnderstood('boolean that is not DER TRUE');
+}
+
+/** Base-128 arcs, each without a leading 0x80 byte, the last byte of each without the continuation bit. */
+export function checkObjectIdentifier(der: Uint8Array, element: Tlv): void {
+  if (element.tag !== Tag.ObjectIdentifier || element.end === element.contentStart) {
+    throw new NotUnderstood('not an object identifier');
+  }
+  let arcStart = true;
+  for (let i = element.contentStart; i < element.end; i++) {
+    const byte = der[i]!;
+    if (arcStart && byte === 0x80) throw new NotUnderstood('non-minimal object identifier arc');
+    arcStart = (byte & 0x80) === 0;
+  }
+  if (!arcStart) throw new NotUnderstood('object identifier ends inside an arc');
+}
+
+/** Whether the element's content equals `bytes` (an encoded OID body, say). */
+export function contentEquals(der: Uint8Array, element: Tlv, bytes: Uint8Array): boolean {
+  if (element.end - element.contentStart !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (der[element.contentStart + i] !== bytes[i]) return false;
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * An X.509 Time as RFC 5280 §4.1.2.5 writes it, to the second: UTCTime `YYMMDDHHMMSSZ` (YY ≥ 50 is 19YY,
+ * otherwise 20YY) for 1950–2049, GeneralizedTime `YYYYMMDDHHMMSSZ` outside those years. Seconds are required
+ * and the zone is Z. Fractions, offsets, missing seconds, GeneralizedTime for 1950–2049 (which must be
+ * UTCTime), years before 1000 (which Date.parse of OpenSSL's text would misread) and impossible dates are
+ * refused.
+ */
+export function readTime(der: Uint8Array, element: Tlv): number {
+  let year: number;
+  let at = element.contentStart;
+  const length = element.end - element.contentStart;
+  if (element.tag === Tag.UtcTime && length === 13) {
+    const yy = digits(der, at, 2);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    at += 2;
+  } else if (element.tag === Tag.GeneralizedTime && length === 15) {
+    year = digits(der, at, 4);
+    if (year < 1000 || (year >= 1950 && year < 2050)) {
+      throw new NotUnderstood('GeneralizedTime for a year it should not, or cannot, be used for');
+    }
+    at += 4;
+  } else {
+    throw new NotUnderstood('not an RFC 5280 time');
+  }
+  const month = digits(der, at, 2);
+  const day = digits(der, at + 2, 2);
+  const hour = digits(der, at + 4, 2);
+  const minute = digits(der, at + 6, 2);
+  const second = digits(der, at + 8, 2);
+  if (der[at + 10] !== 0x5a) throw new NotUnderstood('time not in Z');
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) {
+    throw new NotUnderstood('impossible date');
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+function digits(der: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = der[i]! - 0x30;
+    if (digit < 0 || digit > 9) throw new NotUnderstood('not a digit');
+    value = value * 10 + digit;
+  }
+  return value;
+}

@@ -1,0 +1,114 @@
+/**
+ * The fields lib/pem needs, read straight from a certificate's DER without decoding its public key (which is
+ * most of what `new X509Certificate()` costs). It reads strict DER X.509 v3 as CAs issue it and returns null
+ * for anything else — BER, v1, unique identifiers, unusual times, names or extensions (see der.ts,
+ * distinguishedName.ts, extensions.ts) — so the caller can leave that certificate to X509Certificate.
+ * Whatever it does return equals what the X509Certificate path returns (test/unit/pem/readers.test.ts).
+ */
+import type { CertificateFields } from './certificateFields';
+import {
+  checkInteger,
+  checkObjectIdentifier,
+  expectTlv,
+  NotUnderstood,
+  readTime,
+  readTlv,
+  Tag,
+  type Tlv,
+} from './der';
+import { printName } from './distinguishedName';
+import { readExtensions } from './extensions';
+
+/** The certificate's fields, or null when this reader cannot vouch for them. Never throws. */
+export function readCertificateFields(der: Buffer): CertificateFields | null {
+  try {
+    return readCertificate(der);
+  } catch {
+    // NotUnderstood, or a bug: either way the X509Certificate path decides.
+    return null;
+  }
+}
+
+/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } */
+function readCertificate(der: Buffer): CertificateFields {
+  const certificate = expectTlv(der, 0, der.length, Tag.Sequence);
+  if (certificate.end !== der.length) throw new NotUnderstood('bytes after the certificate');
+  const tbs = expectTlv(der, certificate.contentStart, certificate.end, Tag.Sequence);
+  const signatureAlgorithm = expectTlv(der, tbs.end, certificate.end, Tag.Sequence);
+  checkAlgorithm(der, signatureAlgorithm);
+  const signature = expectTlv(der, signatureAlgorithm.end, certificate.end, Tag.BitString);
+  checkWholeBytes(der, signature);
+  if (signature.end !== certificate.end) throw new NotUnderstood('trailing data in the certificate');
+
+  // TBSCertificate: version [0] (v3 only), serial, signature, issuer, validity, subject, spki, [3] extensions.
+  const version = expectTlv(der, tbs.contentStart, tbs.end, 0xa0);
+  const v = version.contentStart;
+  if (version.end - v !== 3 || der[v] !== Tag.Integer || der[v + 1] !== 1 || der[v + 2] !== 2) {
+    throw new NotUnderstood('not an X.509 v3 certificate');
+  }
+  const serial = expectTlv(der, version.end, tbs.end, Tag.Integer);
+  checkInteger(der, serial);
+  const algorithm = expectTlv(der, serial.end, tbs.end, Tag.Sequence);
+  checkAlgorithm(der, algorithm);
+  const issuerName = readTlv(der, algorithm.end, tbs.end);
+  const validity = expectTlv(der, issuerName.end, tbs.end, Tag.Sequence);
+  const notBefore = readTlv(der, validity.contentStart, validity.end);
+  const notAfter = readTlv(der, notBefore.end, validity.end);
+  if (notAfter.end !== validity.end) throw new NotUnderstood('validity');
+  const subjectName = readTlv(der, validity.end, tbs.end);
+  const publicKeyInfo = expectTlv(der, subjectName.end, tbs.end, Tag.Sequence);
+  checkPublicKeyInfo(der, publicKeyInfo);
+
+  let dnsNames: string[] = [];
+  let ca = false;
+  if (publicKeyInfo.end !== tbs.end) {
+    // [1] and [2] unique identifiers are not read: such a certificate goes to the other path.
+    const extensions = expectTlv(der, publicKeyInfo.end, tbs.end, 0xa3);
+    const list = expectTlv(der, extensions.contentStart, extensions.end, Tag.Sequence);
+    if (list.end !== extensions.end || extensions.end !== tbs.end) throw new NotUnderstood('extensions');
+    ({ dnsNames, ca } = readExtensions(der, list));
+  }
+
+  const subject = printName(der, subjectName);
+  const issuer = printName(der, issuerName);
+  return {
+    subject: subject.text,
+    issuer: issuer.text,
+    commonName: subject.commonName,
+    dnsNames,
+    notBeforeMs: readTime(der, notBefore),
+    notAfterMs: readTime(der, notAfter),
+    ca,
+  };
+}
+
+/** AlgorithmIdentifier with no parameters, NULL (RSA) or a named curve: the forms RFC 3279/5758 use. */
+function checkAlgorithm(der: Buffer, algorithm: Tlv): void {
+  const id = readTlv(der, algorithm.contentStart, algorithm.end);
+  checkObjectIdentifier(der, id);
+  if (id.end === algorithm.end) return;
+  const parameters = readTlv(der, id.end, algorithm.end);
+  if (parameters.end !== algorithm.end) throw new NotUnderstood('algorithm with trailing data');
+  if (parameters.tag === Tag.Null) {
+    if (parameters.contentStart !== parameters.end) throw new NotUnderstood('NULL with content');
+  } else if (parameters.tag === Tag.ObjectIdentifier) {
+    checkObjectIdentifier(der, parameters);
+  } else {
+    throw new NotUnderstood('algorithm parameters this reader does not know');
+  }
+}
+
+/** SubjectPublicKeyInfo: its shape only. The key itself is never decoded. */
+function checkPublicKeyInfo(der: Buffer, info: Tlv): void {
+  const algorithm = expectTlv(der, info.contentStart, info.end, Tag.Sequence);
+  checkAlgorithm(der, algorithm);
+  const key = expectTlv(der, algorithm.end, info.end, Tag.BitString);
+  checkWholeBytes(der, key);
+  if (key.end !== info.end) throw new NotUnderstood('public key info with trailing data');
+}
+
+function checkWholeBytes(der: Buffer, bits: Tlv): void {
+  if (bits.end === bits.contentStart || der[bits.contentStart] !== 0) {
+    throw new NotUnderstood('BIT STRING that is not whole bytes');
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Certificates made byte by byte, for the cases the emulator's issuer never writes: odd names, time encodings,
+ * extensions, BER. Signed for real (P-256), so X509Certificate reads them as it would any other.
+ */
+import { createPublicKey, sign } from 'node:crypto';
+import {
+  bitString,
+  boolean,
+  explicit,
+  objectIdentifier,
+  octetString,
+  sequence,
+  set,
+  Tag,
+  time,
+  tlv,
+  unsignedInteger,
+  utf8String,
+} from '../../../emulator/x509/der';
+import { pooledKey } from '../../../emulator/x509/keys';
+
+export const NOT_BEFORE = Date.UTC(2026, 0, 1, 8, 30, 15);
+export const NOT_AFTER = Date.UTC(2027, 0, 1, 8, 30, 15);
+
+const key = pooledKey('ec', 'crafted-certificates');
+const spki = createPublicKey(key.privateKey).export({ type: 'spki', format: 'der' });
+const ecdsaWithSha256 = sequence(objectIdentifier('1.2.840.10045.4.3.2'));
+
+export interface CraftOptions {
+  subject?: Buffer;
+  issuer?: Buffer;
+  notBefore?: Buffer;
+  notAfter?: Buffer;
+  /** Extension TLVs; null: no [3] at all. Default: a CA-less leaf with one SAN. */
+  extensions?: Buffer[] | null;
+  /** The whole version field; default `[0] INTEGER 2`. Empty buffer: none (v1). */
+  version?: Buffer;
+  signatureAlgorithm?: Buffer;
+  publicKeyInfo?: Buffer;
+  /** Fields after the public key and before the extensions (unique identifiers). */
+  extraFields?: Buffer[];
+}
+
+/** A Name of single-valued RDNs from [OID, value TLV] pairs. */
+export function name(...attributes: [string, Buffer][]): Buffer {
+  return sequence(...attributes.map(([oid, value]) => set(sequence(objectIdentifier(oid), value))));
+}
+
+export const cn = (value: string) => name(['2.5.4.3', utf8String(value)]);
+
+export function stringValue(tag: number, content: string | Buffer): Buffer {
+  return tlv(tag, typeof content === 'string' ? Buffer.from(content, 'latin1') : content);
+}
+
+export function extension(oid: string, value: Buffer, critical = false): Buffer {
+  return sequence(objectIdentifier(oid), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+export const dnsName = (text: string | Buffer) =>
+  tlv(0x82, typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+
+export const subjectAltName = (...names: Buffer[]) => extension('2.5.29.17', sequence(...names));
+
+export const timeText = (tag: number, text: string) => tlv(tag, Buffer.from(text, 'ascii'));
+export const utcTime = (text: string) => timeText(Tag.UtcTime, text);
+export const generalizedTime = (text: string) => timeText(Tag.GeneralizedTime, text);
+
+/** The DER of a certificate made from the options. */
+export function craft(options: CraftOptions = {}): Buffer {
+  const subject = options.subject ?? cn('crafted.example');
+  const extensions =
+    options.extensions === undefined ? [subjectAltName(dnsName('crafted.example'))] : options.extensions;
+  const algorithm = options.signatureAlgorithm ?? ecdsaWithSha256;
+  const tbs = sequence(
+    options.version ?? explicit(0, unsignedInteger(2)),
+    unsignedInteger(0x1234_5678n),
+    algorithm,
+    options.issuer ?? cn('Crafted CA'),
+    sequence(options.notBefore ?? time(NOT_BEFORE), options.notAfter ?? time(NOT_AFTER)),
+    subject,
+    options.publicKeyInfo ?? spki,
+    ...(options.extraFields ?? []),
+    ...(extensions === null ? [] : [explicit(3, sequence(...extensions))]),
+  );
+  const signature = sign('sha256', tbs, { key: key.privateKey, dsaEncoding: 'der' });
+  return sequence(tbs, algorithm, bitString(signature));
+}
+
+/** The public half of the key every crafted certificate is signed with. */
+export const craftingPublicKey = createPublicKey(key.privateKey);

@@ -1,0 +1,323 @@
+import { X509Certificate } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  boolean,
+  explicit,
+  namedBits,
+  nullValue,
+  objectIdentifier,
+  octetString,
+  sequence,
+  set,
+  tlv,
+  unsignedInteger,
+  utf8String,
+} from '../../../emulator/x509/der';
+import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
+import { type CertificateFields, fieldsFromX509 } from '../../../lib/pem/certificateFields';
+import { Tag } from '../../../lib/pem/der';
+import { readCertificateFields } from '../../../lib/pem/derCertificate';
+import {
+  cn,
+  craft,
+  dnsName,
+  extension,
+  generalizedTime,
+  NOT_AFTER,
+  NOT_BEFORE,
+  name,
+  stringValue,
+  subjectAltName,
+  utcTime,
+} from './craftedCertificate';
+
+/** What the X509Certificate path reads, or null where it cannot read the certificate at all. */
+function reference(der: Buffer): CertificateFields | null {
+  try {
+    return fieldsFromX509(new X509Certificate(der));
+  } catch {
+    return null;
+  }
+}
+
+/** The DER reader reads it, and reads exactly what X509Certificate reads. */
+function expectRead(der: Buffer): CertificateFields {
+  const fields = readCertificateFields(der);
+  expect(fields).not.toBeNull();
+  expect(fields).toEqual(reference(der));
+  return fields!;
+}
+
+/** The DER reader leaves it to X509Certificate. */
+function expectDeclined(der: Buffer): void {
+  expect(readCertificateFields(der)).toBeNull();
+}
+
+const basicConstraints = (...content: Buffer[]) => extension('2.5.29.19', sequence(...content), true);
+const keyUsage = (...bits: number[]) => extension('2.5.29.15', namedBits(bits), true);
+const KEY_CERT_SIGN = 5;
+
+describe('readCertificateFields, against X509Certificate', () => {
+  it('reads the emulator chains, RSA and ECDSA, leaf, intermediate and root', () => {
+    for (const keyType of ['rsa', 'ec'] as const) {
+      const made = makeTestCertificate({
+        keyType,
+        notAfter: NOT_AFTER,
+        dnsNames: ['a.example', 'b.example'],
+      });
+      for (const pem of [made.leafPem, made.intermediatePem, made.rootPem]) {
+        expectRead(new X509Certificate(pem).raw);
+      }
+    }
+  });
+
+  it('prints names as Node does: RFC 2253 escapes, control characters, UTF-8, the known short names', () => {
+    const values = [
+      'plain',
+      'a,b+c"d\\e<f>g;h',
+      '#lead',
+      'trail#',
+      '#',
+      ' ',
+      ' both ',
+      'x=y',
+      "it's",
+      '',
+      '中文 名称',
+      '\uFEFFbom',
+      'tab\there',
+    ];
+    for (const value of values) {
+      const fields = expectRead(craft({ subject: cn(value) }));
+      expect(fields.commonName).not.toBeNull();
+    }
+    expect(expectRead(craft({ subject: cn('a,b') })).subject).toBe('CN=a\\,b');
+    expect(
+      expectRead(craft({ subject: name(['2.5.4.3', stringValue(Tag.Ia5String, 'a\x01b')]) })).subject,
+    ).toBe('CN=a\\01b');
+    expectRead(craft({ subject: name(['2.5.4.6', stringValue(Tag.PrintableString, "CN (x+y), '?:=/-.")]) }));
+    const shortNames = [
+      '2.5.4.3',
+      '2.5.4.4',
+      '2.5.4.5',
+      '2.5.4.6',
+      '2.5.4.7',
+      '2.5.4.8',
+      '2.5.4.9',
+      '2.5.4.10',
+      '2.5.4.11',
+      '2.5.4.12',
+      '2.5.4.13',
+      '2.5.4.15',
+      '2.5.4.17',
+      '2.5.4.42',
+      '2.5.4.43',
+      '2.5.4.44',
+      '2.5.4.46',
+      '2.5.4.65',
+      '2.5.4.97',
+      '1.2.840.113549.1.9.1',
+      '0.9.2342.19200300.100.1.25',
+      '0.9.2342.19200300.100.1.1',
+      '1.3.6.1.4.1.311.60.2.1.1',
+      '1.3.6.1.4.1.311.60.2.1.2',
+      '1.3.6.1.4.1.311.60.2.1.3',
+    ];
+    const all = name(...shortNames.map((oid): [string, Buffer] => [oid, utf8String('v')]));
+    expect(expectRead(craft({ subject: all, issuer: all })).subject.split(', ')).toHaveLength(
+      shortNames.length,
+    );
+    // The first CN is the common name, escaped as printed.
+    const twoNames = name(
+      ['2.5.4.10', utf8String('Org')],
+      ['2.5.4.3', utf8String('a+b')],
+      ['2.5.4.3', utf8String('c')],
+    );
+    expect(expectRead(craft({ subject: twoNames })).commonName).toBe('a\\+b');
+    expect(expectRead(craft({ subject: name(['2.5.4.10', utf8String('Org only')]) })).commonName).toBeNull();
+  });
+
+  it('leaves unusual names to X509Certificate', () => {
+    const multiValued = sequence(
+      set(
+        sequence(objectIdentifier('2.5.4.3'), utf8String('a')),
+        sequence(objectIdentifier('2.5.4.10'), utf8String('b')),
+      ),
+    );
+    expectDeclined(craft({ subject: multiValued }));
+    expectDeclined(craft({ subject: name(['1.2.3.4.5', utf8String('unknown type')]) }));
+    expectDeclined(craft({ subject: name(['2.5.4.3', stringValue(0x1e, Buffer.from('\0a\0b'))]) })); // BMPString
+    expectDeclined(craft({ subject: name(['2.5.4.3', stringValue(Tag.PrintableString, 'under_score')]) }));
+    expectDeclined(
+      craft({ subject: name(['2.5.4.3', stringValue(Tag.Ia5String, Buffer.from([0x61, 0xe9]))]) }),
+    );
+    expectDeclined(craft({ subject: name(['2.5.4.3', tlv(Tag.Utf8String, Buffer.from([0x61, 0xc3]))]) }));
+    // Node has no subject at all for an empty name, and the X509Certificate path cannot read the certificate.
+    expectDeclined(craft({ subject: sequence() }));
+    expect(reference(craft({ subject: sequence() }))).toBeNull();
+  });
+
+  it('reads RFC 5280 times to the second: UTCTime YY ≥ 50 is 19YY, GeneralizedTime outside 1950–2049', () => {
+    const cases: [Buffer, number][] = [
+      [utcTime('500101000000Z'), Date.UTC(1950, 0, 1)],
+      [utcTime('491231235959Z'), Date.UTC(2049, 11, 31, 23, 59, 59)],
+      [utcTime('991231235959Z'), Date.UTC(1999, 11, 31, 23, 59, 59)],
+      [utcTime('000101000000Z'), Date.UTC(2000, 0, 1)],
+      [utcTime('280229120000Z'), Date.UTC(2028, 1, 29, 12)],
+      [utcTime('000229000000Z'), Date.UTC(2000, 1, 29)],
+      [generalizedTime('20500101000000Z'), Date.UTC(2050, 0, 1)],
+      [generalizedTime('99991231235959Z'), Date.UTC(9999, 11, 31, 23, 59, 59)],
+      [generalizedTime('19491231235959Z'), Date.UTC(1949, 11, 31, 23, 59, 59)],
+      [generalizedTime('10000101000000Z'), Date.UTC(1000, 0, 1)],
+    ];
+    for (const [encoded, epochMs] of cases) {
+      expect(expectRead(craft({ notBefore: encoded })).notBeforeMs).toBe(epochMs);
+      expect(expectRead(craft({ notAfter: encoded })).notAfterMs).toBe(epochMs);
+    }
+  });
+
+  it('leaves every other time encoding to X509Certificate, which then decides', () => {
+    const unusual = [
+      utcTime('2601010000Z'), // no seconds
+      utcTime('260101000000+0100'), // an offset
+      utcTime('260101000000z'),
+      utcTime('260229000000Z'), // 2026 is not a leap year
+      utcTime('260101000060Z'), // no leap seconds
+      utcTime('261301000000Z'),
+      utcTime('260100000000Z'),
+      utcTime('260101240000Z'),
+      utcTime('26010100000AZ'),
+      generalizedTime('20260101000000Z'), // must be UTCTime
+      generalizedTime('20500101000000.5Z'),
+      generalizedTime('00490101000000Z'), // Date.parse would make this 2049
+      generalizedTime('21000229000000Z'), // 2100 is not a leap year
+      tlv(Tag.Utf8String, Buffer.from('260101000000Z')),
+    ];
+    for (const encoded of unusual) {
+      expectDeclined(craft({ notBefore: encoded }));
+      expectDeclined(craft({ notAfter: encoded }));
+    }
+  });
+
+  it('reads ca as OpenSSL does: basicConstraints cA, and keyCertSign when keyUsage is there', () => {
+    const caFields = (extensions: Buffer[]) => expectRead(craft({ extensions })).ca;
+    expect(caFields([basicConstraints(boolean(true))])).toBe(true);
+    expect(caFields([basicConstraints(boolean(true), unsignedInteger(0))])).toBe(true);
+    expect(caFields([basicConstraints(boolean(true)), keyUsage(0, KEY_CERT_SIGN, 6)])).toBe(true);
+    expect(caFields([basicConstraints(boolean(true)), keyUsage(0)])).toBe(false);
+    expect(caFields([basicConstraints(boolean(true)), keyUsage(0, 8)])).toBe(false); // decipherOnly
+    expect(caFields([basicConstraints()])).toBe(false);
+    expect(caFields([keyUsage(KEY_CERT_SIGN)])).toBe(false);
+    expect(caFields([subjectAltName(dnsName('x.example'))])).toBe(false);
+    expect(expectRead(craft({ extensions: null })).ca).toBe(false);
+  });
+
+  it('reads SAN dNSNames in order beside addresses, e-mail and URIs, and common extensions it need not read', () => {
+    const aia = extension(
+      '1.3.6.1.5.5.7.1.1',
+      sequence(
+        sequence(objectIdentifier('1.3.6.1.5.5.7.48.1'), tlv(0x86, Buffer.from('http://ocsp.example'))),
+      ),
+    );
+    const policies = extension('2.5.29.32', sequence(sequence(objectIdentifier('2.23.140.1.2.1'))));
+    const crl = extension(
+      '2.5.29.31',
+      sequence(sequence(explicit(0, tlv(0xa0, tlv(0x86, Buffer.from('http://crl.example/ca.crl')))))),
+    );
+    const sct = extension('1.3.6.1.4.1.11129.2.4.2', octetString(Buffer.alloc(40, 7)));
+    const eku = extension('2.5.29.37', sequence(objectIdentifier('1.3.6.1.5.5.7.3.1')));
+    const keyIds = [
+      extension('2.5.29.14', octetString(Buffer.alloc(20, 1))),
+      extension('2.5.29.35', sequence(tlv(0x80, Buffer.alloc(20, 2)))),
+    ];
+    const san = subjectAltName(
+      dnsName('www.example'),
+      tlv(0x87, Buffer.from([192, 0, 2, 1])),
+      tlv(0x81, Buffer.from('ops@example')),
+      dnsName('*.example'),
+      tlv(0x87, Buffer.alloc(16, 1)),
+      tlv(0x86, Buffer.from('https://example/')),
+      dnsName(''),
+    );
+    const fields = expectRead(
+      craft({ extensions: [basicConstraints(), keyUsage(0), eku, san, ...keyIds, aia, policies, crl, sct] }),
+    );
+    expect(fields.dnsNames).toEqual(['www.example', '*.example', '']);
+  });
+
+  it('leaves extensions it does not fully understand to X509Certificate', () => {
+    const declined = [
+      [extension('1.2.3.4', octetString(Buffer.from('x')), true)], // unknown, critical
+      [extension('1.2.3.4', octetString(Buffer.from('x')))], // unknown
+      [extension('2.5.29.30', sequence(), true)], // nameConstraints
+      [subjectAltName(dnsName('a.example')), subjectAltName(dnsName('b.example'))], // twice
+      [subjectAltName(dnsName('a,b.example'))], // Node would quote it
+      [subjectAltName(dnsName("o'brien.example"))],
+      [subjectAltName(dnsName(Buffer.from([0x61, 0xe9])))],
+      [subjectAltName(tlv(0xa4, cn('dir')))], // directoryName
+      [subjectAltName()],
+      [basicConstraints(unsignedInteger(1))], // a path length without cA
+      [basicConstraints(boolean(false))], // FALSE written out, which DER forbids
+      [extension('2.5.29.15', tlv(Tag.BitString, Buffer.from([0])), true)], // empty keyUsage
+      [extension('2.5.29.15', tlv(Tag.BitString, Buffer.from([0, 0x80])), true)], // trailing zero bits
+      [extension('2.5.29.35', sequence(tlv(0x82, Buffer.from([1]))))], // authority serial only
+      [extension('2.5.29.32', sequence(), true)], // critical policies
+      [sequence(objectIdentifier('2.5.29.17'), boolean(false), octetString(sequence(dnsName('x'))))],
+      [extension('2.5.29.17', Buffer.concat([sequence(dnsName('x')), Buffer.from([0])]))], // trailing byte
+      [],
+    ];
+    for (const extensions of declined) expectDeclined(craft({ extensions }));
+  });
+
+  it('leaves v1, unique identifiers, unusual algorithms and BER to X509Certificate', () => {
+    expectDeclined(craft({ version: Buffer.alloc(0), extensions: null }));
+    expectDeclined(craft({ version: explicit(0, unsignedInteger(1)) }));
+    expectDeclined(craft({ extraFields: [tlv(0x81, Buffer.from([0, 1]))] }));
+    const pss = sequence(objectIdentifier('1.2.840.113549.1.1.10'), sequence());
+    expectDeclined(craft({ signatureAlgorithm: pss }));
+    expectDeclined(
+      craft({
+        signatureAlgorithm: sequence(objectIdentifier('1.2.840.10045.4.3.2'), nullValue(), nullValue()),
+      }),
+    );
+    const der = craft();
+    expectDeclined(Buffer.concat([der, Buffer.from([0])]));
+    // The same certificate with its outer length in a needless long form.
+    const length = der.readUInt16BE(2);
+    const ber = Buffer.concat([Buffer.from([0x30, 0x83, 0, length >> 8, length & 0xff]), der.subarray(4)]);
+    expectDeclined(ber);
+    expect(reference(ber)).not.toBeNull();
+  });
+
+  it('never reads a damaged certificate differently from X509Certificate: it reads it the same, or declines', () => {
+    const samples = [
+      craft(),
+      new X509Certificate(makeTestCertificate({ keyType: 'rsa', notAfter: NOT_AFTER }).leafPem).raw,
+      craft({ extensions: [basicConstraints(boolean(true)), keyUsage(KEY_CERT_SIGN)], subject: cn('a,b') }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...samples),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (original, edits, cut) => {
+          const der = Buffer.from(original);
+          for (const [at, byte] of edits) der[at % der.length] = byte;
+          const damaged = cut === undefined ? der : der.subarray(0, cut % der.length);
+          const fields = readCertificateFields(damaged);
+          if (fields !== null) expect(fields).toEqual(reference(damaged));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('is not misled by validity the old path could not read, nor by garbage', () => {
+    expectDeclined(Buffer.alloc(0));
+    expectDeclined(Buffer.from([0x30, 0x80, 0, 0]));
+    expectDeclined(Buffer.from('not a certificate'));
+    expect(expectRead(craft({ notBefore: utcTime('260101000000Z') })).notBeforeMs).toBe(Date.UTC(2026, 0, 1));
+    expect(NOT_BEFORE).toBeLessThan(NOT_AFTER);
+  });
+});
