@@ -1,0 +1,102 @@
+/**
+ * What a shard hands to the run: its evaluated certificate records and failures, plus what lets the run resolve
+ * certificates known only by fingerprint across shards as one scan would (lib/scan.ts FingerprintIndex); and how
+ * that is stored.
+ *
+ * Storage: JSON, gzip-compressed, cut into chunks of at most CHUNK_BYTES, one DynamoDB item each. Compressed
+ * because records are repetitive JSON (gzip takes them to about a tenth, and DynamoDB bills writes per KB);
+ * chunked because DynamoDB items stop at 400 KB and a shard of 10,000 certificates is still more than that
+ * compressed. A shard's result is written once and read once, whole, by whoever closes the run, so nothing needs
+ * to query inside it.
+ */
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { evaluate } from '../expiry/evaluate';
+import { toIsoUtc } from '../expiry/instant';
+import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from '../model';
+import { compareFailures, compareIdentity } from '../report/order';
+import { FingerprintIndex, type LeafFingerprint } from '../scan';
+
+export interface ShardResult {
+  /** Evaluated at the run's instant, as a single scan would. */
+  certificates: CertificateRecord[];
+  failures: SourceFailure[];
+  /** Every leaf this shard saw, by SHA-1: another shard's fingerprint-only certificate may be one of them. */
+  leaves: LeafFingerprint[];
+  /** Certificates known only by fingerprint, evaluated when the run closes and every shard's leaves are known. */
+  pending: ObservedCertificate[];
+}
+
+export const SHARD_RESULT_SCHEMA = 'certwatch.shard-result/1';
+
+/** Bytes of compressed result per item: DynamoDB's 400 KB item limit less room for the key and attributes. */
+export const CHUNK_BYTES = 350_000;
+
+/** The stored form of a result: one chunk or more (gzip output is never empty), each at most `chunkBytes`. */
+export async function encodeShardResult(
+  result: ShardResult,
+  chunkBytes = CHUNK_BYTES,
+): Promise<Uint8Array[]> {
+  const packed = await promisify(gzip)(JSON.stringify({ schema: SHARD_RESULT_SCHEMA, ...result }));
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < packed.length; start += chunkBytes) {
+    chunks.push(packed.subarray(start, start + chunkBytes));
+  }
+  return chunks;
+}
+
+/** A result from its chunks, in order. Throws a TypeError when they are not one (a chunk missing, say). */
+export async function decodeShardResult(chunks: readonly Uint8Array[]): Promise<ShardResult> {
+  const text = (await promisify(gunzip)(Buffer.concat(chunks))).toString('utf8');
+  const value = JSON.parse(text) as Partial<ShardResult> & { schema?: unknown };
+  if (
+    value.schema !== SHARD_RESULT_SCHEMA ||
+    !Array.isArray(value.certificates) ||
+    !Array.isArray(value.failures) ||
+    !Array.isArray(value.leaves) ||
+    !Array.isArray(value.pending)
+  ) {
+    throw new TypeError(`not a ${SHARD_RESULT_SCHEMA} document`);
+  }
+  return {
+    certificates: value.certificates,
+    failures: value.failures,
+    leaves: value.leaves,
+    pending: value.pending,
+  };
+}
+
+export interface RunReportInput {
+  results: readonly ShardResult[];
+  /** Failures standing for shards that never reported (lib/shard/shards.ts shardFailures). */
+  missing: readonly SourceFailure[];
+  /** The instant the run judges certificates at (its plan's). */
+  nowMs: number;
+  generatedAtMs: number;
+  thresholds: Thresholds;
+}
+
+/**
+ * The run's report from its shards': every record once, fingerprint-only certificates resolved against the leaves
+ * of every shard, in the order a single scan reports them. Pure.
+ */
+export function runReport(input: RunReportInput): ScanReport {
+  const index = new FingerprintIndex();
+  for (const result of input.results) for (const leaf of result.leaves) index.add(leaf);
+  const certificates = input.results.flatMap((result) => result.certificates);
+  for (const result of input.results) {
+    for (const cert of result.pending) {
+      certificates.push(evaluate(index.resolve(cert), input.nowMs, input.thresholds));
+    }
+  }
+  const failures = [...input.results.flatMap((result) => result.failures), ...input.missing];
+  certificates.sort(compareIdentity);
+  failures.sort(compareFailures);
+  return {
+    generatedAt: toIsoUtc(input.generatedAtMs),
+    now: toIsoUtc(input.nowMs),
+    complete: failures.length === 0,
+    certificates,
+    failures,
+  };
+}

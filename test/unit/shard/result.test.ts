@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
+import { DEFAULT_THRESHOLDS, evaluate } from '../../../lib/expiry/evaluate';
+import type { ObservedCertificate } from '../../../lib/model';
+import type { CertificateSource } from '../../../lib/providers/source';
+import { scanFleet } from '../../../lib/scan';
+import {
+  CHUNK_BYTES,
+  decodeShardResult,
+  encodeShardResult,
+  runReport,
+  type ShardResult,
+} from '../../../lib/shard/result';
+import { scanShard } from '../../../lib/shard/scanShard';
+import { observed } from '../../helpers/observed';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const DAY = 86_400_000;
+const pem = makeTestCertificate({ notAfter: NOW + 20 * DAY, dnsNames: ['shop.example'] }).pem;
+
+function fleetResult(count: number): ShardResult {
+  const template = observed({ pem, region: 'cn-bj2' });
+  const certificates = Array.from({ length: count }, (_, i) =>
+    evaluate(
+      { ...template, id: `ssl-${String(i).padStart(6, '0')}`, name: `shop-${i}` },
+      NOW,
+      DEFAULT_THRESHOLDS,
+    ),
+  );
+  return { certificates, failures: [], leaves: [], pending: [] };
+}
+
+describe('a shard result in storage', () => {
+  it('is gzip-compressed JSON in chunks under DynamoDB’s item limit, and reads back the same', async () => {
+    const result = fleetResult(5000);
+    const json = JSON.stringify(result).length;
+    const chunks = await encodeShardResult(result);
+    const stored = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    expect(chunks.every((chunk) => chunk.length <= CHUNK_BYTES)).toBe(true);
+    expect(CHUNK_BYTES).toBeLessThan(400 * 1024 - 1024);
+    // Records repeat their keys and most values: a tenth of the JSON or less.
+    expect(stored).toBeLessThan(json / 10);
+    expect(await decodeShardResult(chunks)).toEqual(result);
+  });
+
+  it('splits into as many chunks as it needs, and a missing chunk is an error, not a shorter result', async () => {
+    const result = fleetResult(2000);
+    const chunks = await encodeShardResult(result, 4096);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.length === 4096)).toBe(true);
+    expect(await decodeShardResult(chunks)).toEqual(result);
+    await expect(decodeShardResult(chunks.slice(0, -1))).rejects.toThrow();
+    expect(await encodeShardResult({ certificates: [], failures: [], leaves: [], pending: [] })).toHaveLength(
+      1,
+    );
+  });
+});
+
+/** A hand-written source that reports what it is given, as a provider would. */
+function source(
+  provider: string,
+  service: string,
+  items: ObservedCertificate[],
+  failure?: string,
+): CertificateSource {
+  return {
+    provider,
+    service,
+    async scan(sink) {
+      for (const item of items) sink.certificate(item);
+      if (failure)
+        sink.failure({ provider, service, region: 'cn-shanghai', project: null, message: failure });
+    },
+  };
+}
+
+describe('runReport over shards', () => {
+  const ucloud = source('ucloud', 'ulb', [
+    observed({ id: 'ssl-twin', pem }),
+    observed({ id: 'ssl-b', pem, region: 'hk' }),
+  ]);
+  const sha1 = observed({ pem }).chain!.leaf.fingerprintSha1;
+  const slbOnly = (id: string, fingerprint: string) =>
+    observed({
+      provider: 'aliyun',
+      service: 'slb',
+      region: 'cn-hangzhou',
+      id,
+      chain: null,
+      apiFingerprintSha1: fingerprint,
+      inUse: null,
+    });
+  const slb = source(
+    'aliyun',
+    'slb',
+    [slbOnly('slb-twin', sha1), slbOnly('slb-orphan', 'ab'.repeat(20))],
+    'SLB cn-shanghai: Throttling',
+  );
+  const options = { thresholds: DEFAULT_THRESHOLDS, nowMs: NOW, clock: () => NOW };
+
+  it('is the report one scan of every source gives, fingerprint twins resolved across shards', async () => {
+    const slbShard = await scanShard([slb], options);
+    // The SLB shard alone cannot resolve its fingerprint-only certificates: it keeps them for the run.
+    expect(slbShard.certificates).toEqual([]);
+    expect(slbShard.pending.map((cert) => cert.id)).toEqual(['slb-twin', 'slb-orphan']);
+    const shards = [await scanShard([ucloud], options), slbShard];
+    const merged = runReport({
+      results: shards,
+      missing: [],
+      nowMs: NOW,
+      generatedAtMs: NOW,
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(merged).toEqual(await scanFleet([ucloud, slb], options));
+    expect(merged.certificates.find((c) => c.id === 'slb-twin')).toMatchObject({
+      status: 'warning',
+      expirySource: 'fingerprint:ucloud/ulb ssl-twin',
+    });
+    // Stored and read back, the same.
+    const stored = await Promise.all(
+      shards.map(async (shard) => decodeShardResult(await encodeShardResult(shard))),
+    );
+    expect(
+      runReport({
+        results: stored,
+        missing: [],
+        nowMs: NOW,
+        generatedAtMs: NOW,
+        thresholds: DEFAULT_THRESHOLDS,
+      }),
+    ).toEqual(merged);
+  });
+
+  it('counts a missing shard as failures, so the run is incomplete', async () => {
+    const missing = [
+      { provider: 'aliyun', service: 'cdn', region: null, project: null, message: 'shard aliyun-cdn lost' },
+    ];
+    const report = runReport({
+      results: [await scanShard([ucloud], options)],
+      missing,
+      nowMs: NOW,
+      generatedAtMs: NOW + 5000,
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(report).toMatchObject({
+      complete: false,
+      failures: missing,
+      generatedAt: '2026-11-23T12:00:05Z',
+      now: '2026-11-23T12:00:00Z',
+    });
+    // In report order: by provider, service, region, project, id.
+    expect(report.certificates.map((c) => c.id)).toEqual(['ssl-twin', 'ssl-b']);
+  });
+});
