@@ -1,0 +1,447 @@
+/**
+ * The sharded mode end to end, on real sockets: the planner, worker and finisher handlers against the emulator
+ * (UCloud, Alibaba CDN and SLB) and moto_server (the shard queue and its dead-letter queue on SQS, the run and
+ * alert-state tables on DynamoDB, the alert topic on SNS read back through a subscribed SQS queue). The test plays
+ * Lambda's SQS poller: it receives each message, invokes the worker with an SQS-shaped event, deletes the message
+ * on success and leaves it on failure, so SQS delivers it again after the (short) visibility timeout.
+ */
+import { Agent } from 'node:http';
+import { CreateTableCommand, type DynamoDBClient as Dynamo, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { createHandler, type ScanResult } from '../../functions/scan';
+import { createFinishHandler } from '../../functions/shardFinish';
+import { createPlanHandler } from '../../functions/shardPlan';
+import { createWorkHandler, type SqsEvent } from '../../functions/shardWork';
+import type { AlertSink } from '../../lib/alerts/sink';
+import { createSnsSink } from '../../lib/alerts/sns';
+import { DEFAULT_THRESHOLDS } from '../../lib/expiry/evaluate';
+import type { ScanReport } from '../../lib/model';
+import { createRunTableInput, DynamoRunStore } from '../../lib/shard/dynamoRunStore';
+import { SqsShardQueue } from '../../lib/shard/queue';
+import { decodeShardResult, runReport } from '../../lib/shard/result';
+import type { WorkOutcome } from '../../lib/shard/worker';
+import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
+import { MemoryStateStore } from '../../lib/state/memory';
+import { certificateKey } from '../../lib/state/store';
+import type { EmfDocument } from '../../lib/telemetry/metrics';
+import { aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
+import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
+import { quietTelemetry } from '../helpers/telemetry';
+
+const MINUTE = 60_000;
+/** Every SQS delivery the worker fails is visible again after this long. */
+const VISIBILITY_SECONDS = 1;
+const { fleet } = aliyunAuditFleet(25);
+/** UCloud 3 regions, Alibaba CDN, Alibaba SLB 2 regions: six shards of one region each. */
+const SHARDS = ['ucloud-ulb-1', 'ucloud-ulb-2', 'ucloud-ulb-3', 'aliyun-cdn', 'aliyun-slb-1', 'aliyun-slb-2'];
+
+let moto: MotoServer;
+let emulator: RunningEmulator;
+let sns: SNSClient;
+let sqs: SQSClient;
+let dynamo: DynamoDBClient;
+
+beforeAll(async () => {
+  [moto, emulator] = await Promise.all([startMoto(), startEmulator({ fleet })]);
+  sns = new SNSClient(motoClientConfig(moto.endpoint));
+  sqs = new SQSClient(motoClientConfig(moto.endpoint));
+  // moto applies concurrent conditional writes without a lock; one connection makes it order them, as DynamoDB does.
+  dynamo = new DynamoDBClient({
+    ...motoClientConfig(moto.endpoint),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of [sns, sqs, dynamo]) client?.destroy();
+  await Promise.all([moto?.stop(), emulator?.close()]);
+});
+
+/** A fresh deployment of the sharded mode on moto: its queues, tables and topic, and the three handlers. */
+async function deployment(
+  name: string,
+  options: {
+    /** Which of the worker's item writes (by key) fail, as a network error would. */
+    failing?: (key: string) => boolean;
+    visibilitySeconds?: number;
+    /** Awaited before the first digest is published: holds the claim while others try to close the run. */
+    beforeFirstDigest?: () => Promise<void>;
+  } = {},
+) {
+  const { QueueUrl: deadLetterUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const { QueueUrl: queueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${name}-shards`,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilitySeconds ?? VISIBILITY_SECONDS),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 2 }),
+      },
+    }),
+  );
+  await dynamo.send(new CreateTableCommand(createRunTableInput(`${name}-runs`)));
+  await dynamo.send(new CreateTableCommand(createTableInput(`${name}-state`)));
+  const topic = await topicWithQueue(sns, sqs, name);
+  const env = {
+    ...allCloudsEnv(emulator),
+    CERTWATCH_RUN_TABLE: `${name}-runs`,
+    CERTWATCH_SHARD_QUEUE_URL: queueUrl!,
+    CERTWATCH_SHARD_REGIONS: '1',
+    CERTWATCH_SHARD_DEADLINE_MINUTES: '60',
+  };
+  const runs = new DynamoRunStore({ client: dynamo, tableName: env.CERTWATCH_RUN_TABLE });
+  // The worker's view of DynamoDB: the real table, except for the item writes a test makes fail.
+  const flaky = {
+    send: (command: { input: { Item?: { pk?: { S?: string } } } }) => {
+      if (options.failing?.(command.input.Item?.pk?.S ?? '')) {
+        return Promise.reject(Object.assign(new Error('connect ECONNRESET'), { name: 'TimeoutError' }));
+      }
+      return dynamo.send(command as never);
+    },
+  } as unknown as Dynamo;
+  const workerRuns = new DynamoRunStore({ client: flaky, tableName: env.CERTWATCH_RUN_TABLE });
+  const metrics: EmfDocument[] = [];
+  const clock = { now: NOW };
+  const snsSink = createSnsSink(topic.topicArn, motoClientConfig(moto.endpoint));
+  let digests = 0;
+  const sink: AlertSink = {
+    name: snsSink.name,
+    publishDigest: async (digest) => {
+      if (digests++ === 0) await options.beforeFirstDigest?.();
+      await snsSink.publishDigest(digest);
+    },
+    publishAlerts: (alerts) => snsSink.publishAlerts(alerts),
+  };
+  const common = {
+    sink,
+    store: new DynamoStateStore({ client: dynamo, tableName: `${name}-state` }),
+    clock: () => clock.now,
+    log: quietTelemetry.log,
+    emitMetric: (document: EmfDocument) => void metrics.push(document),
+    sleep: async () => {},
+  };
+  return {
+    env,
+    queueUrl: queueUrl!,
+    deadLetterUrl: deadLetterUrl!,
+    topicQueue: topic.queueUrl,
+    runs,
+    metrics,
+    clock,
+    plan: createPlanHandler(env, { ...common, runs, queue: new SqsShardQueue(sqs, queueUrl!) }),
+    work: createWorkHandler(env, { ...common, runs: workerRuns }),
+    finish: createFinishHandler(env, { ...common, runs }),
+  };
+}
+
+type Deployment = Awaited<ReturnType<typeof deployment>>;
+
+interface Delivery {
+  event: SqsEvent;
+  receiptHandle: string;
+  shardId: string;
+}
+
+/** Up to `max` messages from the shard queue, as the Lambda poller would hand them to the worker. */
+async function receiveShards(queueUrl: string, max = 10): Promise<Delivery[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }),
+  );
+  return Messages.map((message) => ({
+    event: {
+      Records: [
+        {
+          messageId: message.MessageId!,
+          body: message.Body!,
+          attributes: { ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount },
+        },
+      ],
+    },
+    receiptHandle: message.ReceiptHandle!,
+    shardId: (JSON.parse(message.Body!) as { shardId: string }).shardId,
+  }));
+}
+
+/** One worker invocation: the message is deleted when it succeeds, left for redelivery when it throws. */
+async function deliver(deployed: Deployment, delivery: Delivery): Promise<WorkOutcome | Error> {
+  try {
+    const [outcome] = await deployed.work(delivery.event, { getRemainingTimeInMillis: () => 600_000 });
+    await sqs.send(
+      new DeleteMessageCommand({ QueueUrl: deployed.queueUrl, ReceiptHandle: delivery.receiptHandle }),
+    );
+    return outcome!;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** Plays the poller until the queue has stayed empty for a few seconds (failed messages come back meanwhile). */
+async function drain(deployed: Deployment) {
+  const log: { shardId: string; result: WorkOutcome | Error }[] = [];
+  for (let idle = 0; idle < 3; ) {
+    // One at a time, as the worker's batch size is 1 (and so no message's visibility runs out while it waits).
+    const deliveries = await receiveShards(deployed.queueUrl, 1);
+    idle = deliveries.length === 0 ? idle + 1 : 0;
+    for (const delivery of deliveries)
+      log.push({ shardId: delivery.shardId, result: await deliver(deployed, delivery) });
+  }
+  return log;
+}
+
+const digestsOf = (received: Notification[]) => received.filter((n) => n.Subject !== undefined);
+const structuredOf = (received: Notification[]) =>
+  received
+    .filter((n) => n.Subject === undefined)
+    .map(
+      (n) =>
+        JSON.parse(n.Message) as {
+          schema: string;
+          rung: string;
+          certificate: Parameters<typeof certificateKey>[0];
+        },
+    )
+    .filter((body) => body.schema === 'certwatch.alert/1');
+
+/** The run's report as its closing built it, read back from the run table. */
+async function reportOf(deployed: Deployment, runId: string): Promise<ScanReport> {
+  const run = (await deployed.runs.getRun(runId))!;
+  const results = [];
+  for (const [shardId, summary] of run.results) {
+    results.push(await decodeShardResult(await deployed.runs.readResult(runId, shardId, summary)));
+  }
+  return runReport({
+    results,
+    missing: [],
+    nowMs: run.nowMs,
+    generatedAtMs: NOW,
+    thresholds: DEFAULT_THRESHOLDS,
+  });
+}
+
+describe('a sharded run', () => {
+  it('plans six shards, survives a retried planner and a worker failing once, and sends the one digest a single scan would', async () => {
+    // The first write of ucloud-ulb-2's result fails (a network error): that delivery fails and SQS redelivers it.
+    let failures = 0;
+    const deployed = await deployment('sharded-run', {
+      failing: (key) => key.includes('#ucloud-ulb-2#') && failures++ === 0,
+    });
+    const event = {
+      id: 'b2a3c4d5-0000-4000-8000-000000000001',
+      time: '2026-11-23T12:00:00Z',
+      source: 'aws.events',
+    };
+    const planned = await deployed.plan(event);
+    expect(planned).toMatchObject({ runId: `20261123T120000Z-${event.id}`, shards: SHARDS, created: true });
+    // Lambda retries the scheduled invocation: the same run, its messages sent again.
+    expect(await deployed.plan(event)).toMatchObject({ runId: planned.runId, created: false });
+
+    const log = await drain(deployed);
+    const outcomes = log.map((entry) => entry.result);
+    const errors = outcomes.filter((result): result is Error => result instanceof Error);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/ucloud-ulb-2.*ECONNRESET/);
+    const worked = outcomes.filter((result): result is WorkOutcome => !(result instanceof Error));
+    // Twelve messages (six twice) and one redelivery: each shard scanned once, the duplicates changed nothing.
+    expect(log).toHaveLength(13);
+    expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(6);
+    expect(worked.every((o) => ['scanned', 'already-recorded', 'run-closed'].includes(o.did))).toBe(true);
+    const closed = worked.flatMap((o) => (o.closed ? [o.closed] : []));
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({
+      runId: planned.runId,
+      complete: true,
+      missingShards: [],
+      failures: [],
+    });
+    // ucloud-ulb-2's three deliveries: the one that failed, its twin from the retried planner, the redelivery.
+    const ulb2 = log
+      .filter((entry) => entry.shardId === 'ucloud-ulb-2')
+      .map((e) => e.result instanceof Error);
+    expect(ulb2.sort()).toEqual([false, false, true]);
+
+    // The same fleet scanned by the single function, to another topic, with a history of its own.
+    const single = await topicWithQueue(sns, sqs, 'single-run');
+    const scan = createHandler(allCloudsEnv(emulator), {
+      ...quietTelemetry,
+      sink: createSnsSink(single.topicArn, motoClientConfig(moto.endpoint)),
+      store: new MemoryStateStore(),
+      clock: () => NOW,
+    });
+    const audit = (await scan({ mode: 'audit' })) as ScanReport;
+    const singleResult = (await scan({ source: 'aws.events' })) as ScanResult;
+
+    // Every certificate of the fleet exactly once, judged as the single scan judges it (the SLB certificate known
+    // only by fingerprint takes its expiry from its UCloud twin, which another shard read).
+    const report = await reportOf(deployed, planned.runId);
+    const keys = report.certificates.map(certificateKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(report.certificates).toEqual(audit.certificates);
+    expect(report.certificates.find((c) => c.id === 'slb-twin')?.expirySource).toBe(
+      'fingerprint:ucloud/ulb ssl-seconds',
+    );
+    expect(closed[0]!.certificates).toBe(audit.certificates.length);
+
+    // One digest, word for word the single scan's, and the same structured alerts.
+    const sharded = await receive(sqs, deployed.topicQueue, 1 + closed[0]!.alertsSent, 8000);
+    const alone = await receive(sqs, single.queueUrl, 1 + singleResult.alertsSent, 8000);
+    expect(digestsOf(sharded)).toHaveLength(1);
+    expect(digestsOf(sharded)[0]).toMatchObject({
+      Subject: singleResult.digest,
+      Message: digestsOf(alone)[0]!.Message,
+    });
+    const pairs = (received: Notification[]) =>
+      structuredOf(received)
+        .map((alert) => `${certificateKey(alert.certificate)} ${alert.rung}`)
+        .sort();
+    expect(pairs(sharded)).toEqual(pairs(alone));
+    expect(pairs(sharded)).toHaveLength(closed[0]!.alertsSent);
+
+    // The run's metrics once, as a scheduled run's: the heartbeat, and the calls of all six shards.
+    const runDocuments = deployed.metrics.filter((d) => 'CertificatesScanned' in d);
+    expect(runDocuments).toHaveLength(1);
+    expect(runDocuments[0]).toMatchObject({
+      Mode: 'scheduled',
+      scanId: planned.runId,
+      CertificatesScanned: audit.certificates.length,
+      SourcesFailed: 0,
+      Heartbeat: 1,
+    });
+    expect(runDocuments[0]!.ApiCalls as number).toBeGreaterThanOrEqual(SHARDS.length);
+
+    // Closed: nothing is open, and the finisher finds nothing to do.
+    expect(await deployed.runs.openRuns()).toEqual([]);
+    expect(await deployed.finish()).toEqual({ closed: [], waiting: [] });
+    expect(await receive(sqs, deployed.topicQueue, 1, 1500)).toEqual([]);
+  }, 120_000);
+
+  it('sends one digest when the last two shards finish at once, and nobody else can close the run meanwhile', async () => {
+    let releaseDigest = () => {};
+    const gate = new Promise<void>((resolve) => {
+      releaseDigest = resolve;
+    });
+    let digestStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      digestStarted = resolve;
+    });
+    const deployed = await deployment('sharded-race', {
+      visibilitySeconds: 120,
+      beforeFirstDigest: () => {
+        digestStarted();
+        return gate;
+      },
+    });
+    const planned = await deployed.plan({ id: 'race-1', time: '2026-11-23T12:00:00Z' });
+    const deliveries: Delivery[] = [];
+    while (deliveries.length < SHARDS.length) deliveries.push(...(await receiveShards(deployed.queueUrl)));
+    const [first, second] = deliveries.slice(-2);
+    for (const delivery of deliveries.slice(0, -2)) {
+      expect(await deliver(deployed, delivery)).toMatchObject({ did: 'scanned' });
+    }
+
+    // The last two shards at once: the one whose write completes the run claims the digest and starts sending.
+    const finishing = Promise.all([deliver(deployed, first!), deliver(deployed, second!)]);
+    await started;
+    // While it holds the claim: a duplicate delivery of a last shard (SQS delivers at least once) and two finisher
+    // sweeps all find the run complete and not closed, try to close it, and lose the claim.
+    const [duplicate, ...sweeps] = await Promise.all([
+      deliver(deployed, second!),
+      deployed.finish(),
+      deployed.finish(),
+    ]);
+    expect(duplicate).toEqual({ did: 'already-recorded', closed: null });
+    expect(sweeps).toEqual([
+      { closed: [], waiting: [] },
+      { closed: [], waiting: [] },
+    ]);
+    releaseDigest();
+    const last = await finishing;
+    expect(last.map((r) => (r instanceof Error ? r.message : r.did))).toEqual(['scanned', 'scanned']);
+    const closedBy = last.flatMap((r) => (r instanceof Error || !r.closed ? [] : [r.closed]));
+    expect(closedBy).toMatchObject([{ runId: planned.runId, complete: true }]);
+    const received = await receive(sqs, deployed.topicQueue, 1 + closedBy[0]!.alertsSent, 8000);
+    expect(digestsOf(received)).toHaveLength(1);
+    expect(await receive(sqs, deployed.topicQueue, 1, 1500)).toEqual([]);
+  }, 120_000);
+
+  it('closes a run past its deadline without the shard that went to the dead-letter queue, naming it', async () => {
+    // aliyun-slb-2 fails on every attempt: after two deliveries SQS moves its message to the dead-letter queue.
+    const deployed = await deployment('sharded-deadline', {
+      failing: (key) => key.includes('#aliyun-slb-2#'),
+    });
+    const planned = await deployed.plan({ id: 'deadline-1', time: '2026-11-23T12:00:00Z' });
+    const log = await drain(deployed);
+    expect(log.filter((e) => e.shardId === 'aliyun-slb-2').map((e) => e.result instanceof Error)).toEqual([
+      true,
+      true,
+    ]);
+    expect(log.filter((e) => !(e.result instanceof Error)).map((e) => (e.result as WorkOutcome).did)).toEqual(
+      Array(5).fill('scanned'),
+    );
+    const dead = await receiveShards(deployed.deadLetterUrl);
+    expect(dead.map((d) => d.shardId)).toEqual(['aliyun-slb-2']);
+
+    // Inside the deadline the run waits, and nothing is sent.
+    deployed.clock.now = NOW + 30 * MINUTE;
+    expect(await deployed.finish()).toEqual({ closed: [], waiting: [planned.runId] });
+    expect(await receive(sqs, deployed.topicQueue, 1, 1500)).toEqual([]);
+
+    // Past it, the finisher closes the run: its digest names the missing shard's region as not checked.
+    deployed.clock.now = NOW + 61 * MINUTE;
+    const { closed } = await deployed.finish();
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({
+      runId: planned.runId,
+      complete: false,
+      missingShards: ['aliyun-slb-2'],
+    });
+    expect(closed[0]!.failures).toEqual([
+      {
+        provider: 'aliyun',
+        service: 'slb',
+        region: 'cn-shanghai',
+        project: null,
+        message: expect.stringMatching(/^shard aliyun-slb-2 of run .* did not report within 60 minutes/),
+      },
+    ]);
+    const received = await receive(sqs, deployed.topicQueue, closed[0]!.alertsSent + 2, 8000);
+    const digests = digestsOf(received);
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.Subject).toMatch(/^certwatch: scan INCOMPLETE \(1 source failed\)/);
+    expect(digests[0]!.Message).toContain('shard aliyun-slb-2');
+    expect(digests[0]!.Message).toContain('cn-shanghai');
+    expect(received.map((n) => (n.Subject ? 'digest' : JSON.parse(n.Message).schema))).toContain(
+      'certwatch.scan-incomplete/1',
+    );
+
+    // The dead letter, redriven once whatever broke is fixed, finds its run closed and changes nothing.
+    const late = createWorkHandler(deployed.env, {
+      ...quietTelemetry,
+      runs: deployed.runs,
+      sink: createSnsSink('arn:aws:sns:us-east-1:123456789012:never-used', motoClientConfig(moto.endpoint)),
+      store: new MemoryStateStore(),
+      clock: () => deployed.clock.now,
+    });
+    expect(await late(dead[0]!.event)).toEqual([{ did: 'run-closed', closed: null }]);
+    expect(await deployed.finish()).toEqual({ closed: [], waiting: [] });
+    expect(await receive(sqs, deployed.topicQueue, 1, 1500)).toEqual([]);
+    // The run's shards that did report count in the heartbeat's run: the finisher's run metrics.
+    expect(deployed.metrics.filter((d) => d.Heartbeat === 1)).toHaveLength(1);
+  }, 120_000);
+});
