@@ -3,8 +3,18 @@
  *
  * Anything that is not a CERTIFICATE block (UCloud's SSLContent may carry the private key) is dropped here,
  * unread, and only counted: a key never leaves this function.
+ *
+ * Each certificate is read by a strict DER reader that never decodes the public key (derCertificate.ts), or,
+ * when it declines, by Node's X509Certificate; both give the same fields. Keys are decoded only to check a
+ * signature: whether a certificate naming itself is self-signed, and which of several same-named issuers
+ * signed a child.
  */
-import { X509Certificate } from 'node:crypto';
+import { hash, X509Certificate } from 'node:crypto';
+import { BoundedCache } from './boundedCache';
+import { fieldsFromX509 } from './certificateFields';
+import { readCertificateFields } from './derCertificate';
+import { IssuerCache } from './issuerCache';
+import { decodeBody, isAscii, pemBlocks } from './pemBlocks';
 
 export interface ParsedCertificate {
   subject: string;
@@ -39,87 +49,178 @@ export interface PemReadResult {
   droppedBlocks: number;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+export interface PemReaderOptions {
+  /**
+   * `der` (default): the strict DER reader, which never decodes the public key, falling back to Node's
+   * X509Certificate for any certificate it does not fully understand. `x509`: X509Certificate for every
+   * certificate — the reference the DER reader is tested against.
+   */
+  decoder?: 'der' | 'x509';
+  /** How many parsed CA certificates to keep (issuerCache.ts). 0: none. Default 512. */
+  issuerCacheSize?: number;
+}
 
-/** The X509Certificate behind each parsed certificate, for the rare signature check when names are ambiguous. */
-const x509Of = new WeakMap<ParsedCertificate, X509Certificate>();
+/** What a reader has done so far: which path read each certificate, and how often the caches saved work. */
+export interface PemReaderCounts {
+  /** Certificates read by the strict DER reader. */
+  der: number;
+  /** Certificates read by X509Certificate (the `x509` decoder, or the DER reader's fallback). */
+  x509: number;
+  /** CERTIFICATE blocks neither could read. */
+  unreadable: number;
+  /** Certificates found already parsed in the issuer cache. */
+  cacheHits: number;
+  /** Signature checks actually made (the others came from the verification cache). */
+  signatureChecks: number;
+}
 
-/** Parsed issuing certificates, keyed by their base64 body: fleets share a handful of intermediates. */
-const issuerCache = new Map<string, ParsedCertificate>();
-const ISSUER_CACHE_LIMIT = 2048;
+export interface PemReader {
+  /** Reads every certificate in a PEM text and orders them into a chain. Never throws on bad input. */
+  read(text: string | null | undefined): PemReadResult;
+  readonly counts: Readonly<PemReaderCounts>;
+}
 
-/** Reads every certificate in a PEM text and orders them into a chain. Never throws on bad input. */
-export function readPemChain(text: string | null | undefined): PemReadResult {
-  if (typeof text !== 'string' || text.trim() === '') {
-    return { chain: null, problems: ['no PEM content'], droppedBlocks: 0 };
-  }
-  const problems: string[] = [];
-  const certificates: ParsedCertificate[] = [];
-  let droppedBlocks = 0;
-  let index = 0;
-  for (const match of text.matchAll(BLOCK)) {
-    index++;
-    const label = match[1];
-    if (label !== 'CERTIFICATE') {
-      droppedBlocks++;
-      continue;
+const DEFAULT_ISSUER_CACHE_SIZE = 512;
+/** Signature checks, by the SHA-256 of the child and of the issuer: only ambiguous names and self-signed ones. */
+const VERIFICATION_CACHE_SIZE = 1024;
+
+/** One certificate block while its PEM is read: the DER lives only as long as the call. */
+interface CertificateRead {
+  parsed: ParsedCertificate;
+  der: Buffer;
+  /** SHA-256 of `der`, lowercase hex: what signature checks are cached by. */
+  key: string;
+  x509?: X509Certificate;
+}
+
+/**
+ * A PEM reader with its own caches. Fleets share a handful of intermediates and roots, so CA certificates are
+ * kept parsed, a bounded number of them (issuerCache.ts); leaves are read by the strict DER reader unless it
+ * declines. Neither PEM text nor DER outlives a call otherwise.
+ */
+export function createPemReader(options: PemReaderOptions = {}): PemReader {
+  const decoder = options.decoder ?? 'der';
+  const issuers = new IssuerCache(options.issuerCacheSize ?? DEFAULT_ISSUER_CACHE_SIZE);
+  const verifications = new BoundedCache<string, boolean>(VERIFICATION_CACHE_SIZE);
+  const counts: PemReaderCounts = { der: 0, x509: 0, unreadable: 0, cacheHits: 0, signatureChecks: 0 };
+
+  function signedBy(child: CertificateRead, issuer: CertificateRead): boolean {
+    const key = `${child.key}>${issuer.key}`;
+    let signed = verifications.get(key);
+    if (signed === undefined) {
+      counts.signatureChecks++;
+      signed = verifySignature(child, issuer);
+      verifications.set(key, signed);
     }
-    const body = (match[2] ?? '').replace(/\s+/g, '');
-    const parsed = parseCertificateBody(body, certificates.length > 0);
-    if (parsed) certificates.push(parsed);
-    else problems.push(`PEM block ${index} is not a readable X.509 certificate`);
+    return signed;
   }
-  if (certificates.length === 0) {
-    if (index === 0) problems.push('no PEM blocks found');
-    else if (problems.length === 0) problems.push('PEM contains no certificate');
-    return { chain: null, problems, droppedBlocks };
+
+  function readCertificate(der: Buffer): CertificateRead | null {
+    const cached = issuers.get(der);
+    if (cached) {
+      counts.cacheHits++;
+      return { parsed: cached.parsed, der, key: cached.key };
+    }
+    const read = (decoder === 'der' ? readWithDer(der) : null) ?? readWithX509(der);
+    if (read?.parsed.ca) issuers.set(der, { parsed: read.parsed, key: read.key });
+    return read;
   }
-  const chain = orderChain(certificates);
-  chain.problems.unshift(...problems);
-  return { chain, problems: chain.problems, droppedBlocks };
+
+  function readWithDer(der: Buffer): CertificateRead | null {
+    const fields = readCertificateFields(der);
+    if (!fields) return null;
+    counts.der++;
+    const key = hash('sha256', der, 'hex');
+    const parsed: ParsedCertificate = {
+      subject: fields.subject,
+      issuer: fields.issuer,
+      commonName: fields.commonName,
+      dnsNames: fields.dnsNames,
+      notBeforeMs: fields.notBeforeMs,
+      notAfterMs: fields.notAfterMs,
+      fingerprintSha256: key,
+      fingerprintSha1: hash('sha1', der, 'hex'),
+      selfSigned: false,
+      ca: fields.ca,
+    };
+    const read: CertificateRead = { parsed, der, key };
+    // Only a certificate naming itself as its issuer needs its key: is it really self-signed?
+    parsed.selfSigned = fields.subject === fields.issuer && signedBy(read, read);
+    return read;
+  }
+
+  function readWithX509(der: Buffer): CertificateRead | null {
+    try {
+      const x509 = new X509Certificate(der);
+      const fields = fieldsFromX509(x509);
+      // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
+      const key = hash('sha256', der, 'hex');
+      const parsed: ParsedCertificate = {
+        subject: fields.subject,
+        issuer: fields.issuer,
+        commonName: fields.commonName,
+        dnsNames: fields.dnsNames,
+        notBeforeMs: fields.notBeforeMs,
+        notAfterMs: fields.notAfterMs,
+        fingerprintSha256: hexFingerprint(x509.fingerprint256),
+        fingerprintSha1: hexFingerprint(x509.fingerprint),
+        selfSigned: false,
+        ca: fields.ca,
+      };
+      const read: CertificateRead = { parsed, der, key, x509 };
+      parsed.selfSigned = x509.subject === x509.issuer && signedBy(read, read);
+      counts.x509++;
+      return read;
+    } catch {
+      counts.unreadable++;
+      return null;
+    }
+  }
+
+  function read(text: string | null | undefined): PemReadResult {
+    if (typeof text !== 'string' || text.trim() === '') {
+      return { chain: null, problems: ['no PEM content'], droppedBlocks: 0 };
+    }
+    const problems: string[] = [];
+    const reads: CertificateRead[] = [];
+    let droppedBlocks = 0;
+    let index = 0;
+    const ascii = isAscii(text);
+    for (const block of pemBlocks(text)) {
+      index++;
+      if (block.label !== 'CERTIFICATE') {
+        droppedBlocks++;
+        continue;
+      }
+      const der = decodeBody(block.body, ascii);
+      const certificate = readCertificate(der);
+      if (certificate) reads.push(certificate);
+      else problems.push(`PEM block ${index} is not a readable X.509 certificate`);
+    }
+    if (reads.length === 0) {
+      if (index === 0) problems.push('no PEM blocks found');
+      else if (problems.length === 0) problems.push('PEM contains no certificate');
+      return { chain: null, problems, droppedBlocks };
+    }
+    const readOf = new Map<ParsedCertificate, CertificateRead>();
+    for (const certificate of reads)
+      if (!readOf.has(certificate.parsed)) readOf.set(certificate.parsed, certificate);
+    const chain = orderChain(
+      reads.map((certificate) => certificate.parsed),
+      (child, issuer) => signedBy(readOf.get(child)!, readOf.get(issuer)!),
+    );
+    chain.problems.unshift(...problems);
+    return { chain, problems: chain.problems, droppedBlocks };
+  }
+
+  return { read, counts };
 }
 
-function parseCertificateBody(base64: string, mayBeIssuer: boolean): ParsedCertificate | null {
-  const cached = mayBeIssuer ? issuerCache.get(base64) : undefined;
-  if (cached) return cached;
-  let parsed: ParsedCertificate;
+function verifySignature(child: CertificateRead, issuer: CertificateRead): boolean {
   try {
-    const x509 = new X509Certificate(Buffer.from(base64, 'base64'));
-    parsed = describe(x509);
-    x509Of.set(parsed, x509);
-  } catch {
-    return null;
-  }
-  if (mayBeIssuer && parsed.ca) {
-    if (issuerCache.size >= ISSUER_CACHE_LIMIT) issuerCache.clear();
-    issuerCache.set(base64, parsed);
-  }
-  return parsed;
-}
-
-function describe(x509: X509Certificate): ParsedCertificate {
-  const notBeforeMs = Date.parse(x509.validFrom);
-  const notAfterMs = Date.parse(x509.validTo);
-  if (!Number.isFinite(notBeforeMs) || !Number.isFinite(notAfterMs)) {
-    throw new Error('unreadable validity');
-  }
-  return {
-    subject: oneLineName(x509.subject),
-    issuer: oneLineName(x509.issuer),
-    commonName: commonNameOf(x509.subject),
-    dnsNames: dnsNamesOf(x509.subjectAltName),
-    notBeforeMs,
-    notAfterMs,
-    fingerprintSha256: hexFingerprint(x509.fingerprint256),
-    fingerprintSha1: hexFingerprint(x509.fingerprint),
-    selfSigned: x509.subject === x509.issuer && signedBy(x509, x509),
-    ca: x509.ca,
-  };
-}
-
-function signedBy(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.verify(issuer.publicKey);
+    child.x509 ??= new X509Certificate(child.der);
+    issuer.x509 ??= new X509Certificate(issuer.der);
+    return child.x509.verify(issuer.x509.publicKey);
   } catch {
     return false;
   }
@@ -129,34 +230,24 @@ function hexFingerprint(colonHex: string): string {
   return colonHex.replaceAll(':', '').toLowerCase();
 }
 
-/** Node prints distinguished names one attribute per line; reports want them on one. */
-function oneLineName(name: string): string {
-  return name.split('\n').filter(Boolean).join(', ');
-}
+const defaultReader = createPemReader();
 
-function commonNameOf(name: string): string | null {
-  for (const line of name.split('\n')) {
-    if (line.startsWith('CN=')) return line.slice(3);
-  }
-  return null;
-}
-
-/** `subjectAltName` reads like `DNS:a.example, DNS:"b,example", IP Address:1.2.3.4`. */
-function dnsNamesOf(subjectAltName: string | undefined): string[] {
-  if (!subjectAltName) return [];
-  const names: string[] = [];
-  for (const match of subjectAltName.matchAll(/(?:^|, )DNS:("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
-    const raw = match[1] ?? '';
-    names.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
-  }
-  return names;
+/**
+ * Reads every certificate in a PEM text and orders them into a chain. Never throws on bad input. Shares one
+ * reader (and its issuer cache) across calls.
+ */
+export function readPemChain(text: string | null | undefined): PemReadResult {
+  return defaultReader.read(text);
 }
 
 /**
  * Orders certificates leaf first, then each issuer in turn. The leaf is the end-entity certificate that issued
  * none of the others; a PEM stored out of order is read all the same, and noted. Duplicates are read once.
  */
-function orderChain(all: ParsedCertificate[]): CertificateChain {
+function orderChain(
+  all: ParsedCertificate[],
+  signedBy: (child: ParsedCertificate, issuer: ParsedCertificate) => boolean,
+): CertificateChain {
   const problems: string[] = [];
   const certificates = all.filter(
     (cert, i) => all.findIndex((other) => other.fingerprintSha256 === cert.fingerprintSha256) === i,
@@ -180,7 +271,7 @@ function orderChain(all: ParsedCertificate[]): CertificateChain {
   while (!current.selfSigned) {
     const child = current;
     const named = certificates.filter((c) => c.subject === child.issuer && !ordered.includes(c));
-    const next = named.length > 1 ? chooseIssuer(child, named, problems) : named[0];
+    const next = named.length > 1 ? chooseIssuer(child, named, problems, signedBy) : named[0];
     if (!next) break;
     ordered.push(next);
     current = next;
@@ -212,12 +303,9 @@ function chooseIssuer(
   child: ParsedCertificate,
   named: ParsedCertificate[],
   problems: string[],
+  signedBy: (child: ParsedCertificate, issuer: ParsedCertificate) => boolean,
 ): ParsedCertificate {
-  const childX509 = x509Of.get(child);
-  const signers = named.filter((candidate) => {
-    const issuerX509 = x509Of.get(candidate);
-    return childX509 !== undefined && issuerX509 !== undefined && signedBy(childX509, issuerX509);
-  });
+  const signers = named.filter((candidate) => signedBy(child, candidate));
   const pool = signers.length > 0 ? signers : named;
   const chosen = pool.reduce((best, c) => (c.notAfterMs > best.notAfterMs ? c : best));
   problems.push(
