@@ -13,6 +13,8 @@ export interface EmulatorStatsSnapshot {
   aliyun: { cdn: AliyunServiceStats; slb: AliyunServiceStats };
   /** Requests per second by Action, scaled; empty when the emulator limits nothing. */
   rateLimits: Record<string, number>;
+  /** CPU time (user + system) of the emulator's process so far. */
+  processCpuMicros: number;
 }
 
 /** Requests and throttled replies by Action, summed over the emulated services. */

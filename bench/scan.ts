@@ -133,7 +133,9 @@ async function scanSection(
 
   progress('bench: certwatch scan...');
   const scan = await measureScan(emulator.env);
-  const scanCounts = countsBetween(actionCounts(first), actionCounts(await emulator.stats()));
+  const afterScan = await emulator.stats();
+  const scanCounts = countsBetween(actionCounts(first), actionCounts(afterScan));
+  const emulatorCpuSeconds = (afterScan.processCpuMicros - first.processCpuMicros) / 1e6;
   const needed = callsNeeded(answeredCalls(scanCounts), minimumCalls(scan.shape));
   const calls = needed.calls;
   const bound = lowerBound({ calls, limits, latencyMs, chains: scanChains(scan.shape) });
@@ -220,6 +222,10 @@ async function scanSection(
   lines.push(
     "peak RSS: this process's high-water mark at the end of the scan. CPU: user + system of this process during " +
       'the scan (HTTP, signing, JSON, PEM parsing, evaluation) per certificate.',
+    `CPU during the scan: certwatch ${figure(scan.cpuMicros / 1e6, 1)} s, the emulator ` +
+      `${figure(emulatorCpuSeconds, 1)} s, in ${figure(wall, 1)} s of wall time on ${availableParallelism()} CPUs ` +
+      `(${figure((100 * (scan.cpuMicros / 1e6 + emulatorCpuSeconds)) / (wall * availableParallelism()))}% busy, ` +
+      'other processes on the machine not counted).',
     '',
     'Lower bound: for each API, the calls the emulator answered (throttled replies excluded: a client that is ' +
       'never throttled makes only these) at its limit; the APIs are limited separately and run in parallel, so the ' +

@@ -10,8 +10,9 @@
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
  *   GET /healthz                                200 "ok".
- *   GET /stats                                  200 JSON: the live counters (`stats` below) and the rate limits,
- *                                               for a benchmark that runs the emulator in another process.
+ *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
+ *                                               the CPU time of the process serving them, for a benchmark that
+ *                                               runs the emulator in another process.
  *   anything else                               404 JSON listing the services.
  * Keep-alive is on (Node's default); close() also ends idle and hung connections, so it never waits on them.
  */
@@ -132,6 +133,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ucloud: ucloud.stats,
         aliyun: aliyun.stats,
         rateLimits: rateLimiter?.limits ?? {},
+        // Whose CPU a benchmark on a small machine competes with.
+        processCpuMicros: totalCpuMicros(),
       });
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
       return;
@@ -171,6 +174,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closing;
     },
   };
+}
+
+function totalCpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /** The entries that are not undefined, so that `{ throttleRate: undefined }` does not override a shared value. */

@@ -147,6 +147,7 @@ describe('emulator rate limits over HTTP', () => {
     });
     expect(stats.ucloud).toMatchObject({ requests: 1, byAction: { DescribeSSLV2: 1 } });
     expect(stats.aliyun).toMatchObject({ cdn: { requests: 0 }, slb: { requests: 0 } });
+    expect(stats.processCpuMicros).toBeGreaterThan(0);
   });
 
   it('limits nothing when started without rateLimits', async () => {

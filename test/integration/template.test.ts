@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Resource {
   Type: string;
@@ -23,6 +23,8 @@ let resources: Record<string, Resource>;
 let conditions: Record<string, unknown>;
 /** Packaged with every deploy parameter set away from its default. */
 let custom: Template;
+/** Packaged in the sharded mode (`--param="mode=sharded"`), with a customer-managed SSM key. */
+let sharded: Template;
 
 const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -44,9 +46,10 @@ beforeAll(async () => {
     `ssmKmsKeyArn=${KMS_KEY}`,
     'alertEmail=ops@example.com',
   ]);
+  sharded = await packageInto(join(dir, 'sharded'), ['mode=sharded', `ssmKmsKeyArn=${KMS_KEY}`]);
   resources = template.Resources;
   conditions = template.Conditions;
-}, 200_000);
+}, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A CloudFormation condition of the shape `Not [Equals [a, b]]`, evaluated. */
@@ -222,4 +225,156 @@ it('ships the handler without the AWS SDK, which the nodejs22.x runtime provides
   expect(names.sort()).toEqual(['functions/scan.cjs', 'functions/scan.cjs.map']);
   // With the SDK bundled the zip is about 1.2 MB; without it, about half a megabyte.
   expect(zip.length).toBeLessThan(800_000);
+});
+
+describe('the sharded mode (--param="mode=sharded")', () => {
+  const shardedOfType = (type: string) =>
+    Object.entries(sharded.Resources).filter(([, resource]) => resource.Type === type);
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  const statementsOf = (roleId: string): Statement[] =>
+    (
+      sharded.Resources[roleId]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+  const actionsOf = (roleId: string) =>
+    statementsOf(roleId).flatMap((statement) => [statement.Action].flat());
+
+  it('is absent from the default template', () => {
+    expect(Object.keys(resources).filter((id) => id.startsWith('Shard'))).toEqual([]);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(1);
+  });
+
+  it('runs the planner on the scan schedule instead of the scan, and the finisher every 15 minutes', () => {
+    const rules = Object.fromEntries(
+      shardedOfType('AWS::Events::Rule').map(([id, rule]) => [
+        id,
+        [rule.Properties.ScheduleExpression, rule.Properties.State],
+      ]),
+    );
+    expect(rules).toEqual({
+      ScanEventsRuleSchedule1: ['rate(1 day)', 'DISABLED'],
+      ShardPlanEventsRuleSchedule1: ['rate(1 day)', 'ENABLED'],
+      ShardFinishEventsRuleSchedule1: ['rate(15 minutes)', 'ENABLED'],
+    });
+    const functions = Object.fromEntries(
+      shardedOfType('AWS::Lambda::Function').map(([id, fn]) => [id, fn.Properties]),
+    );
+    expect(Object.keys(functions).sort()).toEqual([
+      'ScanLambdaFunction',
+      'ShardFinishLambdaFunction',
+      'ShardPlanLambdaFunction',
+      'ShardWorkLambdaFunction',
+    ]);
+    expect(functions.ShardPlanLambdaFunction).toMatchObject({
+      Handler: 'functions/shardPlan.handler',
+      Role: { 'Fn::GetAtt': ['ShardPlanRole', 'Arn'] },
+      Environment: {
+        Variables: {
+          CERTWATCH_RUN_TABLE: { Ref: 'ShardRunTable' },
+          CERTWATCH_SHARD_QUEUE_URL: { Ref: 'ShardQueue' },
+          CERTWATCH_SHARD_REGIONS: '4',
+          CERTWATCH_SHARD_DEADLINE_MINUTES: '240',
+        },
+      },
+    });
+    expect(functions.ShardWorkLambdaFunction).toMatchObject({
+      Timeout: 900,
+      Role: { 'Fn::GetAtt': ['ShardWorkRole', 'Arn'] },
+    });
+    expect(functions.ShardFinishLambdaFunction).toMatchObject({
+      Role: { 'Fn::GetAtt': ['ShardFinishRole', 'Arn'] },
+    });
+    const zip = readFileSync(join(dir, 'sharded', 'certwatch.zip')).toString('latin1');
+    for (const handler of ['scan', 'shardPlan', 'shardWork', 'shardFinish'])
+      expect(zip).toContain(`functions/${handler}.cjs`);
+  });
+
+  it('feeds the worker one message at a time from a queue with a dead-letter queue after three attempts', () => {
+    const queue = sharded.Resources.ShardQueue!;
+    expect(queue.Properties).toMatchObject({
+      // At least six times the worker's timeout, as AWS asks for a queue Lambda consumes.
+      VisibilityTimeout: 5400,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': ['ShardDeadLetterQueue', 'Arn'] },
+        maxReceiveCount: 3,
+      },
+    });
+    expect(sharded.Resources.ShardWorkEventSource).toMatchObject({
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: {
+        EventSourceArn: { 'Fn::GetAtt': ['ShardQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['ShardWorkLambdaFunction', 'Arn'] },
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 5 },
+      },
+    });
+    expect(sharded.Resources.ShardRunTable!.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('gives each sharded function a role of its own, allowed only what it does, on our resources only', () => {
+    const queueArn = { 'Fn::GetAtt': ['ShardQueue', 'Arn'] };
+    const runTable = { 'Fn::GetAtt': ['ShardRunTable', 'Arn'] };
+    const plan = statementsOf('ShardPlanRole');
+    expect(plan.find((s) => s.Action === 'sqs:SendMessage')?.Resource).toEqual(queueArn);
+    expect(actionsOf('ShardPlanRole').filter((a) => /^(sqs|sns|dynamodb):/.test(a))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'sqs:SendMessage',
+    ]);
+    const work = statementsOf('ShardWorkRole');
+    expect(work.find((s) => [s.Action].flat().includes('sqs:ReceiveMessage'))).toMatchObject({
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: queueArn,
+    });
+    expect(
+      work.find((s) => s.Resource && JSON.stringify(s.Resource) === JSON.stringify(runTable))?.Action,
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(actionsOf('ShardWorkRole')).toContain('sns:Publish');
+    expect(actionsOf('ShardFinishRole').filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    // The scan function's shared role gains nothing in sharded mode (no queue actions, for one).
+    expect(sharded.Resources.IamRoleLambdaExecution!.Properties.Policies).toEqual(
+      resources.IamRoleLambdaExecution!.Properties.Policies,
+    );
+    for (const roleId of ['ShardPlanRole', 'ShardWorkRole', 'ShardFinishRole']) {
+      const logs = statementsOf(roleId).find((s) => [s.Action].flat().includes('logs:PutLogEvents'))!;
+      const fn = roleId.replace('Shard', 'shard').replace('Role', '');
+      expect(JSON.stringify(logs.Resource)).toContain(`:log-group:/aws/lambda/certwatch-dev-${fn}:*`);
+      for (const statement of statementsOf(roleId)) {
+        expect([statement.Action].flat().filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+        expect([statement.Resource].flat()).not.toContain('*');
+      }
+    }
+    expect(sharded.Resources.ShardSsmKeyDecryptPolicy).toMatchObject({
+      Condition: 'UsesCustomSsmKey',
+      Properties: {
+        Roles: [{ Ref: 'ShardPlanRole' }, { Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' }],
+        PolicyDocument: { Statement: [{ Action: 'kms:Decrypt', Resource: KMS_KEY }] },
+      },
+    });
+  });
+
+  it('alarms on a dead letter and on planner or finisher errors; the dead-man alarm is the one of the default', () => {
+    const alarms = Object.fromEntries(shardedOfType('AWS::CloudWatch::Alarm'));
+    expect(alarms.ShardDeadLetterAlarm!.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ShardDeadLetterQueue', 'QueueName'] } }],
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+    for (const [alarm, fn] of [
+      ['ShardPlanErrorsAlarm', 'ShardPlanLambdaFunction'],
+      ['ShardFinishErrorsAlarm', 'ShardFinishLambdaFunction'],
+    ] as const) {
+      expect(alarms[alarm]!.Properties).toMatchObject({
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        AlarmActions: [{ Ref: 'AlertTopic' }],
+      });
+    }
+    // The closing of a sharded run writes the scheduled heartbeat, so the same alarm watches it.
+    expect(alarms.ScanHeartbeatAlarm).toEqual(resources.ScanHeartbeatAlarm);
+  });
 });
