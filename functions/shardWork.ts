@@ -4,6 +4,7 @@
  * fails the invocation, and SQS delivers the message again after its visibility timeout.
  */
 import { randomUUID } from 'node:crypto';
+import { CertwatchError } from '../lib/errors';
 import { parseShardMessage } from '../lib/shard/message';
 import { preparedOnce, prepareShardSetup, type ShardDeps } from '../lib/shard/setup';
 import { type WorkOutcome, workShard } from '../lib/shard/worker';
@@ -45,8 +46,11 @@ export function createWorkHandler(
       log.error('shard could not be scanned', { error });
       throw error;
     });
+    if (!Array.isArray(event?.Records)) {
+      throw new CertwatchError('shardWork is fed by its SQS queue: invoke it with an SQS event (Records)');
+    }
     const outcomes: WorkOutcome[] = [];
-    for (const record of event.Records ?? []) {
+    for (const record of event.Records) {
       const messageLog = log.child({
         requestId: context?.awsRequestId,
         messageId: record.messageId,
