@@ -1,176 +1,252 @@
 /**
- * `npm run bench:coldstart`: should the Lambda bundle carry the AWS SDK v3 (serverless.yml `exclude: []`)
- * or leave `@aws-sdk/*` and `@smithy/*` to the copy the nodejs22.x runtime ships?
+ * `npm run bench:coldstart`: what a cold start of the Lambda costs, and what it uploads, with the build options
+ * serverless.yml gives serverless-esbuild. Issue 6's targets: module init ≤ +100 ms over bare `node`, and each
+ * function's bundle ≤ 150 KB zipped.
  *
- * Builds functions/scan.ts with the options serverless.yml gives serverless-esbuild (cjs, node22, bundle,
- * source map): SDK bundled and SDK external, each plain and minified, and the bundled one again with a map
- * that leaves out sourcesContent. Sizes each zip as serverless-esbuild writes it: the .cjs and its .map,
- * deflated by zlib at its default level, as archiver does. Then starts a fresh `node` for every sample,
- * variants interleaved in rotating order so drift spreads over all of them, and times what a cold start pays
- * before the handler can answer:
- *   require   loading the module, which is what Lambda's Init phase does with the handler file;
- *   clients   `new SSMClient / SNSClient / DynamoDBClient({})`, as the handler's prepare() does;
- *   calls     the first GetParameters, GetItem and Publish, against a local stub (no network), where the
- *             SDK first resolves credentials, endpoint and signer (and would load whatever it loads lazily:
- *             the files column counts modules after require and after the calls);
- *   ready     ms since the process started, at the end of all that; "over bare node" subtracts the point
- *             where a bare `node -e` reaches its first line;
- *   CPU       the process's CPU time (user + system, all threads) at that point: less disturbed than wall
- *             time when other work shares the machine, and closer to what a fraction of a vCPU makes of it.
- * The environment imitates Lambda's: credentials and region in variables, NODE_PATH to the SDK, and
- * NODE_OPTIONS=--enable-source-maps as serverless.yml sets it (the bare row has it too; two rows without it
- * show what it costs).
+ * The options are read from serverless.yml itself, as osls resolves it (`custom.esbuild`, the scan function's
+ * NODE_OPTIONS, every function's handler, the sharded mode's included), and handed to esbuild the way
+ * serverless-esbuild does (esbuildOptions below), so the figures cannot drift from the deployment. Every function's bundle is built into one folder and sized as
+ * serverless-esbuild's zip would hold it: archiver deflates at zlib level 1 (compress-commons' default), plus 30 +
+ * name bytes of local header, 16 of data descriptor and 46 + name of central directory per file, and 22 for the
+ * end record. (test/integration/template.test.ts checks the real `osls package` zip.)
  *
- * What the local figures stand for, and what they do not:
- * - The external variants take the SDK from this repository's node_modules through NODE_PATH, standing in
- *   for /var/runtime/node_modules (which Lambda puts on NODE_PATH). That is our SDK version, not the
- *   runtime's; and on Lambda it sits on the runtime image's disk, not beside the bundle in /var/task. After
- *   the discarded warm-up rounds every file here is in the page cache, so no row pays for cold reads: on
- *   Lambda the external variant opens a few dozen more files (files column), the bundled one reads
- *   megabytes more of bundle and map (js+map column) and downloads a larger zip before Init even starts.
- * - Lambda runs Node 22 on arm64 with the CPU share of serverless.yml's memorySize (1,769 MB buys one
- *   vCPU); this runs the local `node` (title line). Absolute times differ: compare the rows.
- * - Excluding the SDK also means running whichever SDK version the runtime carries, not the one we test.
+ * Then a fresh `node` for every sample, subjects interleaved in rotating order so drift spreads over all of them:
+ *   module init   ms since process start when require() of the handler returns: Lambda's Init phase;
+ *   ready         after what the first invocation's prepare() adds before it can scan: importing the SSM, SNS
+ *                 and DynamoDB clients (which the handler no longer loads at module init), building them, and
+ *                 one call each (GetParameters, GetItem, Publish) against a local stub, where the SDK resolves
+ *                 credentials, endpoint and signer;
+ *   over bare     minus the median point where a bare `node -e` reaches its first line;
+ *   CPU           the process's CPU time (user + system) over bare node's at its first line: steadier than wall
+ *                 time when other work shares the machine.
+ * The environment imitates Lambda's: credentials and region in variables, NODE_PATH to the SDK (this
+ * repository's node_modules standing in for /var/runtime/node_modules: our SDK version, page-cached after the
+ * warm-up rounds), NODE_OPTIONS as serverless.yml sets it. Lambda runs Node 22 on arm64 with the CPU share of
+ * serverless.yml's memorySize; this runs the local `node` (title line): compare the rows, not absolute times.
+ *
+ * Rows besides the deployed build, for the decisions it embodies:
+ *   SDK loaded at module init   the deployed bundle, with the three clients required before it, as the
+ *                               handler's top-level imports did until the SDK moved into prepare();
+ *   map in the zip              the deployed options plus a source map without sourcesContent and
+ *                               NODE_OPTIONS=--enable-source-maps (stack traces with source lines);
+ *   unminified, map + sources   minify off and a full map, as serverless.yml had before.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 30);
 const WARMUP_ROUNDS = 2;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-/** What the runtime provides (and serverless-esbuild's `exclude` would leave out). */
-const SDK_PACKAGES = ['@aws-sdk/*', '@smithy/*'];
+const TARGET_INIT_MS = 100;
+const TARGET_ZIP_BYTES = 150 * 1024;
 
-interface Build {
-  externalSdk: boolean;
-  minify: boolean;
-  /** esbuild's default (true) embeds every source file in the map; false keeps only the mappings. */
-  sourcesContent: boolean;
+/** What the benchmark needs of serverless.yml. */
+interface Service {
+  /** `custom.esbuild`, resolved. */
+  esbuild: Record<string, unknown>;
+  /** NODE_OPTIONS of the scan function ('' when unset). */
+  nodeOptions: string;
+  /** Function name → its handler's entry file, relative to the repository (`functions/scan.ts`). */
+  entries: Map<string, string>;
 }
 
-interface Variant extends Build {
-  name: string;
-  enableSourceMaps: boolean;
+/**
+ * serverless.yml as osls resolves it (`osls print`: variables, params and deploy/*.cjs helpers evaluated, no AWS
+ * credentials needed), in the sharded mode so that every function the service can deploy is built.
+ */
+async function readService(): Promise<Service> {
+  const { stdout } = await promisify(execFile)(
+    'npx',
+    ['osls', 'print', '--format', 'json', '--param=mode=sharded'],
+    { cwd: REPO, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' } },
+  );
+  const yml = JSON.parse(stdout) as {
+    custom?: { esbuild?: Record<string, unknown> };
+    provider?: { environment?: Record<string, unknown> };
+    functions?: Record<
+      string,
+      {
+        handler?: string;
+        esbuildEntrypoint?: string;
+        skipEsbuild?: boolean;
+        environment?: Record<string, unknown>;
+      }
+    >;
+  };
+  const esbuild = yml.custom?.esbuild ?? {};
+  if ('config' in esbuild)
+    throw new Error('serverless.yml custom.esbuild.config: not supported by this benchmark');
+  const entries = new Map<string, string>();
+  for (const [name, fn] of Object.entries(yml.functions ?? {})) {
+    const handler = fn.esbuildEntrypoint ?? fn.handler;
+    if (fn.skipEsbuild || typeof handler !== 'string') continue;
+    // serverless-esbuild: `functions/scan.handler` → functions/scan.{ts,js,jsx,tsx} (or .../index.*).
+    const base = handler.slice(0, handler.lastIndexOf(extname(handler)));
+    const entry = ['.ts', '.js', '.jsx', '.tsx']
+      .flatMap((ext) => [`${base}${ext}`, join(base, `index${ext}`)])
+      .find((file) => existsSync(join(REPO, file)));
+    if (!entry) throw new Error(`serverless.yml function ${name}: no source file for handler ${handler}`);
+    entries.set(name, entry);
+  }
+  const scan = yml.functions?.scan;
+  if (!scan || !entries.has('scan')) throw new Error('serverless.yml has no scan function');
+  const nodeOptions = scan.environment?.NODE_OPTIONS ?? yml.provider?.environment?.NODE_OPTIONS;
+  return { esbuild, nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '', entries };
 }
 
-/** serverless.yml as it stands: SDK bundled, not minified, map with sources, --enable-source-maps. */
-const DEPLOYED = { externalSdk: false, minify: false, sourcesContent: true, enableSourceMaps: true };
-const AS_DEPLOYED: Variant = { ...DEPLOYED, name: 'SDK bundled (as deployed)' };
-const SDK_EXTERNAL: Variant = { ...DEPLOYED, name: 'SDK external', externalSdk: true };
-const VARIANTS: Variant[] = [
-  AS_DEPLOYED,
-  { ...DEPLOYED, name: 'SDK bundled, minified', minify: true },
-  SDK_EXTERNAL,
-  { ...DEPLOYED, name: 'SDK external, minified', externalSdk: true, minify: true },
-  { ...DEPLOYED, name: 'SDK bundled, map without sourcesContent', sourcesContent: false },
-  { ...DEPLOYED, name: 'SDK bundled, no --enable-source-maps', enableSourceMaps: false },
-  { ...DEPLOYED, name: 'SDK external, no --enable-source-maps', externalSdk: true, enableSourceMaps: false },
+/** serverless-esbuild's own keys, which it removes before calling esbuild (dist/bundle.js). */
+const PLUGIN_KEYS = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
 ];
 
+/** `custom.esbuild` (with `overrides`) as serverless-esbuild turns it into esbuild options, its defaults first. */
+function esbuildOptions(custom: Record<string, unknown>, overrides: BuildOptions = {}): BuildOptions {
+  const merged: Record<string, unknown> = {
+    bundle: true,
+    platform: 'node',
+    external: [],
+    exclude: ['aws-sdk'],
+    outputFileExtension: '.js',
+    ...custom,
+  };
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(merged)) if (!PLUGIN_KEYS.includes(key)) options[key] = value;
+  const exclude = (merged.exclude as string[]).filter((item) => typeof item === 'string');
+  options.external = [...(merged.external as string[]), ...(exclude.includes('*') ? [] : exclude)];
+  if (merged.outputFileExtension !== '.js') options.outExtension = { '.js': merged.outputFileExtension };
+  return {
+    ...(options as BuildOptions),
+    ...overrides,
+    absWorkingDir: REPO,
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
 interface Built {
-  /** functions/scan.cjs and its map: what the zip holds. */
-  rawBytes: number;
+  /** Each function's files in the zip (paths relative to the build folder), and their zipped bytes. */
+  functions: Map<string, { files: string[]; zipBytes: number }>;
+  /** The whole zip serverless-esbuild would upload (all functions' files: one artifact for the service). */
   zipBytes: number;
-  /** bench/coldstartHandler.cjs: the same module plus the clients' exports, for timing. */
-  timedPath: string;
-  timedBytes: number;
+  rawBytes: number;
+  /** The scan handler's bundle, to time. */
+  scanPath: string;
+  /** Bytes of the scan bundle by package (node_modules) or our own folder. */
+  composition: Map<string, number>;
+}
+
+async function buildAll(service: Service, overrides: BuildOptions, outdir: string): Promise<Built> {
+  const metafiles = new Map<string, Metafile>();
+  for (const [name, entry] of service.entries) {
+    const options = esbuildOptions(service.esbuild, overrides);
+    const result = await build({ ...options, entryPoints: [entry], outdir: join(outdir, dirname(entry)) });
+    metafiles.set(name, result.metafile!);
+  }
+  const files = (await readdir(outdir, { recursive: true, withFileTypes: true }))
+    .filter((dirent) => dirent.isFile())
+    .map((dirent) => relative(outdir, join(dirent.parentPath, dirent.name)));
+  const zipped = new Map<string, { raw: number; zip: number }>();
+  for (const file of files) {
+    const content = await readFile(join(outdir, file));
+    const name = Buffer.byteLength(file);
+    zipped.set(file, {
+      raw: content.length,
+      zip: 30 + name + deflateRawSync(content, { level: 1 }).length + 16 + 46 + name,
+    });
+  }
+  const functions = new Map<string, { files: string[]; zipBytes: number }>();
+  for (const [name, metafile] of metafiles) {
+    const outputs = Object.keys(metafile.outputs).map((output) => relative(outdir, join(REPO, output)));
+    functions.set(name, {
+      files: outputs,
+      zipBytes: outputs.reduce((sum, file) => sum + (zipped.get(file)?.zip ?? 0), 0),
+    });
+  }
+  const scan = metafiles.get('scan')!;
+  const [scanOutput, scanMeta] = Object.entries(scan.outputs).find(([, output]) => output.entryPoint)!;
+  const composition = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(scanMeta.inputs)) {
+    const key =
+      input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split('/').slice(0, 2).join('/');
+    composition.set(key, (composition.get(key) ?? 0) + bytesInOutput);
+  }
+  const sizes = [...zipped.values()];
+  return {
+    functions,
+    zipBytes: 22 + sizes.reduce((sum, size) => sum + size.zip, 0),
+    rawBytes: sizes.reduce((sum, size) => sum + size.raw, 0),
+    scanPath: join(REPO, scanOutput),
+    composition,
+  };
 }
 
 interface Sample {
   /** ms since process start when the timing script's first line ran. */
   start: number;
-  require?: number;
-  clients?: number;
-  calls?: number;
+  init?: number;
   ready?: number;
-  /** process.cpuUsage() in ms, at `start` for bare node and at `ready` for the others. */
+  /** process.cpuUsage() in ms: at `start` for bare node, at `init` and `ready` for the others. */
   cpu: number;
-  /** Modules in require.cache after require() and after the first calls, the timing script not counted. */
-  modulesAfterRequire?: number;
-  modulesAfterCalls?: number;
-}
-
-/** serverless.yml `custom.esbuild`, as serverless-esbuild hands it to esbuild. */
-function buildOptions({ externalSdk, minify, sourcesContent }: Build) {
-  return {
-    absWorkingDir: REPO,
-    bundle: true,
-    minify,
-    sourcemap: true,
-    sourcesContent,
-    target: 'node22',
-    platform: 'node',
-    format: 'cjs',
-    outExtension: { '.js': '.cjs' },
-    external: externalSdk ? SDK_PACKAGES : [],
-    logLevel: 'warning',
-  } as const;
-}
-
-async function buildVariant(variant: Build, outdir: string): Promise<Built> {
-  const options = buildOptions(variant);
-  await build({ ...options, entryPoints: ['functions/scan.ts'], outdir: join(outdir, 'functions') });
-  await build({ ...options, entryPoints: ['bench/coldstartHandler.ts'], outdir });
-  const files = ['functions/scan.cjs', 'functions/scan.cjs.map'];
-  const contents = await Promise.all(files.map((file) => readFile(join(outdir, file))));
-  const timedPath = join(outdir, 'coldstartHandler.cjs');
-  return {
-    rawBytes: contents.reduce((sum, content) => sum + content.length, 0),
-    zipBytes: zipSize(files.map((name, i) => ({ name, content: contents[i]! }))),
-    timedPath,
-    timedBytes: (await stat(timedPath)).size + (await stat(`${timedPath}.map`)).size,
-  };
-}
-
-/**
- * Size of a zip holding these files deflated at zlib's default level (archiver's, so serverless-esbuild's):
- * a local header (30 bytes) + name + data and a central directory entry (46 bytes) + name per file, and
- * the 22-byte end record.
- */
-function zipSize(files: readonly { name: string; content: Buffer }[]): number {
-  let size = 22;
-  for (const { name, content } of files) {
-    const nameBytes = Buffer.byteLength(name);
-    size += 30 + nameBytes + deflateRawSync(content).length + 46 + nameBytes;
-  }
-  return size;
+  cpuInit?: number;
+  /** Modules in require.cache when require() of the handler returned, the timing script not counted. */
+  modules?: number;
 }
 
 const STUB_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:certwatch-bench';
 
-/** Runs in each fresh process: require, build the clients, make the first calls; prints the times as JSON. */
+/**
+ * Runs in each fresh process: `node time.cjs HANDLER [preload]`. With `preload`, the three SDK clients are
+ * required before the handler, as top-level imports would; their require() is then a cache hit in "ready".
+ */
 const TIMING_SCRIPT = `'use strict';
 const start = performance.now();
-const handlerModule = require(process.argv[2]);
-const required = performance.now();
-const modulesAfterRequire = Object.keys(require.cache).length - 1;
-const ssm = new handlerModule.SSMClient({});
-const sns = new handlerModule.SNSClient({});
-const dynamodb = new handlerModule.DynamoDBClient({});
-const built = performance.now();
+const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+const sdk = () => ({
+  ssm: require('@aws-sdk/client-ssm'),
+  sns: require('@aws-sdk/client-sns'),
+  dynamodb: require('@aws-sdk/client-dynamodb'),
+});
+if (process.argv[3] === 'preload') sdk();
+require(process.argv[2]);
+const init = performance.now();
+const cpuInit = cpuMs();
+const modules = Object.keys(require.cache).length - 1;
 (async () => {
-  await ssm.send(new handlerModule.GetParametersCommand({ Names: ['/certwatch/x'], WithDecryption: true }));
-  await dynamodb.send(new handlerModule.GetItemCommand({ TableName: 'certwatch', Key: { pk: { S: 'x' } } }));
-  await sns.send(new handlerModule.PublishCommand({ TopicArn: '${STUB_TOPIC_ARN}', Message: 'bench' }));
+  const { ssm, sns, dynamodb } = sdk();
+  await new ssm.SSMClient({}).send(new ssm.GetParametersCommand({ Names: ['/certwatch/x'], WithDecryption: true }));
+  await new dynamodb.DynamoDBClient({}).send(
+    new dynamodb.GetItemCommand({ TableName: 'certwatch', Key: { pk: { S: 'x' } } }),
+  );
+  await new sns.SNSClient({}).send(new sns.PublishCommand({ TopicArn: '${STUB_TOPIC_ARN}', Message: 'bench' }));
   const ready = performance.now();
-  const cpu = process.cpuUsage();
-  const sample = {
-    start,
-    require: required - start,
-    clients: built - required,
-    calls: ready - built,
-    ready,
-    cpu: (cpu.user + cpu.system) / 1000,
-    modulesAfterRequire,
-    modulesAfterCalls: Object.keys(require.cache).length - 1,
-  };
+  const sample = { start, init, ready, cpu: cpuMs(), cpuInit, modules };
   process.stdout.write(JSON.stringify(sample), () => process.exit(0));
 })().catch((error) => {
   console.error(error);
@@ -204,10 +280,10 @@ function answerStub(request: IncomingMessage, response: ServerResponse): void {
 }
 
 /** A Lambda-like environment; nothing inherited from ours but PATH, so no profile or proxy leaks in. */
-function lambdaEnv(endpoint: string, enableSourceMaps: boolean): NodeJS.ProcessEnv {
+function lambdaEnv(endpoint: string, nodeOptions: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',
-    NODE_OPTIONS: enableSourceMaps ? '--enable-source-maps' : '',
+    NODE_OPTIONS: nodeOptions,
     // Lambda: NODE_PATH=...:/var/runtime/node_modules:/var/runtime:/var/task.
     NODE_PATH: join(REPO, 'node_modules'),
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
@@ -250,7 +326,6 @@ function percentile(values: readonly number[], p: number): number {
 
 const median = (values: readonly number[]) => percentile(values, 50);
 const ms = (value: number) => value.toFixed(1);
-const spread = (values: readonly number[]) => `${ms(median(values))} / ${ms(percentile(values, 90))}`;
 const kb = (bytes: number) => (bytes / 1024).toFixed(0);
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -262,38 +337,64 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
+interface Variant {
+  name: string;
+  overrides: BuildOptions;
+  nodeOptions: (deployed: string) => string;
+  preloadSdk: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'deployed (serverless.yml)', overrides: {}, nodeOptions: (d) => d, preloadSdk: false },
+  { name: 'SDK loaded at module init', overrides: {}, nodeOptions: (d) => d, preloadSdk: true },
+  {
+    name: 'map in the zip (no sources)',
+    overrides: { sourcemap: true, sourcesContent: false },
+    nodeOptions: () => '--enable-source-maps',
+    preloadSdk: false,
+  },
+  {
+    name: 'unminified, map + sources',
+    overrides: {
+      minify: false,
+      minifyWhitespace: false,
+      minifySyntax: false,
+      sourcemap: true,
+      sourcesContent: true,
+    },
+    nodeOptions: () => '--enable-source-maps',
+    preloadSdk: false,
+  },
+];
+
 async function main(): Promise<void> {
+  const service = await readService();
   const workdir = await mkdtemp(join(tmpdir(), 'certwatch-coldstart-'));
   const stub = createServer(answerStub);
   try {
-    const builds = new Map<string, Built>();
-    const buildKey = ({ externalSdk, minify, sourcesContent }: Build) =>
-      [externalSdk ? 'external' : 'bundled', minify && 'minified', !sourcesContent && 'mappings-only']
-        .filter(Boolean)
-        .join('-');
-    for (const variant of VARIANTS) {
-      const key = buildKey(variant);
-      if (!builds.has(key)) builds.set(key, await buildVariant(variant, join(workdir, key)));
+    const builds = new Map<Variant, Built>();
+    const byOverrides = new Map<string, Built>();
+    for (const [i, variant] of VARIANTS.entries()) {
+      const key = JSON.stringify(variant.overrides);
+      if (!byOverrides.has(key))
+        byOverrides.set(key, await buildAll(service, variant.overrides, join(workdir, `build-${i}`)));
+      builds.set(variant, byOverrides.get(key)!);
     }
     const timingScript = join(workdir, 'time-cold-start.cjs');
     await writeFile(timingScript, TIMING_SCRIPT);
     await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
 
-    const bare = {
-      name: 'bare node -e',
-      args: [
-        '-e',
-        'const start = performance.now(), { user, system } = process.cpuUsage();' +
-          'process.stdout.write(JSON.stringify({ start, cpu: (user + system) / 1000 }))',
-      ],
-    };
+    const bareScript =
+      'const start = performance.now(), { user, system } = process.cpuUsage();' +
+      'process.stdout.write(JSON.stringify({ start, cpu: (user + system) / 1000 }))';
+    const bare = { name: 'bare node -e', args: ['-e', bareScript], env: lambdaEnv(endpoint, '') };
     const subjects = [
-      { ...bare, env: lambdaEnv(endpoint, true) },
+      bare,
       ...VARIANTS.map((variant) => ({
         name: variant.name,
-        args: [timingScript, builds.get(buildKey(variant))!.timedPath],
-        env: lambdaEnv(endpoint, variant.enableSourceMaps),
+        args: [timingScript, builds.get(variant)!.scanPath, ...(variant.preloadSdk ? ['preload'] : [])],
+        env: lambdaEnv(endpoint, variant.nodeOptions(service.nodeOptions)),
       })),
     ];
     const samples = new Map<string, Sample[]>(subjects.map((subject) => [subject.name, []]));
@@ -308,90 +409,70 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n');
 
-    const bareStart = median(samples.get(bare.name)!.map((sample) => sample.start));
-    const readyOf = (name: string) => median(samples.get(name)!.map((sample) => sample.ready!));
-    const cpuOf = (name: string) => median(samples.get(name)!.map((sample) => sample.cpu));
+    const bareSamples = samples.get(bare.name)!;
+    const bareStart = median(bareSamples.map((s) => s.start));
+    const bareCpu = median(bareSamples.map((s) => s.cpu));
+    const over = (values: number[], base: number) =>
+      `+${ms(median(values) - base)} / +${ms(percentile(values, 90) - base)}`;
     const rows = [
-      [
-        'variant',
-        'zip KB',
-        'js+map KB',
-        'require ms',
-        'clients ms',
-        '1st calls ms',
-        'ready ms',
-        'over bare',
-        'CPU ms',
-        'files',
-      ],
-      ['', '', '', 'med / p90', 'med / p90', 'med / p90', 'med / p90', 'med', 'med / p90', 'req / calls'],
-      [
-        bare.name,
-        '',
-        '',
-        '',
-        '',
-        '',
-        spread(samples.get(bare.name)!.map((s) => s.start)),
-        '0.0',
-        spread(samples.get(bare.name)!.map((s) => s.cpu)),
-        '',
-      ],
+      ['', 'module init', 'ready', 'CPU init', 'CPU ready', 'modules', 'zip KB', 'js+map'],
+      ['', 'med / p90', 'med / p90', 'med', 'med', 'at init', 'scan fn', 'KB'],
+      [bare.name, `${ms(bareStart)} ms`, '', `${ms(bareCpu)} ms`, '', '', '', ''],
       ...VARIANTS.map((variant) => {
-        const built = builds.get(buildKey(variant))!;
-        const of = (pick: (sample: Sample) => number) => spread(samples.get(variant.name)!.map(pick));
-        const first = samples.get(variant.name)![0]!;
+        const built = builds.get(variant)!;
+        const list = samples.get(variant.name)!;
         return [
           variant.name,
-          kb(built.zipBytes),
+          over(
+            list.map((s) => s.init!),
+            bareStart,
+          ),
+          over(
+            list.map((s) => s.ready!),
+            bareStart,
+          ),
+          `+${ms(median(list.map((s) => s.cpuInit!)) - bareCpu)}`,
+          `+${ms(median(list.map((s) => s.cpu)) - bareCpu)}`,
+          String(list[0]!.modules),
+          kb(built.functions.get('scan')!.zipBytes),
           kb(built.rawBytes),
-          of((s) => s.require!),
-          of((s) => s.clients!),
-          of((s) => s.calls!),
-          of((s) => s.ready!),
-          `+${ms(readyOf(variant.name) - bareStart)}`,
-          of((s) => s.cpu),
-          `${first.modulesAfterRequire} / ${first.modulesAfterCalls}`,
         ];
       }),
     ];
 
-    const bundledReady = readyOf(AS_DEPLOYED.name) - bareStart;
-    const externalReady = readyOf(SDK_EXTERNAL.name) - bareStart;
-    const saving = bundledReady - externalReady;
-    const percentLess = (100 * Math.abs(saving)) / Math.max(bundledReady, externalReady);
-    const bundledCpu = cpuOf(AS_DEPLOYED.name);
-    const externalCpu = cpuOf(SDK_EXTERNAL.name);
-    const plus = (value: number) => `+${ms(value)} ms`;
-    const readyOverBare = `${plus(bundledReady)} bundled vs ${plus(externalReady)} external over bare node`;
-    const cpu = `CPU ${ms(bundledCpu)} vs ${ms(externalCpu)} ms`;
-    const zipOf = (variant: Variant) => `${kb(builds.get(buildKey(variant))!.zipBytes)} KB`;
-    const noise = Math.max(3, 0.05 * Math.max(bundledReady, externalReady));
-    // A wall-time gap that CPU time does not confirm is the machine, not the bundle.
-    const verdict =
-      Math.abs(saving) < noise || Math.sign(saving) !== Math.sign(bundledCpu - externalCpu)
-        ? `no material difference: handler ready ${readyOverBare}, ${cpu}; ` +
-          'keep the SDK bundled for the tested version'
-        : `${saving > 0 ? 'exclude the SDK' : 'keep the SDK bundled'}: handler ready ` +
-          `${ms(Math.abs(saving))} ms sooner (${readyOverBare}, ${ms(percentLess)}% less; ${cpu})`;
-    const deployedBuild = builds.get(buildKey(AS_DEPLOYED))!;
-    const timedExtra = deployedBuild.timedBytes - deployedBuild.rawBytes;
+    const deployed = builds.get(VARIANTS[0]!)!;
+    const deployedSamples = samples.get(VARIANTS[0]!.name)!;
+    const initOver = median(deployedSamples.map((s) => s.init!)) - bareStart;
+    const readyOver = median(deployedSamples.map((s) => s.ready!)) - bareStart;
+    const largest = Math.max(...[...deployed.functions.values()].map((fn) => fn.zipBytes));
+    const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    const perFunction = [...deployed.functions.entries()]
+      .map(([name, fn]) => `${name} ${kb(fn.zipBytes)} KB (${fn.files.join(', ')})`)
+      .join('; ');
+    const composition = [...deployed.composition.entries()]
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 6)
+      .map(([what, bytes]) => `${what} ${kb(bytes)}`)
+      .join(', ');
+    const forge = deployed.composition.get('node-forge');
 
     process.stdout.write(
       `\ncertwatch cold start, functions/scan.ts (node ${process.version}, ${RUNS} fresh processes a row, ` +
         `interleaved, after ${WARMUP_ROUNDS} warm-up rounds)\n` +
         `${table(rows)}\n\n` +
-        `Verdict: ${verdict}; zip ${zipOf(AS_DEPLOYED)} bundled vs ${zipOf(SDK_EXTERNAL)} external.\n\n` +
-        `require = loading the module (Lambda's Init); clients = new SSM/SNS/DynamoDB clients; 1st calls = ` +
-        `one GetParameters, GetItem, Publish against a local stub; ` +
-        `ready = ms since process start after all three.\n` +
-        `over bare node = ready minus the median start of a bare \`node -e\` (${ms(bareStart)} ms); ` +
-        `CPU = the process's CPU time at ready (bare: at its first line); ` +
-        `NODE_OPTIONS=--enable-source-maps unless the row says otherwise.\n` +
-        `files = modules in require.cache after require() / after the first calls (the external rows read ` +
-        `them from node_modules through NODE_PATH, standing in for /var/runtime/node_modules).\n` +
-        `Timed bundle: bench/coldstartHandler.ts, functions/scan.ts plus the clients' exports ` +
-        `(${timedExtra >= 0 ? '+' : ''}${(timedExtra / 1024).toFixed(1)} KB over the shipped js+map).\n`,
+        `Targets (issue 6): module init +${ms(initOver)} ms over bare node, ≤ +${TARGET_INIT_MS}: ` +
+        `${met(initOver <= TARGET_INIT_MS)}; largest function bundle ${kb(largest)} KB zipped, ≤ ` +
+        `${kb(TARGET_ZIP_BYTES)}: ${met(largest <= TARGET_ZIP_BYTES)}. Ready to serve +${ms(readyOver)} ms.\n` +
+        `Deployed: serverless.yml custom.esbuild ${JSON.stringify(service.esbuild)}, ` +
+        `NODE_OPTIONS=${JSON.stringify(service.nodeOptions)}.\n` +
+        `Zip ${kb(deployed.zipBytes)} KB for the service: ${perFunction}.\n` +
+        `scan bundle by source, KB: ${composition}; node-forge ${forge ? `${kb(forge)} KB: IN THE BUNDLE` : 'absent'}.\n\n` +
+        'module init = ms since process start when require() of the handler returned (Lambda Init); ready = after ' +
+        "the first invocation's SDK work too (import SSM/SNS/DynamoDB clients, build them, one call each against a " +
+        `local stub); both over the median start of a bare \`node -e\` (${ms(bareStart)} ms); p90 likewise. ` +
+        `CPU = the process's CPU time at that point, over bare node's (${ms(bareCpu)} ms). modules = require.cache ` +
+        'entries after init (SDK files count). zip KB = what the scan function adds to the zip ' +
+        '(level-1 deflate + headers, as archiver writes it); js+map = every file of the build.\n',
     );
   } finally {
     stub.close();
