@@ -2,7 +2,7 @@
  * The DER reader (with its caches) against the X509Certificate reader (no caches) over a generated fleet:
  * every chain, and every report row made from it, must come out the same.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAliyunCdnFleet, generateUcloudFleet } from '../../../emulator/fleet/generate';
 import { issueCertificate } from '../../../emulator/x509/certificate';
@@ -12,7 +12,7 @@ import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import type { ObservedCertificate } from '../../../lib/model';
 import { type CertificateChain, createPemReader, type PemReader } from '../../../lib/pem/chain';
-import { craft, generalizedTime, name, utcTime } from './craftedCertificate';
+import { cn, craft, generalizedTime, name, utcTime } from './craftedCertificate';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const DAY = 86_400_000;
@@ -40,7 +40,10 @@ function blocksOf(pem: string): string[] {
   return pem.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----\n?/g) ?? [];
 }
 
-/** The shapes a stored chain takes besides the fleet's own: CRLF, stored twice, reversed, key first. */
+/**
+ * The shapes a stored chain takes besides the fleet's own: CRLF, stored twice, reversed, key first, the leaf
+ * alone (no intermediate), the issuers alone (no leaf).
+ */
 function variants(pem: string): string[] {
   const blocks = blocksOf(pem);
   const certificates = blocks.filter((block) => block.includes('CERTIFICATE'));
@@ -51,6 +54,8 @@ function variants(pem: string): string[] {
     [...certificates].reverse().join(''),
     [...keys, ...certificates].join('').replaceAll('\n', '\r\n'),
     `${certificates[0]}${certificates[0]}${certificates.slice(1).join('')}`,
+    certificates[0]!,
+    certificates.slice(1).join(''),
   ];
 }
 
@@ -85,6 +90,16 @@ describe('the DER reader against the X509Certificate reader', () => {
         makeTestCertificate({ keyType, notAfter: NOW + DAY, includeKey: true, includeRoot: true }).pem,
       );
     }
+    // A self-signed leaf, and one that names itself but was signed by another key.
+    const otherKey = createPublicKey(pooledKey('ec', 'readers-other').privateKey).export({
+      type: 'spki',
+      format: 'der',
+    });
+    const self = cn('self.example');
+    texts.push(
+      pem(craft({ subject: self, issuer: self })),
+      pem(craft({ subject: self, issuer: self, publicKeyInfo: otherKey })),
+    );
     fast = createPemReader();
     reference = createPemReader({ decoder: 'x509', issuerCacheSize: 0 });
   }, 120_000);
@@ -110,7 +125,7 @@ describe('the DER reader against the X509Certificate reader', () => {
     expect(fast.counts.x509).toBe(0);
     expect(fast.counts.unreadable).toBe(0);
     expect(fast.counts.cacheHits).toBeGreaterThan(texts.length);
-    expect(fast.counts.signatureChecks).toBeLessThan(10);
+    expect(fast.counts.signatureChecks).toBeLessThan(12);
     expect(reference.counts.der).toBe(0);
   });
 
@@ -138,6 +153,22 @@ describe('the DER reader against the X509Certificate reader', () => {
       expect(reader.read(text)).toStrictEqual(createPemReader({ decoder: 'x509' }).read(text));
       expect(reader.counts.x509).toBe(1);
     }
+  });
+
+  it('checks the signature of a certificate that names itself, and only of that one', () => {
+    const otherKey = createPublicKey(pooledKey('ec', 'readers-other').privateKey).export({
+      type: 'spki',
+      format: 'der',
+    });
+    const self = cn('self.example');
+    const reader = createPemReader();
+    expect(reader.read(pem(craft({ subject: self, issuer: self }))).chain?.leaf.selfSigned).toBe(true);
+    expect(
+      reader.read(pem(craft({ subject: self, issuer: self, publicKeyInfo: otherKey }))).chain?.leaf
+        .selfSigned,
+    ).toBe(false);
+    reader.read(pem(craft()));
+    expect(reader.counts).toMatchObject({ der: 3, x509: 0, signatureChecks: 2 });
   });
 
   it('chooses among same-named issuers by signature, checking each pair once', () => {
