@@ -1,15 +1,16 @@
 /**
  * Adaptive pacing: how fast to call each provider API, learned from its replies instead of configured. Cloud APIs
  * limit each account's calls per API (UCloud answers RetCode 153, Alibaba `Throttling.User`) and do not say the
- * limit, so each (account, API) lane finds it the way TCP finds a link's capacity (AIMD):
+ * limit, so each (account, API) lane finds it, much as TCP finds a link's capacity:
  *
  * - replies are judged in windows of 20: a window with more than 5% throttled (above the background, below) is
  *   "too fast"; replies to requests sent before the last cut are not counted (they went at the old rate);
- * - slow start: the rate doubles every 250 ms until the first window that is too fast, then halves;
- * - afterwards it grows by 5% of the last good rate per second, faster the longer since the last cut, and is
- *   cut by 15% when too fast;
- * - a cut after which the next window is throttled nearly as much did not help: that throttling is not about our
- *   rate (a provider shedding load at random), so the cut is undone and that share becomes the background.
+ * - slow start: the rate doubles every 250 ms until the first window that is too fast;
+ * - a cut is sized to the share throttled: a rate limit R answers r × (1 − share) ≈ R of the r sent, so the rate
+ *   goes to just below that (and by at least 15%);
+ * - between cuts the rate grows by 5% of the last good rate per second, faster the longer since the last cut;
+ * - a cut after which the share is about the same did not help; after two such, the throttling is not about our
+ *   rate (a provider shedding load at random): the cuts are undone and that share is tolerated from then on.
  *
  * Requests are released one at a time at the current rate, with ±10% jitter so that parallel lanes and other
  * clients do not fall into step.
@@ -51,9 +52,6 @@ const WINDOW = 20;
 /** Throttled share above the background that counts as "too fast" (and the most a lane should cost). */
 const TOLERANCE = 0.05;
 
-/** A cut that left the throttled share at this fraction of what it was did not help: the throttling is noise. */
-const NO_HELP = 0.7;
-
 /** One API of one account: releases requests at the rate it has learned. */
 export class PacedLane {
   #rate: number;
@@ -68,10 +66,13 @@ export class PacedLane {
    * not lower it, and tolerated from then on rather than cutting the lane to a crawl.
    */
   #background = 0;
-  /** The last cut, until the next window shows whether it helped. */
-  #lastCut: { share: number; rate: number; slowStart: boolean } | null = null;
+  /** The throttled share that made the last cut, until the next window shows whether it helped. */
+  #lastCutShare: number | null = null;
+  /** Cuts in a row after which the share stayed the same, and the rate before the first of them. */
+  #strikes = 0;
+  #rateBeforeStrikes = 0;
   #nextReleaseAt = 0;
-  #waiting: { resolve: () => void; reject: (error: unknown) => void; signal?: AbortSignal }[] = [];
+  #waiting: { resolve: () => void }[] = [];
   #pumping = false;
   readonly #options: Required<Omit<PacingOptions, 'sleep'>> & Pick<PacingOptions, 'sleep'>;
 
@@ -128,22 +129,32 @@ export class PacedLane {
     const share = this.#throttled / this.#replies;
     this.#replies = 0;
     this.#throttled = 0;
-    const cut = this.#lastCut;
-    this.#lastCut = null;
-    if (share <= this.#background + TOLERANCE) return;
-    if (cut && share >= NO_HELP * cut.share) {
-      // Slower did not mean fewer throttled replies: that much throttling is not about our rate. Undo the cut.
-      this.#background = Math.min(0.9, share);
-      this.#rate = cut.rate;
-      this.#slowStart = cut.slowStart;
+    const previous = this.#lastCutShare;
+    this.#lastCutShare = null;
+    if (share <= this.#background + TOLERANCE) {
+      this.#strikes = 0;
       return;
     }
-    this.#lastCut = { share, rate: this.#rate, slowStart: this.#slowStart };
+    // A cut sized to the throttled share brings a rate limit's share to about nothing. The same share again after
+    // it is a strike; after two, the throttling is not about our rate (a provider shedding load at random): the
+    // cuts are undone and that share is tolerated from now on.
+    if (previous !== null && share >= previous * 0.5 && share <= previous * 1.5) {
+      this.#strikes++;
+      if (this.#strikes >= 2) {
+        this.#background = Math.min(0.9, share);
+        this.#rate = this.#rateBeforeStrikes;
+        this.#strikes = 0;
+        return;
+      }
+    } else {
+      this.#strikes = 0;
+      this.#rateBeforeStrikes = this.#rate;
+    }
+    // Under a rate limit R, a share s of replies throttled at rate r means r(1 - s) ≈ R: go just below that.
+    const factor = Math.min(this.#options.decrease, Math.max(0.25, (1 - share) * 0.95));
+    this.#lastCutShare = share;
     this.#rateAtCut = this.#rate;
-    this.#rate = Math.max(
-      this.#options.minRate,
-      this.#rate * (this.#slowStart ? 0.5 : this.#options.decrease),
-    );
+    this.#rate = Math.max(this.#options.minRate, this.#rate * factor);
     this.#slowStart = false;
     this.#lastCutAt = this.#options.clock();
   }
@@ -151,19 +162,23 @@ export class PacedLane {
   #acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject, signal };
-      this.#waiting.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const index = this.#waiting.indexOf(waiter);
-          if (index >= 0) {
-            this.#waiting.splice(index, 1);
-            reject(abortError(signal));
-          }
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(waiter);
+        if (index >= 0) {
+          this.#waiting.splice(index, 1);
+          reject(abortError(signal!));
+        }
+      };
+      // The listener goes as soon as the request is released: a scan's signal sees tens of thousands of
+      // requests, and listeners left on it would pile up (and slow every addEventListener after them).
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.#waiting.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
       void this.#pump();
     });
   }
