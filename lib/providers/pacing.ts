@@ -131,24 +131,26 @@ export class PacedLane {
     this.#throttled = 0;
     const previous = this.#lastCutShare;
     this.#lastCutShare = null;
-    if (share <= this.#background + TOLERANCE) {
+    // Over a background of random throttling, a window's share wanders by chance (binomially): only a share two
+    // standard deviations above it says anything about our rate.
+    const chance = 2 * Math.sqrt((this.#background * (1 - this.#background)) / WINDOW);
+    if (share <= this.#background + Math.max(TOLERANCE, chance)) {
       this.#strikes = 0;
       return;
     }
-    // A cut sized to the throttled share brings a rate limit's share to about nothing. The same share again after
-    // it is a strike; after two, the throttling is not about our rate (a provider shedding load at random): the
-    // cuts are undone and that share is tolerated from now on.
-    if (previous !== null && share >= previous * 0.5 && share <= previous * 1.5) {
+    // A cut sized to the throttled share brings a rate limit's share to about nothing (if the share was diluted by
+    // a burst allowance, one more cut does). A share as high after it is a strike; after two, the throttling is not
+    // about our rate (a provider shedding load at random): the cuts are undone and that share is tolerated.
+    // The first cut since a clean window: the rate to go back to if these cuts turn out not to help.
+    if (previous === null) this.#rateBeforeStrikes = this.#rate;
+    if (previous !== null && share >= previous * 0.4) {
       this.#strikes++;
       if (this.#strikes >= 2) {
-        this.#background = Math.min(0.9, share);
+        this.#background = Math.max(this.#background, Math.min(0.9, (share + previous) / 2));
         this.#rate = this.#rateBeforeStrikes;
         this.#strikes = 0;
         return;
       }
-    } else {
-      this.#strikes = 0;
-      this.#rateBeforeStrikes = this.#rate;
     }
     // Under a rate limit R, a share s of replies throttled at rate r means r(1 - s) ≈ R: go just below that.
     const factor = Math.min(this.#options.decrease, Math.max(0.25, (1 - share) * 0.95));

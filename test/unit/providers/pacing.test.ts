@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../emulator/faults';
 import { CertwatchError, ProviderError } from '../../../lib/errors';
 import { PacedLane, Pacing } from '../../../lib/providers/pacing';
 
@@ -110,6 +111,18 @@ describe('PacedLane', () => {
     const restored = lane.rate;
     await send(lane, 100, noisy);
     expect(lane.rate).toBeGreaterThanOrEqual(restored);
+  });
+
+  it('keeps its pace under random throttling: chance windows above the background do not ratchet it down', async () => {
+    const random = seededRandom(11);
+    const { lane, time } = virtualLane({ initialRate: 50, random });
+    await send(lane, 1500, () => {
+      const draw = random();
+      return draw < 0.15 ? 'throttled' : draw < 0.2 ? 'failed' : 'ok';
+    });
+    // 1,500 calls at the initial 50/s would take 30 s; a lane cut to a crawl, minutes.
+    expect(time.now / 1000).toBeLessThan(25);
+    expect(lane.rate).toBeGreaterThan(40);
   });
 
   it('finds a token bucket’s rate and stays near it, few replies throttled (not mistaken for noise)', async () => {
