@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CertwatchError, ProviderError } from '../errors';
+import { httpFetch } from './httpFetch';
 import type { Pacing } from './pacing';
 
 export interface RetryPolicy {
@@ -88,7 +89,7 @@ export interface TransportOptions {
 /** The options with their defaults filled in, as a client keeps them. */
 export function resolveTransport(options: TransportOptions) {
   return {
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? httpFetch,
     pacing: options.pacing,
     retryPolicy: options.retry ?? DEFAULT_RETRY_POLICY,
     retryDeps: {
