@@ -74,6 +74,15 @@ it('runs the scan on the configured schedule, on Node 22, arm64, with the memory
   });
 });
 
+it('holds V8’s heap below the function’s memory, so a large scan collects garbage instead of being killed', () => {
+  for (const fn of ofType('AWS::Lambda::Function')) {
+    const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    const heap = /--max-old-space-size=(\d+)/.exec(variables.NODE_OPTIONS ?? '');
+    expect(heap, 'NODE_OPTIONS sets --max-old-space-size').not.toBeNull();
+    expect(Number(heap![1])).toBeLessThanOrEqual(0.8 * Number(fn.Properties.MemorySize));
+  }
+});
+
 it('keeps alert history in a table with TTL and point-in-time recovery', () => {
   const table = ofType('AWS::DynamoDB::Table')[0]!;
   expect(table.Properties).toMatchObject({
