@@ -42,6 +42,91 @@ async function send(lane: PacedLane, count: number, outcome: (i: number) => 'ok'
   }
 }
 
+/**
+ * Time in a discrete-event simulation: every sleep (the lane's and the requests' latency) is a timer, and once
+ * nothing else can run, time jumps to the earliest one. Many workers can then wait at once, as on a real loop.
+ */
+function simulatedTime() {
+  const time = { now: 0 };
+  const timers: { at: number; order: number; wake: () => void }[] = [];
+  let order = 0;
+  const sleep = (ms: number) =>
+    new Promise<void>((wake) => {
+      timers.push({ at: time.now + Math.max(0, ms), order: order++, wake });
+    });
+  /** Runs the simulation until `work` settles. */
+  async function until(work: Promise<unknown>): Promise<void> {
+    let settled = false;
+    work.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    for (;;) {
+      // One macrotask turn: every promise chain that can go on without time moving has done so.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (settled) return;
+      timers.sort((a, b) => a.at - b.at || a.order - b.order);
+      const next = timers.shift();
+      if (!next) throw new Error('the simulation stalled: nothing waiting on time and the work not done');
+      time.now = next.at;
+      next.wake();
+    }
+  }
+  return { time, sleep, until };
+}
+
+/**
+ * `workers` callers, each sending its next request when the last one's reply is back, through one lane to an API
+ * with `latencyMs` (±20%) round trips that admits `limit` requests a second (a token bucket with a second's burst).
+ */
+async function fleet(options: {
+  workers: number;
+  latencyMs: number;
+  limit: number;
+  calls: number;
+  seed: number;
+}) {
+  const random = seededRandom(options.seed);
+  const { time, sleep, until } = simulatedTime();
+  const lane = new PacedLane({ initialRate: 50, clock: () => time.now, sleep, random });
+  const bucket = { tokens: options.limit, at: 0 };
+  const calls: { sentAt: number; throttled: boolean }[] = [];
+  const rates: { at: number; rate: number }[] = [];
+  const worker = async () => {
+    while (calls.length < options.calls) {
+      const call = { sentAt: 0, throttled: false };
+      calls.push(call);
+      await lane
+        .run(async () => {
+          call.sentAt = time.now;
+          const latency = options.latencyMs * (0.8 + 0.4 * random());
+          // The API counts the request on arrival, halfway through the round trip.
+          await sleep(latency / 2);
+          bucket.tokens = Math.min(
+            options.limit,
+            bucket.tokens + ((time.now - bucket.at) / 1000) * options.limit,
+          );
+          bucket.at = time.now;
+          const admitted = bucket.tokens >= 1;
+          if (admitted) bucket.tokens -= 1;
+          await sleep(latency / 2);
+          if (!admitted) {
+            call.throttled = true;
+            throw throttled();
+          }
+        })
+        .catch(() => undefined);
+      rates.push({ at: time.now, rate: lane.rate });
+    }
+  };
+  await until(Promise.all(Array.from({ length: options.workers }, worker)));
+  return { lane, calls, rates, elapsedMs: time.now };
+}
+
 describe('PacedLane', () => {
   it('releases requests one at a time, 1/rate apart, with at most ±10% jitter', async () => {
     for (const random of [() => 0, () => 0.999]) {
@@ -90,11 +175,12 @@ describe('PacedLane', () => {
     expect(lane.rate).toBeCloseTo(beforeSecondCut * 0.5 * 0.95, 5);
   });
 
-  it('tolerates up to 5% throttled in a window, and never counts other failures as throttling', async () => {
+  it('tolerates up to 5% throttled in a window; other failures neither slow it down nor speed it up', async () => {
     const { lane } = virtualLane({ initialRate: 100 });
     await send(lane, 40, (i) => (i === 5 ? 'throttled' : i % 3 === 0 ? 'failed' : 'ok'));
-    // Still in slow start: every reply but the throttled one added 4 requests/s.
-    expect(lane.rate).toBe(100 + 39 * 4);
+    // Still in slow start: each of the 25 clean replies added 4 requests/s; the 14 failures (a timeout, a 5xx) and
+    // the throttled one, nothing.
+    expect(lane.rate).toBe(100 + 25 * 4);
   });
 
   it('undoes cuts that did not lower the throttling: that share is background noise, not our rate', async () => {
@@ -151,6 +237,52 @@ describe('PacedLane', () => {
     expect(mean).toBeLessThan(125);
     // The whole run took about as long as 3000 calls at 100/s.
     expect(time.now / 1000).toBeLessThan(30 * 1.15 + 1);
+  });
+
+  it('keeps 48 workers under a rate limit they could exceed: ≤ 5% throttled, throughput near the limit', async () => {
+    // 48 workers × 300 ms round trips could send 160/s; the API admits 100/s.
+    const { calls, elapsedMs } = await fleet({
+      workers: 48,
+      latencyMs: 300,
+      limit: 100,
+      calls: 6000,
+      seed: 7,
+    });
+    // After slow start (the first 5 s: a second's burst, then the first cuts).
+    const settled = calls.filter((call) => call.sentAt >= 5000);
+    const throttledShare = settled.filter((call) => call.throttled).length / settled.length;
+    expect(throttledShare).toBeLessThanOrEqual(0.05);
+    const spanS = (elapsedMs - 5000) / 1000;
+    const admittedPerS = settled.filter((call) => !call.throttled).length / spanS;
+    expect(admittedPerS).toBeGreaterThan(85);
+    expect(admittedPerS).toBeLessThanOrEqual(100 + 1);
+  });
+
+  it('does not inflate its rate while the callers, not the lane, are the limit', async () => {
+    // 4 workers × 100 ms round trips send at most 40/s, and nothing throttles them.
+    const { rates, calls, elapsedMs } = await fleet({
+      workers: 4,
+      latencyMs: 100,
+      limit: 1_000_000,
+      calls: 2000,
+      seed: 3,
+    });
+    expect(calls.every((call) => !call.throttled)).toBe(true);
+    // The callers' own pace, not slowed by the lane.
+    expect(calls.length / (elapsedMs / 1000)).toBeGreaterThan(38);
+    // The rate stays near what is really sent (a later cut then lowers what is sent), not thousands a second.
+    expect(Math.max(...rates.map(({ rate }) => rate))).toBeLessThan(80);
+  });
+
+  it('fails the waiting requests with the error when its sleep fails, rather than leaving them hanging', async () => {
+    const broken = new Error('timer gone');
+    const lane = new PacedLane({ initialRate: 10, clock: () => 0, sleep: () => Promise.reject(broken) });
+    // The first is released at once; the second has to wait 100 ms, and the sleep fails.
+    await lane.run(async () => 1);
+    const second = lane.run(async () => 2);
+    const third = lane.run(async () => 3);
+    await expect(second).rejects.toBe(broken);
+    await expect(third).rejects.toBe(broken);
   });
 
   it('ignores replies to requests sent before the last cut: they went at the old rate', async () => {
