@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { httpFetch } from '../../../lib/providers/httpFetch';
 
 let server: Server;
 let base: string;
+let connections = 0;
 const seen: {
   method: string;
   url: string;
@@ -35,6 +36,7 @@ beforeAll(async () => {
     response.writeHead(request.url === '/teapot' ? 418 : 200, { 'x-acs-request-id': 'req-1' });
     response.end(JSON.stringify({ echo: body, ünïcode: '✓' }));
   });
+  server.on('connection', () => void connections++);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -98,5 +100,26 @@ describe('httpFetch', () => {
     await once(closed, 'close');
     const error = await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     expect((error as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+  });
+
+  it('refuses a bad URL, header or body by rejecting: nothing is sent and no listener stays on the signal', async () => {
+    const controller = new AbortController();
+    const before = { connections, requests: seen.length };
+    const refusals: [string, RequestInit][] = [
+      ['not a url', {}],
+      [`${base}/x`, { headers: { 'x-bad': 'line\nbreak' } }],
+      [`${base}/x`, { method: 'POST', body: new Uint8Array([1, 2]) }],
+      [`${base}/x`, { method: 'POST', body: new Blob(['form']) }],
+    ];
+    for (const [url, init] of refusals) {
+      let pending: Promise<Response> | undefined;
+      expect(() => {
+        pending = httpFetch(url, { ...init, signal: controller.signal });
+      }).not.toThrow();
+      await expect(pending).rejects.toThrow(TypeError);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect({ connections, requests: seen.length }).toEqual(before);
   });
 });
