@@ -61,4 +61,62 @@ describe('createJsonLogger', () => {
     expect(error.message).toBe('broken');
     expect(error.stack).toContain('TypeError: broken');
   });
+
+  it('withholds authorization headers and API keys', () => {
+    const { log, lines, parsed } = capture();
+    log.info('request', {
+      headers: { Authorization: 'canary-1', 'x-api-key': 'canary-2' },
+      apiKey: 'canary-3',
+      api_key: 'canary-4',
+      APIKEY: 'canary-5',
+    });
+    expect(lines.join('')).not.toMatch(/canary-\d/);
+    expect(parsed()[0]).toMatchObject({
+      headers: { Authorization: '[withheld]', 'x-api-key': '[withheld]' },
+      apiKey: '[withheld]',
+      api_key: '[withheld]',
+    });
+  });
+
+  it('shows bytes by their length, not byte by byte', () => {
+    const { log, lines, parsed } = capture();
+    const pem = armour('PRIVATE KEY', 'c2VjcmV0LWtleS1ieXRlcw==');
+    log.info('read', {
+      body: Buffer.from(pem),
+      nested: { view: new Uint8Array(3), raw: new ArrayBuffer(8) },
+    });
+    expect(lines.join('')).not.toContain('c2VjcmV0');
+    expect(parsed()[0]).toMatchObject({
+      body: `<Buffer ${Buffer.byteLength(pem)} bytes>`,
+      nested: { view: '<Uint8Array 3 bytes>', raw: '<ArrayBuffer 8 bytes>' },
+    });
+  });
+
+  it('never throws, whatever the fields: BigInts, cycles, getters that throw, a clock that gives no date', () => {
+    const { log, parsed } = capture();
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    const shared = { id: 1 };
+    const looped = new Error('looped');
+    looped.cause = looped;
+    expect(() => {
+      log.info('sizes', { bytes: 12n, list: [1n, { deep: -3n }] });
+      log.info('cycle', { loop, pair: [shared, shared], error: looped });
+      log.warn('getter', {
+        get broken(): never {
+          throw new Error('getter failed');
+        },
+      });
+      createJsonLogger({ write: () => {}, clock: () => Number.NaN }).error('no clock');
+    }).not.toThrow();
+    const [sizes, cycle, getter] = parsed();
+    expect(sizes).toMatchObject({ bytes: '12', list: ['1', { deep: '-3' }] });
+    expect(cycle).toMatchObject({
+      loop: { name: 'loop', self: '[circular]' },
+      pair: [{ id: 1 }, { id: 1 }],
+      error: { message: 'looped', cause: '[circular]' },
+    });
+    expect(getter).toMatchObject({ level: 'WARN', message: 'getter' });
+    expect(getter!.logFailure).toContain('getter failed');
+  });
 });
