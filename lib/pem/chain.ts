@@ -11,7 +11,7 @@
  */
 import { hash, X509Certificate } from 'node:crypto';
 import { BoundedCache } from './boundedCache';
-import { fieldsFromX509 } from './certificateFields';
+import { type CertificateFields, fieldsFromX509 } from './certificateFields';
 import { readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
 import { decodeBody, isAscii, pemBlocks } from './pemBlocks';
@@ -131,22 +131,8 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     if (!fields) return null;
     counts.der++;
     const key = hash('sha256', der, 'hex');
-    const parsed: ParsedCertificate = {
-      subject: fields.subject,
-      issuer: fields.issuer,
-      commonName: fields.commonName,
-      dnsNames: fields.dnsNames,
-      notBeforeMs: fields.notBeforeMs,
-      notAfterMs: fields.notAfterMs,
-      fingerprintSha256: key,
-      fingerprintSha1: hash('sha1', der, 'hex'),
-      selfSigned: false,
-      ca: fields.ca,
-    };
-    const read: CertificateRead = { parsed, der, key };
-    // Only a certificate naming itself as its issuer needs its key: is it really self-signed?
-    parsed.selfSigned = fields.subject === fields.issuer && signedBy(read, read);
-    return read;
+    const fingerprints = { sha256: key, sha1: hash('sha1', der, 'hex') };
+    return certificateRead({ der, key }, fields, fingerprints, fields.subject === fields.issuer);
   }
 
   function readWithX509(der: Buffer): CertificateRead | null {
@@ -155,26 +141,44 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
       const fields = fieldsFromX509(x509);
       // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
       const key = hash('sha256', der, 'hex');
-      const parsed: ParsedCertificate = {
-        subject: fields.subject,
-        issuer: fields.issuer,
-        commonName: fields.commonName,
-        dnsNames: fields.dnsNames,
-        notBeforeMs: fields.notBeforeMs,
-        notAfterMs: fields.notAfterMs,
-        fingerprintSha256: hexFingerprint(x509.fingerprint256),
-        fingerprintSha1: hexFingerprint(x509.fingerprint),
-        selfSigned: false,
-        ca: fields.ca,
+      const fingerprints = {
+        sha256: hexFingerprint(x509.fingerprint256),
+        sha1: hexFingerprint(x509.fingerprint),
       };
-      const read: CertificateRead = { parsed, der, key, x509 };
-      parsed.selfSigned = x509.subject === x509.issuer && signedBy(read, read);
+      const read = certificateRead({ der, key, x509 }, fields, fingerprints, x509.subject === x509.issuer);
       counts.x509++;
       return read;
     } catch {
       counts.unreadable++;
       return null;
     }
+  }
+
+  /**
+   * The record either reader gives for the fields it read. Only a certificate naming itself as its issuer needs
+   * its key checked: is it really self-signed?
+   */
+  function certificateRead(
+    source: Omit<CertificateRead, 'parsed'>,
+    fields: CertificateFields,
+    fingerprints: { sha256: string; sha1: string },
+    namesItself: boolean,
+  ): CertificateRead {
+    const parsed: ParsedCertificate = {
+      subject: fields.subject,
+      issuer: fields.issuer,
+      commonName: fields.commonName,
+      dnsNames: fields.dnsNames,
+      notBeforeMs: fields.notBeforeMs,
+      notAfterMs: fields.notAfterMs,
+      fingerprintSha256: fingerprints.sha256,
+      fingerprintSha1: fingerprints.sha1,
+      selfSigned: false,
+      ca: fields.ca,
+    };
+    const read: CertificateRead = { parsed, ...source };
+    parsed.selfSigned = namesItself && signedBy(read, read);
+    return read;
   }
 
   function read(text: string | null | undefined): PemReadResult {
