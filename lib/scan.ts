@@ -8,6 +8,7 @@ import { toIsoUtc } from './expiry/instant';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';
+import { compactStrings } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
 
 export interface ScanOptions {
@@ -54,7 +55,7 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
             certificate: (cert) => {
               fingerprints.remember(cert);
               if (isKnownOnlyByFingerprint(cert)) byFingerprintOnly.push(cert);
-              else certificates.push(evaluate(cert, options.nowMs, options.thresholds));
+              else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.thresholds)));
               progress();
             },
             failure: (failure) => {
@@ -78,7 +79,9 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
   );
   clearTimeout(timer);
   for (const cert of byFingerprintOnly) {
-    certificates.push(evaluate(fingerprints.resolve(cert), options.nowMs, options.thresholds));
+    certificates.push(
+      compactStrings(evaluate(fingerprints.resolve(cert), options.nowMs, options.thresholds)),
+    );
   }
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);

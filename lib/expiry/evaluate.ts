@@ -88,6 +88,7 @@ export function evaluate(
   const notes = [...cert.notes, ...(cert.chain?.problems ?? []), ...expiry.notes];
   if (expiry.notAfterMs === null)
     notes.push('expiry unknown: the API gave no date and no readable certificate');
+  const notAfter = expiry.notAfterMs === null ? null : toIsoUtc(expiry.notAfterMs);
   return {
     provider: cert.provider,
     service: cert.service,
@@ -96,8 +97,14 @@ export function evaluate(
     id: cert.id,
     name: cert.name,
     domains: cert.domains,
-    notAfter: expiry.notAfterMs === null ? null : toIsoUtc(expiry.notAfterMs),
-    leafNotAfter: expiry.leafNotAfterMs === null ? null : toIsoUtc(expiry.leafNotAfterMs),
+    notAfter,
+    // Usually the same instant: one string for both (a report keeps 100,000 of these).
+    leafNotAfter:
+      expiry.leafNotAfterMs === expiry.notAfterMs
+        ? notAfter
+        : expiry.leafNotAfterMs === null
+          ? null
+          : toIsoUtc(expiry.leafNotAfterMs),
     notBefore: cert.chain ? toIsoUtc(cert.chain.leaf.notBeforeMs) : null,
     daysLeft: expiry.notAfterMs === null ? null : daysLeft(expiry.notAfterMs, nowMs),
     status: statusAt(expiry.notAfterMs, nowMs, thresholds),
