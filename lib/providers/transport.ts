@@ -61,12 +61,19 @@ export async function exchange(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<Exchange> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  if (signal?.aborted) throw abortError(signal);
+  // One controller per request, its timer cleared and its listener removed as soon as the reply is read. Not
+  // AbortSignal.timeout/any: their timers live on for the whole timeout, and every combined signal leaves a weak
+  // reference on the scan's signal (52,000 of them and 13,000 pending timers, 7 MB, 95,000 certificates in).
+  const request = new AbortController();
+  const timer = setTimeout(
+    () => request.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  const onAbort = () => request.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await fetchImpl(url, {
-      ...init,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
+    const response = await fetchImpl(url, { ...init, signal: request.signal });
     return { response, text: await response.text() };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
@@ -74,6 +81,9 @@ export async function exchange(
     return Promise.reject(
       new TransportFailure(timedOut ? 'timeout' : 'network', networkCode(error), { cause: error }),
     );
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
