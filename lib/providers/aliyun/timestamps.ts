@@ -35,7 +35,9 @@ export function readAliyunTime(value: unknown): ReadInstant | null {
 export function readEpoch(value: unknown): number | null {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > 1e14) return null;
-  return number > 1e11 ? Math.trunc(number) : Math.trunc(number * 1000);
+  const ms = number > 1e11 ? Math.trunc(number) : Math.trunc(number * 1000);
+  // A fraction of a millisecond truncates to 0, which means "no date", not 1970.
+  return ms > 0 ? ms : null;
 }
 
 function fromIso(iso: string, assumedUtc: boolean): ReadInstant | null {

@@ -49,11 +49,16 @@ export function mapSslInfo(info: SslInfoWire, region: string, project: string | 
 function epochMs(value: unknown, notes: string[]): number | null {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (number === undefined || number === null || number === 0 || number === '') return null;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > NO_DATE_ABOVE) {
+  const ms =
+    typeof number === 'number' && Number.isFinite(number) && number >= 0 && number <= NO_DATE_ABOVE
+      ? Math.trunc(number > MILLISECONDS_ABOVE ? number : number * 1000)
+      : 0;
+  // Below one millisecond (a fraction truncated to 0) is "no date" too, not 1970.
+  if (ms < 1) {
     notes.push('NotAfter is not a timestamp and was ignored');
     return null;
   }
-  return number > MILLISECONDS_ABOVE ? Math.trunc(number) : Math.trunc(number * 1000);
+  return ms;
 }
 
 /**
