@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --fleet fleet-10k|fleet-100k] [--rate-scale F] [--latency-ms N] [--naive-full]
- * [--naive-sample N] [--skip-extras]`
+ * `npm run bench [-- --fleet fleet-10k|fleet-100k] [--rate-scale F] [--latency-ms N] [--memory-mb N|host]
+ * [--naive-full] [--naive-sample N] [--skip-extras]`
  *
  * certwatch against a named fleet (bench/fleets.ts) on the emulator, in a child process so this process's CPU
  * time and peak RSS are certwatch's own. The emulator answers after `--latency-ms` (default 30) and enforces its
@@ -9,7 +9,13 @@
  * throttled replies, wall time, the lower bound (bench/lowerBound.ts), wall/bound, peak RSS, CPU per
  * certificate, the naive sequential pager's time (bench/naivePager.ts) and the speed-up — and how the bound and
  * the naive figure were computed. Then the extras (bench/extras/).
+ *
+ * certwatch runs under the V8 flags a Lambda function of `--memory-mb` (default 256) is deployed with
+ * (deploy/memory.cjs): the benchmark starts itself again with them. `--memory-mb host` leaves V8 to size its heap
+ * by this machine, as nothing deployed does.
  */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -41,7 +47,17 @@ interface BenchArgs {
   naiveFull: boolean;
   naiveSample: number;
   extras: boolean;
+  /** The function memory whose V8 flags certwatch runs under, or null for V8's own sizing. */
+  memoryMb: number | null;
 }
+
+/** Set in the environment of the run that carries the flags. */
+const RELAUNCHED = 'CERTWATCH_BENCH_V8_FLAGS';
+
+const deployMemory = createRequire(import.meta.url)('../deploy/memory.cjs') as {
+  nodeOptionsFor: (memoryMb: number) => string;
+  memoryMb: (value: unknown) => number;
+};
 
 /** A bad flag: printed without a stack trace. */
 class BenchUsageError extends Error {}
@@ -66,9 +82,18 @@ function readArgs(argv: string[]): BenchArgs {
   if (!(Number.isInteger(naiveSample) && naiveSample > 0)) {
     throw new BenchUsageError('--naive-sample must be a whole number > 0');
   }
+  let memoryMb: number | null = null;
+  if (values['memory-mb'] !== 'host') {
+    try {
+      memoryMb = deployMemory.memoryMb(values['memory-mb']);
+    } catch (error) {
+      throw new BenchUsageError(`--memory-mb: ${(error as Error).message}, or "host"`);
+    }
+  }
   return {
     fleet,
     rateScale,
+    memoryMb,
     latencyMs,
     naiveFull: values['naive-full'],
     naiveSample,
@@ -88,14 +113,34 @@ function parseFlags(argv: string[]) {
       'naive-full': { type: 'boolean', default: false },
       'naive-sample': { type: 'string', default: '300' },
       'skip-extras': { type: 'boolean', default: false },
+      'memory-mb': { type: 'string', default: '256' },
     },
   });
 }
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
+/**
+ * Starts this benchmark again under the V8 flags of a function of `memoryMb` (and --expose-gc, to weigh the
+ * report); returns false when this already is that run.
+ */
+function relaunchedWithFlags(memoryMb: number | null): boolean {
+  if (process.env[RELAUNCHED] !== undefined) return false;
+  const flags = [
+    ...(memoryMb === null ? [] : deployMemory.nodeOptionsFor(memoryMb).split(' ')),
+    '--expose-gc',
+  ];
+  const run = spawnSync(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, [RELAUNCHED]: flags.join(' ') },
+  });
+  process.exitCode = run.status ?? 1;
+  return true;
+}
+
 async function main(): Promise<void> {
   const args = readArgs(process.argv.slice(2));
+  if (relaunchedWithFlags(args.memoryMb)) return;
   const { fleet } = args;
   const expected = fleetSize(fleet);
   progress(
@@ -167,6 +212,7 @@ async function scanSection(
       'bound s',
       'wall/bound',
       'peak RSS MB',
+      'report MB',
       'CPU µs/cert',
       'naive s',
       'speed-up',
@@ -184,6 +230,7 @@ async function scanSection(
         figure(bound.seconds, 1),
         `${figure(wall / bound.seconds, 2)}×`,
         figure(scan.peakRssMb),
+        scan.reportHeapMb === null ? '-' : figure(scan.reportHeapMb),
         figure(scan.cpuMicros / Math.max(scan.certificates, 1)),
         `${figure(estimate.seconds)}${estimate.estimated ? '*' : ''}`,
         `${figure(estimate.seconds / wall, 1)}×`,
@@ -200,6 +247,10 @@ async function scanSection(
       `${fleet.ucloud.regions.length} regions × ${fleet.ucloud.projects.length} projects, ` +
       `${figure(fleet.cdn.count)} Alibaba CDN, ${figure(fleet.slb.count)} Alibaba SLB over ` +
       `${fleet.slb.regions.length} regions (seed ${fleet.seed}).`,
+    `certwatch ran with ${process.env[RELAUNCHED] ?? process.execArgv.join(' ')} ` +
+      (args.memoryMb === null
+        ? '(V8 sizing its heap by this machine, as no deployment does).'
+        : `(the V8 flags of a ${args.memoryMb} MB function, deploy/memory.cjs).`),
     `Emulator in a child process: ${latencyMs} ms per reply; rate limits per account ` +
       `(×${args.rateScale}): ${limitText || 'none'}. certwatch is not told them. ` +
       `node ${process.version}, ${availableParallelism()} CPUs.`,
@@ -220,8 +271,13 @@ async function scanSection(
     );
   }
   lines.push(
-    "peak RSS: this process's high-water mark at the end of the scan. CPU: user + system of this process during " +
-      'the scan (HTTP, signing, JSON, PEM parsing, evaluation) per certificate.',
+    "peak RSS: this process's high-water mark at the end of the scan. report: the heap the finished report holds " +
+      `(after a full collection, less the same before the scan)` +
+      (scan.reportHeapMb === null
+        ? '.'
+        : `, ${figure((scan.reportHeapMb * 2 ** 20) / Math.max(scan.certificates, 1))} bytes per certificate.`) +
+      ' CPU: user + system of this process during the scan (HTTP, signing, JSON, PEM parsing, evaluation) per ' +
+      'certificate.',
     `CPU during the scan: certwatch ${figure(scan.cpuMicros / 1e6, 1)} s, the emulator ` +
       `${figure(emulatorCpuSeconds, 1)} s, in ${figure(wall, 1)} s of wall time on ${availableParallelism()} CPUs ` +
       `(${figure((100 * (scan.cpuMicros / 1e6 + emulatorCpuSeconds)) / (wall * availableParallelism()))}% busy, ` +

@@ -25,6 +25,11 @@ export interface ScanMeasurement {
   wallSeconds: number;
   /** This process's high-water mark at the end of the scan. */
   peakRssMb: number;
+  /**
+   * Heap the finished report holds: used heap after a full collection with the report alive, less the same
+   * before the scan. Null when the process runs without --expose-gc.
+   */
+  reportHeapMb: number | null;
   cpuMicros: number;
   /** What the scan found where, for the lower bound; page sizes are certwatch's. */
   shape: ScanShape;
@@ -34,12 +39,15 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
   const config = loadConfig(env);
   const counters = newRequestCounters();
   const sources = buildSources(config, { counters });
+  const heapBefore = heapAfterFullGc();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs: Date.now() });
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const heapAfter = heapAfterFullGc();
+  const reportHeapMb = heapBefore === null || heapAfter === null ? null : (heapAfter - heapBefore) / 2 ** 20;
 
   const listings = new Map<string, number>();
   for (const target of config.ucloud ? ucloudTargets(config.ucloud) : []) {
@@ -62,6 +70,7 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
     throttled: counters.throttled,
     wallSeconds,
     peakRssMb,
+    reportHeapMb,
     cpuMicros: cpu.user + cpu.system,
     shape: {
       ucloudListings: [...listings.values()],
@@ -71,4 +80,12 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
       slbRegions: config.aliyun?.slbRegions.length ?? 0,
     },
   };
+}
+
+/** Used heap after a full collection, or null without --expose-gc. */
+function heapAfterFullGc(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
