@@ -1,6 +1,7 @@
 /**
  * The `-----BEGIN X-----…-----END X-----` blocks of a PEM text (RFC 7468), found exactly as the regular
- * expression `/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g` finds them, without its cost.
+ * expression `/-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g` finds them, without
+ * its cost: a body holds no BEGIN line.
  */
 
 export interface PemBlock {
@@ -33,6 +34,13 @@ export function pemBlocks(text: string): PemBlock[] {
     const end = text.indexOf(endLine, bodyStart);
     if (end < 0) {
       from = begin + 1;
+      continue;
+    }
+    // A body never holds another BEGIN line: a block cut short (its END lost) must not swallow the next one, as
+    // a lazy `[\s\S]*?` would when both have the same label, hiding the leaf behind it.
+    const nested = text.indexOf(BEGIN, bodyStart);
+    if (nested >= 0 && nested < end) {
+      from = nested;
       continue;
     }
     blocks.push({ label, body: text.slice(bodyStart, end) });

@@ -4,10 +4,13 @@ import { decodeBody, isAscii, pemBlocks } from '../../../lib/pem/pemBlocks';
 
 /** What lib/pem used before: the scanner must find exactly these blocks. */
 function byRegExp(text: string) {
-  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)].map((match) => ({
-    label: match[1],
-    body: match[2],
-  }));
+  // A body holds no BEGIN line: a block whose END was lost does not swallow the next block of its label.
+  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g)].map(
+    (match) => ({
+      label: match[1],
+      body: match[2],
+    }),
+  );
 }
 
 const fragments = [
@@ -49,6 +52,10 @@ describe('pemBlocks', () => {
     const text = '-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN KEY-----\nBB\n-----END KEY-----\n';
     expect(pemBlocks(text)).toEqual([{ label: 'KEY', body: '\nBB\n' }]);
     expect(pemBlocks('-----BEGIN -----BEGIN X-----y-----END X-----')).toEqual([{ label: 'X', body: 'y' }]);
+    // The same label: the cut block does not swallow the whole one after it.
+    const cut =
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN CERTIFICATE-----\nBB\n-----END CERTIFICATE-----\n';
+    expect(pemBlocks(cut)).toEqual([{ label: 'CERTIFICATE', body: '\nBB\n' }]);
   });
 });
 
