@@ -8,7 +8,7 @@ import { toIsoUtc } from './expiry/instant';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';
-import { compactStrings } from './report/compact';
+import { compactStrings, flat } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
 
 export interface ScanOptions {
@@ -99,6 +99,14 @@ export function isKnownOnlyByFingerprint(cert: ObservedCertificate): boolean {
   return !cert.apiNotAfter && !cert.chain && Boolean(cert.apiFingerprintSha1);
 }
 
+/** The leaf's names, common name first, once each: its own SAN list when that already is the answer. */
+function leafNames(commonName: string | null, dnsNames: string[]): string[] {
+  const sanListIsTheAnswer =
+    (commonName === null || dnsNames.includes(commonName)) &&
+    dnsNames.every((name, index) => name !== '' && dnsNames.indexOf(name) === index);
+  return sanListIsTheAnswer ? dnsNames : [...new Set([commonName ?? '', ...dnsNames].filter(Boolean))];
+}
+
 /** What the scan remembers of a leaf certificate it saw, by SHA-1 fingerprint. */
 export interface LeafFingerprint {
   fingerprintSha1: string;
@@ -119,11 +127,13 @@ export class FingerprintIndex {
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
     if (leaf && !this.seen.has(leaf.fingerprintSha1)) {
+      // One entry per leaf of a 100,000-certificate scan: the leaf's own name list when it already is the
+      // answer, and `where` in one piece (lib/report/compact.ts), keep it to about 150 bytes.
       this.add({
         fingerprintSha1: leaf.fingerprintSha1,
         notAfterMs: leaf.notAfterMs,
-        names: [...new Set([leaf.commonName ?? '', ...leaf.dnsNames].filter(Boolean))],
-        where: `${cert.provider}/${cert.service} ${cert.id}`,
+        names: leafNames(leaf.commonName, leaf.dnsNames),
+        where: flat(`${cert.provider}/${cert.service} ${cert.id}`),
       });
     }
   }

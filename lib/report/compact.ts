@@ -17,8 +17,15 @@ export function compactStrings(record: CertificateRecord): CertificateRecord {
   return record;
 }
 
+/** `text`, made one piece: for text joined from pieces that is kept for the length of a scan. */
+export function flat(text: string): string {
+  flatten(text);
+  return text;
+}
+
 /** Reading a character makes V8 flatten a string made of pieces; the result is used so no compiler drops it. */
 function flatten(text: string): void {
-  if (text.length > 0 && text.charCodeAt(0) < 0)
+  if (text.length > 0 && text.charCodeAt(0) < 0) {
     throw new Error('unreachable: a character code is never negative');
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import type { ObservedCertificate } from '../../lib/model';
 import type { CertificateSource } from '../../lib/providers/source';
-import { scanFleet } from '../../lib/scan';
+import { FingerprintIndex, scanFleet } from '../../lib/scan';
 import { observed } from '../helpers/observed';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -73,6 +73,20 @@ describe('scanFleet', () => {
       'aliyun/c',
       'ucloud/a',
       'ucloud/b',
+    ]);
+  });
+
+  it('remembers each leaf’s names once each, the common name first when the SAN list lacks it', () => {
+    const index = new FingerprintIndex();
+    const leafOf = (id: string, commonName: string, dnsNames: string[]) =>
+      observed({ id, pem: makeTestCertificate({ notAfter: NOW + DAY, commonName, dnsNames }).pem });
+    index.remember(leafOf('a', 'a.example', ['a.example', 'www.a.example']));
+    index.remember(leafOf('b', 'b.example', ['www.b.example', 'www.b.example']));
+    index.remember(leafOf('c', '', ['c.example']));
+    expect(index.entries().map(({ names, where }) => ({ names, where }))).toEqual([
+      { names: ['a.example', 'www.a.example'], where: 'ucloud/ulb a' },
+      { names: ['b.example', 'www.b.example'], where: 'ucloud/ulb b' },
+      { names: ['c.example'], where: 'ucloud/ulb c' },
     ]);
   });
 });
