@@ -6,7 +6,7 @@
  */
 import type { ObservedCertificate } from '../../../model';
 import { readPemChain } from '../../../pem/chain';
-import { uniqueNames, wireSha1, wireText } from '../../wire';
+import { isWireObject, uniqueNames, wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readAliyunTime } from '../timestamps';
 import { type CdnCertListEntry, certIdOf } from './listCertificates';
@@ -26,7 +26,8 @@ export async function describeCertificateInfo(
   );
   const infos = (reply.CertInfos as Record<string, unknown> | undefined)?.CertInfo;
   if (!Array.isArray(infos)) return null;
-  const objects = infos.filter((info): info is CdnCertInfo => typeof info === 'object' && info !== null);
+  // Arrays are objects too, but never details: a lone `[]` must not be read as the certificate's CertInfo.
+  const objects = infos.filter(isWireObject);
   // Only the details of this id: a lone entry without a CertId is taken as the answer, any other is not.
   const match = objects.find((info) => certIdOf(info) === certId);
   if (match) return match;
