@@ -6,6 +6,7 @@
  * stayed the same on every page and exceeds what was listed, it was a total and something is missing.
  */
 import { PagingError } from '../../../errors';
+import { isWireObject } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 
 /** One entry of the list, unchecked. CertId is an integer here (a string in DescribeCertificateInfoByID). */
@@ -42,8 +43,12 @@ export async function describeCdnCertificatePage(
     { PageNumber: String(pageNumber), PageSize: String(pageSize) },
     { where: `(page ${pageNumber})`, signal },
   );
-  const model = reply.CertificateListModel as Record<string, unknown> | undefined;
-  const certs = (model?.CertList as Record<string, unknown> | undefined)?.Cert ?? (model ? [] : undefined);
+  // An object without a list is an empty account (Alibaba leaves empty lists out); anything else is not the API,
+  // and must fail the source rather than read as an empty fleet.
+  const model = isWireObject(reply.CertificateListModel) ? reply.CertificateListModel : undefined;
+  const certList = model?.CertList;
+  const certs =
+    certList === undefined ? (model ? [] : undefined) : isWireObject(certList) ? (certList.Cert ?? []) : undefined;
   if (!Array.isArray(certs)) {
     throw new PagingError(
       `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): the reply has no ` +
