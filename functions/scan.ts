@@ -94,7 +94,9 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     // Stop scanning in time to report: what was not read by then becomes a named failure in the alert.
     const remaining = context?.getRemainingTimeInMillis();
     const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
-    return runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry });
+    // The request id survives Lambda's retries of this invocation: a retry takes back the claims a crash left.
+    const owner = context?.awsRequestId;
+    return runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry, owner });
   };
 }
 

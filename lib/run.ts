@@ -42,6 +42,8 @@ export interface RunOptions {
   /** How long the scan may take before unread parts become named failures. */
   timeLimitMs: number | undefined;
   telemetry: RunTelemetry;
+  /** The invocation's id, kept by its retries (the Lambda request id): see AlertingOptions.owner. */
+  owner?: string | undefined;
 }
 
 /** An audit returns the report and sends nothing; a scheduled run alerts and returns its outcome. */
@@ -60,7 +62,7 @@ export async function runJob(setup: RunSetup, options: RunOptions): Promise<Scan
     telemetry.finished();
     return report;
   }
-  return alertOnReport(setup, report, { nowMs, telemetry });
+  return alertOnReport(setup, report, { nowMs, telemetry, owner: options.owner });
 }
 
 /** What alerting needs of a run's setup. */
@@ -73,7 +75,7 @@ export type AlertSetup = Pick<RunSetup, 'config' | 'sink' | 'store' | 'rules'>;
 export async function alertOnReport(
   setup: AlertSetup,
   report: ScanReport,
-  options: { nowMs: number; telemetry: RunTelemetry },
+  options: { nowMs: number; telemetry: RunTelemetry; owner?: string | undefined },
 ): Promise<ScanResult> {
   const { config } = setup;
   const { telemetry, nowMs } = options;
@@ -85,6 +87,7 @@ export async function alertOnReport(
     nowMs,
     criticalDays: config.thresholds.criticalDays,
     reminderIntervalMs: config.alerting.reminderIntervalMs,
+    ...(options.owner ? { owner: options.owner } : {}),
   }).catch((error: unknown) => {
     telemetry.failed(error);
     throw error;

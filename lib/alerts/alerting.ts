@@ -31,6 +31,11 @@ export interface AlertingOptions {
   leaseMs?: number;
   /** Plan and render, but send nothing and change no state. */
   dryRun?: boolean;
+  /**
+   * The invocation (the Lambda request id, which a retry keeps): claims are marked with it, and a retry takes
+   * back the ones its crashed attempt left unconfirmed instead of leaving them blocked for the whole lease.
+   */
+  owner?: string;
 }
 
 export interface AlertOutcome {
@@ -63,6 +68,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     nowMs,
     history,
     reminderIntervalMs: options.reminderIntervalMs,
+    ...(options.owner ? { owner: options.owner } : {}),
     assess: (record) => assess(record, options),
     silencedBy: (record) => silencedBy(record, options),
   });
@@ -82,6 +88,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         notAfter: alert.record.notAfter ?? '',
         now,
         leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        ...(options.owner ? { owner: options.owner } : {}),
       });
       return won ? 'won' : 'lost';
     } catch (error) {

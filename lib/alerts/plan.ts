@@ -71,6 +71,8 @@ export interface PlanOptions {
   history: ReadonlyMap<string, AlertHistory>;
   /** How often an expired certificate still in use reminds. */
   reminderIntervalMs?: number;
+  /** The invocation planning (AlertHistory.owner): its own unconfirmed claims are sent again. */
+  owner?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -114,7 +116,7 @@ export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan 
       continue;
     }
     const alert = describeAlert(key, record, assessment, newer, previous, options);
-    if (isNewFor(alert, previous, options.nowMs)) plan.toSend.push(alert);
+    if (isNewFor(alert, previous, options)) plan.toSend.push(alert);
     else {
       plan.stillOpen.push(alert);
       if (previous?.state === 'digested' && previous.rung === alert.rung) plan.owed.push(alert);
@@ -184,12 +186,16 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
 
 /**
  * New when never alerted, alerted at another rung, alerted for a certificate since renewed, or claimed by a run
- * that never confirmed it and whose lease ran out (it crashed: send it now). A passing `unknown` does not replace
+ * that never confirmed it and whose lease ran out or that this invocation made before (it crashed, and this is
+ * its retry: send it now). A passing `unknown` does not replace
  * a real rung: the certificate alerts once when its expiry can be read again only if it moved rung meanwhile.
  */
-function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, nowMs: number): boolean {
+function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, options: PlanOptions): boolean {
   if (!previous) return true;
-  if (previous.state === 'sending' && Date.parse(previous.leaseUntil) < nowMs) return true;
+  if (previous.state === 'sending') {
+    if (Date.parse(previous.leaseUntil) < options.nowMs) return true;
+    if (options.owner !== undefined && previous.owner === options.owner) return true;
+  }
   if (previous.notAfter !== (alert.record.notAfter ?? '')) return true;
   if (alert.rung === 'unknown' && previous.rung !== 'unknown') return false;
   return previous.rung !== alert.rung;

@@ -4,7 +4,8 @@
  *
  * Item: `pk` (S, the certificateKey), `rung`, `notAfter`, `state`, `at`, `leaseUntil` (S, as in AlertHistory;
  * `at` and `leaseUntil` fixed-width ISO so they compare as strings), and `expiresAt` (N, epoch seconds), the
- * table's TTL attribute, so certificates that left the fleet stop costing storage.
+ * table's TTL attribute, so certificates that left the fleet stop costing storage; `owner` (S) when the claiming
+ * invocation is known.
  */
 import {
   type AttributeValue,
@@ -37,6 +38,8 @@ export const BATCH_GET_LIMIT = 100;
 export const CLAIM_CONDITION =
   'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR #state = :digested OR ' +
   '(#state = :sending AND leaseUntil < :now)';
+/** CLAIM_CONDITION, and a claim its owner left unconfirmed (a retry of the invocation that made it). */
+export const OWNED_CLAIM_CONDITION = `${CLAIM_CONDITION} OR (#state = :sending AND #owner = :owner)`;
 /** Confirm only our rung: if another rung replaced it, confirming would mark that one delivered. */
 export const CONFIRM_CONDITION = 'rung = :rung';
 /** Release only our own undelivered claim, never a delivered alert or a later rung. */
@@ -93,26 +96,20 @@ export class DynamoStateStore implements AlertStateStore {
 
   async claim(request: ClaimRequest): Promise<boolean> {
     const history = claimedHistory(request);
+    const owned = history.owner !== undefined;
     const command = new PutItemCommand({
       TableName: this.tableName,
-      Item: {
-        [PARTITION_KEY]: { S: history.certificateKey },
-        rung: { S: history.rung },
-        notAfter: { S: history.notAfter },
-        state: { S: history.state },
-        at: { S: history.at },
-        leaseUntil: { S: history.leaseUntil },
-        [TTL_ATTRIBUTE]: { N: this.#expiresAt(history.at) },
-      },
-      ConditionExpression: CLAIM_CONDITION,
-      // STATE is a DynamoDB reserved word.
-      ExpressionAttributeNames: { '#state': 'state' },
+      Item: this.#item(history),
+      ConditionExpression: owned ? OWNED_CLAIM_CONDITION : CLAIM_CONDITION,
+      // STATE and OWNER are DynamoDB reserved words.
+      ExpressionAttributeNames: { '#state': 'state', ...(owned ? { '#owner': 'owner' } : {}) },
       ExpressionAttributeValues: {
         ':rung': { S: history.rung },
         ':notAfter': { S: history.notAfter },
         ':sending': { S: 'sending' },
         ':digested': { S: 'digested' },
         ':now': { S: history.at },
+        ...(owned ? { ':owner': { S: history.owner! } } : {}),
       },
     });
     return this.#conditional(
@@ -159,15 +156,7 @@ export class DynamoStateStore implements AlertStateStore {
     const command = restore
       ? new PutItemCommand({
           TableName: this.tableName,
-          Item: {
-            [PARTITION_KEY]: { S: certificateKey },
-            rung: { S: restore.rung },
-            notAfter: { S: restore.notAfter },
-            state: { S: restore.state },
-            at: { S: restore.at },
-            leaseUntil: { S: restore.leaseUntil },
-            [TTL_ATTRIBUTE]: { N: this.#expiresAt(restore.at) },
-          },
+          Item: this.#item({ ...restore, certificateKey }),
           ...condition,
         })
       : new DeleteItemCommand({
@@ -240,6 +229,19 @@ export class DynamoStateStore implements AlertStateStore {
     );
   }
 
+  #item(history: AlertHistory): Record<string, AttributeValue> {
+    return {
+      [PARTITION_KEY]: { S: history.certificateKey },
+      rung: { S: history.rung },
+      notAfter: { S: history.notAfter },
+      state: { S: history.state },
+      at: { S: history.at },
+      leaseUntil: { S: history.leaseUntil },
+      [TTL_ATTRIBUTE]: { N: this.#expiresAt(history.at) },
+      ...(history.owner ? { owner: { S: history.owner } } : {}),
+    };
+  }
+
   #expiresAt(at: string): string {
     return String(Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds);
   }
@@ -264,7 +266,8 @@ export class DynamoStateStore implements AlertStateStore {
           "certwatch's own; delete the item to start that certificate over (its alert may then repeat once).",
       );
     }
-    return { certificateKey, rung, notAfter, state, at, leaseUntil };
+    const owner = text('owner');
+    return { certificateKey, rung, notAfter, state, at, leaseUntil, ...(owner ? { owner } : {}) };
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {

@@ -129,8 +129,8 @@ export function parseStateFile(text: string, path: string): AlertHistory[] {
   return Object.entries(certificates).map(([key, value]) => {
     const problem = historyProblem(key, value);
     if (problem) throw corrupt(path, `certificates[${JSON.stringify(key)}] ${problem}`);
-    const { certificateKey, rung, notAfter, state, at, leaseUntil } = value as unknown as AlertHistory;
-    return { certificateKey, rung, notAfter, state, at, leaseUntil };
+    const { certificateKey, rung, notAfter, state, at, leaseUntil, owner } = value as unknown as AlertHistory;
+    return { certificateKey, rung, notAfter, state, at, leaseUntil, ...(owner ? { owner } : {}) };
   });
 }
 
@@ -175,6 +175,7 @@ function historyProblem(key: string, value: unknown): string | null {
   for (const field of ['rung', 'notAfter', 'at', 'leaseUntil'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') return `has no ${field}`;
   }
+  if (value.owner !== undefined && typeof value.owner !== 'string') return 'has an owner that is not a string';
   if (!STATES.has(value.state))
     return `has state ${JSON.stringify(value.state)}, not "sending", "digested" or "sent"`;
   for (const field of ['at', 'leaseUntil'] as const) {

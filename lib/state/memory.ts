@@ -82,19 +82,23 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
     state: 'sending',
     at,
     leaseUntil: new Date(Date.parse(at) + request.leaseMs).toISOString(),
+    ...(request.owner ? { owner: request.owner } : {}),
   };
 }
 
 /**
  * Whether `claim` may replace `existing` (AlertStateStore.claim): nothing remembered, another rung, another
- * notAfter (a renewal), or an unconfirmed claim whose lease ended strictly before the new claim's clock.
+ * notAfter (a renewal), or an unconfirmed claim whose lease ended strictly before the new claim's clock or that
+ * the same owner made (its retry takes it back).
  * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered.
  */
 export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
   if (existing === undefined) return true;
   if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
   if (existing.state === 'digested') return true;
-  return existing.state === 'sending' && Date.parse(existing.leaseUntil) < Date.parse(claim.at);
+  if (existing.state !== 'sending') return false;
+  if (claim.owner !== undefined && existing.owner === claim.owner) return true;
+  return Date.parse(existing.leaseUntil) < Date.parse(claim.at);
 }
 
 /**

@@ -25,6 +25,12 @@ export interface AlertHistory {
   at: string;
   /** ISO instant after which an unconfirmed claim may be taken over. */
   leaseUntil: string;
+  /**
+   * The invocation that claimed it (the Lambda request id), when known. Lambda retries a failed invocation with
+   * the same request id, and only once the failed attempt is over: the retry may take back the claims that
+   * attempt left unconfirmed at once, instead of waiting out their lease (a day, on a daily schedule).
+   */
+  owner?: string;
 }
 
 export interface ClaimRequest {
@@ -35,6 +41,8 @@ export interface ClaimRequest {
   now: string;
   /** How long an unconfirmed claim blocks others (ms). */
   leaseMs: number;
+  /** The claiming invocation (AlertHistory.owner); a claim of the same owner is taken back within its lease. */
+  owner?: string;
 }
 
 export interface AlertStateStore {
@@ -43,7 +51,8 @@ export interface AlertStateStore {
   load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>>;
   /**
    * Claims the right to send `rung` for the certificate. True when this caller won: no history, or history of
-   * another rung or another notAfter, an unconfirmed claim whose lease ran out, or a `digested` alert whose
+   * another rung or another notAfter, an unconfirmed claim whose lease ran out or that the same owner made (a
+   * retry of the invocation that crashed holding it), or a `digested` alert whose
    * structured message is still owed. False when the same rung of the
    * same notAfter is already sent, or claimed by someone else within its lease. Atomic: of two concurrent claims
    * for the same rung, exactly one wins.
