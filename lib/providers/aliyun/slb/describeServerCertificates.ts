@@ -7,7 +7,7 @@
  */
 import { PagingError } from '../../../errors';
 import type { ObservedCertificate } from '../../../model';
-import { wireSha1, wireText } from '../../wire';
+import { isWireObject, wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readAliyunTime, readEpoch } from '../timestamps';
 
@@ -23,7 +23,8 @@ export async function describeServerCertificates(
     { RegionId: regionId },
     { where: `in ${regionId}`, signal },
   );
-  const wrapper = reply.ServerCertificates as Record<string, unknown> | undefined;
+  // An object without a list is a region with none; anything else is not the API and must not read as empty.
+  const wrapper = isWireObject(reply.ServerCertificates) ? reply.ServerCertificates : undefined;
   const list = wrapper?.ServerCertificate ?? (wrapper ? [] : undefined);
   if (!Array.isArray(list)) {
     throw new PagingError(
@@ -31,9 +32,7 @@ export async function describeServerCertificates(
         'list; check ALIBABA_CLOUD_SLB_ENDPOINT',
     );
   }
-  const items = list.filter(
-    (item): item is ServerCertificateWire => typeof item === 'object' && item !== null,
-  );
+  const items = list.filter(isWireObject);
   if (items.length < list.length) {
     throw new PagingError(
       `Alibaba SLB DescribeServerCertificates in ${regionId}: ${list.length - items.length} entries are not certificates`,
