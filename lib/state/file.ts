@@ -175,7 +175,8 @@ function historyProblem(key: string, value: unknown): string | null {
   for (const field of ['rung', 'notAfter', 'at', 'leaseUntil'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') return `has no ${field}`;
   }
-  if (value.owner !== undefined && typeof value.owner !== 'string') return 'has an owner that is not a string';
+  if (value.owner !== undefined && typeof value.owner !== 'string')
+    return 'has an owner that is not a string';
   if (!STATES.has(value.state))
     return `has state ${JSON.stringify(value.state)}, not "sending", "digested" or "sent"`;
   for (const field of ['at', 'leaseUntil'] as const) {
