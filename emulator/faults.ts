@@ -3,6 +3,7 @@
  * get an answer. All randomness comes from one seeded generator, so a run with the same seed and the same request
  * order injects the same faults.
  */
+import type { ServerResponse } from 'node:http';
 
 /** Random faults applied to every request a service receives. Rates are probabilities in 0..1. */
 export interface FaultOptions {
@@ -77,4 +78,38 @@ function checkRate(name: string, rate: number | undefined): number {
   if (rate === undefined) return 0;
   if (!(rate >= 0 && rate <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${rate}`);
   return rate;
+}
+
+/**
+ * A reply that goes wrong on the way back, after the request was read and acted on (an upload is stored): the
+ * connection reset before any byte of the reply (`reset`), the headers and part of the body sent and then nothing
+ * (`stall-body`), or the whole reply cut short by a proxy, so the JSON ends mid-value (`malformed-json`).
+ */
+export type BrokenReply = 'reset' | 'stall-body' | 'malformed-json';
+
+export const BROKEN_REPLIES: readonly BrokenReply[] = ['reset', 'stall-body', 'malformed-json'];
+
+/**
+ * Sends `payload` broken as `how`. A stalled reply keeps its socket open until the client gives up or the server
+ * closes (server.close() drops it).
+ */
+export function sendBroken(
+  response: ServerResponse,
+  how: BrokenReply,
+  status: number,
+  headers: Record<string, string | number>,
+  payload: Buffer,
+): void {
+  if (how === 'reset') {
+    response.socket?.destroy();
+    return;
+  }
+  const half = payload.subarray(0, Math.max(1, Math.floor(payload.length / 2)));
+  if (how === 'stall-body') {
+    response.writeHead(status, { ...headers, 'Content-Length': payload.length });
+    response.write(half);
+    return;
+  }
+  response.writeHead(status, { ...headers, 'Content-Length': half.length });
+  response.end(half);
 }

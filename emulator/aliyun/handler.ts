@@ -27,7 +27,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFaultPicker, type FaultOptions, type RandomFault } from '../faults';
+import {
+  type BrokenReply,
+  createFaultPicker,
+  type FaultOptions,
+  type RandomFault,
+  sendBroken,
+} from '../faults';
 import type { Fleet } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
@@ -42,19 +48,22 @@ export type AliyunService = 'cdn' | 'slb';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request that
- * got past authentication). The reply is no reply at all (`hang`), or a JSON error with `code`, `message` (default:
- * the code's usual message) and `httpStatus` (default: the code's usual status, 400 for codes the emulator does
- * not know). A Throttling-like code counts as throttling and gets `x-acs-retry-after` like a random one.
+ * got past authentication). The reply is no reply at all (`hang`), the action's real reply broken on the way back
+ * after the action was carried out (`broken`: an upload is stored; see BrokenReply), or a JSON error with `code`
+ * (default InternalError), `message` (default: the code's usual message) and `httpStatus` (default: the code's
+ * usual status, 400 for codes the emulator does not know; 200 acts out a gateway that wraps an error in a success).
+ * A Throttling-like code counts as throttling and gets `x-acs-retry-after` like a random one.
  */
 export interface AliyunForcedFailure {
   service?: AliyunService;
   action?: string;
   /** Matched against the RegionId parameter. */
   region?: string;
-  code: string;
+  code?: string;
   message?: string;
   httpStatus?: number;
   hang?: boolean;
+  broken?: BrokenReply;
   /** Fail only the first `times` matching requests, then answer normally (for retry tests). Default: always. */
   times?: number;
 }
@@ -103,6 +112,8 @@ export interface AliyunServiceStats {
   certificatesReturned: number;
   /** Successful UploadServerCertificate calls. */
   uploads: number;
+  /** Requests by their User-Agent header (`(none)` when missing). */
+  userAgents: Record<string, number>;
 }
 
 export interface AliyunEmulatorStats {
@@ -144,7 +155,7 @@ interface ServiceState {
 }
 
 type Outcome =
-  | { kind: 'json'; status: number; body: Record<string, unknown>; retryAfter: boolean }
+  | { kind: 'json'; status: number; body: Record<string, unknown>; retryAfter: boolean; broken?: BrokenReply }
   | { kind: 'hang' };
 
 /** Builds the Alibaba endpoints for one fleet. Mount `handle('cdn', ...)` and `handle('slb', ...)`. */
@@ -196,6 +207,8 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     );
     const action = params.Action || undefined;
     stats.byAction[action ?? '(none)'] = (stats.byAction[action ?? '(none)'] ?? 0) + 1;
+    const agent = request.headers['user-agent'] ?? '(none)';
+    stats.userAgents[agent] = (stats.userAgents[agent] ?? 0) + 1;
 
     const fault = service.pickFault();
     if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0, action };
@@ -223,19 +236,27 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
         stats.errors++;
         return { outcome: { kind: 'hang' }, latencyMs: 0, action };
       }
-      if (!isThrottlingCode(forced.code)) stats.errors++;
+      if (forced.broken) {
+        stats.errors++;
+        return reply({ ...perform(), broken: forced.broken });
+      }
+      const code = forced.code ?? 'InternalError';
+      if (!isThrottlingCode(code)) stats.errors++;
       return error({
-        status: forced.httpStatus ?? statusOfCode(forced.code),
-        code: forced.code,
-        message: forced.message ?? messageOfCode(forced.code),
+        status: forced.httpStatus ?? statusOfCode(code),
+        code,
+        message: forced.message ?? messageOfCode(code),
       });
     }
+    return reply(perform());
 
-    const result = handler({ params, store, now: clock() });
-    if (!result.ok) return error(result.error);
-    stats.certificatesReturned += result.certificatesReturned ?? 0;
-    if (result.uploaded) stats.uploads++;
-    return reply({ kind: 'json', status: 200, body: result.body, retryAfter: false });
+    function perform(): Extract<Outcome, { kind: 'json' }> {
+      const result = handler({ params, store, now: clock() });
+      if (!result.ok) return errorOutcome(service, result.error);
+      stats.certificatesReturned += result.certificatesReturned ?? 0;
+      if (result.uploaded) stats.uploads++;
+      return { kind: 'json', status: 200, body: result.body, retryAfter: false };
+    }
   }
 
   /** Steps 3–6: the request is well formed, signed, fresh and for an action this service has. */
@@ -280,7 +301,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     return undefined;
   }
 
-  function errorOutcome(service: ServiceState, failure: AliyunError): Outcome {
+  function errorOutcome(service: ServiceState, failure: AliyunError): Extract<Outcome, { kind: 'json' }> {
     const throttled = isThrottlingCode(failure.code);
     return {
       kind: 'json',
@@ -335,6 +356,19 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     if (typeof body.Recommend === 'string') body.Recommend = `${body.Recommend}&requestId=${requestId}`;
     const headers: Record<string, string> = { 'x-acs-request-id': requestId };
     if (outcome.retryAfter && retryAfterMs !== undefined) headers['x-acs-retry-after'] = String(retryAfterMs);
+    if (outcome.broken) {
+      stats.byStatus[outcome.status] = (stats.byStatus[outcome.status] ?? 0) + 1;
+      const contentType = 'application/json;charset=utf-8';
+      const payload = Buffer.from(JSON.stringify(body), 'utf8');
+      sendBroken(
+        response,
+        outcome.broken,
+        outcome.status,
+        { ...headers, 'Content-Type': contentType },
+        payload,
+      );
+      return;
+    }
     writeReply(
       stats,
       response,
@@ -430,6 +464,7 @@ function emptyStats(): AliyunServiceStats {
     hung: 0,
     certificatesReturned: 0,
     uploads: 0,
+    userAgents: Object.create(null),
   };
 }
 

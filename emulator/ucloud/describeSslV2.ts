@@ -22,6 +22,25 @@ export interface DescribeSslV2Context {
   maxLimit: number;
 }
 
+/** A DescribeSSLV2 call as a test hook sees it, after authentication. */
+export interface DescribeSslV2Call {
+  region: string;
+  project: string;
+  limit: number;
+  offset: number;
+  /** 1 for the first DescribeSSLV2 of this region and project, 2 for the next, and so on. */
+  call: number;
+}
+
+/**
+ * How a test hook bends one reply, to act out a misbehaving API: answer the page at `offset` instead of the one
+ * asked for (a page that repeats), or send `totalCount` as TotalCount (a TotalCount that lies).
+ */
+export interface DescribeSslV2Twist {
+  offset?: number;
+  totalCount?: number;
+}
+
 /**
  * Answers one DescribeSSLV2 request whose signature has been checked. `project` is the ProjectId the request
  * resolves to (the account's default when it named none).
@@ -38,6 +57,7 @@ export function describeSslV2(
   context: DescribeSslV2Context,
   params: UcloudParams,
   project: string | undefined,
+  twist: (call: Omit<DescribeSslV2Call, 'call'>) => DescribeSslV2Twist | undefined = () => undefined,
 ): UcloudReplyBody {
   const region = params.Region;
   if (!region) return ucloudError(RetCode.missingParams, 'Missing params [Region]');
@@ -49,10 +69,17 @@ export function describeSslV2(
   const offset = readCount(params.Offset);
   if (offset === undefined) return ucloudError(RetCode.badParams, 'Params [Offset] not available');
 
+  const pageSize = Math.min(limit || DEFAULT_LIMIT, context.maxLimit);
+  // The hook runs before the list is read, so certificates it adds or removes are already in this page.
+  const bent = twist({ region, project, limit: pageSize, offset }) ?? {};
   let matching = context.store.certificates(region, project);
   if (params.SSLId) matching = matching.filter((certificate) => certificate.SSLId === params.SSLId);
-  const pageSize = Math.min(limit || DEFAULT_LIMIT, context.maxLimit);
-  return { RetCode: 0, TotalCount: matching.length, DataSet: matching.slice(offset, offset + pageSize) };
+  const from = bent.offset ?? offset;
+  return {
+    RetCode: 0,
+    TotalCount: bent.totalCount ?? matching.length,
+    DataSet: matching.slice(from, from + pageSize),
+  };
 }
 
 /** A non-negative integer parameter; absent or empty -> 0; anything else -> undefined (invalid). */

@@ -9,16 +9,21 @@
  *   5. Action known (161);
  *   6. rate limits (`rateLimiter`: per PublicKey and Action; over the limit -> RetCode 153);
  *   7. forced failures (`failures`), matched on action, Region and the resolved ProjectId;
- *   8. the action itself.
+ *   8. the action itself (DescribeSSLV2 first calls `onDescribeSslV2`, when given).
  * Every reply, errors included, carries a fresh `X-UCLOUD-REQUEST-UUID` header. JSON replies are HTTP 200.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import { createFaultPicker, type FaultOptions } from '../faults';
-import type { Fleet, UcloudAccount } from '../fleet/model';
+import { type BrokenReply, createFaultPicker, type FaultOptions, sendBroken } from '../faults';
+import type { Fleet, UcloudAccount, UcloudFleetCertificate } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
-import { DEFAULT_MAX_LIMIT, describeSslV2 } from './describeSslV2';
+import {
+  DEFAULT_MAX_LIMIT,
+  type DescribeSslV2Call,
+  type DescribeSslV2Twist,
+  describeSslV2,
+} from './describeSslV2';
 import { parseUcloudParams, type UcloudParams } from './params';
 import { DEFAULT_MESSAGES, RetCode, type UcloudReplyBody, ucloudError } from './retCodes';
 import { verifyUcloudSignature } from './signature';
@@ -26,8 +31,9 @@ import { createUcloudStore, type UcloudStore } from './store';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request).
- * The reply is, in order of precedence: no reply at all (`hang`), a bare HTTP error (`httpStatus`), or an HTTP 200
- * JSON error with `retCode` (default 150) and `message` (default: the code's usual message).
+ * The reply is, in order of precedence: no reply at all (`hang`), the action's real reply broken on the way back
+ * (`broken`: see BrokenReply), a bare HTTP error (`httpStatus`), or an HTTP 200 JSON error with `retCode`
+ * (default 150) and `message` (default: the code's usual message).
  */
 export interface UcloudForcedFailure {
   action?: string;
@@ -38,6 +44,7 @@ export interface UcloudForcedFailure {
   message?: string;
   httpStatus?: number;
   hang?: boolean;
+  broken?: BrokenReply;
   /** Fail only the first `times` matching requests, then answer normally (for retry tests). Default: always. */
   times?: number;
 }
@@ -50,6 +57,18 @@ export interface UcloudEmulatorOptions extends FaultOptions {
   maxLimit?: number;
   /** Per-API rate limits, usually shared with the other services (../server.ts). Default: none. */
   rateLimiter?: RateLimiter;
+  /**
+   * Called for every authenticated DescribeSSLV2 that gets past forced failures, before its page is read: a test
+   * may add or remove certificates there (the list shifting between pages) and bend the reply (DescribeSslV2Twist).
+   */
+  onDescribeSslV2?: (call: DescribeSslV2Call, fleet: UcloudFleetEditor) => DescribeSslV2Twist | undefined;
+}
+
+/** What a DescribeSSLV2 hook may change in the emulated account. */
+export interface UcloudFleetEditor {
+  add(certificate: UcloudFleetCertificate, at?: 'first' | 'last'): void;
+  /** False when no certificate has this SSLId. */
+  remove(sslId: string): boolean;
 }
 
 /** Live counters; read them at any time (copy with structuredClone for a snapshot). */
@@ -74,6 +93,8 @@ export interface UcloudEmulatorStats {
   hung: number;
   /** DataSet items sent by DescribeSSLV2. */
   certificatesReturned: number;
+  /** Requests by their User-Agent header (`(none)` when missing). */
+  userAgents: Record<string, number>;
 }
 
 export interface UcloudHandler {
@@ -94,6 +115,7 @@ interface ActionContext {
 type Outcome =
   | { kind: 'json'; action: string | undefined; body: UcloudReplyBody }
   | { kind: 'http'; status: number }
+  | { kind: 'broken'; how: BrokenReply; action: string | undefined; body: UcloudReplyBody }
   | { kind: 'hang' };
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -119,11 +141,22 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     httpErrors: 0,
     hung: 0,
     certificatesReturned: 0,
+    userAgents: Object.create(null),
   };
+  const describeCalls = new Map<string, number>();
+  const hook = options.onDescribeSslV2;
+  const twist = hook
+    ? (call: Omit<DescribeSslV2Call, 'call'>) => {
+        const key = `${call.region}\u0000${call.project}`;
+        const count = (describeCalls.get(key) ?? 0) + 1;
+        describeCalls.set(key, count);
+        return hook({ ...call, call: count }, { add: store.add, remove: store.remove });
+      }
+    : undefined;
 
   const actions: Record<string, ActionHandler> = {
     DescribeSSLV2: ({ params, account, project }) => {
-      const body = describeSslV2({ store, account, maxLimit }, params, project);
+      const body = describeSslV2({ store, account, maxLimit }, params, project, twist);
       if (Array.isArray(body.DataSet)) stats.certificatesReturned += body.DataSet.length;
       return body;
     },
@@ -139,6 +172,8 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     );
     const action = params.Action || undefined;
     stats.byAction[action ?? '(none)'] = (stats.byAction[action ?? '(none)'] ?? 0) + 1;
+    const agent = request.headers['user-agent'] ?? '(none)';
+    stats.userAgents[agent] = (stats.userAgents[agent] ?? 0) + 1;
 
     const fault = pickFault();
     if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0 };
@@ -173,6 +208,10 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
     if (forced) {
       if (forced.retCode !== RetCode.throttled) stats.errors++;
       if (forced.hang) return { outcome: { kind: 'hang' }, latencyMs: 0 };
+      if (forced.broken) {
+        const body = handler({ params, account, project });
+        return { outcome: { kind: 'broken', how: forced.broken, action, body }, latencyMs: fault.latencyMs };
+      }
       if (forced.httpStatus !== undefined) {
         return { outcome: { kind: 'http', status: forced.httpStatus }, latencyMs: fault.latencyMs };
       }
@@ -201,6 +240,17 @@ export function createUcloudHandler(options: UcloudEmulatorOptions = {}): Ucloud
       return;
     }
     if (response.destroyed) return;
+    if (outcome.kind === 'broken') {
+      const reply = { ...outcome.body, Action: `${outcome.action ?? ''}Response` };
+      sendBroken(
+        response,
+        outcome.how,
+        200,
+        { 'Content-Type': 'application/json; charset=utf-8', 'X-UCLOUD-REQUEST-UUID': randomUUID() },
+        Buffer.from(JSON.stringify(reply), 'utf8'),
+      );
+      return;
+    }
     if (outcome.kind === 'http') {
       stats.httpErrors++;
       const reason = STATUS_CODES[outcome.status] ?? 'Error';

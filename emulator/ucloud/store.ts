@@ -1,6 +1,7 @@
 /**
  * What the emulated UCloud account holds, indexed once per emulator so that each request is a lookup: accounts by
- * PublicKey, projects, and the certificates of each (Region, ProjectId) already in wire shape.
+ * PublicKey, projects, and the certificates of each (Region, ProjectId) already in wire shape. The fleet is copied,
+ * never changed: a test that adds or removes certificates mid-scan edits this store only.
  */
 import type { Fleet, UcloudAccount, UcloudFleetCertificate } from '../fleet/model';
 
@@ -23,8 +24,15 @@ export interface UcloudStore {
   defaultProject(account: UcloudAccount): string;
   /** Whether the project exists and this account may read it. */
   canRead(account: UcloudAccount, projectId: string): boolean;
-  /** The certificates of one region and project, in fleet order (stable across calls). */
+  /** The certificates of one region and project, in fleet order (stable across calls unless edited). */
   certificates(region: string, projectId: string): readonly UcloudSslInfo[];
+  /**
+   * Adds a certificate to its region and project: last, or first (the list order of the real API is unverified;
+   * newest first would shift every offset page).
+   */
+  add(certificate: UcloudFleetCertificate, at?: 'first' | 'last'): void;
+  /** Removes the certificate with this SSLId wherever it is; false when there is none. */
+  remove(sslId: string): boolean;
 }
 
 /**
@@ -39,14 +47,16 @@ export function createUcloudStore(fleet: Fleet | undefined): UcloudStore {
 
   const projects = new Set<string>();
   const byLocation = new Map<string, UcloudSslInfo[]>();
-  for (const certificate of ucloud?.certificates ?? []) {
+  const add = (certificate: UcloudFleetCertificate, at: 'first' | 'last' = 'last') => {
     const { Region, ProjectId, ...wire } = certificate;
     projects.add(ProjectId);
     const key = locationKey(Region, ProjectId);
     const list = byLocation.get(key);
-    if (list) list.push(wire);
-    else byLocation.set(key, [wire]);
-  }
+    if (!list) byLocation.set(key, [wire]);
+    else if (at === 'first') list.unshift(wire);
+    else list.push(wire);
+  };
+  for (const certificate of ucloud?.certificates ?? []) add(certificate);
   for (const project of ucloud?.projects ?? []) projects.add(project);
   for (const account of accounts) for (const project of account.Projects ?? []) projects.add(project);
   // A real account always has a default project, even when it holds nothing.
@@ -59,6 +69,17 @@ export function createUcloudStore(fleet: Fleet | undefined): UcloudStore {
     canRead: (account, projectId) =>
       projects.has(projectId) && (account.Projects === undefined || account.Projects.includes(projectId)),
     certificates: (region, projectId) => byLocation.get(locationKey(region, projectId)) ?? [],
+    add,
+    remove: (sslId) => {
+      for (const list of byLocation.values()) {
+        const index = list.findIndex((certificate) => certificate.SSLId === sslId);
+        if (index >= 0) {
+          list.splice(index, 1);
+          return true;
+        }
+      }
+      return false;
+    },
   };
 }
 

@@ -915,6 +915,8 @@ describe('Alibaba emulator: faults', () => {
         hung: 0,
         certificatesReturned: 21,
         uploads: 0,
+        // Node's fetch names itself "node".
+        userAgents: { node: 3 },
       });
       expect(emulator.stats.aliyun.slb).toMatchObject({ requests: 1, certificatesReturned: 3 });
       expect(emulator.stats.ucloud.requests).toBe(0);
