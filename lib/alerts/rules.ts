@@ -425,7 +425,18 @@ async function readYaml(text: string, fileName: string, problems: string[]): Pro
     const what = YAML_ERRORS[error.code] ?? `syntax error ${error.code}`;
     problems.push(`${fileName}: line ${lineOf(text, error.pos[0])}: not valid YAML: ${what}`);
   }
-  return document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 });
+  if (document.errors.length > 0) return undefined;
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Not in document.errors but thrown here (a ReferenceError): an alias whose anchor is not set before it, or
+    // aliases that expand too far. Said in words of our own: the parser's message quotes the text.
+    const tooMany = error instanceof Error && /alias count/i.test(error.message);
+    problems.push(
+      `${fileName}: not valid YAML: ${tooMany ? 'aliases (*name) expand too far; write the values out' : 'an alias (*name) refers to no anchor (&name) set before it; quote a value that starts with *'}`,
+    );
+    return undefined;
+  }
 }
 
 /** Plain words for the YAML parser's error codes: its own messages quote the text, which we must not echo. */
