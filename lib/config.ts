@@ -3,7 +3,7 @@
  * each naming its key; secret values are never echoed.
  */
 
-import { type Ladder, parseLadder } from './alerts/ladder';
+import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
 import type { Thresholds } from './model';
@@ -82,6 +82,14 @@ export const CONFIG_KEYS = [
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 export const DEFAULT_UCLOUD_API_URL = 'https://api.ucloud.cn';
+
+/**
+ * Upper bounds of the numeric settings. A request timeout above 15 minutes (the longest a Lambda runs) is a typo,
+ * and one above setTimeout's 2^31-1 ms would fire at once and time out every request; reminders at most every
+ * ten years; thresholds as far out as a ladder rung may be.
+ */
+export const MAX_REQUEST_TIMEOUT_MS = 900_000;
+export const MAX_REMINDER_HOURS = 87_600;
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -102,12 +110,14 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     get,
     'CERTWATCH_WARNING_DAYS',
     DEFAULT_THRESHOLDS.warningDays,
+    MAX_LADDER_DAYS,
     problems,
   );
   const criticalDays = readPositiveInteger(
     get,
     'CERTWATCH_CRITICAL_DAYS',
     DEFAULT_THRESHOLDS.criticalDays,
+    MAX_LADDER_DAYS,
     problems,
   );
   if (warningDays !== null && criticalDays !== null && criticalDays > warningDays) {
@@ -116,8 +126,20 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
         'critical is the nearer threshold, so it must be the smaller number',
     );
   }
-  const requestTimeoutMs = readPositiveInteger(get, 'CERTWATCH_REQUEST_TIMEOUT_MS', 10_000, problems);
-  const reminderHours = readPositiveInteger(get, 'CERTWATCH_REMINDER_HOURS', 24, problems);
+  const requestTimeoutMs = readPositiveInteger(
+    get,
+    'CERTWATCH_REQUEST_TIMEOUT_MS',
+    10_000,
+    MAX_REQUEST_TIMEOUT_MS,
+    problems,
+  );
+  const reminderHours = readPositiveInteger(
+    get,
+    'CERTWATCH_REMINDER_HOURS',
+    24,
+    MAX_REMINDER_HOURS,
+    problems,
+  );
   let ladder: Ladder | null = null;
   try {
     ladder = parseLadder(get('CERTWATCH_THRESHOLDS'));
@@ -333,12 +355,17 @@ function readPositiveInteger(
   get: (key: ConfigKey) => string | undefined,
   key: ConfigKey,
   fallback: number,
+  max: number,
   problems: string[],
 ): number | null {
   const text = get(key);
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) {
     problems.push(`${key} "${text}" must be a whole number of at least 1`);
+    return null;
+  }
+  if (Number(text) > max) {
+    problems.push(`${key} "${text}" is more than ${max}, the most it may be: check the units`);
     return null;
   }
   return Number(text);
