@@ -226,7 +226,8 @@ function mergeSources(env: Source, file: unknown, fileName: string, problems: st
       );
   }
   for (const key of CONFIG_KEYS) {
-    if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+    // A blank variable is unset (as `get` reads it): it must not hide the file's value.
+    if (env[key] !== undefined && env[key].trim() !== '') merged[key] = env[key];
   }
   return merged;
 }
