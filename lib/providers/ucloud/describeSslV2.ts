@@ -8,6 +8,11 @@
  * early: its first item must be the previous page's last. If it is not, or TotalCount moved, the listing starts
  * again from offset 0, skipping what it already yielded — nothing that existed for the whole scan is lost or
  * doubled. The offset advances by what a page held, so a server that caps Limit below 100 is read correctly.
+ *
+ * The listing ends only where the pages and TotalCount agree: on a page shorter than the ones before it (or, for
+ * the first page, shorter than Limit) once TotalCount certificates were listed. A TotalCount that is too small
+ * must not end it early (pages of a capped Limit all look short), so a full last page costs one more request to
+ * confirm, and a count that disagrees with what the pages held is a named failure either way.
  */
 import { createHash } from 'node:crypto';
 import { PagingError } from '../../errors';
@@ -99,11 +104,16 @@ export async function* listSslV2(
     let offset = 0;
     let listed = 0;
     let skipped = 0;
+    let largestPage = 0;
     let shifted: string | null = null;
     for (;;) {
       // Every page after the first repeats the previous page's last entry, which was read already.
       const fresh = offset === 0 ? page.entries : page.entries.slice(1);
       listed += fresh.length;
+      // Short: less than asked, and (a server may cap Limit) less than an earlier page of this listing held.
+      const short =
+        page.entries.length < paging.pageSize && (offset === 0 || page.entries.length < largestPage);
+      largestPage = Math.max(largestPage, page.entries.length);
       for (const entry of fresh) {
         if (!isSslInfo(entry)) {
           skipped++;
@@ -114,9 +124,9 @@ export async function* listSslV2(
         yielded.add(key);
         yield entry;
       }
+      // Without a TotalCount a short first page may be a capped one: one more page tells.
       const done =
-        fresh.length === 0 ||
-        (expectedTotal !== null ? listed >= expectedTotal : page.entries.length < paging.pageSize);
+        fresh.length === 0 || (short && (expectedTotal !== null ? listed === expectedTotal : offset > 0));
       if (done) break;
       const nextOffset = offset + page.entries.length - 1;
       const next = await fetchPage(nextOffset);
@@ -143,6 +153,12 @@ export async function* listSslV2(
         throw new PagingError(
           `UCloud DescribeSSLV2 ${where}: TotalCount says ${expectedTotal} certificates but the pages held ` +
             `${listed}; some may be missing`,
+        );
+      }
+      if (expectedTotal !== null && listed > expectedTotal) {
+        throw new PagingError(
+          `UCloud DescribeSSLV2 ${where}: TotalCount says ${expectedTotal} certificates but the pages held ` +
+            `${listed}; the listing cannot be trusted — run the scan again`,
         );
       }
       if (skipped > 0) {

@@ -64,14 +64,45 @@ describe('listSslV2', () => {
     expect(offsets).toEqual(['0/100/cn-bj2/org-x', '99/100/cn-bj2/org-x', '198/100/cn-bj2/org-x']);
   });
 
-  it('stops once TotalCount is reached, and on a short page when there is no TotalCount', async () => {
+  it('stops on a short page once TotalCount is reached; a full last page is confirmed by one more call', async () => {
     const fleet = ids(199);
     const counted = fakeUcloud((params) => pageOf(fleet, params));
     expect(await collect(listSslV2(counted.client, target, paging))).toEqual(fleet);
-    expect(counted.calls()).toBe(2);
+    expect(counted.calls()).toBe(3);
+    const single = fakeUcloud((params) => pageOf(ids(30), params));
+    expect(await collect(listSslV2(single.client, target, paging))).toEqual(ids(30));
+    expect(single.calls()).toBe(1);
     const uncounted = fakeUcloud((params) => ({ ...pageOf(ids(150), params), TotalCount: undefined }));
     expect(await collect(listSslV2(uncounted.client, target, paging))).toEqual(ids(150));
     expect(uncounted.calls()).toBe(2);
+  });
+
+  it('reads past a TotalCount that is too small, then names it (pages capped below Limit all look short)', async () => {
+    const fleet = ids(130);
+    // Capped at 50: pages hold 50, 50 and 32 with the overlap, so the listing reaches 99 at the second page.
+    const { client } = fakeUcloud((params) => ({
+      ...pageOf(fleet, new URLSearchParams({ Offset: params.get('Offset')!, Limit: '50' })),
+      TotalCount: 99,
+    }));
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const item of listSslV2(client, target, paging)) seen.push(item.SSLId);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(fleet);
+    expect(error).toBeInstanceOf(PagingError);
+    expect((error as Error).message).toBe(
+      'UCloud DescribeSSLV2 in cn-bj2 (project org-x): TotalCount says 99 certificates but the pages held 130; ' +
+        'the listing cannot be trusted — run the scan again',
+    );
+  });
+
+  it('does not take a first page capped below Limit for the last when there is no TotalCount', async () => {
+    const fleet = ids(70);
+    const { client } = fakeUcloud((params) => ({
+      ...pageOf(fleet, new URLSearchParams({ Offset: params.get('Offset')!, Limit: '50' })),
+      TotalCount: undefined,
+    }));
+    expect(await collect(listSslV2(client, target, paging))).toEqual(fleet);
   });
 
   it('omits ProjectId for the default project', async () => {
