@@ -125,6 +125,16 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       digestError = error;
     }
   }
+  // Each step is written down as soon as it is done, so a run that dies between two publishes is retried with
+  // only what it still owes. The digest told people: the structured messages are owed now, not the digest.
+  if (digest && digestError === null) {
+    await Promise.all(
+      toSend
+        .filter((alert) => claimed.has(alert))
+        .map((alert) => store.confirm(alert.certificateKey, alert.rung, now, 'digested').catch(noteState)),
+    );
+  }
+  const isOwed = new Set(owed);
   const structured = [...toSend, ...owed];
   const messages = structured.map((alert, index) => ({
     id: `a${index}`,
@@ -142,7 +152,6 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   // Settle each claim: both delivered, `sent`; the digest delivered but not the structured message, `digested`
   // (the next run sends only that, so nobody reads the alert twice); the digest refused, undo the claim, putting
   // back the history it replaced, so the next run tells people.
-  const isOwed = new Set(owed);
   await Promise.all(
     structured.map((alert, index) => {
       if (!claimed.has(alert)) return Promise.resolve();
