@@ -146,7 +146,20 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       ...incompleteScanMessage(report.failures, { generatedAt: report.generatedAt }),
     });
   }
-  const result = await sink.publishAlerts(messages);
+  // Each batch the channel took is `sent` before the next goes out (when its digest went out too).
+  const byId = new Map(structured.map((alert, index) => [`a${index}`, alert]));
+  const settled = new Set<PlannedAlert>();
+  const onDelivered = async (ids: readonly string[]) => {
+    const delivered = ids
+      .map((id) => byId.get(id))
+      .filter((alert): alert is PlannedAlert => alert !== undefined && claimed.has(alert))
+      .filter((alert) => isOwed.has(alert) || digestError === null);
+    for (const alert of delivered) settled.add(alert);
+    await Promise.all(
+      delivered.map((alert) => store.confirm(alert.certificateKey, alert.rung, now, 'sent').catch(noteState)),
+    );
+  };
+  const result = await sink.publishAlerts(messages, { onDelivered });
   const failedIds = new Set(result.failed.map((failure) => failure.id));
 
   // Settle each claim: both delivered, `sent`; the digest delivered but not the structured message, `digested`
@@ -154,7 +167,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   // back the history it replaced, so the next run tells people.
   await Promise.all(
     structured.map((alert, index) => {
-      if (!claimed.has(alert)) return Promise.resolve();
+      if (!claimed.has(alert) || settled.has(alert)) return Promise.resolve();
       const digestReached = isOwed.has(alert) || digestError === null;
       const structuredReached = !failedIds.has(`a${index}`);
       const previous = history.get(alert.certificateKey);

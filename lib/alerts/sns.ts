@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
 import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
+import type { AlertSink, AlertsResult, OutgoingAlert, PublishProgress } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
 import { SNS_MAX_MESSAGE_BYTES } from './snsMessage';
 
@@ -49,8 +49,8 @@ export class SnsSink implements AlertSink {
   }
 
   /** One structured message per alert, with filterable attributes, in batches of ten. */
-  publishAlerts(alerts: readonly OutgoingAlert[]): Promise<AlertsResult> {
-    return this.#batch.publishAll(alerts);
+  publishAlerts(alerts: readonly OutgoingAlert[], progress?: PublishProgress): Promise<AlertsResult> {
+    return this.#batch.publishAll(alerts, progress);
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
+import type { PublishProgress } from './sink';
 import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */
@@ -102,9 +103,13 @@ export class SnsBatchPublisher {
    * Publishes every message, in batches within SNS's count and size limits. Entries SNS reports as failed without
    * blaming the sender, and entries of a call that failed retryably (throttling, 5xx, network), are retried in
    * later rounds with jittered exponential backoff, up to `attempts` tries each. Never rejects: what could not be
-   * sent is listed in `failed`, in the order the messages were given.
+   * sent is listed in `failed`, in the order the messages were given. `progress.onDelivered` is told the ids SNS
+   * took after each call, and awaited before the next.
    */
-  async publishAll(messages: readonly OutgoingSnsMessage[]): Promise<PublishAllResult> {
+  async publishAll(
+    messages: readonly OutgoingSnsMessage[],
+    progress: PublishProgress = {},
+  ): Promise<PublishAllResult> {
     const failures = new Map<number, PublishFailure>();
     let pending: Entry[] = [];
     for (const [index, source] of messages.entries()) {
@@ -127,7 +132,10 @@ export class SnsBatchPublisher {
       const retry: Entry[] = [];
       for (const batch of packBatches(pending, this.#maxBatchBytes)) {
         const outcome = await this.#publishBatch(batch);
-        sent += outcome.sent;
+        sent += outcome.delivered.length;
+        if (outcome.delivered.length > 0) {
+          await progress.onDelivered?.(outcome.delivered.map((entry) => entry.source.id));
+        }
         for (const { entry, failure, retryable } of outcome.failed) {
           if (retryable && !isLast) retry.push(entry);
           else failures.set(entry.index, failure);
@@ -142,7 +150,7 @@ export class SnsBatchPublisher {
 
   /** One PublishBatch call; never rejects. */
   async #publishBatch(batch: Entry[]): Promise<{
-    sent: number;
+    delivered: Entry[];
     failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[];
   }> {
     const command = new PublishBatchCommand({
@@ -165,15 +173,18 @@ export class SnsBatchPublisher {
       const code = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
       return {
-        sent: 0,
+        delivered: [],
         failed: batch.map((entry) => ({ entry, failure: { id: entry.source.id, code, message }, retryable })),
       };
     }
 
     const byId = new Map(batch.map((entry) => [entry.entryId, entry]));
-    let sent = 0;
+    const delivered: Entry[] = [];
     for (const success of output.Successful ?? []) {
-      if (success.Id !== undefined && byId.delete(success.Id)) sent += 1;
+      const entry = success.Id === undefined ? undefined : byId.get(success.Id);
+      if (entry === undefined) continue;
+      byId.delete(entry.entryId);
+      delivered.push(entry);
     }
     const failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[] = [];
     for (const failure of output.Failed ?? []) {
@@ -198,7 +209,7 @@ export class SnsBatchPublisher {
         retryable: true,
       });
     }
-    return { sent, failed };
+    return { delivered, failed };
   }
 
   /** Full jitter: a random wait up to base × 2^(retry−1), capped. */

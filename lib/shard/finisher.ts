@@ -186,7 +186,7 @@ function watchDigest(sink: AlertSink): { sink: AlertSink; digestFailed: () => bo
         throw error;
       }
     },
-    publishAlerts: (alerts) => sink.publishAlerts(alerts),
+    publishAlerts: (alerts, progress) => sink.publishAlerts(alerts, progress),
   };
   return { sink: watched, digestFailed: () => failed };
 }
