@@ -123,8 +123,20 @@ function shiftBetweenPages(call: DescribeSslV2Call, fleet: UcloudFleetEditor): u
 
 const CASES: MatrixCase[] = [
   { name: 'no faults (control)', emulator: {}, complete: true },
-  { name: 'throttling on 30% of calls', emulator: { throttleRate: 0.3, seed: 3 } },
-  { name: '5xx on 5% of calls', emulator: { errorRate: 0.05, seed: 5 } },
+  {
+    name: 'throttling on 30% of calls',
+    emulator: { throttleRate: 0.3, seed: 3 },
+    check: ({ stats }) => {
+      expect(stats.ucloud.throttled).toBeGreaterThan(0);
+      expect(stats.aliyun.cdn.throttled + stats.aliyun.slb.throttled).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: '5xx on 5% of calls',
+    emulator: { errorRate: 0.05, seed: 5 },
+    check: ({ stats }) =>
+      expect(stats.ucloud.errors + stats.aliyun.cdn.errors + stats.aliyun.slb.errors).toBeGreaterThan(0),
+  },
   {
     name: 'a reply that never comes',
     emulator: {
