@@ -78,8 +78,8 @@ export async function describeSslV2Page(
 
 /**
  * Yields every SSLInfo of the target once. Throws ProviderError when a call fails, PagingError when the listing
- * cannot be trusted (a malformed reply, a page that repeats, a list that keeps shifting, fewer items than
- * TotalCount promised); what was yielded before the throw is real.
+ * cannot be trusted (a malformed reply, a list that keeps shifting or pages that keep repeating, a count that
+ * disagrees with TotalCount); what was yielded before the throw is real.
  */
 export async function* listSslV2(
   client: UcloudClient,
@@ -134,11 +134,10 @@ export async function* listSslV2(
         shifted = `TotalCount moved from ${expectedTotal} to ${next.total}`;
         break;
       }
+      // A page that repeats (a server that ignored Offset once) is read again from the start, like a shift.
       if (next.entries.length > 0 && sameEntries(next.entries, page.entries)) {
-        throw new PagingError(
-          `UCloud DescribeSSLV2 ${where}: the page at offset ${nextOffset} repeats the previous one; ` +
-            'the listing cannot be trusted',
-        );
+        shifted = `the page at offset ${nextOffset} repeated the previous one`;
+        break;
       }
       const overlap = next.entries[0];
       if (overlap === undefined || entryKey(overlap) !== entryKey(page.entries[page.entries.length - 1])) {
@@ -171,7 +170,8 @@ export async function* listSslV2(
     if (restart >= paging.maxRestarts) {
       throw new PagingError(
         `UCloud DescribeSSLV2 ${where}: the certificate list kept changing while it was read ` +
-          `(${restart + 1} attempts, last: ${shifted}); some certificates may be missing — run the scan again`,
+          `(${restart + 1} attempts, last: ${shifted}); the listing cannot be trusted and some certificates ` +
+          'may be missing — run the scan again',
       );
     }
   }

@@ -198,12 +198,28 @@ describe('listSslV2', () => {
     );
   });
 
-  it('refuses a page that repeats the previous one', async () => {
+  it('refuses pages that keep repeating the previous one', async () => {
     const fleet = ids(300);
     const { client } = fakeUcloud((params) =>
       pageOf(fleet, new URLSearchParams({ Offset: '0', Limit: params.get('Limit')! })),
     );
-    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(PagingError);
+    await expect(collect(listSslV2(client, target, paging))).rejects.toThrow(
+      'UCloud DescribeSSLV2 in cn-bj2 (project org-x): the certificate list kept changing while it was read ' +
+        '(4 attempts, last: the page at offset 99 repeated the previous one); the listing cannot be trusted',
+    );
+  });
+
+  it('reads the listing again after a page that repeats once, losing and doubling nothing', async () => {
+    const fleet = ids(250);
+    let repeated = false;
+    const { client } = fakeUcloud((params) => {
+      if (params.get('Offset') === '99' && !repeated) {
+        repeated = true;
+        return pageOf(fleet, new URLSearchParams({ Offset: '0', Limit: params.get('Limit')! }));
+      }
+      return pageOf(fleet, params);
+    });
+    expect(await collect(listSslV2(client, target, paging))).toEqual(fleet);
   });
 
   it('refuses a short listing that TotalCount says is incomplete', async () => {
