@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Sums what the fuzz files generated (test/fuzz) into test-output/fuzz-count.txt.
+    globalSetup: ['test/fuzz/countSetup.ts'],
   },
 });

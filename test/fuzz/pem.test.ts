@@ -1,0 +1,202 @@
+/**
+ * The PEM/chain reader, fuzzed: garbage, truncated base64, a key block first, CRLF, several chains concatenated,
+ * damaged DER in PEM clothing, binary DER where PEM was expected. The reader never throws, never lets a key
+ * through, gives a chain or a reason, and its two decoders (the strict DER reader and X509Certificate) agree.
+ */
+import { X509Certificate } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeTestCertificate } from '../../emulator/x509/testCertificate';
+import { evaluate } from '../../lib/expiry/evaluate';
+import { createPemReader, type PemReadResult, readPemChain } from '../../lib/pem/chain';
+import { mapCdnCertificate } from '../../lib/providers/aliyun/cdn/certificateInfo';
+import { mapSslInfo } from '../../lib/providers/ucloud/mapper';
+import { armour } from '../helpers/pem';
+import { fuzz } from './fuzz';
+
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+const DAY = 86_400_000;
+const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
+
+const chains = [
+  makeTestCertificate({ keyType: 'ec', notAfter: NOW + 30 * DAY, includeRoot: true }),
+  makeTestCertificate({ keyType: 'rsa', notAfter: NOW + 400 * DAY, includeKey: true }),
+  makeTestCertificate({
+    keyType: 'ec',
+    notAfter: NOW + 90 * DAY,
+    intermediateNotAfter: NOW + 10 * DAY,
+    dnsNames: ['*.shop.example', 'shop.example'],
+  }),
+  makeTestCertificate({ keyType: 'rsa', notAfter: NOW - DAY, notBefore: NOW - 100 * DAY }),
+];
+const certificatePems = chains.flatMap((c) => [c.leafPem, c.intermediatePem, c.rootPem]);
+const keyPems = chains.map((c) => c.leafPrivateKeyPem);
+const ders = certificatePems.map((pem) => Buffer.from(new X509Certificate(pem).raw));
+/** The base64 lines of every key: none may ever show in a result. */
+const keyLines = keyPems.flatMap((pem) =>
+  pem.split('\n').filter((line) => line.length > 20 && !line.startsWith('-')),
+);
+
+/** A real DER certificate with a few bytes changed and perhaps cut short. */
+const damagedDer = fc
+  .tuple(
+    fc.constantFrom(...ders),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+    fc.option(fc.nat(), { nil: undefined }),
+  )
+  .map(([original, edits, cut]) => {
+    const der = Buffer.from(original);
+    for (const [at, byte] of edits) der[at % der.length] = byte;
+    return cut === undefined ? der : der.subarray(0, cut % (der.length + 1));
+  });
+
+/** Base64 wrapped at any width, as different tools write it. */
+const wrapped = (der: Buffer, width: number, eol: string) =>
+  (der.toString('base64').match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(eol);
+
+/** One piece of a stored SSLContent / HttpsCrt, good or bad. */
+const piece = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...certificatePems) },
+  { weight: 1, arbitrary: fc.constantFrom(...keyPems) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(damagedDer, fc.integer({ min: 1, max: 128 }), fc.constantFrom('\n', '\r\n', ' ', ''))
+      .map(([der, width, eol]) => armour('CERTIFICATE', wrapped(der, width, eol))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...certificatePems, ...keyPems), fc.nat())
+      .map(([pem, cut]) => pem.slice(0, cut % pem.length)),
+  },
+  { weight: 1, arbitrary: fc.base64String({ maxLength: 200 }).map((body) => armour('CERTIFICATE', body)) },
+  { weight: 1, arbitrary: damagedDer.map((der) => der.toString('latin1')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('RSA PRIVATE KEY', 'EC PRIVATE KEY', 'PUBLIC KEY', 'X509 CRL', 'CERTIFICATE REQUEST'),
+        fc.base64String({ maxLength: 120 }),
+      )
+      .map(([label, body]) => armour(label, body)),
+  },
+);
+
+/** Several pieces joined, then perhaps CRLF line ends or non-ASCII whitespace sprinkled in. */
+const pemText = fc
+  .tuple(
+    fc.array(piece, { minLength: 0, maxLength: 6 }),
+    fc.constantFrom('', '\n', '\r\n', '\n\n', ' junk between\n'),
+    fc.constantFrom('none', 'crlf', 'nbsp', 'tabs'),
+  )
+  .map(([pieces, separator, mangle]) => {
+    const text = pieces.join(separator);
+    if (mangle === 'crlf') return text.replaceAll('\n', '\r\n');
+    if (mangle === 'nbsp') return text.replaceAll('\n', '\n\u00a0');
+    if (mangle === 'tabs') return text.replaceAll('\n', '\n\t');
+    return text;
+  });
+
+function expectSound(result: PemReadResult): void {
+  const json = JSON.stringify(result);
+  // Plain checks first: a few expect calls per input, not one per key line (the suite runs 17,500 inputs).
+  expect(json.includes('PRIVATE KEY') || keyLines.some((line) => json.includes(line))).toBe(false);
+  expect(result.problems.every((problem) => typeof problem === 'string' && problem !== '')).toBe(true);
+  if (result.chain === null) {
+    expect(result.problems.length).toBeGreaterThan(0);
+    return;
+  }
+  for (const cert of [result.chain.leaf, ...result.chain.intermediates, ...result.chain.roots]) {
+    expect(Number.isSafeInteger(cert.notAfterMs)).toBe(true);
+    expect(Number.isSafeInteger(cert.notBeforeMs)).toBe(true);
+    expect(cert.fingerprintSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(cert.fingerprintSha1).toMatch(/^[0-9a-f]{40}$/);
+  }
+}
+
+describe('fuzz: the PEM/chain reader', () => {
+  it('never throws, never lets a key through, and gives a chain or a reason, for any text', () => {
+    fuzz(
+      'pem',
+      'readPemChain any text',
+      fc.property(pemText, (text) => expectSound(readPemChain(text))),
+      8_000,
+    );
+  });
+
+  it('reads the same with the DER reader as with X509Certificate', () => {
+    const der = createPemReader({ decoder: 'der' });
+    const x509 = createPemReader({ decoder: 'x509' });
+    fuzz(
+      'pem',
+      'DER reader agrees with X509Certificate',
+      fc.property(pemText, (text) => {
+        expect(der.read(text)).toEqual(x509.read(text));
+      }),
+      4_000,
+    );
+  });
+
+  it('finds the same leaf in a real chain whatever is stored around it: keys, junk, CRLF, order', () => {
+    fuzz(
+      'pem',
+      'real chain amid noise',
+      fc.property(
+        fc.constantFrom(...chains),
+        fc.array(fc.constantFrom(...keyPems, 'garbage\n', '-----BEGIN CERTIFICATE-----\nAAAA\n'), {
+          maxLength: 3,
+        }),
+        fc.boolean(),
+        fc.boolean(),
+        (chain, noise, crlf, reversed) => {
+          const blocks = [chain.leafPem, ...chain.chainPems];
+          const text = [...noise, ...(reversed ? blocks.reverse() : blocks)].join('\n');
+          const result = readPemChain(crlf ? text.replaceAll('\n', '\r\n') : text);
+          expectSound(result);
+          expect(result.chain?.leaf.notAfterMs).toBe(chain.notAfterMs);
+          expect(result.chain?.intermediates.map((c) => c.notAfterMs)).toEqual([
+            chain.intermediateNotAfterMs,
+          ]);
+        },
+      ),
+      2_000,
+    );
+  });
+
+  it('several chains concatenated: one leaf is read, and the others are named as a problem', () => {
+    fuzz(
+      'pem',
+      'chains concatenated',
+      fc.property(fc.shuffledSubarray(chains, { minLength: 2 }), (picked) => {
+        const result = readPemChain(picked.map((c) => c.pem).join(''));
+        expectSound(result);
+        expect(picked.map((c) => c.notAfterMs)).toContain(result.chain?.leaf.notAfterMs);
+        expect(result.problems.some((p) => p.includes('unrelated end-entity certificates'))).toBe(true);
+      }),
+      500,
+    );
+  });
+
+  it('through the mappers: a certificate with unreadable content is unknown only with a reason', () => {
+    fuzz(
+      'pem',
+      'SSLContent/HttpsCrt through the mappers',
+      fc.property(pemText, fc.boolean(), (text, ucloud) => {
+        const cert = ucloud
+          ? mapSslInfo({ SSLId: 'ssl-1', SSLContent: text }, 'cn-bj2', null)
+          : mapCdnCertificate({ CertId: 1 }, { CertId: '1', HttpsCrt: text });
+        const record = evaluate(cert, NOW, THRESHOLDS);
+        if (cert.chain === null) {
+          expect(record.status).toBe('unknown');
+          expect(record.notes).toContain('expiry unknown: the API gave no date and no readable certificate');
+          expect(record.notes.some((note) => /^(SSLContent|HttpsCrt): /.test(note))).toBe(true);
+        }
+        expect(JSON.stringify(record)).not.toContain('PRIVATE KEY');
+      }),
+      3_000,
+    );
+  });
+});
