@@ -14,6 +14,7 @@ import { wireSha1 } from '../lib/providers/wire';
 import {
   type CertificateBundle,
   type ReplacedCertificate,
+  RotationError,
   readCertificateBundle,
   readPkcs12,
   validateRotation,
@@ -122,7 +123,20 @@ async function readBundle(
     if (variable !== undefined && passphrase === undefined) {
       throw new UsageError(`--passphrase-env ${variable}: the environment variable ${variable} is not set`);
     }
-    return readPkcs12(await readInput(io, options.pfx, '--pfx'), passphrase ?? '', options.pfx);
+    const pfx = await readInput(io, options.pfx, '--pfx');
+    try {
+      return await readPkcs12(pfx, passphrase ?? '', options.pfx);
+    } catch (error) {
+      // readPkcs12 knows the file, not where the passphrase came from: say which input to fix.
+      if (error instanceof RotationError && error.message.startsWith('wrong passphrase')) {
+        const fix =
+          variable === undefined
+            ? 'if the file has a passphrase, put it in an environment variable and name it with --passphrase-env VAR'
+            : `check the passphrase in ${variable} (named by --passphrase-env)`;
+        throw new RotationError(`${error.message}: ${fix}`, { cause: error });
+      }
+      throw error;
+    }
   }
   const [certPem, keyPem] = await Promise.all([
     readInput(io, options.cert!, '--cert'),
