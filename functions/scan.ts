@@ -4,25 +4,18 @@
  * built on the first invocation and reused by the following ones in the same container. Every run logs JSON lines
  * with its scan id and writes its metrics in the Embedded Metric Format (lib/telemetry).
  *
- * The AWS SDK clients (SSM, SNS, DynamoDB) are imported in prepare(), not at the top. Loading them is most of a
- * cold start (npm run bench:coldstart): this moves that time from module init into the first invocation, which
- * was going to build the clients anyway, and skips SNS and DynamoDB when no topic or table is configured. Keep
- * SDK value imports out of the modules imported at the top (`import type` is fine): one would load its client at
- * module init again.
+ * The AWS SDK clients (SSM, SNS, DynamoDB) are imported by lib/setup.ts on the first invocation, not at the top.
+ * Loading them is most of a cold start (npm run bench:coldstart): this moves that time from module init into the
+ * first invocation, which was going to build the clients anyway, and skips SNS and DynamoDB when no topic or table
+ * is configured. Keep SDK value imports out of the modules imported at the top (`import type` is fine): one would
+ * load its client at module init again.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import { ConsoleSink } from '../lib/alerts/console';
-import { parseRules } from '../lib/alerts/rules';
-import type { AlertSink } from '../lib/alerts/sink';
-import { loadConfig } from '../lib/config';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
 import { type RunSetup, runJob, type ScanResult } from '../lib/run';
-import { MemoryStateStore } from '../lib/state/memory';
-import type { AlertStateStore } from '../lib/state/store';
+import { type AlertingDeps, prepareAlerting, preparedOnce } from '../lib/setup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import type { EmfDocument } from '../lib/telemetry/metrics';
 import { emitToStdout, RunTelemetry } from '../lib/telemetry/run';
@@ -30,12 +23,8 @@ import { VERSION } from '../lib/version';
 
 export type { ScanResult };
 
-export interface HandlerDeps extends ProviderDeps {
-  sink?: AlertSink;
-  store?: AlertStateStore;
+export interface HandlerDeps extends ProviderDeps, AlertingDeps {
   clock?: () => number;
-  /** Where secret parameters are read from (default: an SSMClient with the SDK's own settings). */
-  ssm?: Pick<SSMClient, 'send'>;
   /** Structured log (default: JSON lines on stdout). */
   log?: Logger;
   /** Where EMF metric documents go (default: JSON lines on stdout, which CloudWatch Logs turns into metrics). */
@@ -55,22 +44,11 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   const baseLog = deps.log ?? createJsonLogger({ fields: { service: 'certwatch', version: VERSION } });
   // Shared by every provider client of this container; each run reports what it added.
   const counters = deps.counters ?? newRequestCounters();
-  let prepared: ReturnType<typeof prepare> | undefined;
-  async function prepare(): Promise<RunSetup> {
-    // Secrets come from SSM at cold start (the environment holds only their names), then stay in memory.
-    const secrets = await import('../lib/secrets/ssm');
-    const needsSsm = secrets.SECRET_SETTINGS.some((key) => env[`${key}_PARAMETER`]);
-    const ssm = needsSsm ? (deps.ssm ?? (await ssmClient())) : undefined;
-    const resolved = ssm ? await secrets.resolveSecretParameters(env, ssm) : env;
-    const config = loadConfig(resolved);
-    const { snsTopicArn } = config;
-    const sink = deps.sink ?? (snsTopicArn ? await snsSink(snsTopicArn) : new ConsoleSink());
-    const { stateTable, rulesFile } = config.alerting;
-    // Without a table (invoke local, a bare deployment) history lives only as long as this container.
-    const store = deps.store ?? (stateTable ? await dynamoStore(stateTable) : new MemoryStateStore());
-    const rules = rulesFile ? await parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null;
-    return { config, sink, store, rules, sources: buildSources(config, { ...deps, counters }) };
-  }
+  // A failed preparation (SSM unreachable, say) is tried again by the next invocation.
+  const prepared = preparedOnce(async (): Promise<RunSetup> => {
+    const alerting = await prepareAlerting(env, deps);
+    return { ...alerting, sources: buildSources(alerting.config, { ...deps, counters }) };
+  });
   return async function handler(
     event: unknown,
     context?: InvocationContext,
@@ -78,12 +56,7 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     const mode = isAuditEvent(event) ? 'audit' : 'scheduled';
     const scanId = randomUUID();
     const log = baseLog.child({ scanId, requestId: context?.awsRequestId, mode });
-    // A failed preparation (SSM unreachable, say) is tried again by the next invocation.
-    prepared ??= prepare().catch((error: unknown) => {
-      prepared = undefined;
-      throw error;
-    });
-    const setup = await prepared.catch((error: unknown) => {
+    const setup = await prepared().catch((error: unknown) => {
       log.error('run failed before scanning', { error });
       throw error;
     });
@@ -101,24 +74,6 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
 }
 
 export const handler = createHandler(process.env);
-
-async function ssmClient(): Promise<SSMClient> {
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  return new SSMClient({});
-}
-
-async function snsSink(topicArn: string): Promise<AlertSink> {
-  const { createSnsSink } = await import('../lib/alerts/sns');
-  return createSnsSink(topicArn);
-}
-
-async function dynamoStore(tableName: string): Promise<AlertStateStore> {
-  const [{ DynamoDBClient }, { DynamoStateStore }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('../lib/state/dynamodb'),
-  ]);
-  return new DynamoStateStore({ client: new DynamoDBClient({}), tableName });
-}
 
 function isAuditEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { mode?: unknown }).mode === 'audit';
