@@ -47,8 +47,9 @@ export async function describeCdnCertificatePage(
   // and must fail the source rather than read as an empty fleet.
   const model = isWireObject(reply.CertificateListModel) ? reply.CertificateListModel : undefined;
   const certList = model?.CertList;
-  const certs =
-    certList === undefined ? (model ? [] : undefined) : isWireObject(certList) ? (certList.Cert ?? []) : undefined;
+  let certs: unknown;
+  if (certList === undefined) certs = model ? [] : undefined;
+  else if (isWireObject(certList)) certs = certList.Cert ?? [];
   if (!Array.isArray(certs)) {
     throw new PagingError(
       `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): the reply has no ` +
