@@ -186,7 +186,7 @@ export function aliyunAuditFleet(cdnFiller = 0): { fleet: Fleet; expected: Map<s
   ];
   const slbBase = {
     RegionId: 'cn-hangzhou',
-    Fingerprint: '00'.repeat(19).replace(/(..)(?!$)/g, '$1:') + ':01',
+    Fingerprint: `${'00'.repeat(19).replace(/(..)(?!$)/g, '$1:')}:01`,
   };
   const slbCases: AliyunSlbCertificate[] = [
     {

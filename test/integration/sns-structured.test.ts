@@ -2,8 +2,8 @@
  * Structured alerts against a real SNS API (moto_server): PublishBatch -> topic -> SQS subscriptions, some with
  * filter policies on the message attributes, as a subscriber that only wants some alerts would set them up.
  */
-import { type PublishBatchCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Severity } from '../../lib/alerts/plan';
 import { SnsBatchPublisher } from '../../lib/alerts/snsBatch';

@@ -178,6 +178,7 @@ it('grants kms:Decrypt only for a customer-managed SSM key, on that key, and onl
           Action: 'kms:Decrypt',
           Resource: KMS_KEY,
           Condition: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
             StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
           },
         },
