@@ -371,7 +371,7 @@ function tableSection(records: readonly CertificateRecord[]): string {
   return [
     '<section id="certificates" aria-labelledby="certificates-h">',
     '<h2 id="certificates-h">Certificates</h2>',
-    '<form class="controls" id="filters" role="search" onsubmit="return false">',
+    '<form class="controls" id="filters" role="search">',
     '<label class="search">Filter <input type="search" id="filter-text" placeholder="name, domain, region, listener…" autocomplete="off"></label>',
     `<fieldset><legend>Status</legend>${statusBoxes}</fieldset>`,
     `<output id="shown" aria-live="polite">${records.length} of ${records.length} shown</output>`,
@@ -511,6 +511,7 @@ const SCRIPT = `
     });
     shown.textContent = visible + ' of ' + rows.length + ' shown';
   }
+  document.getElementById('filters').addEventListener('submit', function (event) { event.preventDefault(); });
   text.addEventListener('input', applyFilter);
   boxes.forEach(function (box) { box.addEventListener('change', applyFilter); });
   applyFilter();
