@@ -1,20 +1,34 @@
 /**
  * `certwatch demo` (what `npm start` runs): the emulator in-process with a demo fleet, then an audit and a scan
- * against it with the console sink — certwatch seen working without a cloud account.
+ * against it with the console sink — certwatch seen working without a cloud account. The audit is also written as
+ * the HTML report, so the demo ends with a page to open.
  */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { demoFleet } from '../emulator/fleet/demo';
 import { type RunningEmulator, startEmulator } from '../emulator/server';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { loadConfig } from '../lib/config';
+import { renderHtml } from '../lib/report/html';
 import { renderTable } from '../lib/report/table';
 import { MemoryStateStore } from '../lib/state/memory';
 import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { scanWithProgress } from './run';
 
-export async function runDemo(io: CliIo): Promise<number> {
+/** Where the demo writes its HTML report unless told otherwise: the current directory (gitignored). */
+export const DEMO_REPORT_FILE = 'certwatch-report.html';
+
+export interface DemoOptions {
+  /** Path of the HTML report, relative to the current directory. Default {@link DEMO_REPORT_FILE}. */
+  reportOut?: string;
+}
+
+export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<number> {
+  const reportPath = resolve(options.reportOut ?? DEMO_REPORT_FILE);
   const nowMs = io.clock();
   const fleet = demoFleet(nowMs);
   const emulator = await startEmulator({ fleet, latencyMs: { min: 5, max: 25 } });
@@ -27,6 +41,12 @@ export async function runDemo(io: CliIo): Promise<number> {
     );
     const report = await scanWithProgress(io, config, nowMs);
     await write(io.stdout, renderTable(report));
+    await writeFile(reportPath, renderHtml(report, { nowMs, title: 'certwatch demo audit' }));
+    await write(
+      io.stdout,
+      `\nHTML report (summary, timeline, a table that sorts and filters): ${reportPath}\n` +
+        `Open it in a browser: ${pathToFileURL(reportPath).href}\n`,
+    );
     await write(
       io.stdout,
       '\n== certwatch scan (alerts go to the console; set CERTWATCH_SNS_TOPIC_ARN for SNS) ==\n\n',
