@@ -1,8 +1,10 @@
 /**
  * Lambda entry point. A scheduled event scans and alerts (once per rung crossed, remembered in DynamoDB);
- * `{"mode": "audit"}` (a manual invoke) returns the full report and sends nothing. Configuration and clients are
- * built on the first invocation and reused by the following ones in the same container. Every run logs JSON lines
- * with its scan id and writes its metrics in the Embedded Metric Format (lib/telemetry).
+ * `{"mode": "audit"}` (a manual invoke) returns the full report and sends nothing; `{"mode": "audit", "format":
+ * "csv"}` (any of REPORT_FORMATS) returns `{ format, contentType, body }`, the report rendered as text (writing it
+ * to S3 is left to the caller). Configuration and clients are built on the first invocation and reused by the
+ * following ones in the same container. Every run logs JSON lines with its scan id and writes its metrics in the
+ * Embedded Metric Format (lib/telemetry).
  *
  * The AWS SDK clients (SSM, SNS, DynamoDB) are imported by lib/setup.ts on the first invocation, not at the top.
  * Loading them is most of a cold start (npm run bench:coldstart): this moves that time from module init into the
@@ -11,9 +13,17 @@
  * load its client at module init again.
  */
 import { randomUUID } from 'node:crypto';
+import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
+import {
+  isReportFormat,
+  REPORT_FORMATS,
+  type RenderedReport,
+  type ReportFormat,
+  renderedReport,
+} from '../lib/report/render';
 import { type RunSetup, runJob, type ScanResult } from '../lib/run';
 import { type AlertingDeps, prepareAlerting, preparedOnce } from '../lib/setup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
@@ -52,8 +62,10 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   return async function handler(
     event: unknown,
     context?: InvocationContext,
-  ): Promise<ScanReport | ScanResult> {
+  ): Promise<ScanReport | ScanResult | RenderedReport> {
     const mode = isAuditEvent(event) ? 'audit' : 'scheduled';
+    // Checked before anything runs: a typo should not cost a scan.
+    const format = mode === 'audit' ? auditFormat(event) : undefined;
     const scanId = randomUUID();
     const log = baseLog.child({ scanId, requestId: context?.awsRequestId, mode });
     const setup = await prepared().catch((error: unknown) => {
@@ -69,7 +81,10 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     const timeLimitMs = remaining === undefined ? undefined : Math.max(1000, remaining - ALERT_RESERVE_MS);
     // The request id survives Lambda's retries of this invocation: a retry takes back the claims a crash left.
     const owner = context?.awsRequestId;
-    return runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry, owner });
+    const result = await runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry, owner });
+    if (format === undefined) return result;
+    const alarmDays = setup.config.alerting.ladder.days;
+    return renderedReport(result as ScanReport, format, { nowMs: clock(), alarmDays });
   };
 }
 
@@ -77,4 +92,16 @@ export const handler = createHandler(process.env);
 
 function isAuditEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { mode?: unknown }).mode === 'audit';
+}
+
+/** The audit event's `format`, if it names one: undefined keeps the JSON report object. */
+function auditFormat(event: unknown): ReportFormat | undefined {
+  const format = (event as { format?: unknown }).format;
+  if (format === undefined) return undefined;
+  if (!isReportFormat(format)) {
+    throw new UsageError(
+      `audit event: format ${JSON.stringify(format)} is not known: use ${REPORT_FORMATS.join(', ')}`,
+    );
+  }
+  return format;
 }
