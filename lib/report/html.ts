@@ -124,12 +124,15 @@ function summarySection(report: ScanReport): string {
   return [
     '<section id="summary" aria-labelledby="summary-h">',
     '<h2 id="summary-h">Summary</h2>',
+    '<div class="summary-grid"><div>',
     `<div class="cards"><div class="card s-total" data-status="total"><span class="count">${report.certificates.length}</span><span class="label">total</span></div>${cards}</div>`,
     completeness,
     failures,
+    '</div>',
     '<table class="by-source"><caption>By provider and service</caption>',
     `<thead><tr><th scope="col">Source</th>${STATUS_ORDER.map((s) => `<th scope="col">${s}</th>`).join('')}<th scope="col">total</th></tr></thead>`,
     `<tbody>${sourceRows}</tbody></table>`,
+    '</div>',
     '</section>',
   ].join('\n');
 }
@@ -199,7 +202,7 @@ function timelineSection(records: readonly CertificateRecord[], nowMs: number): 
   const total = (b: Bucket) => [...b.counts.values()].reduce((a, c) => a + c, 0);
   const top = niceCeiling(Math.max(1, ...bars.map(total)));
   const width = 960;
-  const height = 280;
+  const height = 230;
   const left = 44;
   const right = 8;
   const plotTop = 16;
@@ -254,9 +257,13 @@ function timelineSection(records: readonly CertificateRecord[], nowMs: number): 
   parts.push(
     `<line class="baseline" x1="${left}" x2="${width - right}" y1="${plotBottom}" y2="${plotBottom}"/>`,
   );
-  const legend = STATUS_ORDER.map(
-    (s) => `<span class="key"><span class="swatch" style="background:${STATUS_COLOUR[s]}"></span>${s}</span>`,
-  ).join('');
+  // Expired certificates are drawn only in the hatched bar, so the legend keys that instead of a solid swatch.
+  const legend = STATUS_ORDER.filter((s) => s !== 'expired')
+    .map(
+      (s) =>
+        `<span class="key"><span class="swatch" style="background:${STATUS_COLOUR[s]}"></span>${s}</span>`,
+    )
+    .join('');
   const last = months[months.length - 1]!.label;
   const aside = [
     later > 0 ? `${later} expire${later === 1 ? 's' : ''} after ${last}` : `none expire after ${last}`,
@@ -392,10 +399,10 @@ body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetic
 header,main{max-width:1400px;margin:0 auto;padding:0 20px}
 header{padding-top:16px}
 h1{font-size:22px;margin:0 0 4px}
-h2{font-size:17px;margin:24px 0 8px}
+h2{font-size:17px;margin:18px 0 8px}
 .meta,.hint,.aside{color:var(--muted);margin:4px 0}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
-.card{min-width:110px;padding:8px 14px;border:1px solid var(--line);border-left-width:6px;border-radius:6px}
+.card{min-width:92px;padding:6px 12px;border:1px solid var(--line);border-left-width:6px;border-radius:6px}
 .card .count{display:block;font-size:24px;font-weight:600}
 .card .label{color:var(--muted);text-transform:capitalize}
 .s-total{border-left-color:#374151}
@@ -406,12 +413,13 @@ h2{font-size:17px;margin:24px 0 8px}
 .incomplete{color:#991b1b;font-weight:600;background:#fef2f2;border:1px solid #fecaca;padding:6px 10px;border-radius:6px}
 .failures{color:#991b1b}
 table{border-collapse:collapse}
-.by-source{margin-top:10px}
+.summary-grid{display:flex;flex-wrap:wrap;gap:12px 40px;align-items:flex-start}
+.by-source{margin-top:0}
 .by-source caption{text-align:left;color:var(--muted);padding-bottom:4px}
-.by-source th,.by-source td{padding:3px 12px;border-bottom:1px solid var(--line);text-align:left}
+.by-source th,.by-source td{padding:2px 10px;border-bottom:1px solid var(--line);text-align:left}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .by-source td.num{text-align:right}
-.chart{width:100%;max-width:1100px;height:auto;display:block}
+.chart{width:100%;max-width:1000px;height:auto;display:block}
 .chart .grid{stroke:var(--line)}.chart .baseline{stroke:#9ca3af}
 .chart text{font-size:12px;fill:#374151}.chart .tick,.chart .year{fill:var(--muted);font-size:11px}
 .chart .axis-expired{fill:${STATUS_COLOUR.expired};font-weight:600}.chart .bar-total{font-weight:600}
@@ -436,9 +444,10 @@ table{border-collapse:collapse}
 #certs tbody tr:hover{background:#f3f4f6}
 #certs td.num{text-align:right}
 .nowrap{white-space:nowrap}
-.name{display:block;font-weight:500;overflow-wrap:anywhere}
+.name{display:block;min-width:12em;font-weight:500;overflow-wrap:anywhere}
 .id{display:block;color:var(--muted);font-size:11px;overflow-wrap:anywhere}
 .item{display:inline-block;margin-right:6px;overflow-wrap:anywhere}
+#certs td:nth-child(8){min-width:12em}
 .notes{color:#374151;font-size:12px;max-width:320px}
 .muted{color:var(--muted)}
 .badge{display:inline-block;padding:1px 7px;border-radius:9px;color:#fff;font-size:12px;font-weight:600}
