@@ -221,6 +221,16 @@ describe('the HTML report in headless chromium', () => {
     expect(await visibleCount()).toBe(report.certificates.length);
   });
 
+  it('prints the whole table without the controls, even while filtered', async () => {
+    await setStatuses(['critical']);
+    expect(await visibleCount()).toBeLessThan(report.certificates.length);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#filters').isVisible()).toBe(false);
+    expect(await page.locator('#certs tbody tr:visible').count()).toBe(report.certificates.length);
+    await page.emulateMedia({ media: 'screen' });
+    await setStatuses(STATUS_ORDER);
+  });
+
   it('shows the hostile name as text and runs none of it', async () => {
     const row = page.locator('#certs tbody tr', { hasText: HOSTILE_ID });
     expect(await row.count()).toBe(1);
