@@ -4,6 +4,9 @@
  * (an alert that could not be delivered, a bug).
  */
 
+import { randomUUID } from 'node:crypto';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { FileSink } from '../lib/alerts/file';
@@ -11,7 +14,7 @@ import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
-import { renderTable } from '../lib/report/table';
+import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
 import { RotationError } from '../lib/rotation';
 import { FileStateStore } from '../lib/state/file';
 import { VERSION } from '../lib/version';
@@ -34,8 +37,10 @@ import { runUpload } from './upload';
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
 
 Usage:
-  certwatch audit [--format table|json] [--now ISO-8601] [--config FILE]
-      Every certificate, its status and where it is bound. Sends nothing.
+  certwatch audit [--format ${REPORT_FORMATS.join('|')}] [--out FILE] [--now ISO-8601] [--config FILE]
+      Every certificate, its status and where it is bound. Sends nothing. --format, for:
+${REPORT_FORMATS.map((format) => `        ${format.padEnd(9)}${FORMAT_INFO[format].purpose}`).join('\n')}
+      --out FILE writes the report to FILE (replaced whole, never half-written) instead of printing it.
   certwatch scan [--now ISO-8601] [--config FILE] [--dry-run] [--out FILE]
       The scheduled job: scan, then alert once per rung crossed (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else
       this console, or appended to --out FILE); history in CERTWATCH_STATE_FILE (.certwatch/alert-state.json).
@@ -119,16 +124,65 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
 const SCAN_OPTIONS = { now: { type: 'string' }, config: { type: 'string' } } as const;
 
 async function audit(args: string[], io: CliIo): Promise<number> {
-  const options = parse(args, { ...SCAN_OPTIONS, format: { type: 'string' } });
+  const options = parse(args, { ...SCAN_OPTIONS, format: { type: 'string' }, out: { type: 'string' } });
   const format = options.format ?? 'table';
-  if (format !== 'table' && format !== 'json') {
-    throw new UsageError(`--format "${format}" is not known: use table or json`);
+  if (!isReportFormat(format)) {
+    throw new UsageError(`--format "${format}" is not known: use ${REPORT_FORMATS.join(', ')}`);
   }
   const nowMs = nowFrom(io, options.now);
   const config = await configFrom(io, options.config);
+  // Before the scan: a typo in the directory should not cost a whole scan.
+  if (options.out !== undefined) await checkOutDirectory(options.out);
   const report = await scanWithProgress(io, config, nowMs);
-  await write(io.stdout, format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
+  const text = renderReport(report, format, { nowMs: io.clock(), alarmDays: config.alerting.ladder.days });
+  if (options.out === undefined) {
+    await write(io.stdout, text);
+  } else {
+    await writeAtomically(options.out, text);
+    const state = report.complete ? 'scan complete' : 'scan INCOMPLETE';
+    const count = report.certificates.length;
+    await write(
+      io.stdout,
+      `certwatch: wrote the ${format} report (${count} certificate${count === 1 ? '' : 's'}, ${state}) to ${resolve(options.out)}\n`,
+    );
+  }
+  if (!report.complete && !FORMAT_INFO[format].listsFailures) {
+    await write(
+      io.stderr,
+      `certwatch: scan INCOMPLETE: ${report.failures.length} source(s) could not be read; the ${format} ` +
+        'report lists only the certificates that were (run with --format table to see which failed)\n',
+    );
+  }
   return exitCodeFor(report);
+}
+
+async function checkOutDirectory(path: string): Promise<void> {
+  const directory = dirname(resolve(path));
+  const found = await stat(directory).catch(() => null);
+  if (!found?.isDirectory()) {
+    throw new UsageError(`--out ${path}: the directory ${directory} does not exist`);
+  }
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw new UsageError(`--out ${path} is a directory: name a file`);
+}
+
+/**
+ * Writes a file whole or not at all: the text goes to a temporary file beside it, which is then renamed over it
+ * (a rename within a directory is atomic), so a reader never sees half a report.
+ */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const target = resolve(path);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new CertwatchError(`cannot write --out ${path} (${reason}): check the directory is writable`, {
+      cause: error,
+    });
+  }
 }
 
 async function scan(args: string[], io: CliIo): Promise<number> {

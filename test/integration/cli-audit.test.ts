@@ -192,7 +192,10 @@ describe('certwatch usage and configuration errors', () => {
     const cases: [string[], RegExp][] = [
       [['audit', '--verbose'], /Unknown option '--verbose'/],
       [['audit', '--now', 'tomorrow'], /--now "tomorrow" is not an ISO 8601 instant/],
-      [['audit', '--format', 'xml'], /--format "xml" is not known: use table or json/],
+      [
+        ['audit', '--format', 'xml'],
+        /--format "xml" is not known: use table, json, csv, markdown, ics, html$/m,
+      ],
       [['audit', '--config', 'missing.json'], /cannot read --config missing.json \(ENOENT\)/],
       [['frobnicate'], /unknown command "frobnicate"/],
     ];
