@@ -39,7 +39,7 @@ const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balance
 Usage:
   certwatch audit [--format ${REPORT_FORMATS.join('|')}] [--out FILE] [--now ISO-8601] [--config FILE]
       Every certificate, its status and where it is bound. Sends nothing. --format, for:
-${REPORT_FORMATS.map((format) => `        ${format.padEnd(9)}${FORMAT_INFO[format].purpose}`).join('\n')}
+${REPORT_FORMATS.map((format) => `        ${format.padEnd(10)}${FORMAT_INFO[format].purpose}`).join('\n')}
       --out FILE writes the report to FILE (replaced whole, never half-written) instead of printing it.
   certwatch scan [--now ISO-8601] [--config FILE] [--dry-run] [--out FILE]
       The scheduled job: scan, then alert once per rung crossed (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else
