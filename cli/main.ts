@@ -52,8 +52,9 @@ ${REPORT_FORMATS.map((format) => `        ${format.padEnd(10)}${FORMAT_INFO[form
   certwatch doctor [--config FILE]
       Checks the configuration, the SSM parameters holding keys, one call to each provider endpoint, the SNS
       topic and the alert history store, and says what is wrong. Exit 0 all answered, 3 a check failed.
-  certwatch demo
-      Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it.
+  certwatch demo [--report-out FILE]
+      Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it, and writes the
+      audit as an HTML page (default ./certwatch-report.html).
   certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
                      [--regions LIST --projects LIST] [--slb-regions LIST]]
                      [--latency-ms N] [--throttle-rate R] [--error-rate R]
@@ -97,9 +98,10 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
       return audit(rest, io);
     case 'scan':
       return scan(rest, io);
-    case 'demo':
-      parse(rest, {});
-      return runDemo(io);
+    case 'demo': {
+      const options = parse(rest, { 'report-out': { type: 'string' } });
+      return runDemo(io, { reportOut: options['report-out'] });
+    }
     case 'emulator':
       return runEmulatorCommand(rest, io);
     case 'upload':
