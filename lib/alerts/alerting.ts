@@ -126,12 +126,15 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     }
   }
   // Each step is written down as soon as it is done, so a run that dies between two publishes is retried with
-  // only what it still owes. The digest told people: the structured messages are owed now, not the digest.
+  // only what it still owes. The digest told people: the structured messages are owed now, not the digest. The
+  // claims keep their lease while this run sends those, so another run cannot take one and send it too.
   if (digest && digestError === null) {
     await Promise.all(
       toSend
         .filter((alert) => claimed.has(alert))
-        .map((alert) => store.confirm(alert.certificateKey, alert.rung, now, 'digested').catch(noteState)),
+        .map((alert) =>
+          store.confirm(alert.certificateKey, alert.rung, now, 'digested', true).catch(noteState),
+        ),
     );
   }
   const isOwed = new Set(owed);

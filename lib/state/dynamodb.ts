@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CertwatchError } from '../errors';
 import { StateStoreError } from './errors';
-import { claimedHistory, storedInstant } from './memory';
+import { claimedHistory, LEASE_ENDED, storedInstant } from './memory';
 import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
 
 /** The table's partition key (S): the certificateKey. */
@@ -32,14 +32,15 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const BATCH_GET_LIMIT = 100;
 
 /**
- * A claim wins when nothing is stored, or another rung or notAfter is, or an unconfirmed claim's lease ended:
- * `claimWins` in memory.ts, as one condition so that the check and the write are one atomic step.
+ * A claim wins when nothing is stored, or another rung or notAfter is, or an unfinished claim's lease ended (one
+ * still `sending`, or `digested` with its structured message owed): `claimWins` in memory.ts, as one condition so
+ * that the check and the write are one atomic step.
  */
 export const CLAIM_CONDITION =
-  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR #state = :digested OR ' +
-  '(#state = :sending AND leaseUntil < :now)';
-/** CLAIM_CONDITION, and a claim its owner left unconfirmed (a retry of the invocation that made it). */
-export const OWNED_CLAIM_CONDITION = `${CLAIM_CONDITION} OR (#state = :sending AND #owner = :owner)`;
+  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR ' +
+  '((#state = :sending OR #state = :digested) AND leaseUntil < :now)';
+/** CLAIM_CONDITION, and an unfinished claim of the same owner (a retry of the invocation that made it). */
+export const OWNED_CLAIM_CONDITION = `${CLAIM_CONDITION} OR ((#state = :sending OR #state = :digested) AND #owner = :owner)`;
 /** Confirm only our rung: if another rung replaced it, confirming would mark that one delivered. */
 export const CONFIRM_CONDITION = 'rung = :rung';
 /** Release only our own undelivered claim, never a delivered alert or a later rung. */
@@ -124,12 +125,14 @@ export class DynamoStateStore implements AlertStateStore {
     rung: string,
     now: string,
     delivered: 'sent' | 'digested' = 'sent',
+    keepLease = false,
   ): Promise<void> {
     const at = storedInstant(now, 'now');
+    const endLease = delivered === 'digested' && !keepLease;
     const command = new UpdateItemCommand({
       TableName: this.tableName,
       Key: { [PARTITION_KEY]: { S: certificateKey } },
-      UpdateExpression: 'SET #state = :sent, #at = :at, #expiresAt = :expiresAt',
+      UpdateExpression: `SET #state = :sent, #at = :at, #expiresAt = :expiresAt${endLease ? ', leaseUntil = :leaseEnded' : ''}`,
       ConditionExpression: CONFIRM_CONDITION,
       // STATE and AT are DynamoDB reserved words.
       ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#expiresAt': TTL_ATTRIBUTE },
@@ -138,6 +141,7 @@ export class DynamoStateStore implements AlertStateStore {
         ':sent': { S: delivered },
         ':at': { S: at },
         ':expiresAt': { N: this.#expiresAt(at) },
+        ...(endLease ? { ':leaseEnded': { S: LEASE_ENDED } } : {}),
       },
     });
     await this.#conditional(

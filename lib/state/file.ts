@@ -38,8 +38,14 @@ export class FileStateStore implements AlertStateStore {
     return this.#update((memory) => memory.claim(request));
   }
 
-  confirm(certificateKey: string, rung: string, now: string, delivered?: 'sent' | 'digested'): Promise<void> {
-    return this.#update((memory) => memory.confirm(certificateKey, rung, now, delivered));
+  confirm(
+    certificateKey: string,
+    rung: string,
+    now: string,
+    delivered?: 'sent' | 'digested',
+    keepLease?: boolean,
+  ): Promise<void> {
+    return this.#update((memory) => memory.confirm(certificateKey, rung, now, delivered, keepLease));
   }
 
   release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {

@@ -44,12 +44,14 @@ export class MemoryStateStore implements AlertStateStore {
     rung: string,
     now: string,
     delivered: 'sent' | 'digested' = 'sent',
+    keepLease = false,
   ): Promise<void> {
     const at = storedInstant(now, 'now');
     const history = this.#histories.get(certificateKey);
     // Another rung means a later claim replaced ours: confirming would mark that one delivered.
     if (history?.rung !== rung) return;
-    this.#histories.set(certificateKey, { ...history, state: delivered, at });
+    const leaseUntil = delivered === 'digested' && !keepLease ? LEASE_ENDED : history.leaseUntil;
+    this.#histories.set(certificateKey, { ...history, state: delivered, at, leaseUntil });
   }
 
   async release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
@@ -63,6 +65,9 @@ export class MemoryStateStore implements AlertStateStore {
     this.#histories.delete(certificateKey);
   }
 }
+
+/** The lease of a claim its run is done with: over, so the next run may claim at once. */
+export const LEASE_ENDED = new Date(0).toISOString();
 
 /**
  * The history a winning claim writes: `sending`, `at` the claim's clock, `leaseUntil` that plus `leaseMs`.
@@ -88,15 +93,16 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
 
 /**
  * Whether `claim` may replace `existing` (AlertStateStore.claim): nothing remembered, another rung, another
- * notAfter (a renewal), or an unconfirmed claim whose lease ended strictly before the new claim's clock or that
- * the same owner made (its retry takes it back).
+ * notAfter (a renewal), or an unfinished claim — `sending`, or `digested` with its structured message still owed
+ * — whose lease ended strictly before the new claim's clock or that the same owner made (its retry takes it back).
+ * A `digested` claim keeps its lease: the run that made it marks it as soon as the digest is out and is still
+ * sending the structured messages, so another run taking it then would send one twice.
  * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered.
  */
 export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
   if (existing === undefined) return true;
   if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
-  if (existing.state === 'digested') return true;
-  if (existing.state !== 'sending') return false;
+  if (existing.state !== 'sending' && existing.state !== 'digested') return false;
   if (claim.owner !== undefined && existing.owner === claim.owner) return true;
   return Date.parse(existing.leaseUntil) < Date.parse(claim.at);
 }

@@ -53,13 +53,23 @@ export interface AlertStateStore {
    * Claims the right to send `rung` for the certificate. True when this caller won: no history, or history of
    * another rung or another notAfter, an unconfirmed claim whose lease ran out or that the same owner made (a
    * retry of the invocation that crashed holding it), or a `digested` alert whose
-   * structured message is still owed. False when the same rung of the
+   * structured message is still owed, once its lease ended or by its owner. False when the same rung of the
    * same notAfter is already sent, or claimed by someone else within its lease. Atomic: of two concurrent claims
    * for the same rung, exactly one wins.
    */
   claim(request: ClaimRequest): Promise<boolean>;
-  /** The claimed alert was delivered (`sent`), or only its digest was (`digested`: the structured one is owed). */
-  confirm(certificateKey: string, rung: string, now: string, delivered?: 'sent' | 'digested'): Promise<void>;
+  /**
+   * The claimed alert was delivered (`sent`), or only its digest was (`digested`: the structured one is owed).
+   * `digested` ends the claim's lease, so the next run may send what is owed, unless `keepLease`: the run is still
+   * sending the structured messages, and another run must not take the claim meanwhile.
+   */
+  confirm(
+    certificateKey: string,
+    rung: string,
+    now: string,
+    delivered?: 'sent' | 'digested',
+    keepLease?: boolean,
+  ): Promise<void>;
   /**
    * The claimed alert could not be delivered: undo the claim so a later run sends it. `restore` is the history
    * the claim replaced (put back, so that the next run does not take a reminder for a first alert); without it

@@ -88,6 +88,28 @@ describe('alertOn', () => {
     );
   });
 
+  it('keeps a claim whose digest went out for its run while that run still sends the structured message', async () => {
+    const store = new MemoryStateStore();
+    const overlapping = new RecordingSink();
+    // Run A's channel: between A's digest and A's structured message, run B (another invocation) scans the same
+    // fleet and finds the alert `digested`, its structured message owed.
+    const first = new RecordingSink();
+    const sinkA: AlertSink = {
+      name: 'a',
+      publishDigest: (digest) => first.publishDigest(digest),
+      publishAlerts: async (alerts, progress) => {
+        await run([critical], overlapping, store, { owner: 'invocation-b' });
+        return first.publishAlerts(alerts, progress);
+      },
+    };
+    await run([critical], sinkA, store, { owner: 'invocation-a' });
+    const rungs = (sink: RecordingSink) => sink.alerts.map((a) => JSON.parse(a.message).rung);
+    expect(rungs(first)).toEqual(['d7']);
+    expect(rungs(overlapping)).toEqual([]);
+    expect([...first.digests, ...overlapping.digests]).toHaveLength(1);
+    expect(store.histories()[0]?.state).toBe('sent');
+  });
+
   it('undoes a claim whose digest failed, and owes only the structured message when just that failed', async () => {
     const store = new MemoryStateStore();
     const digestRefused = new RecordingSink({ digest: true });
