@@ -56,7 +56,11 @@ function event(
     `UID:${icsUid(record)}`,
     `DTSTAMP:${icsDateTime(generatedAt)}`,
     `DTSTART;VALUE=DATE:${icsDate(expiresMs)}`,
-    `DTEND;VALUE=DATE:${icsDate(expiresMs + MS_PER_DAY)}`,
+    // A certificate valid "forever" (RFC 5280's 99991231235959Z) has no next day to end on; an all-day event
+    // without DTEND lasts one day anyway (RFC 5545 3.6.1).
+    ...(expiresMs + MS_PER_DAY <= END_OF_9999_MS
+      ? [`DTEND;VALUE=DATE:${icsDate(expiresMs + MS_PER_DAY)}`]
+      : []),
     `SUMMARY:${icsText(summary)}`,
     `DESCRIPTION:${icsText(description(record, notAfter))}`,
     `CATEGORIES:certwatch,${icsText(record.status)}`,
@@ -135,6 +139,9 @@ export function foldLine(line: string): string {
   parts.push(current);
   return parts.join('\r\n ');
 }
+
+/** The last instant whose day a DATE value can name (9999-12-31). */
+const END_OF_9999_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function icsDate(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10).replaceAll('-', '');

@@ -94,6 +94,17 @@ describe('renderIcs', () => {
     );
   });
 
+  it('gives a certificate valid until 9999-12-31 (RFC 5280’s "no expiry") a one-day event with valid dates', () => {
+    const forever = cert({ id: 'ssl-forever', notAfter: '9999-12-31T23:59:59Z', daysLeft: 2_900_000 });
+    const lastButOne = cert({ id: 'ssl-eve', notAfter: '9999-12-30T12:00:00Z', daysLeft: 2_900_000 });
+    const calendar = parseIcs(renderIcs(report([forever, lastButOne])));
+    const events = calendar.components.filter((c) => c.type === 'VEVENT');
+    const dtend = (event: IcsComponent) => event.properties.find((p) => p.name === 'DTEND')?.value;
+    const dates = events.map((event) => [prop(event, 'DTSTART').value, dtend(event)]);
+    expect(dates).toContainEqual(['99991231', undefined]);
+    expect(dates).toContainEqual(['99991230', '99991231']);
+  });
+
   it('escapes TEXT and leaves no control character', () => {
     expect(icsText('a\\b;c,d\ne\r\nf')).toBe('a\\\\b\\;c\\,d\\ne\\nf');
     expect(icsText('bell\u0007 tab\t')).toBe('bell\uFFFD tab\t');
