@@ -102,7 +102,7 @@ export function isKnownOnlyByFingerprint(cert: ObservedCertificate): boolean {
 /** The leaf's names, common name first, once each: its own SAN list when that already is the answer. */
 function leafNames(commonName: string | null, dnsNames: string[]): string[] {
   const sanListIsTheAnswer =
-    (commonName === null || dnsNames.includes(commonName)) &&
+    (commonName === null || dnsNames[0] === commonName) &&
     dnsNames.every((name, index) => name !== '' && dnsNames.indexOf(name) === index);
   return sanListIsTheAnswer ? dnsNames : [...new Set([commonName ?? '', ...dnsNames].filter(Boolean))];
 }

@@ -83,10 +83,12 @@ describe('scanFleet', () => {
     index.remember(leafOf('a', 'a.example', ['a.example', 'www.a.example']));
     index.remember(leafOf('b', 'b.example', ['www.b.example', 'www.b.example']));
     index.remember(leafOf('c', '', ['c.example']));
+    index.remember(leafOf('d', 'd.example', ['www.d.example', 'd.example']));
     expect(index.entries().map(({ names, where }) => ({ names, where }))).toEqual([
       { names: ['a.example', 'www.a.example'], where: 'ucloud/ulb a' },
       { names: ['b.example', 'www.b.example'], where: 'ucloud/ulb b' },
       { names: ['c.example'], where: 'ucloud/ulb c' },
+      { names: ['d.example', 'www.d.example'], where: 'ucloud/ulb d' },
     ]);
   });
 });

@@ -97,9 +97,9 @@ describe('alertOn', () => {
     const sinkA: AlertSink = {
       name: 'a',
       publishDigest: (digest) => first.publishDigest(digest),
-      publishAlerts: async (alerts, progress) => {
+      publishAlerts: async (alerts) => {
         await run([critical], overlapping, store, { owner: 'invocation-b' });
-        return first.publishAlerts(alerts, progress);
+        return first.publishAlerts(alerts);
       },
     };
     await run([critical], sinkA, store, { owner: 'invocation-a' });
