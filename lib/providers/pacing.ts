@@ -297,17 +297,18 @@ export class PacedLane {
       while (this.#waiting.length > 0) {
         const wait = this.#nextReleaseAt - this.#options.clock();
         if (wait > 0) await (this.#options.sleep ?? sleepFor)(wait);
-        const next = this.#waiting.shift();
-        if (!next) break;
+        if (this.#waiting.length === 0) break;
+        // Clock and jitter first: if either throws, the request is still waiting, and fails below with the rest.
         const now = this.#options.clock();
         const spacing = (1000 / this.#rate) * (0.9 + 0.2 * this.#options.random());
+        const next = this.#waiting.shift()!;
         this.#nextReleaseAt = Math.max(this.#nextReleaseAt, now - spacing) + spacing;
         this.#releases.push({ at: now, spacing });
         if (this.#releases.length > WINDOW) this.#releases.shift();
         next.release();
       }
     } catch (error) {
-      // The sleep (injectable) or the clock failed: nothing would release the requests still waiting, so they
+      // The sleep, the clock or the jitter (injectable) failed: nothing would release the requests still waiting, so they
       // fail with that error rather than hang (or leave it an unhandled rejection).
       for (const waiter of this.#waiting.splice(0)) waiter.fail(error);
     } finally {

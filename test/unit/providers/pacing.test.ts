@@ -285,6 +285,21 @@ describe('PacedLane', () => {
     await expect(third).rejects.toBe(broken);
   });
 
+  it('fails every waiting request, the next in line too, when its jitter or clock fails', async () => {
+    const broken = new Error('no randomness');
+    const lane = new PacedLane({
+      initialRate: 10,
+      clock: () => 0,
+      random: () => {
+        throw broken;
+      },
+    });
+    const first = lane.run(async () => 1);
+    const second = lane.run(async () => 2);
+    await expect(first).rejects.toBe(broken);
+    await expect(second).rejects.toBe(broken);
+  });
+
   it('ignores replies to requests sent before the last cut: they went at the old rate', async () => {
     const { lane, time } = virtualLane({ initialRate: 100 });
     // 60 requests in flight together, half of them to be throttled; the first 20 replies cut the rate.
