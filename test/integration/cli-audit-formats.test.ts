@@ -3,7 +3,6 @@
  * the formats parse back to the same facts as the JSON report, --out replaces the file whole and says where, and
  * the exit codes keep their meaning (0 complete, 3 incomplete, 2 bad usage).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { ScanReport } from '../../lib/model';
 import { CSV_COLUMNS } from '../../lib/report/csv';
+import { buildCli, type Ran, runNode } from '../helpers/builtCli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { parseIcs, prop } from '../helpers/icalendar';
 import { parseCsv } from '../helpers/rfc4180';
@@ -23,29 +23,11 @@ let emulator: RunningEmulator;
 let failing: RunningEmulator;
 const outputs: string[] = [];
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>, cwd = dir): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The built command, run in the test's folder; every output is kept for the secret check below. */
+async function run(args: string[], env: Record<string, string>): Promise<Ran> {
+  const ran = await runNode(args, { env, cwd: dir });
+  outputs.push(ran.stdout, ran.stderr);
+  return ran;
 }
 
 const audit = (args: string[], target = emulator) =>
@@ -54,7 +36,7 @@ const audit = (args: string[], target = emulator) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certwatch-audit-formats-'));
   const [built] = await Promise.all([
-    run(['scripts/build.mjs', '--outdir', join(dir, 'dist')], {}, process.cwd()),
+    buildCli(join(dir, 'dist')),
     startEmulator({ fleet }).then((e) => {
       emulator = e;
     }),
@@ -64,8 +46,7 @@ beforeAll(async () => {
       },
     ),
   ]);
-  expect(built.code, built.stderr).toBe(0);
-  cli = join(dir, 'dist', 'certwatch.mjs');
+  cli = built;
 }, 60_000);
 
 afterAll(async () => {

@@ -2,49 +2,24 @@
  * Every configuration mistake a user can make, run through the built `certwatch` command in its own process: one
  * clear message naming the input and the fix, exit code 2, no stack trace — unless --debug, which adds one.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
+import { buildCli, runNode } from '../helpers/builtCli';
 import { makePfx } from '../helpers/pfx';
 
 let dir: string;
 let cli: string;
 const CANARY = 'CANARYbadconfig0secret';
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>, cwd = dir): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The built command, run in the test's folder. */
+const run = (args: string[], env: Record<string, string>) => runNode(args, { env, cwd: dir });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certwatch-bad-config-'));
-  const built = await run(['scripts/build.mjs', '--outdir', join(dir, 'dist')], {}, process.cwd());
-  expect(built.code, built.stderr).toBe(0);
-  cli = join(dir, 'dist', 'certwatch.mjs');
+  cli = await buildCli(join(dir, 'dist'));
   const now = Date.now();
   const cert = makeTestCertificate({ keyType: 'rsa', notAfter: now + 200 * 86_400_000 });
   const files: Record<string, string | Buffer> = {

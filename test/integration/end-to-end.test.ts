@@ -2,7 +2,6 @@
  * The whole path, as it runs for real: the built `certwatch` command in its own process and the Lambda handler,
  * each against the emulator over real sockets and SNS on moto_server, read back from a subscribed SQS queue.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type ScanResult } from '../../functions/scan';
 import { createSnsSink } from '../../lib/alerts/sns';
 import type { ScanReport } from '../../lib/model';
+import { buildCli, runNode } from '../helpers/builtCli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { receive, topicWithQueue } from '../helpers/snsQueue';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const [started, emu] = await Promise.all([
     startMoto(),
     startEmulator({ fleet, ucloud: { failures: [{ region: 'hk', project: 'org-b', retCode: 292 }] } }),
-    run('node', ['scripts/build.mjs', '--outdir', buildDir], {}),
+    buildCli(buildDir),
   ]);
   moto = started;
   emulator = emu;
@@ -45,28 +45,6 @@ afterAll(async () => {
   rmSync(buildDir, { recursive: true, force: true });
 });
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 const awsEnv = () => ({
   AWS_ENDPOINT_URL_SNS: moto.endpoint,
   AWS_REGION: 'us-east-1',
@@ -77,14 +55,15 @@ const awsEnv = () => ({
 describe('the built certwatch command', () => {
   it('publishes the digest to SNS, which an SQS subscriber receives; exits 3 for the failed source', async () => {
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-cli');
-    const ran = await run(
-      'node',
+    const ran = await runNode(
       [join(buildDir, 'certwatch.mjs'), 'scan', '--now', new Date(NOW).toISOString()],
       {
-        ...auditEnv(emulator.ucloudUrl),
-        ...awsEnv(),
-        CERTWATCH_SNS_TOPIC_ARN: topicArn,
-        CERTWATCH_STATE_FILE: join(buildDir, 'alert-state.json'),
+        env: {
+          ...auditEnv(emulator.ucloudUrl),
+          ...awsEnv(),
+          CERTWATCH_SNS_TOPIC_ARN: topicArn,
+          CERTWATCH_STATE_FILE: join(buildDir, 'alert-state.json'),
+        },
       },
     );
     expect(ran.stderr).toContain(`certwatch: alert sent to sns (${topicArn}): certwatch: scan INCOMPLETE`);
@@ -114,8 +93,8 @@ describe('the built certwatch command', () => {
   });
 
   it('prints the JSON report for `audit --format json`', async () => {
-    const ran = await run('node', [join(buildDir, 'certwatch.mjs'), 'audit', '--format', 'json'], {
-      ...auditEnv(emulator.ucloudUrl),
+    const ran = await runNode([join(buildDir, 'certwatch.mjs'), 'audit', '--format', 'json'], {
+      env: auditEnv(emulator.ucloudUrl),
     });
     expect(ran.code).toBe(3);
     const report = JSON.parse(ran.stdout) as ScanReport;
