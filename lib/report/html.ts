@@ -8,6 +8,7 @@
  * attribute contexts; the script reads the rendered rows, so no data is ever embedded as script.
  */
 import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
+import { countByStatus } from './counts';
 import { compareText, compareUrgency } from './order';
 
 export interface HtmlOptions {
@@ -73,12 +74,6 @@ export function renderHtml(report: ScanReport, options: HtmlOptions): string {
     '</html>',
     '',
   ].join('\n');
-}
-
-function countByStatus(records: readonly CertificateRecord[]): Map<Status, number> {
-  const counts = new Map<Status, number>(STATUS_ORDER.map((s) => [s, 0]));
-  for (const record of records) counts.set(record.status, (counts.get(record.status) ?? 0) + 1);
-  return counts;
 }
 
 function sourceName(provider: string, service: string): string {

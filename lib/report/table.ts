@@ -2,7 +2,8 @@
  * The audit as a terminal table: most urgent first, one certificate a line, then the totals and anything that
  * could not be checked. Pure: the report in, text out.
  */
-import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
+import { type CertificateRecord, type ScanReport, STATUS_ORDER } from '../model';
+import { countByStatus } from './counts';
 import { compareUrgency } from './order';
 
 interface Column {
@@ -56,8 +57,7 @@ export function renderTable(report: ScanReport): string {
 }
 
 export function summaryLine(report: ScanReport): string {
-  const counts = new Map<Status, number>(STATUS_ORDER.map((s) => [s, 0]));
-  for (const record of report.certificates) counts.set(record.status, (counts.get(record.status) ?? 0) + 1);
+  const counts = countByStatus(report.certificates);
   const parts = STATUS_ORDER.map((status) => `${counts.get(status)} ${status}`).join(', ');
   const total = report.certificates.length;
   return `${total} certificate${total === 1 ? '' : 's'} at ${report.now}: ${parts}. Scan ${
