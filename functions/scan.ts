@@ -17,13 +17,7 @@ import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
-import {
-  isReportFormat,
-  REPORT_FORMATS,
-  type RenderedReport,
-  type ReportFormat,
-  renderedReport,
-} from '../lib/report/render';
+import type { RenderedReport, RenderOptions } from '../lib/report/render';
 import { type RunSetup, runJob, type ScanResult } from '../lib/run';
 import { type AlertingDeps, prepareAlerting, preparedOnce } from '../lib/setup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
@@ -65,7 +59,7 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   ): Promise<ScanReport | ScanResult | RenderedReport> {
     const mode = isAuditEvent(event) ? 'audit' : 'scheduled';
     // Checked before anything runs: a typo should not cost a scan.
-    const format = mode === 'audit' ? auditFormat(event) : undefined;
+    const render = mode === 'audit' ? await auditRenderer(event) : undefined;
     const scanId = randomUUID();
     const log = baseLog.child({ scanId, requestId: context?.awsRequestId, mode });
     const setup = await prepared().catch((error: unknown) => {
@@ -82,9 +76,9 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     // The request id survives Lambda's retries of this invocation: a retry takes back the claims a crash left.
     const owner = context?.awsRequestId;
     const result = await runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry, owner });
-    if (format === undefined) return result;
+    if (render === undefined) return result;
     const alarmDays = setup.config.alerting.ladder.days;
-    return renderedReport(result as ScanReport, format, { nowMs: clock(), alarmDays });
+    return render(result as ScanReport, { nowMs: clock(), alarmDays });
   };
 }
 
@@ -94,14 +88,20 @@ function isAuditEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { mode?: unknown }).mode === 'audit';
 }
 
-/** The audit event's `format`, if it names one: undefined keeps the JSON report object. */
-function auditFormat(event: unknown): ReportFormat | undefined {
+/**
+ * The renderer for the audit event's `format`, if it names one: undefined keeps the JSON report object. The
+ * renderers (HTML, CSV, ICS, ...) are loaded only then, not at cold start: most invocations never render.
+ */
+async function auditRenderer(
+  event: unknown,
+): Promise<((report: ScanReport, options: RenderOptions) => RenderedReport) | undefined> {
   const format = (event as { format?: unknown }).format;
   if (format === undefined) return undefined;
+  const { isReportFormat, REPORT_FORMATS, renderedReport } = await import('../lib/report/render');
   if (!isReportFormat(format)) {
     throw new UsageError(
       `audit event: format ${JSON.stringify(format)} is not known: use ${REPORT_FORMATS.join(', ')}`,
     );
   }
-  return format;
+  return (report, options) => renderedReport(report, format, options);
 }
