@@ -1,18 +1,12 @@
-/**
- * `certwatch`: the command line. Parses arguments, runs one command, returns the exit code:
- * 0 complete scan, 3 scan incomplete (some source failed), 2 bad usage or configuration, 1 anything else
- * (an alert that could not be delivered, a bug).
- */
-
-import { randomUUID } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { FileSink } from '../lib/alerts/file';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { createSnsSink } from '../lib/alerts/sns';
+import { writeFileAtomically } from '../lib/atomicFile';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
 import { RotationError } from '../lib/rotation';
@@ -140,7 +134,7 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   if (options.out === undefined) {
     await write(io.stdout, text);
   } else {
-    await writeAtomically(options.out, text);
+    await writeOut(options.out, text);
     const state = report.complete ? 'scan complete' : 'scan INCOMPLETE';
     const count = report.certificates.length;
     await write(
@@ -168,18 +162,11 @@ async function checkOutDirectory(path: string): Promise<void> {
   if (existing?.isDirectory()) throw new UsageError(`--out ${path} is a directory: name a file`);
 }
 
-/**
- * Writes a file whole or not at all: the text goes to a temporary file beside it, which is then renamed over it
- * (a rename within a directory is atomic), so a reader never sees half a report.
- */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const target = resolve(path);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomUUID()}.tmp`);
+/** Writes the report whole or not at all (lib/atomicFile.ts): a reader never sees half of one. */
+async function writeOut(path: string, text: string): Promise<void> {
   try {
-    await writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(temporary, target);
+    await writeFileAtomically(resolve(path), text);
   } catch (error) {
-    await rm(temporary, { force: true });
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     throw new CertwatchError(`cannot write --out ${path} (${reason}): check the directory is writable`, {
       cause: error,

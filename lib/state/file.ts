@@ -1,13 +1,5 @@
-/**
- * Alert history in a JSON file, for the CLI: `{"version": 1, "certificates": {"<certificateKey>": AlertHistory}}`.
- *
- * For one process at a time. Operations within this process are serialised, so concurrent claims here behave
- * atomically, but two processes sharing the file would each work from their own copy and the last write would
- * win: concurrency across processes is what the DynamoDB store is for.
- */
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../atomicFile';
 import { parseIsoInstant } from '../expiry/instant';
 import { StateStoreError } from './errors';
 import { MemoryStateStore } from './memory';
@@ -70,7 +62,7 @@ export class FileStateStore implements AlertStateStore {
       const text = serialize(memory.histories());
       if (text === this.#written) return result;
       try {
-        await writeAtomically(this.path, text);
+        await writeFileAtomically(this.path, text);
       } catch (error) {
         // Memory now holds a change the file does not: drop it so the next operation starts from the file.
         this.#memory = null;
@@ -145,31 +137,6 @@ function serialize(histories: readonly AlertHistory[]): string {
   const sorted = [...histories].sort((a, b) => (a.certificateKey < b.certificateKey ? -1 : 1));
   const certificates = Object.fromEntries(sorted.map((history) => [history.certificateKey, history]));
   return `${JSON.stringify({ version: STATE_FILE_VERSION, certificates }, null, 2)}\n`;
-}
-
-/**
- * Replaces the file in one step: the text goes to a temporary file beside it (same directory, so the same file
- * system) which is flushed and then renamed over the target. A crash leaves the old file or the new one, never
- * half of one.
- */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const directory = dirname(path);
-  await mkdir(directory, { recursive: true });
-  const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      // Without the flush, a power loss after the rename can leave an empty file under the new name.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 const STATES: ReadonlySet<unknown> = new Set(['sending', 'digested', 'sent']);
