@@ -226,12 +226,5 @@ function silencedBy(record: CertificateRecord, options: AlertingOptions): string
 }
 
 function digestOf(report: ScanReport, plan: AlertPlan, stateProblem: string | null): Digest | null {
-  const digest = buildAlertDigest(report, plan);
-  if (!digest || stateProblem === null) return digest;
-  return {
-    subject: digest.subject,
-    body:
-      `NOTE: the alert history could not be used (${stateProblem}). Everything due was sent; some of it may ` +
-      `have been sent before.\n\n${digest.body}`,
-  };
+  return buildAlertDigest(report, plan, stateProblem);
 }

@@ -3,7 +3,7 @@
  * lands in the function's log.
  */
 import { AlertDeliveryError } from '../errors';
-import type { Digest } from './digest';
+import type { TextDigest } from './digest';
 import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
 
 /** The one method of a writable stream this sink uses; process.stdout, a file stream or a test buffer. */
@@ -40,7 +40,7 @@ export class ConsoleSink implements AlertSink {
   }
 
   /** Writes the subject, a rule and the body; resolves when the stream has taken the text. */
-  publishDigest(digest: Digest): Promise<void> {
+  publishDigest(digest: TextDigest): Promise<void> {
     const text = `Subject: ${digest.subject}\n${'-'.repeat(72)}\n${digest.body.replace(/\n?$/, '\n')}`;
     return this.write(text).catch((error: unknown) => {
       throw new AlertDeliveryError(

@@ -9,10 +9,82 @@ import type { CertificateRecord, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareUrgency } from '../report/order';
 import type { AlertPlan, Severity } from './plan';
 
-/** What a sink delivers: a one-line subject and a body for a plain-text email. */
+/**
+ * What a sink delivers: a one-line subject, the plain-text body, and the same content as data for channels that
+ * render it their own way (an HTML email, a chat message). Every channel says the same things: the text body is
+ * itself rendered from `content` (renderDigestText).
+ */
 export interface Digest {
   subject: string;
   body: string;
+  content: DigestContent;
+}
+
+/** All a plain-text channel reads of a digest (SNS, the console, a file). */
+export type TextDigest = Pick<Digest, 'subject' | 'body'>;
+
+/** How an entry is coloured and grouped: the alert's severity, or what kind of line it is. */
+export type DigestTone = Severity | 'open' | 'cleanup' | 'silenced' | 'failure';
+
+/** A labelled value of an entry; `items` when the value is a list (domains, listeners), never split mid-item. */
+export interface DigestField {
+  label: string;
+  value: string;
+  items?: readonly string[];
+}
+
+/** One certificate (or one source that failed) as the digest tells it. */
+export interface DigestEntry {
+  /** `shop (ssl-1)`, or `ucloud / ulb` for a source that failed. */
+  title: string;
+  tone: DigestTone;
+  /** The whole entry on one line, for lists: `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires ..., 5 days left`. */
+  summary: string;
+  /** The entry's details (new alerts and failures), `What to do` last for an alert. */
+  fields: DigestField[];
+}
+
+export interface DigestGroup {
+  /** `Expired (2)` within "New this run"; null where a section has one group. */
+  heading: string | null;
+  entries: DigestEntry[];
+}
+
+export interface DigestSection {
+  kind: 'new' | 'open' | 'cleanup' | 'silenced' | 'failures';
+  /** `New this run (3)`, `Still open (2): alerted before, not yet fixed`, ... */
+  heading: string;
+  /** A paragraph under the heading (why an incomplete scan is no all-clear). */
+  intro: string | null;
+  /** Whether entries are told with their fields (new alerts, failures) or on one line each. */
+  detailed: boolean;
+  groups: DigestGroup[];
+}
+
+export interface DigestContent {
+  /** `certwatch digest for the scan at 2026-11-23 09:00:00 UTC` */
+  title: string;
+  /** The report's clock (ISO). */
+  scannedAt: string;
+  /** Whether every source was read; false: the digest says INCOMPLETE and lists what was not. */
+  complete: boolean;
+  /** Lines under the title: what was checked, and INCOMPLETE when it was not all. */
+  summary: string[];
+  /** Set when the alert history could not be used: some of this may have been sent before. */
+  note: string | null;
+  counts: {
+    certificates: number;
+    new: number;
+    expired: number;
+    critical: number;
+    warning: number;
+    stillOpen: number;
+    cleanup: number;
+    silenced: number;
+    failures: number;
+  };
+  /** In order: new, still open, clean-up, held back by rules, could not check. Empty sections are left out. */
+  sections: DigestSection[];
 }
 
 /** SNS (and most mail clients' single-line view) stop at 100 characters. */
@@ -49,15 +121,25 @@ const SEVERITY_SECTIONS: readonly { severity: Severity; heading: string }[] = [
  * The digest of an alert plan: what is new this run (each certificate with what to do), what is still open
  * (alerted before, one line each), what to clean up, what a rule holds back, and what could not be checked.
  * Null when nothing is new and every source was read: a certificate alerts once per rung, not every run.
+ * `stateProblem`, when the alert history could not be used, heads the digest.
  */
-export function buildAlertDigest(report: ScanReport, plan: AlertPlan): Digest | null {
+export function buildAlertDigest(
+  report: ScanReport,
+  plan: AlertPlan,
+  stateProblem: string | null = null,
+): Digest | null {
   const incomplete = !report.complete || report.failures.length > 0;
   if (plan.toSend.length === 0 && !incomplete) return null;
-  const counts = SEVERITY_SECTIONS.map(
-    ({ severity }) => [severity, plan.toSend.filter((alert) => alert.severity === severity).length] as const,
-  )
-    .filter(([, count]) => count > 0)
-    .map(([severity, count]) => `${count} ${severity}`);
+  const bySeverity = SEVERITY_SECTIONS.map(({ severity, heading }) => ({
+    severity,
+    heading,
+    alerts: plan.toSend
+      .filter((alert) => alert.severity === severity)
+      .sort((a, b) => compareUrgency(a.record, b.record)),
+  }));
+  const counts = bySeverity
+    .filter(({ alerts }) => alerts.length > 0)
+    .map(({ severity, alerts }) => `${alerts.length} ${severity}`);
   const failed = report.failures.length;
   const prefix = incomplete
     ? `certwatch: scan INCOMPLETE (${plural(failed, 'source')} failed); `
@@ -69,53 +151,144 @@ export function buildAlertDigest(report: ScanReport, plan: AlertPlan): Digest | 
   const open = plan.stillOpen.length > 0 ? `, ${plan.stillOpen.length} still open` : '';
   const subject = fitSubject(`${prefix}${newPart}${open}`);
 
-  const lines: string[] = [`certwatch digest for the scan at ${formatInstant(report.now)}`];
-  lines.push(
+  const summary = [
     `${plural(report.certificates.length, 'certificate')} checked: ${plan.toSend.length} new ` +
       `alert${plan.toSend.length === 1 ? '' : 's'}, ${plan.stillOpen.length} still open, ` +
       `${plan.cleanup.length} to clean up.`,
-  );
+  ];
   if (incomplete) {
-    lines.push(
+    summary.push(
       `SCAN INCOMPLETE: ${plural(failed, 'source')} could not be checked (see "Could not check" below).`,
     );
   }
+  const sections: DigestSection[] = [];
   if (plan.toSend.length > 0) {
-    lines.push('', `== New this run (${plan.toSend.length}) ==`);
-    for (const { severity, heading } of SEVERITY_SECTIONS) {
-      const alerts = plan.toSend.filter((alert) => alert.severity === severity);
-      alerts.sort((a, b) => compareUrgency(a.record, b.record));
-      if (alerts.length === 0) continue;
-      lines.push('', `-- ${heading} (${alerts.length}) --`);
-      for (const alert of alerts) {
-        lines.push(
-          '',
-          ...describeCertificate(alert.record, report.now),
-          ...field('What to do', alert.action),
-        );
+    sections.push({
+      kind: 'new',
+      heading: `New this run (${plan.toSend.length})`,
+      intro: null,
+      detailed: true,
+      groups: bySeverity
+        .filter(({ alerts }) => alerts.length > 0)
+        .map(({ heading, alerts }) => ({
+          heading: `${heading} (${alerts.length})`,
+          entries: alerts.map((alert) => ({
+            title: `${alert.record.name} (${alert.record.id})`,
+            tone: alert.severity,
+            summary: oneLine(alert.record, report.now),
+            fields: [
+              ...describeCertificate(alert.record, report.now),
+              { label: 'What to do', value: alert.action },
+            ],
+          })),
+        })),
+    });
+  }
+  if (plan.stillOpen.length > 0) {
+    sections.push(
+      listSection(
+        'open',
+        `Still open (${plan.stillOpen.length}): alerted before, not yet fixed`,
+        [...plan.stillOpen]
+          .sort((a, b) => compareUrgency(a.record, b.record))
+          .map((alert) => listEntry(alert.record, alert.severity, report.now, null)),
+      ),
+    );
+  }
+  if (plan.cleanup.length > 0) {
+    sections.push(
+      listSection(
+        'cleanup',
+        `Clean-up (${plan.cleanup.length}): not urgent, nobody is paged`,
+        [...plan.cleanup]
+          .sort((a, b) => compareUrgency(a.record, b.record))
+          .map(({ record, why }) => listEntry(record, 'cleanup', report.now, why)),
+      ),
+    );
+  }
+  if (plan.silenced.length > 0) {
+    sections.push(
+      listSection(
+        'silenced',
+        `Held back by rules (${plan.silenced.length})`,
+        plan.silenced.map(({ record, why }) => listEntry(record, 'silenced', report.now, why)),
+      ),
+    );
+  }
+  if (incomplete) sections.push(couldNotCheck(report));
+  const content: DigestContent = {
+    title: `certwatch digest for the scan at ${formatInstant(report.now)}`,
+    scannedAt: report.now,
+    complete: !incomplete,
+    summary,
+    note:
+      stateProblem === null
+        ? null
+        : `NOTE: the alert history could not be used (${stateProblem}). Everything due was sent; some of it ` +
+          'may have been sent before.',
+    counts: {
+      certificates: report.certificates.length,
+      new: plan.toSend.length,
+      expired: bySeverity[0]!.alerts.length,
+      critical: bySeverity[1]!.alerts.length,
+      warning: bySeverity[2]!.alerts.length,
+      stillOpen: plan.stillOpen.length,
+      cleanup: plan.cleanup.length,
+      silenced: plan.silenced.length,
+      failures: failed,
+    },
+    sections,
+  };
+  return { subject, body: renderDigestText(content), content };
+}
+
+/**
+ * The plain-text digest (an email's text part, an SNS message): sections headed `== ... ==`, new alerts with
+ * their fields, everything else one wrapped line each.
+ */
+export function renderDigestText(content: DigestContent): string {
+  const lines: string[] = [];
+  if (content.note !== null) lines.push(content.note, '');
+  lines.push(content.title, ...content.summary);
+  for (const section of content.sections) {
+    lines.push('', `== ${section.heading} ==`);
+    if (section.intro !== null) lines.push(...wrap(section.intro));
+    if (!section.detailed) lines.push('');
+    for (const group of section.groups) {
+      if (group.heading !== null) lines.push('', `-- ${group.heading} --`);
+      // One at a time: a huge list must not be spread into a single call.
+      for (const entry of group.entries) {
+        if (!section.detailed) {
+          for (const line of wrap(`* ${entry.summary}`, '', '    ')) lines.push(line);
+          continue;
+        }
+        lines.push('', `* ${entry.title}`);
+        for (const { label, value, items } of entry.fields) {
+          lines.push(...(items && items.length > 0 ? listField(label, items) : field(label, value)));
+        }
       }
     }
   }
-  if (plan.stillOpen.length > 0) {
-    lines.push('', `== Still open (${plan.stillOpen.length}): alerted before, not yet fixed ==`, '');
-    for (const alert of [...plan.stillOpen].sort((a, b) => compareUrgency(a.record, b.record))) {
-      lines.push(...wrap(`* ${oneLine(alert.record, report.now)}`, '', '    '));
-    }
-  }
-  if (plan.cleanup.length > 0) {
-    lines.push('', `== Clean-up (${plan.cleanup.length}): not urgent, nobody is paged ==`, '');
-    for (const { record, why } of [...plan.cleanup].sort((a, b) => compareUrgency(a.record, b.record))) {
-      lines.push(...wrap(`* ${oneLine(record, report.now)}: ${why}`, '', '    '));
-    }
-  }
-  if (plan.silenced.length > 0) {
-    lines.push('', `== Held back by rules (${plan.silenced.length}) ==`, '');
-    for (const { record, why } of plan.silenced)
-      lines.push(...wrap(`* ${oneLine(record, report.now)}: ${why}`, '', '    '));
-  }
-  // One at a time: a huge failure list must not be spread into a single call.
-  if (incomplete) for (const line of couldNotCheck(report)) lines.push(line);
-  return { subject, body: `${lines.join('\n')}\n` };
+  return `${lines.join('\n')}\n`;
+}
+
+function listSection(kind: DigestSection['kind'], heading: string, entries: DigestEntry[]): DigestSection {
+  return { kind, heading, intro: null, detailed: false, groups: [{ heading: null, entries }] };
+}
+
+function listEntry(
+  record: CertificateRecord,
+  tone: DigestTone,
+  now: string,
+  why: string | null,
+): DigestEntry {
+  const line = oneLine(record, now);
+  return {
+    title: `${record.name} (${record.id})`,
+    tone,
+    summary: why === null ? line : `${line}: ${why}`,
+    fields: [...describeCertificate(record, now), ...(why === null ? [] : [{ label: 'Why', value: why }])],
+  };
 }
 
 /** `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires 2026-12-01 00:00:00 UTC, 5 days left` */
@@ -128,50 +301,62 @@ function oneLine(cert: CertificateRecord, now: string): string {
   return `${cert.name} (${cert.id}), ${where}, ${when}`;
 }
 
-function describeCertificate(cert: CertificateRecord, now: string): string[] {
-  const lines = [`* ${cert.name} (${cert.id})`];
-  lines.push(...field('Provider', `${cert.provider} / ${cert.service}`));
-  lines.push(...field('Location', location(cert.region, cert.project)));
-  lines.push(...listField('Domains', cert.domains, '(none listed)'));
+function describeCertificate(cert: CertificateRecord, now: string): DigestField[] {
+  const fields: DigestField[] = [
+    { label: 'Provider', value: `${cert.provider} / ${cert.service}` },
+    { label: 'Location', value: location(cert.region, cert.project) },
+    listOf('Domains', cert.domains, '(none listed)'),
+  ];
   if (cert.notAfter === null) {
-    lines.push(...field('Expires', 'unknown'));
+    fields.push({ label: 'Expires', value: 'unknown' });
   } else {
     const when = remaining(cert, now);
-    lines.push(...field('Expires', `${formatInstant(cert.notAfter)}, ${when} (from ${cert.expirySource})`));
+    fields.push({
+      label: 'Expires',
+      value: `${formatInstant(cert.notAfter)}, ${when} (from ${cert.expirySource})`,
+    });
     if (cert.leafNotAfter !== null && cert.leafNotAfter !== cert.notAfter) {
-      lines.push(...field('Leaf expires', formatInstant(cert.leafNotAfter)));
+      fields.push({ label: 'Leaf expires', value: formatInstant(cert.leafNotAfter) });
     }
   }
   if (cert.inUse === false) {
-    lines.push(...field('Bound to', 'not bound to any listener'));
+    fields.push({ label: 'Bound to', value: 'not bound to any listener' });
   } else {
     const unknownBinding = cert.inUse === null ? '(unknown)' : '(in use; listener not named)';
-    lines.push(...listField('Bound to', cert.boundTo, unknownBinding));
+    fields.push(listOf('Bound to', cert.boundTo, unknownBinding));
   }
-  for (const note of cert.notes) lines.push(...field('Note', note));
-  return lines;
+  for (const note of cert.notes) fields.push({ label: 'Note', value: note });
+  return fields;
+}
+
+function listOf(label: string, items: readonly string[], empty: string): DigestField {
+  return items.length === 0 ? { label, value: empty } : { label, value: items.join(', '), items };
 }
 
 /** The section every digest of an incomplete scan carries: what was not read, and that silence is no all-clear. */
-function couldNotCheck(report: ScanReport): string[] {
-  const lines = ['', `== Could not check (${plural(report.failures.length, 'source')}) ==`];
-  lines.push(
-    ...wrap(
+function couldNotCheck(report: ScanReport): DigestSection {
+  return {
+    kind: 'failures',
+    heading: `Could not check (${plural(report.failures.length, 'source')})`,
+    intro:
       'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
-        'alert for them must not be taken as "all clear".',
-    ),
-  );
-  for (const failure of [...report.failures].sort(compareFailures))
-    lines.push('', ...describeFailure(failure));
-  return lines;
+      'alert for them must not be taken as "all clear".',
+    detailed: true,
+    groups: [{ heading: null, entries: [...report.failures].sort(compareFailures).map(describeFailure) }],
+  };
 }
 
-function describeFailure(failure: SourceFailure): string[] {
-  return [
-    `* ${failure.provider} / ${failure.service}`,
-    ...field('Location', location(failure.region, failure.project)),
-    ...field('Error', failure.message),
-  ];
+function describeFailure(failure: SourceFailure): DigestEntry {
+  const where = location(failure.region, failure.project);
+  return {
+    title: `${failure.provider} / ${failure.service}`,
+    tone: 'failure',
+    summary: `${failure.provider} / ${failure.service}, ${where}: ${failure.message}`,
+    fields: [
+      { label: 'Location', value: where },
+      { label: 'Error', value: failure.message },
+    ],
+  };
 }
 
 function location(region: string | null, project: string | null): string {
@@ -202,8 +387,7 @@ function field(label: string, value: string): string[] {
 }
 
 /** A comma-separated list wrapped between items, so a domain name is never split across lines. */
-function listField(label: string, items: readonly string[], empty: string): string[] {
-  if (items.length === 0) return field(label, empty);
+function listField(label: string, items: readonly string[]): string[] {
   const prefix = `  ${`${label}:`.padEnd(LABEL_WIDTH)}`;
   const indent = ' '.repeat(prefix.length);
   const lines: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { AlertDeliveryError } from '../errors';
-import type { Digest } from './digest';
+import type { TextDigest } from './digest';
 import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
 
 export class FileSink implements AlertSink {
@@ -12,7 +12,7 @@ export class FileSink implements AlertSink {
 
   constructor(readonly path: string) {}
 
-  async publishDigest(digest: Digest): Promise<void> {
+  async publishDigest(digest: TextDigest): Promise<void> {
     const text = `Subject: ${digest.subject}\n${'-'.repeat(72)}\n${digest.body.replace(/\n?$/, '\n')}\n`;
     try {
       await appendFile(this.path, text, 'utf8');

@@ -14,7 +14,7 @@ import {
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
-import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
+import { fitSubject, SUBJECT_MAX_LENGTH, type TextDigest } from './digest';
 import type { AlertSink, AlertsResult, OutgoingAlert, PublishProgress } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
 import { SNS_MAX_MESSAGE_BYTES } from './snsMessage';
@@ -57,7 +57,7 @@ export class SnsSink implements AlertSink {
    * Publishes the digest, in numbered parts when the body is over the size limit. Parts go out in order; if one
    * fails, the error says which parts were already delivered.
    */
-  async publishDigest(digest: Digest): Promise<void> {
+  async publishDigest(digest: TextDigest): Promise<void> {
     const subject = sanitizeSnsSubject(digest.subject);
     const parts = splitMessage(digest.body, this.#maxMessageBytes);
     for (const [index, part] of parts.entries()) {
