@@ -13,7 +13,7 @@ import { buildAlertDigest, type Digest } from './digest';
 import { type Ladder, rungOf, severityOf } from './ladder';
 import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
 import { isSilenced, type Rules, ruleFor } from './rules';
-import type { AlertSink } from './sink';
+import type { AlertSink, OutgoingAlert } from './sink';
 import { throwIfFailed } from './snsMessage';
 import { incompleteScanMessage, structuredMessage } from './structured';
 
@@ -44,6 +44,8 @@ export interface AlertOutcome {
   digest: Digest | null;
   /** Structured alerts delivered (or, on a dry run, that would be). */
   alerts: number;
+  /** The structured messages sent (or, on a dry run, that would be): `a<i>` per alert, `incomplete` last. */
+  messages: OutgoingAlert[];
   /** Why the state store could not be used, when it could not. */
   stateProblem: string | null;
 }
@@ -74,7 +76,14 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   });
 
   if (options.dryRun) {
-    return { plan, digest: digestOf(report, plan, stateProblem), alerts: plan.toSend.length, stateProblem };
+    const messages = sink.publishAlerts ? structuredMessages(report, [...plan.toSend, ...plan.owed]) : [];
+    return {
+      plan,
+      digest: digestOf(report, plan, stateProblem),
+      alerts: messages.filter((message) => message.id !== 'incomplete').length,
+      messages,
+      stateProblem,
+    };
   }
 
   // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert. Without a
@@ -139,16 +148,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   }
   const isOwed = new Set(owed);
   const structured = [...toSend, ...owed];
-  const messages = structured.map((alert, index) => ({
-    id: `a${index}`,
-    ...structuredMessage(alert, { generatedAt: report.generatedAt }),
-  }));
-  if (report.failures.length > 0) {
-    messages.push({
-      id: 'incomplete',
-      ...incompleteScanMessage(report.failures, { generatedAt: report.generatedAt }),
-    });
-  }
+  const messages = structuredMessages(report, structured);
   // Each batch the channel took is `sent` before the next goes out (when its digest went out too).
   const byId = new Map(structured.map((alert, index) => [`a${index}`, alert]));
   const settled = new Set<PlannedAlert>();
@@ -162,7 +162,10 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       delivered.map((alert) => store.confirm(alert.certificateKey, alert.rung, now, 'sent').catch(noteState)),
     );
   };
-  const result = await sink.publishAlerts(messages, { onDelivered });
+  // A channel read by people has no structured messages: its digest told everything.
+  const result = sink.publishAlerts
+    ? await sink.publishAlerts(messages, { onDelivered })
+    : { sent: 0, failed: [] };
   const failedIds = new Set(result.failed.map((failure) => failure.id));
 
   // Settle each claim: both delivered, `sent`; the digest delivered but not the structured message, `digested`
@@ -203,7 +206,13 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         'sends every alert due again',
     );
   }
-  return { plan: sending, digest, alerts: structured.length, stateProblem };
+  return {
+    plan: sending,
+    digest,
+    alerts: sink.publishAlerts ? structured.length : 0,
+    messages,
+    stateProblem,
+  };
 }
 
 function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {
@@ -223,6 +232,21 @@ function silencedBy(record: CertificateRecord, options: AlertingOptions): string
   const resolved = ruleFor(record, options.rules);
   const verdict = isSilenced(record, resolved, options.nowMs);
   return verdict.silenced ? (verdict.why ?? 'held back by a rule') : null;
+}
+
+/** One structured message per alert (`a0`, `a1`, ...), and one for an incomplete scan. */
+function structuredMessages(report: ScanReport, alerts: readonly PlannedAlert[]): OutgoingAlert[] {
+  const messages: OutgoingAlert[] = alerts.map((alert, index) => ({
+    id: `a${index}`,
+    ...structuredMessage(alert, { generatedAt: report.generatedAt }),
+  }));
+  if (report.failures.length > 0) {
+    messages.push({
+      id: 'incomplete',
+      ...incompleteScanMessage(report.failures, { generatedAt: report.generatedAt }),
+    });
+  }
+  return messages;
 }
 
 function digestOf(report: ScanReport, plan: AlertPlan, stateProblem: string | null): Digest | null {

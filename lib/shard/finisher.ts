@@ -186,7 +186,7 @@ function watchDigest(sink: AlertSink): { sink: AlertSink; digestFailed: () => bo
         throw error;
       }
     },
-    publishAlerts: (alerts, progress) => sink.publishAlerts(alerts, progress),
+    ...(sink.publishAlerts ? { publishAlerts: sink.publishAlerts.bind(sink) } : {}),
   };
   return { sink: watched, digestFailed: () => failed };
 }

@@ -20,6 +20,8 @@ export interface CrashingSink extends AlertSink {
 }
 
 export function crashingSink(inner: AlertSink, afterMessages: number): CrashingSink {
+  const publishAlerts = inner.publishAlerts?.bind(inner);
+  if (!publishAlerts) throw new Error(`crashingSink wraps a channel with structured messages, not ${inner.name}`);
   let delivered = 0;
   let crashed = false;
   const crash = (): never => {
@@ -39,12 +41,12 @@ export function crashingSink(inner: AlertSink, afterMessages: number): CrashingS
       if (crashed) crash();
       const room = Math.max(0, afterMessages - delivered);
       if (alerts.length <= room) {
-        const result = await inner.publishAlerts(alerts, progress);
+        const result = await publishAlerts(alerts, progress);
         delivered += result.sent;
         return result;
       }
       if (room > 0) {
-        const result = await inner.publishAlerts(alerts.slice(0, room), progress);
+        const result = await publishAlerts(alerts.slice(0, room), progress);
         delivered += result.sent;
       }
       return crash();

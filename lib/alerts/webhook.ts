@@ -1,0 +1,265 @@
+/**
+ * What every chat webhook channel shares (DingTalk, Feishu/Lark, WeCom, Slack): a platform says how a digest
+ * becomes its messages, how one is signed and sent, and how to read its answer; the sink here sends the messages
+ * in order, one webhook's rate limit apart, retrying what the platform says is worth retrying (429, 5xx, a
+ * "too fast" code in an HTTP 200). A webhook's URL carries its token, so no URL, token or signature ever reaches
+ * an error, a log or a preview: errors name the platform and the host only.
+ */
+import { AlertDeliveryError } from '../errors';
+import { httpFetch } from '../providers/httpFetch';
+import type { Digest } from './digest';
+import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
+
+/** One HTTP request to the webhook: always a POST of JSON. */
+export interface WebhookRequest {
+  url: string;
+  body: string;
+}
+
+/** The platform's answer, as much as a verdict needs. */
+export interface WebhookReply {
+  status: number;
+  body: string;
+  /** The Retry-After header, when there is one. */
+  retryAfter: string | null;
+}
+
+export type WebhookVerdict =
+  | { ok: true }
+  | {
+      ok: false;
+      /** Worth another attempt (throttled, a 5xx): the platform may take the same message later. */
+      retryable: boolean;
+      /** What went wrong, for the run's error: the platform's code and message; never the URL. */
+      reason: string;
+      /** How long the platform asked to wait, when it said. */
+      retryAfterMs?: number;
+    };
+
+export interface WebhookPlatform {
+  /** The channel's name for `--channel`, logs and its alert history: `dingtalk`. */
+  readonly name: string;
+  /** How people call it in messages: `DingTalk`. */
+  readonly title: string;
+  /** What to check when it refuses: `check CERTWATCH_DINGTALK_URL and CERTWATCH_DINGTALK_SECRET`. */
+  readonly hint: string;
+  /** The webhook's host, for errors (`oapi.dingtalk.com`): the URL itself is a secret. */
+  readonly host: string;
+  /** Least time between two messages to one webhook, from the platform's documented rate limit. */
+  readonly minIntervalMs: number;
+  /**
+   * The messages that tell this digest, in order, each within the platform's size limit (and as many as its rate
+   * limit allows in one go; what does not fit is counted in the last one). Pure.
+   */
+  messages(digest: Digest): readonly unknown[];
+  /**
+   * The request for one message, signed for `nowMs` (ms since the epoch) where the platform signs. With
+   * `nowMs` null, for a preview: every secret (token, timestamp, signature) replaced by a `<...>` placeholder.
+   */
+  request(message: unknown, nowMs: number | null): WebhookRequest;
+  /** Whether the platform took the message; some answer HTTP 200 with an error code inside. */
+  verdict(reply: WebhookReply): WebhookVerdict;
+}
+
+export interface WebhookSinkOptions {
+  /** Default: node:http(s) with keep-alive (lib/providers/httpFetch.ts). */
+  fetch?: typeof globalThis.fetch;
+  /** Wall clock (ms since the epoch) for signatures and pacing; default Date.now. */
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  /** Per message, the first included; default 4. */
+  maxAttempts?: number;
+}
+
+/** Longest wait certwatch accepts from a Retry-After or a backoff before it gives the message up. */
+export const MAX_RETRY_WAIT_MS = 60_000;
+const FIRST_BACKOFF_MS = 1_000;
+/** Most of a reply's body quoted in an error. */
+const MAX_REASON_CHARS = 300;
+
+export class WebhookSink implements AlertSink {
+  readonly name: string;
+  readonly historyScope: string;
+  readonly platform: WebhookPlatform;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #clock: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #timeoutMs: number;
+  readonly #maxAttempts: number;
+  /** When this webhook was last sent to (clock ms): the pacing carries over a warm container's invocations. */
+  #lastSentMs = Number.NEGATIVE_INFINITY;
+
+  constructor(platform: WebhookPlatform, options: WebhookSinkOptions = {}) {
+    this.platform = platform;
+    this.name = platform.name;
+    this.historyScope = platform.name;
+    this.#fetch = options.fetch ?? httpFetch;
+    this.#clock = options.clock ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+  }
+
+  /**
+   * Sends the digest's messages in order, each after the one before was taken. A message the platform refuses
+   * (after the retries it is worth) stops the digest: the error says which part, and that the earlier ones
+   * arrived.
+   */
+  async publishDigest(digest: Digest): Promise<void> {
+    const messages = this.platform.messages(digest);
+    for (const [index, message] of messages.entries()) {
+      const failure = await this.#deliver(message);
+      if (failure === null) continue;
+      const which =
+        messages.length === 1
+          ? 'the digest'
+          : `part ${index + 1} of ${messages.length} of the digest` +
+            (index > 0 ? ` (parts 1-${index} were delivered)` : '');
+      throw new AlertDeliveryError(
+        `${this.platform.title} webhook (${this.platform.host}) did not take ${which}: ${failure}; ` +
+          this.platform.hint,
+      );
+    }
+  }
+
+  preview(digest: Digest | null, _alerts: readonly OutgoingAlert[]): PreviewedRequest[] {
+    if (!digest) return [];
+    return this.platform.messages(digest).map((message) => {
+      const request = this.platform.request(message, null);
+      return { to: `POST ${request.url}`, body: request.body };
+    });
+  }
+
+  /** Null once the platform took the message; otherwise why it did not, after every attempt worth making. */
+  async #deliver(message: unknown): Promise<string | null> {
+    let reason = 'not attempted';
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt += 1) {
+      await this.#pace();
+      const verdict = await this.#attempt(message);
+      if (verdict.ok) return null;
+      reason = verdict.reason;
+      if (!verdict.retryable) return reason;
+      if (attempt === this.#maxAttempts) break;
+      const waitMs = verdict.retryAfterMs ?? FIRST_BACKOFF_MS * 2 ** (attempt - 1);
+      if (waitMs > MAX_RETRY_WAIT_MS) {
+        return `${reason} (it asked for a wait of ${Math.ceil(waitMs / 1000)} s, longer than certwatch waits)`;
+      }
+      await this.#sleep(waitMs);
+    }
+    return `${reason} (after ${this.#maxAttempts} attempts)`;
+  }
+
+  async #pace(): Promise<void> {
+    const waitMs = this.#lastSentMs + this.platform.minIntervalMs - this.#clock();
+    if (waitMs > 0) await this.#sleep(waitMs);
+  }
+
+  async #attempt(message: unknown): Promise<WebhookVerdict> {
+    const now = this.#clock();
+    const request = this.platform.request(message, now);
+    this.#lastSentMs = now;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    try {
+      const response = await this.#fetch(request.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: request.body,
+        signal: controller.signal,
+      });
+      const body = await response.text();
+      const verdict = this.platform.verdict({
+        status: response.status,
+        body,
+        retryAfter: response.headers.get('retry-after'),
+      });
+      return verdict.ok ? verdict : { ...verdict, reason: clip(verdict.reason) };
+    } catch (error) {
+      // Not answered (refused, reset, timed out): the platform may not have it, so another attempt is worth it;
+      // a chat message twice beats none.
+      return { ok: false, retryable: true, reason: describeNetworkError(error, controller.signal.aborted) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * The time a Retry-After header asks for, in ms: delta-seconds or an HTTP date (RFC 9110 10.2.3), measured from
+ * `nowMs`. Undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * Groups `items` into consecutive chunks, in order, each as large as `fits` allows. An item that does not fit
+ * even alone is a RangeError: the platform must cut its blocks small enough first.
+ */
+export function packInOrder<T>(items: readonly T[], fits: (chunk: readonly T[]) => boolean): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  for (const item of items) {
+    const grown = [...current, item];
+    if (fits(grown)) {
+      current = grown;
+      continue;
+    }
+    if (current.length === 0 || !fits([item])) {
+      throw new RangeError('a block of the digest is larger than one message may be');
+    }
+    chunks.push(current);
+    current = [item];
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Blocks packed into at most `maxMessages` messages, in order (packInOrder). When they do not all fit, the last
+ * message ends with the block `overflow(left)`, saying how many blocks were left out, in place of as many of its
+ * own as that takes: a chat gets the most urgent part (the digest puts it first) and is told there is more.
+ */
+export function packDigest(
+  blocks: readonly string[],
+  fits: (chunk: readonly string[]) => boolean,
+  maxMessages: number,
+  overflow: (left: number) => string,
+): string[][] {
+  const chunks = packInOrder(blocks, fits);
+  if (chunks.length <= maxMessages) return chunks;
+  const kept = chunks.slice(0, Math.max(1, maxMessages));
+  const last = kept[kept.length - 1]!;
+  let shown = kept.reduce((sum, chunk) => sum + chunk.length, 0);
+  while (last.length > 0 && !fits([...last, overflow(blocks.length - shown)])) {
+    last.pop();
+    shown -= 1;
+  }
+  last.push(overflow(blocks.length - shown));
+  return kept;
+}
+
+/** UTF-8 bytes: what the platforms' size limits count. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function clip(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= MAX_REASON_CHARS ? text : `${chars.slice(0, MAX_REASON_CHARS).join('')}...`;
+}
+
+function describeNetworkError(error: unknown, timedOut: boolean): string {
+  if (timedOut) return 'no answer within the request timeout';
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : null;
+  // Messages of network errors name the address, never the path or query that hold the token; the code is
+  // enough and certainly safe.
+  return code ? `no answer (${code})` : `no answer (${error instanceof Error ? error.name : 'error'})`;
+}
