@@ -395,6 +395,11 @@ function checkKeys(value: Record<string, unknown>, known: readonly string[], pat
   }
 }
 
+function isModuleNotFound(error: unknown): boolean {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -417,9 +422,19 @@ function readJson(text: string, fileName: string, problems: string[]): unknown {
 }
 
 async function readYaml(text: string, fileName: string, problems: string[]): Promise<unknown> {
-  // Imported here, not at the top: most deployments have no rules file or a JSON one, and the parser is 40% of
-  // the Lambda bundle and a measurable part of its module init (npm run bench:coldstart).
-  const { parseDocument } = await import('yaml');
+  // Imported here, not at the top: most deployments have no rules file or a JSON one. The Lambda bundle leaves
+  // the parser out (serverless.yml: it was a third of the bundle), so there it is not found.
+  let parseDocument: typeof import('yaml').parseDocument;
+  try {
+    ({ parseDocument } = await import('yaml'));
+  } catch (error) {
+    if (!isModuleNotFound(error)) throw error;
+    problems.push(
+      `${fileName}: YAML rules are read by the certwatch CLI; the Lambda function reads JSON rules only: convert ` +
+        'the file to JSON (same keys and values)',
+    );
+    return undefined;
+  }
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   for (const error of document.errors) {
     const what = YAML_ERRORS[error.code] ?? `syntax error ${error.code}`;

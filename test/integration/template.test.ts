@@ -3,10 +3,11 @@
  * assertions on the generated template — the schedule, the alarm, the state table, and least-privilege IAM.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Resource {
@@ -46,8 +47,16 @@ beforeAll(async () => {
     `ssmKmsKeyArn=${KMS_KEY}`,
     'alertEmail=ops@example.com',
     'memory=256',
+    'emailFrom=certwatch <certwatch@example.com>',
+    'emailTo=ops@example.com,oncall@example.com',
   ]);
-  sharded = await packageInto(join(dir, 'sharded'), ['mode=sharded', `ssmKmsKeyArn=${KMS_KEY}`]);
+  sharded = await packageInto(join(dir, 'sharded'), [
+    'mode=sharded',
+    `ssmKmsKeyArn=${KMS_KEY}`,
+    'emailFrom=alerts@example.com',
+    'emailTo=ops@example.com',
+    'emailIdentity=example.com',
+  ]);
   resources = template.Resources;
   conditions = template.Conditions;
 }, 300_000);
@@ -125,6 +134,59 @@ it('subscribes an email address only when one is given', () => {
   expect(holds(conditions.HasAlertEmail)).toBe(false);
   expect(holds(custom.Conditions.HasAlertEmail)).toBe(true);
   expect(custom.Resources.AlertEmailSubscription!.Properties.Endpoint).toBe('ops@example.com');
+});
+
+it('grants ses:SendEmail only when an email channel is configured, on its identity, as its sender only', () => {
+  const everyStatement = JSON.stringify(resources);
+  expect(everyStatement).not.toContain('ses:');
+  const variables = (template: Template) =>
+    (
+      Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!.Properties
+        .Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+  expect(variables(custom)).toMatchObject({
+    CERTWATCH_EMAIL_FROM: 'certwatch <certwatch@example.com>',
+    CERTWATCH_EMAIL_TO: 'ops@example.com,oncall@example.com',
+  });
+  const statement = (template: Template) =>
+    (template.Resources.EmailSendPolicy!.Properties.PolicyDocument as { Statement: unknown[] }).Statement;
+  expect(statement(custom)).toEqual([
+    {
+      Effect: 'Allow',
+      Action: 'ses:SendEmail',
+      Resource: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+        'Fn::Sub':
+          'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/certwatch@example.com',
+      },
+      Condition: { StringEquals: { 'ses:FromAddress': 'certwatch@example.com' } },
+    },
+  ]);
+  expect(custom.Resources.EmailSendPolicy!.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+  // Sharded: the finisher sends the digest too; a verified domain is the identity.
+  expect(sharded.Resources.EmailSendPolicy!.Properties.Roles).toEqual([
+    { Ref: 'IamRoleLambdaExecution' },
+    { Ref: 'ShardFinishRole' },
+  ]);
+  expect(JSON.stringify(statement(sharded))).toContain(':identity/example.com');
+});
+
+it('holds no chat webhook URL or secret in the environment, only SSM parameter names', () => {
+  const fn = ofType('AWS::Lambda::Function')[0]!;
+  const variables = Object.keys(
+    (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+  );
+  for (const secret of [
+    'CERTWATCH_DINGTALK_URL',
+    'CERTWATCH_DINGTALK_SECRET',
+    'CERTWATCH_FEISHU_URL',
+    'CERTWATCH_FEISHU_SECRET',
+    'CERTWATCH_WECOM_URL',
+    'CERTWATCH_SLACK_URL',
+  ]) {
+    expect(variables).not.toContain(secret);
+    expect(variables).toContain(`${secret}_PARAMETER`);
+  }
 });
 
 it('alarms to the alert topic when the function errors', () => {
@@ -264,6 +326,70 @@ it.each([
       expect(entry.compressedBytes, entry.name).toBeLessThanOrEqual(BUNDLE_ZIPPED_MAX);
   },
 );
+
+/** One file of a zip, inflated (method 8) or stored (method 0). */
+function unzipEntry(zip: Buffer, name: string): Buffer {
+  for (let at = zip.indexOf('PK\x01\x02'); at >= 0; at = zip.indexOf('PK\x01\x02', at + 4)) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    if (zip.subarray(at + 46, at + 46 + nameLength).toString() !== name) continue;
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    return method === 0 ? data : inflateRawSync(data);
+  }
+  throw new Error(`${name} is not in the zip`);
+}
+
+it('leaves the YAML parser out of the function, which then asks for JSON rules in so many words', async () => {
+  const bundle = unzipEntry(readFileSync(join(dir, 'default', 'certwatch.zip')), 'functions/scan.cjs');
+  const work = mkdtempSync(join(tmpdir(), 'certwatch-bundle-'));
+  try {
+    writeFileSync(join(work, 'scan.cjs'), bundle);
+    // As the Lambda runtime: the AWS SDK is there, nothing else is.
+    mkdirSync(join(work, 'node_modules'));
+    symlinkSync(join(process.cwd(), 'node_modules', '@aws-sdk'), join(work, 'node_modules', '@aws-sdk'));
+    writeFileSync(
+      join(work, 'rules.yaml'),
+      'rules:\n  - match: { name: shop }\n    ignore: true\n    reason: test\n',
+    );
+    writeFileSync(
+      join(work, 'rules.json'),
+      '{"rules":[{"match":{"name":"shop"},"ignore":true,"reason":"test"}]}',
+    );
+    const run = (rules: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '-e',
+          "require('./scan.cjs').handler({mode:'audit'}).then(()=>console.log('ran'),e=>console.log(e.message))",
+        ],
+        {
+          cwd: work,
+          timeout: 30_000,
+          env: {
+            PATH: process.env.PATH,
+            CERTWATCH_RULES_FILE: join(work, rules),
+            // A provider the audit cannot reach: the run only needs to get past its setup.
+            UCLOUD_PUBLIC_KEY: 'k',
+            UCLOUD_PRIVATE_KEY: 's',
+            UCLOUD_REGIONS: 'cn-bj2',
+            UCLOUD_API_URL: 'http://127.0.0.1:9',
+            CERTWATCH_REQUEST_TIMEOUT_MS: '500',
+          },
+        },
+      );
+    const yaml = await run('rules.yaml');
+    expect(yaml.stdout).toMatch(
+      /rules\.yaml: YAML rules are read by the certwatch CLI.*convert the file to JSON/,
+    );
+    const json = await run('rules.json');
+    expect(json.stdout).toMatch(/\nran\n$/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}, 60_000);
 
 describe('the sharded mode (--param="mode=sharded")', () => {
   const shardedOfType = (type: string) =>
