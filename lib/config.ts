@@ -3,6 +3,7 @@
  * each naming its key; secret values are never echoed.
  */
 
+import { CHANNEL_KEYS, type ChannelsConfig, readChannels } from './alerts/channelConfig';
 import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
@@ -45,6 +46,8 @@ export interface Config {
   thresholds: Thresholds;
   alerting: AlertingConfig;
   snsTopicArn: string | null;
+  /** The channels beside SNS: SES email and chat webhooks (lib/alerts/channelConfig.ts). */
+  channels: ChannelsConfig;
   requestTimeoutMs: number;
   /** CloudWatch namespace of the EMF metrics the Lambda writes (CERTWATCH_METRICS_NAMESPACE). */
   metricsNamespace: string;
@@ -78,6 +81,7 @@ export const CONFIG_KEYS = [
   'ALIBABA_CLOUD_SCAN_CDN',
   'ALIBABA_CLOUD_CDN_ENDPOINT',
   'ALIBABA_CLOUD_SLB_ENDPOINT',
+  ...CHANNEL_KEYS,
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -173,6 +177,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
 
+  const channels = readChannels(get, problems);
   const ucloud = readUcloud(get, problems);
   const aliyun = readAliyun(get, problems);
   if (!ucloud && !aliyun && problems.length === 0) {
@@ -187,6 +192,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   return {
     thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
     snsTopicArn,
+    channels,
     requestTimeoutMs: requestTimeoutMs!,
     metricsNamespace,
     alerting: {

@@ -2,7 +2,7 @@
  * One run of the job as the Lambda does it: scan every source, then (unless it is an audit) alert once per rung
  * crossed, telling the run's telemetry each step. The caller builds the clients and decides the mode.
  */
-import { alertOn } from './alerts/alerting';
+import { alertOnChannels, channelSummaries, throwIfAnyChannelFailed } from './alerts/channels';
 import type { Rules } from './alerts/rules';
 import type { AlertSink } from './alerts/sink';
 import type { Config } from './config';
@@ -16,7 +16,8 @@ import type { RunTelemetry } from './telemetry/run';
 /** What a run needs, built once per container. */
 export interface RunSetup {
   config: Config;
-  sink: AlertSink;
+  /** Every channel alerts go to (SNS, email, chat webhooks), each told the same alerts once. */
+  sinks: AlertSink[];
   store: AlertStateStore;
   rules: Rules | null;
   sources: CertificateSource[];
@@ -33,7 +34,11 @@ export interface ScanResult {
   digest: string | null;
   /** Set when the alert history could not be used (everything due was sent). */
   stateProblem: string | null;
+  /** How each channel fared (a run with a failed channel fails, naming it, after every channel was tried). */
+  channels: ChannelSummary[];
 }
+
+export type ChannelSummary = ReturnType<typeof channelSummaries>[number];
 
 export interface RunOptions {
   mode: RunMode;
@@ -66,7 +71,7 @@ export async function runJob(setup: RunSetup, options: RunOptions): Promise<Scan
 }
 
 /** What alerting needs of a run's setup. */
-export type AlertSetup = Pick<RunSetup, 'config' | 'sink' | 'store' | 'rules'>;
+export type AlertSetup = Pick<RunSetup, 'config' | 'sinks' | 'store' | 'rules'>;
 
 /**
  * The second half of a scheduled run: alert on a finished scan's report, once per rung crossed, telling the
@@ -79,8 +84,7 @@ export async function alertOnReport(
 ): Promise<ScanResult> {
   const { config } = setup;
   const { telemetry, nowMs } = options;
-  const outcome = await alertOn(report, {
-    sink: setup.sink,
+  const outcome = await alertOnChannels(report, setup.sinks, {
     store: setup.store,
     rules: setup.rules,
     ladder: config.alerting.ladder,
@@ -92,13 +96,26 @@ export async function alertOnReport(
     telemetry.failed(error);
     throw error;
   });
-  telemetry.finished(outcome);
+  const channels = channelSummaries(outcome);
+  telemetry.channels(channels);
+  try {
+    throwIfAnyChannelFailed(outcome);
+  } catch (error) {
+    telemetry.failed(error);
+    throw error;
+  }
+  const outcomes = outcome.channels.map((result) => result.outcome!);
+  const digest = outcomes.find((result) => result.digest !== null)?.digest ?? null;
+  const stateProblem = outcomes.find((result) => result.stateProblem !== null)?.stateProblem ?? null;
+  const alertsSent = outcomes.reduce((sum, result) => sum + result.alerts, 0);
+  telemetry.finished({ alerts: alertsSent, digest, stateProblem });
   return {
     complete: report.complete,
     certificates: report.certificates.length,
-    alertsSent: outcome.alerts,
+    alertsSent,
     failures: report.failures,
-    digest: outcome.digest?.subject ?? null,
-    stateProblem: outcome.stateProblem,
+    digest: digest?.subject ?? null,
+    stateProblem,
+    channels,
   };
 }

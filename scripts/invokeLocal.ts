@@ -26,6 +26,12 @@ const PARAMETER_NAMES: Record<(typeof SECRET_SETTINGS)[number], string> = {
   UCLOUD_PRIVATE_KEY: '/certwatch/ucloud/private-key',
   ALIBABA_CLOUD_ACCESS_KEY_ID: '/certwatch/aliyun/access-key-id',
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: '/certwatch/aliyun/access-key-secret',
+  CERTWATCH_DINGTALK_URL: '/certwatch/dingtalk/url',
+  CERTWATCH_DINGTALK_SECRET: '/certwatch/dingtalk/secret',
+  CERTWATCH_FEISHU_URL: '/certwatch/feishu/url',
+  CERTWATCH_FEISHU_SECRET: '/certwatch/feishu/secret',
+  CERTWATCH_WECOM_URL: '/certwatch/wecom/url',
+  CERTWATCH_SLACK_URL: '/certwatch/slack/url',
 };
 
 interface Invocation {

@@ -5,6 +5,7 @@
  * to bundle.
  */
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { SECRET_CHANNEL_KEYS } from '../alerts/channelConfig';
 import { ConfigError } from '../errors';
 
 /** The secret settings that may be given as a parameter name, each `<KEY>_PARAMETER`. */
@@ -13,6 +14,7 @@ export const SECRET_SETTINGS = [
   'UCLOUD_PRIVATE_KEY',
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  ...SECRET_CHANNEL_KEYS,
 ] as const;
 
 /** SSM allows at most 10 names per GetParameters call. */

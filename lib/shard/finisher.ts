@@ -69,7 +69,9 @@ export async function closeRun(
     clock: context.clock,
     startedMs: run.createdAtMs,
   });
-  const watched = watchDigest(setup.sink);
+  // Each channel watched: a run is left open (the next sweep tries again) while any channel's digest was refused.
+  const watched = setup.sinks.map(watchDigest);
+  const digestFailed = () => watched.some((channel) => channel.digestFailed());
   let closed = false;
   const close = async () => {
     await runs.closeRun(runId, context.clock(), closedAs(run));
@@ -101,11 +103,14 @@ export async function closeRun(
     telemetry.scanned(report);
     let result: ScanResult;
     try {
-      result = await alertOnReport({ ...setup, sink: watched.sink }, report, { nowMs: run.nowMs, telemetry });
+      const sinks = watched.map((channel) => channel.sink);
+      result = await alertOnReport({ ...setup, sinks }, report, { nowMs: run.nowMs, telemetry });
     } catch (error) {
-      // Unless the digest itself was refused, the run is closed whatever failed: alertOn has remembered what it
+      // Unless a digest itself was refused, the run is closed whatever failed: alertOn has remembered what it
       // still owes (structured messages) for the next run, and closing this one again would repeat its digest.
-      if (!watched.digestFailed()) await close();
+      // A channel that refused it keeps the run open; the next sweep sends it only what it missed (channels.ts),
+      // though the others hear again of an incomplete scan (that notice is not remembered per alert).
+      if (!digestFailed()) await close();
       throw error;
     }
     await close();
@@ -176,6 +181,8 @@ function watchDigest(sink: AlertSink): { sink: AlertSink; digestFailed: () => bo
   let failed = false;
   const watched: AlertSink & { topicArn?: string } = {
     name: sink.name,
+    ...(sink.historyScope ? { historyScope: sink.historyScope } : {}),
+    ...(sink.preview ? { preview: sink.preview.bind(sink) } : {}),
     // alertOn names the topic in a delivery error when the sink has one.
     ...('topicArn' in sink && typeof sink.topicArn === 'string' ? { topicArn: sink.topicArn } : {}),
     publishDigest: async (digest) => {

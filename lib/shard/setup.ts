@@ -1,6 +1,6 @@
 /**
  * What the sharded functions (functions/shardPlan.ts, shardWork.ts, shardFinish.ts) build once per container:
- * what every function builds (lib/setup.ts: configuration, alert sink, history, rules), then the run store and,
+ * what every function builds (lib/setup.ts: configuration, alert channels, history, rules), then the run store and,
  * for the planner, the queue. Each can be handed in instead, as tests do.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -32,7 +32,16 @@ export async function prepareShardSetup(
 ): Promise<ShardFunctionSetup> {
   const alerting = await prepareAlerting(env, deps);
   const settings = loadShardSettings(env, options);
-  const { sink: _sink, store: _store, runs, queue, ssm: _ssm, ...providerDeps } = deps;
+  const {
+    sink: _sink,
+    store: _store,
+    runs,
+    queue,
+    ssm: _ssm,
+    awsClientConfig: _aws,
+    webhookOptions: _webhook,
+    ...providerDeps
+  } = deps;
   return {
     ...alerting,
     settings,

@@ -58,7 +58,22 @@ export class RunTelemetry {
   }
 
   /** The run did all it owed: logs the alerts (for a scheduled run) and writes the metrics, heartbeat included. */
-  finished(outcome?: AlertOutcome): void {
+  /** One line per alert channel: delivered, or why not (the run then fails, naming it). */
+  channels(
+    summaries: readonly {
+      channel: string;
+      delivered: boolean;
+      digest: string | null;
+      error: string | null;
+    }[],
+  ): void {
+    for (const { channel, delivered, digest, error } of summaries) {
+      if (delivered) this.options.log.info('channel delivered', { channel, digest });
+      else this.options.log.error('channel failed', { channel, problem: error });
+    }
+  }
+
+  finished(outcome?: Pick<AlertOutcome, 'alerts' | 'digest' | 'stateProblem'>): void {
     if (outcome) {
       this.options.log.info(outcome.digest ? 'alerts delivered' : 'nothing new needs a person', {
         alertsSent: outcome.alerts,

@@ -21,7 +21,8 @@ export interface CrashingSink extends AlertSink {
 
 export function crashingSink(inner: AlertSink, afterMessages: number): CrashingSink {
   const publishAlerts = inner.publishAlerts?.bind(inner);
-  if (!publishAlerts) throw new Error(`crashingSink wraps a channel with structured messages, not ${inner.name}`);
+  if (!publishAlerts)
+    throw new Error(`crashingSink wraps a channel with structured messages, not ${inner.name}`);
   let delivered = 0;
   let crashed = false;
   const crash = (): never => {

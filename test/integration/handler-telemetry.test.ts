@@ -131,8 +131,10 @@ describe('the handler’s logs and metrics', () => {
   it('a run whose alerts cannot be delivered logs the error and gives no heartbeat, so the dead-man alarm can fire', async () => {
     const { handler, captured } = harness('arn:aws:sns:us-east-1:123456789012:no-such-topic');
     await expect(handler({ source: 'aws.events' }, context('req-x'))).rejects.toThrow();
-    const failed = captured.lines.find((l) => l.level === 'ERROR');
-    expect(failed?.message).toBe('run failed');
+    const errors = captured.lines.filter((l) => l.level === 'ERROR');
+    // First the channel that failed, by name, then the run.
+    expect(errors.map((l) => l.message)).toEqual(['channel failed', 'run failed']);
+    expect(errors[0]).toMatchObject({ channel: 'sns', problem: expect.stringContaining('no-such-topic') });
     const run = runDocument(captured.metrics);
     expect(run).not.toHaveProperty(HEARTBEAT_METRIC);
     expect(run.AlertsSent).toBe(0);
