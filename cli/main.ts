@@ -1,15 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { alertOn } from '../lib/alerts/alerting';
+import { alertOnChannels, type ChannelsOutcome, throwIfAnyChannelFailed } from '../lib/alerts/channels';
 import { ConsoleSink } from '../lib/alerts/console';
 import { FileSink } from '../lib/alerts/file';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
-import { createSnsSink } from '../lib/alerts/sns';
 import { writeFileAtomically } from '../lib/atomicFile';
+import type { Config } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
 import { RotationError } from '../lib/rotation';
+import { buildChannels, CHANNEL_NAMES, type ChannelName, configuredChannels } from '../lib/setup';
 import { FileStateStore } from '../lib/state/file';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
@@ -35,10 +36,12 @@ Usage:
       Every certificate, its status and where it is bound. Sends nothing. --format, for:
 ${REPORT_FORMATS.map((format) => `        ${format.padEnd(10)}${FORMAT_INFO[format].purpose}`).join('\n')}
       --out FILE writes the report to FILE (replaced whole, never half-written) instead of printing it.
-  certwatch scan [--now ISO-8601] [--config FILE] [--dry-run] [--out FILE]
-      The scheduled job: scan, then alert once per rung crossed (SNS when CERTWATCH_SNS_TOPIC_ARN is set, else
-      this console, or appended to --out FILE); history in CERTWATCH_STATE_FILE (.certwatch/alert-state.json).
-      --dry-run shows what would be sent and changes nothing.
+  certwatch scan [--now ISO-8601] [--config FILE] [--channel NAME]... [--dry-run] [--out FILE]
+      The scheduled job: scan, then alert once per rung crossed, to every configured channel (sns, email,
+      dingtalk, feishu, wecom, slack; none configured: this console), or appended to --out FILE. History in
+      CERTWATCH_STATE_FILE (.certwatch/alert-state.json), remembered per channel. --channel NAME (repeatable)
+      alerts only those channels (or console). --dry-run prints exactly what each channel would receive
+      (secrets shown as <placeholders>) and sends and changes nothing.
   certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME]
                    [--replaces ID] [--dry-run]
       Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
@@ -62,7 +65,9 @@ Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCL
 UCLOUD_REGIONS, UCLOUD_PROJECT_IDS, UCLOUD_API_URL, CERTWATCH_WARNING_DAYS, CERTWATCH_CRITICAL_DAYS,
 CERTWATCH_SNS_TOPIC_ARN, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
 ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABA_CLOUD_SLB_REGIONS, ALIBABA_CLOUD_SCAN_CDN, ALIBABA_CLOUD_CDN_ENDPOINT,
-ALIBABA_CLOUD_SLB_ENDPOINT. --config FILE reads the same keys from a JSON object; the environment wins.
+ALIBABA_CLOUD_SLB_ENDPOINT, CERTWATCH_EMAIL_FROM, CERTWATCH_EMAIL_TO, CERTWATCH_DINGTALK_URL,
+CERTWATCH_DINGTALK_SECRET, CERTWATCH_FEISHU_URL, CERTWATCH_FEISHU_SECRET, CERTWATCH_WECOM_URL,
+CERTWATCH_SLACK_URL. --config FILE reads the same keys from a JSON object; the environment wins.
 
 Exit codes: 0 scan complete, 3 scan incomplete (a source failed), 2 bad usage or configuration,
 1 other failure (an alert could not be delivered). --debug prints stack traces.
@@ -175,22 +180,22 @@ async function writeOut(path: string, text: string): Promise<void> {
 }
 
 async function scan(args: string[], io: CliIo): Promise<number> {
-  const options = parse(args, { ...SCAN_OPTIONS, 'dry-run': { type: 'boolean' }, out: { type: 'string' } });
+  const options = parse(args, {
+    ...SCAN_OPTIONS,
+    'dry-run': { type: 'boolean' },
+    out: { type: 'string' },
+    channel: { type: 'string', multiple: true } as const,
+  });
   const nowMs = nowFrom(io, options.now);
   const config = await configFrom(io, options.config);
   const { rulesFile, stateFile } = config.alerting;
   const rules = rulesFile
     ? await parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
     : null;
-  const sink: AlertSink = options.out
-    ? new FileSink(options.out)
-    : config.snsTopicArn
-      ? createSnsSink(config.snsTopicArn)
-      : new ConsoleSink(io.stdout);
+  const sinks = await scanChannels(config, io, options.out, options.channel ?? []);
   const report = await scanWithProgress(io, config, nowMs);
   const dryRun = options['dry-run'] === true;
-  const outcome = await alertOn(report, {
-    sink,
+  const outcome = await alertOnChannels(report, sinks, {
     store: new FileStateStore(stateFile ?? DEFAULT_STATE_FILE),
     rules,
     ladder: config.alerting.ladder,
@@ -200,23 +205,101 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     dryRun,
   });
   if (dryRun) {
-    await write(
-      io.stdout,
-      outcome.digest
-        ? `--dry-run: would send (nothing sent, no history changed):\nSubject: ${outcome.digest.subject}\n${outcome.digest.body}` +
-            `\n${outcome.alerts} structured alert(s) would be sent.\n`
-        : '--dry-run: nothing would be sent.\n',
-    );
+    await write(io.stdout, dryRunText(sinks, outcome));
+    throwIfAnyChannelFailed(outcome);
     return exitCodeFor(report);
   }
-  const summary =
-    outcome.digest === null
-      ? `certwatch: nothing new needs action (${report.certificates.length} certificates checked); no alert sent\n`
-      : `certwatch: alert sent to ${sink.name}${destination(sink)}: ${outcome.digest.subject}\n`;
-  await write(io.stderr, summary);
-  if (outcome.stateProblem)
-    await write(io.stderr, `certwatch: warning: alert history unusable: ${outcome.stateProblem}\n`);
+  for (const [index, result] of outcome.channels.entries()) {
+    const sink = sinks[index]!;
+    const line = result.outcome
+      ? result.outcome.digest === null
+        ? `certwatch: ${sink.name}: nothing new needs action (${report.certificates.length} certificates checked); no alert sent\n`
+        : `certwatch: alert sent to ${sink.name}${destination(sink)}: ${result.outcome.digest.subject}\n`
+      : `certwatch: ${sink.name}: NOT delivered: ${result.error instanceof Error ? result.error.message : String(result.error)}\n`;
+    await write(io.stderr, line);
+    if (result.outcome?.stateProblem)
+      await write(io.stderr, `certwatch: warning: alert history unusable: ${result.outcome.stateProblem}\n`);
+  }
+  // Every channel was tried; now a failed one fails the command (exit 1), naming it.
+  throwIfAnyChannelFailed(outcome);
   return exitCodeFor(report);
+}
+
+/**
+ * The channels a scan alerts: `--out FILE` alone, else those named by `--channel` (each must be configured),
+ * else every configured one, else this console.
+ */
+async function scanChannels(
+  config: Config,
+  io: CliIo,
+  out: string | undefined,
+  named: readonly string[],
+): Promise<AlertSink[]> {
+  if (out !== undefined) {
+    if (named.length > 0)
+      throw new UsageError('--out and --channel: choose one (--out writes the alerts to a file)');
+    return [new FileSink(out)];
+  }
+  const configured = configuredChannels(config);
+  if (named.length === 0) {
+    const sinks = await buildChannels(config, {}, configured);
+    return sinks.length > 0 ? sinks : [new ConsoleSink(io.stdout)];
+  }
+  const wanted: ChannelName[] = [];
+  let console = false;
+  for (const name of new Set(named)) {
+    if (name === 'console') console = true;
+    else if (!(CHANNEL_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--channel ${name} is not a channel: use ${[...CHANNEL_NAMES, 'console'].join(', ')}`,
+      );
+    } else if (!configured.includes(name as ChannelName)) {
+      throw new UsageError(
+        `--channel ${name} is not configured: set ${CHANNEL_SETTINGS[name as ChannelName]}`,
+      );
+    } else wanted.push(name as ChannelName);
+  }
+  const sinks = await buildChannels(
+    config,
+    {},
+    CHANNEL_NAMES.filter((name) => wanted.includes(name)),
+  );
+  return console ? [new ConsoleSink(io.stdout), ...sinks] : sinks;
+}
+
+/** What configures each channel, for the message when `--channel` names one that is not. */
+const CHANNEL_SETTINGS: Record<ChannelName, string> = {
+  sns: 'CERTWATCH_SNS_TOPIC_ARN',
+  email: 'CERTWATCH_EMAIL_FROM and CERTWATCH_EMAIL_TO',
+  dingtalk: 'CERTWATCH_DINGTALK_URL (and CERTWATCH_DINGTALK_SECRET if the robot signs)',
+  feishu: 'CERTWATCH_FEISHU_URL (and CERTWATCH_FEISHU_SECRET if the bot signs)',
+  wecom: 'CERTWATCH_WECOM_URL',
+  slack: 'CERTWATCH_SLACK_URL',
+};
+
+/** `--dry-run`: per channel, exactly the requests it would make (secrets as placeholders). */
+function dryRunText(sinks: readonly AlertSink[], outcome: ChannelsOutcome): string {
+  const parts = ['--dry-run: nothing sent, no history changed. Each channel would receive:\n'];
+  for (const [index, result] of outcome.channels.entries()) {
+    const sink = sinks[index]!;
+    parts.push(`\n=== channel ${sink.name} ===\n`);
+    if (!result.outcome) {
+      parts.push(
+        `(could not be planned: ${result.error instanceof Error ? result.error.message : String(result.error)})\n`,
+      );
+      continue;
+    }
+    const { digest, messages } = result.outcome;
+    const requests = sink.preview?.(digest, messages) ?? [];
+    if (requests.length === 0) {
+      parts.push('nothing would be sent.\n');
+      continue;
+    }
+    for (const [n, request] of requests.entries()) {
+      parts.push(`--- ${n + 1} of ${requests.length}: ${request.to}\n${request.body.replace(/\n?$/, '\n')}`);
+    }
+  }
+  return parts.join('');
 }
 
 function destination(sink: AlertSink): string {

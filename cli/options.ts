@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../lib/errors';
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 /** Strict option parsing: an unknown or malformed option is a UsageError naming it. */
 export function parse<T extends OptionSpec>(args: string[], options: T) {
