@@ -66,6 +66,30 @@ interface BadInput {
 
 const cases: BadInput[] = [
   {
+    name: 'an alert channel that does not exist',
+    args: ['scan', '--channel', 'telegram'],
+    env: ucloud,
+    names: ['--channel telegram is not a channel', 'sns, email, dingtalk, feishu, wecom, slack'],
+  },
+  {
+    name: 'an alert channel that is not configured',
+    args: ['scan', '--channel', 'slack'],
+    env: ucloud,
+    names: ['--channel slack is not configured', 'CERTWATCH_SLACK_URL'],
+  },
+  {
+    name: 'a webhook URL that is not https (its token would cross in clear)',
+    args: ['scan', '--dry-run'],
+    env: { ...ucloud, CERTWATCH_WECOM_URL: `http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${CANARY}` },
+    names: ['CERTWATCH_WECOM_URL must be an https:// URL', 'qyapi.weixin.qq.com/cgi-bin/webhook/send?key='],
+  },
+  {
+    name: 'email recipients without a sender',
+    args: ['scan', '--dry-run'],
+    env: { ...ucloud, CERTWATCH_EMAIL_TO: 'ops@example.com' },
+    names: ['CERTWATCH_EMAIL_FROM is not', 'verified in SES'],
+  },
+  {
     name: 'no provider at all',
     args: ['audit'],
     env: {},
