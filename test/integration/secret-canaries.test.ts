@@ -26,7 +26,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import { createHandler } from '../../functions/scan';
-import { createSnsSink } from '../../lib/alerts/sns';
 import { SECRET_SETTINGS } from '../../lib/secrets/ssm';
 import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { createJsonLogger } from '../../lib/telemetry/log';
@@ -35,6 +34,10 @@ import { runCertwatch } from '../helpers/cli';
 import { aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { makePfx } from '../helpers/pfx';
+import { type DingtalkReceiver, startDingtalkReceiver } from '../helpers/receivers/dingtalk';
+import { type FeishuReceiver, startFeishuReceiver } from '../helpers/receivers/feishu';
+import { type SlackReceiver, startSlackReceiver } from '../helpers/receivers/slack';
+import { startWecomReceiver, type WecomReceiver } from '../helpers/receivers/wecom';
 import { receive, topicWithQueue } from '../helpers/snsQueue';
 
 const DAY = 86_400_000;
@@ -49,6 +52,14 @@ const CANARIES = {
   'PFX passphrase': canary('pfx-pass'),
   'wrong PFX passphrase': canary('pfx-wrong'),
   'private key marker in SSLContent': key.marker,
+  'DingTalk webhook token': canary('dingtalk-token'),
+  'DingTalk signing secret': canary('dingtalk-secret'),
+  'Feishu webhook token': canary('feishu-token'),
+  'Feishu signing secret': canary('feishu-secret'),
+  'WeCom webhook key': canary('wecom-key'),
+  // Slack's webhook path is letters and digits only.
+  'Slack webhook token': canary('slack').replaceAll('-', ''),
+  'wrong DingTalk signing secret': canary('dingtalk-wrong'),
 };
 const PARAMETERS: Record<(typeof SECRET_SETTINGS)[number], string> = {
   UCLOUD_PUBLIC_KEY: '/certwatch/ucloud/public-key',
@@ -67,6 +78,11 @@ const outputs: Output[] = [];
 let emulator: RunningEmulator;
 let moto: MotoServer;
 let workDir: string;
+/** The chat platforms, whose webhook URLs and signing secrets are canaries too. */
+let dingtalk: DingtalkReceiver;
+let feishu: FeishuReceiver;
+let wecom: WecomReceiver;
+let slack: SlackReceiver;
 
 beforeAll(async () => {
   const { fleet } = aliyunAuditFleet();
@@ -94,9 +110,22 @@ beforeAll(async () => {
   emulator = await startEmulator({ fleet });
   moto = await startMoto();
   workDir = await mkdtemp(join(tmpdir(), 'certwatch-canaries-'));
+  [dingtalk, feishu, wecom, slack] = await Promise.all([
+    startDingtalkReceiver({
+      token: CANARIES['DingTalk webhook token'],
+      secret: CANARIES['DingTalk signing secret'],
+    }),
+    startFeishuReceiver({
+      token: CANARIES['Feishu webhook token'],
+      secret: CANARIES['Feishu signing secret'],
+    }),
+    startWecomReceiver({ key: CANARIES['WeCom webhook key'] }),
+    startSlackReceiver({ path: `/services/T0CANARY/B0CANARY/${CANARIES['Slack webhook token']}` }),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
+  await Promise.all([dingtalk?.close(), feishu?.close(), wecom?.close(), slack?.close()]);
   await emulator?.close();
   await moto?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
@@ -110,8 +139,36 @@ function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
     ALIBABA_CLOUD_ACCESS_KEY_ID: CANARIES['Alibaba AccessKey id'],
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: CANARIES['Alibaba AccessKey secret'],
     UCLOUD_PROJECT_IDS: 'org-a,org-b',
+    ...channelSecrets(),
     ...extra,
   };
+}
+
+/** The chat channels' settings: every one a secret. */
+function channelSecrets(): Record<string, string> {
+  return {
+    CERTWATCH_DINGTALK_URL: dingtalk.url,
+    CERTWATCH_DINGTALK_SECRET: CANARIES['DingTalk signing secret'],
+    CERTWATCH_FEISHU_URL: feishu.url,
+    CERTWATCH_FEISHU_SECRET: CANARIES['Feishu signing secret'],
+    CERTWATCH_WECOM_URL: wecom.url,
+    CERTWATCH_SLACK_URL: slack.url,
+  };
+}
+
+/** What the platforms were sent: bodies only (a webhook's token is in its URL, where it belongs). */
+function keepWebhookBodies(label: string): void {
+  for (const [platform, requests] of Object.entries({
+    dingtalk: dingtalk.requests,
+    feishu: feishu.requests,
+    wecom: wecom.requests,
+    slack: slack.requests,
+  })) {
+    outputs.push({
+      where: `${label}: ${platform} request bodies`,
+      text: requests.map((r) => r.body).join('\n'),
+    });
+  }
 }
 
 async function cli(label: string, argv: string[], env: Record<string, string>, files = {}) {
@@ -152,7 +209,7 @@ it('the CLI scan: console, --out file, --dry-run and the state file', async () =
   await keepFile('alert state file', stateFile);
   const console = await cli(
     'scan to the console',
-    ['scan', ...at],
+    ['scan', '--channel', 'console', ...at],
     cliEnv({ CERTWATCH_STATE_FILE: join(workDir, 'state-2.json') }),
   );
   expect(console.code).toBe(0);
@@ -177,6 +234,17 @@ it('errors and stack traces: wrong signatures and an unreachable endpoint, with 
     CERTWATCH_STATE_FILE: join(workDir, 'state-wrong.json'),
   });
   expect(scan.code).toBe(3);
+  // A webhook that refuses the signature: the error names the platform and its code, never the URL or secret.
+  const refused = await cli(
+    'scan to a DingTalk robot that refuses the signature --debug',
+    ['scan', '--channel', 'dingtalk', '--debug', ...at],
+    cliEnv({
+      CERTWATCH_DINGTALK_SECRET: CANARIES['wrong DingTalk signing secret'],
+      CERTWATCH_STATE_FILE: join(workDir, 'state-dingtalk.json'),
+    }),
+  );
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/DingTalk webhook \(127\.0\.0\.1:\d+\) did not take .*310000/);
 
   const closed = 'http://127.0.0.1:9';
   const unreachable = cliEnv({
@@ -267,6 +335,7 @@ it('the Lambda handler with keys from SSM: logs, metrics, SNS messages, DynamoDB
       UCLOUD_PRIVATE_KEY: CANARIES['UCloud private key'],
       ALIBABA_CLOUD_ACCESS_KEY_ID: CANARIES['Alibaba AccessKey id'],
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: CANARIES['Alibaba AccessKey secret'],
+      ...channelSecrets(),
     };
     const given = SECRET_SETTINGS.filter((setting) => values[setting] !== undefined);
     for (const setting of given) {
@@ -284,10 +353,12 @@ it('the Lambda handler with keys from SSM: logs, metrics, SNS messages, DynamoDB
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'canaries');
     await dynamo.send(new CreateTableCommand(createTableInput('canaries')));
     const store = new DynamoStateStore({ client: dynamo, tableName: 'canaries' });
-    const sink = createSnsSink(topicArn, aws);
 
     // As deployed: the environment holds parameter names, never a key.
-    const env: Record<string, string> = { ...cliEnv() };
+    const env: Record<string, string> = {
+      ...cliEnv(),
+      CERTWATCH_SNS_TOPIC_ARN: topicArn,
+    };
     for (const setting of given) {
       delete env[setting];
       env[`${setting}_PARAMETER`] = PARAMETERS[setting];
@@ -299,8 +370,10 @@ it('the Lambda handler with keys from SSM: logs, metrics, SNS messages, DynamoDB
       const lines: string[] = [];
       const handler = createHandler(runEnv, {
         ssm,
-        sink,
         store,
+        // Every channel as configured: SNS on moto, the four webhooks on their receivers (pacing not waited).
+        awsClientConfig: aws,
+        webhookOptions: { sleep: async () => {} },
         clock: () => now,
         log: createJsonLogger({ write: (line) => lines.push(line), fields: { service: 'certwatch' } }),
         emitMetric: (document) => lines.push(JSON.stringify(document)),
@@ -347,6 +420,9 @@ it('the Lambda handler with keys from SSM: logs, metrics, SNS messages, DynamoDB
         text: JSON.stringify(notification),
       });
     }
+    expect(slack.accepted.length).toBeGreaterThan(0);
+    expect(dingtalk.delivered.length).toBeGreaterThan(0);
+    keepWebhookBodies('chat platforms');
     const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: 'canaries' }));
     expect(Items.length).toBeGreaterThan(0);
     outputs.push({ where: 'DynamoDB alert state', text: JSON.stringify(Items) });
