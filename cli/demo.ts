@@ -4,13 +4,14 @@
  * the HTML report, so the demo ends with a page to open.
  */
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { demoFleet } from '../emulator/fleet/demo';
 import { type RunningEmulator, startEmulator } from '../emulator/server';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
+import { renderDigestHtml } from '../lib/alerts/emailHtml';
 import { loadConfig } from '../lib/config';
 import { renderHtml } from '../lib/report/html';
 import { renderTable } from '../lib/report/table';
@@ -21,6 +22,8 @@ import { scanWithProgress } from './run';
 
 /** Where the demo writes its HTML report unless told otherwise: the current directory (gitignored). */
 export const DEMO_REPORT_FILE = 'certwatch-report.html';
+/** The digest as the HTML email SES would deliver, beside the report. */
+export const DEMO_EMAIL_FILE = 'certwatch-email.html';
 
 export interface DemoOptions {
   /** Path of the HTML report, relative to the current directory. Default {@link DEMO_REPORT_FILE}. */
@@ -49,7 +52,8 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
     );
     await write(
       io.stdout,
-      '\n== certwatch scan (alerts go to the console; set CERTWATCH_SNS_TOPIC_ARN for SNS) ==\n\n',
+      '\n== certwatch scan (alerts go to the console; configure SNS, email or a chat webhook to send them: ' +
+        'README "Alert channels") ==\n\n',
     );
     const outcome = await alertOn(report, {
       sink: new ConsoleSink(io.stdout, { alertsAsJson: false }),
@@ -60,6 +64,14 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
       reminderIntervalMs: config.alerting.reminderIntervalMs,
     });
     if (outcome.digest === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
+    else {
+      const emailPath = join(dirname(reportPath), DEMO_EMAIL_FILE);
+      await writeFile(emailPath, renderDigestHtml(outcome.digest.content, outcome.digest.subject));
+      await write(
+        io.stdout,
+        `\nThe same digest as the email channel sends it (HTML part): ${pathToFileURL(emailPath).href}\n`,
+      );
+    }
     await write(
       io.stdout,
       `\n${requestsServed(emulator)} API requests served by the emulator. ` +

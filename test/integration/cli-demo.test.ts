@@ -1,6 +1,6 @@
 /**
  * `certwatch demo` (what `npm start` runs): the emulator in-process, an audit, a scan, and the audit as an HTML
- * page written where --report-out says.
+ * page written where --report-out says, with the digest as an HTML email beside it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,11 @@ it('runs the demo end to end and writes the HTML report where --report-out says,
   expect(page).toMatch(/^<!DOCTYPE html>/i);
   expect(page).toContain(`${total![1]} certificates`);
   expect(page).not.toMatch(/PRIVATE KEY/);
+  // Beside it, the digest as the email channel's HTML part: the subject the console printed, as its title.
+  const email = readFileSync(join(dir, 'certwatch-email.html'), 'utf8');
+  const subject = /^Subject: (.+)$/m.exec(run.stdout)![1]!;
+  expect(email).toContain(`<title>${subject}</title>`);
+  expect(run.stdout).toContain(`file://${join(dir, 'certwatch-email.html')}`);
 });
 
 it('refuses an option the demo does not have, as a usage error', async () => {
