@@ -1,6 +1,7 @@
 /**
  * A digest as chat text: the same content as the email and SNS digests (digest.ts), cut into blocks a platform
- * packs into its messages. Each platform's markdown differs only in its dialect: how it escapes, bolds, heads and
+ * packs into its messages, and the note that ends the last message when they do not all fit (counting the
+ * entries left out). Each platform's markdown differs only in its dialect: how it escapes, bolds, heads and
  * colours. Pure.
  *
  * Everything from a provider (names, ids, domains, notes, error messages) goes through `escape`: a certificate
@@ -58,6 +59,47 @@ export function chatBlocks(content: DigestContent, dialect: ChatDialect, maxBloc
     }
   }
   return blocks;
+}
+
+/**
+ * How many entries are among the last `blocks` of chatBlocks' `blockCount` blocks for `content` (what packDigest
+ * left out), so an overflow note counts entries, not the title and headings around them. Zero when chatBlocks
+ * laid the blocks out otherwise than this expects: a note then says "the rest" rather than a wrong count.
+ */
+export function entriesLeftOut(content: DigestContent, blockCount: number): (blocks: number) => number {
+  // chatBlocks' layout: the title block; per section its heading, per group its heading if any, then its entries.
+  const isEntry: boolean[] = [false];
+  for (const section of content.sections) {
+    isEntry.push(false);
+    for (const group of section.groups) {
+      if (group.heading !== null) isEntry.push(false);
+      for (const _entry of group.entries) isEntry.push(true);
+    }
+  }
+  if (isEntry.length !== blockCount) return () => 0;
+  return (blocks) => isEntry.slice(isEntry.length - blocks).filter(Boolean).length;
+}
+
+/**
+ * What the last message of a chat digest says when the digest had more than `maxMessages` hold: how many
+ * entries (entriesLeftOut) it leaves out, why the cap (`why`: `DingTalk takes 20 a minute from a robot`), and
+ * where they all are. Plain text of certwatch's own; a platform may bold it.
+ */
+export function overflowNote(entries: number, maxMessages: number, why: string): string {
+  const what =
+    entries === 0
+      ? 'The rest of the digest is not shown here'
+      : `${entries} more ${entries === 1 ? 'entry is' : 'entries are'} not shown here`;
+  return (
+    `… ${what} (a chat digest is at most ${maxMessages} messages: ${why}). The email and SNS digests, or ` +
+    '"certwatch audit", have them all.'
+  );
+}
+
+/** Text on one line: every line break and control character a space (CRLF one space). */
+export function singleLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes.
+  return text.replace(/\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
 
 function detailedEntry(entry: DigestEntry, dialect: ChatDialect): string {

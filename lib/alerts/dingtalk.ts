@@ -1,6 +1,6 @@
 /**
  * The DingTalk custom robot (自定义机器人): the digest as markdown messages to a group's webhook, signed when the
- * robot has 加签 on. Pure but for the clock a Retry-After date is read against.
+ * robot has 加签 on. Pure: the time to sign for and the reply's clock are given.
  *
  * What DingTalk documents, and what certwatch does with it:
  * - Rate: 20 messages a minute per robot, and a robot over it is throttled for 10 minutes
@@ -16,22 +16,22 @@
  * - Markdown: a subset (headings, bold, italic, links, images, lists, quotes, `<font>`); a line break is written
  *   "  \n  " (the message-type doc suggests two spaces on each side of \n, https://open.dingtalk.com/document/orgapp/
  *   message-type). `title` is plain text shown in the chat list and notification.
- * - Errors come as HTTP 200 with a non-zero errcode inside: a failure, never a delivery.
+ * - Errors come as HTTP 200 with a non-zero errcode inside: a failure, never a delivery (errcodeAnswer.ts).
  *
  * A robot with a keyword (自定义关键词) takes only messages that carry it: every message here carries "certwatch"
  * (the first in its title block, every part in its header), so the keyword `certwatch` works.
  */
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../errors';
-import { type ChatDialect, chatBlocks } from './chatText';
-import { type Digest, type DigestContent, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
+import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote, singleLine } from './chatText';
+import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
+import { errcodeVerdict } from './errcodeAnswer';
 import {
   packDigest,
-  retryAfterMs,
+  parseWebhookUrl,
+  previewUrl,
+  sizeCounter,
   utf8Bytes,
   type WebhookPlatform,
-  type WebhookReply,
-  type WebhookVerdict,
 } from './webhook';
 
 /** Request body limit, bytes (errcode 460101). */
@@ -105,8 +105,6 @@ export interface DingtalkOptions {
   url: string;
   /** The robot's signing secret (`SEC...`, CERTWATCH_DINGTALK_SECRET) when 加签 is on; null when it is not. */
   secret: string | null;
-  /** For a Retry-After given as a date; default Date.now. */
-  clock?: () => number;
 }
 
 /**
@@ -118,9 +116,12 @@ export function signDingtalk(timestampMs: number | string, secret: string): stri
 }
 
 export function dingtalkPlatform(options: DingtalkOptions): WebhookPlatform {
-  const base = parseWebhookUrl(options.url, 'CERTWATCH_DINGTALK_URL');
+  const base = parseWebhookUrl(
+    options.url,
+    'CERTWATCH_DINGTALK_URL',
+    'https://oapi.dingtalk.com/robot/send?access_token=...',
+  );
   const { secret } = options;
-  const clock = options.clock ?? Date.now;
   const token = base.searchParams.get('access_token') ?? '';
   const hidden = [token, secret ?? ''].filter((value) => value.length >= 4);
   const redact = (text: string) => hidden.reduce((out, value) => out.split(value).join('<secret>'), text);
@@ -156,7 +157,6 @@ export function dingtalkPlatform(options: DingtalkOptions): WebhookPlatform {
         retryableCodes: TOO_FAST_CODES,
         meanings: CODE_MEANINGS,
         redact,
-        nowMs: clock(),
       }),
   };
 }
@@ -174,9 +174,9 @@ export function dingtalkMessages(digest: Digest): DingtalkMessage[] {
   const separatorBytes = jsonBytes(BLOCK_SEPARATOR);
   const fits = (chunk: readonly string[]) =>
     emptyBytes + blockBytes(chunk) + separatorBytes * chunk.length <= DINGTALK_MAX_BODY_BYTES;
-  const entries = entryBlocks(digest.content, blocks.length);
+  const entriesLeft = entriesLeftOut(digest.content, blocks.length);
   const chunks = packDigest(blocks, fits, DINGTALK_MAX_MESSAGES, (left) =>
-    overflowNote(entries.leftOut(left), DINGTALK_MAX_MESSAGES, 'DingTalk takes 20 a minute from a robot'),
+    overflowNote(entriesLeft(left), DINGTALK_MAX_MESSAGES, 'DingTalk takes 20 a minute from a robot'),
   );
   return chunks.map((chunk, index) => message(digest.subject, chunk, index + 1, chunks.length));
 }
@@ -189,147 +189,4 @@ function message(subject: string, blocks: readonly string[], part: number, parts
   const title = `${fitSubject(subject, SUBJECT_MAX_LENGTH - marker.length)}${marker}`;
   const header = dingtalkDialect.bold(escapeDingtalk(title));
   return { msgtype: 'markdown', markdown: { title, text: [header, ...blocks].join(BLOCK_SEPARATOR) } };
-}
-
-// Also used by wecom.ts: what every chat webhook with an errcode answer and a message cap needs.
-
-/** What the last message says when the digest had more than `maxMessages` hold. */
-export function overflowNote(left: { entries: number }, maxMessages: number, why: string): string {
-  const what =
-    left.entries === 0
-      ? 'The rest of the digest is not shown here'
-      : `${left.entries} more ${left.entries === 1 ? 'entry is' : 'entries are'} not shown here`;
-  return (
-    `… ${what} (a chat digest is at most ${maxMessages} messages: ${why}). The email and SNS digests, or ` +
-    '"certwatch audit", have them all.'
-  );
-}
-
-/**
- * Which of chatBlocks' blocks are entries, in its order (the title block; per section its heading, per group its
- * heading if any, then one block per entry), so the overflow note counts entries, not headings.
- */
-export function entryBlocks(
-  content: DigestContent,
-  blockCount: number,
-): { leftOut(blocks: number): { entries: number } } {
-  const flags: boolean[] = [false];
-  for (const section of content.sections) {
-    flags.push(false);
-    for (const group of section.groups) {
-      if (group.heading !== null) flags.push(false);
-      for (const _entry of group.entries) flags.push(true);
-    }
-  }
-  // Should chatBlocks ever lay blocks out otherwise, say "the rest" rather than a wrong count.
-  const known = flags.length === blockCount;
-  return {
-    leftOut: (blocks) => ({ entries: known ? flags.slice(flags.length - blocks).filter(Boolean).length : 0 }),
-  };
-}
-
-/** Sums the sizes of blocks, each measured once: packing asks about the same blocks again and again. */
-export function sizeCounter(size: (block: string) => number): (blocks: readonly string[]) => number {
-  const cache = new Map<string, number>();
-  return (blocks) => {
-    let total = 0;
-    for (const block of blocks) {
-      let bytes = cache.get(block);
-      if (bytes === undefined) {
-        bytes = size(block);
-        cache.set(block, bytes);
-      }
-      total += bytes;
-    }
-    return total;
-  };
-}
-
-/**
- * The URL as a preview shows it: every query value (the token, whatever else the URL carries) as `<secret>`, and
- * `extra` placeholders after them.
- */
-export function previewUrl(base: URL, extra: readonly string[] = []): string {
-  const query = [...base.searchParams.keys()].map((key) => `${key}=<secret>`).concat(extra);
-  return `${base.origin}${base.pathname}${query.length > 0 ? `?${query.join('&')}` : ''}`;
-}
-
-/**
- * The verdict on a platform that answers `{"errcode": 0, "errmsg": "ok"}`, errors included, in an HTTP 200: a
- * non-zero errcode is a failure, retried when `retryableCodes` has it (a throttle); 429 and 5xx are retried,
- * after the Retry-After when there is one. Reasons quote the errcode and errmsg, `redact`ed of secrets.
- */
-export function errcodeVerdict(
-  reply: WebhookReply,
-  platform: {
-    title: string;
-    retryableCodes: ReadonlySet<number>;
-    meanings: Readonly<Record<number, string>>;
-    redact: (text: string) => string;
-    nowMs: number;
-  },
-): WebhookVerdict {
-  const shown = platform.redact(reply.body.trim());
-  if (reply.status === 429 || reply.status >= 500) {
-    const wait = retryAfterMs(reply.retryAfter, platform.nowMs);
-    return {
-      ok: false,
-      retryable: true,
-      reason: `HTTP ${reply.status}${shown ? `: ${shown}` : ''}`,
-      ...(wait === undefined ? {} : { retryAfterMs: wait }),
-    };
-  }
-  if (reply.status < 200 || reply.status > 299) {
-    return { ok: false, retryable: false, reason: `HTTP ${reply.status}${shown ? `: ${shown}` : ''}` };
-  }
-  const answer = readErrcodeAnswer(reply.body);
-  if (answer === null) {
-    return {
-      ok: false,
-      retryable: false,
-      reason: `HTTP ${reply.status} without ${platform.title}'s {errcode, errmsg} answer: ${shown || '(empty body)'}`,
-    };
-  }
-  if (answer.errcode === 0) return { ok: true };
-  const meaning = platform.meanings[answer.errcode];
-  return {
-    ok: false,
-    retryable: platform.retryableCodes.has(answer.errcode),
-    reason:
-      `errcode ${answer.errcode} "${platform.redact(answer.errmsg)}" in an HTTP ${reply.status}` +
-      (meaning ? ` (${meaning})` : ''),
-  };
-}
-
-/** The `{"errcode": 0, "errmsg": "ok"}` answer DingTalk and WeCom give; null when the body is something else. */
-export function readErrcodeAnswer(body: string): { errcode: number; errmsg: string } | null {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { errcode, errmsg } = parsed as { errcode?: unknown; errmsg?: unknown };
-    if (typeof errcode !== 'number') return null;
-    return { errcode, errmsg: typeof errmsg === 'string' ? errmsg : '' };
-  } catch {
-    return null;
-  }
-}
-
-/** Text on one line: every line break and control character a space (CRLF one space). */
-export function singleLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes.
-  return text.replace(/\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-}
-
-/** The webhook URL, or a ConfigError naming the key and never the value (it holds the token). */
-export function parseWebhookUrl(value: string, key: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError([`${key} is not a URL (its value is not shown: it holds the robot's token)`]);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError([`${key} must be an https:// URL`]);
-  }
-  return url;
 }

@@ -15,7 +15,8 @@
  *   - Answers are HTTP 200 with a code inside: `{"code":0,"data":{},"msg":"success"}` (older answers carry
  *     `StatusCode` 0 too), 9499 "Bad Request", 19021 signature, 19022 IP not allowed, 19024 keyword not found.
  * - Rate limits of the open platform (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control):
- *   HTTP 429 (older APIs: 400) with code 99991400 "request trigger frequency limit": retried too.
+ *   HTTP 429 (older APIs: 400) with code 99991400 "request trigger frequency limit": retried too, after the wait
+ *   its `x-ogw-ratelimit-reset` header gives in seconds (Feishu sends no Retry-After; one would be honoured first).
  * - Card markdown (https://open.feishu.cn/document/feishu-cards/card-components/content-components/rich-text):
  *   card JSON 1.0, `markdown` elements; characters markdown uses are shown literally only as HTML entities
  *   (`&#60;` for `<`...), which is how provider text is made inert (see FEISHU_DIALECT).
@@ -24,14 +25,15 @@
  * title is the digest's subject, which starts with "certwatch", so the keyword `certwatch` works.
  *
  * At most FEISHU_MAX_MESSAGES cards per digest: past that a chat is flooded, and the email and SNS digests carry
- * everything; the last card says how much was left out.
+ * everything; the last card says how many entries were left out.
  */
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../errors';
-import { type ChatDialect, chatBlocks } from './chatText';
+import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
 import type { Digest, DigestContent, DigestTone } from './digest';
 import {
   packDigest,
+  parseWebhookUrl,
+  pathTokenPreviewUrl,
   retryAfterMs,
   utf8Bytes,
   type WebhookPlatform,
@@ -67,8 +69,6 @@ export interface FeishuOptions {
   url: string;
   /** The bot's signing secret, when its signature verification is on. */
   secret: string | null;
-  /** Wall clock (ms), only to read a Retry-After given as a date; default Date.now. */
-  clock?: () => number;
 }
 
 /** One card, before it is signed: what `messages` gives and `request` sends. */
@@ -125,10 +125,13 @@ const TONE_COLORS: Readonly<Record<DigestTone, string | null>> = {
 
 /** A Feishu/Lark custom bot as a webhook platform (webhook.ts). */
 export function feishuPlatform(options: FeishuOptions): WebhookPlatform {
-  const url = parseWebhookUrl(options.url);
+  const url = parseWebhookUrl(
+    options.url,
+    'CERTWATCH_FEISHU_URL',
+    'https://open.feishu.cn/open-apis/bot/v2/hook/...',
+  );
   const secret = options.secret === null || options.secret === '' ? null : options.secret;
-  const clock = options.clock ?? Date.now;
-  const previewUrl = redactedUrl(url);
+  const previewUrl = pathTokenPreviewUrl(url, '/hook/');
   return {
     name: 'feishu',
     title: 'Feishu/Lark',
@@ -162,7 +165,7 @@ export function feishuPlatform(options: FeishuOptions): WebhookPlatform {
       }
       return { url: nowMs === null ? previewUrl : url.href, body } satisfies WebhookRequest;
     },
-    verdict: (reply) => feishuVerdict(reply, clock(), secret !== null),
+    verdict: (reply) => feishuVerdict(reply, secret !== null),
   };
 }
 
@@ -173,11 +176,14 @@ export function feishuCards(digest: Digest): FeishuCard[] {
   const widest = partLabel(FEISHU_MAX_MESSAGES, FEISHU_MAX_MESSAGES);
   const fits = (chunk: readonly string[]) =>
     signedBodyBytes(card(`${digest.subject}${widest}`, template, chunk)) <= FEISHU_MAX_BODY_BYTES;
-  const chunks = packDigest(
-    chatBlocks(digest.content, FEISHU_DIALECT),
-    fits,
-    FEISHU_MAX_MESSAGES,
-    overflowNote,
+  const blocks = chatBlocks(digest.content, FEISHU_DIALECT);
+  const entriesLeft = entriesLeftOut(digest.content, blocks.length);
+  const chunks = packDigest(blocks, fits, FEISHU_MAX_MESSAGES, (left) =>
+    FEISHU_DIALECT.bold(
+      FEISHU_DIALECT.escape(
+        overflowNote(entriesLeft(left), FEISHU_MAX_MESSAGES, 'more would flood the chat'),
+      ),
+    ),
   );
   return chunks.map((chunk, index) =>
     card(
@@ -199,11 +205,13 @@ export function headerTemplate(content: DigestContent): FeishuHeaderTemplate {
 /**
  * What Feishu's answer means. It answers HTTP 200 with a code inside: 0 is taken (`code`, or `StatusCode` in
  * older answers), anything else is refused. Throttling (11232, 99991400, HTTP 429) and 5xx are worth another
- * attempt; the rest (bad signature, keyword, IP, malformed) will not change by retrying.
+ * attempt, after the Retry-After or else the `x-ogw-ratelimit-reset` seconds when given; the rest (bad
+ * signature, keyword, IP, malformed) will not change by retrying.
  */
-export function feishuVerdict(reply: WebhookReply, nowMs: number, signed = true): WebhookVerdict {
+export function feishuVerdict(reply: WebhookReply, signed = true): WebhookVerdict {
   const answer = readAnswer(reply.body);
-  const wait = retryAfterMs(reply.retryAfter, nowMs);
+  const wait =
+    retryAfterMs(reply.header('retry-after'), reply.nowMs) ?? resetMs(reply.header('x-ogw-ratelimit-reset'));
   const said = answer === null ? quoteBody(reply.body) : describeCode(answer, signed);
   if ((answer !== null && FREQUENCY_LIMITED_CODES.has(answer.code)) || reply.status === 429) {
     return { ok: false, retryable: true, reason: `HTTP ${reply.status}, ${said}`, retryAfterMs: wait };
@@ -242,15 +250,6 @@ function signedBodyBytes(value: FeishuCard): number {
 
 function partLabel(part: number, total: number): string {
   return ` (part ${part} of ${total})`;
-}
-
-function overflowNote(left: number): string {
-  return FEISHU_DIALECT.bold(
-    FEISHU_DIALECT.escape(
-      `… and ${left} more ${left === 1 ? 'block' : 'blocks'} of this digest, not shown: a chat gets at most ` +
-        `${FEISHU_MAX_MESSAGES} cards. The email and SNS digests have all of it.`,
-    ),
-  );
 }
 
 interface FeishuAnswer {
@@ -294,25 +293,8 @@ function clipText(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max).join('')}...`;
 }
 
-function parseWebhookUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // The value is a secret: the message names the setting, never what it holds.
-    throw new ConfigError([
-      'CERTWATCH_FEISHU_URL is not a URL: give the bot webhook, https://open.feishu.cn/open-apis/bot/v2/hook/...',
-    ]);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(['CERTWATCH_FEISHU_URL must be an https:// URL (the bot webhook)']);
-  }
-  return url;
-}
-
-/** The URL with its token (the path after `/hook/`) and any query replaced by `<secret>`. */
-function redactedUrl(url: URL): string {
-  const hook = /^(.*\/hook\/)/.exec(url.pathname);
-  const path = hook ? `${hook[1]}<secret>` : '/<secret>';
-  return `${url.protocol}//${url.host}${path}${url.search === '' ? '' : '?<secret>'}`;
+/** The open platform's `x-ogw-ratelimit-reset`: seconds until the limit resets. Undefined when absent or unreadable. */
+function resetMs(header: string | null): number | undefined {
+  const text = header?.trim() ?? '';
+  return /^\d+$/.test(text) ? Number(text) * 1000 : undefined;
 }

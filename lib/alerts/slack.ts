@@ -24,13 +24,14 @@
  *   characters and must be sent as `&amp;`, `&lt;`, `&gt;`; only those three are decoded (see SLACK_DIALECT).
  *
  * At most SLACK_MAX_MESSAGES messages per digest: past that a channel is flooded, and the email and SNS digests
- * carry everything; the last message says how much was left out.
+ * carry everything; the last message says how many entries were left out.
  */
-import { ConfigError } from '../errors';
-import { type ChatDialect, chatBlocks } from './chatText';
+import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
 import { type Digest, fitSubject } from './digest';
 import {
   packDigest,
+  parseWebhookUrl,
+  pathTokenPreviewUrl,
   retryAfterMs,
   type WebhookPlatform,
   type WebhookReply,
@@ -72,8 +73,6 @@ const ERROR_ADVICE: Readonly<Record<string, string>> = {
 export interface SlackOptions {
   /** The incoming webhook URL: `https://hooks.slack.com/services/T.../B.../...`. */
   url: string;
-  /** Wall clock (ms), only to read a Retry-After given as a date; default Date.now. */
-  clock?: () => number;
 }
 
 export interface SlackTextObject {
@@ -109,9 +108,8 @@ export const SLACK_DIALECT: ChatDialect = {
 
 /** A Slack incoming webhook as a webhook platform (webhook.ts). */
 export function slackPlatform(options: SlackOptions): WebhookPlatform {
-  const url = parseWebhookUrl(options.url);
-  const clock = options.clock ?? Date.now;
-  const previewUrl = redactedUrl(url);
+  const url = parseWebhookUrl(options.url, 'CERTWATCH_SLACK_URL', 'https://hooks.slack.com/services/...');
+  const previewUrl = pathTokenPreviewUrl(url, '/services/');
   return {
     name: 'slack',
     title: 'Slack',
@@ -124,7 +122,7 @@ export function slackPlatform(options: SlackOptions): WebhookPlatform {
         url: nowMs === null ? previewUrl : url.href,
         body: JSON.stringify(message),
       }) satisfies WebhookRequest,
-    verdict: (reply) => slackVerdict(reply, clock()),
+    verdict: (reply) => slackVerdict(reply),
   };
 }
 
@@ -137,7 +135,14 @@ export function slackMessages(digest: Digest): SlackMessage[] {
     const chars = texts.reduce((sum, text) => sum + text.length, SLACK_MAX_HEADER_CHARS);
     return texts.length <= SLACK_MAX_BLOCKS - 1 && chars <= SLACK_MAX_MESSAGE_CHARS;
   };
-  const chunks = packDigest(blocks, fits, SLACK_MAX_MESSAGES, overflowNote);
+  const entriesLeft = entriesLeftOut(digest.content, blocks.length);
+  const chunks = packDigest(blocks, fits, SLACK_MAX_MESSAGES, (left) =>
+    SLACK_DIALECT.bold(
+      SLACK_DIALECT.escape(
+        overflowNote(entriesLeft(left), SLACK_MAX_MESSAGES, 'more would flood the channel'),
+      ),
+    ),
+  );
   return chunks.map((chunk, index) => {
     const title =
       chunks.length === 1 ? digest.subject : `${digest.subject} (part ${index + 1} of ${chunks.length})`;
@@ -182,7 +187,7 @@ export function sections(blocks: readonly string[]): string[] {
  * What Slack's answer means: 200 `ok` is taken; 429 and 5xx are worth another attempt (after Retry-After when
  * given); any other answer is a refusal that retrying will not change.
  */
-export function slackVerdict(reply: WebhookReply, nowMs: number): WebhookVerdict {
+export function slackVerdict(reply: WebhookReply): WebhookVerdict {
   const body = reply.body.trim();
   if (reply.status === 200 && body === 'ok') return { ok: true };
   const said = describeBody(body);
@@ -191,7 +196,7 @@ export function slackVerdict(reply: WebhookReply, nowMs: number): WebhookVerdict
       ok: false,
       retryable: true,
       reason: `HTTP ${reply.status}, ${said}`,
-      retryAfterMs: retryAfterMs(reply.retryAfter, nowMs),
+      retryAfterMs: retryAfterMs(reply.header('retry-after'), reply.nowMs),
     };
   }
   return { ok: false, retryable: false, reason: `HTTP ${reply.status}, ${said}` };
@@ -202,42 +207,10 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function overflowNote(left: number): string {
-  return SLACK_DIALECT.bold(
-    SLACK_DIALECT.escape(
-      `… and ${left} more ${left === 1 ? 'block' : 'blocks'} of this digest, not shown: a channel gets at most ` +
-        `${SLACK_MAX_MESSAGES} messages. The email and SNS digests have all of it.`,
-    ),
-  );
-}
-
 function describeBody(body: string): string {
   if (body === '') return 'an empty answer';
   const shown = Array.from(body.replace(/\s+/g, ' '));
   const quoted = `"${shown.length <= 120 ? shown.join('') : `${shown.slice(0, 120).join('')}...`}"`;
   const advice = ERROR_ADVICE[body];
   return advice === undefined ? quoted : `${quoted} (${advice})`;
-}
-
-function parseWebhookUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // The value is a secret: the message names the setting, never what it holds.
-    throw new ConfigError([
-      'CERTWATCH_SLACK_URL is not a URL: give the incoming webhook, https://hooks.slack.com/services/...',
-    ]);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(['CERTWATCH_SLACK_URL must be an https:// URL (the incoming webhook)']);
-  }
-  return url;
-}
-
-/** The URL with everything after `/services/` (workspace, hook and token) and any query replaced by `<secret>`. */
-function redactedUrl(url: URL): string {
-  const services = /^(.*\/services\/)/.exec(url.pathname);
-  const path = services ? `${services[1]}<secret>` : '/<secret>';
-  return `${url.protocol}//${url.host}${path}${url.search === '' ? '' : '?<secret>'}`;
 }

@@ -3,9 +3,11 @@
  * becomes its messages, how one is signed and sent, and how to read its answer; the sink here sends the messages
  * in order, one webhook's rate limit apart, retrying what the platform says is worth retrying (429, 5xx, a
  * "too fast" code in an HTTP 200). A webhook's URL carries its token, so no URL, token or signature ever reaches
- * an error, a log or a preview: errors name the platform and the host only.
+ * an error, a log or a preview: errors name the platform and the host only, and the helpers here that read a
+ * webhook URL (parseWebhookUrl) or show one (previewUrl, pathTokenPreviewUrl) never let its secret through.
+ * What a platform's answer body means is the platform's (errcodeAnswer.ts for the {errcode, errmsg} kind).
  */
-import { AlertDeliveryError } from '../errors';
+import { AlertDeliveryError, ConfigError } from '../errors';
 import { httpFetch } from '../providers/httpFetch';
 import type { Digest } from './digest';
 import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
@@ -20,8 +22,10 @@ export interface WebhookRequest {
 export interface WebhookReply {
   status: number;
   body: string;
-  /** The Retry-After header, when there is one. */
-  retryAfter: string | null;
+  /** The sink's clock (ms since the epoch) when the answer came: what a Retry-After date is measured from. */
+  nowMs: number;
+  /** A response header (name in any case), null when absent: `retry-after`, or a platform's own. */
+  header(name: string): string | null;
 }
 
 export type WebhookVerdict =
@@ -64,7 +68,7 @@ export interface WebhookPlatform {
 export interface WebhookSinkOptions {
   /** Default: node:http(s) with keep-alive (lib/providers/httpFetch.ts). */
   fetch?: typeof globalThis.fetch;
-  /** Wall clock (ms since the epoch) for signatures and pacing; default Date.now. */
+  /** Wall clock (ms since the epoch) for signatures, pacing and the replies' `nowMs`; default Date.now. */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Per request; default 10 s. */
@@ -173,7 +177,8 @@ export class WebhookSink implements AlertSink {
       const verdict = this.platform.verdict({
         status: response.status,
         body,
-        retryAfter: response.headers.get('retry-after'),
+        nowMs: this.#clock(),
+        header: (name) => response.headers.get(name),
       });
       return verdict.ok ? verdict : { ...verdict, reason: clip(verdict.reason) };
     } catch (error) {
@@ -223,8 +228,9 @@ export function packInOrder<T>(items: readonly T[], fits: (chunk: readonly T[]) 
 
 /**
  * Blocks packed into at most `maxMessages` messages, in order (packInOrder). When they do not all fit, the last
- * message ends with the block `overflow(left)`, saying how many blocks were left out, in place of as many of its
- * own as that takes: a chat gets the most urgent part (the digest puts it first) and is told there is more.
+ * message ends with the block `overflow(left)`, `left` being how many blocks (the last ones) were left out, in
+ * place of as many of its own as that takes: a chat gets the most urgent part (the digest puts it first) and is
+ * told there is more. chatText.ts `overflowNote` says it to people, counting entries rather than blocks.
  */
 export function packDigest(
   blocks: readonly string[],
@@ -248,6 +254,61 @@ export function packDigest(
 /** UTF-8 bytes: what the platforms' size limits count. */
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+/** Sums the sizes of blocks, each measured once: packing asks about the same blocks again and again. */
+export function sizeCounter(size: (block: string) => number): (blocks: readonly string[]) => number {
+  const cache = new Map<string, number>();
+  return (blocks) => {
+    let total = 0;
+    for (const block of blocks) {
+      let bytes = cache.get(block);
+      if (bytes === undefined) {
+        bytes = size(block);
+        cache.set(block, bytes);
+      }
+      total += bytes;
+    }
+    return total;
+  };
+}
+
+/**
+ * The webhook URL in setting `key`, or a ConfigError naming the key and never the value (it holds the token).
+ * `example` shows what the platform's webhook looks like: `https://hooks.slack.com/services/...`.
+ */
+export function parseWebhookUrl(value: string, key: string, example: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError([
+      `${key} is not a URL: give the webhook, ${example} (its value is not shown: it holds the token)`,
+    ]);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError([`${key} must be an https:// URL: the webhook, ${example}`]);
+  }
+  return url;
+}
+
+/**
+ * A webhook URL whose token is in the query (DingTalk, WeCom) as a preview shows it: every query value (the
+ * token, whatever else the URL carries) as `<secret>`, and `extra` placeholders after them.
+ */
+export function previewUrl(base: URL, extra: readonly string[] = []): string {
+  const query = [...base.searchParams.keys()].map((key) => `${key}=<secret>`).concat(extra);
+  return `${base.origin}${base.pathname}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+}
+
+/**
+ * A webhook URL whose token is its path (Feishu after `/hook/`, Slack after `/services/`) as a preview shows it:
+ * the path after the last `tokenAfter` (all of it when there is none) and any query replaced by `<secret>`.
+ */
+export function pathTokenPreviewUrl(url: URL, tokenAfter: string): string {
+  const at = url.pathname.lastIndexOf(tokenAfter);
+  const path = at === -1 ? '/<secret>' : `${url.pathname.slice(0, at + tokenAfter.length)}<secret>`;
+  return `${url.protocol}//${url.host}${path}${url.search === '' ? '' : '?<secret>'}`;
 }
 
 function clip(text: string): string {

@@ -1,6 +1,6 @@
 /**
  * The WeCom (企业微信) group robot: the digest as markdown messages to a group's webhook. The key in the URL is
- * the only credential; WeCom does not sign. Pure but for the clock a Retry-After date is read against.
+ * the only credential; WeCom does not sign. Pure.
  *
  * What WeCom documents (群机器人配置说明, https://developer.work.weixin.qq.com/document/path/91770), and what
  * certwatch does with it:
@@ -14,20 +14,19 @@
  *   `<font color="info|comment|warning">` (green, grey, orange-red); `<@userid>` mentions a member. Lines break on
  *   "\n".
  * - Errors come as HTTP 200 with a non-zero errcode inside (93000 "invalid webhook url" for a wrong key): a
- *   failure, never a delivery.
+ *   failure, never a delivery (errcodeAnswer.ts).
  */
-import { type ChatDialect, chatBlocks } from './chatText';
+import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote, singleLine } from './chatText';
 import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
+import { errcodeVerdict } from './errcodeAnswer';
 import {
-  entryBlocks,
-  errcodeVerdict,
-  overflowNote,
+  packDigest,
   parseWebhookUrl,
   previewUrl,
-  singleLine,
   sizeCounter,
-} from './dingtalk';
-import { packDigest, utf8Bytes, type WebhookPlatform } from './webhook';
+  utf8Bytes,
+  type WebhookPlatform,
+} from './webhook';
 
 /** Markdown content limit, bytes of UTF-8 (errcode 40058). */
 export const WECOM_MAX_CONTENT_BYTES = 4096;
@@ -97,13 +96,14 @@ export interface WecomMessage {
 export interface WecomOptions {
   /** The robot's webhook, `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...` (CERTWATCH_WECOM_URL). */
   url: string;
-  /** For a Retry-After given as a date; default Date.now. */
-  clock?: () => number;
 }
 
 export function wecomPlatform(options: WecomOptions): WebhookPlatform {
-  const base = parseWebhookUrl(options.url, 'CERTWATCH_WECOM_URL');
-  const clock = options.clock ?? Date.now;
+  const base = parseWebhookUrl(
+    options.url,
+    'CERTWATCH_WECOM_URL',
+    'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...',
+  );
   const key = base.searchParams.get('key') ?? '';
   const redact = (text: string) => (key.length >= 4 ? text.split(key).join('<secret>') : text);
 
@@ -124,7 +124,6 @@ export function wecomPlatform(options: WecomOptions): WebhookPlatform {
         retryableCodes: TOO_FAST_CODES,
         meanings: CODE_MEANINGS,
         redact,
-        nowMs: clock(),
       }),
   };
 }
@@ -138,9 +137,9 @@ export function wecomMessages(digest: Digest): WecomMessage[] {
   const separatorBytes = utf8Bytes(BLOCK_SEPARATOR);
   const fits = (chunk: readonly string[]) =>
     headerBytes + blockBytes(chunk) + separatorBytes * chunk.length <= WECOM_MAX_CONTENT_BYTES;
-  const entries = entryBlocks(digest.content, blocks.length);
+  const entriesLeft = entriesLeftOut(digest.content, blocks.length);
   const chunks = packDigest(blocks, fits, WECOM_MAX_MESSAGES, (left) =>
-    overflowNote(entries.leftOut(left), WECOM_MAX_MESSAGES, 'WeCom takes 20 a minute from a robot'),
+    overflowNote(entriesLeft(left), WECOM_MAX_MESSAGES, 'WeCom takes 20 a minute from a robot'),
   );
   return chunks.map((chunk, index) => {
     const text = chunks.length === 1 ? chunk : [header(digest.subject, index + 1, chunks.length), ...chunk];

@@ -83,7 +83,7 @@ describe('DingTalk custom robot', () => {
   ): Promise<{ receiver: DingtalkReceiver; sink: WebhookSink; time: ReturnType<typeof fakeTime> }> {
     const receiver = await startDingtalkReceiver({ token: TOKEN, secret, now: time.clock });
     open.push(receiver);
-    const platform = dingtalkPlatform({ url: receiver.url, secret: SECRET, clock: time.clock });
+    const platform = dingtalkPlatform({ url: receiver.url, secret: SECRET });
     return { receiver, sink: new WebhookSink(platform, { clock: time.clock, sleep: time.sleep }), time };
   }
 
@@ -136,7 +136,7 @@ describe('DingTalk custom robot', () => {
     const time = fakeTime();
     const receiver = await startDingtalkReceiver({ token: TOKEN, secret: 'SECanother', now: time.clock });
     open.push(receiver);
-    const sink = new WebhookSink(dingtalkPlatform({ url: receiver.url, secret: SECRET, clock: time.clock }), {
+    const sink = new WebhookSink(dingtalkPlatform({ url: receiver.url, secret: SECRET }), {
       clock: time.clock,
       sleep: time.sleep,
     });
@@ -213,7 +213,7 @@ describe('WeCom group robot', () => {
   ): Promise<{ receiver: WecomReceiver; sink: WebhookSink; time: ReturnType<typeof fakeTime> }> {
     const receiver = await startWecomReceiver({ key: KEY, now: time.clock });
     open.push(receiver);
-    const platform = wecomPlatform({ url: receiver.url, clock: time.clock });
+    const platform = wecomPlatform({ url: receiver.url });
     return { receiver, sink: new WebhookSink(platform, { clock: time.clock, sleep: time.sleep }), time };
   }
 

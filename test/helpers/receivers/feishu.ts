@@ -88,6 +88,8 @@ export interface FeishuReceiverOptions {
   legacySuccess?: boolean;
   /** Feishu's clock, for the one-hour window (ms); default Date.now. */
   clock?: () => number;
+  /** The `x-ogw-ratelimit-reset` a scripted 429 carries, in seconds; default 2. */
+  rateLimitResetSeconds?: number;
 }
 
 /** A card request the receiver took. */
@@ -125,7 +127,7 @@ export async function startFeishuReceiver(options: FeishuReceiverOptions = {}): 
 
   const handle = (request: ReceivedRequest, index: number): ReceiverReply => {
     const next = scripted.shift();
-    if (next !== undefined) return cannedAnswer(next);
+    if (next !== undefined) return cannedAnswer(next, options.rateLimitResetSeconds ?? 2);
     const refuse = (problem: string, answer: object): ReceiverReply => {
       problems.push(`request ${index + 1}: ${problem}`);
       return json(200, answer);
@@ -180,14 +182,14 @@ export async function startFeishuReceiver(options: FeishuReceiverOptions = {}): 
   };
 }
 
-function cannedAnswer(answer: FeishuScripted): ReceiverReply {
+function cannedAnswer(answer: FeishuScripted, resetSeconds: number): ReceiverReply {
   switch (answer) {
     case 'frequency-limited':
       return json(200, FEISHU_ANSWERS.frequencyLimited);
     case 'too-many-requests':
       return json(429, FEISHU_ANSWERS.tooManyRequests, {
         'x-ogw-ratelimit-limit': '100',
-        'x-ogw-ratelimit-reset': '2',
+        'x-ogw-ratelimit-reset': String(resetSeconds),
       });
     case 'server-error':
       // A gateway's answer, not Feishu's JSON: the sink must not need a code to know to retry.

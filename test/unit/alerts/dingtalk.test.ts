@@ -17,9 +17,16 @@ import { cert, digestOf } from '../../helpers/reports';
 const TOKEN = 'b955f0e4a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8';
 const SECRET = 'SEC0123456789abcdef';
 const URL_ = `https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`;
+/** The sink's clock when the replies come. */
+const REPLY_MS = Date.parse('2026-11-23T05:00:00Z');
 
 function reply(status: number, body: unknown, retryAfter: string | null = null): WebhookReply {
-  return { status, body: typeof body === 'string' ? body : JSON.stringify(body), retryAfter };
+  return {
+    status,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    nowMs: REPLY_MS,
+    header: (name) => (name.toLowerCase() === 'retry-after' ? retryAfter : null),
+  };
 }
 
 function expiring(count: number, overrides: Partial<CertificateRecord> = {}): CertificateRecord[] {
@@ -126,11 +133,7 @@ describe('dingtalkPlatform requests', () => {
 });
 
 describe('dingtalkPlatform verdicts', () => {
-  const platform = dingtalkPlatform({
-    url: URL_,
-    secret: SECRET,
-    clock: () => Date.parse('2026-11-23T05:00:00Z'),
-  });
+  const platform = dingtalkPlatform({ url: URL_, secret: SECRET });
 
   it('takes errcode 0 as delivered', () => {
     expect(platform.verdict(reply(200, { errcode: 0, errmsg: 'ok' }))).toEqual({ ok: true });

@@ -11,6 +11,7 @@ import {
   feishuVerdict,
   signFeishu,
 } from '../../../lib/alerts/feishu';
+import type { WebhookReply } from '../../../lib/alerts/webhook';
 import { ConfigError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
 import { HOSTILE_TEXT } from '../../helpers/hostileReport';
@@ -185,8 +186,24 @@ describe('feishuCards', () => {
     const inBody = [...digest.body.matchAll(/\(ssl-(\d{4})\)/g)].map((m) => Number(m[1]));
     expect(ids).toEqual(inBody.slice(0, ids.length));
     const lastElement = shown(cards.at(-1)!.elements.at(-1)!.content);
-    expect(lastElement).toMatch(/… and \d+ more blocks of this digest, not shown/);
     expect(ids.length).toBeLessThan(400);
+    expect(lastElement).toBe(
+      `**… ${400 - ids.length} more entries are not shown here (a chat digest is at most 10 messages: more ` +
+        'would flood the chat). The email and SNS digests, or "certwatch audit", have them all.**',
+    );
+  });
+
+  it('counts the entries it leaves out, not the headings among them', () => {
+    // The "Could not check" section comes last: its heading is left out with its one entry.
+    const digest = digestOf(manyCertificates(400), [failure()])!;
+    const cards = feishuCards(digest);
+    expect(cards).toHaveLength(FEISHU_MAX_MESSAGES);
+    const text = shown(cards.flatMap((card) => card.elements.map((e) => e.content)).join('\n'));
+    expect(text).not.toContain('Could not check (1 source)');
+    const entriesShown = [...text.matchAll(/\(ssl-\d{4}\)/g)].length;
+    expect(shown(cards.at(-1)!.elements.at(-1)!.content)).toContain(
+      `… ${400 + 1 - entriesShown} more entries are not shown here`,
+    );
   });
 
   it('splits a digest just over one card into two parts with everything in them', () => {
@@ -233,23 +250,22 @@ describe('FEISHU_DIALECT', () => {
 });
 
 describe('feishuVerdict', () => {
-  const reply = (status: number, body: unknown, retryAfter: string | null = null) => ({
+  /** An answer with these response headers (names in lower case), come at NOW_MS. */
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}): WebhookReply => ({
     status,
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    retryAfter,
+    nowMs: NOW_MS,
+    header: (name) => headers[name.toLowerCase()] ?? null,
   });
 
   it('takes code 0, in the current and the legacy StatusCode form', () => {
-    expect(feishuVerdict(reply(200, { code: 0, data: {}, msg: 'success' }), NOW_MS)).toEqual({ ok: true });
+    expect(feishuVerdict(reply(200, { code: 0, data: {}, msg: 'success' }))).toEqual({ ok: true });
     expect(
       feishuVerdict(
         reply(200, { StatusCode: 0, StatusMessage: 'success', code: 0, data: {}, msg: 'success' }),
-        NOW_MS,
       ),
     ).toEqual({ ok: true });
-    expect(
-      feishuVerdict(reply(200, { Extra: null, StatusCode: 0, StatusMessage: 'success' }), NOW_MS),
-    ).toEqual({
+    expect(feishuVerdict(reply(200, { Extra: null, StatusCode: 0, StatusMessage: 'success' }))).toEqual({
       ok: true,
     });
   });
@@ -261,49 +277,64 @@ describe('feishuVerdict', () => {
         data: {},
         msg: 'sign match fail or timestamp is not within one hour from current time',
       }),
-      NOW_MS,
     );
     expect(verdict).toMatchObject({ ok: false, retryable: false });
     expect(verdict.ok || verdict.reason).toMatch(
       /code 19021 "sign match fail.*clock is more than an hour off/,
     );
-    const unsigned = feishuVerdict(reply(200, { code: 19021, msg: 'sign match fail' }), NOW_MS, false);
+    const unsigned = feishuVerdict(reply(200, { code: 19021, msg: 'sign match fail' }), false);
     expect(unsigned.ok || unsigned.reason).toContain('no signing secret is configured');
-    const keyword = feishuVerdict(reply(200, { code: 19024, msg: 'Key Words Not Found' }), NOW_MS);
+    const keyword = feishuVerdict(reply(200, { code: 19024, msg: 'Key Words Not Found' }));
     expect(keyword).toMatchObject({ ok: false, retryable: false });
     expect(keyword.ok || keyword.reason).toContain('custom keywords');
     // The code field wins over a redundant StatusCode 0.
-    expect(
-      feishuVerdict(reply(200, { StatusCode: 0, code: 9499, msg: 'Bad Request' }), NOW_MS),
-    ).toMatchObject({
+    expect(feishuVerdict(reply(200, { StatusCode: 0, code: 9499, msg: 'Bad Request' }))).toMatchObject({
       ok: false,
       retryable: false,
     });
   });
 
   it('retries the throttle codes, 429 (honouring Retry-After) and 5xx', () => {
-    expect(feishuVerdict(reply(200, { code: 11232, msg: 'frequency limited' }), NOW_MS)).toMatchObject({
+    expect(feishuVerdict(reply(200, { code: 11232, msg: 'frequency limited' }))).toMatchObject({
       ok: false,
       retryable: true,
     });
     expect(
-      feishuVerdict(reply(400, { code: 99991400, msg: 'request trigger frequency limit' }), NOW_MS),
+      feishuVerdict(reply(400, { code: 99991400, msg: 'request trigger frequency limit' })),
     ).toMatchObject({ ok: false, retryable: true });
-    expect(feishuVerdict(reply(429, { code: 99991400, msg: 'x' }, '3'), NOW_MS)).toMatchObject({
+    expect(feishuVerdict(reply(429, { code: 99991400, msg: 'x' }, { 'retry-after': '3' }))).toMatchObject({
       retryable: true,
       retryAfterMs: 3000,
     });
-    expect(feishuVerdict(reply(503, 'Service Unavailable'), NOW_MS)).toMatchObject({
+    expect(feishuVerdict(reply(503, 'Service Unavailable'))).toMatchObject({
       ok: false,
       retryable: true,
     });
   });
 
+  it("waits the open platform's x-ogw-ratelimit-reset seconds on a 429 without Retry-After", () => {
+    const limited = { code: 99991400, msg: 'request trigger frequency limit' };
+    const headers = { 'x-ogw-ratelimit-limit': '100', 'x-ogw-ratelimit-reset': '5' };
+    expect(feishuVerdict(reply(429, limited, headers))).toMatchObject({
+      ok: false,
+      retryable: true,
+      retryAfterMs: 5000,
+    });
+    // A Retry-After, should Feishu send one, says it first.
+    expect(feishuVerdict(reply(429, limited, { ...headers, 'retry-after': '3' }))).toMatchObject({
+      retryAfterMs: 3000,
+    });
+    expect(feishuVerdict(reply(429, limited, { 'x-ogw-ratelimit-reset': 'soon' }))).toMatchObject({
+      retryable: true,
+      retryAfterMs: undefined,
+    });
+  });
+
   it('does not count an answer without a code as delivered', () => {
-    const verdict = feishuVerdict(reply(200, '<html>gateway</html>'), NOW_MS);
+    const verdict = feishuVerdict(reply(200, '<html>gateway</html>'));
     expect(verdict).toMatchObject({ ok: false, retryable: false });
-    expect(feishuVerdict(reply(200, {}), NOW_MS).ok).toBe(false);
-    expect(feishuVerdict(reply(404, '404 page not found'), NOW_MS)).toMatchObject({
+    expect(feishuVerdict(reply(200, {})).ok).toBe(false);
+    expect(feishuVerdict(reply(404, '404 page not found'))).toMatchObject({
       ok: false,
       retryable: false,
     });

@@ -12,10 +12,11 @@ import {
   slackPlatform,
   slackVerdict,
 } from '../../../lib/alerts/slack';
+import type { WebhookReply } from '../../../lib/alerts/webhook';
 import { ConfigError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
 import { HOSTILE_TEXT } from '../../helpers/hostileReport';
-import { cert, digestOf } from '../../helpers/reports';
+import { cert, digestOf, failure } from '../../helpers/reports';
 
 const SECRET_PATH = 'T0CERTW8/B0CERTW9/k8Yd2mQw4PzV7nLx3cRs6TbH';
 const URL_ = `https://hooks.slack.com/services/${SECRET_PATH}`;
@@ -128,8 +129,24 @@ describe('slackMessages', () => {
     expect(ids.length).toBeLessThan(600);
     expect(ids).toEqual(inBody.slice(0, ids.length));
     const last = messages.at(-1)!.blocks.at(-1)!.text.text;
-    expect(last).toMatch(
-      /… and \d+ more blocks of this digest, not shown: a channel gets at most 10 messages/,
+    expect(
+      last.endsWith(
+        `*… ${600 - ids.length} more entries are not shown here (a chat digest is at most 10 messages: more ` +
+          'would flood the channel). The email and SNS digests, or "certwatch audit", have them all.*',
+      ),
+    ).toBe(true);
+  });
+
+  it('counts the entries it leaves out, not the headings among them', () => {
+    // The "Could not check" section comes last: its heading is left out with its one entry.
+    const digest = digestOf(manyCertificates(600), [failure()])!;
+    const messages = slackMessages(digest);
+    expect(messages).toHaveLength(SLACK_MAX_MESSAGES);
+    const text = messages.flatMap((m) => m.blocks.map((b) => b.text.text)).join('\n');
+    expect(text).not.toContain('Could not check (1 source)');
+    const entriesShown = [...text.matchAll(/\(ssl-\d{4}\)/g)].length;
+    expect(messages.at(-1)!.blocks.at(-1)!.text.text).toContain(
+      `… ${600 + 1 - entriesShown} more entries are not shown here`,
     );
   });
 
@@ -178,14 +195,15 @@ describe('SLACK_DIALECT', () => {
 });
 
 describe('slackVerdict', () => {
-  const reply = (status: number, body: string, retryAfter: string | null = null) => ({
+  const reply = (status: number, body: string, retryAfter: string | null = null): WebhookReply => ({
     status,
     body,
-    retryAfter,
+    nowMs: NOW_MS,
+    header: (name) => (name.toLowerCase() === 'retry-after' ? retryAfter : null),
   });
 
   it('takes 200 ok', () => {
-    expect(slackVerdict(reply(200, 'ok'), NOW_MS)).toEqual({ ok: true });
+    expect(slackVerdict(reply(200, 'ok'))).toEqual({ ok: true });
   });
 
   it("does not retry Slack's refusals, and says what each means", () => {
@@ -200,24 +218,24 @@ describe('slackVerdict', () => {
       [400, 'too_many_attachments', /certwatch bug/],
     ];
     for (const [status, body, advice] of cases) {
-      const verdict = slackVerdict(reply(status, body), NOW_MS);
+      const verdict = slackVerdict(reply(status, body));
       expect(verdict).toMatchObject({ ok: false, retryable: false });
       expect(verdict.ok || verdict.reason).toContain(`HTTP ${status}, "${body}"`);
       expect(verdict.ok || verdict.reason).toMatch(advice);
     }
-    expect(slackVerdict(reply(200, 'something else'), NOW_MS)).toMatchObject({ ok: false, retryable: false });
+    expect(slackVerdict(reply(200, 'something else'))).toMatchObject({ ok: false, retryable: false });
   });
 
   it('retries 429 after its Retry-After, and 5xx', () => {
-    expect(slackVerdict(reply(429, '{"ok":false}', '7'), NOW_MS)).toMatchObject({
+    expect(slackVerdict(reply(429, '{"ok":false}', '7'))).toMatchObject({
       ok: false,
       retryable: true,
       retryAfterMs: 7000,
     });
-    expect(slackVerdict(reply(429, '', new Date(NOW_MS + 2000).toUTCString()), NOW_MS)).toMatchObject({
+    expect(slackVerdict(reply(429, '', new Date(NOW_MS + 2000).toUTCString()))).toMatchObject({
       retryAfterMs: 2000,
     });
-    expect(slackVerdict(reply(500, 'rollup_error'), NOW_MS)).toMatchObject({ ok: false, retryable: true });
-    expect(slackVerdict(reply(503, '<html>'), NOW_MS)).toMatchObject({ ok: false, retryable: true });
+    expect(slackVerdict(reply(500, 'rollup_error'))).toMatchObject({ ok: false, retryable: true });
+    expect(slackVerdict(reply(503, '<html>'))).toMatchObject({ ok: false, retryable: true });
   });
 });

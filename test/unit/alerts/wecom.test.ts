@@ -16,7 +16,12 @@ const KEY = '693a91f6-7aoc-4bc4-97a0-0ec2sifa5aaa';
 const URL_ = `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${KEY}`;
 
 function reply(status: number, body: unknown, retryAfter: string | null = null): WebhookReply {
-  return { status, body: typeof body === 'string' ? body : JSON.stringify(body), retryAfter };
+  return {
+    status,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    nowMs: Date.parse('2026-11-23T05:00:00Z'),
+    header: (name) => (name.toLowerCase() === 'retry-after' ? retryAfter : null),
+  };
 }
 
 function expiring(count: number, overrides: Partial<CertificateRecord> = {}): CertificateRecord[] {
@@ -67,7 +72,7 @@ describe('wecomPlatform requests', () => {
 });
 
 describe('wecomPlatform verdicts', () => {
-  const platform = wecomPlatform({ url: URL_, clock: () => Date.parse('2026-11-23T05:00:00Z') });
+  const platform = wecomPlatform({ url: URL_ });
   const errmsg = (what: string, code: number) =>
     `${what}, hint: [1755605200056773468916791], from ip: 172.212.167.87, more info at ` +
     `https://open.work.weixin.qq.com/devtool/query?e=${code}`;
