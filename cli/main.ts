@@ -264,7 +264,10 @@ async function scanChannels(
     {},
     CHANNEL_NAMES.filter((name) => wanted.includes(name)),
   );
-  return console ? [new ConsoleSink(io.stdout), ...sinks] : sinks;
+  if (!console) return sinks;
+  // Beside SNS, which keeps the unscoped history, the console remembers on its own what it printed.
+  const shared = sinks.some((sink) => sink.historyScope === undefined);
+  return [new ConsoleSink(io.stdout, shared ? { historyScope: 'console' } : {}), ...sinks];
 }
 
 /** What configures each channel, for the message when `--channel` names one that is not. */

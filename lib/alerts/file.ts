@@ -4,8 +4,9 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { AlertDeliveryError } from '../errors';
+import { digestText } from './console';
 import type { TextDigest } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
+import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest } from './sink';
 
 export class FileSink implements AlertSink {
   readonly name = 'file';
@@ -13,7 +14,7 @@ export class FileSink implements AlertSink {
   constructor(readonly path: string) {}
 
   async publishDigest(digest: TextDigest): Promise<void> {
-    const text = `Subject: ${digest.subject}\n${'-'.repeat(72)}\n${digest.body.replace(/\n?$/, '\n')}\n`;
+    const text = `${digestText(digest)}\n`;
     try {
       await appendFile(this.path, text, 'utf8');
     } catch (error) {
@@ -21,6 +22,13 @@ export class FileSink implements AlertSink {
         cause: error,
       });
     }
+  }
+
+  /** What it would append: the digest's text, then one JSON line per alert. */
+  preview(digest: TextDigest | null, alerts: readonly OutgoingAlert[]): PreviewedRequest[] {
+    const text =
+      (digest ? `${digestText(digest)}\n` : '') + alerts.map((alert) => `${alert.message}\n`).join('');
+    return text === '' ? [] : [{ to: `append to ${this.path}`, body: text }];
   }
 
   async publishAlerts(alerts: readonly OutgoingAlert[]): Promise<AlertsResult> {

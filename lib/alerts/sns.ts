@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
 import { fitSubject, SUBJECT_MAX_LENGTH, type TextDigest } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert, PublishProgress } from './sink';
+import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest, PublishProgress } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
 import { SNS_MAX_MESSAGE_BYTES } from './snsMessage';
 
@@ -72,6 +72,32 @@ export class SnsSink implements AlertSink {
         throw this.#deliveryError(error, index + 1, parts.length);
       }
     }
+  }
+
+  /**
+   * The Publish of each digest part (subject and message), then each structured message with its filterable
+   * attributes, as PublishBatch would carry it.
+   */
+  preview(digest: TextDigest | null, alerts: readonly OutgoingAlert[]): PreviewedRequest[] {
+    const requests: PreviewedRequest[] = [];
+    if (digest) {
+      const subject = sanitizeSnsSubject(digest.subject);
+      const parts = splitMessage(digest.body, this.#maxMessageBytes);
+      for (const [index, part] of parts.entries()) {
+        const shown = parts.length === 1 ? subject : partSubject(subject, index + 1, parts.length);
+        requests.push({ to: `SNS Publish to ${this.topicArn}`, body: `Subject: ${shown}\n\n${part}` });
+      }
+    }
+    for (const alert of alerts) {
+      const attributes = Object.entries(alert.attributes)
+        .map(([name, value]) => `${name}=${value.StringValue ?? ''}`)
+        .join(', ');
+      requests.push({
+        to: `SNS PublishBatch entry to ${this.topicArn} (attributes: ${attributes || 'none'})`,
+        body: alert.message,
+      });
+    }
+    return requests;
   }
 
   #deliveryError(error: unknown, part: number, total: number): AlertDeliveryError {

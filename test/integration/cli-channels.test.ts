@@ -77,6 +77,11 @@ it('--dry-run prints what every configured channel would receive, secrets withhe
   expect(slack.requests).toHaveLength(0);
   expect(dingtalk.requests).toHaveLength(0);
   expect(existsSync(join(dir, 'state.json'))).toBe(false);
+
+  const console = await runCertwatch(['scan', '--channel', 'console', '--dry-run', '--now', NOW_ISO], env);
+  const printed = requestsIn(console.stdout).get('console')!;
+  expect(printed.map((request) => request.to)).toEqual(['this console']);
+  expect(printed[0]!.body).toMatch(/^Subject: certwatch: \d+ new alerts/);
 });
 
 it('--channel picks channels; the real scan then sends exactly the bytes the dry run showed', async () => {

@@ -26,6 +26,31 @@ class FakeSns implements SnsPublishClient {
 }
 
 describe('SnsSink', () => {
+  it('previews exactly the Publish calls it makes for a digest, then each structured message with its attributes', async () => {
+    const sns = new FakeSns();
+    const sink = new SnsSink(sns, TOPIC, { maxMessageBytes: 1000 });
+    const digest = { subject: 'certwatch: 2 new alerts\n(é)', body: 'a line of the digest\n'.repeat(120) };
+    await sink.publishDigest(digest);
+    const alert = {
+      id: 'a0',
+      message: '{"schema":"certwatch.alert/1"}',
+      attributes: { severity: { DataType: 'String', StringValue: 'critical' } },
+    };
+    const preview = sink.preview(digest, [alert]);
+    expect(preview.slice(0, -1)).toEqual(
+      sns.published.map((p) => ({
+        to: `SNS Publish to ${TOPIC}`,
+        body: `Subject: ${p.Subject}\n\n${p.Message}`,
+      })),
+    );
+    expect(preview.length).toBeGreaterThan(2);
+    expect(preview.at(-1)).toEqual({
+      to: `SNS PublishBatch entry to ${TOPIC} (attributes: severity=critical)`,
+      body: alert.message,
+    });
+    expect(sink.preview(null, [])).toEqual([]);
+  });
+
   it('publishes the digest as one message when it fits', async () => {
     const sns = new FakeSns();
     await new SnsSink(sns, TOPIC).publishDigest({
