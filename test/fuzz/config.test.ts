@@ -92,6 +92,26 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
   ALIBABA_CLOUD_SCAN_CDN: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
   ALIBABA_CLOUD_CDN_ENDPOINT: url,
   ALIBABA_CLOUD_SLB_ENDPOINT: url,
+  CERTWATCH_EMAIL_FROM: fc.oneof(
+    fc.constantFrom('certwatch@example.com', 'certwatch <certwatch@example.com>', 'certwatch', ''),
+    anyText,
+  ),
+  CERTWATCH_EMAIL_TO: fc.oneof(
+    fc.constantFrom('ops@example.com', 'a@b.co,,c@d', 'ops@example.com,x'),
+    anyText,
+  ),
+  CERTWATCH_DINGTALK_URL: fc.oneof(
+    fc.constantFrom(
+      'https://oapi.dingtalk.com/robot/send?access_token=t',
+      'http://oapi.dingtalk.com/robot/send',
+    ),
+    url,
+  ),
+  CERTWATCH_DINGTALK_SECRET: secret,
+  CERTWATCH_FEISHU_URL: fc.oneof(fc.constant('https://open.feishu.cn/open-apis/bot/v2/hook/t'), url),
+  CERTWATCH_FEISHU_SECRET: secret,
+  CERTWATCH_WECOM_URL: fc.oneof(fc.constant('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), url),
+  CERTWATCH_SLACK_URL: fc.oneof(fc.constant('https://hooks.slack.com/services/T/B/x'), url),
 };
 
 const environment = fc.record(
