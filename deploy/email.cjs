@@ -6,7 +6,7 @@
  *
  * It gives the function's environment (CERTWATCH_EMAIL_FROM, CERTWATCH_EMAIL_TO) and one IAM policy: ses:SendEmail
  * on that identity only, and only with that From address (ses:FromAddress). Attached to the scan function's role
- * and, in the sharded mode, to the finisher's, which sends the digest there. Without emailFrom: no email, no
+ * and, in the sharded mode, to the worker's and the finisher's: whichever closes a run sends its digest. Without emailFrom: no email, no
  * policy, and the function has no SES permission at all.
  */
 'use strict';
@@ -33,7 +33,7 @@ function emailChannel(params) {
     throw new Error(`emailIdentity "${identity}" must be a verified address or domain, without wildcards`);
   }
   const roles = [{ Ref: 'IamRoleLambdaExecution' }];
-  if (params.mode === 'sharded') roles.push({ Ref: 'ShardFinishRole' });
+  if (params.mode === 'sharded') roles.push({ Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' });
   return {
     from,
     to,

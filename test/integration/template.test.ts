@@ -163,9 +163,10 @@ it('grants ses:SendEmail only when an email channel is configured, on its identi
     },
   ]);
   expect(custom.Resources.EmailSendPolicy!.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
-  // Sharded: the finisher sends the digest too; a verified domain is the identity.
+  // Sharded: the worker that records the last shard, or the finisher, sends the digest; a verified domain is the identity.
   expect(sharded.Resources.EmailSendPolicy!.Properties.Roles).toEqual([
     { Ref: 'IamRoleLambdaExecution' },
+    { Ref: 'ShardWorkRole' },
     { Ref: 'ShardFinishRole' },
   ]);
   expect(JSON.stringify(statement(sharded))).toContain(':identity/example.com');
