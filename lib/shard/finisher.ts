@@ -69,9 +69,12 @@ export async function closeRun(
     clock: context.clock,
     startedMs: run.createdAtMs,
   });
-  // Each channel watched: a run is left open (the next sweep tries again) while any channel's digest was refused.
   const watched = setup.sinks.map(watchDigest);
-  const digestFailed = () => watched.some((channel) => channel.digestFailed());
+  // Kept open (the next sweep tries again, 15 minutes on) only when no channel took the digest. When some did,
+  // the run is closed: the channels that failed are sent what they missed at the next scheduled run, because
+  // sweeping again would re-send an incomplete scan's notice to the healthy channels every 15 minutes for as
+  // long as one channel stays down (that notice is not remembered per channel).
+  const digestFailed = () => watched.every((channel) => channel.digestFailed());
   let closed = false;
   const close = async () => {
     await runs.closeRun(runId, context.clock(), closedAs(run));
@@ -108,8 +111,6 @@ export async function closeRun(
     } catch (error) {
       // Unless a digest itself was refused, the run is closed whatever failed: alertOn has remembered what it
       // still owes (structured messages) for the next run, and closing this one again would repeat its digest.
-      // A channel that refused it keeps the run open; the next sweep sends it only what it missed (channels.ts),
-      // though the others hear again of an incomplete scan (that notice is not remembered per alert).
       if (!digestFailed()) await close();
       throw error;
     }
