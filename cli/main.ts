@@ -265,8 +265,9 @@ async function scanChannels(
     CHANNEL_NAMES.filter((name) => wanted.includes(name)),
   );
   if (!console) return sinks;
-  // Beside SNS, which keeps the unscoped history, the console remembers on its own what it printed.
-  const shared = sinks.some((sink) => sink.historyScope === undefined);
+  // Where SNS is configured it keeps the unscoped history, picked this run or not: the console then remembers on
+  // its own what it printed, so printing an alert never marks it delivered to SNS.
+  const shared = configured.includes('sns');
   return [new ConsoleSink(io.stdout, shared ? { historyScope: 'console' } : {}), ...sinks];
 }
 

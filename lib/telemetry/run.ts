@@ -57,7 +57,6 @@ export class RunTelemetry {
     });
   }
 
-  /** The run did all it owed: logs the alerts (for a scheduled run) and writes the metrics, heartbeat included. */
   /** One line per alert channel: delivered, or why not (the run then fails, naming it). */
   channels(
     summaries: readonly {
@@ -73,6 +72,7 @@ export class RunTelemetry {
     }
   }
 
+  /** The run did all it owed: logs the alerts (for a scheduled run) and writes the metrics, heartbeat included. */
   finished(outcome?: Pick<AlertOutcome, 'alerts' | 'digest' | 'stateProblem'>): void {
     if (outcome) {
       this.options.log.info(outcome.digest ? 'alerts delivered' : 'nothing new needs a person', {
