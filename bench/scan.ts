@@ -28,6 +28,7 @@ import {
   startEmulatorProcess,
 } from './emulatorProcess';
 import { alertVolumeSection } from './extras/alertVolume';
+import { channelsSection } from './extras/channels';
 import { parseAndEvaluateSection } from './extras/parseEvaluate';
 import { BENCH_FLEETS, type BenchFleet, emulatorFleetArgs, fleetSize } from './fleets';
 import { callsNeeded, explainLowerBound, lowerBound, minimumCalls, scanChains } from './lowerBound';
@@ -316,6 +317,7 @@ async function extrasSection(env: Record<string, string>): Promise<string> {
   const sections: (() => Promise<string>)[] = [
     () => parseAndEvaluateSection(env),
     () => alertVolumeSection(),
+    () => channelsSection(env),
     // () => parseSection(),   <- bench/parse.ts
   ];
   let text = '';
