@@ -20,6 +20,7 @@ import {
   type SendEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
 import { AlertDeliveryError } from '../errors';
+import { describeAwsError } from './awsError';
 import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { renderDigestHtml } from './emailHtml';
 import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
@@ -104,7 +105,7 @@ export class SesEmailSink implements AlertSink {
         : `recipients ${first}-${last} of ${this.to.length} (group ${index + 1} of ${groups}` +
           (index > 0 ? `; recipients 1-${first - 1} were sent the digest)` : ')');
     return new AlertDeliveryError(
-      `SES SendEmail from ${this.from} to ${recipients} failed: ${describeError(error)}. Check that the ` +
+      `SES SendEmail from ${this.from} to ${recipients} failed: ${describeAwsError(error)}. Check that the ` +
         `sender identity (${this.from}, or its domain) is verified in SES in the region certwatch sends from, ` +
         "that the function's role allows ses:SendEmail on that identity, and, while the account is in the SES " +
         'sandbox, that every recipient is verified too (CERTWATCH_EMAIL_FROM, CERTWATCH_EMAIL_TO).',
@@ -185,14 +186,4 @@ function previewBody(input: SendEmailCommandInput): string {
   if (simple?.Body?.Text) parts.push(`--- text/plain; charset=${CHARSET} ---`, simple.Body.Text.Data ?? '');
   if (simple?.Body?.Html) parts.push(`--- text/html; charset=${CHARSET} ---`, simple.Body.Html.Data ?? '');
   return parts.join('\n');
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const meta = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
-  const details = [
-    meta?.httpStatusCode === undefined ? null : `HTTP ${meta.httpStatusCode}`,
-    meta?.requestId ? `request ${meta.requestId}` : null,
-  ].filter(Boolean);
-  return `${error.name}: ${error.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }

@@ -14,6 +14,7 @@ import {
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
 import { AlertDeliveryError } from '../errors';
+import { describeAwsError } from './awsError';
 import { fitSubject, SUBJECT_MAX_LENGTH, type TextDigest } from './digest';
 import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest, PublishProgress } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
@@ -107,7 +108,7 @@ export class SnsSink implements AlertSink {
         : ` (part ${part} of ${total}${part > 1 ? `; parts 1-${part - 1} were delivered` : ''})`;
     const region = this.topicArn.split(':')[3] || 'the topic region';
     return new AlertDeliveryError(
-      `SNS Publish to ${this.topicArn} failed${which}: ${describeError(error)}. Check that the function's role ` +
+      `SNS Publish to ${this.topicArn} failed${which}: ${describeAwsError(error)}. Check that the function's role ` +
         `allows sns:Publish on this topic, that the topic ARN is right and the topic exists, and that the SNS ` +
         `client uses the topic's region (${region}).`,
       { cause: error },
@@ -214,14 +215,4 @@ function cutAtCharacters(text: string, budget: number): string[] {
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const meta = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
-  const details = [
-    meta?.httpStatusCode === undefined ? null : `HTTP ${meta.httpStatusCode}`,
-    meta?.requestId ? `request ${meta.requestId}` : null,
-  ].filter(Boolean);
-  return `${error.name}: ${error.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
