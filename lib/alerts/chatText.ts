@@ -96,6 +96,20 @@ export function overflowNote(entries: number, maxMessages: number, why: string):
   );
 }
 
+/** Invisible, so text reads as written; it only rides along when copied. */
+const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * Breaks, without relying on any escape being honoured, every markdown or HTML construct that needs one of these
+ * characters right before the next: a zero-width space after every `]` (a link `[x](url)` needs `](`), `!` (an
+ * image needs `![`), `<` (a tag, an autolink or a `<@user>` mention needs a letter or `@` right after it) and `&`
+ * (an entity), and inside `://` (a clickable bare URL). For the markdowns that document no escape (DingTalk,
+ * WeCom).
+ */
+export function breakLinks(text: string): string {
+  return text.replace(/[\]!<&]/g, `$&${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`);
+}
+
 /** Text on one line: every line break and control character a space (CRLF one space). */
 export function singleLine(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes.

@@ -22,7 +22,14 @@
  * (the first in its title block, every part in its header), so the keyword `certwatch` works.
  */
 import { createHmac } from 'node:crypto';
-import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote, singleLine } from './chatText';
+import {
+  breakLinks,
+  type ChatDialect,
+  chatBlocks,
+  entriesLeftOut,
+  overflowNote,
+  singleLine,
+} from './chatText';
 import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { errcodeVerdict } from './errcodeAnswer';
 import {
@@ -52,8 +59,6 @@ const CODE_MEANINGS: Readonly<Record<number, string>> = {
   460101: 'the message is larger than DingTalk takes',
 };
 
-const ZWSP = '\u200B';
-
 /**
  * Makes provider text inert in DingTalk markdown, which documents no escape of its own:
  * - Line breaks (and other control characters) become spaces, so provider text never starts a line: no heading
@@ -67,10 +72,7 @@ const ZWSP = '\u200B';
  *   The space is invisible, so the name reads as written; it only rides along when copied.
  */
 export function escapeDingtalk(text: string): string {
-  return singleLine(text)
-    .replace(/[\\`*_~[\]]/g, '\\$&')
-    .replace(/[\]!<&]/g, `$&${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`);
+  return breakLinks(singleLine(text).replace(/[\\`*_~[\]]/g, '\\$&'));
 }
 
 /** `<font color=...>` per tone (red, orange, dark yellow: yellow text is unreadable on white). Unset: none. */

@@ -16,7 +16,14 @@
  * - Errors come as HTTP 200 with a non-zero errcode inside (93000 "invalid webhook url" for a wrong key): a
  *   failure, never a delivery (errcodeAnswer.ts).
  */
-import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote, singleLine } from './chatText';
+import {
+  breakLinks,
+  type ChatDialect,
+  chatBlocks,
+  entriesLeftOut,
+  overflowNote,
+  singleLine,
+} from './chatText';
 import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { errcodeVerdict } from './errcodeAnswer';
 import {
@@ -44,6 +51,7 @@ const CODE_MEANINGS: Readonly<Record<number, string>> = {
   40058: 'the message is larger than WeCom takes',
 };
 
+/** Inside `**`, so bold cannot form. */
 const ZWSP = '\u200B';
 
 /**
@@ -57,10 +65,7 @@ const ZWSP = '\u200B';
  * - Backticks stay: an inline code span shows its text literally, so it cannot hide anything.
  */
 export function escapeWecom(text: string): string {
-  return singleLine(text)
-    .replace(/\*(?=\*)/g, `*${ZWSP}`)
-    .replace(/[\]!<&]/g, `$&${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`);
+  return breakLinks(singleLine(text).replace(/\*(?=\*)/g, `*${ZWSP}`));
 }
 
 /** WeCom's three colours: warning is orange-red, comment grey. Unset: no colour. */
