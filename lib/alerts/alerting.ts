@@ -79,7 +79,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     const messages = sink.publishAlerts ? structuredMessages(report, [...plan.toSend, ...plan.owed]) : [];
     return {
       plan,
-      digest: digestOf(report, plan, stateProblem),
+      digest: buildAlertDigest(report, plan, stateProblem),
       alerts: messages.filter((message) => message.id !== 'incomplete').length,
       messages,
       stateProblem,
@@ -123,7 +123,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     }
   }
   const sending: AlertPlan = { ...plan, toSend, owed, stillOpen: [...plan.stillOpen, ...lost] };
-  const digest = digestOf(report, sending, stateProblem);
+  const digest = buildAlertDigest(report, sending, stateProblem);
 
   // Both kinds of message are attempted whatever happens to the other; failures are raised after both.
   let digestError: unknown = null;
@@ -247,8 +247,4 @@ function structuredMessages(report: ScanReport, alerts: readonly PlannedAlert[])
     });
   }
   return messages;
-}
-
-function digestOf(report: ScanReport, plan: AlertPlan, stateProblem: string | null): Digest | null {
-  return buildAlertDigest(report, plan, stateProblem);
 }
