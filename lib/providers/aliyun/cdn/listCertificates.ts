@@ -2,22 +2,22 @@
  * Paging through CDN DescribeCdnSSLCertificateList for certificate ids.
  * https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-describecdnsslcertificatelist —
  * PageNumber from 1, PageSize 1..1000; the reply wraps lists: `CertificateListModel.CertList.Cert[]`. Whether
- * `Count` is the total or the page's count is UNVERIFIED, so paging stops on a short page either way; when Count
- * stayed the same on every page and exceeds what was listed, it was a total and something is missing.
+ * `Count` is the total or the page's count is UNVERIFIED (provider-apis.md), so paging ends on a short page
+ * either way, and Count is used as a total only where it cannot be the page's own count.
  */
 import { PagingError } from '../../../errors';
+import { type Listing, type ListingLimits, listPages } from '../../listing';
 import { isWireObject } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 
 /** One entry of the list, unchecked. CertId is an integer here (a string in DescribeCertificateInfoByID). */
 export type CdnCertListEntry = Record<string, unknown>;
 
-export interface CdnPaging {
+export interface CdnPaging extends ListingLimits {
   pageSize: number;
-  maxPages: number;
 }
 
-export const DEFAULT_CDN_PAGING: CdnPaging = { pageSize: 1000, maxPages: 1000 };
+export const DEFAULT_CDN_PAGING: CdnPaging = { pageSize: 1000, maxPages: 1000, maxRestarts: 3 };
 
 export interface CdnCertificatePage {
   /** CertificateListModel.CertList.Cert as sent, unchecked. */
@@ -63,65 +63,48 @@ export async function describeCdnCertificatePage(
   };
 }
 
+/**
+ * The DescribeCdnSSLCertificateList listing under the one listing discipline (../../listing.ts): page numbers, so
+ * a listing of more than one page is read twice. Count is taken as a total only where it cannot be a page's own
+ * count (it differs from the page's length, or the page is the last one); a per-page Count then never reads as a
+ * total that moved.
+ */
+export function cdnCertificateListing(client: AliyunRpcClient, pageSize: number): Listing<CdnCertListEntry> {
+  return {
+    label: 'Alibaba CDN DescribeCdnSSLCertificateList',
+    paging: {
+      style: 'page-number',
+      pageSize,
+      async fetch(pageNumber, size, signal) {
+        const { certs, count, servedPageSize } = await describeCdnCertificatePage(
+          client,
+          pageNumber,
+          size,
+          signal,
+        );
+        const short = certs.length < Math.min(size, servedPageSize ?? size);
+        return {
+          entries: certs,
+          total: count !== null && (count !== certs.length || short) ? count : null,
+          servedPageSize,
+        };
+      },
+    },
+    totalName: 'Count',
+    entryName: 'CertList entries',
+    itemName: 'certificates with a CertId',
+    item: (entry) => (isWireObject(entry) && certIdOf(entry) !== null ? entry : null),
+    identity: (entry) => `id:${certIdOf(entry)}`,
+  };
+}
+
 /** Yields each page's entries (CertId present), every CertId once. Throws PagingError when it cannot be trusted. */
-export async function* listCdnCertificatePages(
+export function listCdnCertificatePages(
   client: AliyunRpcClient,
   paging: CdnPaging = DEFAULT_CDN_PAGING,
   signal?: AbortSignal,
 ): AsyncGenerator<CdnCertListEntry[]> {
-  const seen = new Set<string>();
-  const counts = new Set<number>();
-  let listed = 0;
-  let previousIds: string | null = null;
-  for (let pageNumber = 1; ; pageNumber++) {
-    if (pageNumber > paging.maxPages) {
-      throw new PagingError(
-        `Alibaba CDN DescribeCdnSSLCertificateList: more than ${paging.maxPages} pages; stopped`,
-      );
-    }
-    const { certs, count, servedPageSize } = await describeCdnCertificatePage(
-      client,
-      pageNumber,
-      paging.pageSize,
-      signal,
-    );
-    if (count !== null) counts.add(count);
-    const entries = certs.filter(
-      (entry): entry is CdnCertListEntry =>
-        typeof entry === 'object' && entry !== null && certIdOf(entry as CdnCertListEntry) !== null,
-    );
-    if (entries.length < certs.length) {
-      throw new PagingError(
-        `Alibaba CDN DescribeCdnSSLCertificateList (page ${pageNumber}): ${certs.length - entries.length} ` +
-          'entries have no CertId',
-      );
-    }
-    const ids = entries.map((entry) => certIdOf(entry)!).join(',');
-    if (entries.length > 0 && ids === previousIds) {
-      throw new PagingError(
-        `Alibaba CDN DescribeCdnSSLCertificateList: page ${pageNumber} repeats the previous one; the listing ` +
-          'cannot be trusted',
-      );
-    }
-    previousIds = ids;
-    listed += entries.length;
-    const fresh = entries.filter((entry) => {
-      const id = certIdOf(entry)!;
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return true;
-    });
-    if (fresh.length > 0) yield fresh;
-    // The reply says the page size it used: a server that caps it must not make a full page look short.
-    if (certs.length < Math.min(servedPageSize ?? paging.pageSize, paging.pageSize)) break;
-  }
-  const [count] = counts;
-  if (counts.size === 1 && count !== undefined && count > listed) {
-    throw new PagingError(
-      `Alibaba CDN DescribeCdnSSLCertificateList: Count says ${count} certificates but the pages held ` +
-        `${listed}; some may be missing`,
-    );
-  }
+  return listPages(cdnCertificateListing(client, paging.pageSize), paging, signal);
 }
 
 /** CertId as a string (an integer on the list's wire, a string elsewhere); null when absent. */

@@ -7,17 +7,60 @@
  */
 import { PagingError } from '../../../errors';
 import type { ObservedCertificate } from '../../../model';
+import { contentIdentity, type Listing, listPages } from '../../listing';
 import { isWireObject, wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readAliyunTime, readEpoch } from '../timestamps';
 
 export type ServerCertificateWire = Record<string, unknown>;
 
+/**
+ * A region's DescribeServerCertificates under the one listing discipline (../../listing.ts): one reply, so only
+ * its entries are checked — a certificate listed twice is read once, an entry that is not one is named.
+ */
+export function serverCertificatesListing(
+  client: AliyunRpcClient,
+  regionId: string,
+): Listing<ServerCertificateWire> {
+  return {
+    label: `Alibaba SLB DescribeServerCertificates in ${regionId}`,
+    paging: {
+      style: 'single',
+      fetch: async (signal) => ({
+        entries: await describeServerCertificateList(client, regionId, signal),
+        total: null,
+      }),
+    },
+    totalName: 'total',
+    entryName: 'ServerCertificate entries',
+    itemName: 'certificates',
+    item: (entry) => (isWireObject(entry) ? entry : null),
+    identity: (item) => {
+      const id = wireText(item.ServerCertificateId);
+      return id === '' ? contentIdentity(item) : `id:${id}`;
+    },
+  };
+}
+
+/** Every server certificate of the region, each once. Throws ProviderError or PagingError. */
 export async function describeServerCertificates(
   client: AliyunRpcClient,
   regionId: string,
   signal?: AbortSignal,
 ): Promise<ServerCertificateWire[]> {
+  const items: ServerCertificateWire[] = [];
+  for await (const page of listPages(serverCertificatesListing(client, regionId), undefined, signal)) {
+    items.push(...page);
+  }
+  return items;
+}
+
+/** One DescribeServerCertificates call: the ServerCertificate list as sent, entries unchecked. */
+async function describeServerCertificateList(
+  client: AliyunRpcClient,
+  regionId: string,
+  signal?: AbortSignal,
+): Promise<unknown[]> {
   const reply = await client.call(
     'DescribeServerCertificates',
     { RegionId: regionId },
@@ -32,13 +75,7 @@ export async function describeServerCertificates(
         'list; check ALIBABA_CLOUD_SLB_ENDPOINT',
     );
   }
-  const items = list.filter(isWireObject);
-  if (items.length < list.length) {
-    throw new PagingError(
-      `Alibaba SLB DescribeServerCertificates in ${regionId}: ${list.length - items.length} entries are not certificates`,
-    );
-  }
-  return items;
+  return list;
 }
 
 export function mapServerCertificate(item: ServerCertificateWire, regionId: string): ObservedCertificate {

@@ -84,7 +84,8 @@ describe('listCdnCertificatePages', () => {
   it('pages until a short page, whether Count is a total or per page, every CertId once', async () => {
     const perPage = cdnList((page) => model(range((page - 1) * 3, Math.min(page * 3, 7))));
     expect(await ids(perPage.client)).toEqual(range(0, 7));
-    expect(perPage.calls()).toBe(3);
+    // More than one page: read a second time, and complete because both passes listed the same.
+    expect(perPage.calls()).toBe(6);
     const total = cdnList((page) => ({
       CertificateListModel: {
         Count: 7,
@@ -94,6 +95,8 @@ describe('listCdnCertificatePages', () => {
     expect(await ids(total.client)).toEqual(range(0, 7));
     const doubled = cdnList(() => model([1, 1, 2].slice(0, 2)));
     expect(await ids(doubled.client)).toEqual([1]);
+    // One page is a snapshot: one call.
+    expect(doubled.calls()).toBe(1);
   });
 
   it('keeps going when the server caps the page size it was asked for, and says so', async () => {
@@ -101,9 +104,58 @@ describe('listCdnCertificatePages', () => {
     expect(await ids(capped.client, 3)).toEqual(range(0, 5));
   });
 
-  it('refuses a page that repeats, and a total the pages did not reach', async () => {
+  /** A fleet of `ids` served in pages of 3 with Count its total; `change` edits it after the `after`-th call. */
+  function moving(fleet: number[], after: number, change: (ids: number[]) => number[]) {
+    let current = fleet;
+    let calls = 0;
+    return cdnList((page) => {
+      if (++calls === after + 1) current = change(current);
+      const slice = current.slice((page - 1) * 3, page * 3);
+      return {
+        CertificateListModel: {
+          Count: current.length,
+          CertList: { Cert: slice.map((CertId) => ({ CertId })) },
+        },
+      };
+    });
+  }
+
+  it('loses nothing when certificates are deleted between pages (Count moves: the listing starts again)', async () => {
+    // Read page 1 (0, 1, 2), then 0 and 1 are deleted: a naive page 2 would start at 5 and skip 3 and 4.
+    const fake = moving(range(0, 10), 1, (ids) => ids.filter((id) => id > 1));
+    const seen = await ids(fake.client);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(range(2, 10)));
+  });
+
+  it('loses nothing when one read certificate is deleted and one added, Count unchanged', async () => {
+    const fake = moving(range(0, 10), 1, (ids) => [...ids.filter((id) => id !== 0), 100]);
+    const seen = await ids(fake.client);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(range(1, 10)));
+  });
+
+  it('reads the list again after a page that repeats once, and refuses pages that keep repeating', async () => {
+    let repeated = false;
+    const once = cdnList((page) => {
+      const shown = page === 2 && !repeated ? 1 : page;
+      if (page === 2) repeated = true;
+      return {
+        CertificateListModel: {
+          Count: 8,
+          CertList: { Cert: range((shown - 1) * 3, Math.min(shown * 3, 8)).map((CertId) => ({ CertId })) },
+        },
+      };
+    });
+    expect(await ids(once.client)).toEqual(range(0, 8));
     const repeating = cdnList(() => model([1, 2, 3]));
-    await expect(ids(repeating.client)).rejects.toThrow(/page 2 repeats the previous one/);
+    await expect(ids(repeating.client)).rejects.toThrow(
+      'Alibaba CDN DescribeCdnSSLCertificateList: the certificate list kept changing while it was read (4 ' +
+        'attempts, last: page 2 repeated the previous one)',
+    );
+  });
+
+  it('refuses a total the pages did not reach, and entries without a CertId, after reporting the others', async () => {
     const lying = cdnList((page) => ({
       CertificateListModel: {
         Count: 9,
@@ -111,6 +163,16 @@ describe('listCdnCertificatePages', () => {
       },
     }));
     await expect(ids(lying.client)).rejects.toThrow(/Count says 9 certificates but the pages held 5/);
+    const seen: unknown[] = [];
+    const junk = cdnList(() => ({
+      CertificateListModel: { Count: 2, CertList: { Cert: [{ CertId: 4 }, { CertName: 'x' }] } },
+    }));
+    const error = await (async () => {
+      for await (const page of listCdnCertificatePages(junk.client, DEFAULT_CDN_PAGING))
+        seen.push(...page.map((e) => e.CertId));
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([4]);
+    expect(String(error)).toMatch(/1 CertList entries were not certificates with a CertId and were skipped/);
   });
 
   it('refuses a reply that is not a certificate list', async () => {
@@ -149,5 +211,103 @@ describe('listCdnCertificatePages', () => {
         'is not found." — check ALIBABA_CLOUD_ACCESS_KEY_ID: Alibaba Cloud does not know it (RequestId R-1)',
     );
     expect(error.retryable).toBe(false);
+  });
+});
+
+/** A fake Alibaba endpoint answering each call with the next of `replies` (status and body), then success. */
+function scripted(
+  replies: { status: number; body: unknown }[],
+  success: unknown = { RequestId: 'ok', Value: 1 },
+) {
+  const nonces: string[] = [];
+  const fetch: typeof globalThis.fetch = async (url) => {
+    nonces.push(new URL(String(url)).searchParams.get('SignatureNonce') ?? '');
+    const next = replies.shift() ?? { status: 200, body: success };
+    return new Response(JSON.stringify(next.body), { status: next.status });
+  };
+  const client = new AliyunRpcClient({
+    credentials: { accessKeyId: 'id', accessKeySecret: 'secret' },
+    endpoint: 'http://cdn.invalid',
+    version: '2018-05-10',
+    product: 'CDN',
+    settings: {
+      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      endpoint: 'E',
+    },
+    timeoutMs: 1000,
+    fetch,
+    sleep: async () => {},
+  });
+  return { client, nonces };
+}
+
+describe('replies that should be retried', () => {
+  it('retries SignatureNonceUsed with a fresh nonce', async () => {
+    const { client, nonces } = scripted([
+      {
+        status: 400,
+        body: { Code: 'SignatureNonceUsed', Message: 'Specified signature nonce was used already.' },
+      },
+    ]);
+    expect(await client.call('DescribeCertificateInfoByID', { CertId: '1' })).toMatchObject({ Value: 1 });
+    expect(nonces).toHaveLength(2);
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it('treats an error Code inside an HTTP 200 as that error: retried when the code is retryable', async () => {
+    const { client, nonces } = scripted([
+      {
+        status: 200,
+        body: { Code: 'InternalError', Message: 'An internal error occurred.', RequestId: 'R-1' },
+      },
+      {
+        status: 200,
+        body: { Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' },
+      },
+    ]);
+    expect(await client.call('DescribeCertificateInfoByID', { CertId: '1' })).toMatchObject({ Value: 1 });
+    expect(nonces).toHaveLength(3);
+  });
+
+  it('names the code of an error inside an HTTP 200, with its advice, and does not retry a refusal', async () => {
+    const { client, nonces } = scripted([
+      { status: 200, body: { Code: 'Forbidden.RAM', Message: 'User not authorized.', RequestId: 'R-2' } },
+    ]);
+    const error = (await client
+      .call('DescribeCertificateInfoByID', { CertId: '1' }, { where: '(CertId 1)' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.code).toBe('Forbidden.RAM');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(
+      'Alibaba CDN DescribeCertificateInfoByID (CertId 1): HTTP 200 Forbidden.RAM "User not authorized." — the key ' +
+        'lacks permission: grant it read access to CDN (RequestId R-2)',
+    );
+    expect(nonces).toHaveLength(1);
+  });
+
+  it('gives up on a retryable code inside an HTTP 200 after the attempts, naming the code', async () => {
+    const replies = Array.from({ length: 5 }, () => ({
+      status: 200,
+      body: { Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure.' },
+    }));
+    const { client } = scripted(replies);
+    await expect(client.call('DescribeCdnSSLCertificateList', {})).rejects.toThrow(
+      /HTTP 200 ServiceUnavailable "The request has failed due to a temporary failure\." \(gave up after 5 attempts\)/,
+    );
+  });
+
+  it('reads a success that carries a success Code as a success', async () => {
+    for (const body of [
+      { RequestId: 'r', Code: '200', Success: true, Value: 2 },
+      { RequestId: 'r', Code: 'OK', Value: 2 },
+      { RequestId: 'r', Code: 'Success', Value: 2 },
+      { RequestId: 'r', Code: '', Value: 2 },
+    ]) {
+      const { client, nonces } = scripted([{ status: 200, body }]);
+      expect(await client.call('X', {})).toMatchObject({ Value: 2 });
+      expect(nonces).toHaveLength(1);
+    }
   });
 });
