@@ -64,6 +64,11 @@ export interface AliyunForcedFailure {
   httpStatus?: number;
   hang?: boolean;
   broken?: BrokenReply;
+  /**
+   * Carry the action out, then answer with the error all the same: a request a proxy or the network sent twice,
+   * whose first copy was acted on and whose second is refused (SignatureNonceUsed), as the client sees it.
+   */
+  actedOn?: boolean;
   /** Fail only the first `times` matching requests, then answer normally (for retry tests). Default: always. */
   times?: number;
 }
@@ -242,6 +247,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       }
       const code = forced.code ?? 'InternalError';
       if (!isThrottlingCode(code)) stats.errors++;
+      if (forced.actedOn) perform();
       return error({
         status: forced.httpStatus ?? statusOfCode(code),
         code,

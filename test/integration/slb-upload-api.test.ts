@@ -85,3 +85,24 @@ it('does not send an upload again after a timeout (it may have arrived)', async 
   );
   expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
 });
+
+it('does not send an upload again after SignatureNonceUsed, and finds it when the first copy was stored', async () => {
+  // A copy of the request was refused: whether the first one was stored decides what a person is told.
+  const refused = await client({
+    aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'SignatureNonceUsed' }] },
+  });
+  await expect(uploadServerCertificate(refused, request)).rejects.toThrow(
+    /HTTP 400 SignatureNonceUsed.*SLB does not hold the certificate .*it is safe to run the upload again/,
+  );
+  expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
+  await emulator!.close();
+
+  const duplicated = await client({
+    aliyun: { failures: [{ action: 'UploadServerCertificate', code: 'SignatureNonceUsed', actedOn: true }] },
+  });
+  const uploaded = await uploadServerCertificate(duplicated, request);
+  expect(uploaded).toMatchObject({ regionId: 'cn-hangzhou', fingerprintSha1 });
+  expect(uploaded.id).toMatch(/^\d+_/);
+  expect(emulator!.stats.aliyun.slb.byAction.UploadServerCertificate).toBe(1);
+  expect(emulator!.stats.aliyun.slb.uploads).toBe(1);
+});

@@ -52,14 +52,35 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
-/** Codes Alibaba asks to retry (throttling, flow control, server trouble). Signature and permission: never. */
+/**
+ * Codes worth another attempt: throttling, flow control, server trouble, and SignatureNonceUsed (the next attempt
+ * signs with a fresh nonce; the refused one was a copy, by a proxy or the network, of a request already sent).
+ * Signature and permission errors: never.
+ */
 function isRetryableCode(code: string): boolean {
   return (
     code.startsWith('Throttling') ||
     code === 'Rejected.Throttling' ||
     code === 'FlowControlError' ||
     code === 'ServiceUnavailable' ||
-    code === 'InternalError'
+    code === 'InternalError' ||
+    code === 'SignatureNonceUsed'
+  );
+}
+
+/**
+ * Whether a reply body is an error whatever its HTTP status: Alibaba's error body is `{RequestId, HostId, Code,
+ * Message, Recommend}` (error-codes doc), and the RPC actions certwatch reads answer success without a `Code`.
+ * Some Alibaba APIs do send `Code` on success ("200", "OK", "Success", beside `Success: true`): those are not
+ * errors.
+ */
+function isErrorBody(body: Record<string, unknown> | null): boolean {
+  const code = body?.Code;
+  return (
+    typeof code === 'string' &&
+    code.trim() !== '' &&
+    !/^(?:200|ok|success)$/i.test(code.trim()) &&
+    body?.Success !== true
   );
 }
 
@@ -154,7 +175,8 @@ export class AliyunRpcClient {
     }
     const body = parseJsonObject(text);
     const requestId = typeof body?.RequestId === 'string' ? body.RequestId : undefined;
-    if (response.ok) {
+    // A gateway may wrap an error in a 2xx: its Code is the error, as it would be with an error status.
+    if (response.ok && !isErrorBody(body)) {
       if (!body) {
         throw new ProviderError(
           `${label}: the reply is not JSON (HTTP ${response.status}, ${text.length} bytes)`,

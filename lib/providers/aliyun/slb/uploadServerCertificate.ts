@@ -40,9 +40,14 @@ const UPLOAD_ERRORS: Record<string, string> = {
   InvalidParameter: 'SLB refused a parameter (see its message)',
 };
 
-/** A failure after which the upload may have been stored all the same: no reply, or a server error. */
+/**
+ * A failure after which the upload may have been stored all the same: no reply, a server error, or
+ * SignatureNonceUsed (every attempt signs with a fresh nonce, so a used one means this request reached Alibaba
+ * twice, by a proxy's or the network's resend, and the first copy may have been stored).
+ */
 function mayHaveArrived(error: ProviderError): boolean {
   return (
+    error.code === 'SignatureNonceUsed' ||
     error.code === 'timeout' ||
     error.code === 'network' ||
     error.code === 'malformed-response' ||
