@@ -3,6 +3,7 @@
  * (derCertificate.ts, no key decoding) and Node's X509Certificate (the reference, and the fallback).
  */
 import type { X509Certificate } from 'node:crypto';
+import { utcEpochMs } from './utcCalendar';
 
 export interface CertificateFields {
   /** Node's `subject` on one line: `C=CN, O=Example, CN=www.example.com`. */
@@ -16,13 +17,15 @@ export interface CertificateFields {
   ca: boolean;
 }
 
-/** The reference reading: Node's X509Certificate, its getters' text parsed back. Throws on unreadable validity. */
+/**
+ * The reference reading: Node's X509Certificate, its getters' text parsed back. Throws on a validity that this
+ * text does not give exactly (see {@link readOpensslTime}): it is never guessed.
+ */
 export function fieldsFromX509(x509: X509Certificate): CertificateFields {
-  const notBeforeMs = Date.parse(x509.validFrom);
-  const notAfterMs = Date.parse(x509.validTo);
-  if (!Number.isFinite(notBeforeMs) || !Number.isFinite(notAfterMs)) {
-    throw new Error('unreadable validity');
-  }
+  const notBeforeMs = readOpensslTime(x509.validFrom);
+  const notAfterMs = readOpensslTime(x509.validTo);
+  if (notAfterMs === null) throw new Error(unreadableTime('notAfter', x509.validTo));
+  if (notBeforeMs === null) throw new Error(unreadableTime('notBefore', x509.validFrom));
   return {
     subject: oneLineName(x509.subject),
     issuer: oneLineName(x509.issuer),
@@ -32,6 +35,37 @@ export function fieldsFromX509(x509: X509Certificate): CertificateFields {
     notAfterMs,
     ca: x509.ca,
   };
+}
+
+function unreadableTime(field: string, text: string): string {
+  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return `${field} cannot be read exactly (OpenSSL gives ${JSON.stringify(shown)})`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * OpenSSL 3's `ASN1_TIME_print` text, as `validFrom`/`validTo` give it (`Jan  1 00:00:00 2049 GMT`), read
+ * exactly: null where it is not that form or not exact to the millisecond. Never Date.parse: the year is
+ * printed with `%d`, so year 49 reads "49", which Date.parse takes for 2049. A GeneralizedTime's fraction is
+ * printed as written (`00:00:00.5`); an offset is already applied and the text says GMT. Node 22's
+ * `validToDate` would do, but Node 20 has none.
+ */
+export function readOpensslTime(text: string): number | null {
+  const match = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\d{1,4}) GMT$/.exec(text);
+  if (!match) return null;
+  const [, month, day, hour, minute, second, fraction = '', year] = match;
+  // Digits past the millisecond must be zeros: an instant here is a whole number of milliseconds.
+  if (!/^\d{0,3}0*$/.test(fraction)) return null;
+  return utcEpochMs(
+    Number(year),
+    MONTHS.indexOf(month!) + 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+    Number(fraction.slice(0, 3).padEnd(3, '0')),
+  );
 }
 
 /** Node prints distinguished names one attribute per line; reports want them on one. */

@@ -1,8 +1,10 @@
 /**
  * A strict reader for DER (ITU-T X.690), the encoding of X.509 certificates. Strict: one-byte tags, definite
- * minimal lengths, minimal integers, DER booleans, RFC 5280 times. Whatever falls outside that is refused with
- * {@link NotUnderstood} instead of being read leniently: the caller then leaves the certificate to OpenSSL.
+ * minimal lengths, minimal integers, DER booleans, times in Z to the second. Whatever falls outside that is
+ * refused with {@link NotUnderstood} instead of being read leniently: the caller then leaves the certificate
+ * to OpenSSL.
  */
+import { utcEpochMs } from './utcCalendar';
 
 /** The input is valid for someone, perhaps, but not something this reader can vouch for. */
 export class NotUnderstood extends Error {
@@ -116,14 +118,12 @@ export function contentEquals(der: Uint8Array, element: Tlv, bytes: Uint8Array):
   return true;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
- * An X.509 Time as RFC 5280 §4.1.2.5 writes it, to the second: UTCTime `YYMMDDHHMMSSZ` (YY ≥ 50 is 19YY,
- * otherwise 20YY) for 1950–2049, GeneralizedTime `YYYYMMDDHHMMSSZ` outside those years. Seconds are required
- * and the zone is Z. Fractions, offsets, missing seconds, GeneralizedTime for 1950–2049 (which must be
- * UTCTime), years before 1000 (which Date.parse of OpenSSL's text would misread) and impossible dates are
- * refused.
+ * An X.509 Time to the second, as RFC 5280 §4.1.2.5 writes it: UTCTime `YYMMDDHHMMSSZ` (YY ≥ 50 is 19YY,
+ * otherwise 20YY), or GeneralizedTime `YYYYMMDDHHMMSSZ` for any year 0000–9999 (RFC 5280 keeps it for years
+ * outside 1950–2049, but a four-digit year is unambiguous wherever it is used). Seconds are required and the
+ * zone is Z. Fractions, offsets, missing seconds and impossible dates are refused: the X509Certificate path
+ * reads those, or says it cannot.
  */
 export function readTime(der: Uint8Array, element: Tlv): number {
   let year: number;
@@ -135,25 +135,22 @@ export function readTime(der: Uint8Array, element: Tlv): number {
     at += 2;
   } else if (element.tag === Tag.GeneralizedTime && length === 15) {
     year = digits(der, at, 4);
-    if (year < 1000 || (year >= 1950 && year < 2050)) {
-      throw new NotUnderstood('GeneralizedTime for a year it should not, or cannot, be used for');
-    }
     at += 4;
   } else {
     throw new NotUnderstood('not an RFC 5280 time');
   }
-  const month = digits(der, at, 2);
-  const day = digits(der, at + 2, 2);
-  const hour = digits(der, at + 4, 2);
-  const minute = digits(der, at + 6, 2);
-  const second = digits(der, at + 8, 2);
   if (der[at + 10] !== 0x5a) throw new NotUnderstood('time not in Z');
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const monthDays = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) {
-    throw new NotUnderstood('impossible date');
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  const epochMs = utcEpochMs(
+    year,
+    digits(der, at, 2),
+    digits(der, at + 2, 2),
+    digits(der, at + 4, 2),
+    digits(der, at + 6, 2),
+    digits(der, at + 8, 2),
+    0,
+  );
+  if (epochMs === null) throw new NotUnderstood('impossible date');
+  return epochMs;
 }
 
 function digits(der: Uint8Array, at: number, count: number): number {

@@ -1,10 +1,14 @@
+import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { issueCertificate } from '../../../emulator/x509/certificate';
+import { certificatePem, issueCertificate } from '../../../emulator/x509/certificate';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
+import { evaluate } from '../../../lib/expiry/evaluate';
 import { readPemChain } from '../../../lib/pem/chain';
+import { observed } from '../../helpers/observed';
 import { armour } from '../../helpers/pem';
+import { craftAuthority, craftLeaf, generalizedTime } from './craftedCertificate';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 const DAY = 86_400_000;
@@ -108,5 +112,46 @@ describe('readPemChain', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
+const root = craftAuthority('Chain Test Root', null);
+const intermediate = craftAuthority('Chain Test Intermediate', root);
+const _rootPem = certificatePem(root.der);
+const intermediatePem = certificatePem(intermediate.der);
+const _fingerprint = (der: Buffer) =>
+  new X509Certificate(der).fingerprint256.replaceAll(':', '').toLowerCase();
+
+/** Every order of the given items. */
+function _permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    _permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+describe('readPemChain: validity years below 1000', () => {
+  it('reads a GeneralizedTime year 0049 as year 49, so the certificate is expired, not good until 2049', () => {
+    const leaf = craftLeaf(intermediate, { notAfter: generalizedTime('00490101000000Z') });
+    const { chain } = readPemChain(certificatePem(leaf) + intermediatePem);
+    expect(new Date(chain!.leaf.notAfterMs).getUTCFullYear()).toBe(49);
+    const record = evaluate(observed({ pem: certificatePem(leaf) + intermediatePem }), NOW, THRESHOLDS);
+    expect(record).toMatchObject({
+      status: 'expired',
+      notAfter: '0049-01-01T00:00:00Z',
+      expirySource: 'pem:leaf',
+    });
+  });
+
+  it('reads the same year through the X509Certificate path, when the DER reader leaves a certificate to it', () => {
+    // Missing seconds in notBefore send the certificate to X509Certificate, which prints year 49 as "49".
+    const leaf = craftLeaf(intermediate, {
+      notBefore: generalizedTime('004801010000Z'),
+      notAfter: generalizedTime('00490101000000Z'),
+    });
+    const { chain } = readPemChain(certificatePem(leaf));
+    expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
+    expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
   });
 });

@@ -2,7 +2,7 @@
  * Certificates made byte by byte, for the cases the emulator's issuer never writes: odd names, time encodings,
  * extensions, BER. Signed for real (P-256), so X509Certificate reads them as it would any other.
  */
-import { createPublicKey, sign } from 'node:crypto';
+import { createPublicKey, type KeyObject, sign } from 'node:crypto';
 import {
   bitString,
   boolean,
@@ -39,6 +39,11 @@ export interface CraftOptions {
   publicKeyInfo?: Buffer;
   /** Fields after the public key and before the extensions (unique identifiers). */
   extraFields?: Buffer[];
+  serialNumber?: bigint;
+  /** The private key that signs (ECDSA P-256); default the crafting key. */
+  signedBy?: KeyObject;
+  /** The TBSCertificate's own encoding of its content; default DER. The signature covers it as encoded. */
+  encodeTbs?: (content: Buffer) => Buffer;
 }
 
 /** A Name of single-valued RDNs from [OID, value TLV] pairs. */
@@ -71,20 +76,66 @@ export function craft(options: CraftOptions = {}): Buffer {
   const extensions =
     options.extensions === undefined ? [subjectAltName(dnsName('crafted.example'))] : options.extensions;
   const algorithm = options.signatureAlgorithm ?? ecdsaWithSha256;
-  const tbs = sequence(
-    options.version ?? explicit(0, unsignedInteger(2)),
-    unsignedInteger(0x1234_5678n),
-    algorithm,
-    options.issuer ?? cn('Crafted CA'),
-    sequence(options.notBefore ?? time(NOT_BEFORE), options.notAfter ?? time(NOT_AFTER)),
-    subject,
-    options.publicKeyInfo ?? spki,
-    ...(options.extraFields ?? []),
-    ...(extensions === null ? [] : [explicit(3, sequence(...extensions))]),
+  const encodeTbs = options.encodeTbs ?? sequence;
+  const tbs = encodeTbs(
+    Buffer.concat([
+      options.version ?? explicit(0, unsignedInteger(2)),
+      unsignedInteger(options.serialNumber ?? 0x1234_5678n),
+      algorithm,
+      options.issuer ?? cn('Crafted CA'),
+      sequence(options.notBefore ?? time(NOT_BEFORE), options.notAfter ?? time(NOT_AFTER)),
+      subject,
+      options.publicKeyInfo ?? spki,
+      ...(options.extraFields ?? []),
+      ...(extensions === null ? [] : [explicit(3, sequence(...extensions))]),
+    ]),
   );
-  const signature = sign('sha256', tbs, { key: key.privateKey, dsaEncoding: 'der' });
+  const signature = sign('sha256', tbs, { key: options.signedBy ?? key.privateKey, dsaEncoding: 'der' });
   return sequence(tbs, algorithm, bitString(signature));
 }
 
 /** The public half of the key every crafted certificate is signed with. */
 export const craftingPublicKey = createPublicKey(key.privateKey);
+
+/** A crafted CA: its name as its children carry it, and the key that signs them. */
+export interface CraftedAuthority {
+  der: Buffer;
+  name: Buffer;
+  signingKey: KeyObject;
+}
+
+const caExtensions = [
+  extension('2.5.29.19', sequence(boolean(true)), true),
+  extension('2.5.29.15', tlv(Tag.BitString, Buffer.from([0x01, 0x06])), true), // keyCertSign, cRLSign
+];
+
+function publicKeyInfoOf(privateKey: KeyObject): Buffer {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+}
+
+/**
+ * A CA certificate with a key of its own (pooled by `label`), self-signed or issued by `parent`; `options`
+ * may make any of its fields odd. Real chains of crafted certificates: each signature verifies.
+ */
+export function craftAuthority(
+  label: string,
+  parent: CraftedAuthority | null,
+  options: CraftOptions = {},
+): CraftedAuthority {
+  const signingKey = pooledKey('ec', `crafted-ca-${label}`).privateKey;
+  const subject = options.subject ?? cn(label);
+  const der = craft({
+    extensions: caExtensions,
+    ...options,
+    subject,
+    issuer: parent ? parent.name : subject,
+    publicKeyInfo: publicKeyInfoOf(signingKey),
+    signedBy: parent ? parent.signingKey : signingKey,
+  });
+  return { der, name: subject, signingKey };
+}
+
+/** An end-entity certificate issued by `parent` (its subject, SAN and validity as `options` say). */
+export function craftLeaf(parent: CraftedAuthority, options: CraftOptions = {}): Buffer {
+  return craft({ issuer: parent.name, signedBy: parent.signingKey, ...options });
+}

@@ -32,7 +32,7 @@ import {
   utcTime,
 } from './craftedCertificate';
 
-/** What the X509Certificate path reads, or null where it cannot read the certificate at all. */
+/** What the X509Certificate path reads, or null where it cannot read the certificate, or not exactly. */
 function reference(der: Buffer): CertificateFields | null {
   try {
     return fieldsFromX509(new X509Certificate(der));
@@ -52,6 +52,13 @@ function expectRead(der: Buffer): CertificateFields {
 /** The DER reader leaves it to X509Certificate. */
 function expectDeclined(der: Buffer): void {
   expect(readCertificateFields(der)).toBeNull();
+}
+
+/** An instant in any year, months from 0 as Date.UTC takes them: Date.UTC alone maps years 0–99 to 19YY. */
+function yearMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(Date.UTC(2000, month, day, hour, minute, second));
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
 }
 
 const basicConstraints = (...content: Buffer[]) => extension('2.5.29.19', sequence(...content), true);
@@ -158,7 +165,7 @@ describe('readCertificateFields, against X509Certificate', () => {
     expect(reference(craft({ subject: sequence() }))).toBeNull();
   });
 
-  it('reads RFC 5280 times to the second: UTCTime YY ≥ 50 is 19YY, GeneralizedTime outside 1950–2049', () => {
+  it('reads times in Z to the second: UTCTime YY ≥ 50 is 19YY, GeneralizedTime for any year 0000–9999', () => {
     const cases: [Buffer, number][] = [
       [utcTime('500101000000Z'), Date.UTC(1950, 0, 1)],
       [utcTime('491231235959Z'), Date.UTC(2049, 11, 31, 23, 59, 59)],
@@ -170,6 +177,17 @@ describe('readCertificateFields, against X509Certificate', () => {
       [generalizedTime('99991231235959Z'), Date.UTC(9999, 11, 31, 23, 59, 59)],
       [generalizedTime('19491231235959Z'), Date.UTC(1949, 11, 31, 23, 59, 59)],
       [generalizedTime('10000101000000Z'), Date.UTC(1000, 0, 1)],
+      // RFC 5280 wants UTCTime for these years, but four digits are unambiguous (and OpenSSL reads them).
+      [generalizedTime('20260101000000Z'), Date.UTC(2026, 0, 1)],
+      [generalizedTime('19500101000000Z'), Date.UTC(1950, 0, 1)],
+      [generalizedTime('20491231235959Z'), Date.UTC(2049, 11, 31, 23, 59, 59)],
+      // Years below 1000 are those years: Date.UTC would make 0049 into 1949, Date.parse of "49" 2049.
+      [generalizedTime('09991231235959Z'), yearMs(999, 11, 31, 23, 59, 59)],
+      [generalizedTime('00490101000000Z'), yearMs(49, 0, 1)],
+      [generalizedTime('00010101000000Z'), yearMs(1, 0, 1)],
+      [generalizedTime('00000101000000Z'), yearMs(0, 0, 1)],
+      [generalizedTime('00000229000000Z'), yearMs(0, 1, 29)], // year 0 is a leap year (divisible by 400)
+      [generalizedTime('00040229120000Z'), yearMs(4, 1, 29, 12)],
     ];
     for (const [encoded, epochMs] of cases) {
       expect(expectRead(craft({ notBefore: encoded })).notBeforeMs).toBe(epochMs);
@@ -188,10 +206,11 @@ describe('readCertificateFields, against X509Certificate', () => {
       utcTime('260100000000Z'),
       utcTime('260101240000Z'),
       utcTime('26010100000AZ'),
-      generalizedTime('20260101000000Z'), // must be UTCTime
       generalizedTime('20500101000000.5Z'),
-      generalizedTime('00490101000000Z'), // Date.parse would make this 2049
+      generalizedTime('205001010000Z'),
+      generalizedTime('20500101000000+0000'),
       generalizedTime('21000229000000Z'), // 2100 is not a leap year
+      generalizedTime('01000229000000Z'), // nor is year 100
       tlv(Tag.Utf8String, Buffer.from('260101000000Z')),
     ];
     for (const encoded of unusual) {

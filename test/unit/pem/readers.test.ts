@@ -100,6 +100,17 @@ describe('the DER reader against the X509Certificate reader', () => {
       pem(craft({ subject: self, issuer: self })),
       pem(craft({ subject: self, issuer: self, publicKeyInfo: otherKey })),
     );
+    // GeneralizedTime in any year, which the DER reader now reads itself.
+    const made = makeTestCertificate({ notAfter: NOW + 10 * DAY, includeRoot: true });
+    texts.push(
+      pem(craft({ notAfter: generalizedTime('00490101000000Z') })) + made.intermediatePem,
+      pem(
+        craft({
+          notBefore: generalizedTime('00000229000000Z'),
+          notAfter: generalizedTime('20300101000000Z'),
+        }),
+      ),
+    );
     fast = createPemReader();
     reference = createPemReader({ decoder: 'x509', issuerCacheSize: 0 });
   }, 120_000);
@@ -143,9 +154,9 @@ describe('the DER reader against the X509Certificate reader', () => {
 
   it('mixes both paths in one chain when the DER reader declines one certificate', () => {
     const made = makeTestCertificate({ notAfter: NOW + 10 * DAY });
-    // GeneralizedTime in 2040 (RFC 5280 wants UTCTime): OpenSSL reads it, so the X509Certificate path decides.
+    // UTCTime without seconds (RFC 5280 wants them): OpenSSL reads it, so the X509Certificate path decides.
     const odd = pem(
-      craft({ notAfter: generalizedTime('20400101000000Z'), subject: name(['2.5.4.3', utf8String('odd')]) }),
+      craft({ notAfter: utcTime('4001010000Z'), subject: name(['2.5.4.3', utf8String('odd')]) }),
     );
     const plain = pem(craft({ notAfter: utcTime('400101000000Z') }));
     for (const text of [made.pem + odd, odd + made.intermediatePem, plain + odd]) {

@@ -1,0 +1,138 @@
+import { X509Certificate } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fieldsFromX509, readOpensslTime } from '../../../lib/pem/certificateFields';
+import { utcEpochMs } from '../../../lib/pem/utcCalendar';
+import { craft, generalizedTime, utcTime } from './craftedCertificate';
+
+/** An instant in any year, months from 0 as Date.UTC takes them (Date.UTC alone maps years 0–99 to 19YY). */
+function yearMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const date = new Date(Date.UTC(2000, month, day, hour, minute, second, ms));
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
+}
+
+const x509Fields = (der: Buffer) => fieldsFromX509(new X509Certificate(der));
+
+describe('utcEpochMs', () => {
+  it('gives the instant for any year 0000–9999, years below 100 included', () => {
+    expect(utcEpochMs(2049, 12, 31, 23, 59, 59, 0)).toBe(Date.UTC(2049, 11, 31, 23, 59, 59));
+    expect(utcEpochMs(49, 1, 1, 0, 0, 0, 0)).toBe(yearMs(49, 0, 1));
+    expect(new Date(utcEpochMs(49, 1, 1, 0, 0, 0, 0)!).getUTCFullYear()).toBe(49);
+    expect(utcEpochMs(0, 1, 1, 0, 0, 0, 0)).toBe(-62_167_219_200_000);
+    expect(utcEpochMs(0, 2, 29, 6, 0, 0, 0)).toBe(yearMs(0, 1, 29, 6));
+    expect(utcEpochMs(4, 2, 29, 0, 0, 0, 0)).toBe(yearMs(4, 1, 29));
+    expect(utcEpochMs(9999, 12, 31, 23, 59, 59, 999)).toBe(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+  });
+
+  it('refuses a time that does not exist rather than rolling it over', () => {
+    const impossible: [number, number, number, number, number, number, number][] = [
+      [2026, 2, 29, 0, 0, 0, 0],
+      [2100, 2, 29, 0, 0, 0, 0],
+      [100, 2, 29, 0, 0, 0, 0],
+      [1, 2, 29, 0, 0, 0, 0],
+      [2026, 4, 31, 0, 0, 0, 0],
+      [2026, 0, 1, 0, 0, 0, 0],
+      [2026, 13, 1, 0, 0, 0, 0],
+      [2026, 1, 0, 0, 0, 0, 0],
+      [2026, 1, 1, 24, 0, 0, 0],
+      [2026, 1, 1, 0, 60, 0, 0],
+      [2026, 1, 1, 0, 0, 60, 0],
+      [2026, 1, 1, 0, 0, 0, 1000],
+      [10000, 1, 1, 0, 0, 0, 0],
+      [-1, 1, 1, 0, 0, 0, 0],
+    ];
+    for (const fields of impossible) expect(utcEpochMs(...fields)).toBeNull();
+  });
+
+  it('agrees with Date for every day of years 100–9999 and, through setUTCFullYear, of years 0–99', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (epochMs) => {
+        const d = new Date(epochMs);
+        const read = utcEpochMs(
+          d.getUTCFullYear(),
+          d.getUTCMonth() + 1,
+          d.getUTCDate(),
+          d.getUTCHours(),
+          d.getUTCMinutes(),
+          d.getUTCSeconds(),
+          d.getUTCMilliseconds(),
+        );
+        expect(read).toBe(epochMs);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('readOpensslTime', () => {
+  it('reads the year OpenSSL prints with %d as that year: "49" is 49, never 2049', () => {
+    expect(readOpensslTime('Jan  1 00:00:00 49 GMT')).toBe(yearMs(49, 0, 1));
+    expect(readOpensslTime('Jan  1 00:00:00 0 GMT')).toBe(yearMs(0, 0, 1));
+    expect(readOpensslTime('Feb 29 00:00:00 0 GMT')).toBe(yearMs(0, 1, 29));
+    expect(readOpensslTime('Dec 31 23:59:59 999 GMT')).toBe(yearMs(999, 11, 31, 23, 59, 59));
+    expect(readOpensslTime('Jan  1 00:00:00 1000 GMT')).toBe(Date.UTC(1000, 0, 1));
+    expect(readOpensslTime('Dec 31 23:59:59 2049 GMT')).toBe(Date.UTC(2049, 11, 31, 23, 59, 59));
+    expect(readOpensslTime('Dec 31 23:59:59 9999 GMT')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+    expect(readOpensslTime('Nov 23 05:46:01 2026 GMT')).toBe(Date.UTC(2026, 10, 23, 5, 46, 1));
+  });
+
+  it('reads fractional seconds to the millisecond, and nothing finer', () => {
+    expect(readOpensslTime('Jan  1 00:00:00.5 2050 GMT')).toBe(Date.UTC(2050, 0, 1, 0, 0, 0, 500));
+    expect(readOpensslTime('Jan  1 00:00:00.123 2050 GMT')).toBe(Date.UTC(2050, 0, 1, 0, 0, 0, 123));
+    expect(readOpensslTime('Jan  1 00:00:00.1230000 2050 GMT')).toBe(Date.UTC(2050, 0, 1, 0, 0, 0, 123));
+    expect(readOpensslTime('Jan  1 00:00:00.123456 2050 GMT')).toBeNull();
+    expect(readOpensslTime('Jan  1 00:00:00.0001 2050 GMT')).toBeNull();
+  });
+
+  it('reads nothing it cannot read exactly', () => {
+    const unreadable = [
+      'Bad time value',
+      '',
+      'Jan  1 00:00:00 2050', // no zone: not the text OpenSSL 3 prints for a certificate
+      'Jan  1 00:00:00 2050 UTC',
+      'Jan 1 00:00:00 2050 GMT',
+      'jan  1 00:00:00 2050 GMT',
+      'Foo  1 00:00:00 2050 GMT',
+      'Feb 29 00:00:00 2100 GMT',
+      'Feb 30 00:00:00 2024 GMT',
+      'Jan  1 24:00:00 2050 GMT',
+      'Jan  1 00:00:60 2050 GMT',
+      'Jan  1 00:00:00 10000 GMT',
+      'Jan  1 00:00:00 -1 GMT',
+      'Jan  1 00:00:00. 2050 GMT',
+      ' Jan  1 00:00:00 2050 GMT',
+      '2050-01-01T00:00:00Z',
+    ];
+    for (const text of unreadable) expect(readOpensslTime(text)).toBeNull();
+  });
+});
+
+describe('fieldsFromX509', () => {
+  it('reads a GeneralizedTime year below 1000 as that year, offsets and missing seconds as OpenSSL does', () => {
+    expect(x509Fields(craft({ notAfter: generalizedTime('00490101000000Z') }))).toMatchObject({
+      notAfterMs: yearMs(49, 0, 1),
+    });
+    expect(x509Fields(craft({ notBefore: generalizedTime('00010101000000Z') }))).toMatchObject({
+      notBeforeMs: yearMs(1, 0, 1),
+    });
+    expect(x509Fields(craft({ notAfter: utcTime('260101000000+0100') }))).toMatchObject({
+      notAfterMs: Date.UTC(2025, 11, 31, 23),
+    });
+    expect(x509Fields(craft({ notAfter: utcTime('2601010000Z') }))).toMatchObject({
+      notAfterMs: Date.UTC(2026, 0, 1),
+    });
+    expect(x509Fields(craft({ notAfter: generalizedTime('20500101000000.25Z') }))).toMatchObject({
+      notAfterMs: Date.UTC(2050, 0, 1, 0, 0, 0, 250),
+    });
+  });
+
+  it('refuses a validity date it cannot read exactly, saying which, and what OpenSSL made of it', () => {
+    expect(() => x509Fields(craft({ notAfter: generalizedTime('20500101000000') }))).toThrow(
+      'notAfter cannot be read exactly (OpenSSL gives "Bad time value")',
+    );
+    expect(() => x509Fields(craft({ notBefore: generalizedTime('20500101000000.123456Z') }))).toThrow(
+      'notBefore cannot be read exactly (OpenSSL gives "Jan  1 00:00:00.123456 2050 GMT")',
+    );
+  });
+});
