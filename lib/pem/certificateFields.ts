@@ -6,7 +6,7 @@ import type { X509Certificate } from 'node:crypto';
 import { utcEpochMs } from './utcCalendar';
 
 export interface CertificateFields {
-  /** Node's `subject` on one line: `C=CN, O=Example, CN=www.example.com`. */
+  /** Node's `subject` on one line: `C=CN, O=Example, CN=www.example.com`; `''` for an empty name. */
   subject: string;
   issuer: string;
   commonName: string | null;
@@ -27,9 +27,10 @@ export function fieldsFromX509(x509: X509Certificate): CertificateFields {
   if (notAfterMs === null) throw new Error(unreadableTime('notAfter', x509.validTo));
   if (notBeforeMs === null) throw new Error(unreadableTime('notBefore', x509.validFrom));
   return {
-    subject: oneLineName(x509.subject),
-    issuer: oneLineName(x509.issuer),
-    commonName: commonNameOf(x509.subject),
+    // Node gives undefined for an empty name.
+    subject: oneLineName(x509.subject ?? ''),
+    issuer: oneLineName(x509.issuer ?? ''),
+    commonName: commonNameOf(x509.subject ?? ''),
     dnsNames: dnsNamesOf(x509.subjectAltName),
     notBeforeMs,
     notAfterMs,

@@ -132,7 +132,7 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     counts.der++;
     const key = hash('sha256', der, 'hex');
     const fingerprints = { sha256: key, sha1: hash('sha1', der, 'hex') };
-    return certificateRead({ der, key }, fields, fingerprints, fields.subject === fields.issuer);
+    return certificateRead({ der, key }, fields, fingerprints);
   }
 
   function readWithX509(der: Buffer): CertificateRead | null {
@@ -145,7 +145,7 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
         sha256: hexFingerprint(x509.fingerprint256),
         sha1: hexFingerprint(x509.fingerprint),
       };
-      const read = certificateRead({ der, key, x509 }, fields, fingerprints, x509.subject === x509.issuer);
+      const read = certificateRead({ der, key, x509 }, fields, fingerprints);
       counts.x509++;
       return read;
     } catch {
@@ -162,7 +162,6 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     source: Omit<CertificateRead, 'parsed'>,
     fields: CertificateFields,
     fingerprints: { sha256: string; sha1: string },
-    namesItself: boolean,
   ): CertificateRead {
     const parsed: ParsedCertificate = {
       subject: fields.subject,
@@ -177,7 +176,7 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
       ca: fields.ca,
     };
     const read: CertificateRead = { parsed, ...source };
-    parsed.selfSigned = namesItself && signedBy(read, read);
+    parsed.selfSigned = fields.subject === fields.issuer && signedBy(read, read);
     return read;
   }
 
@@ -245,8 +244,10 @@ export function readPemChain(text: string | null | undefined): PemReadResult {
 }
 
 /**
- * Orders certificates leaf first, then each issuer in turn. The leaf is the end-entity certificate that issued
- * none of the others; a PEM stored out of order is read all the same, and noted. Duplicates are read once.
+ * Orders certificates leaf first, then each issuer in turn, by name. The leaf is the end-entity certificate
+ * that issued none of the others; a PEM stored out of order is read all the same, and noted. Duplicates are
+ * read once. An empty name names no one, or every certificate with an empty subject (a leaf named only in its
+ * subjectAltName) would look like the issuer of every one with an empty issuer: neither is matched.
  */
 function orderChain(
   all: ParsedCertificate[],
@@ -257,22 +258,25 @@ function orderChain(
     (cert, i) => all.findIndex((other) => other.fingerprintSha256 === cert.fingerprintSha256) === i,
   );
   const issuesAny = (cert: ParsedCertificate) =>
+    cert.subject !== '' &&
     certificates.some((other) => other !== cert && !other.selfSigned && other.issuer === cert.subject);
   const leaves = certificates.filter((c) => !issuesAny(c));
   const endEntities = leaves.filter((c) => !c.ca);
   const leaf = endEntities[0] ?? leaves[0] ?? certificates[0]!;
   if (endEntities.length === 0) {
     problems.push(
-      `the PEM holds no end-entity certificate; the CA certificate "${leaf.subject}" is read as the leaf`,
+      'the PEM holds no end-entity certificate; ' +
+        `the CA certificate ${shownSubject(leaf)} is read as the leaf`,
     );
   } else if (endEntities.length > 1) {
     problems.push(
-      `PEM holds ${endEntities.length} unrelated end-entity certificates; the first (${leaf.subject}) is used`,
+      `PEM holds ${endEntities.length} unrelated end-entity certificates; ` +
+        `the first, ${shownSubject(leaf)}, is used`,
     );
   }
   const ordered: ParsedCertificate[] = [leaf];
   let current = leaf;
-  while (!current.selfSigned) {
+  while (!current.selfSigned && current.issuer !== '') {
     const child = current;
     const named = certificates.filter((c) => c.subject === child.issuer && !ordered.includes(c));
     const next = named.length > 1 ? chooseIssuer(child, named, problems, signedBy) : named[0];
@@ -313,8 +317,18 @@ function chooseIssuer(
   const pool = signers.length > 0 ? signers : named;
   const chosen = pool.reduce((best, c) => (c.notAfterMs > best.notAfterMs ? c : best));
   problems.push(
-    `${named.length} certificates are named "${child.issuer}"; the one that signed "${child.subject}" ` +
+    `${named.length} certificates are named "${child.issuer}"; ` +
+      `the one that signed the certificate ${shownSubject(child)} ` +
       `(expiring ${new Date(chosen.notAfterMs).toISOString().replace('.000Z', 'Z')}) is used`,
   );
   return chosen;
+}
+
+/** A certificate's subject as messages show it: quoted, or, when empty, where its names are instead. */
+function shownSubject(certificate: ParsedCertificate): string {
+  if (certificate.subject !== '') return `"${certificate.subject}"`;
+  const dnsName = certificate.dnsNames[0];
+  return dnsName === undefined
+    ? 'with an empty subject and no DNS name'
+    : `named only in its subjectAltName (DNS:${dnsName})`;
 }

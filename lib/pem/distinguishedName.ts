@@ -51,11 +51,12 @@ const OTHER_SHORT_NAMES = new Map<string, string>(
 
 const COMMON_NAME = 3;
 
-/** Reads the Name element `name` (a SEQUENCE of RDNs). */
+/**
+ * Reads the Name element `name` (a SEQUENCE of RDNs). An empty one, legitimate in a leaf whose names are all
+ * in its subjectAltName (RFC 5280 §4.1.2.6), is `''`.
+ */
 export function printName(der: Buffer, name: Tlv): PrintedName {
   if (name.tag !== Tag.Sequence) throw new NotUnderstood('name is not a sequence');
-  // Node gives no name at all for an empty one, which the old reader could not read; leave it to that path.
-  if (name.contentStart === name.end) throw new NotUnderstood('empty name');
   let text = '';
   let commonName: string | null = null;
   for (let offset = name.contentStart; offset < name.end; ) {

@@ -1,9 +1,18 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sequence } from '../../../emulator/x509/der';
 import { fieldsFromX509, readOpensslTime } from '../../../lib/pem/certificateFields';
 import { utcEpochMs } from '../../../lib/pem/utcCalendar';
-import { craft, generalizedTime, utcTime } from './craftedCertificate';
+import {
+  craft,
+  dnsName,
+  generalizedTime,
+  NOT_AFTER,
+  NOT_BEFORE,
+  subjectAltName,
+  utcTime,
+} from './craftedCertificate';
 
 /** An instant in any year, months from 0 as Date.UTC takes them (Date.UTC alone maps years 0–99 to 19YY). */
 function yearMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
@@ -109,6 +118,19 @@ describe('readOpensslTime', () => {
 });
 
 describe('fieldsFromX509', () => {
+  it('reads an empty subject or issuer as empty text (Node gives undefined for them)', () => {
+    const der = craft({ subject: sequence(), extensions: [subjectAltName(dnsName('a.example'))] });
+    expect(new X509Certificate(der).subject).toBeUndefined();
+    expect(x509Fields(der)).toMatchObject({
+      subject: '',
+      issuer: 'CN=Crafted CA',
+      commonName: null,
+      dnsNames: ['a.example'],
+      notAfterMs: NOT_AFTER,
+    });
+    expect(x509Fields(craft({ issuer: sequence() }))).toMatchObject({ issuer: '', notBeforeMs: NOT_BEFORE });
+  });
+
   it('reads a GeneralizedTime year below 1000 as that year, offsets and missing seconds as OpenSSL does', () => {
     expect(x509Fields(craft({ notAfter: generalizedTime('00490101000000Z') }))).toMatchObject({
       notAfterMs: yearMs(49, 0, 1),

@@ -2,13 +2,21 @@ import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certificatePem, issueCertificate } from '../../../emulator/x509/certificate';
+import { sequence } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import { readPemChain } from '../../../lib/pem/chain';
 import { observed } from '../../helpers/observed';
 import { armour } from '../../helpers/pem';
-import { craftAuthority, craftLeaf, generalizedTime } from './craftedCertificate';
+import {
+  craftAuthority,
+  craftLeaf,
+  dnsName,
+  generalizedTime,
+  NOT_AFTER,
+  subjectAltName,
+} from './craftedCertificate';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 const DAY = 86_400_000;
@@ -118,18 +126,84 @@ describe('readPemChain', () => {
 const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
 const root = craftAuthority('Chain Test Root', null);
 const intermediate = craftAuthority('Chain Test Intermediate', root);
-const _rootPem = certificatePem(root.der);
+const rootPem = certificatePem(root.der);
 const intermediatePem = certificatePem(intermediate.der);
-const _fingerprint = (der: Buffer) =>
+const fingerprint = (der: Buffer) =>
   new X509Certificate(der).fingerprint256.replaceAll(':', '').toLowerCase();
 
 /** Every order of the given items. */
-function _permutations<T>(items: readonly T[]): T[][] {
+function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((item, i) =>
-    _permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
   );
 }
+
+describe('readPemChain: empty names', () => {
+  const sanOnly = craftLeaf(intermediate, {
+    subject: sequence(),
+    extensions: [subjectAltName(dnsName('san-only.example'))],
+  });
+
+  it('reads a leaf named only in its subjectAltName, alone and in its chain in any order', () => {
+    for (const order of permutations([certificatePem(sanOnly), intermediatePem, rootPem])) {
+      const { chain } = readPemChain(order.join(''));
+      expect(chain?.leaf).toMatchObject({
+        subject: '',
+        commonName: null,
+        dnsNames: ['san-only.example'],
+        notAfterMs: NOT_AFTER,
+        fingerprintSha256: fingerprint(sanOnly),
+      });
+      expect(chain?.intermediates.map((c) => c.subject)).toEqual(['CN=Chain Test Intermediate']);
+      expect(chain?.roots.map((c) => c.subject)).toEqual(['CN=Chain Test Root']);
+    }
+  });
+
+  it('never takes an empty subject for the issuer of an empty issuer', () => {
+    // A certificate with an empty subject beside one with an empty issuer: the names are equal, yet neither
+    // names the other. Each is read as itself, and the one stored first is the leaf.
+    const emptyIssuer = craftLeaf(intermediate, {
+      issuer: sequence(),
+      extensions: [subjectAltName(dnsName('empty-issuer.example'))],
+    });
+    for (const [first, second] of [
+      [sanOnly, emptyIssuer],
+      [emptyIssuer, sanOnly],
+    ] as const) {
+      const { chain } = readPemChain(certificatePem(first) + certificatePem(second) + intermediatePem);
+      expect(chain?.leaf.fingerprintSha256).toBe(fingerprint(first));
+      expect(chain?.problems.join('\n')).toMatch(
+        /2 unrelated end-entity certificates; the first, .* is used/,
+      );
+    }
+    // An empty-subject CA that did sign the empty-issuer leaf is not its issuer by name either.
+    const nameless = craftAuthority('nameless', root, { subject: sequence() });
+    const child = craftLeaf(nameless, { extensions: [subjectAltName(dnsName('child.example'))] });
+    for (const order of permutations([certificatePem(child), certificatePem(nameless.der)])) {
+      const { chain } = readPemChain(order.join(''));
+      expect(chain?.leaf.fingerprintSha256).toBe(fingerprint(child));
+      expect(chain?.leaf.issuer).toBe('');
+      expect(chain?.intermediates).toEqual([]);
+      expect(chain?.problems).toContain(
+        "1 certificate(s) in the PEM are not part of the leaf's chain and were ignored",
+      );
+    }
+  });
+
+  it('names a certificate with an empty subject by its DNS name in what it says', () => {
+    const nameless = craftAuthority('nameless-ca', null, { subject: sequence() });
+    expect(readPemChain(certificatePem(nameless.der)).problems).toEqual([
+      'the PEM holds no end-entity certificate; the CA certificate with an empty subject and no DNS name ' +
+        'is read as the leaf',
+    ]);
+    const other = craftLeaf(intermediate, { extensions: [subjectAltName(dnsName('other.example'))] });
+    expect(readPemChain(certificatePem(sanOnly) + certificatePem(other)).problems).toEqual([
+      'PEM holds 2 unrelated end-entity certificates; the first, named only in its subjectAltName ' +
+        '(DNS:san-only.example), is used',
+    ]);
+  });
+});
 
 describe('readPemChain: validity years below 1000', () => {
   it('reads a GeneralizedTime year 0049 as year 49, so the certificate is expired, not good until 2049', () => {

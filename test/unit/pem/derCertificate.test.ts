@@ -160,9 +160,23 @@ describe('readCertificateFields, against X509Certificate', () => {
       craft({ subject: name(['2.5.4.3', stringValue(Tag.Ia5String, Buffer.from([0x61, 0xe9]))]) }),
     );
     expectDeclined(craft({ subject: name(['2.5.4.3', tlv(Tag.Utf8String, Buffer.from([0x61, 0xc3]))]) }));
-    // Node has no subject at all for an empty name, and the X509Certificate path cannot read the certificate.
-    expectDeclined(craft({ subject: sequence() }));
-    expect(reference(craft({ subject: sequence() }))).toBeNull();
+  });
+
+  it('reads an empty subject (a leaf named in its subjectAltName only) and an empty issuer as empty text', () => {
+    const sanOnly = expectRead(
+      craft({ subject: sequence(), extensions: [subjectAltName(dnsName('a.example'))] }),
+    );
+    expect(sanOnly).toMatchObject({ subject: '', commonName: null, dnsNames: ['a.example'] });
+    expect(sanOnly.issuer).toBe('CN=Crafted CA');
+    expect(expectRead(craft({ issuer: sequence() }))).toMatchObject({
+      issuer: '',
+      subject: 'CN=crafted.example',
+    });
+    expect(expectRead(craft({ subject: sequence(), issuer: sequence() }))).toMatchObject({
+      subject: '',
+      issuer: '',
+      commonName: null,
+    });
   });
 
   it('reads times in Z to the second: UTCTime YY ≥ 50 is 19YY, GeneralizedTime for any year 0000–9999', () => {

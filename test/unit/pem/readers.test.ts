@@ -6,13 +6,13 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAliyunCdnFleet, generateUcloudFleet } from '../../../emulator/fleet/generate';
 import { issueCertificate } from '../../../emulator/x509/certificate';
-import { utf8String } from '../../../emulator/x509/der';
+import { sequence, utf8String } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import type { ObservedCertificate } from '../../../lib/model';
 import { type CertificateChain, createPemReader, type PemReader } from '../../../lib/pem/chain';
-import { cn, craft, generalizedTime, name, utcTime } from './craftedCertificate';
+import { cn, craft, dnsName, generalizedTime, name, subjectAltName, utcTime } from './craftedCertificate';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const DAY = 86_400_000;
@@ -100,9 +100,13 @@ describe('the DER reader against the X509Certificate reader', () => {
       pem(craft({ subject: self, issuer: self })),
       pem(craft({ subject: self, issuer: self, publicKeyInfo: otherKey })),
     );
-    // GeneralizedTime in any year, which the DER reader now reads itself.
+    // Empty names, and GeneralizedTime in any year, the DER reader now reads itself.
     const made = makeTestCertificate({ notAfter: NOW + 10 * DAY, includeRoot: true });
     texts.push(
+      pem(craft({ subject: sequence(), extensions: [subjectAltName(dnsName('san-only.example'))] })) +
+        made.pem,
+      pem(craft({ issuer: sequence() })),
+      pem(craft({ subject: sequence(), issuer: sequence() })),
       pem(craft({ notAfter: generalizedTime('00490101000000Z') })) + made.intermediatePem,
       pem(
         craft({
