@@ -7,7 +7,7 @@
 import { AlertDeliveryError } from '../errors';
 import type { CertificateRecord, ScanReport } from '../model';
 import { StateStoreError } from '../state/errors';
-import type { AlertHistory, AlertStateStore } from '../state/store';
+import type { AlertHistory, AlertStateStore, UnusableHistory } from '../state/store';
 import { certificateKey } from '../state/store';
 import { buildAlertDigest, type Digest } from './digest';
 import { type Ladder, rungOf, severityOf } from './ladder';
@@ -48,6 +48,11 @@ export interface AlertOutcome {
   messages: OutgoingAlert[];
   /** Why the state store could not be used, when it could not. */
   stateProblem: string | null;
+  /**
+   * Entries of the history that were skipped as unusable: their certificates may have been alerted once more.
+   * The caller says so where a person sees it (the CLI's stderr, the function's log).
+   */
+  unusableHistory: UnusableHistory[];
 }
 
 const DEFAULT_LEASE_MS = 15 * 60_000;
@@ -61,8 +66,11 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
   };
 
   let history: Map<string, AlertHistory> = new Map();
+  const unusableHistory: UnusableHistory[] = [];
   try {
-    history = await store.load(report.certificates.map(certificateKey));
+    history = await store.load(report.certificates.map(certificateKey), {
+      onUnusable: (entry) => unusableHistory.push(entry),
+    });
   } catch (error) {
     noteState(error);
   }
@@ -83,6 +91,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       alerts: messages.filter((message) => message.id !== 'incomplete').length,
       messages,
       stateProblem,
+      unusableHistory,
     };
   }
 
@@ -94,7 +103,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       const won = await store.claim({
         certificateKey: alert.certificateKey,
         rung: alert.rung,
-        notAfter: alert.record.notAfter ?? '',
+        notAfter: alert.record.notAfter,
         now,
         leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
         ...(options.owner ? { owner: options.owner } : {}),
@@ -212,6 +221,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     alerts: sink.publishAlerts ? structured.length : 0,
     messages,
     stateProblem,
+    unusableHistory,
   };
 }
 

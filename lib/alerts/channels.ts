@@ -121,8 +121,10 @@ export function scopedStore(store: AlertStateStore, scope: string): AlertStateSt
   });
   return {
     name: `${store.name} (${scope})`,
-    async load(keys) {
-      const found = await store.load(keys.map(inner));
+    async load(keys, options) {
+      // Unusable entries are reported under the key they are stored as (with the prefix): that is what a person
+      // looks for to mend or delete one.
+      const found = await store.load(keys.map(inner), options);
       return new Map([...found.values()].map((history) => [outer(history).certificateKey, outer(history)]));
     },
     claim: (request: ClaimRequest) =>

@@ -185,10 +185,11 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
 }
 
 /**
- * New when never alerted, alerted at another rung, alerted for a certificate since renewed, or claimed by a run
- * that never confirmed it and whose lease ran out or that this invocation made before (it crashed, and this is
- * its retry: send it now). A passing `unknown` does not replace
- * a real rung: the certificate alerts once when its expiry can be read again only if it moved rung meanwhile.
+ * New when never alerted, alerted at another rung, alerted for a certificate since renewed or whose expiry became
+ * known (notAfter null before), or claimed by a run that never confirmed it and whose lease ran out or that this
+ * invocation made before (it crashed, and this is its retry: send it now). A passing `unknown` does not replace a
+ * real rung: the certificate alerts once when its expiry can be read again only if it moved rung meanwhile (so
+ * this comes before the notAfter test, which null against the date last alerted would pass).
  */
 function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, options: PlanOptions): boolean {
   if (!previous) return true;
@@ -196,8 +197,8 @@ function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, optio
     if (Date.parse(previous.leaseUntil) < options.nowMs) return true;
     if (options.owner !== undefined && previous.owner === options.owner) return true;
   }
-  if (previous.notAfter !== (alert.record.notAfter ?? '')) return true;
   if (alert.rung === 'unknown' && previous.rung !== 'unknown') return false;
+  if (previous.notAfter !== alert.record.notAfter) return true;
   return previous.rung !== alert.rung;
 }
 

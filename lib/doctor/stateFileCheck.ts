@@ -7,6 +7,8 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CertwatchError } from '../errors';
 import { parseStateFile } from '../state/file';
+import { describeUnusableHistory } from '../state/history';
+import type { UnusableHistory } from '../state/store';
 import type { Check, CheckResult } from './check';
 
 /** The file system calls the check makes; node:fs/promises by default, a fake in tests. */
@@ -26,13 +28,16 @@ export function stateFileCheck(path: string, setting: string, fs: StateFileFs = 
     subject,
     async run(): Promise<CheckResult> {
       let history: string | null = null;
+      let unusable: UnusableHistory[] = [];
       const file = await statOrNull(fs, path);
       if (file instanceof Error) return fail(`cannot be inspected (${codeOf(file)})`);
       if (file) {
         if (!file.isFile()) return fail('is not a file: set CERTWATCH_STATE_FILE to a file path');
         try {
-          const entries = parseStateFile(await fs.readFile(path, 'utf8'), path).length;
+          const contents = parseStateFile(await fs.readFile(path, 'utf8'), path);
+          const entries = contents.histories.length;
           history = `history of ${entries} certificate${entries === 1 ? '' : 's'}`;
+          unusable = contents.unusable;
           await fs.access(path, constants.W_OK);
         } catch (error) {
           if (error instanceof CertwatchError) return fail(error.message);
@@ -62,10 +67,10 @@ export function stateFileCheck(path: string, setting: string, fs: StateFileFs = 
         directory === dirname(path)
           ? `${directory} is writable`
           : `${dirname(path)} will be created in ${directory}, which is writable`;
-      return {
-        status: 'ok',
-        text: `${subject}: ${where}; ${history ?? 'no history yet (the file is written on the first alert)'}`,
-      };
+      const text = `${subject}: ${where}; ${history ?? 'no history yet (the file is written on the first alert)'}`;
+      if (unusable.length > 0)
+        return { status: 'warn', text: `${text}; ${describeUnusableHistory(unusable)}` };
+      return { status: 'ok', text };
     },
   };
 }

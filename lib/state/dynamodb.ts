@@ -6,6 +6,15 @@
  * `at` and `leaseUntil` fixed-width ISO so they compare as strings), and `expiresAt` (N, epoch seconds), the
  * table's TTL attribute, so certificates that left the fleet stop costing storage; `owner` (S) when the claiming
  * invocation is known.
+ *
+ * No known expiry (AlertHistory.notAfter null) is `notAfter` S "none" (NO_KNOWN_EXPIRY). A string, so that the
+ * claim's `notAfter <> :notAfter` compares it like any other notAfter in one atomic conditional write: a missing
+ * attribute would make every comparison false (a renewal would never win), and how `<>` treats NULL values is not
+ * something the DynamoDB documentation promises. Older versions wrote S "", which is read as null too; the first
+ * claim that finds it (the plan makes one only when the alert is due anyway) writes "none" in its place.
+ *
+ * An item that is not usable alert state is skipped by `load` and reported (its certificate may be alerted once
+ * more), and a claim replaces it: CLAIM_CONDITION wins over an item without the attributes a history needs.
  */
 import {
   type AttributeValue,
@@ -21,8 +30,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CertwatchError } from '../errors';
 import { StateStoreError } from './errors';
+import { readStoredHistory } from './history';
 import { claimedHistory, LEASE_ENDED, storedInstant } from './memory';
-import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
+import type { AlertHistory, AlertStateStore, ClaimRequest, LoadOptions } from './store';
 
 /** The table's partition key (S): the certificateKey. */
 export const PARTITION_KEY = 'pk';
@@ -31,13 +41,30 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** BatchGetItem reads at most this many keys per call. */
 export const BATCH_GET_LIMIT = 100;
 
+/** The stored notAfter of a certificate with no known expiry (see the header). */
+export const NO_KNOWN_EXPIRY = 'none';
+
 /**
- * A claim wins when nothing is stored, or another rung or notAfter is, or an unfinished claim's lease ended (one
- * still `sending`, or `digested` with its structured message owed): `claimWins` in memory.ts, as one condition so
- * that the check and the write are one atomic step.
+ * The item has what a usable history needs, as far as a condition can tell: string rung and notAfter, a known
+ * state, `at` and `leaseUntil` strings that sort like instants (every instant the stores write lies between
+ * :firstInstant and :lastInstant), and no owner or a string one. Every item `load` skips fails this too, so a
+ * claim replaces it, except one a condition cannot tell from an instant (an `at` in month 13, which certwatch never
+ * writes): that one holds its certificate's alert back until the rung or notAfter changes.
+ */
+export const USABLE_ITEM =
+  'attribute_type(rung, :string) AND attribute_type(notAfter, :string) AND ' +
+  '#state IN (:sending, :digested, :sent) AND attribute_type(#at, :string) AND ' +
+  // The types first: moto fails a BETWEEN of a number and strings with a server error rather than false.
+  'attribute_type(leaseUntil, :string) AND #at BETWEEN :firstInstant AND :lastInstant AND ' +
+  'leaseUntil BETWEEN :firstInstant AND :lastInstant AND (attribute_not_exists(#owner) OR attribute_type(#owner, :string))';
+
+/**
+ * A claim wins when nothing usable is stored, or another rung or notAfter is, or an unfinished claim's lease
+ * ended (one still `sending`, or `digested` with its structured message owed): `claimWins` in memory.ts, as one
+ * condition so that the check and the write are one atomic step.
  */
 export const CLAIM_CONDITION =
-  'attribute_not_exists(pk) OR rung <> :rung OR notAfter <> :notAfter OR ' +
+  `attribute_not_exists(pk) OR NOT (${USABLE_ITEM}) OR rung <> :rung OR notAfter <> :notAfter OR ` +
   '((#state = :sending OR #state = :digested) AND leaseUntil < :now)';
 /** CLAIM_CONDITION, and an unfinished claim of the same owner (a retry of the invocation that made it). */
 export const OWNED_CLAIM_CONDITION = `${CLAIM_CONDITION} OR ((#state = :sending OR #state = :digested) AND #owner = :owner)`;
@@ -82,14 +109,21 @@ export class DynamoStateStore implements AlertStateStore {
     this.#sleep = sleep;
   }
 
-  async load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>> {
+  async load(
+    certificateKeys: readonly string[],
+    options: LoadOptions = {},
+  ): Promise<Map<string, AlertHistory>> {
     // BatchGetItem rejects a request that names the same key twice.
     const keys = [...new Set(certificateKeys)];
     const found = new Map<string, AlertHistory>();
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       for (const item of await this.#batchGet(keys.slice(start, start + BATCH_GET_LIMIT))) {
-        const history = this.#historyFrom(item);
-        found.set(history.certificateKey, history);
+        const key = item[PARTITION_KEY]?.S;
+        // Only keys we asked for come back; one without a string key cannot be told apart, nor used.
+        if (key === undefined) continue;
+        const read = historyFrom(key, item);
+        if ('history' in read) found.set(key, read.history);
+        else options.onUnusable?.({ certificateKey: key, problem: read.problem });
       }
     }
     return found;
@@ -102,14 +136,18 @@ export class DynamoStateStore implements AlertStateStore {
       TableName: this.tableName,
       Item: this.#item(history),
       ConditionExpression: owned ? OWNED_CLAIM_CONDITION : CLAIM_CONDITION,
-      // STATE and OWNER are DynamoDB reserved words.
-      ExpressionAttributeNames: { '#state': 'state', ...(owned ? { '#owner': 'owner' } : {}) },
+      // STATE, AT and OWNER are DynamoDB reserved words.
+      ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#owner': 'owner' },
       ExpressionAttributeValues: {
         ':rung': { S: history.rung },
-        ':notAfter': { S: history.notAfter },
+        ':notAfter': storedNotAfter(history.notAfter),
         ':sending': { S: 'sending' },
         ':digested': { S: 'digested' },
+        ':sent': { S: 'sent' },
         ':now': { S: history.at },
+        ':string': { S: 'S' },
+        ':firstInstant': { S: FIRST_INSTANT },
+        ':lastInstant': { S: LAST_INSTANT },
         ...(owned ? { ':owner': { S: history.owner! } } : {}),
       },
     });
@@ -237,7 +275,7 @@ export class DynamoStateStore implements AlertStateStore {
     return {
       [PARTITION_KEY]: { S: history.certificateKey },
       rung: { S: history.rung },
-      notAfter: { S: history.notAfter },
+      notAfter: storedNotAfter(history.notAfter),
       state: { S: history.state },
       at: { S: history.at },
       leaseUntil: { S: history.leaseUntil },
@@ -248,30 +286,6 @@ export class DynamoStateStore implements AlertStateStore {
 
   #expiresAt(at: string): string {
     return String(Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds);
-  }
-
-  #historyFrom(item: Record<string, AttributeValue>): AlertHistory {
-    const text = (name: string) => item[name]?.S;
-    const certificateKey = text(PARTITION_KEY);
-    const [rung, notAfter, state, at, leaseUntil] = ['rung', 'notAfter', 'state', 'at', 'leaseUntil'].map(
-      text,
-    );
-    if (
-      certificateKey === undefined ||
-      rung === undefined ||
-      notAfter === undefined ||
-      at === undefined ||
-      leaseUntil === undefined ||
-      (state !== 'sending' && state !== 'digested' && state !== 'sent')
-    ) {
-      throw new StateStoreError(
-        `DynamoDB table ${this.tableName} holds an item that is not certwatch alert state ` +
-          `(${PARTITION_KEY} ${JSON.stringify(certificateKey ?? item[PARTITION_KEY])}). Check that the table is ` +
-          "certwatch's own; delete the item to start that certificate over (its alert may then repeat once).",
-      );
-    }
-    const owner = text('owner');
-    return { certificateKey, rung, notAfter, state, at, leaseUntil, ...(owner ? { owner } : {}) };
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {
@@ -303,6 +317,42 @@ export function timeToLiveInput(tableName: string): UpdateTimeToLiveCommandInput
     TableName: tableName,
     TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
   };
+}
+
+/**
+ * Bounds of the instants the stores write (fixed-width ISO, years 0000 to 9999), as strings: USABLE_ITEM checks
+ * that `at` and `leaseUntil` sort between them.
+ */
+const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
+const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
+
+function storedNotAfter(notAfter: string | null): AttributeValue {
+  return { S: notAfter ?? NO_KNOWN_EXPIRY };
+}
+
+/** The history in an item, or what is wrong with it (readStoredHistory, after the attributes' own types). */
+function historyFrom(
+  key: string,
+  item: Record<string, AttributeValue>,
+): { history: AlertHistory } | { problem: string } {
+  const text = (name: string) => item[name]?.S;
+  const notAfter = text('notAfter');
+  for (const name of ['rung', 'notAfter', 'state', 'at', 'leaseUntil'] as const) {
+    if (item[name] === undefined) return { problem: `has no ${name}` };
+    if (text(name) === undefined) return { problem: `has ${name} that is not a string (S)` };
+  }
+  if (item.owner !== undefined && text('owner') === undefined) {
+    return { problem: 'has an owner that is not a string' };
+  }
+  return readStoredHistory(key, {
+    certificateKey: key,
+    rung: text('rung'),
+    notAfter: notAfter === NO_KNOWN_EXPIRY ? null : notAfter,
+    state: text('state'),
+    at: text('at'),
+    leaseUntil: text('leaseUntil'),
+    owner: text('owner'),
+  });
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -1,12 +1,30 @@
+/**
+ * Alert history in a JSON file, for the CLI: `{"version": 1, "certificates": {<certificateKey>: AlertHistory}}`,
+ * with `"notAfter": null` for a certificate with no known expiry (older versions wrote "", read as null). An entry
+ * that cannot be used is skipped and reported (its certificate may be alerted once more), and kept as it was in
+ * the file until a claim for its certificate replaces it, so nothing is thrown away unseen.
+ */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../atomicFile';
-import { parseIsoInstant } from '../expiry/instant';
 import { StateStoreError } from './errors';
+import { readStoredHistory } from './history';
 import { MemoryStateStore } from './memory';
-import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
+import type { AlertHistory, AlertStateStore, ClaimRequest, LoadOptions, UnusableHistory } from './store';
 
 /** The `version` this code reads and writes; a file with another one is refused rather than misread. */
 export const STATE_FILE_VERSION = 1;
+
+/** What a state file holds: the usable histories, and the entries that are not (each with its problem). */
+export interface StateFileContents {
+  histories: AlertHistory[];
+  unusable: UnusableHistory[];
+}
+
+/** An unusable entry as the file holds it, written back untouched. */
+interface KeptEntry {
+  problem: string;
+  stored: unknown;
+}
 
 export class FileStateStore implements AlertStateStore {
   readonly name = 'file';
@@ -15,6 +33,8 @@ export class FileStateStore implements AlertStateStore {
   #queue: Promise<unknown> = Promise.resolve();
   /** The file's histories, read on first use; null until then, and again after a failed write. */
   #memory: MemoryStateStore | null = null;
+  /** The file's unusable entries, by key, read with #memory: written back as they were until replaced. */
+  #unusable = new Map<string, KeptEntry>();
   /** The file's contents as this store would write them, so an operation that changed nothing writes nothing. */
   #written = '';
 
@@ -22,8 +42,15 @@ export class FileStateStore implements AlertStateStore {
     this.path = path;
   }
 
-  load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>> {
-    return this.#serially(async () => (await this.#histories()).load(certificateKeys));
+  load(certificateKeys: readonly string[], options: LoadOptions = {}): Promise<Map<string, AlertHistory>> {
+    return this.#serially(async () => {
+      const memory = await this.#histories();
+      for (const key of new Set(certificateKeys)) {
+        const kept = this.#unusable.get(key);
+        if (kept) options.onUnusable?.({ certificateKey: key, problem: kept.problem });
+      }
+      return memory.load(certificateKeys);
+    });
   }
 
   claim(request: ClaimRequest): Promise<boolean> {
@@ -45,7 +72,10 @@ export class FileStateStore implements AlertStateStore {
   }
 
   forget(certificateKey: string): Promise<void> {
-    return this.#update((memory) => memory.forget(certificateKey));
+    return this.#update((memory) => {
+      this.#unusable.delete(certificateKey);
+      return memory.forget(certificateKey);
+    });
   }
 
   #serially<T>(operation: () => Promise<T>): Promise<T> {
@@ -59,7 +89,10 @@ export class FileStateStore implements AlertStateStore {
     return this.#serially(async () => {
       const memory = await this.#histories();
       const result = await change(memory);
-      const text = serialize(memory.histories());
+      const histories = memory.histories();
+      // A certificate written now (a claim won over its unusable entry) is no longer kept as it was.
+      for (const history of histories) this.#unusable.delete(history.certificateKey);
+      const text = serialize(histories, this.#unusable);
       if (text === this.#written) return result;
       try {
         await writeFileAtomically(this.path, text);
@@ -79,9 +112,10 @@ export class FileStateStore implements AlertStateStore {
 
   async #histories(): Promise<MemoryStateStore> {
     if (this.#memory) return this.#memory;
-    const histories = parseStateFile(await this.#read(), this.path);
+    const { histories, unusable } = readStateFile(await this.#read(), this.path);
     this.#memory = new MemoryStateStore(histories);
-    this.#written = serialize(histories);
+    this.#unusable = unusable;
+    this.#written = serialize(histories, unusable);
     return this.#memory;
   }
 
@@ -100,11 +134,25 @@ export class FileStateStore implements AlertStateStore {
 }
 
 /**
- * The histories in a state file's text. Empty text is empty history (a file just created with `touch`); anything
- * else that is not a version-1 state file is a StateStoreError naming the file and how to start over.
+ * The histories in a state file's text. Empty text is empty history (a file just created with `touch`). Text that
+ * is not a version-1 state file at all is a StateStoreError naming the file and how to start over; within one, an
+ * entry that is not usable history is listed in `unusable` (its key and what is wrong) and the rest is read.
  */
-export function parseStateFile(text: string, path: string): AlertHistory[] {
-  if (text.trim() === '') return [];
+export function parseStateFile(text: string, path: string): StateFileContents {
+  const { histories, unusable } = readStateFile(text, path);
+  return {
+    histories,
+    unusable: [...unusable].map(([certificateKey, { problem }]) => ({ certificateKey, problem })),
+  };
+}
+
+function readStateFile(
+  text: string,
+  path: string,
+): { histories: AlertHistory[]; unusable: Map<string, KeptEntry> } {
+  const histories: AlertHistory[] = [];
+  const unusable = new Map<string, KeptEntry>();
+  if (text.trim() === '') return { histories, unusable };
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -124,40 +172,25 @@ export function parseStateFile(text: string, path: string): AlertHistory[] {
   }
   const certificates = document.certificates;
   if (!isObject(certificates)) throw corrupt(path, '"certificates" is not an object');
-  return Object.entries(certificates).map(([key, value]) => {
-    const problem = historyProblem(key, value);
-    if (problem) throw corrupt(path, `certificates[${JSON.stringify(key)}] ${problem}`);
-    const { certificateKey, rung, notAfter, state, at, leaseUntil, owner } = value as unknown as AlertHistory;
-    return { certificateKey, rung, notAfter, state, at, leaseUntil, ...(owner ? { owner } : {}) };
-  });
+  for (const [key, stored] of Object.entries(certificates)) {
+    const read = isObject(stored) ? readStoredHistory(key, stored) : { problem: 'is not an object' };
+    if ('history' in read) histories.push(read.history);
+    else unusable.set(key, { problem: read.problem, stored });
+  }
+  return { histories, unusable };
 }
 
-/** The file's text: certificates sorted by key so successive versions diff cleanly. */
-function serialize(histories: readonly AlertHistory[]): string {
-  const sorted = [...histories].sort((a, b) => (a.certificateKey < b.certificateKey ? -1 : 1));
-  const certificates = Object.fromEntries(sorted.map((history) => [history.certificateKey, history]));
-  return `${JSON.stringify({ version: STATE_FILE_VERSION, certificates }, null, 2)}\n`;
-}
-
-const STATES: ReadonlySet<unknown> = new Set(['sending', 'digested', 'sent']);
-
-/** What is wrong with one entry, or null when it is a usable AlertHistory stored under `key`. */
-function historyProblem(key: string, value: unknown): string | null {
-  if (!isObject(value)) return 'is not an object';
-  if (value.certificateKey !== key) return `has certificateKey ${JSON.stringify(value.certificateKey)}`;
-  for (const field of ['rung', 'notAfter', 'at', 'leaseUntil'] as const) {
-    if (typeof value[field] !== 'string' || value[field] === '') return `has no ${field}`;
-  }
-  if (value.owner !== undefined && typeof value.owner !== 'string')
-    return 'has an owner that is not a string';
-  if (!STATES.has(value.state))
-    return `has state ${JSON.stringify(value.state)}, not "sending", "digested" or "sent"`;
-  for (const field of ['at', 'leaseUntil'] as const) {
-    if (parseIsoInstant(value[field] as string) === null) {
-      return `has ${field} that is not an ISO 8601 instant`;
-    }
-  }
-  return null;
+/**
+ * The file's text: certificates sorted by key so successive versions diff cleanly, the unusable entries among
+ * them as they were read.
+ */
+function serialize(histories: readonly AlertHistory[], kept: ReadonlyMap<string, KeptEntry>): string {
+  const entries: [string, unknown][] = [
+    ...histories.map((history): [string, unknown] => [history.certificateKey, history]),
+    ...[...kept].map(([key, { stored }]): [string, unknown] => [key, stored]),
+  ];
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${JSON.stringify({ version: STATE_FILE_VERSION, certificates: Object.fromEntries(entries) }, null, 2)}\n`;
 }
 
 function corrupt(path: string, problem: string, cause?: unknown): StateStoreError {

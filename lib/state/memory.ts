@@ -4,6 +4,7 @@
  */
 import { parseIsoInstant } from '../expiry/instant';
 import { StateStoreError } from './errors';
+import { isClaimableNotAfter } from './history';
 import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
 
 export class MemoryStateStore implements AlertStateStore {
@@ -71,13 +72,21 @@ export const LEASE_ENDED = new Date(0).toISOString();
 
 /**
  * The history a winning claim writes: `sending`, `at` the claim's clock, `leaseUntil` that plus `leaseMs`.
- * Throws StateStoreError when `now` is not an instant or `leaseMs` is not a non-negative number.
+ * Throws StateStoreError when `now` is not an instant, `leaseMs` is not a non-negative number, or `notAfter` is
+ * neither an instant nor null.
  */
 export function claimedHistory(request: ClaimRequest): AlertHistory {
   const at = storedInstant(request.now, 'now');
   if (!Number.isFinite(request.leaseMs) || request.leaseMs < 0) {
     throw new StateStoreError(
       `Claim of ${request.certificateKey}: leaseMs ${request.leaseMs} is not a non-negative number of milliseconds`,
+    );
+  }
+  // Written only if it reads back: "" or a date in another form would be refused as unusable by the next load.
+  if (!isClaimableNotAfter(request.notAfter)) {
+    throw new StateStoreError(
+      `Claim of ${request.certificateKey}: notAfter ${JSON.stringify(request.notAfter)} is neither an ISO 8601 ` +
+        'instant nor null (null: the certificate has no known expiry)',
     );
   }
   return {
@@ -97,7 +106,8 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
  * — whose lease ended strictly before the new claim's clock or that the same owner made (its retry takes it back).
  * A `digested` claim keeps its lease: the run that made it marks it as soon as the digest is out and is still
  * sending the structured messages, so another run taking it then would send one twice.
- * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered.
+ * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered; null
+ * (no known expiry) equals only null.
  */
 export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
   if (existing === undefined) return true;

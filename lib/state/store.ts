@@ -14,8 +14,11 @@ export interface AlertHistory {
   certificateKey: string;
   /** The rung last alerted (or being alerted): `d30`, `d14`, ..., `p20` (share of lifetime), `expired`. */
   rung: string;
-  /** The certificate's effective notAfter when it was alerted (ISO): a later one means it was renewed. */
-  notAfter: string;
+  /**
+   * The certificate's effective notAfter when it was alerted (ISO), or null when it had no known expiry (status
+   * `unknown`). Another value means it was renewed, or its expiry became known: the history no longer applies.
+   */
+  notAfter: string | null;
   /**
    * `sending` while claimed and not yet confirmed; `sent` once every channel accepted the alert; `digested` when
    * the digest told people but the structured message is still owed (the next run sends only that).
@@ -36,7 +39,8 @@ export interface AlertHistory {
 export interface ClaimRequest {
   certificateKey: string;
   rung: string;
-  notAfter: string;
+  /** The certificate's effective notAfter (ISO), or null when it has no known expiry (AlertHistory.notAfter). */
+  notAfter: string | null;
   /** The run's clock, ISO. */
   now: string;
   /** How long an unconfirmed claim blocks others (ms). */
@@ -45,13 +49,33 @@ export interface ClaimRequest {
   owner?: string;
 }
 
+/**
+ * A stored entry the store could not use (written by hand, by another tool, or damaged): it is left out of what
+ * `load` returns, so its certificate may be alerted once more, and the rest of the history is used.
+ */
+export interface UnusableHistory {
+  certificateKey: string;
+  /** What is wrong, naming the field only: never the stored text, which is not ours to print. */
+  problem: string;
+}
+
+export interface LoadOptions {
+  /** Told of each asked-for entry that was skipped as unusable, so that the run can say so. */
+  onUnusable?: (entry: UnusableHistory) => void;
+}
+
 export interface AlertStateStore {
   readonly name: string;
-  /** The histories of these certificates; certificates never alerted are absent from the map. */
-  load(certificateKeys: readonly string[]): Promise<Map<string, AlertHistory>>;
   /**
-   * Claims the right to send `rung` for the certificate. True when this caller won: no history, or history of
-   * another rung or another notAfter, an unconfirmed claim whose lease ran out or that the same owner made (a
+   * The histories of these certificates; certificates never alerted are absent from the map, and so are those
+   * whose entry is unusable (each reported through `onUnusable`). Throws only when the store as a whole cannot be
+   * read.
+   */
+  load(certificateKeys: readonly string[], options?: LoadOptions): Promise<Map<string, AlertHistory>>;
+  /**
+   * Claims the right to send `rung` for the certificate. True when this caller won: no history (or only an
+   * unusable entry, which the claim replaces), or history of another rung or another notAfter (null and null are
+   * the same), an unconfirmed claim whose lease ran out or that the same owner made (a
    * retry of the invocation that crashed holding it), or a `digested` alert whose
    * structured message is still owed, once its lease ended or by its owner. False when the same rung of the
    * same notAfter is already sent, or claimed by someone else within its lease. Atomic: of two concurrent claims

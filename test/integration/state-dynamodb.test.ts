@@ -9,15 +9,24 @@
  */
 import { Agent } from 'node:http';
 import {
+  type AttributeValue,
   CreateTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTableInput, DynamoStateStore, TTL_ATTRIBUTE, timeToLiveInput } from '../../lib/state/dynamodb';
+import {
+  createTableInput,
+  DynamoStateStore,
+  NO_KNOWN_EXPIRY,
+  TTL_ATTRIBUTE,
+  timeToLiveInput,
+} from '../../lib/state/dynamodb';
 import { StateStoreError } from '../../lib/state/errors';
+import type { UnusableHistory } from '../../lib/state/store';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { describeAlertStateStore } from '../unit/state/contract';
 
@@ -46,9 +55,11 @@ async function freshTable(): Promise<string> {
   return tableName;
 }
 
-describeAlertStateStore('DynamoStateStore on moto_server', async () => {
-  return new DynamoStateStore({ client, tableName: await freshTable() });
-});
+describeAlertStateStore(
+  'DynamoStateStore on moto_server',
+  async () => new DynamoStateStore({ client, tableName: await freshTable() }),
+  { reopen: (store) => new DynamoStateStore({ client, tableName: store.tableName }) },
+);
 
 describe('DynamoStateStore tables', () => {
   it('keeps one item per certificate, with expiresAt as the TTL attribute ttlDays after the last write', async () => {
@@ -81,6 +92,103 @@ describe('DynamoStateStore tables', () => {
       AttributeName: TTL_ATTRIBUTE,
       TimeToLiveStatus: 'ENABLED',
     });
+  });
+
+  it('skips each item that is not alert state, and lets one claim replace it, atomically', async () => {
+    const tableName = await freshTable();
+    const store = new DynamoStateStore({ client, tableName });
+    const claim = {
+      rung: 'd30',
+      notAfter: '2026-12-20T00:00:00Z',
+      now: '2026-11-23T12:00:00Z',
+      leaseMs: 60_000,
+    };
+    // The same rung and notAfter a claim carries, delivered: a usable item like this would refuse the claim.
+    const base: Record<string, AttributeValue> = {
+      rung: { S: claim.rung },
+      notAfter: { S: claim.notAfter },
+      state: { S: 'sent' },
+      at: { S: '2026-11-23T11:00:00.000Z' },
+      leaseUntil: { S: '2026-11-23T11:01:00.000Z' },
+    };
+    const bad: Record<string, Record<string, AttributeValue>> = {
+      'k/state': { ...base, state: { S: 'lost' } },
+      'k/not-after-missing': { ...base, notAfter: undefined as unknown as AttributeValue },
+      'k/not-after-number': { ...base, notAfter: { N: '1767225600' } },
+      'k/at': { ...base, at: { S: 'yesterday' } },
+      'k/lease': { ...base, leaseUntil: { N: '1' } },
+      'k/owner': { ...base, owner: { N: '7' } },
+      'k/rung': { ...base, rung: { L: [] } },
+    };
+    const good = { ...base };
+    for (const [key, attributes] of [...Object.entries(bad), ['k/good', good] as const]) {
+      const Item = Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
+      await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: key }, ...Item } }));
+    }
+    const keys = [...Object.keys(bad), 'k/good'];
+    const unusable: UnusableHistory[] = [];
+    const loaded = await store.load(keys, { onUnusable: (entry) => unusable.push(entry) });
+    expect([...loaded.keys()]).toEqual(['k/good']);
+    expect(unusable.map((entry) => entry.certificateKey).sort()).toEqual(Object.keys(bad).sort());
+
+    // The usable item refuses the claim; each skipped one gives way to exactly one of several claims at once.
+    expect(await store.claim({ ...claim, certificateKey: 'k/good' })).toBe(false);
+    for (const key of Object.keys(bad)) {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.claim({ ...claim, certificateKey: key })),
+      );
+      expect({ key, won: results.filter(Boolean).length }).toEqual({ key, won: 1 });
+    }
+    const after: UnusableHistory[] = [];
+    const reloaded = await store.load(keys, { onUnusable: (entry) => after.push(entry) });
+    expect(after).toEqual([]);
+    for (const key of Object.keys(bad)) {
+      expect(reloaded.get(key)).toMatchObject({ rung: 'd30', notAfter: claim.notAfter, state: 'sending' });
+    }
+  });
+
+  it('stores no known expiry as S "none", and reads the S "" older versions wrote as no known expiry too', async () => {
+    const tableName = await freshTable();
+    const store = new DynamoStateStore({ client, tableName });
+    const claim = { rung: 'unknown', notAfter: null, now: '2026-11-23T12:00:00Z', leaseMs: 60_000 };
+    expect(await store.claim({ ...claim, certificateKey: 'k/new' })).toBe(true);
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'k/new' } }, ConsistentRead: true }),
+    );
+    expect(Item?.notAfter).toEqual({ S: NO_KNOWN_EXPIRY });
+
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: 'k/legacy' },
+          rung: { S: 'unknown' },
+          notAfter: { S: '' },
+          state: { S: 'sent' },
+          at: { S: '2026-11-22T12:00:00.000Z' },
+          leaseUntil: { S: '2026-11-22T12:15:00.000Z' },
+        },
+      }),
+    );
+    const loaded = await store.load(['k/new', 'k/legacy']);
+    expect(loaded.get('k/legacy')).toEqual({
+      certificateKey: 'k/legacy',
+      rung: 'unknown',
+      notAfter: null,
+      state: 'sent',
+      at: '2026-11-22T12:00:00.000Z',
+      leaseUntil: '2026-11-22T12:15:00.000Z',
+    });
+    expect(loaded.get('k/new')?.notAfter).toBeNull();
+    // Its expiry became known: a claim of its rung wins over the legacy item.
+    expect(
+      await store.claim({
+        ...claim,
+        certificateKey: 'k/legacy',
+        rung: 'd14',
+        notAfter: '2026-12-01T00:00:00Z',
+      }),
+    ).toBe(true);
   });
 
   it('reports a missing table as a StateStoreError naming it and what to check', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertOn } from '../../../lib/alerts/alerting';
 import { parseLadder } from '../../../lib/alerts/ladder';
@@ -5,8 +8,9 @@ import { parseRules } from '../../../lib/alerts/rules';
 import type { AlertSink, Digest, OutgoingAlert } from '../../../lib/alerts/sink';
 import { AlertDeliveryError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
+import { FileStateStore } from '../../../lib/state/file';
 import { MemoryStateStore } from '../../../lib/state/memory';
-import type { AlertStateStore } from '../../../lib/state/store';
+import { type AlertStateStore, certificateKey } from '../../../lib/state/store';
 import { cert, report } from '../../helpers/reports';
 
 const NOW = Date.parse('2026-11-23T05:00:00Z');
@@ -70,6 +74,58 @@ describe('alertOn', () => {
     expect(second.alerts).toBe(0);
     expect(second.digest).toBeNull();
     expect(sink.digests).toHaveLength(1);
+  });
+
+  it('remembers a certificate with no known expiry so that each later run reads it back and stays quiet', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'certwatch-alerting-'));
+    try {
+      const path = join(directory, 'state.json');
+      const unknown = cert({ id: 'sc-unreadable', status: 'unknown', daysLeft: null, notAfter: null });
+      const sink = new RecordingSink();
+      // Each run builds its store anew, as `certwatch scan` does.
+      const first = await run([unknown, critical], sink, new FileStateStore(path));
+      expect(first.alerts).toBe(2);
+      const stored = JSON.parse(await readFile(path, 'utf8')).certificates[certificateKey(unknown)];
+      expect(stored).toMatchObject({ rung: 'unknown', notAfter: null, state: 'sent' });
+      for (const day of [1, 2]) {
+        const later = await run([unknown, critical], sink, new FileStateStore(path), {
+          nowMs: NOW + day * 86_400_000,
+        });
+        expect({ day, alerts: later.alerts, stateProblem: later.stateProblem }).toEqual({
+          day,
+          alerts: 0,
+          stateProblem: null,
+        });
+      }
+      expect(sink.alerts.map((a) => JSON.parse(a.message).rung).sort()).toEqual(['d7', 'unknown']);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('uses the history around an unusable entry: only that certificate is told again, and the outcome says so', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'certwatch-alerting-'));
+    try {
+      const path = join(directory, 'state.json');
+      const sink = new RecordingSink();
+      await run([critical, expired], sink, new FileStateStore(path));
+      const document = JSON.parse(await readFile(path, 'utf8'));
+      document.certificates[certificateKey(expired)].state = 'mislaid';
+      await writeFile(path, JSON.stringify(document));
+
+      const next = await run([critical, expired], sink, new FileStateStore(path), { nowMs: NOW + 60_000 });
+      expect(next.stateProblem).toBeNull();
+      expect(next.unusableHistory).toEqual([
+        {
+          certificateKey: certificateKey(expired),
+          problem: 'has a state other than "sending", "digested" or "sent"',
+        },
+      ]);
+      expect(next.plan.toSend.map((a) => a.record.id)).toEqual(['ssl-exp']);
+      expect(sink.alerts.map((a) => JSON.parse(a.message).rung)).toEqual(['d7', 'expired', 'expired']);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('alerts anyway when the history cannot be read, and says so', async () => {

@@ -28,7 +28,7 @@ function plan(records: CertificateRecord[], history: AlertHistory[] = [], extra:
 const sent = (record: CertificateRecord, rung: string, at = '2026-11-22T05:00:00Z'): AlertHistory => ({
   certificateKey: certificateKey(record),
   rung,
-  notAfter: record.notAfter ?? '',
+  notAfter: record.notAfter,
   state: 'sent',
   at,
   leaseUntil: at,
@@ -65,6 +65,34 @@ describe('planAlerts', () => {
     expect(plan([fine], [sent(soon, 'd7')]).forget).toEqual([certificateKey(soon)]);
     const renewedButSoon = { ...soon, notAfter: '2026-11-29T00:00:00Z', daysLeft: 6 };
     expect(plan([renewedButSoon], [sent(soon, 'd7')]).toSend).toHaveLength(1);
+  });
+
+  it('tells of a certificate with no known expiry once, and of its rung once the expiry is known', () => {
+    const unknown = cert({ id: 'ssl-unreadable', status: 'unknown', daysLeft: null, notAfter: null });
+    expect(plan([unknown]).toSend).toEqual([expect.objectContaining({ rung: 'unknown' })]);
+    // Remembered with no known notAfter (null), it is the same alert the next day: still open, not new.
+    const again = plan([unknown], [sent(unknown, 'unknown')]);
+    expect(again.toSend).toEqual([]);
+    expect(again.stillOpen.map((a) => a.rung)).toEqual(['unknown']);
+    // Its expiry became known: its rung is news.
+    const known = { ...unknown, status: 'warning' as const, daysLeft: 12, notAfter: '2026-12-05T05:00:00Z' };
+    expect(plan([known], [sent(unknown, 'unknown')]).toSend).toEqual([
+      expect.objectContaining({ rung: 'd14', kind: 'new' }),
+    ]);
+    // ...and when it is fine once known, the history of the unknown one is forgotten.
+    const fine = { ...known, status: 'ok' as const, daysLeft: 200, notAfter: '2027-06-11T05:00:00Z' };
+    expect(plan([fine], [sent(unknown, 'unknown')]).forget).toEqual([certificateKey(unknown)]);
+  });
+
+  it('does not let a passing unknown replace the rung already told', () => {
+    // The expiry could not be read this run (a PEM that failed to parse, an API that left the date out).
+    const unreadable = { ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null };
+    const passing = plan([unreadable], [sent(soon, 'd7')]);
+    expect(passing.toSend).toEqual([]);
+    expect(passing.stillOpen.map((a) => a.rung)).toEqual(['unknown']);
+    // Readable again in the same rung: nothing new; in a later one: that rung.
+    expect(plan([soon], [sent(soon, 'd7')]).toSend).toEqual([]);
+    expect(plan([{ ...soon, daysLeft: 2 }], [sent(soon, 'd7')]).toSend.map((a) => a.rung)).toEqual(['d3']);
   });
 
   it('reminds daily about an expired certificate still in use', () => {

@@ -45,6 +45,38 @@ describe('stateFileCheck', () => {
     );
   });
 
+  it('warns of entries it would skip, by key and problem, never quoting what they hold', async () => {
+    const dir = fresh();
+    const path = join(dir, 'state.json');
+    const usable = {
+      certificateKey: 'aliyun/slb/cn-shanghai/-/slb-orphan',
+      rung: 'unknown',
+      notAfter: null,
+      state: 'sent',
+      at: '2026-11-24T00:00:00.000Z',
+      leaseUntil: '2026-11-24T00:05:00.000Z',
+    };
+    const certificates = {
+      [usable.certificateKey]: usable,
+      'ucloud/ulb/cn-bj2/org-a/ssl-1': {
+        ...usable,
+        certificateKey: 'ucloud/ulb/cn-bj2/org-a/ssl-1',
+        rung: '',
+      },
+      'ucloud/ulb/cn-bj2/org-a/ssl-2': 'SECRET-text',
+    };
+    writeFileSync(path, JSON.stringify({ version: 1, certificates }));
+    const result = await run(path);
+    expect(result).toEqual({
+      status: 'warn',
+      text:
+        `state file ${path} (CERTWATCH_STATE_FILE): ${dir} is writable; history of 1 certificate; 2 entries of ` +
+        'the alert history cannot be used and are skipped, so their certificates may be alerted once more ' +
+        '("ucloud/ulb/cn-bj2/org-a/ssl-1" has no rung; "ucloud/ulb/cn-bj2/org-a/ssl-2" is not an object): mend ' +
+        'or delete them',
+    });
+  });
+
   it('fails for a corrupt file, a directory in its place, or a file where a directory should be', async () => {
     const dir = fresh();
     const corrupt = join(dir, 'corrupt.json');

@@ -1,12 +1,20 @@
 /**
  * The behaviour every AlertStateStore owes its callers, as one suite each implementation runs:
  *
- *   describeAlertStateStore('MemoryStateStore', () => new MemoryStateStore());
+ *   describeAlertStateStore('FileStateStore', () => new FileStateStore(path()), {
+ *     reopen: (store) => new FileStateStore(store.path),
+ *   });
  *
- * `makeStore` is called once per test and must return an empty store of its own.
+ * `makeStore` is called once per test and must return an empty store of its own; `reopen` returns a new instance
+ * on the same backing (the same file, the same table), as the next run would build it.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AlertStateStore, type ClaimRequest, certificateKey } from '../../../lib/state/store';
+import {
+  type AlertHistory,
+  type AlertStateStore,
+  type ClaimRequest,
+  certificateKey,
+} from '../../../lib/state/store';
 
 const KEY = certificateKey({
   provider: 'ucloud',
@@ -41,14 +49,104 @@ function request(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
   };
 }
 
-export function describeAlertStateStore(
+/** Every rung the ladder and the plan write: day steps, a share of lifetime, expired, a reminder, unknown. */
+const RUNGS = ['d30', 'd14', 'd7', 'd3', 'd1', 'p20', 'expired', 'expired@2026-11-24', 'unknown'];
+const NOT_AFTERS = ['2026-12-20T00:00:00Z', null];
+/** How an alert can be left: claimed only, its digest out (lease kept or ended), delivered. */
+const ENDINGS = ['sending', 'digested', 'digested, lease kept', 'sent'] as const;
+const OWNERS = [undefined, 'c0ffee00-request-id'];
+
+export interface StoreContractOptions<S extends AlertStateStore> {
+  /** A new instance on the same backing as `store`: what the next run would read. */
+  reopen: (store: S) => AlertStateStore | Promise<AlertStateStore>;
+}
+
+export function describeAlertStateStore<S extends AlertStateStore>(
   name: string,
-  makeStore: () => AlertStateStore | Promise<AlertStateStore>,
+  makeStore: () => S | Promise<S>,
+  options: StoreContractOptions<S>,
 ): void {
   describe(`${name} (AlertStateStore contract)`, () => {
-    let store: AlertStateStore;
+    let store: S;
     beforeEach(async () => {
       store = await makeStore();
+    });
+
+    it('reads back, in a new instance, every rung and state it wrote, with and without a known notAfter', async () => {
+      const written = new Map<string, AlertHistory>();
+      for (const rung of RUNGS) {
+        for (const notAfter of NOT_AFTERS) {
+          for (const ending of ENDINGS) {
+            for (const owner of OWNERS) {
+              const key = `ucloud/ulb/cn-bj2/org-a/${rung}-${notAfter ?? 'none'}-${ending}-${owner ?? 'anyone'}`;
+              const claim = request({ certificateKey: key, rung, notAfter, ...(owner ? { owner } : {}) });
+              expect(await store.claim(claim)).toBe(true);
+              const history: AlertHistory = {
+                certificateKey: key,
+                rung,
+                notAfter,
+                state: 'sending',
+                at: T0,
+                leaseUntil: plus(LEASE_MS),
+                ...(owner ? { owner } : {}),
+              };
+              if (ending === 'sent') {
+                await store.confirm(key, rung, plus(1_000), 'sent');
+                Object.assign(history, { state: 'sent', at: plus(1_000) });
+              } else if (ending !== 'sending') {
+                const keepLease = ending === 'digested, lease kept';
+                await store.confirm(key, rung, plus(1_000), 'digested', keepLease);
+                Object.assign(history, {
+                  state: 'digested',
+                  at: plus(1_000),
+                  leaseUntil: keepLease ? plus(LEASE_MS) : new Date(0).toISOString(),
+                });
+              }
+              written.set(key, history);
+            }
+          }
+        }
+      }
+      const keys = [...written.keys()];
+      expect(await store.load(keys)).toEqual(written);
+
+      const reopened = await options.reopen(store);
+      const unusable: unknown[] = [];
+      const loaded = await reopened.load(keys, { onUnusable: (entry) => unusable.push(entry) });
+      expect(unusable).toEqual([]);
+      expect(loaded).toEqual(written);
+    });
+
+    it('takes no known notAfter as one value: the same rung again is refused, a known expiry starts over', async () => {
+      const unknown = request({ rung: 'unknown', notAfter: null });
+      expect(await store.claim(unknown)).toBe(true);
+      await store.confirm(KEY, 'unknown', plus(1_000));
+      const reopened = await options.reopen(store);
+      expect(await reopened.claim({ ...unknown, now: plus(LEASE_MS * 100) })).toBe(false);
+      expect((await reopened.load([KEY])).get(KEY)).toMatchObject({
+        rung: 'unknown',
+        notAfter: null,
+        state: 'sent',
+      });
+      // Its expiry became known: the same certificate now alerts its rung.
+      expect(await reopened.claim(request({ rung: 'd30', now: plus(LEASE_MS * 100) }))).toBe(true);
+      // ...and one known again as a date is not the certificate with no known expiry.
+      await reopened.confirm(KEY, 'd30', plus(LEASE_MS * 100));
+      expect(await reopened.claim({ ...unknown, rung: 'd30', now: plus(LEASE_MS * 200) })).toBe(true);
+      expect((await reopened.load([KEY])).get(KEY)).toMatchObject({
+        rung: 'd30',
+        notAfter: null,
+        state: 'sending',
+      });
+    });
+
+    it('refuses a notAfter that is neither an instant nor null, writing nothing', async () => {
+      for (const notAfter of ['', 'soon']) {
+        await expect(store.claim(request({ notAfter }))).rejects.toThrow(
+          /notAfter "(soon)?" is neither an ISO 8601 instant nor null/,
+        );
+      }
+      expect(await store.load([KEY])).toEqual(new Map());
     });
 
     it('starts empty', async () => {

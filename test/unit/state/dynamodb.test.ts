@@ -10,8 +10,14 @@ import {
   type PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_CONDITION, DynamoStateStore, TTL_ATTRIBUTE } from '../../../lib/state/dynamodb';
+import {
+  CLAIM_CONDITION,
+  DynamoStateStore,
+  NO_KNOWN_EXPIRY,
+  TTL_ATTRIBUTE,
+} from '../../../lib/state/dynamodb';
 import { StateStoreError } from '../../../lib/state/errors';
+import type { UnusableHistory } from '../../../lib/state/store';
 
 type Answer = (command: unknown) => unknown;
 
@@ -120,12 +126,39 @@ describe('DynamoStateStore.load', () => {
     expect(sent).toHaveLength(3);
   });
 
-  it('refuses an item that is not alert state, naming the table and the item', async () => {
-    const { client } = fakeClient(() => ({ Responses: { alerts: [item('k', { state: { S: 'lost' } })] } }));
+  it('skips an item that is not alert state, says which and why without its text, and uses the rest', async () => {
+    // SECRET marks text that must not be repeated: only keys and attribute names may be.
+    const items = [
+      item('good'),
+      item('legacy-unknown', { rung: { S: 'unknown' }, notAfter: { S: '' } }),
+      item('unknown', { rung: { S: 'unknown' }, notAfter: { S: NO_KNOWN_EXPIRY } }),
+      item('state', { state: { S: 'SECRET-lost' } }),
+      item('number', { notAfter: { N: '1767225600' } }),
+      item('at', { at: { S: 'SECRET-yesterday' } }),
+      item('owner', { owner: { N: '7' } }),
+    ];
+    const rungless = item('rungless');
+    delete rungless.rung;
+    const { client } = fakeClient(() => ({ Responses: { alerts: [...items, rungless] } }));
     const store = new DynamoStateStore({ client, tableName: 'alerts' });
-    await expect(store.load(['k'])).rejects.toThrow(
-      /table alerts holds an item that is not certwatch alert state \(pk "k"\)/,
+    const unusable: UnusableHistory[] = [];
+    const loaded = await store.load(
+      ['good', 'legacy-unknown', 'unknown', 'state', 'number', 'at', 'owner', 'rungless'],
+      {
+        onUnusable: (entry) => unusable.push(entry),
+      },
     );
+    expect([...loaded.keys()]).toEqual(['good', 'legacy-unknown', 'unknown']);
+    expect(loaded.get('legacy-unknown')?.notAfter).toBeNull();
+    expect(loaded.get('unknown')?.notAfter).toBeNull();
+    expect(unusable).toEqual([
+      { certificateKey: 'state', problem: 'has a state other than "sending", "digested" or "sent"' },
+      { certificateKey: 'number', problem: 'has notAfter that is not a string (S)' },
+      { certificateKey: 'at', problem: 'has at that is not an ISO 8601 instant' },
+      { certificateKey: 'owner', problem: 'has an owner that is not a string' },
+      { certificateKey: 'rungless', problem: 'has no rung' },
+    ]);
+    expect(JSON.stringify(unusable)).not.toContain('SECRET');
   });
 });
 
@@ -141,6 +174,15 @@ describe('DynamoStateStore errors', () => {
     expect(input.Item?.[TTL_ATTRIBUTE]).toEqual({
       N: String(Date.parse('2026-11-23T12:00:00Z') / 1000 + 400 * 86_400),
     });
+  });
+
+  it('writes no known expiry as the sentinel, in the item and in the condition alike', async () => {
+    const { client, sent } = fakeClient(() => ({}));
+    const store = new DynamoStateStore({ client, tableName: 'alerts' });
+    expect(await store.claim({ ...CLAIM, rung: 'unknown', notAfter: null })).toBe(true);
+    const input = (sent[0] as PutItemCommand).input;
+    expect(input.Item?.notAfter).toEqual({ S: NO_KNOWN_EXPIRY });
+    expect(input.ExpressionAttributeValues?.[':notAfter']).toEqual({ S: NO_KNOWN_EXPIRY });
   });
 
   it('wraps any other failure with the table, the region and the permissions to check', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStoreError } from '../../../lib/state/errors';
 import { FileStateStore } from '../../../lib/state/file';
-import type { ClaimRequest } from '../../../lib/state/store';
+import type { AlertHistory, ClaimRequest, UnusableHistory } from '../../../lib/state/store';
 import { describeAlertStateStore } from './contract';
 
 let directory: string;
@@ -21,6 +21,9 @@ afterEach(async () => {
 describeAlertStateStore(
   'FileStateStore',
   () => new FileStateStore(join(directory, `state-${++stores}.json`)),
+  {
+    reopen: (store) => new FileStateStore(store.path),
+  },
 );
 
 const CLAIM: ClaimRequest = {
@@ -88,21 +91,6 @@ describe('FileStateStore on disk', () => {
     ['not an object', '[]', /is not a JSON object/],
     ['without a version', '{"certificates": {}}', /its version is undefined, not 1/],
     ['without certificates', '{"version": 1}', /"certificates" is not an object/],
-    [
-      'with an entry of an unknown state',
-      JSON.stringify({
-        version: 1,
-        certificates: {
-          k: { certificateKey: 'k', rung: 'd30', notAfter: 'x', state: 'lost', at: 'x', leaseUntil: 'x' },
-        },
-      }),
-      /certificates\["k"\] has state "lost"/,
-    ],
-    [
-      'with an entry under another key',
-      JSON.stringify({ version: 1, certificates: { k: { certificateKey: 'j' } } }),
-      /certificates\["k"\] has certificateKey "j"/,
-    ],
   ])('refuses a file %s, naming it and how to start over', async (_, text, problem) => {
     const path = join(directory, 'state.json');
     await writeFile(path, text);
@@ -114,6 +102,101 @@ describe('FileStateStore on disk', () => {
     expect((error as Error).message).toContain('Delete it to start over');
     // The file is left as it was for someone to look at.
     expect(await readFile(path, 'utf8')).toBe(text);
+  });
+
+  it('skips an unusable entry among usable ones, says which and why without its text, and uses the rest', async () => {
+    const path = join(directory, 'state.json');
+    const good = (key: string, fields: Record<string, unknown> = {}) => ({
+      certificateKey: key,
+      rung: 'd30',
+      notAfter: '2026-12-20T00:00:00Z',
+      state: 'sent',
+      at: '2026-11-23T12:00:00.000Z',
+      leaseUntil: '2026-11-23T12:15:00.000Z',
+      ...fields,
+    });
+    // SECRET marks text that must not be repeated: only keys and field names may be.
+    const certificates: Record<string, unknown> = {
+      'a/ok': good('a/ok'),
+      // How older versions wrote a certificate with no known expiry.
+      'b/legacy-unknown': good('b/legacy-unknown', { rung: 'unknown', notAfter: '' }),
+      'c/state': good('c/state', { state: 'SECRET-lost' }),
+      'd/rung': good('d/rung', { rung: undefined }),
+      'e/not-after': good('e/not-after', { notAfter: 'SECRET-soon' }),
+      'f/at': good('f/at', { at: 'SECRET-yesterday' }),
+      'g/not-object': 'SECRET-string',
+      'h/moved': good('SECRET-elsewhere'),
+      'i/owner': good('i/owner', { owner: 42 }),
+    };
+    const text = `${JSON.stringify({ version: 1, certificates }, null, 2)}\n`;
+    await writeFile(path, text);
+    const store = new FileStateStore(path);
+    const unusable: UnusableHistory[] = [];
+    const loaded = await store.load([...Object.keys(certificates), 'z/never'], {
+      onUnusable: (entry) => unusable.push(entry),
+    });
+    expect([...loaded.keys()]).toEqual(['a/ok', 'b/legacy-unknown']);
+    expect(loaded.get('b/legacy-unknown')).toMatchObject({ rung: 'unknown', notAfter: null });
+    expect(unusable).toEqual([
+      { certificateKey: 'c/state', problem: 'has a state other than "sending", "digested" or "sent"' },
+      { certificateKey: 'd/rung', problem: 'has no rung' },
+      {
+        certificateKey: 'e/not-after',
+        problem: 'has a notAfter that is neither an ISO 8601 instant nor null (no known expiry)',
+      },
+      { certificateKey: 'f/at', problem: 'has at that is not an ISO 8601 instant' },
+      { certificateKey: 'g/not-object', problem: 'is not an object' },
+      { certificateKey: 'h/moved', problem: 'has a certificateKey other than the key it is stored under' },
+      { certificateKey: 'i/owner', problem: 'has an owner that is not a string' },
+    ]);
+    expect(JSON.stringify(unusable)).not.toContain('SECRET');
+    // Reading changed nothing on disk.
+    expect(await readFile(path, 'utf8')).toBe(text);
+
+    // The usable history holds: the legacy "" is the same no known expiry as null.
+    expect(await store.claim({ ...CLAIM, certificateKey: 'a/ok', now: '2026-11-24T12:00:00Z' })).toBe(false);
+    const unknown = { ...CLAIM, certificateKey: 'b/legacy-unknown', rung: 'unknown', notAfter: null };
+    expect(await store.claim(unknown)).toBe(false);
+    // A skipped entry costs its certificate one more alert: the claim wins and replaces it.
+    expect(await store.claim({ ...CLAIM, certificateKey: 'c/state' })).toBe(true);
+    await store.forget('d/rung');
+
+    // The other skipped entries stay in the file as they were, for a person to look at; a new store says so again.
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    for (const key of ['e/not-after', 'f/at', 'g/not-object', 'h/moved', 'i/owner']) {
+      expect(document.certificates[key]).toEqual(certificates[key]);
+    }
+    expect(document.certificates['d/rung']).toBeUndefined();
+    expect(document.certificates['c/state']).toMatchObject({ rung: 'd30', state: 'sending' });
+    const again: UnusableHistory[] = [];
+    const reloaded = await new FileStateStore(path).load(Object.keys(certificates), {
+      onUnusable: (entry) => again.push(entry),
+    });
+    expect(again.map((entry) => entry.certificateKey)).toEqual([
+      'e/not-after',
+      'f/at',
+      'g/not-object',
+      'h/moved',
+      'i/owner',
+    ]);
+    expect([...reloaded.keys()].sort()).toEqual(['a/ok', 'b/legacy-unknown', 'c/state']);
+  });
+
+  it('writes no known expiry as null, and reads it back as null', async () => {
+    const path = join(directory, 'state.json');
+    const unknown = { ...CLAIM, rung: 'unknown', notAfter: null };
+    expect(await new FileStateStore(path).claim(unknown)).toBe(true);
+    const written = JSON.parse(await readFile(path, 'utf8')).certificates[CLAIM.certificateKey];
+    expect(written).toMatchObject({ rung: 'unknown', notAfter: null });
+    const loaded = await new FileStateStore(path).load([CLAIM.certificateKey]);
+    expect(loaded.get(CLAIM.certificateKey)).toEqual<AlertHistory>({
+      certificateKey: CLAIM.certificateKey,
+      rung: 'unknown',
+      notAfter: null,
+      state: 'sending',
+      at: '2026-11-23T12:00:00.000Z',
+      leaseUntil: '2026-11-23T12:01:00.000Z',
+    });
   });
 
   it('refuses a file from a newer certwatch rather than overwriting it', async () => {

@@ -2,7 +2,10 @@ import { expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../lib/state/memory';
 import { describeAlertStateStore } from './contract';
 
-describeAlertStateStore('MemoryStateStore', () => new MemoryStateStore());
+// A memory store has no backing of its own; the nearest thing is what the file store does with a file's contents.
+describeAlertStateStore('MemoryStateStore', () => new MemoryStateStore(), {
+  reopen: (store) => new MemoryStateStore(store.histories()),
+});
 
 it('hands out copies: changing what load returned does not change the store', async () => {
   const store = new MemoryStateStore();
