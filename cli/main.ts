@@ -12,6 +12,7 @@ import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../li
 import { RotationError } from '../lib/rotation';
 import { buildChannels, CHANNEL_NAMES, type ChannelName, configuredChannels } from '../lib/setup';
 import { FileStateStore } from '../lib/state/file';
+import { describeUnusableHistory } from '../lib/state/history';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
 import { runDoctor } from './doctor';
@@ -204,8 +205,16 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     reminderIntervalMs: config.alerting.reminderIntervalMs,
     dryRun,
   });
+  // Skipped history entries are said on every run that skips them, a dry run too: they explain a repeated alert.
+  const historyPath = stateFile ?? DEFAULT_STATE_FILE;
+  const historyWarnings = outcome.channels.map(({ outcome: result }, index) =>
+    result && result.unusableHistory.length > 0
+      ? `certwatch: warning: ${sinks[index]!.name}: ${describeUnusableHistory(result.unusableHistory)} in ${historyPath}\n`
+      : '',
+  );
   if (dryRun) {
     await write(io.stdout, dryRunText(sinks, outcome));
+    for (const warning of historyWarnings) if (warning) await write(io.stderr, warning);
     throwIfAnyChannelFailed(outcome);
     return exitCodeFor(report);
   }
@@ -219,6 +228,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     await write(io.stderr, line);
     if (result.outcome?.stateProblem)
       await write(io.stderr, `certwatch: warning: alert history unusable: ${result.outcome.stateProblem}\n`);
+    if (historyWarnings[index]) await write(io.stderr, historyWarnings[index]);
   }
   // Every channel was tried; now a failed one fails the command (exit 1), naming it.
   throwIfAnyChannelFailed(outcome);

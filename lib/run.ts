@@ -108,7 +108,9 @@ export async function alertOnReport(
   const digest = outcomes.find((result) => result.digest !== null)?.digest ?? null;
   const stateProblem = outcomes.find((result) => result.stateProblem !== null)?.stateProblem ?? null;
   const alertsSent = outcomes.reduce((sum, result) => sum + result.alerts, 0);
-  telemetry.finished({ alerts: alertsSent, digest, stateProblem });
+  // Each channel reads its own keys, so no entry is listed twice.
+  const unusableHistory = outcomes.flatMap((result) => result.unusableHistory);
+  telemetry.finished({ alerts: alertsSent, digest, stateProblem, unusableHistory });
   return {
     complete: report.complete,
     certificates: report.certificates.length,

@@ -22,6 +22,9 @@ export interface RunTelemetryOptions {
   startedMs?: number;
 }
 
+/** Skipped history entries listed in the log line; a table full of them is counted, not listed. */
+const LOGGED_UNUSABLE = 50;
+
 export class RunTelemetry {
   private readonly startedMs: number;
   private readonly requestsBefore: number;
@@ -73,7 +76,7 @@ export class RunTelemetry {
   }
 
   /** The run did all it owed: logs the alerts (for a scheduled run) and writes the metrics, heartbeat included. */
-  finished(outcome?: Pick<AlertOutcome, 'alerts' | 'digest' | 'stateProblem'>): void {
+  finished(outcome?: Pick<AlertOutcome, 'alerts' | 'digest' | 'stateProblem' | 'unusableHistory'>): void {
     if (outcome) {
       this.options.log.info(outcome.digest ? 'alerts delivered' : 'nothing new needs a person', {
         alertsSent: outcome.alerts,
@@ -82,6 +85,14 @@ export class RunTelemetry {
       if (outcome.stateProblem) {
         this.options.log.warn('alert history unusable: everything due was sent', {
           problem: outcome.stateProblem,
+        });
+      }
+      const unusable = outcome.unusableHistory;
+      if (unusable.length > 0) {
+        // One fixed message to filter on; keys and problems only: what the entries hold is not ours to log.
+        this.options.log.warn('alert history entries skipped: their certificates may be alerted once more', {
+          unusableHistory: unusable.slice(0, LOGGED_UNUSABLE),
+          unusableCount: unusable.length,
         });
       }
     }
