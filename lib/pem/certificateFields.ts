@@ -17,15 +17,21 @@ export interface CertificateFields {
   ca: boolean;
 }
 
+/** Why a certificate's fields cannot be given, worded to follow "PEM block 2 is a certificate whose ...". */
+export interface UnreadableFields {
+  unreadable: string;
+}
+
 /**
- * The reference reading: Node's X509Certificate, its getters' text parsed back. Throws on a validity that this
- * text does not give exactly (see {@link readOpensslTime}): it is never guessed.
+ * The reference reading: Node's X509Certificate, its getters' text parsed back. A validity that this text
+ * does not give exactly (see {@link readOpensslTime}) makes the certificate unreadable, with the reason: it is
+ * never guessed.
  */
-export function fieldsFromX509(x509: X509Certificate): CertificateFields {
+export function fieldsFromX509(x509: X509Certificate): CertificateFields | UnreadableFields {
   const notBeforeMs = readOpensslTime(x509.validFrom);
   const notAfterMs = readOpensslTime(x509.validTo);
-  if (notAfterMs === null) throw new Error(unreadableTime('notAfter', x509.validTo));
-  if (notBeforeMs === null) throw new Error(unreadableTime('notBefore', x509.validFrom));
+  if (notAfterMs === null) return { unreadable: unreadableTime('notAfter', x509.validTo) };
+  if (notBeforeMs === null) return { unreadable: unreadableTime('notBefore', x509.validFrom) };
   return {
     // Node gives undefined for an empty name.
     subject: oneLineName(x509.subject ?? ''),

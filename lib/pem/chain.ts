@@ -8,10 +8,13 @@
  * when it declines, by Node's X509Certificate; both give the same fields. Keys are decoded only to check a
  * signature: whether a certificate naming itself is self-signed, and which of several same-named issuers
  * signed a child.
+ *
+ * A PEM with a CERTIFICATE block that neither reader can read gives no chain: that block may be the leaf or
+ * an intermediate, and the chain of the others would report a date and a fingerprint that are not its own.
  */
 import { hash, X509Certificate } from 'node:crypto';
 import { BoundedCache } from './boundedCache';
-import { type CertificateFields, fieldsFromX509 } from './certificateFields';
+import { type CertificateFields, fieldsFromX509, type UnreadableFields } from './certificateFields';
 import { readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
 import { decodeBody, isAscii, pemBlocks } from './pemBlocks';
@@ -42,6 +45,7 @@ export interface CertificateChain {
 }
 
 export interface PemReadResult {
+  /** Null when there is no certificate, or a CERTIFICATE block that cannot be read exactly. */
   chain: CertificateChain | null;
   /** Why there is no chain, or what was wrong with part of it. */
   problems: string[];
@@ -93,6 +97,11 @@ interface CertificateRead {
   x509?: X509Certificate;
 }
 
+/** A CERTIFICATE block that cannot be read: why, worded to follow "PEM block 2 ". */
+interface Unreadable {
+  unreadable: string;
+}
+
 /**
  * A PEM reader with its own caches. Fleets share a handful of intermediates and roots, so CA certificates are
  * kept parsed, a bounded number of them (issuerCache.ts); leaves are read by the strict DER reader unless it
@@ -115,14 +124,14 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     return signed;
   }
 
-  function readCertificate(der: Buffer): CertificateRead | null {
+  function readCertificate(der: Buffer): CertificateRead | Unreadable {
     const cached = issuers.get(der);
     if (cached) {
       counts.cacheHits++;
       return { parsed: cached.parsed, der, key: cached.key };
     }
     const read = (decoder === 'der' ? readWithDer(der) : null) ?? readWithX509(der);
-    if (read?.parsed.ca) issuers.set(der, { parsed: read.parsed, key: read.key });
+    if ('parsed' in read && read.parsed.ca) issuers.set(der, { parsed: read.parsed, key: read.key });
     return read;
   }
 
@@ -135,23 +144,28 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     return certificateRead({ der, key }, fields, fingerprints);
   }
 
-  function readWithX509(der: Buffer): CertificateRead | null {
+  function readWithX509(der: Buffer): CertificateRead | Unreadable {
+    let x509: X509Certificate;
+    let fields: CertificateFields | UnreadableFields;
     try {
-      const x509 = new X509Certificate(der);
-      const fields = fieldsFromX509(x509);
-      // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
-      const key = hash('sha256', der, 'hex');
-      const fingerprints = {
-        sha256: hexFingerprint(x509.fingerprint256),
-        sha1: hexFingerprint(x509.fingerprint),
-      };
-      const read = certificateRead({ der, key, x509 }, fields, fingerprints);
-      counts.x509++;
-      return read;
+      x509 = new X509Certificate(der);
+      fields = fieldsFromX509(x509);
     } catch {
       counts.unreadable++;
-      return null;
+      return { unreadable: 'is not a readable X.509 certificate' };
     }
+    if ('unreadable' in fields) {
+      counts.unreadable++;
+      return { unreadable: `is a certificate whose ${fields.unreadable}` };
+    }
+    // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
+    const key = hash('sha256', der, 'hex');
+    const fingerprints = {
+      sha256: hexFingerprint(x509.fingerprint256),
+      sha1: hexFingerprint(x509.fingerprint),
+    };
+    counts.x509++;
+    return certificateRead({ der, key, x509 }, fields, fingerprints);
   }
 
   /**
@@ -195,12 +209,14 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
         droppedBlocks++;
         continue;
       }
-      const der = decodeBody(block.body, ascii);
-      const certificate = readCertificate(der);
-      if (certificate) reads.push(certificate);
-      else problems.push(`PEM block ${index} is not a readable X.509 certificate`);
+      const certificate = readCertificate(decodeBody(block.body, ascii));
+      if ('parsed' in certificate) reads.push(certificate);
+      else
+        problems.push(
+          `PEM block ${index} ${certificate.unreadable}, so the expiry cannot be read from the PEM`,
+        );
     }
-    if (reads.length === 0) {
+    if (problems.length > 0 || reads.length === 0) {
       if (index === 0) problems.push('no PEM blocks found');
       else if (problems.length === 0) problems.push('PEM contains no certificate');
       return { chain: null, problems, droppedBlocks };
@@ -212,7 +228,6 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
       reads.map((certificate) => certificate.parsed),
       (child, issuer) => signedBy(readOf.get(child)!, readOf.get(issuer)!),
     );
-    chain.problems.unshift(...problems);
     return { chain, problems: chain.problems, droppedBlocks };
   }
 

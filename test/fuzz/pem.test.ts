@@ -12,6 +12,7 @@ import { createPemReader, type PemReadResult, readPemChain } from '../../lib/pem
 import { mapCdnCertificate } from '../../lib/providers/aliyun/cdn/certificateInfo';
 import { mapSslInfo } from '../../lib/providers/ucloud/mapper';
 import { armour } from '../helpers/pem';
+import { craft, generalizedTime } from '../unit/pem/craftedCertificate';
 import { fuzz } from './fuzz';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
@@ -163,6 +164,48 @@ describe('fuzz: the PEM/chain reader', () => {
         },
       ),
       2_000,
+    );
+  });
+
+  it('a chain with an unreadable certificate anywhere in it gives no chain, naming that block', () => {
+    const unreadable = [
+      // Cut short: not a certificate OpenSSL can decode.
+      ...ders.map((der) => armour('CERTIFICATE', wrapped(der.subarray(0, der.length - 40), 64, '\n'))),
+      // Decoded, but its notAfter names no zone: OpenSSL gives "Bad time value".
+      armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20300101000000') }), 64, '\n')),
+      // Or a date that does not exist: 2027 has no February 29th.
+      armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20270229000000Z') }), 64, '\n')),
+    ];
+    fuzz(
+      'pem',
+      'unreadable member',
+      fc.property(
+        fc.constantFrom(...chains),
+        fc.constantFrom(...unreadable),
+        fc.nat(),
+        fc.boolean(),
+        fc.boolean(),
+        (chain, bad, at, withKey, reversed) => {
+          const blocks = [chain.leafPem, ...chain.chainPems];
+          if (reversed) blocks.reverse();
+          const position = at % (blocks.length + 1);
+          blocks.splice(position, 0, bad);
+          if (withKey) blocks.unshift(chain.leafPrivateKeyPem);
+          const result = readPemChain(blocks.join(''));
+          expectSound(result);
+          expect(result.chain).toBeNull();
+          expect(result.problems).toEqual([
+            expect.stringMatching(new RegExp(`^PEM block ${position + 1 + Number(withKey)} is `)),
+          ]);
+          const record = evaluate(
+            mapSslInfo({ SSLId: 'ssl-1', SSLContent: blocks.join('') }, 'cn-bj2', null),
+            NOW,
+            THRESHOLDS,
+          );
+          expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
+        },
+      ),
+      300,
     );
   });
 

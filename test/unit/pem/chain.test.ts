@@ -7,6 +7,7 @@ import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import { readPemChain } from '../../../lib/pem/chain';
+import { mapSslInfo } from '../../../lib/providers/ucloud/mapper';
 import { observed } from '../../helpers/observed';
 import { armour } from '../../helpers/pem';
 import {
@@ -101,7 +102,7 @@ describe('readPemChain', () => {
     expect(readPemChain('').problems).toEqual(['no PEM content']);
     expect(readPemChain('hello').problems).toEqual(['no PEM blocks found']);
     expect(readPemChain(armour('CERTIFICATE', 'AAAA')).problems).toEqual([
-      'PEM block 1 is not a readable X.509 certificate',
+      'PEM block 1 is not a readable X.509 certificate, so the expiry cannot be read from the PEM',
     ]);
     expect(readPemChain(armour('PRIVATE KEY', 'AAAA'))).toEqual({
       chain: null,
@@ -202,6 +203,60 @@ describe('readPemChain: empty names', () => {
       'PEM holds 2 unrelated end-entity certificates; the first, named only in its subjectAltName ' +
         '(DNS:san-only.example), is used',
     ]);
+  });
+});
+
+describe('readPemChain: a chain with an unreadable certificate', () => {
+  // Readable to OpenSSL, but with a notAfter that names no zone ("Bad time value"): no date to be had.
+  const unreadableLeaf = craftLeaf(intermediate, { notAfter: generalizedTime('20300101000000') });
+  const unreadableIntermediate = craftAuthority('Chain Test Unreadable CA', root, {
+    notAfter: generalizedTime('20300101000000'),
+  });
+  const leafOfUnreadable = craftLeaf(unreadableIntermediate);
+  const damaged = armour('CERTIFICATE', certificatePem(intermediate.der).split('\n')[1]!);
+
+  it("gives no chain rather than the next certificate's date and fingerprint", () => {
+    const cases: [string, number][] = [
+      [certificatePem(unreadableLeaf) + intermediatePem + rootPem, 1],
+      [rootPem + intermediatePem + certificatePem(unreadableLeaf), 3],
+      [certificatePem(leafOfUnreadable) + certificatePem(unreadableIntermediate.der) + rootPem, 2],
+      [damaged + intermediatePem + rootPem, 1],
+      [certificatePem(craftLeaf(intermediate)) + damaged + rootPem, 2],
+    ];
+    for (const [text, block] of cases) {
+      const result = readPemChain(text);
+      expect(result.chain).toBeNull();
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatch(
+        new RegExp(`^PEM block ${block} is .*, so the expiry cannot be read from the PEM$`),
+      );
+      const record = evaluate(observed({ pem: text }), NOW, THRESHOLDS);
+      expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
+    }
+    expect(readPemChain(certificatePem(unreadableLeaf) + intermediatePem + rootPem).problems).toEqual([
+      'PEM block 1 is a certificate whose notAfter cannot be read exactly (OpenSSL gives "Bad time value"), ' +
+        'so the expiry cannot be read from the PEM',
+    ]);
+  });
+
+  it("through the UCloud mapper: the API's date when it gives one, else unknown, the block named either way", () => {
+    const sslContent = certificatePem(unreadableLeaf) + intermediatePem + rootPem;
+    const apiNotAfter = Date.UTC(2030, 0, 1);
+    const withDate = evaluate(
+      mapSslInfo({ SSLId: 'ssl-1', SSLContent: sslContent, NotAfter: apiNotAfter / 1000 }, 'cn-bj2', null),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(withDate).toMatchObject({ expirySource: 'api:NotAfter', notAfter: '2030-01-01T00:00:00Z' });
+    expect(withDate.fingerprintSha256).toBeNull();
+    expect(withDate.notes.join('\n')).toMatch(/^SSLContent: PEM block 1 is a certificate whose notAfter/m);
+    const withoutDate = evaluate(
+      mapSslInfo({ SSLId: 'ssl-1', SSLContent: sslContent }, 'cn-bj2', null),
+      NOW,
+      THRESHOLDS,
+    );
+    expect(withoutDate).toMatchObject({ status: 'unknown', expirySource: 'none', daysLeft: null });
+    expect(withoutDate.notes).toContain('expiry unknown: the API gave no date and no readable certificate');
   });
 });
 

@@ -35,7 +35,8 @@ import {
 /** What the X509Certificate path reads, or null where it cannot read the certificate, or not exactly. */
 function reference(der: Buffer): CertificateFields | null {
   try {
-    return fieldsFromX509(new X509Certificate(der));
+    const fields = fieldsFromX509(new X509Certificate(der));
+    return 'unreadable' in fields ? null : fields;
   } catch {
     return null;
   }
