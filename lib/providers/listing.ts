@@ -87,14 +87,15 @@ type PassEnd =
 
 /**
  * Yields every item of the listing once, a page at a time (only items not yielded before, so a page may be
- * skipped). Throws the fetch's own errors (ProviderError), and PagingError when the listing cannot be shown
- * complete.
+ * skipped), and returns the identities of the items the list held at the end (its last complete pass): an item
+ * yielded before but not among them left the list during the scan. Throws the fetch's own errors
+ * (ProviderError), and PagingError when the listing cannot be shown complete.
  */
 export async function* listPages<T>(
   listing: Listing<T>,
   limits: ListingLimits = DEFAULT_LISTING_LIMITS,
   signal?: AbortSignal,
-): AsyncGenerator<T[]> {
+): AsyncGenerator<T[], ReadonlySet<string>> {
   const { label, paging } = listing;
   const yielded = new Set<string>();
   let requests = 0;
@@ -123,8 +124,12 @@ export async function* listPages<T>(
     return fresh;
   };
 
-  /** The checks every finished pass owes: the total it claimed, and entries that were not items. */
-  const checkFinished = (listed: number, total: number | null, skipped: number) => {
+  /**
+   * The checks every finished pass owes: the total it claimed, and entries that were not items. A total may count
+   * an item listed twice or not (`listed` entries, `distinct` items): either agrees.
+   */
+  const checkFinished = (listed: number, distinct: number, total: number | null, skipped: number) => {
+    if (total === null || listed === total || distinct === total) total = null;
     if (total !== null && listed < total) {
       throw new PagingError(
         `${label}: ${listing.totalName} says ${total} certificates but the pages held ${listed}; some may be missing`,
@@ -146,10 +151,11 @@ export async function* listPages<T>(
   if (paging.style === 'single') {
     const page = await fetchPage(() => paging.fetch(signal));
     const skipped = { count: 0 };
-    const fresh = freshItems(page.entries, new Set(), skipped);
+    const identities = new Set<string>();
+    const fresh = freshItems(page.entries, identities, skipped);
     if (fresh.length > 0) yield fresh;
-    checkFinished(page.entries.length, page.total, skipped.count);
-    return;
+    checkFinished(page.entries.length, identities.size, page.total, skipped.count);
+    return identities;
   }
   const paged: OffsetPaging | PageNumberPaging = paging;
 
@@ -212,7 +218,7 @@ export async function* listPages<T>(
       offset = nextOffset;
       pageNumber++;
     }
-    checkFinished(listed, total, skipped.count);
+    checkFinished(listed, identities.size, total, skipped.count);
     return { kind: 'complete', identities, requests: requests - requestsBefore };
   }
 
@@ -223,8 +229,8 @@ export async function* listPages<T>(
     if (end.kind === 'complete') {
       // One reply is a snapshot; offset paging saw every shift through its overlaps. Page numbers need two
       // passes that agree.
-      if (paged.style === 'offset' || end.requests === 1) return;
-      if (confirmed !== null && sameSet(confirmed, end.identities)) return;
+      if (paged.style === 'offset' || end.requests === 1) return end.identities;
+      if (confirmed !== null && sameSet(confirmed, end.identities)) return end.identities;
       const first = confirmed === null;
       confirmed = end.identities;
       if (first) continue;

@@ -6,10 +6,17 @@
 
 import { forEachBounded, forEachPaged } from '../../concurrency';
 import type { AliyunConfig } from '../../config';
+import type { ObservedCertificate } from '../../model';
+import { listPages } from '../listing';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { failureMessage } from '../source';
 import { type CdnCertInfo, describeCertificateInfo, mapCdnCertificate } from './cdn/certificateInfo';
-import { type CdnCertListEntry, certIdOf, listCdnCertificatePages } from './cdn/listCertificates';
+import {
+  type CdnCertListEntry,
+  cdnCertificateListing,
+  certIdOf,
+  DEFAULT_CDN_PAGING,
+} from './cdn/listCertificates';
 import { aliyunClient } from './client';
 import { describeServerCertificates, mapServerCertificate } from './slb/describeServerCertificates';
 
@@ -41,9 +48,16 @@ export function aliyunCdnSource(
     provider: 'aliyun',
     service: 'cdn',
     async scan(sink, signal) {
-      // Certificates whose details could not be read: reported once, together, so a throttled run does not
-      // bury the digest under thousands of lines.
-      const unread: { id: string; message: string }[] = [];
+      const listing = cdnCertificateListing(client, DEFAULT_CDN_PAGING.pageSize);
+      // What the list held at its end: a certificate whose details could not be read because it was deleted
+      // meanwhile is gone, not a failure.
+      const listed: { atEnd: ReadonlySet<string> | null } = { atEnd: null };
+      const pages = async function* () {
+        listed.atEnd = yield* listPages(listing, DEFAULT_CDN_PAGING, signal);
+      };
+      // Certificates whose details could not be read: reported once the list is read, together, so a throttled
+      // run does not bury the digest under thousands of lines.
+      const unread: { entry: CdnCertListEntry; observed: ObservedCertificate; message: string }[] = [];
       const describe = async (entry: CdnCertListEntry) => {
         const id = certIdOf(entry)!;
         let info: CdnCertInfo | null = null;
@@ -56,27 +70,32 @@ export function aliyunCdnSource(
         }
         // The certificate exists (the list said so): it is reported once, with what could be read.
         const observed = mapCdnCertificate(entry, info);
-        if (problem) {
-          observed.notes.push('its details could not be read (see the failures)');
-          unread.push({ id, message: problem });
+        if (!problem) {
+          sink.certificate(observed);
+          return;
         }
-        sink.certificate(observed);
+        observed.notes.push('its details could not be read (see the failures)');
+        unread.push({ entry, observed, message: problem });
       };
       // One stream: the next list page is read while earlier certificates are described, and describing never
       // waits for a page boundary. The pacing of the client decides how fast the calls actually go.
       await forEachPaged(
-        listCdnCertificatePages(client, undefined, signal),
+        pages(),
         options.cdnConcurrency ?? CDN_INFO_CONCURRENCY,
         CDN_READ_AHEAD,
         describe,
       ).catch((error: unknown) => fail(sink, failureMessage(error)));
-      if (unread.length > 0) fail(sink, unreadMessage(unread));
+      const stillListed = unread.filter(
+        ({ entry }) => listed.atEnd === null || listed.atEnd.has(listing.identity(entry)),
+      );
+      for (const { observed } of stillListed) sink.certificate(observed);
+      if (stillListed.length > 0) fail(sink, unreadMessage(stillListed));
     },
   };
 }
 
-function unreadMessage(unread: { id: string; message: string }[]): string {
-  const ids = unread.map((u) => u.id).sort();
+function unreadMessage(unread: { entry: CdnCertListEntry; message: string }[]): string {
+  const ids = unread.map((u) => certIdOf(u.entry)!).sort();
   const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
   return `the details of ${unread.length} certificate(s) could not be read (${shown}): ${unread[0]!.message}`;
 }
