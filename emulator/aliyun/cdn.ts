@@ -17,6 +17,8 @@ export interface CdnActionOptions {
    * (false). Which one CDN sends is UNVERIFIED; a client must stop on a short page and work with either.
    */
   countIsTotal: boolean;
+  /** Largest page returned: a larger PageSize is clamped, and the reply's PageSize is the clamped one. */
+  maxPageSize: number;
 }
 
 /** The CDN actions, by name. */
@@ -33,6 +35,7 @@ export function createCdnActions(options: CdnActionOptions): Record<string, Aliy
           aliyunError('InvalidParameter', 'PageSize', `a whole number from 1 to ${MAX_CDN_PAGE_SIZE}`),
         );
       }
+      const served = Math.min(pageSize, options.maxPageSize);
       let matching = store.cdnCertificates();
       // Emulator choice: DomainName matches one entry of DomainList exactly (ignoring case); SearchKeyword is a
       // case-insensitive substring of CertName or Common. The real matching rules are undocumented.
@@ -50,15 +53,15 @@ export function createCdnActions(options: CdnActionOptions): Record<string, Aliy
             (certificate.Common ?? '').toLowerCase().includes(keyword),
         );
       }
-      const start = (pageNumber - 1) * pageSize;
-      const page = matching.slice(start, start + pageSize).map(listItem);
+      const start = (pageNumber - 1) * served;
+      const page = matching.slice(start, start + served).map(listItem);
       return {
         ok: true,
         body: {
           CertificateListModel: {
             Count: options.countIsTotal ? matching.length : page.length,
             PageNumber: pageNumber,
-            PageSize: pageSize,
+            PageSize: served,
             CertList: { Cert: page },
           },
         },

@@ -26,7 +26,7 @@
  * (Alibaba API error docs). Throttling replies carry `x-acs-retry-after` when `retryAfterSeconds` is set.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import {
   type BrokenReply,
   createFaultPicker,
@@ -34,10 +34,10 @@ import {
   type RandomFault,
   sendBroken,
 } from '../faults';
-import type { Fleet } from '../fleet/model';
+import type { AliyunCdnCertificate, Fleet } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
-import { CDN_API_VERSION, createCdnActions } from './cdn';
+import { CDN_API_VERSION, createCdnActions, MAX_CDN_PAGE_SIZE } from './cdn';
 import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
 import { type AliyunParams, parseAliyunParams } from './params';
 import { verifyAliyunSignature } from './signature';
@@ -65,6 +65,11 @@ export interface AliyunForcedFailure {
   hang?: boolean;
   broken?: BrokenReply;
   /**
+   * Answer with this HTTP status and an HTML page, as a gateway in front of the API does (502, 503, 504), instead
+   * of Alibaba's JSON error.
+   */
+  gatewayStatus?: number;
+  /**
    * Carry the action out, then answer with the error all the same: a request a proxy or the network sent twice,
    * whose first copy was acted on and whose second is refused (SignatureNonceUsed), as the client sees it.
    */
@@ -91,6 +96,41 @@ export interface AliyunEmulatorOptions extends FaultOptions {
   signatureMismatchStatus?: 400 | 403;
   /** Per-API rate limits, usually shared with the other services (../server.ts). Default: none. */
   rateLimiter?: RateLimiter;
+  /**
+   * Largest page DescribeCdnSSLCertificateList returns; a larger PageSize is clamped and the reply's PageSize says
+   * so. Default 1000, the documented maximum.
+   */
+  cdnMaxPageSize?: number;
+  /**
+   * Called for every authenticated request that gets past forced failures (and for those acted on before they
+   * fail), before its action runs: a test may change what the account holds (a list shifting between pages),
+   * run the action with other parameters (a page that repeats) or bend its reply (a total that lies, an id listed
+   * twice).
+   */
+  onAction?: (call: AliyunCall, fleet: AliyunFleetEditor) => AliyunTwist | undefined;
+}
+
+/** A request as the `onAction` hook sees it, after authentication. */
+export interface AliyunCall {
+  service: AliyunService;
+  action: string;
+  params: Readonly<AliyunParams>;
+  /** 1 for the first call of this action on this service, 2 for the next, and so on. */
+  call: number;
+}
+
+/** How a hook bends one request: the parameters the action runs with, and a rewrite of its successful reply. */
+export interface AliyunTwist {
+  /** Merged over the request's parameters. */
+  params?: Record<string, string>;
+  reply?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** What an `onAction` hook may change in the emulated account. */
+export interface AliyunFleetEditor {
+  addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
+  /** False when no CDN certificate has this CertId. */
+  removeCdnCertificate(certId: string): boolean;
 }
 
 /** Live counters of one service; read them at any time (copy with structuredClone for a snapshot). */
@@ -161,6 +201,7 @@ interface ServiceState {
 
 type Outcome =
   | { kind: 'json'; status: number; body: Record<string, unknown>; retryAfter: boolean; broken?: BrokenReply }
+  | { kind: 'gateway'; status: number }
   | { kind: 'hang' };
 
 /** Builds the Alibaba endpoints for one fleet. Mount `handle('cdn', ...)` and `handle('slb', ...)`. */
@@ -174,13 +215,21 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   }
   const failures = (options.failures ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
   const nonces = new NonceLedger();
+  const callCounts = new Map<string, number>();
+  const editor: AliyunFleetEditor = {
+    addCdnCertificate: (certificate, at) => store.addCdnCertificate(certificate, at),
+    removeCdnCertificate: (certId) => store.removeCdnCertificate(certId),
+  };
   const timers = new Set<NodeJS.Timeout>();
   const services: Record<AliyunService, ServiceState> = {
     cdn: {
       version: CDN_API_VERSION,
       host: 'cdn.aliyuncs.com',
       product: 'Cdn',
-      actions: createCdnActions({ countIsTotal: options.cdnCountIsTotal ?? true }),
+      actions: createCdnActions({
+        countIsTotal: options.cdnCountIsTotal ?? true,
+        maxPageSize: options.cdnMaxPageSize ?? MAX_CDN_PAGE_SIZE,
+      }),
       // Each service draws its own faults, so one service's traffic never shifts the other's.
       pickFault: createFaultPicker(options),
       stats: emptyStats(),
@@ -245,6 +294,10 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
         stats.errors++;
         return reply({ ...perform(), broken: forced.broken });
       }
+      if (forced.gatewayStatus !== undefined) {
+        stats.errors++;
+        return reply({ kind: 'gateway', status: forced.gatewayStatus });
+      }
       const code = forced.code ?? 'InternalError';
       if (!isThrottlingCode(code)) stats.errors++;
       if (forced.actedOn) perform();
@@ -257,11 +310,13 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     return reply(perform());
 
     function perform(): Extract<Outcome, { kind: 'json' }> {
-      const result = handler({ params, store, now: clock() });
+      const twist = bend(name, action!, params);
+      const result = handler({ params: { ...params, ...twist?.params }, store, now: clock() });
       if (!result.ok) return errorOutcome(service, result.error);
       stats.certificatesReturned += result.certificatesReturned ?? 0;
       if (result.uploaded) stats.uploads++;
-      return { kind: 'json', status: 200, body: result.body, retryAfter: false };
+      const body = twist?.reply ? twist.reply(result.body) : result.body;
+      return { kind: 'json', status: 200, body, retryAfter: false };
     }
   }
 
@@ -322,6 +377,14 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     };
   }
 
+  function bend(service: AliyunService, action: string, params: AliyunParams): AliyunTwist | undefined {
+    if (!options.onAction) return undefined;
+    const key = `${service} ${action}`;
+    const call = (callCounts.get(key) ?? 0) + 1;
+    callCounts.set(key, call);
+    return options.onAction({ service, action, params, call }, editor);
+  }
+
   function takeForcedFailure(service: AliyunService, action: string, region: string | undefined) {
     for (const entry of failures) {
       const { rule } = entry;
@@ -347,6 +410,18 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       return;
     }
     if (response.destroyed) return;
+    if (outcome.kind === 'gateway') {
+      const reason = STATUS_CODES[outcome.status] ?? 'Error';
+      // What a gateway in front of the API sends: an HTML page, not Alibaba's JSON.
+      writeReply(
+        stats,
+        response,
+        outcome.status,
+        'text/html',
+        `<html><head><title>${outcome.status} ${reason}</title></head><body><center><h1>${outcome.status} ${reason}</h1></center></body></html>`,
+      );
+      return;
+    }
     const requestId = randomUUID().toUpperCase();
     const code = outcome.body.Code;
     if (typeof code === 'string') {

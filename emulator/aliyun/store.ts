@@ -1,7 +1,7 @@
 /**
  * What the emulated Alibaba Cloud account holds, indexed once per emulator: accounts by AccessKeyId, CDN
  * certificates in fleet order and by CertId, SLB server certificates by region. The fleet is copied, never
- * changed: uploads go to this store only, so one fleet object can serve several emulators.
+ * changed: uploads and a test's edits go to this store only, so one fleet object can serve several emulators.
  */
 import type { AliyunAccount, AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../fleet/model';
 
@@ -22,6 +22,10 @@ export interface AliyunStore {
   slbCertificates(region: string): readonly AliyunSlbCertificate[];
   /** Adds an uploaded certificate to its region. */
   addSlbCertificate(certificate: AliyunSlbCertificate): void;
+  /** Adds a CDN certificate at the front or the end of the list (a test's list shifting between pages). */
+  addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
+  /** Removes the CDN certificate whose CertId reads as `certId`; false when there is none. */
+  removeCdnCertificate(certId: string): boolean;
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -51,5 +55,20 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],
     addSlbCertificate,
+    addCdnCertificate(certificate, at = 'last') {
+      if (at === 'first') cdn.unshift(certificate);
+      else cdn.push(certificate);
+      const key = String(certificate.CertId);
+      if (!byCertId.has(key)) byCertId.set(key, certificate);
+    },
+    removeCdnCertificate(certId) {
+      const index = cdn.findIndex((certificate) => String(certificate.CertId) === certId);
+      if (index < 0) return false;
+      cdn.splice(index, 1);
+      const next = cdn.find((certificate) => String(certificate.CertId) === certId);
+      if (next) byCertId.set(certId, next);
+      else byCertId.delete(certId);
+      return true;
+    },
   };
 }

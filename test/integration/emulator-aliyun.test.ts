@@ -873,6 +873,102 @@ describe('Alibaba emulator: faults', () => {
     });
   });
 
+  it('answers a gateway failure with an HTML page, and can act on a request before refusing it', async () => {
+    const failures = [
+      { action: 'DescribeServerCertificates', gatewayStatus: 502, times: 1 },
+      { action: 'DescribeCdnSSLCertificateList', code: 'InternalError', httpStatus: 200, times: 1 },
+    ];
+    await withEmulator({ aliyun: { failures } }, async (emulator) => {
+      const gateway = await get(
+        emulator.slbUrl,
+        signed('slb', 'DescribeServerCertificates', { RegionId: 'cn-hangzhou' }),
+      );
+      expect(gateway.status).toBe(502);
+      expect(gateway.headers.get('content-type')).toBe('text/html');
+      expect(gateway.text).toMatch(/<h1>502 Bad Gateway<\/h1>/);
+      // An error wrapped in a success status, as some gateways send it.
+      const wrapped = await get(emulator.cdnUrl, signed('cdn', 'DescribeCdnSSLCertificateList', {}));
+      expectAlibabaError(wrapped, 200, 'InternalError');
+    });
+    const upload = signed(
+      'slb',
+      'UploadServerCertificate',
+      {
+        RegionId: 'cn-hangzhou',
+        ServerCertificate: leafHz.pem,
+        PrivateKey: leafHz.leafPrivateKeyPem,
+      },
+      { method: 'POST' },
+    );
+    const acted = [{ action: 'UploadServerCertificate', code: 'SignatureNonceUsed', actedOn: true }];
+    await withEmulator({ aliyun: { failures: acted } }, async (emulator) => {
+      expectAlibabaError(await post(emulator.slbUrl, upload), 400, 'SignatureNonceUsed');
+      expect(emulator.stats.aliyun.slb.uploads).toBe(1);
+      const listed = await get(
+        emulator.slbUrl,
+        signed('slb', 'DescribeServerCertificates', { RegionId: 'cn-hangzhou' }),
+      );
+      expect(listed.body.ServerCertificates.ServerCertificate).toHaveLength(4);
+    });
+  });
+
+  it('caps the CDN page size when asked, and says so in PageSize', async () => {
+    await withEmulator({ aliyun: { cdnMaxPageSize: 30 } }, async (emulator) => {
+      const result = await get(
+        emulator.cdnUrl,
+        signed('cdn', 'DescribeCdnSSLCertificateList', { PageNumber: '2', PageSize: '100' }),
+      );
+      const model = result.body.CertificateListModel;
+      expect(model).toMatchObject({ Count: 250, PageNumber: 2, PageSize: 30 });
+      expect(model.CertList.Cert.map((c: { CertId: number }) => c.CertId)).toEqual(
+        Array.from({ length: 30 }, (_, i) => 100_030 + i),
+      );
+    });
+  });
+
+  it('lets a hook change the account, the parameters and the reply of each call, counting calls per action', async () => {
+    const calls: string[] = [];
+    await withEmulator(
+      {
+        aliyun: {
+          onAction: (call, fleet) => {
+            calls.push(`${call.service} ${call.action} ${call.call}`);
+            if (call.action === 'DescribeCdnSSLCertificateList' && call.call === 1) {
+              expect(fleet.removeCdnCertificate('100000')).toBe(true);
+              expect(fleet.removeCdnCertificate('nope')).toBe(false);
+              fleet.addCdnCertificate({ ...cdnCertificate(0), CertId: 999 }, 'first');
+              return { params: { PageSize: '2' } };
+            }
+            if (call.action === 'DescribeCdnSSLCertificateList') {
+              return { reply: (body) => ({ ...body, Extra: call.call }) };
+            }
+            return undefined;
+          },
+        },
+      },
+      async (emulator) => {
+        const list = () =>
+          get(emulator.cdnUrl, signed('cdn', 'DescribeCdnSSLCertificateList', { PageSize: '5' }));
+        const first = await list();
+        expect(
+          first.body.CertificateListModel.CertList.Cert.map((c: { CertId: number }) => c.CertId),
+        ).toEqual([999, 100_001]);
+        expect(first.body.CertificateListModel.Count).toBe(250);
+        expect((await list()).body.Extra).toBe(2);
+        const info = (certId: string) =>
+          get(emulator.cdnUrl, signed('cdn', 'DescribeCertificateInfoByID', { CertId: certId }));
+        expect((await info('100000')).body.CertInfos.CertInfo).toEqual([]);
+        expect((await info('999')).body.CertInfos.CertInfo[0].CertId).toBe('999');
+        expect(calls).toEqual([
+          'cdn DescribeCdnSSLCertificateList 1',
+          'cdn DescribeCdnSSLCertificateList 2',
+          'cdn DescribeCertificateInfoByID 1',
+          'cdn DescribeCertificateInfoByID 2',
+        ]);
+      },
+    );
+  });
+
   it('leaves a forced or random hang unanswered', async () => {
     for (const aliyun of [{ hangRate: 1 }, { failures: [{ code: 'x', hang: true }] }]) {
       await withEmulator({ aliyun }, async (emulator) => {
