@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { PagingError } from '../../../lib/errors';
+import { type ListedPage, type Listing, type ListingLimits, listPages } from '../../../lib/providers/listing';
+
+type Item = { id: string };
+const LIMITS: ListingLimits = { maxPages: 100, maxRestarts: 3 };
+const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `c${from + i}`);
+
+/** A listing over `list(call)`: the list as it stands at the `call`-th request (0-based), with its total. */
+function listing(
+  style: 'offset' | 'page-number' | 'single',
+  list: (call: number) => string[],
+  options: { pageSize?: number; total?: (list: string[]) => number | null } = {},
+) {
+  let calls = 0;
+  const pageSize = options.pageSize ?? 3;
+  const total = options.total ?? ((current) => current.length);
+  const window = (offset: number, size: number): ListedPage => {
+    const current = list(calls++);
+    return { entries: current.slice(offset, offset + size).map((id) => ({ id })), total: total(current) };
+  };
+  const paging =
+    style === 'offset'
+      ? { style, pageSize, fetch: async (offset: number, limit: number) => window(offset, limit) }
+      : style === 'page-number'
+        ? {
+            style,
+            pageSize,
+            fetch: async (page: number, size: number) => window((page - 1) * size, size),
+          }
+        : { style, fetch: async () => window(0, Number.MAX_SAFE_INTEGER) };
+  const spec: Listing<Item> = {
+    label: 'Test List',
+    paging,
+    totalName: 'Total',
+    entryName: 'entries',
+    itemName: 'items',
+    item: (entry) =>
+      typeof entry === 'object' && entry !== null && typeof (entry as Item).id === 'string'
+        ? (entry as Item)
+        : null,
+    identity: (item) => item.id,
+  };
+  return { spec, calls: () => calls };
+}
+
+async function collect(spec: Listing<Item>, limits = LIMITS) {
+  const seen: string[] = [];
+  const generator = listPages(spec, limits);
+  for (;;) {
+    const next = await generator.next();
+    if (next.done) return { seen, atEnd: [...next.value].sort() };
+    seen.push(...next.value.map((item) => item.id));
+  }
+}
+
+describe('listPages', () => {
+  for (const style of ['offset', 'page-number'] as const) {
+    describe(`${style} paging`, () => {
+      it('lists every item once and returns what the list held at the end', async () => {
+        const { spec } = listing(style, () => ids(10));
+        const { seen, atEnd } = await collect(spec);
+        expect(seen).toEqual(ids(10));
+        expect(atEnd).toEqual([...ids(10)].sort());
+      });
+
+      it('loses nothing when a read item is deleted and one added after the first page, the total unchanged', async () => {
+        const { spec } = listing(style, (call) => (call === 0 ? ids(10) : [...ids(9, 1), 'new']));
+        const { seen, atEnd } = await collect(spec);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen).toEqual(expect.arrayContaining(ids(9, 1)));
+        expect(atEnd).not.toContain('c0');
+      });
+
+      it('starts again when the total moves, and gives up naming the listing when it keeps moving', async () => {
+        const moved = listing(style, (call) => (call === 0 ? ids(10) : ids(8, 2)));
+        expect((await collect(moved.spec)).seen).toEqual(expect.arrayContaining(ids(8, 2)));
+        const moving = listing(style, (call) => ids(10 + call));
+        await expect(collect(moving.spec)).rejects.toThrow(
+          /^Test List: the certificate list kept changing while it was read \(4 attempts, last: /,
+        );
+      });
+
+      it('reports an id listed twice once, whether the total counts it twice or once', async () => {
+        const list = ['c0', 'c1', 'c0', ...ids(6, 2)];
+        for (const total of [list.length, list.length - 1]) {
+          const { spec } = listing(style, () => list, { total: () => total });
+          expect((await collect(spec)).seen).toEqual(ids(8));
+        }
+      });
+
+      it('names a total the pages did not match, after yielding what they held', async () => {
+        for (const [claimed, pattern] of [
+          [13, /Total says 13 certificates but the pages held 10; some may be missing/],
+          [7, /Total says 7 certificates but the pages held 10; the listing cannot be trusted/],
+        ] as const) {
+          const { spec } = listing(style, () => ids(10), { total: () => claimed });
+          const seen: string[] = [];
+          const error = await (async () => {
+            for await (const page of listPages(spec, LIMITS)) seen.push(...page.map((item) => item.id));
+          })().catch((e: unknown) => e);
+          expect(seen).toEqual(ids(10));
+          expect(error).toBeInstanceOf(PagingError);
+          expect(String(error)).toMatch(pattern);
+        }
+      });
+
+      it('stops at the page cap', async () => {
+        const { spec } = listing(style, () => ids(100), { total: () => null });
+        await expect(collect(spec, { maxPages: 5, maxRestarts: 3 })).rejects.toThrow(
+          'Test List: more than 5 pages; stopped',
+        );
+      });
+    });
+  }
+
+  it('reads a page-number listing of more than one request twice, and one of one request once', async () => {
+    const many = listing('page-number', () => ids(7));
+    await collect(many.spec);
+    expect(many.calls()).toBe(6);
+    const one = listing('page-number', () => ids(2));
+    await collect(one.spec);
+    expect(one.calls()).toBe(1);
+    // Offset paging sees shifts through its overlaps, so one pass: pages from 0, 2 and 4 (each after the first
+    // one entry early), and since the last of them is full, one more request to see the end.
+    const offset = listing('offset', () => ids(7));
+    await collect(offset.spec);
+    expect(offset.calls()).toBe(4);
+  });
+
+  it('a single reply: every id once, entries that are not items named', async () => {
+    const { spec } = listing('single', () => ['a', 'b', 'a'], { total: () => null });
+    expect((await collect(spec)).seen).toEqual(['a', 'b']);
+    const junk: Listing<Item> = {
+      ...spec,
+      paging: { style: 'single', fetch: async () => ({ entries: [{ id: 'a' }, 'junk', 7], total: null }) },
+    };
+    await expect(collect(junk)).rejects.toThrow('Test List: 2 entries were not items and were skipped');
+  });
+});
