@@ -18,7 +18,7 @@ import {
   DEFAULT_CDN_PAGING,
 } from './cdn/listCertificates';
 import { aliyunClient } from './client';
-import { describeServerCertificates, mapServerCertificate } from './slb/describeServerCertificates';
+import { mapServerCertificate, serverCertificatesListing } from './slb/describeServerCertificates';
 
 /**
  * DescribeCertificateInfoByID calls that may be in flight. One call per certificate makes this the scan's longest
@@ -117,8 +117,10 @@ export function aliyunSlbSource(
     scan: (sink, signal) =>
       forEachBounded(config.slbRegions, options.slbConcurrency ?? 8, async (region) => {
         try {
-          const items = await describeServerCertificates(clients.get(region)!, region, signal);
-          for (const item of items) sink.certificate(mapServerCertificate(item, region));
+          const listing = serverCertificatesListing(clients.get(region)!, region);
+          for await (const items of listPages(listing, undefined, signal)) {
+            for (const item of items) sink.certificate(mapServerCertificate(item, region));
+          }
         } catch (error) {
           sink.failure({
             provider: 'aliyun',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../lib/config';
 import { ProviderError } from '../../../../lib/errors';
 import {
   DEFAULT_CDN_PAGING,
@@ -6,6 +7,7 @@ import {
 } from '../../../../lib/providers/aliyun/cdn/listCertificates';
 import { AliyunRpcClient, withoutEchoedRequest } from '../../../../lib/providers/aliyun/client';
 import { percentEncode } from '../../../../lib/providers/aliyun/signature';
+import { aliyunSlbSource } from '../../../../lib/providers/aliyun/source';
 import { armour } from '../../../helpers/pem';
 
 const KEY_LINE = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDf3kQ2xY';
@@ -309,5 +311,41 @@ describe('replies that should be retried', () => {
       expect(await client.call('X', {})).toMatchObject({ Value: 2 });
       expect(nonces).toHaveLength(1);
     }
+  });
+});
+
+describe('aliyunSlbSource', () => {
+  it('reports every certificate of a reply before naming the entries that are not one, each id once', async () => {
+    const config = loadConfig({
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
+      ALIBABA_CLOUD_SLB_ENDPOINT: 'http://slb.invalid',
+      ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
+    });
+    const body = {
+      RequestId: 'r',
+      ServerCertificates: {
+        ServerCertificate: [
+          { ServerCertificateId: 'sc-1', ExpireTimeStamp: 1_900_000_000_000 },
+          'junk',
+          { ServerCertificateId: 'sc-2', ExpireTimeStamp: 1_900_000_000_000 },
+          { ServerCertificateId: 'sc-1', ExpireTimeStamp: 1_900_000_000_000 },
+        ],
+      },
+    };
+    const source = aliyunSlbSource(
+      config.aliyun!,
+      { requestTimeoutMs: 1000 },
+      {
+        fetch: async () => new Response(JSON.stringify(body)),
+      },
+    );
+    const seen: string[] = [];
+    const failures: string[] = [];
+    await source.scan({ certificate: (c) => seen.push(c.id), failure: (f) => failures.push(f.message) });
+    expect(seen).toEqual(['sc-1', 'sc-2']);
+    expect(failures).toEqual([
+      'Alibaba SLB DescribeServerCertificates in cn-hangzhou: 1 ServerCertificate entries were not certificates and were skipped',
+    ]);
   });
 });
