@@ -125,6 +125,31 @@ export function auditFleet(fillerCount = 230): { fleet: Fleet; expected: Map<str
   };
 }
 
+/**
+ * A UCloud certificate (bound to a listener, in cn-sh2 / org-a) whose expiry nobody can know: no NotAfter, and
+ * SSLContent that holds no PEM, so certwatch reports it `unknown`. Not part of auditFleet, whose certificates
+ * other tests count: a test adds these to the fleet it serves.
+ */
+export function unknownExpiryCertificate(
+  SSLId: string,
+  extra: Partial<UcloudFleetCertificate> = {},
+): UcloudFleetCertificate {
+  return entry(SSLId, 'cn-sh2', 'org-a', 'no certificate here', extra);
+}
+
+/** The same certificate as UCloud serves it once its expiry can be read: a PEM ending at `notAfterMs`, and NotAfter. */
+export function withKnownExpiry(
+  certificate: UcloudFleetCertificate,
+  notAfterMs: number,
+): UcloudFleetCertificate {
+  const pem = makeTestCertificate({
+    keyType: 'ec',
+    notAfter: notAfterMs,
+    dnsNames: [`${certificate.SSLId}.example`],
+  });
+  return { ...certificate, SSLContent: pem.pem, NotAfter: pem.notAfterMs / 1000 };
+}
+
 /** The environment that points certwatch at an emulator holding `auditFleet`. */
 export function auditEnv(ucloudUrl: string): Record<string, string> {
   return {

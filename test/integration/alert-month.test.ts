@@ -2,10 +2,12 @@
  * A simulated month of daily scheduled runs, as deployed: the Lambda handler against the emulator, alert history in
  * DynamoDB and alerts through SNS to SQS subscribers (one of them filtering on severity), all on moto_server.
  * Each certificate must alert exactly once per rung it crosses; a renewal clears its history; concurrent and
- * retried runs send nothing twice; a failing region is a "could not check" alert.
+ * retried runs send nothing twice; a failing region is a "could not check" alert. Certificates with no known
+ * expiry are told once; one whose expiry becomes known then climbs its ladder; a few unreadable days of a known
+ * one tell nothing again.
  */
 import { Agent } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,9 +18,10 @@ import { createHandler, type ScanResult } from '../../functions/scan';
 import { parseLadder, rungOf } from '../../lib/alerts/ladder';
 import { createSnsSink } from '../../lib/alerts/sns';
 import type { ScanReport } from '../../lib/model';
-import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
-import { certificateKey } from '../../lib/state/store';
-import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
+import { createTableInput, DynamoStateStore, NO_KNOWN_EXPIRY } from '../../lib/state/dynamodb';
+import { certificateKey, type UnusableHistory } from '../../lib/state/store';
+import { createJsonLogger } from '../../lib/telemetry/log';
+import { auditEnv, auditFleet, NOW, unknownExpiryCertificate, withKnownExpiry } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
@@ -61,11 +64,18 @@ const FOLLOWED = [
   'ssl-expired',
   'ssl-unbound',
   'ssl-pem-only',
+  // Beside auditFleet: unknown all month, bound and bound nowhere; unknown until day 5; unreadable days 8 to 10.
+  'ssl-unknown',
+  'ssl-unknown-unbound',
+  'ssl-later',
+  'ssl-flicker',
 ];
 
 /**
  * What a once-per-rung monitor must send, by a deliberately simple model: the rung a certificate enters, once;
- * an expired one still in use once a day; nothing for one bound nowhere; a renewed one starts over.
+ * an expired one still in use once a day; nothing for one bound nowhere; a renewed one starts over. No known
+ * expiry is a rung of its own (`unknown`), told once; once the expiry is known, its rung is told; but a certificate
+ * already told a rung is not told `unknown` for a passing failure to read it, nor that rung again afterwards.
  */
 function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string, string[]> {
   const ladder = parseLadder(undefined);
@@ -74,12 +84,13 @@ function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string
   for (const { now, report } of days) {
     for (const record of report.certificates) {
       if (!FOLLOWED.includes(record.id) || record.inUse === false) continue;
-      const rung = rungOf(record, ladder, null, now);
+      const rung = record.status === 'unknown' ? 'unknown' : rungOf(record, ladder, null, now);
       if (rung === null) {
         last.delete(record.id);
         continue;
       }
       const previous = last.get(record.id);
+      if (rung === 'unknown' && previous !== undefined && previous !== 'unknown') continue;
       const id =
         rung === 'expired' && previous?.startsWith('expired')
           ? `expired@${new Date(now).toISOString().slice(0, 10)}`
@@ -97,7 +108,37 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
   const criticalQueue = await filteredQueue(sns, sqs, topicArn, 'certwatch-month-critical', {
     severity: ['critical'],
   });
-  let fleet = auditFleet(30).fleet;
+  const unknown = {
+    bound: unknownExpiryCertificate('ssl-unknown'),
+    unbound: unknownExpiryCertificate('ssl-unknown-unbound', { Relations: [] }),
+    later: unknownExpiryCertificate('ssl-later'),
+    flicker: unknownExpiryCertificate('ssl-flicker'),
+  };
+  // ssl-later: 20 days left when it becomes readable on day 5; ssl-flicker: 20 days left on day 0.
+  const laterKnown = withKnownExpiry(unknown.later, NOW + 25 * DAY);
+  const flickerKnown = withKnownExpiry(unknown.flicker, NOW + 20 * DAY);
+  const base = auditFleet(30).fleet;
+  let fleet = {
+    ucloud: {
+      ...base.ucloud!,
+      certificates: [
+        ...base.ucloud!.certificates,
+        unknown.bound,
+        unknown.unbound,
+        unknown.later,
+        flickerKnown,
+      ],
+    },
+  };
+  /** The fleet with `certificate` in place of the one with its SSLId. */
+  const replacing = (certificate: (typeof fleet.ucloud.certificates)[number]) => ({
+    ucloud: {
+      ...fleet.ucloud,
+      certificates: fleet.ucloud.certificates.map((c) => (c.SSLId === certificate.SSLId ? certificate : c)),
+    },
+  });
+  const logLines: string[] = [];
+  const log = createJsonLogger({ write: (line) => logLines.push(line) });
   const store = new DynamoStateStore({ client: dynamo, tableName: 'certwatch-month' });
   const sink = createSnsSink(topicArn, motoClientConfig(moto.endpoint));
   let emulator: RunningEmulator = await startEmulator({ fleet });
@@ -111,6 +152,7 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
       store,
       clock: () => now,
       ...quietTelemetry,
+      log,
       ...deps,
     });
 
@@ -118,6 +160,12 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
   const results: ScanResult[] = [];
   for (let day = 0; day < 30; day++) {
     const now = NOW + day * DAY;
+    const changes = { 5: laterKnown, 8: unknown.flicker, 11: flickerKnown } as const;
+    const change = changes[day as keyof typeof changes];
+    if (change) {
+      fleet = replacing(change);
+      await restart();
+    }
     if (day === 12) {
       // ssl-millis (3 days left on day 0, expired since day 3) is renewed in place: same id, a year more.
       const renewed = makeTestCertificate({
@@ -125,10 +173,8 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
         notAfter: NOW + 400 * DAY,
         dnsNames: ['millis.example'],
       });
-      const certificates = fleet.ucloud!.certificates.map((c) =>
-        c.SSLId === 'ssl-millis' ? { ...c, SSLContent: renewed.pem, NotAfter: renewed.notAfterMs } : c,
-      );
-      fleet = { ucloud: { ...fleet.ucloud!, certificates } };
+      const millis = fleet.ucloud.certificates.find((c) => c.SSLId === 'ssl-millis')!;
+      fleet = replacing({ ...millis, SSLContent: renewed.pem, NotAfter: renewed.notAfterMs });
       await restart();
     }
     if (day === 25) await restart([{ region: 'hk', retCode: 294, message: 'IP not in whitelist' }]);
@@ -192,6 +238,44 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
   // Renewed on day 12: its reminders stopped the day before.
   expect(want.get('ssl-millis')?.at(-1)).toBe('expired@2026-12-04');
   expect(got.has('ssl-unbound')).toBe(false);
+  // No known expiry: told once all month; bound nowhere: never. Known from day 5: unknown, then its own ladder.
+  expect(want.get('ssl-unknown')).toEqual(['unknown']);
+  expect(got.has('ssl-unknown-unbound')).toBe(false);
+  expect(want.get('ssl-later')?.slice(0, 4)).toEqual(['unknown', 'd30', 'd14', 'd7']);
+  // Unreadable on days 8 to 10 while in d14: neither `unknown` nor d14 again, then d7 on day 13.
+  expect(want.get('ssl-flicker')?.slice(0, 3)).toEqual(['d30', 'd14', 'd7']);
+  expect(want.get('ssl-flicker')).not.toContain('unknown');
+
+  // What the table holds for the unknown certificate reads back: no known expiry, delivered, and nothing skipped.
+  const unknownKey = certificateKey({
+    provider: 'ucloud',
+    service: 'ulb',
+    region: 'cn-sh2',
+    project: 'org-a',
+    id: 'ssl-unknown',
+  });
+  const { Item } = await dynamo.send(
+    new GetItemCommand({
+      TableName: 'certwatch-month',
+      Key: { pk: { S: unknownKey } },
+      ConsistentRead: true,
+    }),
+  );
+  expect(Item).toMatchObject({
+    rung: { S: 'unknown' },
+    notAfter: { S: NO_KNOWN_EXPIRY },
+    state: { S: 'sent' },
+  });
+  const skipped: UnusableHistory[] = [];
+  const keys = days.at(-1)!.report.certificates.map(certificateKey);
+  expect(
+    (await store.load(keys, { onUnusable: (entry) => skipped.push(entry) })).get(unknownKey),
+  ).toMatchObject({
+    rung: 'unknown',
+    notAfter: null,
+  });
+  expect(skipped).toEqual([]);
+  expect(logLines.filter((line) => /alert history/.test(line))).toEqual([]);
 
   // The failing region's day said so.
   const digests = received.filter((n): n is Notification & { Subject: string } => n.Subject !== undefined);
