@@ -9,6 +9,7 @@ import {
   explicit,
   objectIdentifier,
   octetString,
+  readElement,
   sequence,
   set,
   Tag,
@@ -126,11 +127,11 @@ export function craftAuthority(
   const subject = options.subject ?? cn(label);
   const der = craft({
     extensions: caExtensions,
-    ...options,
-    subject,
     issuer: parent ? parent.name : subject,
     publicKeyInfo: publicKeyInfoOf(signingKey),
     signedBy: parent ? parent.signingKey : signingKey,
+    ...options,
+    subject,
   });
   return { der, name: subject, signingKey };
 }
@@ -138,4 +139,17 @@ export function craftAuthority(
 /** An end-entity certificate issued by `parent` (its subject, SAN and validity as `options` say). */
 export function craftLeaf(parent: CraftedAuthority, options: CraftOptions = {}): Buffer {
   return craft({ issuer: parent.name, signedBy: parent.signingKey, ...options });
+}
+
+/** The same element with its length in a needless four-byte long form (BER, not DER). */
+export function longFormLength(element: Buffer): Buffer {
+  const { contentStart, end } = readElement(element, 0);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(end - contentStart);
+  return Buffer.concat([Buffer.from([element[0]!, 0x84]), length, element.subarray(contentStart)]);
+}
+
+/** A constructed element of indefinite length: `tag 80 content 00 00` (BER, not DER). */
+export function indefiniteLength(tag: number, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([tag, 0x80]), content, Buffer.from([0, 0])]);
 }
