@@ -10,8 +10,9 @@
  * No known expiry (AlertHistory.notAfter null) is `notAfter` S "none" (NO_KNOWN_EXPIRY). A string, so that the
  * claim's `notAfter <> :notAfter` compares it like any other notAfter in one atomic conditional write: a missing
  * attribute would make every comparison false (a renewal would never win), and how `<>` treats NULL values is not
- * something the DynamoDB documentation promises. Older versions wrote S "", which is read as null too; the first
- * claim that finds it (the plan makes one only when the alert is due anyway) writes "none" in its place.
+ * something the DynamoDB documentation promises. Not empty, so that neither the item nor the claim's expression
+ * values lean on DynamoDB's support for empty strings. Older versions wrote S "", which is read as null too; the
+ * first claim that finds it (the plan makes one only when the alert is due anyway) writes "none" in its place.
  *
  * An item that is not usable alert state is skipped by `load` and reported (its certificate may be alerted once
  * more), and a claim replaces it: CLAIM_CONDITION wins over an item without the attributes a history needs.
