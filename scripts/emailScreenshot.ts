@@ -1,18 +1,16 @@
 /**
  * The README's picture of the HTML email: the digest of the demo fleet, made as `certwatch demo` makes it (scan
  * the emulator's demo fleet, plan against an empty alert history), taken from the SES request the email channel
- * would send, opened in Debian's headless chromium 900 px wide; the top 1500 px are saved (`--max-height 0`: the
- * whole message). The clock is fixed so the picture changes only when the code does.
+ * would send, opened in headless Chromium (the one test/helpers/browser.ts finds) 900 px wide; the top 1500 px are
+ * saved (`--max-height 0`: the whole message). The clock is fixed so the picture changes only when the code does.
  *
- *   npx esbuild scripts/emailScreenshot.ts --bundle --platform=node --format=esm --packages=external \
- *     --outfile=dist/email-screenshot.mjs --log-level=warning && node dist/email-screenshot.mjs
- *   node dist/email-screenshot.mjs --out docs/email.png --html test-output/email.html --now 2026-11-23T09:00:00Z
+ *   npm run screenshot:email
+ *   npm run screenshot:email -- --out docs/email.png --html test-output/email.html --now 2026-11-23T09:00:00Z
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { chromium } from 'playwright-core';
 import { emulatorEnv } from '../cli/emulatorEnv';
 import { demoFleet } from '../emulator/fleet/demo';
 import { startEmulator } from '../emulator/server';
@@ -22,6 +20,7 @@ import { loadConfig } from '../lib/config';
 import { buildSources } from '../lib/providers';
 import { scanFleet } from '../lib/scan';
 import { MemoryStateStore } from '../lib/state/memory';
+import { findChromium, launchChromium } from '../test/helpers/browser';
 
 const { values } = parseArgs({
   options: {
@@ -82,11 +81,9 @@ async function demoDigestHtml(now: number): Promise<string> {
 }
 
 async function screenshot(page: string, out: string, width: number, maxHeight: number): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Chromium refuses its sandbox as root.
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-  });
+  const found = await findChromium();
+  console.log(`browser: ${found.description}`);
+  const browser = await launchChromium(found);
   try {
     const tab = await browser.newPage({ viewport: { width, height: 900 } });
     // The email asks for nothing outside itself; refuse anything it would fetch, so the picture proves it.

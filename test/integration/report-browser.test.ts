@@ -1,12 +1,13 @@
 /**
  * The HTML report in a real browser: the demo fleet plus one certificate with a hostile name, scanned through the
- * emulator, rendered, opened from a file:// URL in Debian's headless chromium. Checks what a person sees — counts,
- * chart, sorting, filtering, the hostile name as plain text — and that the page asks for nothing but itself.
+ * emulator, rendered, opened from a file:// URL in headless Chromium (the one test/helpers/browser.ts finds). Checks
+ * what a person sees — counts, chart, sorting, filtering, the hostile name as plain text — and that the page asks for
+ * nothing but itself.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv } from '../../cli/emulatorEnv';
 import { demoFleet } from '../../emulator/fleet/demo';
@@ -17,6 +18,7 @@ import { type CertificateRecord, type ScanReport, STATUS_ORDER } from '../../lib
 import { buildSources } from '../../lib/providers';
 import { renderHtml } from '../../lib/report/html';
 import { scanFleet } from '../../lib/scan';
+import { findChromium, launchChromium } from '../helpers/browser';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
@@ -62,11 +64,9 @@ beforeAll(async () => {
   await writeFile(file, renderHtml(report, { nowMs: NOW }));
   pageUrl = pathToFileURL(file).href;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // Chromium refuses its sandbox as root (CI containers run as root).
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-  });
+  const found = await findChromium();
+  console.log(`report-browser: ${found.description}`);
+  browser = await launchChromium(found);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
