@@ -1,17 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, isAscii, pemBlocks } from '../../../lib/pem/pemBlocks';
+import { decodeBody, isAscii, pemBlocks, scanPem } from '../../../lib/pem/pemBlocks';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g;
 
 /** What lib/pem used before: the scanner must find exactly these blocks. */
 function byRegExp(text: string) {
   // A body holds no BEGIN line: a block whose END was lost does not swallow the next block of its label.
-  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g)].map(
-    (match) => ({
-      label: match[1],
-      body: match[2],
-    }),
-  );
+  return [...text.matchAll(PEM_BLOCK)].map((match) => ({ label: match[1], body: match[2] }));
 }
+
+/** BEGIN lines the expression tried and could not close: armour lines outside every block it found. */
+function unterminatedByRegExp(text: string): number {
+  const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => [m.index, m.index + m[0].length] as const);
+  // A lookahead, so that a line starting in the dashes of another is found too.
+  return [...text.matchAll(/(?=-----BEGIN [A-Z0-9 ]+-----)/g)].filter(
+    (line) => !blocks.some(([start, end]) => line.index >= start && line.index < end),
+  ).length;
+}
+
+/** The scanner's work may grow with the text, never with its square. */
+const linearWork = (text: string) => 4 * text.length + 64;
 
 const fragments = [
   '-----BEGIN ',
@@ -36,13 +45,18 @@ describe('pemBlocks', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 40 }), (parts) => {
         const text = parts.join('');
-        expect(pemBlocks(text)).toEqual(byRegExp(text));
+        const scan = scanPem(text);
+        expect(scan.blocks).toEqual(byRegExp(text));
+        expect(scan.unterminated).toBe(unterminatedByRegExp(text));
+        expect(scan.searched).toBeLessThanOrEqual(linearWork(text));
       }),
       { numRuns: 3000 },
     );
     fc.assert(
       fc.property(fc.string(), (text) => {
-        expect(pemBlocks(text)).toEqual(byRegExp(text));
+        const scan = scanPem(text);
+        expect(scan.blocks).toEqual(byRegExp(text));
+        expect(scan.unterminated).toBe(unterminatedByRegExp(text));
       }),
       { numRuns: 500 },
     );
@@ -56,6 +70,68 @@ describe('pemBlocks', () => {
     const cut =
       '-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN CERTIFICATE-----\nBB\n-----END CERTIFICATE-----\n';
     expect(pemBlocks(cut)).toEqual([{ label: 'CERTIFICATE', body: '\nBB\n' }]);
+    expect(scanPem(cut).unterminated).toBe(1);
+  });
+
+  it('reads a block whose BEGIN line starts in the closing dashes of one that never ends', () => {
+    // X fails (a BEGIN inside its body before its END); the expression then tries Y, one character on.
+    const text =
+      '-----BEGIN X-----BEGIN Y-----b-----END Y-----' +
+      '-----BEGIN Z-----z-----END Z-----' +
+      '-----END X-----';
+    expect(pemBlocks(text)).toEqual(byRegExp(text));
+    expect(pemBlocks(text)).toEqual([
+      { label: 'Y', body: 'b' },
+      { label: 'Z', body: 'z' },
+    ]);
+    expect(scanPem(text).unterminated).toBe(1);
+  });
+
+  describe('work grows with the text, not with its square', () => {
+    /** Hostile texts of n repeats, and the blocks and unterminated BEGIN lines each holds. */
+    const hostile: Record<string, (n: number) => [text: string, blocks: number, unterminated: number]> = {
+      'BEGIN lines with no END': (n) => ['-----BEGIN CERTIFICATE-----\n'.repeat(n), 0, n],
+      'BEGIN lines, then one END of another label': (n) => [
+        `${'-----BEGIN CERTIFICATE-----\nMIIB\n'.repeat(n)}-----END PRIVATE KEY-----\n`,
+        0,
+        n,
+      ],
+      'END lines of another label inside each body': (n) => [
+        `-----BEGIN A-----\n${'-----END B-----\n'.repeat(n)}`.repeat(4),
+        0,
+        4,
+      ],
+      "BEGIN lines in one another's dashes": (n) => ['-----BEGIN A------BEGIN A-----'.repeat(n), 0, 2 * n],
+      'key blocks': (n) => [
+        '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n'.repeat(n),
+        n,
+        0,
+      ],
+      'one huge body': (n) => [
+        `-----BEGIN CERTIFICATE-----\n${'QUFB'.repeat(n)}\n-----END CERTIFICATE-----\n`,
+        1,
+        0,
+      ],
+    };
+    for (const [shape, make] of Object.entries(hostile)) {
+      it(shape, () => {
+        for (const n of [10, 100, 1_000, 10_000, 40_000]) {
+          const [text, blocks, unterminated] = make(n);
+          const scan = scanPem(text);
+          expect(scan.searched).toBeLessThanOrEqual(linearWork(text));
+          expect([scan.blocks.length, scan.unterminated]).toEqual([blocks, unterminated]);
+        }
+      });
+    }
+
+    it('scans the 1.1 MB of BEGIN lines from issue 16 in well under a second (seconds when each rescanned)', () => {
+      const [text] = hostile['BEGIN lines with no END']!(40_000);
+      expect(text.length).toBeGreaterThan(1_100_000);
+      const started = performance.now();
+      expect(pemBlocks(text)).toEqual([]);
+      // Linear: a few milliseconds. The old scanner searched to the end for every BEGIN: 12.6 s in the issue.
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
   });
 });
 
