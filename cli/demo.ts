@@ -1,9 +1,9 @@
 /**
  * `certwatch demo` (what `npm start` runs): the emulator in-process with a demo fleet, then an audit and a scan
  * against it with the console sink — certwatch seen working without a cloud account. The audit is also written as
- * the HTML report, so the demo ends with a page to open.
+ * the HTML report, so the demo ends with a page to open (owner-only and never through a link, as every file
+ * certwatch writes: lib/atomicFile.ts).
  */
-import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -12,6 +12,7 @@ import { type RunningEmulator, startEmulator } from '../emulator/server';
 import { alertOn } from '../lib/alerts/alerting';
 import { ConsoleSink } from '../lib/alerts/console';
 import { renderDigestHtml } from '../lib/alerts/emailHtml';
+import { writeFileAtomically } from '../lib/atomicFile';
 import { loadConfig } from '../lib/config';
 import { renderHtml } from '../lib/report/html';
 import { renderTable } from '../lib/report/table';
@@ -44,7 +45,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
     );
     const report = await scanWithProgress(io, config, nowMs);
     await write(io.stdout, renderTable(report));
-    await writeFile(reportPath, renderHtml(report, { nowMs, title: 'certwatch demo audit' }));
+    await writeFileAtomically(reportPath, renderHtml(report, { nowMs, title: 'certwatch demo audit' }));
     await write(
       io.stdout,
       `\nHTML report (summary, timeline, a table that sorts and filters): ${reportPath}\n` +
@@ -66,7 +67,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
     if (outcome.digest === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
     else {
       const emailPath = join(dirname(reportPath), DEMO_EMAIL_FILE);
-      await writeFile(emailPath, renderDigestHtml(outcome.digest.content, outcome.digest.subject));
+      await writeFileAtomically(emailPath, renderDigestHtml(outcome.digest.content, outcome.digest.subject));
       await write(
         io.stdout,
         `\nThe same digest as the email channel sends it (HTML part): ${pathToFileURL(emailPath).href}\n`,

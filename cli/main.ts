@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { alertOnChannels, type ChannelsOutcome, throwIfAnyChannelFailed } from '../lib/alerts/channels';
 import { ConsoleSink } from '../lib/alerts/console';
 import { FileSink } from '../lib/alerts/file';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
-import { writeFileAtomically } from '../lib/atomicFile';
+import { symlinkRefused, writeFileAtomically } from '../lib/atomicFile';
 import type { Config } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
@@ -133,8 +133,8 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   }
   const nowMs = nowFrom(io, options.now);
   const config = await configFrom(io, options.config);
-  // Before the scan: a typo in the directory should not cost a whole scan.
-  if (options.out !== undefined) await checkOutDirectory(options.out);
+  // Before the scan: a typo in the path should not cost a whole scan.
+  if (options.out !== undefined) await checkOutFile(options.out);
   const report = await scanWithProgress(io, config, nowMs);
   const text = renderReport(report, format, { nowMs: io.clock(), alarmDays: config.alerting.ladder.days });
   if (options.out === undefined) {
@@ -158,14 +158,21 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   return exitCodeFor(report);
 }
 
-async function checkOutDirectory(path: string): Promise<void> {
+/**
+ * Before the scan, so a typo costs no scan: the directory of `--out FILE` exists, and FILE is neither a directory
+ * nor a symbolic link (certwatch writes the file itself, never through a link: lib/atomicFile.ts).
+ */
+async function checkOutFile(path: string): Promise<void> {
   const directory = dirname(resolve(path));
   const found = await stat(directory).catch(() => null);
   if (!found?.isDirectory()) {
     throw new UsageError(`--out ${path}: the directory ${directory} does not exist`);
   }
-  const existing = await stat(path).catch(() => null);
+  const existing = await lstat(path).catch(() => null);
   if (existing?.isDirectory()) throw new UsageError(`--out ${path} is a directory: name a file`);
+  if (existing?.isSymbolicLink()) {
+    throw new UsageError(`--out ${(await symlinkRefused(path, 'writes --out itself')).message}`);
+  }
 }
 
 /** Writes the report whole or not at all (lib/atomicFile.ts): a reader never sees half of one. */
@@ -173,6 +180,8 @@ async function writeOut(path: string, text: string): Promise<void> {
   try {
     await writeFileAtomically(resolve(path), text);
   } catch (error) {
+    // Our own (a symbolic link that appeared since the check) already says what to do.
+    if (error instanceof CertwatchError) throw error;
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     throw new CertwatchError(`cannot write --out ${path} (${reason}): check the directory is writable`, {
       cause: error,
@@ -248,6 +257,7 @@ async function scanChannels(
   if (out !== undefined) {
     if (named.length > 0)
       throw new UsageError('--out and --channel: choose one (--out writes the alerts to a file)');
+    await checkOutFile(out);
     return [new FileSink(out)];
   }
   const configured = configuredChannels(config);

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../atomicFile';
+import { CertwatchError } from '../errors';
 import { StateStoreError } from './errors';
 import { readStoredHistory } from './history';
 import { MemoryStateStore } from './memory';
@@ -99,9 +100,11 @@ export class FileStateStore implements AlertStateStore {
       } catch (error) {
         // Memory now holds a change the file does not: drop it so the next operation starts from the file.
         this.#memory = null;
+        // Our own errors (a symbolic link refused) say what to do; the file system's get the usual advice.
+        const advice =
+          error instanceof CertwatchError ? '' : '. Check that its directory is writable and has space.';
         throw new StateStoreError(
-          `Could not write the alert state file ${this.path}: ${messageOf(error)}. Check that its directory is ` +
-            'writable and has space.',
+          `Could not write the alert state file ${this.path}: ${messageOf(error)}${advice}`,
           { cause: error },
         );
       }

@@ -2,7 +2,7 @@
  * `certwatch demo` (what `npm start` runs): the emulator in-process, an audit, a scan, and the audit as an HTML
  * page written where --report-out says, with the digest as an HTML email beside it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -29,6 +29,9 @@ it('runs the demo end to end and writes the HTML report where --report-out says,
   const subject = /^Subject: (.+)$/m.exec(run.stdout)![1]!;
   expect(email).toContain(`<title>${subject}</title>`);
   expect(run.stdout).toContain(`file://${join(dir, 'certwatch-email.html')}`);
+  // Both pages name the fleet: readable by their owner only, as every file certwatch writes.
+  for (const page of [reportOut, join(dir, 'certwatch-email.html')])
+    expect((statSync(page).mode & 0o777).toString(8), page).toBe('600');
 });
 
 it('refuses an option the demo does not have, as a usage error', async () => {

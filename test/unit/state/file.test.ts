@@ -1,4 +1,15 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -231,6 +242,35 @@ describe('FileStateStore on disk', () => {
     await rm(stateDirectory);
     // Had the store kept its unwritten change, this would see a confirmed alert and refuse.
     expect(await store.claim(CLAIM)).toBe(true);
+  });
+
+  it('writes the file readable by its owner only, and keeps a mode its owner chose', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const path = join(directory, 'state.json');
+      await new FileStateStore(path).claim(CLAIM);
+      expect(((await stat(path)).mode & 0o777).toString(8)).toBe('600');
+      await chmod(path, 0o640);
+      await new FileStateStore(path).confirm(CLAIM.certificateKey, 'd30', CLAIM.now);
+      expect(((await stat(path)).mode & 0o777).toString(8)).toBe('640');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('refuses to write through a symbolic link, naming it and what to do, and leaves its target alone', async () => {
+    const target = join(directory, 'kept-elsewhere.json');
+    await writeFile(target, '');
+    const link = join(directory, 'state.json');
+    await symlink(target, link);
+    const error = await new FileStateStore(link).claim(CLAIM).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    expect((error as Error).message).toBe(
+      `Could not write the alert state file ${link}: ${link} is a symbolic link (to ${target}): certwatch ` +
+        'replaces files whole and does not write through links. Name the file itself, or remove the link.',
+    );
+    expect(await readFile(target, 'utf8')).toBe('');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 
   it('keeps serving after a failed operation', async () => {

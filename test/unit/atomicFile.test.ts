@@ -1,0 +1,113 @@
+/**
+ * lib/atomicFile.ts on real files in a temporary folder: what a new file and a rewrite are allowed to expose, and a
+ * symbolic link at the target refused with the target left as it was.
+ */
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomically } from '../../lib/atomicFile';
+import { CertwatchError } from '../../lib/errors';
+
+let dir: string;
+let umask: number;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certwatch-atomic-'));
+  // The usual umask: a file created with the default 0666 would be 0644, readable by everyone.
+  umask = process.umask(0o022);
+});
+
+afterEach(() => {
+  process.umask(umask);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+describe('writeFileAtomically', () => {
+  it('creates a new file readable by its owner only, and its new directory likewise', async () => {
+    const path = join(dir, '.certwatch', 'alert-state.json');
+    await writeFileAtomically(path, '{"version":1}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"version":1}\n');
+    expect(modeOf(path).toString(8)).toBe('600');
+    expect(modeOf(join(dir, '.certwatch')).toString(8)).toBe('700');
+    expect(readdirSync(join(dir, '.certwatch'))).toEqual(['alert-state.json']);
+  });
+
+  it('keeps a 0600 file at 0600 when it replaces it', async () => {
+    const path = join(dir, 'audit.csv');
+    writeFileSync(path, 'first\n');
+    chmodSync(path, 0o600);
+    await writeFileAtomically(path, 'second\n');
+    expect(readFileSync(path, 'utf8')).toBe('second\n');
+    expect(modeOf(path).toString(8)).toBe('600');
+  });
+
+  it('keeps the mode a user chose (0640 for a group, 0644 for a web server), whatever the umask', async () => {
+    const shared = join(dir, 'audit.html');
+    writeFileSync(shared, 'old');
+    chmodSync(shared, 0o640);
+    await writeFileAtomically(shared, 'new');
+    expect(readFileSync(shared, 'utf8')).toBe('new');
+    expect(modeOf(shared).toString(8)).toBe('640');
+
+    const published = join(dir, 'certs.ics');
+    writeFileSync(published, 'old');
+    chmodSync(published, 0o644);
+    process.umask(0o077);
+    await writeFileAtomically(published, 'new');
+    expect(modeOf(published).toString(8)).toBe('644');
+  });
+
+  it('keeps the owner and group of the file it replaces, so a group-readable mode names the same group', async () => {
+    const path = join(dir, 'audit.html');
+    writeFileSync(path, 'old');
+    chmodSync(path, 0o640);
+    // Another group: any one as root (CI), else one of this user's own.
+    const root = process.getuid?.() === 0;
+    const group = root ? 1 : process.getgroups?.().find((gid) => gid !== process.getegid?.());
+    expect(group, 'this test needs root or a user in two groups').toBeDefined();
+    const owner = root ? 1 : process.getuid!();
+    chownSync(path, owner, group!);
+    await writeFileAtomically(path, 'new');
+    const replaced = statSync(path);
+    expect([replaced.uid, replaced.gid, (replaced.mode & 0o777).toString(8)]).toEqual([owner, group, '640']);
+  });
+
+  it('refuses a symbolic link at the target, naming it and saying what to do, and leaves both files alone', async () => {
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'not certwatch’s\n');
+    chmodSync(target, 0o644);
+    const link = join(dir, 'audit.csv');
+    symlinkSync(target, link);
+    const error = await writeFileAtomically(link, 'report\n').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CertwatchError);
+    expect((error as Error).message).toBe(
+      `${link} is a symbolic link (to ${target}): certwatch replaces files whole and does not write through ` +
+        'links. Name the file itself, or remove the link.',
+    );
+    expect(readFileSync(target, 'utf8')).toBe('not certwatch’s\n');
+    expect(modeOf(target).toString(8)).toBe('644');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['audit.csv', 'elsewhere.txt']);
+  });
+
+  it('refuses a dangling symbolic link too, creating nothing where it points', async () => {
+    const link = join(dir, 'state.json');
+    symlinkSync(join(dir, 'created-by-nobody.json'), link);
+    await expect(writeFileAtomically(link, '{}')).rejects.toThrow(/state\.json is a symbolic link/);
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+});
