@@ -1,9 +1,13 @@
 /**
- * The provider clients' default `fetch`: the small part of fetch they use (method, headers, a string or form body,
- * a signal; status, headers and the body as text), on node:http/https with keep-alive agents. Measured on the
+ * The provider clients' and webhooks' default `fetch`: the small part of fetch they use (method, headers, a string
+ * or form body, a signal; status, headers and the body), on node:http/https with keep-alive agents. Measured on the
  * rate-limit benchmark, Node's built-in fetch (undici) cost most of the ~2 ms of CPU per provider call, enough to
- * hold a scan below 1,000 calls/s on one core; this path costs a fraction of that. Tests may still pass any
- * fetch (the clients only need this subset).
+ * hold a scan below 1,000 calls/s on one core; this path costs a fraction of that. Tests may still pass any fetch
+ * (the clients only need this subset).
+ *
+ * As fetch does, it resolves when the status and headers arrive and streams the body, so the reader decides how
+ * much of a reply to take (transport.ts stops at a size limit); cancelling the body or aborting the signal closes
+ * the connection rather than reading on.
  */
 import {
   type ClientRequest,
@@ -46,41 +50,96 @@ export const httpFetch: typeof globalThis.fetch = (input, init = {}) =>
       reject(error);
       return;
     }
+    // Until the reply's body has ended, aborting closes the connection and fails whatever waits on it: the promise
+    // before the headers came, the body after.
+    let fail: (reason: unknown) => void = reject;
     const onAbort = () => {
       request.destroy();
-      reject(signal!.reason);
+      fail(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => signal?.removeEventListener('abort', onAbort);
     request.on('error', (error) => {
       settle();
-      reject(error);
+      fail(error);
     });
     request.on('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => {
-        settle();
-        reject(error);
-      });
-      response.on('end', () => {
-        settle();
-        try {
-          const status = response.statusCode ?? 0;
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value === undefined) continue;
-            for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-          }
-          const text = NULL_BODY.has(status) ? null : Buffer.concat(chunks).toString('utf8');
-          resolve(new Response(text, { status, statusText: response.statusMessage ?? '', headers }));
-        } catch (error) {
-          reject(error);
+      let reply: Response;
+      try {
+        const status = response.statusCode ?? 0;
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
         }
-      });
+        const init = { status, statusText: response.statusMessage ?? '', headers };
+        if (NULL_BODY.has(status)) {
+          reply = new Response(null, init);
+          // Drained, so the socket goes back to the pool.
+          response.resume();
+          settle();
+        } else {
+          const body = streamBody(response, { onSettled: settle, destroy: () => request.destroy() });
+          fail = body.fail;
+          reply = new Response(body.stream, init);
+        }
+      } catch (error) {
+        settle();
+        request.destroy();
+        reject(error);
+        return;
+      }
+      resolve(reply);
     });
     request.end(body);
   });
+
+/**
+ * A reply's body as a web stream that reads from the socket only as fast as the reader takes it (the socket is
+ * paused while a chunk waits), so nothing is buffered that the reader did not ask for. `fail` errors the stream
+ * and closes the connection; cancelling it closes the connection too.
+ */
+function streamBody(
+  response: IncomingMessage,
+  hooks: { onSettled: () => void; destroy: () => void },
+): { stream: ReadableStream<Uint8Array>; fail: (reason: unknown) => void } {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  const finish = (then: () => void) => {
+    if (!open) return;
+    open = false;
+    hooks.onSettled();
+    then();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+    pull: () => {
+      response.resume();
+    },
+    cancel: () => finish(hooks.destroy),
+  });
+  response.on('data', (chunk: Buffer) => {
+    if (!open) return;
+    controller.enqueue(chunk);
+    if ((controller.desiredSize ?? 0) <= 0) response.pause();
+  });
+  response.on('end', () => finish(() => controller.close()));
+  response.on('error', (error) => finish(() => controller.error(error)));
+  // A connection that closed before the body ended (Node reports it as an error first; this is the backstop).
+  response.on('close', () =>
+    finish(() => controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))),
+  );
+  return {
+    stream,
+    fail: (reason) =>
+      finish(() => {
+        hooks.destroy();
+        controller.error(reason);
+      }),
+  };
+}
 
 /** The body as text. As fetch does, a GET or HEAD never carries one; only the kinds the clients send are taken. */
 function bodyOf(method: string, body: RequestInit['body']): string | undefined {

@@ -1,6 +1,6 @@
 /**
- * One HTTP exchange with a provider API, shared by every client: a per-request timeout joined with the scan's
- * abort signal, the body read whole, and failures sorted into what a person can act on.
+ * One HTTP exchange, shared by every provider client and the chat webhooks: a per-request timeout joined with the
+ * scan's abort signal, the body read up to a size limit, and failures sorted into what a person can act on.
  */
 import { CertwatchError, ProviderError } from '../errors';
 import { abortError } from './retry';
@@ -10,14 +10,38 @@ export interface Exchange {
   text: string;
 }
 
+export interface ExchangeOptions {
+  timeoutMs: number;
+  /**
+   * Most bytes of body read. A reply that declares more (Content-Length) is refused before its body is read, one
+   * that sends more is cut off there; either way the connection is closed and the exchange fails with
+   * ReplyTooLarge. What lives in memory per reply is bounded by this, whatever the other end sends.
+   */
+  maxBodyBytes: number;
+  /** The scan's signal: aborting it ends the exchange with the scan's reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Most of one provider reply certwatch reads: 16 MiB. The largest page of the emulator's fleets (which follow the
+ * APIs' shapes) is an SLB region of 2,000 certificates, 0.95 MB (485 bytes each; DescribeServerCertificates does
+ * not page); a UCloud page of 100 with their PEM chains is 266 KiB, a CDN list page of 1,000 is 227 KiB. 16 MiB is
+ * 17 times the largest (some 34,000 SLB certificates in one region, or 100 UCloud chains of 160 KB), and small
+ * enough that a few replies at the limit at once still fit a 256 MB function. README "Limits" has the figures.
+ */
+export const PROVIDER_REPLY_MAX_BYTES = 16 * 1024 * 1024;
+
 /** A request that got no complete reply. `code` is the system error (ECONNREFUSED...) when there is one. */
 export class TransportFailure extends CertwatchError {
   constructor(
-    readonly kind: 'timeout' | 'network',
+    readonly kind: 'timeout' | 'network' | 'too-large',
     readonly code: string,
-    options: { cause: unknown },
+    options: { cause?: unknown; message?: string },
   ) {
-    super(kind === 'timeout' ? 'no complete reply in time' : `network error ${code}`, options);
+    super(
+      options.message ?? (kind === 'timeout' ? 'no complete reply in time' : `network error ${code}`),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'TransportFailure';
   }
 
@@ -31,36 +55,98 @@ export class TransportFailure extends CertwatchError {
    * `setting` the configuration key a person should check. The code is `timeout`, `network`, or
    * `not-sent:ECONNREFUSED` (and the like) when the request certainly never left.
    */
-  toProviderError(
-    provider: string,
-    label: string,
-    target: string,
-    setting: string,
-    timeoutMs: number,
-  ): ProviderError {
+  toProviderError(call: ProviderCall): ProviderError {
     const detail =
       this.kind === 'timeout'
-        ? `no complete reply within ${timeoutMs} ms`
-        : `could not reach ${target} (${this.code})`;
+        ? `no complete reply within ${call.timeoutMs} ms`
+        : `could not reach ${call.target} (${this.code})`;
     return new ProviderError(
-      `${label}: ${detail} — check ${setting} and the network`,
-      { provider, code: this.notSent ? `not-sent:${this.code}` : this.kind, retryable: true },
+      `${call.label}: ${detail} — check ${call.setting} and the network`,
+      { provider: call.provider, code: this.notSent ? `not-sent:${this.code}` : this.kind, retryable: true },
       { cause: this },
     );
   }
 }
 
+/** What a provider error about one call names. */
+export interface ProviderCall {
+  provider: string;
+  /** The call, as errors name it: `UCloud DescribeSSLV2 in cn-bj2 (project org-x)`. */
+  label: string;
+  /** What was called, as a person may check it: the endpoint. */
+  target: string;
+  /** The configuration key of the endpoint: `UCLOUD_API_URL`. */
+  setting: string;
+  timeoutMs: number;
+}
+
 /**
- * Sends one request and reads the whole reply. Throws TransportFailure, or the scan's abort reason when `signal`
- * ended it.
+ * A reply larger than the exchange reads (ExchangeOptions.maxBodyBytes). Its body was not kept: refused on its
+ * Content-Length (`declaredBytes`), or cut off once more than the limit had arrived (`declaredBytes` null).
+ */
+export class ReplyTooLarge extends TransportFailure {
+  readonly status: number;
+  readonly limitBytes: number;
+  readonly declaredBytes: number | null;
+
+  constructor(details: { status: number; limitBytes: number; declaredBytes: number | null }) {
+    super('too-large', 'too-large', {
+      message: `an HTTP ${details.status} reply that ${sizeOf(details, 'certwatch reads')}`,
+    });
+    this.name = 'ReplyTooLarge';
+    this.status = details.status;
+    this.limitBytes = details.limitBytes;
+    this.declaredBytes = details.declaredBytes;
+  }
+
+  /**
+   * What happened, after "the reply": `declares 5368709120 bytes (Content-Length), more than the 16 MiB <most>,
+   * and was not read`, or `went past 16 MiB, the most <most>, and was cut off there`.
+   */
+  sizeText(most: string): string {
+    return sizeOf(this, most);
+  }
+
+  /**
+   * Not retryable: the same page will be as large again. Either the endpoint is not the provider's API (a proxy,
+   * a captive portal, something streaming), or a page holds more than certwatch reads at once.
+   */
+  override toProviderError(call: ProviderCall): ProviderError {
+    return new ProviderError(
+      `${call.label}: the reply (HTTP ${this.status}) ${this.sizeText('certwatch reads of one provider reply')} ` +
+        `— check that ${call.setting} is the provider's API; if it is, a page this large would need a smaller ` +
+        'page size: please report it',
+      { provider: call.provider, code: 'reply-too-large', retryable: false },
+      { cause: this },
+    );
+  }
+}
+
+function sizeOf(details: { limitBytes: number; declaredBytes: number | null }, most: string): string {
+  const limit = byteSize(details.limitBytes);
+  return details.declaredBytes === null
+    ? `went past ${limit}, the most ${most}, and was cut off there`
+    : `declares ${details.declaredBytes} bytes (Content-Length), more than the ${limit} ${most}, and was not read`;
+}
+
+/** `16 MiB`, `64 KiB`, `100 bytes`. */
+export function byteSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Sends one request and reads its reply, up to `maxBodyBytes`. Throws TransportFailure (ReplyTooLarge for a reply
+ * over the limit), or the scan's abort reason when `signal` ended it.
  */
 export async function exchange(
   fetchImpl: typeof globalThis.fetch,
   url: string,
   init: RequestInit,
-  timeoutMs: number,
-  signal?: AbortSignal,
+  options: ExchangeOptions,
 ): Promise<Exchange> {
+  const { timeoutMs, maxBodyBytes, signal } = options;
   if (signal?.aborted) throw abortError(signal);
   // One controller per request, its timer cleared and its listener removed as soon as the reply is read. Not
   // AbortSignal.timeout/any: their timers live on for the whole timeout, and every combined signal leaves a weak
@@ -74,8 +160,10 @@ export async function exchange(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const response = await fetchImpl(url, { ...init, signal: request.signal });
-    return { response, text: await response.text() };
+    const text = await readBody(response, maxBodyBytes, (failure) => request.abort(failure));
+    return { response, text };
   } catch (error) {
+    if (error instanceof ReplyTooLarge) throw error;
     if (signal?.aborted) throw abortError(signal);
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return Promise.reject(
@@ -85,6 +173,45 @@ export async function exchange(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * The body as text (UTF-8, a byte-order mark dropped, as Response.text() reads it), read chunk by chunk and never
+ * past `limit` bytes: over it, `stop` closes the connection and ReplyTooLarge is thrown. A Content-Length over the
+ * limit is refused before any of the body is read.
+ */
+async function readBody(
+  response: Response,
+  limit: number,
+  stop: (failure: ReplyTooLarge) => void,
+): Promise<string> {
+  const refuse = (declaredBytes: number | null) => {
+    const failure = new ReplyTooLarge({ status: response.status, limitBytes: limit, declaredBytes });
+    stop(failure);
+    return failure;
+  };
+  const declared = contentLength(response.headers.get('content-length'));
+  if (declared !== null && declared > limit) throw refuse(declared);
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > limit) throw refuse(null);
+    chunks.push(value);
+  }
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes));
+}
+
+/** A Content-Length header's value (RFC 9110 8.6: digits only); null when absent or not one number. */
+function contentLength(header: string | null): number | null {
+  const text = header?.trim() ?? '';
+  return /^\d+$/.test(text) ? Number(text) : null;
 }
 
 /** The reply as a JSON object, or null when it is not one. */

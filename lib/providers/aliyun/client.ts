@@ -12,7 +12,7 @@ import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { type ProviderDeps, transportFrom } from '../source';
-import { exchange, parseJsonObject, TransportFailure } from '../transport';
+import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../transport';
 import {
   canonicalQuery,
   type HttpMethod,
@@ -165,13 +165,17 @@ export class AliyunRpcClient {
           },
           body: method === 'POST' ? query : undefined,
         },
-        this.options.timeoutMs,
-        signal,
+        { timeoutMs: this.options.timeoutMs, maxBodyBytes: PROVIDER_REPLY_MAX_BYTES, signal },
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      const { settings, timeoutMs } = this.options;
-      throw error.toProviderError('aliyun', label, this.url.origin, settings.endpoint, timeoutMs);
+      throw error.toProviderError({
+        provider: 'aliyun',
+        label,
+        target: this.url.origin,
+        setting: this.options.settings.endpoint,
+        timeoutMs: this.options.timeoutMs,
+      });
     }
     const body = parseJsonObject(text);
     const requestId = typeof body?.RequestId === 'string' ? body.RequestId : undefined;

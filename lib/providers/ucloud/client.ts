@@ -7,7 +7,7 @@ import { ProviderError } from '../../errors';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { resolveTransport, type TransportOptions, withRetries } from '../retry';
-import { exchange, parseJsonObject, TransportFailure } from '../transport';
+import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {
@@ -102,18 +102,17 @@ export class UcloudClient {
           headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
           body,
         },
-        this.options.timeoutMs,
-        signal,
+        { timeoutMs: this.options.timeoutMs, maxBodyBytes: PROVIDER_REPLY_MAX_BYTES, signal },
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      throw error.toProviderError(
-        'ucloud',
+      throw error.toProviderError({
+        provider: 'ucloud',
         label,
-        this.options.apiUrl,
-        'UCLOUD_API_URL',
-        this.options.timeoutMs,
-      );
+        target: this.options.apiUrl,
+        setting: 'UCLOUD_API_URL',
+        timeoutMs: this.options.timeoutMs,
+      });
     }
     const requestId = response.headers.get('x-ucloud-request-uuid') ?? undefined;
     const parsed = parseJsonObject(text) as UcloudResponse | null;

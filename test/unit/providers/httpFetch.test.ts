@@ -1,12 +1,14 @@
 import { getEventListeners, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFetch } from '../../../lib/providers/httpFetch';
 
 let server: Server;
 let base: string;
 let connections = 0;
+/** The server's side of each connection, in order. */
+const seenSockets: Socket[] = [];
 const seen: {
   method: string;
   url: string;
@@ -36,7 +38,10 @@ beforeAll(async () => {
     response.writeHead(request.url === '/teapot' ? 418 : 200, { 'x-acs-request-id': 'req-1' });
     response.end(JSON.stringify({ echo: body, ünïcode: '✓' }));
   });
-  server.on('connection', () => void connections++);
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    seenSockets.push(socket);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -84,11 +89,24 @@ describe('httpFetch', () => {
 
   it('stops a reply that stalls mid-body when the signal fires, with the signal’s reason', async () => {
     const started = Date.now();
-    const error = await httpFetch(`${base}/stall`, { signal: AbortSignal.timeout(100) }).catch(
-      (e: unknown) => e,
-    );
+    // As fetch does, the reply resolves with its headers; the body is what stalls.
+    const response = await httpFetch(`${base}/stall`, { signal: AbortSignal.timeout(100) });
+    expect(response.status).toBe(200);
+    const error = await response.text().catch((e: unknown) => e);
     expect((error as Error).name).toBe('TimeoutError');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('streams the body, and cancelling it closes the connection instead of reading on', async () => {
+    const controller = new AbortController();
+    const response = await httpFetch(`${base}/stall`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"half":');
+    const closed = once(seenSockets.at(-1)!, 'close');
+    await reader.cancel();
+    await closed;
+    // Nothing is left listening on the signal once the body is done with.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('fails with the system error code when nothing listens', async () => {
