@@ -9,13 +9,17 @@
  *   the last shard sends the run's digest;
  * - shardFinish, every 15 minutes: closes runs that are complete but unclosed, or past their deadline (a shard
  *   whose message went to ShardDeadLetterQueue after three attempts), the digest naming the missing shards;
- * - each function its own role, allowed only what it does (no `*` resource);
+ * - each function its own role, allowed only what it does (no `*` resource): the planner reads no secret, so it
+ *   gets neither the secrets' parameter names nor ssm:GetParameters, only which providers have keys
+ *   (CERTWATCH_SHARD_PROVIDERS, deploy/secretParameters.cjs);
  * - alarms on a dead letter and on planner or finisher errors (a worker's failed attempt is retried by SQS; one
  *   that never succeeds ends as a dead letter, which alarms).
  *
  * osls calls the exported function with its variable resolver; `shardedMode` is the pure part, for tests.
  */
 'use strict';
+
+const { secretParameters } = require('./secretParameters.cjs');
 
 const MODES = ['single', 'sharded'];
 /** The finisher's timer: a run closes at most this long after its deadline. */
@@ -56,6 +60,7 @@ function shardedMode(params) {
   );
   // The SQS event source's MaximumConcurrency: 2 to 1000.
   const concurrency = wholeNumber('shardConcurrency', params.shardConcurrency, 2, 1000);
+  const secrets = secretParameters({ ssmPath: params.ssmPath, names: params.secretParameters });
   const prefix = `${params.service}-${params.stage}`;
   const environment = {
     CERTWATCH_RUN_TABLE: { Ref: 'ShardRunTable' },
@@ -70,29 +75,17 @@ function shardedMode(params) {
       'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${prefix}-${fn}:*`,
     },
   });
-  const ssm = {
-    Effect: 'Allow',
-    Action: 'ssm:GetParameters',
-    Resource: {
-      'Fn::Join': [
-        '',
-        [
-          'arn:aws:ssm:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          `:parameter${params.ssmPath}/*`,
-        ],
-      ],
-    },
-  };
+  // The stage's secrets, for the worker and the finisher (the planner reads none).
+  const readSecrets = { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: secrets.resource };
   const runTable = (actions) => ({
     Effect: 'Allow',
     Action: actions.map((action) => `dynamodb:${action}`),
     Resource: { 'Fn::GetAtt': ['ShardRunTable', 'Arn'] },
   });
-  // What alertOn needs: the alert history (as the scan function's role) and the topic.
+  // What alertOn needs: the secrets (webhook URLs), the alert history (as the scan function's role) and the
+  // topic.
   const alerting = [
+    readSecrets,
     {
       Effect: 'Allow',
       Action: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a}`),
@@ -112,7 +105,7 @@ function shardedMode(params) {
       Policies: [
         {
           PolicyName: `certwatch-${fn}`,
-          PolicyDocument: { Version: '2012-10-17', Statement: [logsOf(fn), ssm, ...statements] },
+          PolicyDocument: { Version: '2012-10-17', Statement: [logsOf(fn), ...statements] },
         },
       ],
     },
@@ -142,7 +135,11 @@ function shardedMode(params) {
         description: 'certwatch sharded mode: plans a run and sends one SQS message per shard',
         role: 'ShardPlanRole',
         timeout: 60,
-        environment: { ...environment, CERTWATCH_SHARD_QUEUE_URL: { Ref: 'ShardQueue' } },
+        environment: {
+          ...environment,
+          CERTWATCH_SHARD_QUEUE_URL: { Ref: 'ShardQueue' },
+          CERTWATCH_SHARD_PROVIDERS: secrets.providers,
+        },
         events: [{ schedule: { rate: params.schedule, description: 'certwatch sharded scan: plan a run' } }],
       },
       shardWork: {
@@ -150,7 +147,7 @@ function shardedMode(params) {
         description: 'certwatch sharded mode: scans one shard; the last one in sends the digest',
         role: 'ShardWorkRole',
         timeout: WORKER_TIMEOUT_SECONDS,
-        environment,
+        environment: { ...environment, ...secrets.environment },
         // Fed by ShardWorkEventSource below, not an `sqs` event: osls would also grant the shared role (the scan
         // function's) the consumer actions on the queue.
       },
@@ -158,7 +155,7 @@ function shardedMode(params) {
         handler: 'functions/shardFinish.handler',
         description: 'certwatch sharded mode: closes runs that are complete or past their deadline',
         role: 'ShardFinishRole',
-        environment,
+        environment: { ...environment, ...secrets.environment },
         events: [
           { schedule: { rate: FINISH_SCHEDULE, description: 'certwatch sharded scan: close due runs' } },
         ],
@@ -219,13 +216,13 @@ function shardedMode(params) {
           },
         ]),
         ShardFinishRole: role('shardFinish', [runTable(['GetItem', 'UpdateItem']), ...alerting]),
-        // As SsmKeyDecryptPolicy in serverless.yml, for the sharded functions' roles.
+        // As SsmKeyDecryptPolicy in serverless.yml, for the sharded functions that read secrets.
         ShardSsmKeyDecryptPolicy: {
           Type: 'AWS::IAM::Policy',
           Condition: 'UsesCustomSsmKey',
           Properties: {
             PolicyName: 'certwatch-shard-ssm-key-decrypt',
-            Roles: [{ Ref: 'ShardPlanRole' }, { Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' }],
+            Roles: [{ Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' }],
             PolicyDocument: {
               Version: '2012-10-17',
               Statement: [
@@ -295,6 +292,7 @@ module.exports = async function resolve({ resolveVariable }) {
     shardDeadlineMinutes: await param('shardDeadlineMinutes'),
     shardConcurrency: await param('shardConcurrency'),
     ssmPath: await param('ssmPath'),
+    secretParameters: await resolveVariable('self:custom.secretParameters'),
     ssmKmsKeyArn: await param('ssmKmsKeyArn'),
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),

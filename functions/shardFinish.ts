@@ -23,7 +23,7 @@ export function createFinishHandler(
   const { clock = Date.now, log: baseLog, emitMetric = emitToStdout, ...shardDeps } = deps;
   const log =
     baseLog ?? createJsonLogger({ fields: { service: 'certwatch', version: VERSION, role: 'finish' } });
-  const setup = preparedOnce(() => prepareShardSetup(env, shardDeps, { needsQueue: false }));
+  const setup = preparedOnce(() => prepareShardSetup(env, shardDeps));
   return async function handler(): Promise<SweepOutcome> {
     const prepared = await setup().catch((error: unknown) => {
       log.error('open runs could not be closed', { error });

@@ -40,7 +40,7 @@ export function createWorkHandler(
   const { clock = Date.now, log: baseLog, emitMetric = emitToStdout, ...shardDeps } = deps;
   const log =
     baseLog ?? createJsonLogger({ fields: { service: 'certwatch', version: VERSION, role: 'work' } });
-  const setup = preparedOnce(() => prepareShardSetup(env, shardDeps, { needsQueue: false }));
+  const setup = preparedOnce(() => prepareShardSetup(env, shardDeps));
   return async function handler(event: SqsEvent, context?: InvocationContext): Promise<WorkOutcome[]> {
     const prepared = await setup().catch((error: unknown) => {
       log.error('shard could not be scanned', { error });

@@ -3,16 +3,17 @@
  * invocation of the same schedule event plans the same run (its id comes from the event), finds it recorded and
  * sends its messages again; workers ignore a shard already recorded, so that costs nothing twice.
  */
-import type { Config } from '../config';
 import type { Logger } from '../telemetry/log';
 import { isRunId, shardMessageBody } from './message';
 import type { ShardQueue } from './queue';
 import type { RunStore } from './runStore';
+import type { ShardScope } from './scope';
 import type { ShardSettings } from './settings';
 import { planShards } from './shards';
 
 export interface PlannerSetup {
-  config: Config;
+  /** Which providers, regions and services to cut into shards: no key (lib/shard/scope.ts). */
+  scope: ShardScope;
   settings: ShardSettings;
   runs: RunStore;
   queue: ShardQueue;
@@ -37,7 +38,7 @@ export async function planRun(
   context: { nowMs: number; newId: () => string; log: Logger },
 ): Promise<PlannedRun> {
   const runId = runIdFor(trigger, context.nowMs, context.newId);
-  const shards = planShards(setup.config, setup.settings.regionsPerShard);
+  const shards = planShards(setup.scope, setup.settings.regionsPerShard);
   const { run, created } = await setup.runs.createRun({
     runId,
     nowMs: context.nowMs,

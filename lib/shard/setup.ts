@@ -1,15 +1,19 @@
 /**
- * What the sharded functions (functions/shardPlan.ts, shardWork.ts, shardFinish.ts) build once per container:
- * what every function builds (lib/setup.ts: configuration, alert channels, history, rules), then the run store and,
- * for the planner, the queue. Each can be handed in instead, as tests do.
+ * What the sharded functions (functions/shardPlan.ts, shardWork.ts, shardFinish.ts) build once per container. The
+ * worker and the finisher: what every function builds (lib/setup.ts: configuration with its secrets, alert
+ * channels, history, rules), then the run store. The planner alerts nobody and reads no secret: its scope (which
+ * providers, regions and services), the run store and the queue. Each can be handed in instead, as tests do.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError } from '../errors';
 import type { ProviderDeps } from '../providers/source';
 import { type AlertingDeps, prepareAlerting } from '../setup';
 import { DynamoRunStore } from './dynamoRunStore';
+import type { PlannerSetup } from './planner';
 import { type ShardQueue, SqsShardQueue } from './queue';
 import type { RunStore } from './runStore';
+import { loadShardScope } from './scope';
 import { loadShardSettings } from './settings';
 import type { WorkerSetup } from './worker';
 
@@ -20,23 +24,18 @@ export interface ShardDeps extends ProviderDeps, AlertingDeps {
   queue?: ShardQueue;
 }
 
-export interface ShardFunctionSetup extends WorkerSetup {
-  /** Set for the planner only. */
-  queue: ShardQueue | null;
-}
-
+/** The worker's and the finisher's setup. */
 export async function prepareShardSetup(
   env: Readonly<Record<string, string | undefined>>,
   deps: ShardDeps,
-  options: { needsQueue: boolean },
-): Promise<ShardFunctionSetup> {
+): Promise<WorkerSetup> {
   const alerting = await prepareAlerting(env, deps);
-  const settings = loadShardSettings(env, options);
+  const settings = loadShardSettings(env, { needsQueue: false });
   const {
     sink: _sink,
     store: _store,
     runs,
-    queue,
+    queue: _queue,
     ssm: _ssm,
     awsClientConfig: _aws,
     webhookOptions: _webhook,
@@ -46,7 +45,32 @@ export async function prepareShardSetup(
     ...alerting,
     settings,
     runs: runs ?? new DynamoRunStore({ client: new DynamoDBClient({}), tableName: settings.runTable }),
-    queue: queue ?? (settings.queueUrl ? new SqsShardQueue(new SQSClient({}), settings.queueUrl) : null),
     providerDeps,
+  };
+}
+
+/** The planner's setup: no SSM, no alert channel, no history; every problem of its settings reported at once. */
+export async function preparePlanSetup(
+  env: Readonly<Record<string, string | undefined>>,
+  deps: Pick<ShardDeps, 'runs' | 'queue'>,
+): Promise<PlannerSetup> {
+  const problems: string[] = [];
+  const read = <T>(load: () => T): T | null => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return null;
+    }
+  };
+  const settings = read(() => loadShardSettings(env, { needsQueue: true }));
+  const scope = read(() => loadShardScope(env));
+  if (!settings || !scope) throw new ConfigError(problems);
+  return {
+    scope,
+    settings,
+    runs: deps.runs ?? new DynamoRunStore({ client: new DynamoDBClient({}), tableName: settings.runTable }),
+    queue: deps.queue ?? new SqsShardQueue(new SQSClient({}), settings.queueUrl!),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config';
 import type { SourceFailure } from '../model';
+import type { ShardScope } from './scope';
 
 export type ShardService = 'ucloud/ulb' | 'aliyun/slb' | 'aliyun/cdn';
 
@@ -20,7 +21,7 @@ export interface Shard {
 export const SHARD_SERVICES: readonly ShardService[] = ['ucloud/ulb', 'aliyun/slb', 'aliyun/cdn'];
 
 /** The shards of one run, in a stable order: UCloud, then Alibaba CDN, then Alibaba SLB. */
-export function planShards(config: Config, regionsPerShard: number): Shard[] {
+export function planShards(config: ShardScope, regionsPerShard: number): Shard[] {
   const shards: Shard[] = [];
   const byRegions = (service: ShardService, regions: readonly string[]) => {
     const prefix = service.replace('/', '-');

@@ -98,6 +98,8 @@ async function deployment(
     ...allCloudsEnv(emulator),
     CERTWATCH_RUN_TABLE: `${name}-runs`,
     CERTWATCH_SHARD_QUEUE_URL: queueUrl!,
+    // As deploy/secretParameters.cjs sets it: the planner plans shards for these without reading a key.
+    CERTWATCH_SHARD_PROVIDERS: 'ucloud,aliyun',
     CERTWATCH_SHARD_REGIONS: '1',
     CERTWATCH_SHARD_DEADLINE_MINUTES: '60',
   };
@@ -140,13 +142,31 @@ async function deployment(
     runs,
     metrics,
     clock,
-    plan: createPlanHandler(env, { ...common, runs, queue: new SqsShardQueue(sqs, queueUrl!) }),
+    // As deployed: the planner's environment holds no key (serverless.yml gives it none), nor any alert channel.
+    plan: createPlanHandler(withoutKeys(env), {
+      clock: common.clock,
+      log: common.log,
+      runs,
+      queue: new SqsShardQueue(sqs, queueUrl!),
+    }),
     work: createWorkHandler(env, { ...common, runs: workerRuns }),
     finish: createFinishHandler(env, { ...common, runs }),
   };
 }
 
 type Deployment = Awaited<ReturnType<typeof deployment>>;
+
+/** The environment less every provider key: what the planner gets. */
+function withoutKeys(env: Record<string, string>): Record<string, string> {
+  const {
+    UCLOUD_PUBLIC_KEY: _ucloudPublic,
+    UCLOUD_PRIVATE_KEY: _ucloudPrivate,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: _aliyunId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: _aliyunSecret,
+    ...rest
+  } = env;
+  return rest;
+}
 
 interface Delivery {
   event: SqsEvent;

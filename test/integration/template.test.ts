@@ -1,6 +1,7 @@
 /**
  * The deployment, as CloudFormation will see it: `osls package` (no AWS credentials) into a temporary folder, then
- * assertions on the generated template — the schedule, the alarm, the state table, and least-privilege IAM.
+ * assertions on the generated template — the schedule, the alarm, the state table, least-privilege IAM (secrets
+ * scoped to the stage, ARNs in the stack's own partition).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,20 +21,34 @@ interface Template {
   Conditions: Record<string, unknown>;
 }
 let dir: string;
+/** Packaged with every default (stage dev). */
+let defaults: Template;
 let resources: Record<string, Resource>;
 let conditions: Record<string, unknown>;
-/** Packaged with every deploy parameter set away from its default. */
+/** Packaged for the stage prod with every deploy parameter set away from its default. */
 let custom: Template;
-/** Packaged in the sharded mode (`--param="mode=sharded"`), with a customer-managed SSM key. */
+/** Packaged in the sharded mode (`--param="mode=sharded"`), with a customer-managed SSM key and key parameters. */
 let sharded: Template;
 
-const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** In the China partition: the stack must work there too (no hand-built `arn:aws:`). */
+const KMS_KEY = 'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** The key parameters a sharded deployer names, under the dev stage's ssmPath. */
+const SHARDED_PARAMETERS = {
+  UCLOUD_PUBLIC_KEY_PARAMETER: '/certwatch/dev/ucloud/public-key',
+  UCLOUD_PRIVATE_KEY_PARAMETER: '/certwatch/dev/ucloud/private-key',
+  CERTWATCH_SLACK_URL_PARAMETER: '/certwatch/dev/slack/url',
+};
 
-async function packageInto(target: string, params: string[]): Promise<Template> {
-  const env = { ...process.env };
+async function packageInto(
+  target: string,
+  params: string[],
+  options: { stage?: string; env?: Record<string, string> } = {},
+): Promise<Template> {
+  const env = { ...process.env, ...options.env };
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete env[key];
   const args = ['osls', 'package', '--package', target, ...params.map((p) => `--param=${p}`)];
+  if (options.stage) args.push('--stage', options.stage);
   await promisify(execFile)('npx', args, { env, timeout: 120_000 });
   return JSON.parse(readFileSync(join(target, 'cloudformation-template-update-stack.json'), 'utf8'));
 }
@@ -42,21 +57,30 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certwatch-package-'));
   // One after the other: serverless-esbuild builds in the service's own .esbuild folder.
   const template = await packageInto(join(dir, 'default'), []);
-  custom = await packageInto(join(dir, 'custom'), [
-    'scanSchedule=rate(6 hours)',
-    `ssmKmsKeyArn=${KMS_KEY}`,
-    'alertEmail=ops@example.com',
-    'memory=256',
-    'emailFrom=certwatch <certwatch@example.com>',
-    'emailTo=ops@example.com,oncall@example.com',
-  ]);
-  sharded = await packageInto(join(dir, 'sharded'), [
-    'mode=sharded',
-    `ssmKmsKeyArn=${KMS_KEY}`,
-    'emailFrom=alerts@example.com',
-    'emailTo=ops@example.com',
-    'emailIdentity=example.com',
-  ]);
+  custom = await packageInto(
+    join(dir, 'custom'),
+    [
+      'scanSchedule=rate(6 hours)',
+      `ssmKmsKeyArn=${KMS_KEY}`,
+      'alertEmail=ops@example.com',
+      'memory=256',
+      'emailFrom=certwatch <certwatch@example.com>',
+      'emailTo=ops@example.com,oncall@example.com',
+    ],
+    { stage: 'prod' },
+  );
+  sharded = await packageInto(
+    join(dir, 'sharded'),
+    [
+      'mode=sharded',
+      `ssmKmsKeyArn=${KMS_KEY}`,
+      'emailFrom=alerts@example.com',
+      'emailTo=ops@example.com',
+      'emailIdentity=example.com',
+    ],
+    { env: SHARDED_PARAMETERS },
+  );
+  defaults = template;
   resources = template.Resources;
   conditions = template.Conditions;
 }, 300_000);
@@ -155,8 +179,8 @@ it('grants ses:SendEmail only when an email channel is configured, on its identi
       Effect: 'Allow',
       Action: 'ses:SendEmail',
       Resource: {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
         'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
           'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/certwatch@example.com',
       },
       Condition: { StringEquals: { 'ses:FromAddress': 'certwatch@example.com' } },
@@ -270,12 +294,8 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
   ]);
   expect(ours.map((s) => s.Resource)).toEqual([
     { Ref: 'AlertTopic' },
-    {
-      'Fn::Join': [
-        '',
-        ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/certwatch/*'],
-      ],
-    },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+    { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/certwatch/dev/*' },
     { 'Fn::GetAtt': ['AlertStateTable', 'Arn'] },
   ]);
   const everyPolicy = [resources, custom.Resources].flatMap((all) => Object.values(all));
@@ -294,6 +314,63 @@ it('grants no wildcard resource and no wildcard action to the function', () => {
     expect(actions.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
     expect([statement.Resource].flat()).not.toContain('*');
   }
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
+
+/** Every statement of the template's IAM roles and policies, by the role it applies to. */
+function statementsByRole(template: Template): Map<string, Statement[]> {
+  const byRole = new Map<string, Statement[]>();
+  const add = (role: string, statements: Statement[]) =>
+    byRole.set(role, [...(byRole.get(role) ?? []), ...statements]);
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === 'AWS::IAM::Role') {
+      const policies = (resource.Properties.Policies ?? []) as {
+        PolicyDocument: { Statement: Statement[] };
+      }[];
+      add(
+        id,
+        policies.flatMap((policy) => policy.PolicyDocument.Statement),
+      );
+    } else if (resource.Type === 'AWS::IAM::Policy') {
+      const { Roles, PolicyDocument } = resource.Properties as {
+        Roles: { Ref: string }[];
+        PolicyDocument: { Statement: Statement[] };
+      };
+      for (const role of Roles) add(role.Ref, PolicyDocument.Statement);
+    }
+  }
+  return byRole;
+}
+const actionsIn = (statement: Statement) => [statement.Action].flat();
+
+it('lets each stage read only its own secrets: ssm:GetParameters under /certwatch/<stage>/, in the stack’s partition', () => {
+  const under = (path: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${path}/*`,
+  });
+  const readable = (template: Template) =>
+    [...statementsByRole(template)].flatMap(([role, statements]) =>
+      statements.filter((s) => actionsIn(s).some((a) => a.startsWith('ssm:'))).map((s) => [role, s.Resource]),
+    );
+  expect(readable(defaults)).toEqual([['IamRoleLambdaExecution', under('/certwatch/dev')]]);
+  expect(readable(custom)).toEqual([['IamRoleLambdaExecution', under('/certwatch/prod')]]);
+  expect(readable(sharded)).toEqual([
+    ['IamRoleLambdaExecution', under('/certwatch/dev')],
+    ['ShardWorkRole', under('/certwatch/dev')],
+    ['ShardFinishRole', under('/certwatch/dev')],
+  ]);
+});
+
+it('builds every ARN with the stack’s partition, so it deploys to AWS China and GovCloud too', () => {
+  for (const [name, template] of [
+    ['default', defaults],
+    ['custom', custom],
+    ['sharded', sharded],
+  ] as const) {
+    expect(JSON.stringify(template).match(/arn:aws:[^"]*/g) ?? [], name).toEqual([]);
+  }
+  // The SES policy and the log groups were already built so; the China key given here goes through as it is.
+  expect(JSON.stringify(custom)).toContain(KMS_KEY);
 });
 
 /** Name and compressed size of each file in a zip, from its central directory (signature PK\x01\x02). */
@@ -515,10 +592,30 @@ describe('the sharded mode (--param="mode=sharded")', () => {
     expect(sharded.Resources.ShardSsmKeyDecryptPolicy).toMatchObject({
       Condition: 'UsesCustomSsmKey',
       Properties: {
-        Roles: [{ Ref: 'ShardPlanRole' }, { Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' }],
+        Roles: [{ Ref: 'ShardWorkRole' }, { Ref: 'ShardFinishRole' }],
         PolicyDocument: { Statement: [{ Action: 'kms:Decrypt', Resource: KMS_KEY }] },
       },
     });
+  });
+
+  it('gives the planner no secret: no SSM permission, no parameter name, only which providers have keys', () => {
+    expect(actionsOf('ShardPlanRole').filter((action) => /^(ssm|kms):/.test(action))).toEqual([]);
+    const environment = (id: string) =>
+      (sharded.Resources[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const plan = environment('ShardPlanLambdaFunction');
+    expect(Object.keys(plan).filter((key) => key.endsWith('_PARAMETER'))).toEqual([]);
+    expect(plan.CERTWATCH_SHARD_PROVIDERS).toBe('ucloud');
+    // The worker scans with the keys and the finisher sends the digest (a Slack URL): they read secrets.
+    for (const [fn, role] of [
+      ['ShardWorkLambdaFunction', 'ShardWorkRole'],
+      ['ShardFinishLambdaFunction', 'ShardFinishRole'],
+    ] as const) {
+      expect(environment(fn)).toMatchObject(SHARDED_PARAMETERS);
+      expect(actionsOf(role)).toContain('ssm:GetParameters');
+    }
+    // Nor does the planner's code: its bundle holds no SSM client call.
+    const bundle = unzipEntry(readFileSync(join(dir, 'sharded', 'certwatch.zip')), 'functions/shardPlan.cjs');
+    expect(bundle.toString()).not.toContain('GetParametersCommand');
   });
 
   it('alarms on a dead letter and on planner or finisher errors; the dead-man alarm is the one of the default', () => {

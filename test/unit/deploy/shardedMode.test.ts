@@ -7,7 +7,7 @@ interface Mode {
   resources: { Resources?: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
 const { shardedMode } = createRequire(import.meta.url)('../../../deploy/shardedMode.cjs') as {
-  shardedMode: (params: Record<string, string>) => Mode;
+  shardedMode: (params: Record<string, unknown>) => Mode;
 };
 
 const params = {
@@ -16,7 +16,13 @@ const params = {
   shardRegions: '4',
   shardDeadlineMinutes: '240',
   shardConcurrency: '5',
-  ssmPath: '/certwatch',
+  ssmPath: '/certwatch/prod',
+  secretParameters: {
+    UCLOUD_PUBLIC_KEY_PARAMETER: '/certwatch/prod/ucloud/public-key',
+    UCLOUD_PRIVATE_KEY_PARAMETER: '/certwatch/prod/ucloud/private-key',
+    ALIBABA_CLOUD_ACCESS_KEY_ID_PARAMETER: '',
+    CERTWATCH_SLACK_URL_PARAMETER: '/certwatch/prod/slack/url',
+  },
   ssmKmsKeyArn: 'aws-managed',
   service: 'certwatch',
   stage: 'prod',
@@ -45,6 +51,28 @@ describe('shardedMode', () => {
     expect(JSON.stringify(resources.ShardWorkRole)).toContain(
       ':log-group:/aws/lambda/certwatch-prod-shardWork:*',
     );
+  });
+
+  it('gives the secrets to the worker and the finisher, and the planner only which providers have keys', () => {
+    const mode = shardedMode(params) as Mode & {
+      functions: Record<string, { environment: Record<string, unknown> }>;
+    };
+    const { shardPlan, shardWork, shardFinish } = mode.functions;
+    for (const fn of [shardWork!, shardFinish!]) {
+      expect(fn.environment).toMatchObject({
+        UCLOUD_PRIVATE_KEY_PARAMETER: '/certwatch/prod/ucloud/private-key',
+        CERTWATCH_SLACK_URL_PARAMETER: '/certwatch/prod/slack/url',
+      });
+    }
+    expect(Object.keys(shardPlan!.environment).filter((key) => key.endsWith('_PARAMETER'))).toEqual([]);
+    expect(shardPlan!.environment.CERTWATCH_SHARD_PROVIDERS).toBe('ucloud');
+    // A parameter outside the stage's path is refused when packaging, not at the first run.
+    expect(() =>
+      shardedMode({
+        ...params,
+        secretParameters: { UCLOUD_PRIVATE_KEY_PARAMETER: '/certwatch/ucloud/private-key' },
+      }),
+    ).toThrow(/UCLOUD_PRIVATE_KEY_PARAMETER names \/certwatch\/ucloud\/private-key, outside ssmPath/);
   });
 
   it('names the parameter it cannot use', () => {
