@@ -83,7 +83,7 @@ function shardedMode(params) {
     Resource: { 'Fn::GetAtt': ['ShardRunTable', 'Arn'] },
   });
   // What alertOn needs: the secrets (webhook URLs), the alert history (as the scan function's role) and the
-  // topic.
+  // topic, which is encrypted (serverless.yml, AlertTopicKey).
   const alerting = [
     readSecrets,
     {
@@ -92,6 +92,11 @@ function shardedMode(params) {
       Resource: { 'Fn::GetAtt': ['AlertStateTable', 'Arn'] },
     },
     { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'AlertTopic' } },
+    {
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: { 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] },
+    },
   ];
   const role = (fn, statements) => ({
     Type: 'AWS::IAM::Role',

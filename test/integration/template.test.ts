@@ -1,7 +1,7 @@
 /**
  * The deployment, as CloudFormation will see it: `osls package` (no AWS credentials) into a temporary folder, then
  * assertions on the generated template — the schedule, the alarm, the state table, least-privilege IAM (secrets
- * scoped to the stage, ARNs in the stack's own partition).
+ * scoped to the stage, ARNs in the stack's own partition) and the encrypted alert topic.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -371,6 +371,64 @@ it('builds every ARN with the stack’s partition, so it deploys to AWS China an
   }
   // The SES policy and the log groups were already built so; the China key given here goes through as it is.
   expect(JSON.stringify(custom)).toContain(KMS_KEY);
+});
+
+it('encrypts the alert topic with a key of its own that its alarms and every publisher may use', () => {
+  for (const template of [defaults, custom, sharded]) {
+    const { AlertTopic, AlertTopicKey } = template.Resources;
+    expect(AlertTopic!.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] });
+    expect(AlertTopicKey).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+    const policy = (AlertTopicKey!.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    // The account's IAM policies count (the roles below), as in the default key policy.
+    expect(policy).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      }),
+    );
+    // CloudWatch alarms encrypt what they publish with the topic's key: this account's alarms only.
+    expect(policy.filter((statement) => JSON.stringify(statement.Principal).includes('cloudwatch'))).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublishToTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+              'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*',
+            },
+          },
+        },
+      },
+    ]);
+    // Which matters because every alarm (errors, dead-man, dead letters) publishes to that topic.
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+    // Every role that may publish to the topic may use its key (SNS asks KMS with the publisher's rights).
+    const publishers = [...statementsByRole(template)].filter(([, statements]) =>
+      statements.some((s) => actionsIn(s).includes('sns:Publish')),
+    );
+    expect(publishers.length).toBeGreaterThan(0);
+    for (const [role, statements] of publishers) {
+      const key = statements.filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }),
+      );
+      expect(key.flatMap(actionsIn).sort(), role).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    }
+    expect(JSON.stringify(template)).not.toContain('alias/aws/sns');
+  }
+  expect(
+    [...statementsByRole(sharded)]
+      .filter(([, s]) => s.some((x) => actionsIn(x).includes('sns:Publish')))
+      .map(([r]) => r)
+      .sort(),
+  ).toEqual(['IamRoleLambdaExecution', 'ShardFinishRole', 'ShardWorkRole']);
 });
 
 /** Name and compressed size of each file in a zip, from its central directory (signature PK\x01\x02). */
