@@ -10,14 +10,15 @@
  * signed a child.
  *
  * A PEM with a CERTIFICATE block that neither reader can read gives no chain: that block may be the leaf or
- * an intermediate, and the chain of the others would report a date and a fingerprint that are not its own.
+ * an intermediate, and the chain of the others would report a date and a fingerprint that are not its own. So
+ * does a PEM past one of the bounds below, for the same reason: what is not read cannot be ruled out.
  */
 import { hash, X509Certificate } from 'node:crypto';
 import { BoundedCache } from './boundedCache';
 import { type CertificateFields, fieldsFromX509, type UnreadableFields } from './certificateFields';
 import { readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
-import { decodeBody, isAscii, pemBlocks } from './pemBlocks';
+import { decodeBody, isAscii, scanPem } from './pemBlocks';
 
 export interface ParsedCertificate {
   subject: string;
@@ -83,6 +84,27 @@ export interface PemReader {
   read(text: string | null | undefined): PemReadResult;
   readonly counts: Readonly<PemReaderCounts>;
 }
+
+/**
+ * The longest PEM text read, in characters (bytes, for PEM's ASCII). A real chain with its key is 5–15 KB and a
+ * certificate with hundreds of names tens of KB, so this holds the block bound's worth of large certificates;
+ * a longer text is not read at all, since scanning and decoding are what it would cost.
+ */
+export const MAX_PEM_CHARACTERS = 256 * 1024;
+
+/**
+ * The most CERTIFICATE blocks read from one PEM. A real chain is a leaf, 1–3 intermediates and perhaps a root;
+ * 32 leaves room for several chains pasted together. Each block read costs a decode and perhaps a signature
+ * check (is it self-signed?). Other blocks (a key beside the chain) are dropped unread and not counted.
+ */
+export const MAX_CERTIFICATE_BLOCKS = 32;
+
+/**
+ * The most signature checks spent telling same-named issuers apart in one chain. A renewed intermediate beside
+ * the old one, or a cross-signed root beside the self-signed one, costs 2 or 3; unbounded, n certificates of
+ * one name cost n²/2, since every step checks every candidate left.
+ */
+export const MAX_ISSUER_SIGNATURE_CHECKS = 16;
 
 const DEFAULT_ISSUER_CACHE_SIZE = 512;
 /** Signature checks, by the SHA-256 of the child and of the issuer: only ambiguous names and self-signed ones. */
@@ -198,28 +220,41 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     if (typeof text !== 'string' || text.trim() === '') {
       return { chain: null, problems: ['no PEM content'], droppedBlocks: 0 };
     }
-    const problems: string[] = [];
+    // Over a bound nothing is read: a certificate left unread may be the leaf or the intermediate that expires
+    // first, so the chain of the others could give a date that is not the entry's.
+    if (text.length > MAX_PEM_CHARACTERS) {
+      const problem =
+        `the PEM is ${count(text.length)} characters long, more than the ${count(MAX_PEM_CHARACTERS)} ` +
+        `read from one entry, so the expiry cannot be read from the PEM`;
+      return { chain: null, problems: [problem], droppedBlocks: 0 };
+    }
+    const { blocks, unterminated } = scanPem(text);
+    const notes = unterminated > 0 ? [unterminatedNote(unterminated)] : [];
+    const certificateBlocks = blocks.filter((block) => block.label === 'CERTIFICATE').length;
+    const droppedBlocks = blocks.length - certificateBlocks;
+    if (certificateBlocks > MAX_CERTIFICATE_BLOCKS) {
+      const problem =
+        `the PEM holds ${count(certificateBlocks)} certificate blocks, more than the ` +
+        `${MAX_CERTIFICATE_BLOCKS} read from one entry: any of them may be the leaf or the intermediate that ` +
+        `expires first, so the expiry cannot be read from the PEM`;
+      return { chain: null, problems: [problem, ...notes], droppedBlocks };
+    }
+    const unreadable: string[] = [];
     const reads: CertificateRead[] = [];
-    let droppedBlocks = 0;
-    let index = 0;
     const ascii = isAscii(text);
-    for (const block of pemBlocks(text)) {
-      index++;
-      if (block.label !== 'CERTIFICATE') {
-        droppedBlocks++;
-        continue;
-      }
+    for (const [index, block] of blocks.entries()) {
+      if (block.label !== 'CERTIFICATE') continue;
       const certificate = readCertificate(decodeBody(block.body, ascii));
       if ('parsed' in certificate) reads.push(certificate);
       else
-        problems.push(
-          `PEM block ${index} ${certificate.unreadable}, so the expiry cannot be read from the PEM`,
+        unreadable.push(
+          `PEM block ${index + 1} ${certificate.unreadable}, so the expiry cannot be read from the PEM`,
         );
     }
-    if (problems.length > 0 || reads.length === 0) {
-      if (index === 0) problems.push('no PEM blocks found');
-      else if (problems.length === 0) problems.push('PEM contains no certificate');
-      return { chain: null, problems, droppedBlocks };
+    if (unreadable.length > 0 || reads.length === 0) {
+      if (blocks.length === 0) unreadable.push('no PEM blocks found');
+      else if (unreadable.length === 0) unreadable.push('PEM contains no certificate');
+      return { chain: null, problems: [...unreadable, ...notes], droppedBlocks };
     }
     const readOf = new Map<ParsedCertificate, CertificateRead>();
     for (const certificate of reads)
@@ -228,6 +263,8 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
       reads.map((certificate) => certificate.parsed),
       (child, issuer) => signedBy(readOf.get(child)!, readOf.get(issuer)!),
     );
+    if ('undecided' in chain) return { chain: null, problems: [chain.undecided, ...notes], droppedBlocks };
+    chain.problems.push(...notes);
     return { chain, problems: chain.problems, droppedBlocks };
   }
 
@@ -242,6 +279,17 @@ function verifySignature(child: CertificateRead, issuer: CertificateRead): boole
   } catch {
     return false;
   }
+}
+
+function unterminatedNote(lines: number): string {
+  return lines === 1
+    ? 'a BEGIN line in the PEM has no matching END line; the text after it was not read as a block'
+    : `${count(lines)} BEGIN lines in the PEM have no matching END line; the text after each was not read as a block`;
+}
+
+/** A count as messages show it: 1,153,434. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function hexFingerprint(colonHex: string): string {
@@ -263,11 +311,14 @@ export function readPemChain(text: string | null | undefined): PemReadResult {
  * that issued none of the others; a PEM stored out of order is read all the same, and noted. Duplicates are
  * read once. An empty name names no one, or every certificate with an empty subject (a leaf named only in its
  * subjectAltName) would look like the issuer of every one with an empty issuer: neither is matched.
+ *
+ * Undecided when telling same-named issuers apart would take more than MAX_ISSUER_SIGNATURE_CHECKS: an issuer
+ * chosen without checking the others may not be the one that signed, and its date not the chain's.
  */
 function orderChain(
   all: ParsedCertificate[],
   signedBy: (child: ParsedCertificate, issuer: ParsedCertificate) => boolean,
-): CertificateChain {
+): CertificateChain | { undecided: string } {
   const problems: string[] = [];
   const certificates = all.filter(
     (cert, i) => all.findIndex((other) => other.fingerprintSha256 === cert.fingerprintSha256) === i,
@@ -290,10 +341,23 @@ function orderChain(
     );
   }
   const ordered: ParsedCertificate[] = [leaf];
+  let checks = 0;
   let current = leaf;
   while (!current.selfSigned && current.issuer !== '') {
     const child = current;
     const named = certificates.filter((c) => c.subject === child.issuer && !ordered.includes(c));
+    if (named.length > 1) {
+      checks += named.length;
+      if (checks > MAX_ISSUER_SIGNATURE_CHECKS) {
+        const sameName = certificates.filter((c) => c.subject === child.issuer).length;
+        return {
+          undecided:
+            `${sameName} certificates are named "${child.issuer}"; telling which signed the certificate ` +
+            `${shownSubject(child)} takes more than the ${MAX_ISSUER_SIGNATURE_CHECKS} signature checks made ` +
+            `for one entry, so the expiry cannot be read from the PEM`,
+        };
+      }
+    }
     const next = named.length > 1 ? chooseIssuer(child, named, problems, signedBy) : named[0];
     if (!next) break;
     ordered.push(next);

@@ -6,9 +6,17 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { issueCertificate } from '../../emulator/x509/certificate';
+import { pooledKey } from '../../emulator/x509/keys';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import { evaluate } from '../../lib/expiry/evaluate';
-import { createPemReader, type PemReadResult, readPemChain } from '../../lib/pem/chain';
+import {
+  createPemReader,
+  MAX_CERTIFICATE_BLOCKS,
+  MAX_ISSUER_SIGNATURE_CHECKS,
+  type PemReadResult,
+  readPemChain,
+} from '../../lib/pem/chain';
 import { mapCdnCertificate } from '../../lib/providers/aliyun/cdn/certificateInfo';
 import { mapSslInfo } from '../../lib/providers/ucloud/mapper';
 import { armour } from '../helpers/pem';
@@ -37,6 +45,32 @@ const ders = certificatePems.map((pem) => Buffer.from(new X509Certificate(pem).r
 const keyLines = keyPems.flatMap((pem) =>
   pem.split('\n').filter((line) => line.length > 20 && !line.startsWith('-')),
 );
+
+/**
+ * Certificates named like the chains' intermediate that signed none of their leaves, expiring before and after
+ * it: self-signed, issued by a name like its own (not self-signed), or issued in the root's name with another
+ * key. Each is a candidate issuer the reader must check, and none may lend the chain its date.
+ */
+const decoyIntermediates = Array.from({ length: 40 }, (_, i) => {
+  const intermediateName = { commonName: 'Certwatch Test Intermediate CA', organization: 'Certwatch Tests' };
+  const rootName = { commonName: 'Certwatch Test Root', organization: 'Certwatch Tests' };
+  const decoyKey = pooledKey('ec', 'fuzz-decoy-intermediate');
+  const otherKey = pooledKey('ec', 'fuzz-decoy-issuer');
+  const issuers = [
+    { selfSigned: true as const, privateKey: decoyKey.privateKey },
+    { name: intermediateName, privateKey: otherKey.privateKey },
+    { name: rootName, privateKey: otherKey.privateKey },
+  ];
+  return issueCertificate({
+    subject: intermediateName,
+    publicKey: decoyKey.publicKey,
+    issuer: issuers[i % issuers.length]!,
+    serialNumber: BigInt(1000 + i),
+    notBefore: NOW - 400 * DAY,
+    notAfter: NOW + (i - 20) * 7 * DAY,
+    ca: true,
+  }).pem;
+});
 
 /** A real DER certificate with a few bytes changed and perhaps cut short. */
 const damagedDer = fc
@@ -203,6 +237,52 @@ describe('fuzz: the PEM/chain reader', () => {
             THRESHOLDS,
           );
           expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
+        },
+      ),
+      300,
+    );
+  });
+
+  it('a real chain amid any number of decoys, copies, keys and cut blocks: its own dates, or none', () => {
+    // Up to and past every bound: what is read is the chain's own; past a bound, no chain and the bound named.
+    const pad = ' '.repeat(64 * 1024);
+    fuzz(
+      'pem',
+      'never a wrong date, up to and past the bounds',
+      fc.property(
+        fc.constantFrom(...chains),
+        fc.array(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom(...decoyIntermediates) },
+            { weight: 2, arbitrary: fc.constantFrom('intermediate', 'root', 'key', 'cut', 'pad') },
+          ),
+          { maxLength: 60, size: 'max' },
+        ),
+        fc.nat(),
+        (chain, noise, seed) => {
+          const pieces = noise.map((piece) => {
+            if (piece === 'intermediate') return chain.intermediatePem;
+            if (piece === 'root') return chain.rootPem;
+            if (piece === 'key') return chain.leafPrivateKeyPem;
+            if (piece === 'cut') return '-----BEGIN CERTIFICATE-----\nMIIB\n';
+            if (piece === 'pad') return pad;
+            return piece;
+          });
+          // The leaf and its intermediate somewhere among them, in either order.
+          pieces.splice(seed % (pieces.length + 1), 0, chain.leafPem);
+          pieces.splice((seed >>> 8) % (pieces.length + 1), 0, chain.intermediatePem);
+          const reader = createPemReader();
+          const result = reader.read(pieces.join('\n'));
+          expectSound(result);
+          expect(reader.counts.signatureChecks).toBeLessThanOrEqual(
+            MAX_CERTIFICATE_BLOCKS + MAX_ISSUER_SIGNATURE_CHECKS,
+          );
+          if (result.chain === null) {
+            expect(result.problems[0]).toMatch(/more than the (262,144|32|16) /);
+            return;
+          }
+          expect(result.chain.leaf.notAfterMs).toBe(chain.notAfterMs);
+          expect(result.chain.intermediates.map((c) => c.notAfterMs)).toEqual([chain.intermediateNotAfterMs]);
         },
       ),
       300,
