@@ -21,7 +21,8 @@ const PRIVATE_DIRECTORY_MODE = 0o700;
 
 /**
  * Replaces `path` with `text` in one step (see the file header). Throws a CertwatchError naming the path when it
- * is a symbolic link; other failures are the file system's own errors, for the caller to name.
+ * is a symbolic link or not a regular file; other failures are the file system's own errors, for the caller to
+ * name.
  */
 export async function writeFileAtomically(path: string, text: string): Promise<void> {
   const directory = dirname(path);
@@ -31,6 +32,12 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
     throw error;
   });
   if (existing?.isSymbolicLink()) throw await symlinkRefused(path, 'replaces files whole');
+  // Renaming over a device or a pipe (/dev/null as root) would replace it with a plain file.
+  if (existing && !existing.isFile()) {
+    throw new CertwatchError(
+      `${path} is not a regular file: certwatch replaces files whole, which would replace it. Name a file.`,
+    );
+  }
   const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   try {
     // Created owner-only and exclusively ('wx' never follows a link), so the text is never readable by others.

@@ -2,6 +2,7 @@
  * lib/atomicFile.ts on real files in a temporary folder: what a new file and a rewrite are allowed to expose, and a
  * symbolic link at the target refused with the target left as it was.
  */
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -102,6 +103,17 @@ describe('writeFileAtomically', () => {
     expect(modeOf(target).toString(8)).toBe('644');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['audit.csv', 'elsewhere.txt']);
+  });
+
+  it('refuses to replace what is not a regular file, such as a named pipe or a directory', async () => {
+    const pipe = join(dir, 'alerts.pipe');
+    execFileSync('mkfifo', [pipe]);
+    await expect(writeFileAtomically(pipe, 'report')).rejects.toThrow(
+      `${pipe} is not a regular file: certwatch replaces files whole, which would replace it. Name a file.`,
+    );
+    expect(lstatSync(pipe).isFIFO()).toBe(true);
+    await expect(writeFileAtomically(dir, 'report')).rejects.toThrow(`${dir} is not a regular file`);
+    expect(readdirSync(dir)).toEqual(['alerts.pipe']);
   });
 
   it('refuses a dangling symbolic link too, creating nothing where it points', async () => {
