@@ -87,8 +87,8 @@ export async function findChromium(options: FindChromiumOptions = {}): Promise<F
 
 /** Launches headless Chromium with playwright-core: the one findChromium gives unless one is passed. */
 export async function launchChromium(found?: FoundChromium): Promise<Browser> {
-  const browser = found ?? (await findChromium());
-  return chromium.launch({ executablePath: browser.executablePath, args: browser.args });
+  const chosen = found ?? (await findChromium());
+  return chromium.launch({ executablePath: chosen.executablePath, args: chosen.args });
 }
 
 async function systemChromium(path: string, platform: NodeJS.Platform): Promise<string | undefined> {
