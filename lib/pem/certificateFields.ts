@@ -3,8 +3,13 @@
  * (derCertificate.ts, no key decoding) and Node's X509Certificate (the reference, and the fallback).
  */
 import type { X509Certificate } from 'node:crypto';
+import { inertText } from '../inert';
 import { utcEpochMs } from './utcCalendar';
 
+/**
+ * Names are inert (lib/inert.ts): a character a terminal or a text layout would obey, which a certificate may
+ * carry in a UTF8String name or a quoted SAN, is shown as an escape (`\u202e`, `\n`), here where it enters.
+ */
 export interface CertificateFields {
   /** Node's `subject` on one line: `C=CN, O=Example, CN=www.example.com`; `''` for an empty name. */
   subject: string;
@@ -75,25 +80,32 @@ export function readOpensslTime(text: string): number | null {
   );
 }
 
-/** Node prints distinguished names one attribute per line; reports want them on one. */
+/**
+ * Node prints distinguished names one attribute per line (a line break inside a value as `\0A`); reports want
+ * them on one. OpenSSL passes non-ASCII through, bidi controls and U+2028 included: those are made inert.
+ */
 function oneLineName(name: string): string {
-  return name.split('\n').filter(Boolean).join(', ');
+  return inertText(name.split('\n').filter(Boolean).join(', '));
 }
 
 function commonNameOf(name: string): string | null {
   for (const line of name.split('\n')) {
-    if (line.startsWith('CN=')) return line.slice(3);
+    if (line.startsWith('CN=')) return inertText(line.slice(3));
   }
   return null;
 }
 
-/** `subjectAltName` reads like `DNS:a.example, DNS:"b,example", IP Address:1.2.3.4`. */
+/**
+ * `subjectAltName` reads like `DNS:a.example, DNS:"b,example", IP Address:1.2.3.4`. Node quotes a name it
+ * would not print safely, with JSON's escapes (`"a\u000ab"`): read back, its quotes and `\"` go, and a control
+ * character is made inert again, never handed on raw.
+ */
 function dnsNamesOf(subjectAltName: string | undefined): string[] {
   if (!subjectAltName) return [];
   const names: string[] = [];
   for (const match of subjectAltName.matchAll(/(?:^|, )DNS:("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
     const raw = match[1] ?? '';
-    names.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
+    names.push(raw.startsWith('"') ? inertText(JSON.parse(raw) as string) : raw);
   }
   return names;
 }

@@ -3,8 +3,10 @@
  * `X509_NAME_print_ex` with ESC_2253 | ESC_CTRL | UTF8_CONVERT, short field names, one RDN per line — but on
  * one line, joined by ", " (how lib/pem reports names). Only the common case is read: single-valued RDNs whose
  * attribute type is in the table below and whose value is a PrintableString, IA5String or valid UTF8String.
- * Anything else is NotUnderstood.
+ * Anything else is NotUnderstood. Characters OpenSSL passes through but a terminal or a text layout would obey
+ * (bidi controls, U+2028, C1 controls) are made inert (lib/inert.ts), as certificateFields.ts does for Node's text.
  */
+import { inertText } from '../inert';
 import { checkObjectIdentifier, expectTlv, NotUnderstood, readTlv, Tag, type Tlv } from './der';
 
 export interface PrintedName {
@@ -95,7 +97,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The value as OpenSSL prints it: RFC 2253 escapes (`\,` `\+` `\"` `\\` `\<` `\>` `\;`, a leading `#` or
- * space, a trailing space), control characters as `\XX`, everything else as is (UTF-8 passes through).
+ * space, a trailing space), control characters as `\XX`, everything else as is (UTF-8 passes through), then
+ * made inert.
  */
 function printValue(der: Buffer, value: Tlv): string {
   const { contentStart: start, end } = value;
@@ -125,7 +128,9 @@ function printValue(der: Buffer, value: Tlv): string {
     default:
       throw new NotUnderstood('attribute value of an unusual string type');
   }
-  return plain && !edgeNeedsEscape(text) ? text : escapeValue(text);
+  const printed = plain && !edgeNeedsEscape(text) ? text : escapeValue(text);
+  // ASCII is printed with its controls escaped already: only a value beyond ASCII can hold more to make inert.
+  return ascii ? printed : inertText(printed);
 }
 
 function edgeNeedsEscape(text: string): boolean {
