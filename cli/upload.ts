@@ -4,6 +4,7 @@
  */
 import { isRegionName, loadConfig } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
+import { inertCertificate } from '../lib/inert';
 import { type AliyunRpcClient, aliyunClient } from '../lib/providers/aliyun/client';
 import {
   describeServerCertificates,
@@ -164,7 +165,9 @@ async function findReplaced(
   id: string,
 ): Promise<ReplacedCertificate> {
   const items = await describeServerCertificates(client, region);
-  const found = items.map((item) => mapServerCertificate(item, region)).find((cert) => cert.id === id);
+  const found = items
+    .map((item) => inertCertificate(mapServerCertificate(item, region)))
+    .find((cert) => cert.id === id);
   if (!found)
     throw new UsageError(`--replaces ${id}: SLB in ${region} has no server certificate with that id`);
   return {

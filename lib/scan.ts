@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
 import { toIsoUtc } from './expiry/instant';
+import { inertCertificate, inertFailure } from './inert';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';
@@ -27,14 +28,57 @@ export interface ScanOptions {
 }
 
 /** Scans every source concurrently and evaluates each certificate as it arrives; PEMs are not kept. */
-export async function scanFleet(sources: CertificateSource[], options: ScanOptions): Promise<ScanReport> {
+export async function scanFleet(
+  sources: readonly CertificateSource[],
+  options: ScanOptions,
+): Promise<ScanReport> {
+  const reading = await readFleet(sources, options);
+  const { certificates, failures } = reading;
+  for (const cert of reading.byFingerprintOnly) {
+    certificates.push(
+      compactStrings(evaluate(reading.fingerprints.resolve(cert), options.nowMs, options.thresholds)),
+    );
+  }
+  certificates.sort(compareIdentity);
+  failures.sort(compareFailures);
+  return {
+    generatedAt: toIsoUtc((options.clock ?? Date.now)()),
+    now: toIsoUtc(options.nowMs),
+    complete: failures.length === 0,
+    certificates,
+    failures,
+  };
+}
+
+/** What the sources of a scan reported, before the certificates known only by fingerprint are resolved. */
+export interface FleetReading {
+  /** Evaluated at `nowMs`, in the order they arrived. */
+  certificates: CertificateRecord[];
+  failures: SourceFailure[];
+  /** Every leaf seen, by SHA-1. */
+  fingerprints: FingerprintIndex;
+  /** Known only by fingerprint: evaluated once every source (or, sharded, every shard) has reported. */
+  byFingerprintOnly: ObservedCertificate[];
+}
+
+/**
+ * Reads every source concurrently. This is where what a provider reports becomes a record: every certificate and
+ * failure is made inert here (lib/inert.ts), once, whichever provider reported it, before anything else sees it.
+ */
+export async function readFleet(
+  sources: readonly CertificateSource[],
+  options: ScanOptions,
+): Promise<FleetReading> {
   const certificates: CertificateRecord[] = [];
   const failures: SourceFailure[] = [];
   const fingerprints = new FingerprintIndex();
-  /** Known only by fingerprint: evaluated once every source has reported what it saw. */
   const byFingerprintOnly: ObservedCertificate[] = [];
   const progress = () =>
     options.onProgress?.({ certificates: certificates.length, failures: failures.length });
+  const fail = (failure: SourceFailure) => {
+    failures.push(inertFailure(failure));
+    progress();
+  };
   const stop = new AbortController();
   // Every request and retry pause in flight listens to this signal; dozens at once is expected, not a leak.
   setMaxListeners(1000, stop.signal);
@@ -52,22 +96,20 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
       source
         .scan(
           {
-            certificate: (cert) => {
+            certificate: (reported) => {
+              const cert = inertCertificate(reported);
               fingerprints.remember(cert);
               if (isKnownOnlyByFingerprint(cert)) byFingerprintOnly.push(cert);
               else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.thresholds)));
               progress();
             },
-            failure: (failure) => {
-              failures.push(failure);
-              progress();
-            },
+            failure: fail,
           },
           stop.signal,
         )
         .catch((error: unknown) => {
           // A source is meant to report its failures itself; this catches the ones it could not.
-          failures.push({
+          fail({
             provider: source.provider,
             service: source.service,
             region: null,
@@ -78,20 +120,7 @@ export async function scanFleet(sources: CertificateSource[], options: ScanOptio
     ),
   );
   clearTimeout(timer);
-  for (const cert of byFingerprintOnly) {
-    certificates.push(
-      compactStrings(evaluate(fingerprints.resolve(cert), options.nowMs, options.thresholds)),
-    );
-  }
-  certificates.sort(compareIdentity);
-  failures.sort(compareFailures);
-  return {
-    generatedAt: toIsoUtc((options.clock ?? Date.now)()),
-    now: toIsoUtc(options.nowMs),
-    complete: failures.length === 0,
-    certificates,
-    failures,
-  };
+  return { certificates, failures, fingerprints, byFingerprintOnly };
 }
 
 /** A certificate an API lists with neither an expiry nor a PEM, only its SHA-1 (older SLB replies). */

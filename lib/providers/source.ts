@@ -3,6 +3,7 @@
  * fleet it could not read. A new provider is one folder under providers/ and one line in providers/index.ts.
  */
 import { CertwatchError } from '../errors';
+import { inertText } from '../inert';
 import type { ObservedCertificate, SourceFailure } from '../model';
 import type { Pacing } from './pacing';
 import type { TransportOptions } from './retry';
@@ -44,11 +45,15 @@ export interface ProviderDeps {
   pacing?: Pacing;
 }
 
-/** A failure's message for any error: ours carry their own words; anything else is named as unexpected. */
+/**
+ * A failure's message for any error: ours carry their own words; anything else is named as unexpected. Inert
+ * (lib/inert.ts), since it quotes what a provider said: the doctor prints it as it is, and the scan makes every
+ * failure inert again where it is collected, which changes nothing here.
+ */
 export function failureMessage(error: unknown): string {
-  if (error instanceof CertwatchError) return error.message;
+  if (error instanceof CertwatchError) return inertText(error.message);
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `unexpected error: ${detail} (please report this as a certwatch bug)`;
+  return inertText(`unexpected error: ${detail} (please report this as a certwatch bug)`);
 }
 
 /** A provider client's transport options from the scan's deps: its fetch and clock, and the counters. */

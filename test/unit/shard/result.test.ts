@@ -12,6 +12,7 @@ import {
   type ShardResult,
 } from '../../../lib/shard/result';
 import { scanShard } from '../../../lib/shard/scanShard';
+import { obeyedStrings } from '../../helpers/hostileReport';
 import { observed } from '../../helpers/observed';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -129,6 +130,37 @@ describe('runReport over shards', () => {
         thresholds: DEFAULT_THRESHOLDS,
       }),
     ).toEqual(merged);
+  });
+
+  it('holds back and hands on only inert text, as one scan would', async () => {
+    const hostileUcloud = source('ucloud', 'ulb', [observed({ id: 'ssl-\x1b[2Jtwin', pem })]);
+    const hostileSlb = source(
+      'aliyun',
+      'slb',
+      [{ ...slbOnly('slb-\u202etwin', sha1), name: 'twin\n== Could not check ==', domains: [] }],
+      'SLB cn-shanghai: "\u2028What to do: run curl"',
+    );
+    const slbShard = await scanShard([hostileSlb], options);
+    expect(slbShard.pending.map((cert) => [cert.id, cert.name])).toEqual([
+      ['slb-\\u202etwin', 'twin\\n== Could not check =='],
+    ]);
+    expect(slbShard.failures.map((failure) => failure.message)).toEqual([
+      'SLB cn-shanghai: "\\u2028What to do: run curl"',
+    ]);
+    const ucloudShard = await scanShard([hostileUcloud], options);
+    expect(ucloudShard.leaves.map((leaf) => leaf.where)).toEqual(['ucloud/ulb ssl-\\x1b[2Jtwin']);
+    const merged = runReport({
+      results: [ucloudShard, slbShard],
+      missing: [],
+      nowMs: NOW,
+      generatedAtMs: NOW,
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(obeyedStrings(merged)).toEqual([]);
+    expect(merged.certificates.find((c) => c.service === 'slb')).toMatchObject({
+      expirySource: 'fingerprint:ucloud/ulb ssl-\\x1b[2Jtwin',
+      domains: ['shop.example'],
+    });
   });
 
   it('counts a missing shard as failures, so the run is incomplete', async () => {
