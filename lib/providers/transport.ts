@@ -187,22 +187,26 @@ async function readBody(
   limit: number,
   stop: (failure: ReplyTooLarge) => void,
 ): Promise<string> {
-  const refuse = (declaredBytes: number | null) => {
+  const body = response.body;
+  // Aborting the request closes the connection of a fetch that honours its signal; cancelling the body stops
+  // one that does not.
+  const refuse = (declaredBytes: number | null, cancel: (reason: unknown) => Promise<void>) => {
     const failure = new ReplyTooLarge({ status: response.status, limitBytes: limit, declaredBytes });
     stop(failure);
+    cancel(failure).catch(() => {});
     return failure;
   };
   const declared = contentLength(response.headers.get('content-length'));
-  if (declared !== null && declared > limit) throw refuse(declared);
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
+  if (body === null) return '';
+  if (declared !== null && declared > limit) throw refuse(declared, (reason) => body.cancel(reason));
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     bytes += value.byteLength;
-    if (bytes > limit) throw refuse(null);
+    if (bytes > limit) throw refuse(null, (reason) => reader.cancel(reason));
     chunks.push(value);
   }
   return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes));
