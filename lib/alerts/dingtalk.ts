@@ -39,6 +39,7 @@ import {
   sizeCounter,
   utf8Bytes,
   type WebhookPlatform,
+  webhookSecrets,
 } from './webhook';
 
 /** Request body limit, bytes (errcode 460101). */
@@ -124,9 +125,6 @@ export function dingtalkPlatform(options: DingtalkOptions): WebhookPlatform {
     'https://oapi.dingtalk.com/robot/send?access_token=...',
   );
   const { secret } = options;
-  const token = base.searchParams.get('access_token') ?? '';
-  const hidden = [token, secret ?? ''].filter((value) => value.length >= 4);
-  const redact = (text: string) => hidden.reduce((out, value) => out.split(value).join('<secret>'), text);
 
   return {
     name: 'dingtalk',
@@ -137,6 +135,7 @@ export function dingtalkPlatform(options: DingtalkOptions): WebhookPlatform {
         : 'check CERTWATCH_DINGTALK_URL and CERTWATCH_DINGTALK_SECRET',
     host: base.host,
     minIntervalMs: DINGTALK_MIN_INTERVAL_MS,
+    secrets: webhookSecrets(base, { signingSecret: secret }),
     messages: (digest) => dingtalkMessages(digest),
     request(message, nowMs) {
       const body = JSON.stringify(message as DingtalkMessage);
@@ -158,7 +157,6 @@ export function dingtalkPlatform(options: DingtalkOptions): WebhookPlatform {
         title: 'DingTalk',
         retryableCodes: TOO_FAST_CODES,
         meanings: CODE_MEANINGS,
-        redact,
       }),
   };
 }

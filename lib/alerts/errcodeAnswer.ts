@@ -1,7 +1,8 @@
 /**
  * The `{"errcode": 0, "errmsg": "ok"}` answer of the robots that give it (DingTalk's custom robot, WeCom's group
  * robot): errors come inside an HTTP 200 with a non-zero errcode, so an HTTP 200 alone is never a delivery. Each
- * platform brings its own codes (which are throttles, what they mean) and secrets to redact; the reading is here.
+ * platform brings its own codes (which are throttles, what they mean); the reading is here. The answer comes with
+ * the webhook's secrets already withheld (webhook.ts), so what is quoted here cannot show them.
  */
 import { retryAfterMs, type WebhookReply, type WebhookVerdict } from './webhook';
 
@@ -13,17 +14,14 @@ export interface ErrcodePlatform {
   retryableCodes: ReadonlySet<number>;
   /** What the codes people meet most often mean, beside the platform's own errmsg. */
   meanings: Readonly<Record<number, string>>;
-  /** Removes the webhook's secrets from text an answer may echo them in. */
-  redact: (text: string) => string;
 }
 
 /**
  * The verdict on an errcode answer: a non-zero errcode is a failure, retried when `retryableCodes` has it; 429
- * and 5xx are retried, after the Retry-After when there is one. Reasons quote the errcode and errmsg, `redact`ed
- * of secrets.
+ * and 5xx are retried, after the Retry-After when there is one. Reasons quote the errcode and errmsg.
  */
 export function errcodeVerdict(reply: WebhookReply, platform: ErrcodePlatform): WebhookVerdict {
-  const shown = platform.redact(reply.body.trim());
+  const shown = reply.body.trim();
   if (reply.status === 429 || reply.status >= 500) {
     const wait = retryAfterMs(reply.header('retry-after'), reply.nowMs);
     return {
@@ -50,7 +48,7 @@ export function errcodeVerdict(reply: WebhookReply, platform: ErrcodePlatform): 
     ok: false,
     retryable: platform.retryableCodes.has(answer.errcode),
     reason:
-      `errcode ${answer.errcode} "${platform.redact(answer.errmsg)}" in an HTTP ${reply.status}` +
+      `errcode ${answer.errcode} "${answer.errmsg}" in an HTTP ${reply.status}` +
       (meaning ? ` (${meaning})` : ''),
   };
 }

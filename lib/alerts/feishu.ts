@@ -40,6 +40,7 @@ import {
   type WebhookReply,
   type WebhookRequest,
   type WebhookVerdict,
+  webhookSecrets,
 } from './webhook';
 
 /** Largest request body, in bytes of UTF-8. */
@@ -141,6 +142,7 @@ export function feishuPlatform(options: FeishuOptions): WebhookPlatform {
         : 'check CERTWATCH_FEISHU_URL and CERTWATCH_FEISHU_SECRET',
     host: url.host,
     minIntervalMs: FEISHU_MIN_INTERVAL_MS,
+    secrets: webhookSecrets(url, { tokenAfter: '/hook/', signingSecret: secret }),
     messages: (digest) => feishuCards(digest),
     request: (message, nowMs) => {
       const card = message as FeishuCard;

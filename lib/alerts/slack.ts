@@ -37,6 +37,7 @@ import {
   type WebhookReply,
   type WebhookRequest,
   type WebhookVerdict,
+  webhookSecrets,
 } from './webhook';
 
 export const SLACK_MAX_BLOCKS = 50;
@@ -116,6 +117,7 @@ export function slackPlatform(options: SlackOptions): WebhookPlatform {
     hint: 'check CERTWATCH_SLACK_URL',
     host: url.host,
     minIntervalMs: SLACK_MIN_INTERVAL_MS,
+    secrets: webhookSecrets(url, { tokenAfter: '/services/' }),
     messages: (digest) => slackMessages(digest),
     request: (message, nowMs) =>
       ({

@@ -3,12 +3,14 @@
  * becomes its messages, how one is signed and sent, and how to read its answer; the sink here sends the messages
  * in order, one webhook's rate limit apart, retrying what the platform says is worth retrying (429, 5xx, a
  * "too fast" code in an HTTP 200). A webhook's URL carries its token, so no URL, token or signature ever reaches
- * an error, a log or a preview: errors name the platform and the host only, and the helpers here that read a
- * webhook URL (parseWebhookUrl) or show one (previewUrl, pathTokenPreviewUrl) never let its secret through.
+ * an error, a log or a preview: errors name the platform and the host only, an answer is read with the platform's
+ * secrets withheld before anything quotes it (whatever a platform or a proxy echoes), and the helpers here that
+ * read a webhook URL (parseWebhookUrl) or show one (previewUrl, pathTokenPreviewUrl) never let its secret through.
  * What a platform's answer body means is the platform's (errcodeAnswer.ts for the {errcode, errmsg} kind).
  */
 import { AlertDeliveryError, ConfigError } from '../errors';
 import { httpFetch } from '../providers/httpFetch';
+import { type Exchange, exchange, ReplyTooLarge, TransportFailure } from '../providers/transport';
 import type { Digest } from './digest';
 import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
 
@@ -21,6 +23,7 @@ export interface WebhookRequest {
 /** The platform's answer, as much as a verdict needs. */
 export interface WebhookReply {
   status: number;
+  /** The answer's text, every one of the platform's `secrets` in it already replaced by `<secret>`. */
   body: string;
   /** The sink's clock (ms since the epoch) when the answer came: what a Retry-After date is measured from. */
   nowMs: number;
@@ -52,6 +55,11 @@ export interface WebhookPlatform {
   /** Least time between two messages to one webhook, from the platform's documented rate limit. */
   readonly minIntervalMs: number;
   /**
+   * What an answer must never show: the webhook's token and the signing secret (webhookSecrets). The sink
+   * withholds them from every answer before the verdict reads it, so no reason can quote them.
+   */
+  readonly secrets: readonly string[];
+  /**
    * The messages that tell this digest, in order, each within the platform's size limit (and as many as its rate
    * limit allows in one go; what does not fit is counted in the last one). Pure.
    */
@@ -77,6 +85,13 @@ export interface WebhookSinkOptions {
   maxAttempts?: number;
 }
 
+/**
+ * Most of a webhook's answer certwatch reads: 64 KiB. The platforms answer a message in a few dozen bytes (Slack
+ * `ok`, DingTalk and WeCom `{"errcode":0,"errmsg":"ok"}`, Feishu `{"code":0,"data":{},"msg":"success"}`) and a
+ * gateway's error page in a few KB; an answer past this is not the platform's, and reading on would only cost
+ * memory every other channel of the run shares.
+ */
+export const WEBHOOK_ANSWER_MAX_BYTES = 64 * 1024;
 /** Longest wait certwatch accepts from a Retry-After or a backoff before it gives the message up. */
 export const MAX_RETRY_WAIT_MS = 60_000;
 const FIRST_BACKOFF_MS = 1_000;
@@ -92,6 +107,7 @@ export class WebhookSink implements AlertSink {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #timeoutMs: number;
   readonly #maxAttempts: number;
+  readonly #withhold: (text: string) => string;
   /** When this webhook was last sent to (clock ms): the pacing carries over a warm container's invocations. */
   #lastSentMs = Number.NEGATIVE_INFINITY;
 
@@ -104,6 +120,7 @@ export class WebhookSink implements AlertSink {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#withhold = withholding(platform.secrets);
   }
 
   /**
@@ -164,30 +181,43 @@ export class WebhookSink implements AlertSink {
     const now = this.#clock();
     const request = this.platform.request(message, now);
     this.#lastSentMs = now;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    let reply: Exchange;
     try {
-      const response = await this.#fetch(request.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: request.body,
-        signal: controller.signal,
-      });
-      const body = await response.text();
-      const verdict = this.platform.verdict({
-        status: response.status,
-        body,
-        nowMs: this.#clock(),
-        header: (name) => response.headers.get(name),
-      });
-      return verdict.ok ? verdict : { ...verdict, reason: clip(verdict.reason) };
+      reply = await exchange(
+        this.#fetch,
+        request.url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: request.body,
+        },
+        { timeoutMs: this.#timeoutMs, maxBodyBytes: WEBHOOK_ANSWER_MAX_BYTES },
+      );
     } catch (error) {
+      if (error instanceof ReplyTooLarge) {
+        // Not retried: the message may have arrived (a second attempt could post it twice), and whatever answers
+        // this way will answer so again.
+        return {
+          ok: false,
+          retryable: false,
+          reason:
+            `its answer (HTTP ${error.status}) ${error.sizeText("certwatch reads of a webhook's answer")}: ` +
+            `${this.platform.title} answers in a few bytes, so something else may be answering at that URL ` +
+            '(whether it took the message is unknown)',
+        };
+      }
       // Not answered (refused, reset, timed out): the platform may not have it, so another attempt is worth it;
       // a chat message twice beats none.
-      return { ok: false, retryable: true, reason: describeNetworkError(error, controller.signal.aborted) };
-    } finally {
-      clearTimeout(timer);
+      return { ok: false, retryable: true, reason: describeNetworkError(error) };
     }
+    const { response, text } = reply;
+    const verdict = this.platform.verdict({
+      status: response.status,
+      body: this.#withhold(text),
+      nowMs: this.#clock(),
+      header: (name) => response.headers.get(name),
+    });
+    return verdict.ok ? verdict : { ...verdict, reason: clip(this.#withhold(verdict.reason)) };
   }
 }
 
@@ -311,16 +341,63 @@ export function pathTokenPreviewUrl(url: URL, tokenAfter: string): string {
   return `${url.protocol}//${url.host}${path}${url.search === '' ? '' : '?<secret>'}`;
 }
 
+/**
+ * The values of a webhook an answer could echo and must not: every query value (DingTalk's access_token, WeCom's
+ * key), the path after the last `tokenAfter` and each segment of it (Feishu after `/hook/`, Slack after
+ * `/services/`), and the signing secret. For WebhookPlatform.secrets.
+ */
+export function webhookSecrets(
+  url: URL,
+  options: { tokenAfter?: string; signingSecret?: string | null } = {},
+): string[] {
+  const secrets = [...url.searchParams.values()];
+  if (options.tokenAfter !== undefined) {
+    const at = url.pathname.lastIndexOf(options.tokenAfter);
+    const path = at === -1 ? url.pathname : url.pathname.slice(at + options.tokenAfter.length);
+    secrets.push(path, ...path.split('/'));
+  }
+  if (options.signingSecret) secrets.push(options.signingSecret);
+  return secrets.flatMap((secret) => [secret, decoded(secret)]);
+}
+
+/** Shorter values would match everywhere and hide nothing (a Slack path's `T`, a query flag). */
+const MIN_SECRET_CHARS = 4;
+
+/**
+ * Replaces every one of `secrets` in a text, as it is and percent-encoded (as a URL an answer quotes carries it),
+ * by `<secret>`; the longest first, so a secret inside another one is never left half shown.
+ */
+export function withholding(secrets: readonly string[]): (text: string) => string {
+  const forms = [
+    ...new Set(
+      secrets
+        .filter((secret) => secret.length >= MIN_SECRET_CHARS)
+        .flatMap((secret) => [secret, encodeURIComponent(secret)]),
+    ),
+  ].sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((shown, form) => shown.split(form).join('<secret>'), text);
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function clip(text: string): string {
   const chars = Array.from(text);
   return chars.length <= MAX_REASON_CHARS ? text : `${chars.slice(0, MAX_REASON_CHARS).join('')}...`;
 }
 
-function describeNetworkError(error: unknown, timedOut: boolean): string {
-  if (timedOut) return 'no answer within the request timeout';
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : null;
-  // Messages of network errors name the address, never the path or query that hold the token; the code is
-  // enough and certainly safe.
-  return code ? `no answer (${code})` : `no answer (${error instanceof Error ? error.name : 'error'})`;
+function describeNetworkError(error: unknown): string {
+  if (error instanceof TransportFailure && error.kind === 'timeout')
+    return 'no answer within the request timeout';
+  // Messages of network errors name the address, never the path or query that hold the token; a system error
+  // code (ECONNREFUSED...) is enough and certainly safe, anything else is named by its kind only.
+  const code = error instanceof TransportFailure ? error.code : null;
+  if (code !== null && /^[A-Z][A-Z0-9_]+$/.test(code)) return `no answer (${code})`;
+  const cause = error instanceof TransportFailure ? error.cause : error;
+  return `no answer (${cause instanceof Error ? cause.name : 'error'})`;
 }

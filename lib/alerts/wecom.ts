@@ -33,6 +33,7 @@ import {
   sizeCounter,
   utf8Bytes,
   type WebhookPlatform,
+  webhookSecrets,
 } from './webhook';
 
 /** Markdown content limit, bytes of UTF-8 (errcode 40058). */
@@ -109,8 +110,6 @@ export function wecomPlatform(options: WecomOptions): WebhookPlatform {
     'CERTWATCH_WECOM_URL',
     'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...',
   );
-  const key = base.searchParams.get('key') ?? '';
-  const redact = (text: string) => (key.length >= 4 ? text.split(key).join('<secret>') : text);
 
   return {
     name: 'wecom',
@@ -118,6 +117,7 @@ export function wecomPlatform(options: WecomOptions): WebhookPlatform {
     hint: 'check CERTWATCH_WECOM_URL (the robot webhook, with its key)',
     host: base.host,
     minIntervalMs: WECOM_MIN_INTERVAL_MS,
+    secrets: webhookSecrets(base),
     messages: (digest) => wecomMessages(digest),
     request(message, nowMs) {
       const body = JSON.stringify(message as WecomMessage);
@@ -128,7 +128,6 @@ export function wecomPlatform(options: WecomOptions): WebhookPlatform {
         title: 'WeCom',
         retryableCodes: TOO_FAST_CODES,
         meanings: CODE_MEANINGS,
-        redact,
       }),
   };
 }

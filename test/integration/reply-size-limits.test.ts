@@ -1,15 +1,19 @@
 /**
  * Replies too large to hold (issue 16): an endpoint that answers 200 and streams forever, and one that declares a
- * Content-Length of 5 GiB, over real sockets, against the provider clients as the scan builds them. Each must end
- * in a named error that says what to check, after reading no more than the limit: the server sees the connection
- * closed early, having sent little more than the limit (what the client read, plus what the sockets buffer).
+ * Content-Length of 5 GiB, over real sockets, against the provider clients as the scan builds them and a chat
+ * webhook channel. Each must end in a named error that says what to check, after reading no more than its limit:
+ * the server sees the connection closed early, having sent little more than the limit (what the client read, plus
+ * what the sockets buffer).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../lib/errors';
+import { slackPlatform } from '../../lib/alerts/slack';
+import { WEBHOOK_ANSWER_MAX_BYTES, WebhookSink } from '../../lib/alerts/webhook';
+import { AlertDeliveryError, ProviderError } from '../../lib/errors';
 import { aliyunClient } from '../../lib/providers/aliyun/client';
 import { PROVIDER_REPLY_MAX_BYTES } from '../../lib/providers/transport';
 import { UcloudClient } from '../../lib/providers/ucloud/client';
 import { type FloodServer, startFloodServer } from '../helpers/floodServer';
+import { cert, digestOf } from '../helpers/reports';
 
 const MiB = 1024 * 1024;
 /** What the sockets between the two ends may hold besides what the client read. */
@@ -102,6 +106,44 @@ describe.each(Object.entries(calls))('%s', (label, { call, provider, setting }) 
     expect(error.message).toContain(
       `the reply (HTTP 200) declares ${FIVE_GIB} bytes (Content-Length), more than the 16 MiB certwatch reads ` +
         'of one provider reply, and was not read',
+    );
+    await server.settled();
+    expect(server.replies).toEqual([{ path: expect.any(String), bytesSent: 0, closedEarly: true }]);
+  });
+});
+
+describe('a Slack webhook channel', () => {
+  const publish = async (origin: string): Promise<AlertDeliveryError> => {
+    const sink = new WebhookSink(slackPlatform({ url: `${origin}/services/T0FLOOD/B0FLOOD/floodtoken` }), {
+      sleep: async () => {},
+      timeoutMs: 5_000,
+    });
+    const digest = digestOf([cert({ id: 'ssl-1', status: 'expired', daysLeft: -1 })])!;
+    return (await sink.publishDigest(digest).catch((e: unknown) => e)) as AlertDeliveryError;
+  };
+
+  it('stops reading an answer that streams forever at 64 KiB, and does not send the message again', async () => {
+    const server = await flood('stream');
+    const error = await publish(server.origin);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    expect(error.name).toBe('AlertDeliveryError');
+    expect(error.message).toContain(
+      "did not take the digest: its answer (HTTP 200) went past 64 KiB, the most certwatch reads of a webhook's " +
+        'answer, and was cut off there: Slack answers in a few bytes, so something else may be answering at that ' +
+        'URL (whether it took the message is unknown); check CERTWATCH_SLACK_URL',
+    );
+    await server.settled();
+    expect(server.replies).toHaveLength(1);
+    expect(server.replies[0]!.closedEarly).toBe(true);
+    expect(server.replies[0]!.bytesSent).toBeLessThan(WEBHOOK_ANSWER_MAX_BYTES + SOCKET_SLACK);
+  });
+
+  it('refuses an answer that declares 5 GiB on its headers', async () => {
+    const server = await flood('declare');
+    const error = await publish(server.origin);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    expect(error.message).toContain(
+      `its answer (HTTP 200) declares ${FIVE_GIB} bytes (Content-Length), more than the 64 KiB`,
     );
     await server.settled();
     expect(server.replies).toEqual([{ path: expect.any(String), bytesSent: 0, closedEarly: true }]);

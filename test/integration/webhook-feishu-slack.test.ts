@@ -177,6 +177,20 @@ describe('Feishu/Lark custom bot over a local receiver', () => {
     expect(time.waits).toEqual([]);
   });
 
+  it('never shows the token when an answer echoes the webhook path', async () => {
+    const receiver = await feishu({ secret: SECRET });
+    receiver.script('echoes-path');
+    const sink = new WebhookSink(feishuPlatform({ url: receiver.url, secret: SECRET }), fakeTime());
+    const error = await sink.publishDigest(small()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    const message = (error as Error).message;
+    expect(receiver.requests).toHaveLength(1);
+    expect(message).toContain(
+      'code 19001 "param invalid: incoming webhook access token invalid: /open-apis/bot/v2/hook/<secret>"',
+    );
+    expect(message).not.toContain(FEISHU_TOKEN);
+  });
+
   it('fails when this clock is more than an hour off, as the bot checks it', async () => {
     const receiver = await feishu({ secret: SECRET, clock: () => Date.parse(NOW) + 2 * 3_600_000 });
     const sink = new WebhookSink(feishuPlatform({ url: receiver.url, secret: SECRET }), fakeTime());
@@ -334,6 +348,21 @@ describe('Slack incoming webhook over a local receiver', () => {
     expect(message).not.toContain('/services/');
     expect(receiver.requests).toHaveLength(1);
     expect(time.waits).toEqual([]);
+  });
+
+  it('never shows the token when an answer echoes the webhook path (a proxy page quoting the request)', async () => {
+    const receiver = await slack();
+    receiver.script({ kind: 'echoes-path' });
+    const error = await new WebhookSink(slackPlatform({ url: receiver.url }), fakeTime())
+      .publishDigest(small())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    const message = (error as Error).message;
+    expect(receiver.requests).toHaveLength(1);
+    // The answer did quote the path; what the error shows of it is the platform's part alone.
+    expect(message).toContain('HTTP 404, "<pre>Cannot POST /services/<secret></pre>"');
+    expect(message).not.toContain(SLACK_TOKEN);
+    expect(message).not.toContain(SLACK_PATH);
   });
 
   it('says which part failed and that the earlier ones arrived', async () => {

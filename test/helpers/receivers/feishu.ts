@@ -75,7 +75,9 @@ export type FeishuScripted =
   | 'server-error'
   | 'bad-request'
   | 'sign-fail'
-  | 'keyword-missing';
+  | 'keyword-missing'
+  /** Feishu's token-invalid answer with the request's path (and so the token) in its msg, as a gateway may echo. */
+  | 'echoes-path';
 
 export interface FeishuReceiverOptions {
   /** The bot's token, the last segment of its webhook path. */
@@ -127,7 +129,7 @@ export async function startFeishuReceiver(options: FeishuReceiverOptions = {}): 
 
   const handle = (request: ReceivedRequest, index: number): ReceiverReply => {
     const next = scripted.shift();
-    if (next !== undefined) return cannedAnswer(next, options.rateLimitResetSeconds ?? 2);
+    if (next !== undefined) return cannedAnswer(next, options.rateLimitResetSeconds ?? 2, request);
     const refuse = (problem: string, answer: object): ReceiverReply => {
       problems.push(`request ${index + 1}: ${problem}`);
       return json(200, answer);
@@ -182,7 +184,7 @@ export async function startFeishuReceiver(options: FeishuReceiverOptions = {}): 
   };
 }
 
-function cannedAnswer(answer: FeishuScripted, resetSeconds: number): ReceiverReply {
+function cannedAnswer(answer: FeishuScripted, resetSeconds: number, request: ReceivedRequest): ReceiverReply {
   switch (answer) {
     case 'frequency-limited':
       return json(200, FEISHU_ANSWERS.frequencyLimited);
@@ -200,6 +202,11 @@ function cannedAnswer(answer: FeishuScripted, resetSeconds: number): ReceiverRep
       return json(200, FEISHU_ANSWERS.signMatchFail);
     case 'keyword-missing':
       return json(200, FEISHU_ANSWERS.keyWordsNotFound);
+    case 'echoes-path':
+      return json(200, {
+        ...FEISHU_ANSWERS.tokenInvalid,
+        msg: `${FEISHU_ANSWERS.tokenInvalid.msg}: ${request.path}`,
+      });
   }
 }
 

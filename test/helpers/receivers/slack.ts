@@ -32,7 +32,9 @@ export type SlackScripted =
   | { kind: 'no-service' }
   | { kind: 'invalid-token' }
   | { kind: 'channel-archived' }
-  | { kind: 'invalid-payload' };
+  | { kind: 'invalid-payload' }
+  /** A proxy's or router's error page that quotes the request line, path and token with it. */
+  | { kind: 'echoes-path' };
 
 export interface SlackReceiverOptions {
   /** The webhook's path, `/services/T.../B.../<token>`. */
@@ -64,7 +66,7 @@ export async function startSlackReceiver(options: SlackReceiverOptions = {}): Pr
 
   const handle = (request: ReceivedRequest, index: number): ReceiverReply => {
     const next = scripted.shift();
-    if (next !== undefined && next.kind !== 'checked') return cannedAnswer(next);
+    if (next !== undefined && next.kind !== 'checked') return cannedAnswer(next, request);
     const refuse = (problem: string, status: number, body: string): ReceiverReply => {
       problems.push(`request ${index + 1}: ${problem}`);
       return text(status, body);
@@ -144,7 +146,10 @@ function checkBlocks(blocks: unknown): string | null {
   return null;
 }
 
-function cannedAnswer(answer: Exclude<SlackScripted, { kind: 'checked' }>): ReceiverReply {
+function cannedAnswer(
+  answer: Exclude<SlackScripted, { kind: 'checked' }>,
+  request: ReceivedRequest,
+): ReceiverReply {
   switch (answer.kind) {
     case 'rate-limited':
       return {
@@ -162,6 +167,8 @@ function cannedAnswer(answer: Exclude<SlackScripted, { kind: 'checked' }>): Rece
       return text(410, 'channel_is_archived');
     case 'invalid-payload':
       return text(400, 'invalid_payload');
+    case 'echoes-path':
+      return text(404, `<pre>Cannot ${request.method} ${request.path}</pre>`);
   }
 }
 

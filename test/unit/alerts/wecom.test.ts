@@ -97,9 +97,8 @@ describe('wecomPlatform verdicts', () => {
     ).toMatchObject({ ok: false, retryable: false });
   });
 
-  it('never quotes the key, even when an answer echoes it', () => {
-    const verdict = platform.verdict(reply(200, { errcode: 93000, errmsg: `invalid key ${KEY}` }));
-    expect(verdict.ok === false && verdict.reason).not.toContain(KEY);
+  it('names its key as what an answer must never show (the sink withholds it), and fails on one not WeCom’s', () => {
+    expect(platform.secrets).toContain(KEY);
     expect(platform.verdict(reply(200, 'not json'))).toMatchObject({ ok: false, retryable: false });
   });
 });
