@@ -10,10 +10,13 @@
  * wall time beside it. The figure is the median round.
  *
  * `measureParseAndEvaluate(pems)` is exported for other benchmarks; run as a script it generates the fleet
- * and prints a table.
+ * and prints a table, then reads the hostile entries of issue 16 and smaller ones like them (the cost of one
+ * entry must stay bounded, whatever it holds).
  */
 import { cpus } from 'node:os';
 import { generateAliyunCdnFleet, generateUcloudFleet } from '../emulator/fleet/generate';
+import { issueCertificate } from '../emulator/x509/certificate';
+import { pooledKey } from '../emulator/x509/keys';
 import { DEFAULT_THRESHOLDS, evaluate } from '../lib/expiry/evaluate';
 import type { ObservedCertificate, Thresholds } from '../lib/model';
 import {
@@ -120,6 +123,75 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The entries of issue 16 — 800 different CA certificates all named CN=same (none self-signed) after a leaf
+ * issued in that name, which cost 19 s of signature checks; 1.1 MB of BEGIN lines with no END, 12.6 s of
+ * scanning — and smaller ones that stay under the length bound and so meet the others.
+ */
+function hostileEntries(nowMs: number): { name: string; pem: string }[] {
+  const same = { commonName: 'same' };
+  const key = pooledKey('ec', 'bench-hostile');
+  const signer = pooledKey('ec', 'bench-hostile-signer');
+  const issued = (serial: number, ca: boolean) =>
+    issueCertificate({
+      subject: ca ? same : { commonName: 'leaf.example' },
+      publicKey: key.publicKey,
+      issuer: { name: same, privateKey: signer.privateKey },
+      serialNumber: BigInt(serial),
+      notBefore: nowMs - 86_400_000,
+      notAfter: nowMs + 90 * 86_400_000,
+      dnsNames: ca ? undefined : ['leaf.example'],
+      ca,
+    }).pem;
+  const sameNamed = [issued(1, false), ...Array.from({ length: 800 }, (_, i) => issued(i + 2, true))];
+  const begins = (n: number) => '-----BEGIN CERTIFICATE-----\n'.repeat(n);
+  return [
+    { name: 'a leaf and 31 certificates named CN=same', pem: sameNamed.slice(0, 32).join('') },
+    { name: 'a leaf and 400 certificates named CN=same', pem: sameNamed.slice(0, 401).join('') },
+    { name: 'a leaf and 800 certificates named CN=same', pem: sameNamed.join('') },
+    { name: '9,000 BEGIN lines with no END', pem: begins(9_000) },
+    { name: '40,000 BEGIN lines with no END', pem: begins(40_000) },
+  ];
+}
+
+/** CPU for one read of each hostile entry with a fresh reader: the median of five, after one untimed. */
+function measureHostile(entries: { name: string; pem: string }[]): string[][] {
+  for (const { pem } of entries) createPemReader().read(pem);
+  return entries.map(({ name, pem }) => {
+    const samples: number[] = [];
+    let checks = 0;
+    let outcome = '';
+    for (let round = 0; round < 5; round++) {
+      const reader = createPemReader();
+      const before = process.cpuUsage();
+      const result = reader.read(pem);
+      const cpu = process.cpuUsage(before);
+      samples.push((cpu.user + cpu.system) / 1000);
+      checks = reader.counts.signatureChecks;
+      const problem = result.problems[0] ?? '';
+      outcome = result.chain
+        ? 'a chain'
+        : `no chain: ${problem.length > 44 ? `${problem.slice(0, 44)}…` : problem}`;
+    }
+    return [
+      name,
+      `${(pem.length / 1024).toFixed(0)} KiB`,
+      median(samples).toFixed(2),
+      String(checks),
+      outcome,
+    ];
+  });
+}
+
+function formatTable(table: string[][]): string {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
+  return table
+    .map((line) =>
+      line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
+    )
+    .join('\n');
+}
+
 const UCLOUD_COUNT = 7_000;
 const CDN_COUNT = 3_000;
 
@@ -156,18 +228,19 @@ async function main(): Promise<void> {
     row('X509Certificate (before)', figures.x509),
     row('strict DER reader (now)', figures.der),
   ];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
-  const lines = table.map((line) =>
-    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
-  );
+  const hostile = [
+    ['hostile entry (issue 16)', 'size', 'CPU ms/read', 'signature checks', 'outcome'],
+    ...measureHostile(hostileEntries(nowMs)),
+  ];
   process.stdout.write(
     `\nparse + evaluate, ${figures.certificates} certificate chains (${blocks} certificates), ` +
       `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}\n` +
-      `${lines.join('\n')}\n\n` +
+      `${formatTable(table)}\n\n` +
       `Per chain: readPemChain (PEM blocks, base64, every certificate, chain order) and evaluate().\n` +
       `Median of ${figures.rounds} rounds per path, alternating, each with a fresh reader (empty caches) after ` +
       `one warm-up round; CPU is user + system.\n` +
-      `Speed-up: ${(figures.x509.cpuUs / figures.der.cpuUs).toFixed(1)}× less CPU per certificate.\n`,
+      `Speed-up: ${(figures.x509.cpuUs / figures.der.cpuUs).toFixed(1)}× less CPU per certificate.\n\n` +
+      `${formatTable(hostile)}\n`,
   );
 }
 
