@@ -39,69 +39,61 @@ function escapeCharacter(character: string): string {
 /**
  * The certificate with every string of its own inert: location, id, name, domains, bindings, notes, the API
  * field's name. Its chain is not walked: lib/pem reads certificate names inert already. The same object when
- * nothing needed escaping, which is nearly always.
+ * nothing needs escaping, which is nearly always (then it costs one test per string and allocates nothing).
  */
 export function inertCertificate(cert: ObservedCertificate): ObservedCertificate {
-  const inert = {
+  const clean =
+    isInert(cert.provider) &&
+    isInert(cert.service) &&
+    isInert(cert.region) &&
+    (cert.project === null || isInert(cert.project)) &&
+    isInert(cert.id) &&
+    isInert(cert.name) &&
+    cert.domains.every(isInert) &&
+    cert.boundTo.every(isInert) &&
+    cert.notes.every(isInert) &&
+    (cert.apiNotAfter === null || isInert(cert.apiNotAfter.source)) &&
+    (typeof cert.apiFingerprintSha1 !== 'string' || isInert(cert.apiFingerprintSha1));
+  if (clean) return cert;
+  return {
+    ...cert,
     provider: inertText(cert.provider),
     service: inertText(cert.service),
     region: inertText(cert.region),
     project: cert.project === null ? null : inertText(cert.project),
     id: inertText(cert.id),
     name: inertText(cert.name),
-    domains: inertList(cert.domains),
-    boundTo: inertList(cert.boundTo),
-    notes: inertList(cert.notes),
-    apiNotAfter:
-      cert.apiNotAfter === null || inertText(cert.apiNotAfter.source) === cert.apiNotAfter.source
-        ? cert.apiNotAfter
-        : { ...cert.apiNotAfter, source: inertText(cert.apiNotAfter.source) },
+    domains: cert.domains.map(inertText),
+    boundTo: cert.boundTo.map(inertText),
+    notes: cert.notes.map(inertText),
+    apiNotAfter: cert.apiNotAfter && { ...cert.apiNotAfter, source: inertText(cert.apiNotAfter.source) },
     apiFingerprintSha1:
       typeof cert.apiFingerprintSha1 === 'string'
         ? inertText(cert.apiFingerprintSha1)
         : cert.apiFingerprintSha1,
   };
-  const unchanged =
-    inert.provider === cert.provider &&
-    inert.service === cert.service &&
-    inert.region === cert.region &&
-    inert.project === cert.project &&
-    inert.id === cert.id &&
-    inert.name === cert.name &&
-    inert.domains === cert.domains &&
-    inert.boundTo === cert.boundTo &&
-    inert.notes === cert.notes &&
-    inert.apiNotAfter === cert.apiNotAfter &&
-    inert.apiFingerprintSha1 === cert.apiFingerprintSha1;
-  return unchanged ? cert : { ...cert, ...inert };
 }
 
-/** The failure with its location and message inert. */
+/** The failure with its location and message inert; the same object when nothing needs escaping. */
 export function inertFailure(failure: SourceFailure): SourceFailure {
-  const message = inertText(failure.message);
-  const provider = inertText(failure.provider);
-  const service = inertText(failure.service);
-  const region = failure.region === null ? null : inertText(failure.region);
-  const project = failure.project === null ? null : inertText(failure.project);
-  const unchanged =
-    message === failure.message &&
-    provider === failure.provider &&
-    service === failure.service &&
-    region === failure.region &&
-    project === failure.project;
-  return unchanged ? failure : { ...failure, provider, service, region, project, message };
+  const { provider, service, region, project, message } = failure;
+  const clean =
+    isInert(message) &&
+    isInert(provider) &&
+    isInert(service) &&
+    (region === null || isInert(region)) &&
+    (project === null || isInert(project));
+  if (clean) return failure;
+  return {
+    ...failure,
+    provider: inertText(provider),
+    service: inertText(service),
+    region: region === null ? null : inertText(region),
+    project: project === null ? null : inertText(project),
+    message: inertText(message),
+  };
 }
 
-/** The same array when no item changes; a copy with the changed items otherwise. */
-function inertList(items: string[]): string[] {
-  let copy: string[] | null = null;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const inert = inertText(item);
-    if (inert !== item) {
-      copy ??= items.slice();
-      copy[i] = inert;
-    }
-  }
-  return copy ?? items;
+function isInert(text: string): boolean {
+  return !OBEYED.test(text);
 }
