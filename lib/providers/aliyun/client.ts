@@ -195,7 +195,10 @@ export class AliyunRpcClient {
       return body;
     }
     const code = typeof body?.Code === 'string' ? body.Code : `HTTP ${response.status}`;
-    const said = typeof body?.Message === 'string' ? withoutEchoedRequest(body.Message, params) : '';
+    const said =
+      typeof body?.Message === 'string'
+        ? withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials })
+        : '';
     const message = said ? ` "${said}"` : '';
     const advice = this.adviceFor(code);
     const retryAfter = Number(response.headers.get('x-acs-retry-after'));
@@ -230,21 +233,31 @@ export class AliyunRpcClient {
 }
 
 /**
- * A server message without what it quotes of our request: Alibaba's SignatureDoesNotMatch message carries the
- * whole string it signed, which for an upload holds the private key. Anything after "string to sign" goes, and a
- * message that still shares 16 characters in a row with any parameter value of ours (as sent, or
- * percent-encoded once or twice) is withheld entirely.
+ * A server message without what it quotes of our request. Alibaba's SignatureDoesNotMatch message carries the
+ * whole string it signed, which holds every parameter: for an upload the private key, with STS credentials the
+ * SecurityToken (a credential sent beside the key id, signRpcRequest). Anything after "string to sign" goes; a
+ * message that still shares 16 characters in a row with a parameter value of the caller's or the SecurityToken
+ * (as sent, or percent-encoded once or twice) is withheld entirely. The AccessKeyId is not a secret (it is in every
+ * request) but certwatch never prints it, so it is replaced by `<AccessKeyId>`; the AccessKey secret never goes on
+ * the wire, so no message can quote it.
  */
-export function withoutEchoedRequest(message: string, params: Record<string, string>): string {
+export function withoutEchoedRequest(
+  message: string,
+  request: { params: Record<string, string>; credentials: SigningCredentials },
+): string {
+  const { params, credentials } = request;
   const trimmed = message
     .replace(
       /\s*(?:server )?string ?to ?sign(?: is)?\s*:?[\s\S]*$/i,
       ' (the string to sign it quoted is omitted)',
     )
     .trim();
-  return quotesAny(trimmed, Object.values(params))
-    ? '(message withheld: it quoted the request, which may hold a key)'
-    : trimmed;
+  const credentialValues = credentials.securityToken ? [credentials.securityToken] : [];
+  if (quotesAny(trimmed, [...Object.values(params), ...credentialValues])) {
+    return '(message withheld: it quoted the request, which may hold a key or token)';
+  }
+  const { accessKeyId } = credentials;
+  return accessKeyId.length >= 4 ? trimmed.split(accessKeyId).join('<AccessKeyId>') : trimmed;
 }
 
 const WINDOW = 16;

@@ -17,10 +17,17 @@ describe('withoutEchoedRequest', () => {
     PrivateKey: armour('PRIVATE KEY', KEY_LINE),
     RegionId: 'cn-hangzhou',
   };
+  const TOKEN = 'CAIS8gF1q6Ft5B2yfSjIr5bSEsnyq+Nx0oaETWbFnHQmYdZMjq3ssjz2IHhMeXVpAu8bv/w1nGhT6/0Slq';
+  const credentials = {
+    accessKeyId: 'LTAI5tQx8Kd2WmVbN3pZrE7h',
+    accessKeySecret: 'secret',
+    securityToken: TOKEN,
+  };
+  const request = { params, credentials };
 
   it("cuts the string to sign that Alibaba's SignatureDoesNotMatch message quotes", () => {
     const message = `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&PrivateKey%3D${percentEncode(percentEncode(KEY_LINE))}`;
-    expect(withoutEchoedRequest(message, params)).toBe(
+    expect(withoutEchoedRequest(message, request)).toBe(
       'Specified signature is not matched with our calculation. (the string to sign it quoted is omitted)',
     );
   });
@@ -31,12 +38,34 @@ describe('withoutEchoedRequest', () => {
       percentEncode(`-----\n${KEY_LINE.slice(0, 10)}`),
       KEY_LINE.slice(30, 50).toLowerCase(),
     ]) {
-      expect(withoutEchoedRequest(`The private key ${quoted} is not valid.`, params)).toBe(
-        '(message withheld: it quoted the request, which may hold a key)',
+      expect(withoutEchoedRequest(`The private key ${quoted} is not valid.`, request)).toBe(
+        '(message withheld: it quoted the request, which may hold a key or token)',
       );
     }
-    expect(withoutEchoedRequest('The private key is not valid.', params)).toBe(
+    expect(withoutEchoedRequest('The private key is not valid.', request)).toBe(
       'The private key is not valid.',
+    );
+  });
+
+  it('withholds a message that quotes the STS SecurityToken, whole, in part or encoded', () => {
+    for (const quoted of [
+      TOKEN,
+      TOKEN.slice(20, 40),
+      percentEncode(TOKEN),
+      TOKEN.slice(0, 30).toLowerCase(),
+    ]) {
+      expect(withoutEchoedRequest(`Specified SecurityToken ${quoted} is expired.`, request)).toBe(
+        '(message withheld: it quoted the request, which may hold a key or token)',
+      );
+    }
+    expect(withoutEchoedRequest('Specified SecurityToken is expired.', request)).toBe(
+      'Specified SecurityToken is expired.',
+    );
+  });
+
+  it('shows a message naming the AccessKeyId with the id replaced: not a secret, but never printed', () => {
+    expect(withoutEchoedRequest(`The AccessKeyId ${credentials.accessKeyId} is disabled.`, request)).toBe(
+      'The AccessKeyId <AccessKeyId> is disabled.',
     );
   });
 });
