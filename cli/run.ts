@@ -4,6 +4,7 @@
 import { type Config, loadConfig } from '../lib/config';
 import { ConfigError, UsageError } from '../lib/errors';
 import { parseIsoInstant } from '../lib/expiry/instant';
+import { jsonErrorPlace } from '../lib/jsonErrorPlace';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type RequestCounters } from '../lib/providers/source';
@@ -84,12 +85,4 @@ export async function scanWithProgress(
 
 export function exitCodeFor(report: ScanReport): number {
   return report.complete ? EXIT.complete : EXIT.incomplete;
-}
-
-/** "line 3, column 17" for a JSON.parse error, from its position; never any of the text itself. */
-function jsonErrorPlace(text: string, error: unknown): string {
-  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-  if (position === undefined) return 'check its syntax';
-  const before = text.slice(0, Number(position)).split('\n');
-  return `near line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
 }

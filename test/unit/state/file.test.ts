@@ -115,6 +115,26 @@ describe('FileStateStore on disk', () => {
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
+  it.each([
+    ['an unexpected token', '{"version":1, "certificates": SECRET-TEXT-1f9c pasted here', 'check its syntax'],
+    [
+      'a missing comma',
+      '{"version":1,\n "certificates": {"SECRET-TEXT-1f9c": 1} "x": 2}',
+      'near line 2, column 42',
+    ],
+    ['trailing text', '{"version":1, "certificates": {}} SECRET-TEXT-1f9c', 'near line 1, column 35'],
+  ])('says where a file that is not JSON goes wrong (%s), never quoting its text', async (_, text, place) => {
+    const path = join(directory, 'state.json');
+    await writeFile(path, text);
+    const error = await new FileStateStore(path).claim(CLAIM).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateStoreError);
+    const { message, cause } = error as Error;
+    expect(message).toContain(`The alert state file ${path} is corrupt: it is not JSON (${place})`);
+    expect(message).not.toContain('SECRET');
+    // Not as a cause either: the function's log writes causes out, and JSON.parse's message quotes the text.
+    expect(cause).toBeUndefined();
+  });
+
   it('skips an unusable entry among usable ones, says which and why without its text, and uses the rest', async () => {
     const path = join(directory, 'state.json');
     const good = (key: string, fields: Record<string, unknown> = {}) => ({
