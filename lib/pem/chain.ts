@@ -228,10 +228,17 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
         `read from one entry, so the expiry cannot be read from the PEM`;
       return { chain: null, problems: [problem], droppedBlocks: 0 };
     }
-    const { blocks, unterminated } = scanPem(text);
+    const { blocks, unterminated, cutShort } = scanPem(text);
     const notes = unterminated > 0 ? [unterminatedNote(unterminated)] : [];
     const certificateBlocks = blocks.filter((block) => block.label === 'CERTIFICATE').length;
     const droppedBlocks = blocks.length - certificateBlocks;
+    // A certificate cut short (its END line lost) is as unreadable as a damaged one: it may be the leaf.
+    if (cutShort.has('CERTIFICATE')) {
+      const problem =
+        'a CERTIFICATE block in the PEM has no END line (cut short?): it may be the leaf or the intermediate ' +
+        'that expires first, so the expiry cannot be read from the PEM';
+      return { chain: null, problems: [problem, ...notes], droppedBlocks };
+    }
     if (certificateBlocks > MAX_CERTIFICATE_BLOCKS) {
       const problem =
         `the PEM holds ${count(certificateBlocks)} certificate blocks, more than the ` +

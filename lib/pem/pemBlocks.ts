@@ -16,6 +16,11 @@ export interface PemScan {
   /** BEGIN lines that formed no block: no END line of their label before the next BEGIN line or the end. */
   unterminated: number;
   /**
+   * The labels (`CERTIFICATE`, `PRIVATE KEY`, ...) of those BEGIN lines that some text follows before the next
+   * BEGIN line or the end: a block cut short, not a stray armour line.
+   */
+  cutShort: Set<string>;
+  /**
    * Characters the scan's searches passed over: at most about twice the text's length. The measure of its work
    * that tests hold it to, since time would flake.
    */
@@ -38,6 +43,7 @@ export function scanPem(text: string): PemScan {
   const begins = new Occurrences(text, BEGIN);
   const ends = new Occurrences(text, END);
   const blocks: PemBlock[] = [];
+  const cutShort = new Set<string>();
   let unterminated = 0;
   let from = 0;
   for (;;) {
@@ -61,6 +67,7 @@ export function scanPem(text: string): PemScan {
     while (end >= 0 && end < limit && !isEndOf(text, end, label)) end = ends.next(end + 1);
     if (end < 0 || end >= limit) {
       unterminated++;
+      if (holdsText(text, bodyStart, limit)) cutShort.add(label);
       // The expression tries again one character on. No BEGIN line starts inside this one's `-----BEGIN LABEL`,
       // nor in the body; one may start in its closing dashes (`-----BEGIN A-----BEGIN B-----`).
       const overlapping = beginWithin(text, labelEnd, bodyStart);
@@ -71,12 +78,21 @@ export function scanPem(text: string): PemScan {
     blocks.push({ label, body: text.slice(bodyStart, end) });
     from = end + END.length + label.length + DASHES.length;
   }
-  return { blocks, unterminated, searched: begins.searched + ends.searched };
+  return { blocks, unterminated, cutShort, searched: begins.searched + ends.searched };
 }
 
 /** Every block, in order: `scanPem(text).blocks`. */
 export function pemBlocks(text: string): PemBlock[] {
   return scanPem(text).blocks;
+}
+
+/** Whether [from, to) holds anything but whitespace. Bodies do not overlap, so this stays linear overall. */
+function holdsText(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const code = text.charCodeAt(at);
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return true;
+  }
+  return false;
 }
 
 /** The first BEGIN line starting in [from, to), or -1: a handful of positions, so no search. */

@@ -176,10 +176,17 @@ describe('reading one PEM costs work bounded by its bounds, and linear in its si
     expect(result.problems).toEqual([
       '9,000 BEGIN lines in the PEM have no matching END line; the text after each was not read as a block',
     ]);
-    const one = createPemReader().read(`${chain.pem}-----BEGIN CERTIFICATE-----\nMIIB`);
-    expect(one.problems).toEqual([
+    // A certificate cut short may be the leaf or the intermediate that expires first: no chain, never a guess.
+    const cut = createPemReader().read(`${chain.pem}-----BEGIN CERTIFICATE-----\nMIIB`);
+    expect(cut.chain).toBeNull();
+    expect(cut.problems).toEqual([
+      'a CERTIFICATE block in the PEM has no END line (cut short?): it may be the leaf or the intermediate that ' +
+        'expires first, so the expiry cannot be read from the PEM',
       'a BEGIN line in the PEM has no matching END line; the text after it was not read as a block',
     ]);
+    // A key cut short hides no certificate.
+    const key = createPemReader().read(`${chain.pem}-----BEGIN PRIVATE KEY-----\nMIIB`);
+    expect(key.chain?.leaf.notAfterMs).toBe(chain.notAfterMs);
   });
 
   it('reads a PEM of exactly the length bound, and not one character more', () => {
