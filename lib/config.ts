@@ -8,6 +8,7 @@ import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
 import type { Thresholds } from './model';
+import { isLoopbackHost } from './plainHttp';
 
 export interface UcloudConfig {
   publicKey: string;
@@ -81,6 +82,7 @@ export const CONFIG_KEYS = [
   'ALIBABA_CLOUD_SCAN_CDN',
   'ALIBABA_CLOUD_CDN_ENDPOINT',
   'ALIBABA_CLOUD_SLB_ENDPOINT',
+  'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS',
   ...CHANNEL_KEYS,
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -178,8 +180,11 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   }
 
   const channels = readChannels(get, problems);
-  const ucloud = readUcloud(get, problems);
-  const aliyun = readAliyun(get, problems);
+  const endpoints: EndpointRules = {
+    allowPlainHttp: readBoolean(get, 'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS', false, problems),
+  };
+  const ucloud = readUcloud(get, problems, endpoints);
+  const aliyun = readAliyun(get, problems, endpoints);
   if (!ucloud && !aliyun && problems.length === 0) {
     problems.push(
       'no provider is configured: set UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and UCLOUD_REGIONS, and/or ' +
@@ -245,7 +250,17 @@ export function isRegionName(text: string): boolean {
   return REGION.test(text);
 }
 
-function readUcloud(get: (key: ConfigKey) => string | undefined, problems: string[]): UcloudConfig | null {
+/** How provider endpoint URLs are checked. */
+interface EndpointRules {
+  /** CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: plain http:// to any host, not only to this machine. */
+  allowPlainHttp: boolean;
+}
+
+function readUcloud(
+  get: (key: ConfigKey) => string | undefined,
+  problems: string[],
+  endpoints: EndpointRules,
+): UcloudConfig | null {
   const publicKey = get('UCLOUD_PUBLIC_KEY');
   const privateKey = get('UCLOUD_PRIVATE_KEY');
   const regionsText = get('UCLOUD_REGIONS');
@@ -267,12 +282,16 @@ function readUcloud(get: (key: ConfigKey) => string | undefined, problems: strin
     );
   }
   const projectIds = readList(projectsText, 'UCLOUD_PROJECT_IDS', /^[A-Za-z0-9_-]+$/, 'org-abc123', problems);
-  const apiUrl = readUrl(get, 'UCLOUD_API_URL', DEFAULT_UCLOUD_API_URL, problems);
+  const apiUrl = readEndpoint(get, 'UCLOUD_API_URL', DEFAULT_UCLOUD_API_URL, problems, endpoints);
   if (!publicKey || !privateKey) return null;
   return { publicKey, privateKey, regions, projectIds, apiUrl };
 }
 
-function readAliyun(get: (key: ConfigKey) => string | undefined, problems: string[]): AliyunConfig | null {
+function readAliyun(
+  get: (key: ConfigKey) => string | undefined,
+  problems: string[],
+  endpoints: EndpointRules,
+): AliyunConfig | null {
   const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
   const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   const regionsText = get('ALIBABA_CLOUD_SLB_REGIONS');
@@ -301,13 +320,15 @@ function readAliyun(get: (key: ConfigKey) => string | undefined, problems: strin
     'cn-hangzhou,cn-shanghai',
     problems,
   );
-  const scanCdnText = (get('ALIBABA_CLOUD_SCAN_CDN') ?? 'true').toLowerCase();
-  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(scanCdnText)) {
-    problems.push(`ALIBABA_CLOUD_SCAN_CDN "${scanCdnText}" must be true or false`);
-  }
-  const scanCdn = ['true', '1', 'yes'].includes(scanCdnText);
-  const cdnEndpoint = readUrl(get, 'ALIBABA_CLOUD_CDN_ENDPOINT', DEFAULT_CDN_ENDPOINT, problems);
-  const slbEndpoint = readUrl(get, 'ALIBABA_CLOUD_SLB_ENDPOINT', null, problems);
+  const scanCdn = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN', true, problems);
+  const cdnEndpoint = readEndpoint(
+    get,
+    'ALIBABA_CLOUD_CDN_ENDPOINT',
+    DEFAULT_CDN_ENDPOINT,
+    problems,
+    endpoints,
+  );
+  const slbEndpoint = readEndpoint(get, 'ALIBABA_CLOUD_SLB_ENDPOINT', null, problems, endpoints);
   if (!scanCdn && slbRegions.length === 0 && regionsText === undefined) {
     problems.push(
       'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
@@ -326,19 +347,73 @@ function readAliyun(get: (key: ConfigKey) => string | undefined, problems: strin
   };
 }
 
-function readUrl<T extends string | null>(
+/**
+ * Why plain http to a provider is refused, by the endpoint's key: what crosses in clear, and what a person on the
+ * way can do with it.
+ */
+const PLAIN_HTTP_RISK: Partial<Record<ConfigKey, string>> = {
+  // UCloud signs the sorted parameters and nothing else: no timestamp, no nonce
+  // (https://docs.ucloud.cn/api/summary/signature), so a captured request is valid forever.
+  UCLOUD_API_URL:
+    'anyone on the way reads the public key and every certificate UCloud returns (private keys stored with them ' +
+    "included), and can replay a captured request at will: UCloud's signature has no timestamp",
+  // Alibaba's RPC signature covers a Timestamp and a one-time SignatureNonce: a request is good for 15 minutes
+  // and once (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism).
+  ALIBABA_CLOUD_CDN_ENDPOINT:
+    'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
+    'returns, and can alter the replies',
+  ALIBABA_CLOUD_SLB_ENDPOINT:
+    'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
+    'returns (with certwatch upload, the private key too), and can alter the replies',
+};
+
+/**
+ * A provider endpoint: an http(s) URL, https unless it is this machine (isLoopbackHost) or
+ * CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS says plain http may go anywhere.
+ */
+function readEndpoint<T extends string | null>(
   get: (key: ConfigKey) => string | undefined,
   key: ConfigKey,
   fallback: T,
   problems: string[],
+  rules: EndpointRules,
 ): string | T {
   const value = get(key);
   if (value === undefined) return fallback;
-  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+  let url: URL | null = null;
+  try {
+    url = /^https?:\/\/[^\s/]+/.test(value) ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  if (url === null) {
     problems.push(`${key} "${value}" is not an http(s) URL${fallback ? ` (default ${fallback})` : ''}`);
     return fallback;
   }
+  if (url.protocol === 'http:' && !isLoopbackHost(url) && !rules.allowPlainHttp) {
+    problems.push(
+      `${key} "${value}" is plain http to a host other than this machine: ${PLAIN_HTTP_RISK[key]}. Use ` +
+        'https://, or set CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS=true if the network between is yours alone ' +
+        '(a proxy on a private link)',
+    );
+    return fallback;
+  }
   return value.replace(/\/+$/, '');
+}
+
+/** A true/false setting (also 1/0, yes/no, any case); `fallback` when unset. */
+function readBoolean(
+  get: (key: ConfigKey) => string | undefined,
+  key: ConfigKey,
+  fallback: boolean,
+  problems: string[],
+): boolean {
+  const text = get(key)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  problems.push(`${key} "${text}" must be true or false`);
+  return false;
 }
 
 function readList(

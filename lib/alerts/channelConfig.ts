@@ -4,6 +4,8 @@
  * robot's token and a signing secret is a secret: no problem message ever quotes either, only its key.
  */
 
+import { isLoopbackHost } from '../plainHttp';
+
 export interface EmailChannelConfig {
   /** The sender: an address (or `Name <address>`) whose identity is verified in SES. */
   from: string;
@@ -157,8 +159,8 @@ function readWebhook(
     return null;
   }
   // Plain http only to this machine (a local receiver, a test): anywhere else the token would cross in clear.
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  // CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS does not reach here: a webhook's URL is its credential.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url))) {
     problems.push(`${urlKey} must be an https:// URL (its value is a secret and not shown): ${example}`);
     return null;
   }

@@ -53,6 +53,10 @@ const list = fc
 const url = fc.constantFrom(
   'https://api.ucloud.cn',
   'http://127.0.0.1:9000/',
+  'http://[::1]:9000',
+  'http://localhost',
+  'http://api.ucloud.cn',
+  'http://10.0.0.5:8080',
   'ftp://x',
   'api.ucloud.cn',
   'https://',
@@ -92,6 +96,10 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
   ALIBABA_CLOUD_SCAN_CDN: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
   ALIBABA_CLOUD_CDN_ENDPOINT: url,
   ALIBABA_CLOUD_SLB_ENDPOINT: url,
+  CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: fc.oneof(
+    fc.constantFrom('true', 'false', '1', '0', 'yes', 'NO', 'maybe', ''),
+    anyText,
+  ),
   CERTWATCH_EMAIL_FROM: fc.oneof(
     fc.constantFrom('certwatch@example.com', 'certwatch <certwatch@example.com>', 'certwatch', ''),
     anyText,
@@ -137,8 +145,12 @@ const file = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 
-/** Every way a loaded configuration is fit to run with. */
-function expectUsable(config: Config): void {
+/**
+ * Every way a loaded configuration is fit to run with. `env` is the environment it was loaded from (and `file`
+ * the --config file): a provider endpoint of plain http to another host must be there only because
+ * CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS allowed it, so the same settings with it false are refused, naming the key.
+ */
+function expectUsable(config: Config, env: Record<string, string | undefined>, file?: unknown): void {
   const { thresholds, alerting, requestTimeoutMs } = config;
   expect(
     Number.isSafeInteger(requestTimeoutMs) && requestTimeoutMs >= 1 && requestTimeoutMs <= MAX_TIMER_MS,
@@ -154,8 +166,27 @@ function expectUsable(config: Config): void {
     expect(isRegionName(name)).toBe(true);
   }
   if (config.ucloud) expect(config.ucloud.regions.length).toBeGreaterThan(0);
-  for (const endpoint of [config.ucloud?.apiUrl, config.aliyun?.cdnEndpoint, config.aliyun?.slbEndpoint]) {
-    if (endpoint) expect(endpoint).toMatch(/^https?:\/\/[^\s/]+/);
+  const endpoints = {
+    UCLOUD_API_URL: config.ucloud?.apiUrl,
+    ALIBABA_CLOUD_CDN_ENDPOINT: config.aliyun?.cdnEndpoint,
+    ALIBABA_CLOUD_SLB_ENDPOINT: config.aliyun?.slbEndpoint,
+  };
+  for (const [key, endpoint] of Object.entries(endpoints)) {
+    if (!endpoint) continue;
+    expect(endpoint).toMatch(/^https?:\/\/[^\s/]+/);
+    const url = new URL(endpoint);
+    if (url.protocol === 'http:' && !/^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname)) {
+      let refused: unknown = null;
+      try {
+        loadConfig({ ...env, CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: 'false' }, file, 'certwatch.json');
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as ConfigError).problems).toContainEqual(
+        expect.stringContaining(`${key} "${endpoint}" is plain http to a host other than this machine`),
+      );
+    }
   }
 }
 
@@ -186,7 +217,7 @@ describe('fuzz: loadConfig', () => {
           expectNamedProblems(error, [...CONFIG_KEYS], secrets);
           return;
         }
-        expectUsable(config);
+        expectUsable(config, env);
       }),
       10_000,
     );
@@ -207,7 +238,7 @@ describe('fuzz: loadConfig', () => {
           expectNamedProblems(error, [...CONFIG_KEYS, 'certwatch.json'], secrets);
           return;
         }
-        expectUsable(config);
+        expectUsable(config, env, parsed);
       }),
       6_000,
     );

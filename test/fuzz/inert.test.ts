@@ -25,12 +25,12 @@ const config = loadConfig({
   UCLOUD_PUBLIC_KEY: 'pub',
   UCLOUD_PRIVATE_KEY: 'priv',
   UCLOUD_REGIONS: 'cn-bj2',
-  UCLOUD_API_URL: 'http://ucloud.invalid',
+  UCLOUD_API_URL: 'https://ucloud.invalid',
   ALIBABA_CLOUD_ACCESS_KEY_ID: 'ak',
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
   ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
-  ALIBABA_CLOUD_CDN_ENDPOINT: 'http://cdn.invalid',
-  ALIBABA_CLOUD_SLB_ENDPOINT: 'http://slb.invalid',
+  ALIBABA_CLOUD_CDN_ENDPOINT: 'https://cdn.invalid',
+  ALIBABA_CLOUD_SLB_ENDPOINT: 'https://slb.invalid',
   CERTWATCH_REQUEST_TIMEOUT_MS: '1000',
 });
 

@@ -348,7 +348,7 @@ describe('aliyunSlbSource', () => {
     const config = loadConfig({
       ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
-      ALIBABA_CLOUD_SLB_ENDPOINT: 'http://slb.invalid',
+      ALIBABA_CLOUD_SLB_ENDPOINT: 'https://slb.invalid',
       ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
     });
     const body = {
