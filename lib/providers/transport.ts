@@ -23,11 +23,9 @@ export interface ExchangeOptions {
 }
 
 /**
- * Most of one provider reply certwatch reads: 16 MiB. The largest page of the emulator's fleets (which follow the
- * APIs' shapes) is an SLB region of 2,000 certificates, 0.95 MB (485 bytes each; DescribeServerCertificates does
- * not page); a UCloud page of 100 with their PEM chains is 266 KiB, a CDN list page of 1,000 is 227 KiB. 16 MiB is
- * 17 times the largest (some 34,000 SLB certificates in one region, or 100 UCloud chains of 160 KB), and small
- * enough that a few replies at the limit at once still fit a 256 MB function. README "Limits" has the figures.
+ * Most of one provider reply certwatch reads: 16 MiB, 17 times the largest page of the emulator's fleets (an SLB
+ * region of 2,000 certificates: DescribeServerCertificates does not page), and small enough that one reply this
+ * size, read and parsed, fits a 256 MB function. README "Replies are read up to a limit" has the figures.
  */
 export const PROVIDER_REPLY_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -114,8 +112,8 @@ export class ReplyTooLarge extends TransportFailure {
   override toProviderError(call: ProviderCall): ProviderError {
     return new ProviderError(
       `${call.label}: the reply (HTTP ${this.status}) ${this.sizeText('certwatch reads of one provider reply')} ` +
-        `— check that ${call.setting} is the provider's API; if it is, a page this large would need a smaller ` +
-        'page size: please report it',
+        `— check that ${call.setting} is the provider's API; if it is, it answered more than certwatch reads at ` +
+        'once, and smaller pages would be needed (where the API pages): please report it',
       { provider: call.provider, code: 'reply-too-large', retryable: false },
       { cause: this },
     );

@@ -90,7 +90,7 @@ describe.each(Object.entries(calls))('%s', (label, { call, provider, setting }) 
       'the reply (HTTP 200) went past 16 MiB, the most certwatch reads of one provider reply, and was cut off ' +
         `there — check that ${setting} is the provider's API`,
     );
-    expect(error.message).toContain('would need a smaller page size');
+    expect(error.message).toContain('smaller pages would be needed (where the API pages): please report it');
     await server.settled();
     expect(server.replies).toHaveLength(1);
     expect(server.replies[0]!.closedEarly).toBe(true);
