@@ -50,6 +50,18 @@ describe('utcEpochMs', () => {
       [2026, 1, 1, 0, 0, 0, 1000],
       [10000, 1, 1, 0, 0, 0, 0],
       [-1, 1, 1, 0, 0, 0, 0],
+      [2026, 1, 1, -1, 0, 0, 0],
+      [2026, 1, 1, 0, -1, 0, 0],
+      [2026, 1, 1, 0, 0, -1, 0],
+      [2026, 1, 1, 0, 0, 0, -1],
+      // A field that is not a number at all.
+      [Number.NaN, 1, 1, 0, 0, 0, 0],
+      [2026, Number.NaN, 1, 0, 0, 0, 0],
+      [2026, 1, Number.NaN, 0, 0, 0, 0],
+      [2026, 1, 1, Number.NaN, 0, 0, 0],
+      [2026, 1, 1, 0, Number.NaN, 0, 0],
+      [2026, 1, 1, 0, 0, Number.NaN, 0],
+      [2026, 1, 1, 0, 0, 0, Number.NaN],
     ];
     for (const fields of impossible) expect(utcEpochMs(...fields)).toBeNull();
   });
