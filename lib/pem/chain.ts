@@ -11,12 +11,13 @@
  *
  * A PEM with a CERTIFICATE block that neither reader can read gives no chain: that block may be the leaf or
  * an intermediate, and the chain of the others would report a date and a fingerprint that are not its own. So
- * does a PEM past one of the bounds below, for the same reason: what is not read cannot be ruled out.
+ * does a PEM past one of the bounds below, for the same reason: what is not read cannot be ruled out. The
+ * problem names the unreadable block and says why, in the same words on Node 20 and 22 wherever it can.
  */
 import { hash, X509Certificate } from 'node:crypto';
 import { BoundedCache } from './boundedCache';
 import { type CertificateFields, fieldsFromX509, type UnreadableFields } from './certificateFields';
-import { readCertificateFields } from './derCertificate';
+import { type DeclinedFields, readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
 import { decodeBody, isAscii, scanPem } from './pemBlocks';
 
@@ -152,34 +153,30 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
       counts.cacheHits++;
       return { parsed: cached.parsed, der, key: cached.key };
     }
-    const read = (decoder === 'der' ? readWithDer(der) : null) ?? readWithX509(der);
+    const fields = decoder === 'der' ? readCertificateFields(der) : undefined;
+    const read = fields && !('declined' in fields) ? readWithDer(der, fields) : readWithX509(der, fields);
     if ('parsed' in read && read.parsed.ca) issuers.set(der, { parsed: read.parsed, key: read.key });
     return read;
   }
 
-  function readWithDer(der: Buffer): CertificateRead | null {
-    const fields = readCertificateFields(der);
-    if (!fields) return null;
+  function readWithDer(der: Buffer, fields: CertificateFields): CertificateRead {
     counts.der++;
     const key = hash('sha256', der, 'hex');
     const fingerprints = { sha256: key, sha1: hash('sha1', der, 'hex') };
     return certificateRead({ der, key }, fields, fingerprints);
   }
 
-  function readWithX509(der: Buffer): CertificateRead | Unreadable {
+  /** `declined`: why the DER reader left it here, if it was asked. */
+  function readWithX509(der: Buffer, declined?: DeclinedFields): CertificateRead | Unreadable {
     let x509: X509Certificate;
     let fields: CertificateFields | UnreadableFields;
     try {
       x509 = new X509Certificate(der);
       fields = fieldsFromX509(x509);
     } catch {
-      counts.unreadable++;
-      return { unreadable: 'is not a readable X.509 certificate' };
+      return unreadableCertificate(der, declined, null);
     }
-    if ('unreadable' in fields) {
-      counts.unreadable++;
-      return { unreadable: `is a certificate whose ${fields.unreadable}` };
-    }
+    if ('unreadable' in fields) return unreadableCertificate(der, declined, fields.unreadable);
     // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
     const key = hash('sha256', der, 'hex');
     const fingerprints = {
@@ -188,6 +185,30 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     };
     counts.x509++;
     return certificateRead({ der, key, x509 }, fields, fingerprints);
+  }
+
+  /**
+   * Why neither reader could read a certificate, the same whichever decoder and whichever Node: the DER reader's
+   * words when it declined the validity (they quote the time, which OpenSSL 3.0 reads as "Bad time value" and
+   * 3.5 may not decode at all), else X509Certificate's about a time it printed inexactly, else the DER reader's
+   * reason for declining, the first thing it found that it does not read.
+   */
+  function unreadableCertificate(
+    der: Buffer,
+    declined: DeclinedFields | undefined,
+    x509Unreadable: string | null,
+  ): Unreadable {
+    counts.unreadable++;
+    // The x509 decoder asks the DER reader only now, for its reason.
+    const why = declined ?? readCertificateFields(der);
+    const declinedWhy = 'declined' in why ? why : null;
+    if (declinedWhy?.validity) return { unreadable: `is a certificate whose ${declinedWhy.declined}` };
+    if (x509Unreadable !== null) return { unreadable: `is a certificate whose ${x509Unreadable}` };
+    return {
+      unreadable: declinedWhy
+        ? `is not a readable X.509 certificate (${declinedWhy.declined})`
+        : 'is not a readable X.509 certificate',
+    };
   }
 
   /**

@@ -4,6 +4,7 @@
  * refused with {@link NotUnderstood} instead of being read leniently: the caller then leaves the certificate
  * to OpenSSL.
  */
+import { inertText } from '../inert';
 import { utcEpochMs } from './utcCalendar';
 
 /** The input is valid for someone, perhaps, but not something this reader can vouch for. */
@@ -37,7 +38,7 @@ export interface Tlv {
 
 /** Reads the element at `offset`, which must end by `limit`. */
 export function readTlv(der: Uint8Array, offset: number, limit: number): Tlv {
-  if (offset + 2 > limit) throw new NotUnderstood('truncated');
+  if (offset + 2 > limit) throw new NotUnderstood('an element cut short');
   const tag = der[offset]!;
   // High tag numbers (0x1f) never occur in a certificate.
   if ((tag & 0x1f) === 0x1f) throw new NotUnderstood('multi-byte tag');
@@ -46,7 +47,9 @@ export function readTlv(der: Uint8Array, offset: number, limit: number): Tlv {
   if (length & 0x80) {
     const count = length & 0x7f;
     // 0x80 is BER's indefinite length; more than 3 bytes would be 16 MB.
-    if (count === 0 || count > 3 || contentStart + count > limit) throw new NotUnderstood('length');
+    if (count === 0 || count > 3 || contentStart + count > limit) {
+      throw new NotUnderstood('a length this reader does not read: indefinite, over 16 MB, or cut short');
+    }
     if (der[contentStart] === 0) throw new NotUnderstood('non-minimal length');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + der[contentStart + i]!;
@@ -54,15 +57,33 @@ export function readTlv(der: Uint8Array, offset: number, limit: number): Tlv {
     contentStart += count;
   }
   const end = contentStart + length;
-  if (end > limit) throw new NotUnderstood('element runs past its parent');
+  if (end > limit) throw new NotUnderstood('an element that runs past the end of what holds it');
   return { tag, start: offset, contentStart, end };
 }
 
 /** Reads the element at `offset` and insists on its tag. */
 export function expectTlv(der: Uint8Array, offset: number, limit: number, tag: number): Tlv {
   const element = readTlv(der, offset, limit);
-  if (element.tag !== tag) throw new NotUnderstood(`tag ${element.tag} where ${tag} was expected`);
+  if (element.tag !== tag) {
+    throw new NotUnderstood(`${tagName(element.tag)} where ${tagName(tag)} was expected`);
+  }
   return element;
+}
+
+const TAG_NAMES: Readonly<Record<number, string>> = {
+  [Tag.Integer]: 'an INTEGER',
+  [Tag.BitString]: 'a BIT STRING',
+  [Tag.ObjectIdentifier]: 'an OBJECT IDENTIFIER',
+  [Tag.Sequence]: 'a SEQUENCE',
+  [Tag.Set]: 'a SET',
+  // 0xa0 and 0xa3: [0] and [3], context-specific and constructed.
+  160: 'a [0] (the version)',
+  163: 'a [3] (the extensions)',
+};
+
+/** `a SEQUENCE`, or `tag 0x1c` for a tag with no name here. */
+function tagName(tag: number): string {
+  return TAG_NAMES[tag] ?? `tag 0x${tag.toString(16).padStart(2, '0')}`;
 }
 
 /** An INTEGER in its minimal two's-complement form (its value is not needed, only that it is well formed). */
@@ -122,10 +143,17 @@ export function contentEquals(der: Uint8Array, element: Tlv, bytes: Uint8Array):
  * An X.509 Time to the second, as RFC 5280 §4.1.2.5 writes it: UTCTime `YYMMDDHHMMSSZ` (YY ≥ 50 is 19YY,
  * otherwise 20YY), or GeneralizedTime `YYYYMMDDHHMMSSZ` for any year 0000–9999 (RFC 5280 keeps it for years
  * outside 1950–2049, but a four-digit year is unambiguous wherever it is used). Seconds are required and the
- * zone is Z. Fractions, offsets, missing seconds and impossible dates are refused: the X509Certificate path
- * reads those, or says it cannot.
+ * zone is Z. Fractions, offsets, missing seconds and impossible dates are refused, the NotUnderstood message
+ * saying what the time holds (see {@link describeTime}): the X509Certificate path reads those, or says it
+ * cannot, and that message is then the reason a person is given.
  */
 export function readTime(der: Uint8Array, element: Tlv): number {
+  const epochMs = strictTime(der, element);
+  if (epochMs === null) throw new NotUnderstood(describeTime(der, element));
+  return epochMs;
+}
+
+function strictTime(der: Uint8Array, element: Tlv): number | null {
   let year: number;
   let at = element.contentStart;
   const length = element.end - element.contentStart;
@@ -137,10 +165,11 @@ export function readTime(der: Uint8Array, element: Tlv): number {
     year = digits(der, at, 4);
     at += 4;
   } else {
-    throw new NotUnderstood('not an RFC 5280 time');
+    return null;
   }
-  if (der[at + 10] !== 0x5a) throw new NotUnderstood('time not in Z');
-  const epochMs = utcEpochMs(
+  if (der[at + 10] !== 0x5a) return null;
+  // A non-digit makes its field NaN, which utcEpochMs refuses like any impossible date.
+  return utcEpochMs(
     year,
     digits(der, at, 2),
     digits(der, at + 2, 2),
@@ -149,15 +178,74 @@ export function readTime(der: Uint8Array, element: Tlv): number {
     digits(der, at + 8, 2),
     0,
   );
-  if (epochMs === null) throw new NotUnderstood('impossible date');
-  return epochMs;
 }
 
+/** The longest time text described field by field; a longer one is no date and time anyone writes. */
+const DESCRIBED_TIME_LENGTH = 64;
+/** How much of a time's text a reason quotes. */
+const QUOTED_TIME_LENGTH = 40;
+const UTC_TIME_FORM = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?([.,]\d+)?(Z|[+-]\d{4})?$/;
+const GENERALIZED_TIME_FORM = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?([.,]\d+)?(Z|[+-]\d{4})?$/;
+
+/**
+ * A time element RFC 5280 does not allow, in words, with its text quoted inert:
+ * `a GeneralizedTime without seconds and with an offset ("205001010000+0100")`. It says each way the time
+ * departs from `…HHMMSSZ` — no seconds, a fraction, an offset, no zone, a date or time that does not exist —
+ * since that is also why OpenSSL may not read it (OpenSSL 3.5 refuses some of these as it decodes).
+ */
+function describeTime(der: Uint8Array, element: Tlv): string {
+  const kind =
+    element.tag === Tag.UtcTime ? 'UTCTime' : element.tag === Tag.GeneralizedTime ? 'GeneralizedTime' : null;
+  if (kind === null) {
+    return `not a UTCTime or GeneralizedTime (${tagName(element.tag)})`;
+  }
+  const length = element.end - element.contentStart;
+  const text = latin1(der, element.contentStart, Math.min(length, DESCRIBED_TIME_LENGTH));
+  const shown = length > QUOTED_TIME_LENGTH ? `${text.slice(0, QUOTED_TIME_LENGTH)}…` : text;
+  const match =
+    length > DESCRIBED_TIME_LENGTH
+      ? null
+      : (kind === 'UTCTime' ? UTC_TIME_FORM : GENERALIZED_TIME_FORM).exec(text);
+  const ways: string[] = [];
+  if (!match) {
+    ways.push('that is not a date and time');
+  } else {
+    const [, year = '', month, day, hour, minute, second, fraction, zone] = match;
+    if (second === undefined) ways.push('without seconds');
+    if (fraction !== undefined) {
+      // Past the third digit a fraction is finer than the millisecond an instant here is counted in.
+      ways.push(
+        /[1-9]/.test(fraction.slice(4))
+          ? 'with a fraction finer than a millisecond'
+          : 'with a fraction of a second',
+      );
+    }
+    if (zone === undefined) ways.push('without a zone');
+    else if (zone !== 'Z') ways.push('with an offset');
+    const yy = Number(year);
+    const fullYear = kind === 'UTCTime' ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
+    const [mm, dd, hh, mi, ss] = [month, day, hour, minute, second ?? '00'].map(Number);
+    if (utcEpochMs(fullYear, mm!, dd!, hh!, mi!, ss!, 0) === null) {
+      ways.push('naming a date or time that does not exist');
+    }
+  }
+  const what = ways.length > 0 ? ways.join(' and ') : 'in a form this reader does not read';
+  return `a ${kind} ${what} (${inertText(JSON.stringify(shown))})`;
+}
+
+/** Bytes as Latin-1 text, one character each (TextDecoder's "latin1" is windows-1252). */
+function latin1(der: Uint8Array, start: number, length: number): string {
+  let text = '';
+  for (let i = start; i < start + length; i++) text += String.fromCharCode(der[i]!);
+  return text;
+}
+
+/** The decimal number the digits at `at` spell, or NaN if one is not a digit. */
 function digits(der: Uint8Array, at: number, count: number): number {
   let value = 0;
   for (let i = at; i < at + count; i++) {
     const digit = der[i]! - 0x30;
-    if (digit < 0 || digit > 9) throw new NotUnderstood('not a digit');
+    if (digit < 0 || digit > 9) return Number.NaN;
     value = value * 10 + digit;
   }
   return value;

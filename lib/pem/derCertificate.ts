@@ -1,9 +1,10 @@
 /**
  * The fields lib/pem needs, read straight from a certificate's DER without decoding its public key (which is
- * most of what `new X509Certificate()` costs). It reads strict DER X.509 v3 as CAs issue it and returns null
- * for anything else — BER, v1, unique identifiers, unusual times, names or extensions (see der.ts,
- * distinguishedName.ts, extensions.ts) — so the caller can leave that certificate to X509Certificate.
- * Whatever it does return equals what the X509Certificate path returns (test/unit/pem/readers.test.ts).
+ * most of what `new X509Certificate()` costs). It reads strict DER X.509 v3 as CAs issue it and declines
+ * anything else — BER, v1, unique identifiers, unusual times, names or extensions (see der.ts,
+ * distinguishedName.ts, extensions.ts) — saying why, so the caller can leave that certificate to
+ * X509Certificate, and give the reason if that cannot read it either.
+ * The fields it does return equal what the X509Certificate path returns (test/unit/pem/readers.test.ts).
  */
 import type { CertificateFields } from './certificateFields';
 import {
@@ -19,13 +20,35 @@ import {
 import { printName } from './distinguishedName';
 import { readExtensions } from './extensions';
 
-/** The certificate's fields, or null when this reader cannot vouch for them. Never throws. */
-export function readCertificateFields(der: Buffer): CertificateFields | null {
+/** Why this reader leaves a certificate to X509Certificate. */
+export interface DeclinedFields {
+  /**
+   * What it does not read, in its words (`non-minimal length`), or, for the validity, each time it does not read
+   * and what that time holds, worded to follow "a certificate whose":
+   * `notAfter is a GeneralizedTime with an offset ("20500101000000+0100")`.
+   */
+  declined: string;
+  /**
+   * Whether `declined` is about the validity: then it also says why no date can be had when X509Certificate
+   * cannot read the certificate either (Node 22's OpenSSL 3.5 refuses a time without seconds as it decodes).
+   */
+  validity: boolean;
+}
+
+/** A validity this reader does not read; its message is worded as {@link DeclinedFields.declined} says. */
+class UnreadValidity extends NotUnderstood {
+  override name = 'UnreadValidity';
+}
+
+/** The certificate's fields, or why this reader cannot vouch for them. Never throws. */
+export function readCertificateFields(der: Buffer): CertificateFields | DeclinedFields {
   try {
     return readCertificate(der);
-  } catch {
+  } catch (error) {
     // NotUnderstood, or a bug: either way the X509Certificate path decides.
-    return null;
+    if (error instanceof UnreadValidity) return { declined: error.message, validity: true };
+    if (error instanceof NotUnderstood) return { declined: error.message, validity: false };
+    return { declined: 'an unexpected error in the DER reader', validity: false };
   }
 }
 
@@ -55,6 +78,8 @@ function readCertificate(der: Buffer): CertificateFields {
   const notBefore = readTlv(der, validity.contentStart, validity.end);
   const notAfter = readTlv(der, notBefore.end, validity.end);
   if (notAfter.end !== validity.end) throw new NotUnderstood('validity');
+  // Read before names and extensions, so that a certificate declined for its times says so whatever else is odd.
+  const { notBeforeMs, notAfterMs } = readValidity(der, notBefore, notAfter);
   const subjectName = readTlv(der, validity.end, tbs.end);
   const publicKeyInfo = expectTlv(der, subjectName.end, tbs.end, Tag.Sequence);
   checkPublicKeyInfo(der, publicKeyInfo);
@@ -76,10 +101,32 @@ function readCertificate(der: Buffer): CertificateFields {
     issuer: issuer.text,
     commonName: subject.commonName,
     dnsNames,
-    notBeforeMs: readTime(der, notBefore),
-    notAfterMs: readTime(der, notAfter),
+    notBeforeMs,
+    notAfterMs,
     ca,
   };
+}
+
+/** Both times, or UnreadValidity naming each one not read: `notBefore is … and whose notAfter is …`. */
+function readValidity(
+  der: Buffer,
+  notBefore: Tlv,
+  notAfter: Tlv,
+): { notBeforeMs: number; notAfterMs: number } {
+  const unread: string[] = [];
+  const read = (element: Tlv, field: string): number => {
+    try {
+      return readTime(der, element);
+    } catch (error) {
+      if (!(error instanceof NotUnderstood)) throw error;
+      unread.push(`${field} is ${error.message}`);
+      return Number.NaN;
+    }
+  };
+  const notBeforeMs = read(notBefore, 'notBefore');
+  const notAfterMs = read(notAfter, 'notAfter');
+  if (unread.length > 0) throw new UnreadValidity(unread.join(' and whose '));
+  return { notBeforeMs, notAfterMs };
 }
 
 /** AlgorithmIdentifier with no parameters, NULL (RSA) or a named curve: the forms RFC 3279/5758 use. */

@@ -95,6 +95,14 @@ function shortName(der: Buffer, type: Tlv): string {
 /** ignoreBOM keeps a leading U+FEFF, as OpenSSL and Node do. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new NotUnderstood('UTF8String that is not UTF-8');
+  }
+}
+
 /**
  * The value as OpenSSL prints it: RFC 2253 escapes (`\,` `\+` `\"` `\\` `\<` `\>` `\;`, a leading `#` or
  * space, a trailing space), control characters as `\XX`, everything else as is (UTF-8 passes through), then
@@ -123,7 +131,7 @@ function printValue(der: Buffer, value: Tlv): string {
       break;
     case Tag.Utf8String:
       // OpenSSL refuses a name with invalid UTF-8 outright; this decoder refuses a little more (surrogates).
-      text = ascii ? der.toString('latin1', start, end) : utf8.decode(der.subarray(start, end));
+      text = ascii ? der.toString('latin1', start, end) : decodeUtf8(der.subarray(start, end));
       break;
     default:
       throw new NotUnderstood('attribute value of an unusual string type');

@@ -6,7 +6,7 @@ import { sequence } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
-import { readPemChain } from '../../../lib/pem/chain';
+import { createPemReader, readPemChain } from '../../../lib/pem/chain';
 import { mapSslInfo } from '../../../lib/providers/ucloud/mapper';
 import { observed } from '../../helpers/observed';
 import { armour } from '../../helpers/pem';
@@ -102,7 +102,8 @@ describe('readPemChain', () => {
     expect(readPemChain('').problems).toEqual(['no PEM content']);
     expect(readPemChain('hello').problems).toEqual(['no PEM blocks found']);
     expect(readPemChain(armour('CERTIFICATE', 'AAAA')).problems).toEqual([
-      'PEM block 1 is not a readable X.509 certificate, so the expiry cannot be read from the PEM',
+      'PEM block 1 is not a readable X.509 certificate (tag 0x00 where a SEQUENCE was expected), ' +
+        'so the expiry cannot be read from the PEM',
     ]);
     expect(readPemChain(armour('PRIVATE KEY', 'AAAA'))).toEqual({
       chain: null,
@@ -207,7 +208,8 @@ describe('readPemChain: empty names', () => {
 });
 
 describe('readPemChain: a chain with an unreadable certificate', () => {
-  // Readable to OpenSSL, but with a notAfter that names no zone ("Bad time value"): no date to be had.
+  // A notAfter that names no zone: OpenSSL 3.0 decodes the certificate and prints "Bad time value" for it, 3.5
+  // does not decode it. No date to be had either way, and the same reason given.
   const unreadableLeaf = craftLeaf(intermediate, { notAfter: generalizedTime('20300101000000') });
   const unreadableIntermediate = craftAuthority('Chain Test Unreadable CA', root, {
     notAfter: generalizedTime('20300101000000'),
@@ -234,9 +236,47 @@ describe('readPemChain: a chain with an unreadable certificate', () => {
       expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
     }
     expect(readPemChain(certificatePem(unreadableLeaf) + intermediatePem + rootPem).problems).toEqual([
-      'PEM block 1 is a certificate whose notAfter cannot be read exactly (OpenSSL gives "Bad time value"), ' +
+      'PEM block 1 is a certificate whose notAfter is a GeneralizedTime without a zone ("20300101000000"), ' +
         'so the expiry cannot be read from the PEM',
     ]);
+    expect(readPemChain(damaged + intermediatePem + rootPem).problems).toEqual([
+      'PEM block 1 is not a readable X.509 certificate (an element that runs past the end of what holds it), ' +
+        'so the expiry cannot be read from the PEM',
+    ]);
+  });
+
+  it('says why, in the same words whichever decoder reads and whether or not OpenSSL decodes the certificate', () => {
+    const cases: [Buffer, string][] = [
+      [
+        craftLeaf(intermediate, { notAfter: generalizedTime('20270229000000Z') }),
+        'is a certificate whose notAfter is a GeneralizedTime naming a date or time that does not exist ' +
+          '("20270229000000Z")',
+      ],
+      [
+        craftLeaf(intermediate, { notBefore: generalizedTime('20250101000000.123456Z') }),
+        'is a certificate whose notBefore is a GeneralizedTime with a fraction finer than a millisecond ' +
+          '("20250101000000.123456Z")',
+      ],
+      [
+        craftLeaf(intermediate, { notAfter: generalizedTime('00000101000000+0100') }),
+        'is a certificate whose notAfter is a GeneralizedTime with an offset ("00000101000000+0100")',
+      ],
+      [
+        craftLeaf(intermediate, {
+          notBefore: generalizedTime('202501010000Z'),
+          notAfter: generalizedTime('20300101000000'),
+        }),
+        'is a certificate whose notBefore is a GeneralizedTime without seconds ("202501010000Z") and whose ' +
+          'notAfter is a GeneralizedTime without a zone ("20300101000000")',
+      ],
+    ];
+    for (const [der, reason] of cases) {
+      for (const decoder of ['der', 'x509'] as const) {
+        expect(createPemReader({ decoder }).read(certificatePem(der) + intermediatePem).problems).toEqual([
+          `PEM block 1 ${reason}, so the expiry cannot be read from the PEM`,
+        ]);
+      }
+    }
   });
 
   it("through the UCloud mapper: the API's date when it gives one, else unknown, the block named either way", () => {

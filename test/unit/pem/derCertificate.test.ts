@@ -17,7 +17,7 @@ import {
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { type CertificateFields, fieldsFromX509 } from '../../../lib/pem/certificateFields';
 import { Tag } from '../../../lib/pem/der';
-import { readCertificateFields } from '../../../lib/pem/derCertificate';
+import { type DeclinedFields, readCertificateFields } from '../../../lib/pem/derCertificate';
 import {
   cn,
   craft,
@@ -45,14 +45,16 @@ function reference(der: Buffer): CertificateFields | null {
 /** The DER reader reads it, and reads exactly what X509Certificate reads. */
 function expectRead(der: Buffer): CertificateFields {
   const fields = readCertificateFields(der);
-  expect(fields).not.toBeNull();
+  expect(fields).not.toHaveProperty('declined');
   expect(fields).toEqual(reference(der));
-  return fields!;
+  return fields as CertificateFields;
 }
 
-/** The DER reader leaves it to X509Certificate. */
-function expectDeclined(der: Buffer): void {
-  expect(readCertificateFields(der)).toBeNull();
+/** The DER reader leaves it to X509Certificate, and says why. */
+function expectDeclined(der: Buffer): DeclinedFields {
+  const fields = readCertificateFields(der);
+  expect(fields).toMatchObject({ declined: expect.any(String), validity: expect.any(Boolean) });
+  return fields as DeclinedFields;
 }
 
 /** An instant in any year, months from 0 as Date.UTC takes them: Date.UTC alone maps years 0–99 to 19YY. */
@@ -210,28 +212,87 @@ describe('readCertificateFields, against X509Certificate', () => {
     }
   });
 
-  it('leaves every other time encoding to X509Certificate, which then decides', () => {
-    const unusual = [
-      utcTime('2601010000Z'), // no seconds
-      utcTime('260101000000+0100'), // an offset
-      utcTime('260101000000z'),
-      utcTime('260229000000Z'), // 2026 is not a leap year
-      utcTime('260101000060Z'), // no leap seconds
-      utcTime('261301000000Z'),
-      utcTime('260100000000Z'),
-      utcTime('260101240000Z'),
-      utcTime('26010100000AZ'),
-      generalizedTime('20500101000000.5Z'),
-      generalizedTime('205001010000Z'),
-      generalizedTime('20500101000000+0000'),
-      generalizedTime('21000229000000Z'), // 2100 is not a leap year
-      generalizedTime('01000229000000Z'), // nor is year 100
-      tlv(Tag.Utf8String, Buffer.from('260101000000Z')),
+  it('leaves every other time encoding to X509Certificate, saying what the time holds', () => {
+    const unusual: [Buffer, string][] = [
+      [utcTime('2601010000Z'), 'a UTCTime without seconds ("2601010000Z")'],
+      [utcTime('260101000000+0100'), 'a UTCTime with an offset ("260101000000+0100")'],
+      [utcTime('260101000000z'), 'a UTCTime that is not a date and time ("260101000000z")'],
+      [utcTime('260101000000'), 'a UTCTime without a zone ("260101000000")'],
+      [utcTime('260229000000Z'), 'a UTCTime naming a date or time that does not exist ("260229000000Z")'],
+      [utcTime('260101000060Z'), 'a UTCTime naming a date or time that does not exist ("260101000060Z")'],
+      [utcTime('261301000000Z'), 'a UTCTime naming a date or time that does not exist ("261301000000Z")'],
+      [utcTime('260100000000Z'), 'a UTCTime naming a date or time that does not exist ("260100000000Z")'],
+      [utcTime('260101240000Z'), 'a UTCTime naming a date or time that does not exist ("260101240000Z")'],
+      [utcTime('26010100000AZ'), 'a UTCTime that is not a date and time ("26010100000AZ")'],
+      [utcTime('300101000000.5Z'), 'a UTCTime with a fraction of a second ("300101000000.5Z")'],
+      [
+        generalizedTime('20500101000000.5Z'),
+        'a GeneralizedTime with a fraction of a second ("20500101000000.5Z")',
+      ],
+      [
+        generalizedTime('20500101000000.1230Z'),
+        'a GeneralizedTime with a fraction of a second ("20500101000000.1230Z")',
+      ],
+      [
+        generalizedTime('20500101000000.1234Z'),
+        'a GeneralizedTime with a fraction finer than a millisecond ("20500101000000.1234Z")',
+      ],
+      [generalizedTime('205001010000Z'), 'a GeneralizedTime without seconds ("205001010000Z")'],
+      [generalizedTime('20500101000000+0000'), 'a GeneralizedTime with an offset ("20500101000000+0000")'],
+      [
+        generalizedTime('205001010000-0530'),
+        'a GeneralizedTime without seconds and with an offset ("205001010000-0530")',
+      ],
+      [generalizedTime('20300101000000'), 'a GeneralizedTime without a zone ("20300101000000")'],
+      [
+        generalizedTime('21000229000000Z'), // 2100 is not a leap year
+        'a GeneralizedTime naming a date or time that does not exist ("21000229000000Z")',
+      ],
+      [
+        generalizedTime('01000229000000Z'), // nor is year 100
+        'a GeneralizedTime naming a date or time that does not exist ("01000229000000Z")',
+      ],
+      [generalizedTime('2050010100Z'), 'a GeneralizedTime that is not a date and time ("2050010100Z")'],
+      // The text is quoted inert and cut short: a time is no place for a control character or a page of text.
+      [
+        generalizedTime('20\x1b50\x850101000000Z'),
+        'a GeneralizedTime that is not a date and time ("20\\u001b50\\x850101000000Z")',
+      ],
+      [
+        generalizedTime(`20500101000000.${'0'.repeat(60)}Z`),
+        `a GeneralizedTime that is not a date and time ("20500101000000.${'0'.repeat(25)}…")`,
+      ],
+      [tlv(Tag.Utf8String, Buffer.from('260101000000Z')), 'not a UTCTime or GeneralizedTime (tag 0x0c)'],
     ];
-    for (const encoded of unusual) {
-      expectDeclined(craft({ notBefore: encoded }));
-      expectDeclined(craft({ notAfter: encoded }));
+    for (const [encoded, description] of unusual) {
+      expect(expectDeclined(craft({ notBefore: encoded }))).toEqual({
+        declined: `notBefore is ${description}`,
+        validity: true,
+      });
+      expect(expectDeclined(craft({ notAfter: encoded }))).toEqual({
+        declined: `notAfter is ${description}`,
+        validity: true,
+      });
     }
+    // Both times, when neither is read; and the validity before an odd name, which would be declined too.
+    expect(
+      expectDeclined(
+        craft({
+          notBefore: utcTime('2601010000Z'),
+          notAfter: generalizedTime('20300101000000'),
+          subject: name(['1.2.3.4.5', utf8String('unknown type')]),
+        }),
+      ),
+    ).toEqual({
+      declined:
+        'notBefore is a UTCTime without seconds ("2601010000Z") and whose notAfter is a GeneralizedTime ' +
+        'without a zone ("20300101000000")',
+      validity: true,
+    });
+    expect(expectDeclined(craft({ subject: name(['1.2.3.4.5', utf8String('unknown type')]) }))).toEqual({
+      declined: 'attribute type without a known short name',
+      validity: false,
+    });
   });
 
   it('reads ca as OpenSSL does: basicConstraints cA, and keyCertSign when keyUsage is there', () => {
@@ -340,7 +401,7 @@ describe('readCertificateFields, against X509Certificate', () => {
           for (const [at, byte] of edits) der[at % der.length] = byte;
           const damaged = cut === undefined ? der : der.subarray(0, cut % der.length);
           const fields = readCertificateFields(damaged);
-          if (fields !== null) expect(fields).toEqual(reference(damaged));
+          if (!('declined' in fields)) expect(fields).toEqual(reference(damaged));
         },
       ),
       { numRuns: 600 },
