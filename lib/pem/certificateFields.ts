@@ -33,12 +33,15 @@ export interface UnreadableFields {
  * never guessed.
  */
 export function fieldsFromX509(x509: X509Certificate): CertificateFields | UnreadableFields {
-  const notBeforeMs = readOpensslTime(x509.validFrom);
-  const notAfterMs = readOpensslTime(x509.validTo);
-  if (notAfterMs === null) return { unreadable: unreadableTime('notAfter', x509.validTo) };
-  if (notBeforeMs === null) return { unreadable: unreadableTime('notBefore', x509.validFrom) };
+  // Node 22 gives undefined where OpenSSL 3.5 prints no time at all (one before year 0000, once offset).
+  const validFrom: string | undefined = x509.validFrom;
+  const validTo: string | undefined = x509.validTo;
+  const notBeforeMs = validFrom === undefined ? null : readOpensslTime(validFrom);
+  const notAfterMs = validTo === undefined ? null : readOpensslTime(validTo);
+  if (notAfterMs === null) return { unreadable: unreadableTime('notAfter', validTo) };
+  if (notBeforeMs === null) return { unreadable: unreadableTime('notBefore', validFrom) };
   return {
-    // Node gives undefined for an empty name.
+    // Node 20 gives undefined for an empty name, Node 22 ''.
     subject: oneLineName(x509.subject ?? ''),
     issuer: oneLineName(x509.issuer ?? ''),
     commonName: commonNameOf(x509.subject ?? ''),
@@ -49,7 +52,8 @@ export function fieldsFromX509(x509: X509Certificate): CertificateFields | Unrea
   };
 }
 
-function unreadableTime(field: string, text: string): string {
+function unreadableTime(field: string, text: string | undefined): string {
+  if (text === undefined) return `${field} cannot be read (OpenSSL gives no text for it)`;
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
   return `${field} cannot be read exactly (OpenSSL gives ${JSON.stringify(shown)})`;
 }

@@ -211,14 +211,24 @@ describe('fuzz: the PEM/chain reader', () => {
     );
   });
 
-  it('a chain with an unreadable certificate anywhere in it gives no chain, naming that block', () => {
-    const unreadable = [
+  it('a chain with an unreadable certificate anywhere in it gives no chain, naming that block and why', () => {
+    const unreadable: [string, string][] = [
       // Cut short: not a certificate OpenSSL can decode.
-      ...ders.map((der) => armour('CERTIFICATE', wrapped(der.subarray(0, der.length - 40), 64, '\n'))),
-      // Decoded, but its notAfter names no zone: OpenSSL gives "Bad time value".
-      armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20300101000000') }), 64, '\n')),
+      ...ders.map((der): [string, string] => [
+        armour('CERTIFICATE', wrapped(der.subarray(0, der.length - 40), 64, '\n')),
+        'is not a readable X.509 certificate (an element that runs past the end of what holds it)',
+      ]),
+      // Its notAfter names no zone: OpenSSL 3.0 decodes it and gives "Bad time value", 3.5 does not decode it.
+      [
+        armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20300101000000') }), 64, '\n')),
+        'is a certificate whose notAfter is a GeneralizedTime without a zone ("20300101000000")',
+      ],
       // Or a date that does not exist: 2027 has no February 29th.
-      armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20270229000000Z') }), 64, '\n')),
+      [
+        armour('CERTIFICATE', wrapped(craft({ notAfter: generalizedTime('20270229000000Z') }), 64, '\n')),
+        'is a certificate whose notAfter is a GeneralizedTime naming a date or time that does not exist ' +
+          '("20270229000000Z")',
+      ],
     ];
     fuzz(
       'pem',
@@ -229,7 +239,7 @@ describe('fuzz: the PEM/chain reader', () => {
         fc.nat(),
         fc.boolean(),
         fc.boolean(),
-        (chain, bad, at, withKey, reversed) => {
+        (chain, [bad, why], at, withKey, reversed) => {
           const blocks = [chain.leafPem, ...chain.chainPems];
           if (reversed) blocks.reverse();
           const position = at % (blocks.length + 1);
@@ -239,7 +249,7 @@ describe('fuzz: the PEM/chain reader', () => {
           expectSound(result);
           expect(result.chain).toBeNull();
           expect(result.problems).toEqual([
-            expect.stringMatching(new RegExp(`^PEM block ${position + 1 + Number(withKey)} is `)),
+            `PEM block ${position + 1 + Number(withKey)} ${why}, so the expiry cannot be read from the PEM`,
           ]);
           const record = evaluate(
             mapSslInfo({ SSLId: 'ssl-1', SSLContent: blocks.join('') }, 'cn-bj2', null),

@@ -1,13 +1,17 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { certificatePem } from '../../../emulator/x509/certificate';
 import { sequence } from '../../../emulator/x509/der';
 import { fieldsFromX509, readOpensslTime } from '../../../lib/pem/certificateFields';
+import { readPemChain } from '../../../lib/pem/chain';
 import { utcEpochMs } from '../../../lib/pem/utcCalendar';
 import {
   craft,
+  decodedOrRefused,
   dnsName,
   generalizedTime,
+  NODE_MAJOR,
   NOT_AFTER,
   NOT_BEFORE,
   subjectAltName,
@@ -130,9 +134,9 @@ describe('readOpensslTime', () => {
 });
 
 describe('fieldsFromX509', () => {
-  it('reads an empty subject or issuer as empty text (Node gives undefined for them)', () => {
+  it("reads an empty subject or issuer as empty text (Node 20 gives undefined for them, Node 22 '')", () => {
     const der = craft({ subject: sequence(), extensions: [subjectAltName(dnsName('a.example'))] });
-    expect(new X509Certificate(der).subject).toBeUndefined();
+    expect(new X509Certificate(der).subject).toBe(NODE_MAJOR >= 22 ? '' : undefined);
     expect(x509Fields(der)).toMatchObject({
       subject: '',
       issuer: 'CN=Crafted CA',
@@ -140,10 +144,12 @@ describe('fieldsFromX509', () => {
       dnsNames: ['a.example'],
       notAfterMs: NOT_AFTER,
     });
-    expect(x509Fields(craft({ issuer: sequence() }))).toMatchObject({ issuer: '', notBeforeMs: NOT_BEFORE });
+    const emptyIssuer = craft({ issuer: sequence() });
+    expect(new X509Certificate(emptyIssuer).issuer).toBe(NODE_MAJOR >= 22 ? '' : undefined);
+    expect(x509Fields(emptyIssuer)).toMatchObject({ issuer: '', notBeforeMs: NOT_BEFORE });
   });
 
-  it('reads a GeneralizedTime year below 1000 as that year, offsets and missing seconds as OpenSSL does', () => {
+  it('reads a GeneralizedTime year below 1000 as that year, fractions and offsets as OpenSSL does', () => {
     expect(x509Fields(craft({ notAfter: generalizedTime('00490101000000Z') }))).toMatchObject({
       notAfterMs: yearMs(49, 0, 1),
     });
@@ -153,20 +159,69 @@ describe('fieldsFromX509', () => {
     expect(x509Fields(craft({ notAfter: utcTime('260101000000+0100') }))).toMatchObject({
       notAfterMs: Date.UTC(2025, 11, 31, 23),
     });
-    expect(x509Fields(craft({ notAfter: utcTime('2601010000Z') }))).toMatchObject({
-      notAfterMs: Date.UTC(2026, 0, 1),
-    });
     expect(x509Fields(craft({ notAfter: generalizedTime('20500101000000.25Z') }))).toMatchObject({
       notAfterMs: Date.UTC(2050, 0, 1, 0, 0, 0, 250),
     });
+    expect(x509Fields(craft({ notAfter: generalizedTime('20500101000000.25+0130') }))).toMatchObject({
+      notAfterMs: Date.UTC(2049, 11, 31, 22, 30, 0, 250),
+    });
+  });
+
+  it('reads a time without seconds as OpenSSL 3.0 does; where OpenSSL refuses it, the chain says why', () => {
+    const cases: [Buffer, number, string][] = [
+      [utcTime('2601010000Z'), Date.UTC(2026, 0, 1), 'a UTCTime without seconds ("2601010000Z")'],
+      [
+        generalizedTime('205001010000Z'),
+        Date.UTC(2050, 0, 1),
+        'a GeneralizedTime without seconds ("205001010000Z")',
+      ],
+    ];
+    for (const [time, epochMs, description] of cases) {
+      const der = craft({ notAfter: time });
+      const x509 = decodedOrRefused(der);
+      if (x509) {
+        expect(fieldsFromX509(x509)).toMatchObject({ notAfterMs: epochMs });
+        expect(readPemChain(certificatePem(der)).chain?.leaf.notAfterMs).toBe(epochMs);
+      } else {
+        expect(readPemChain(certificatePem(der))).toMatchObject({
+          chain: null,
+          problems: [
+            `PEM block 1 is a certificate whose notAfter is ${description}, so the expiry cannot be read from the PEM`,
+          ],
+        });
+      }
+    }
   });
 
   it('says which validity date it cannot read exactly, and what OpenSSL made of it', () => {
-    expect(x509Fields(craft({ notAfter: generalizedTime('20500101000000') }))).toEqual({
+    expect(x509Fields(craft({ notAfter: generalizedTime('20270229000000Z') }))).toEqual({
       unreadable: 'notAfter cannot be read exactly (OpenSSL gives "Bad time value")',
     });
     expect(x509Fields(craft({ notBefore: generalizedTime('20500101000000.123456Z') }))).toEqual({
       unreadable: 'notBefore cannot be read exactly (OpenSSL gives "Jan  1 00:00:00.123456 2050 GMT")',
+    });
+    // A time with no zone: OpenSSL 3.0 decodes it and prints "Bad time value"; 3.5 does not decode it. The
+    // chain says the same either way, in the DER reader's words.
+    const noZone = craft({ notAfter: generalizedTime('20300101000000') });
+    const decoded = decodedOrRefused(noZone);
+    if (decoded) {
+      expect(fieldsFromX509(decoded)).toEqual({
+        unreadable: 'notAfter cannot be read exactly (OpenSSL gives "Bad time value")',
+      });
+    }
+    expect(readPemChain(certificatePem(noZone)).problems).toEqual([
+      'PEM block 1 is a certificate whose notAfter is a GeneralizedTime without a zone ("20300101000000"), ' +
+        'so the expiry cannot be read from the PEM',
+    ]);
+    // Year 0000 less an hour is before any year OpenSSL prints: Node 20 (OpenSSL 3.0) gives "Bad time value",
+    // Node 22 (OpenSSL 3.5) undefined.
+    const beforeYearZero = new X509Certificate(craft({ notAfter: generalizedTime('00000101000000+0100') }));
+    expect(beforeYearZero.validTo).toBe(NODE_MAJOR >= 22 ? undefined : 'Bad time value');
+    expect(fieldsFromX509(beforeYearZero)).toEqual({
+      unreadable:
+        NODE_MAJOR >= 22
+          ? 'notAfter cannot be read (OpenSSL gives no text for it)'
+          : 'notAfter cannot be read exactly (OpenSSL gives "Bad time value")',
     });
   });
 });

@@ -13,8 +13,10 @@ import { armour } from '../../helpers/pem';
 import {
   craftAuthority,
   craftLeaf,
+  decodedOrRefused,
   dnsName,
   generalizedTime,
+  longFormLength,
   NOT_AFTER,
   subjectAltName,
 } from './craftedCertificate';
@@ -314,13 +316,34 @@ describe('readPemChain: validity years below 1000', () => {
   });
 
   it('reads the same year through the X509Certificate path, when the DER reader leaves a certificate to it', () => {
-    // Missing seconds in notBefore send the certificate to X509Certificate, which prints year 49 as "49".
+    // A needless long-form length (BER) on notBefore sends the certificate to X509Certificate, which prints year
+    // 49 as "49".
+    const leaf = craftLeaf(intermediate, {
+      notBefore: longFormLength(generalizedTime('00480101000000Z')),
+      notAfter: generalizedTime('00490101000000Z'),
+    });
+    const reader = createPemReader();
+    const { chain } = reader.read(certificatePem(leaf));
+    expect(reader.counts).toMatchObject({ der: 0, x509: 1 });
+    expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
+    expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
+  });
+
+  it('reads a year-48 notBefore without seconds as OpenSSL 3.0 does, or, where OpenSSL refuses it, says so', () => {
     const leaf = craftLeaf(intermediate, {
       notBefore: generalizedTime('004801010000Z'),
       notAfter: generalizedTime('00490101000000Z'),
     });
-    const { chain } = readPemChain(certificatePem(leaf));
-    expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
-    expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
+    const { chain, problems } = readPemChain(certificatePem(leaf));
+    if (decodedOrRefused(leaf)) {
+      expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
+      expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
+    } else {
+      expect(chain).toBeNull();
+      expect(problems).toEqual([
+        'PEM block 1 is a certificate whose notBefore is a GeneralizedTime without seconds ("004801010000Z"), ' +
+          'so the expiry cannot be read from the PEM',
+      ]);
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Certificates made byte by byte, for the cases the emulator's issuer never writes: odd names, time encodings,
  * extensions, BER. Signed for real (P-256), so X509Certificate reads them as it would any other.
  */
-import { createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { createPublicKey, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import { expect } from 'vitest';
 import {
   bitString,
   boolean,
@@ -152,4 +153,34 @@ export function longFormLength(element: Buffer): Buffer {
 /** A constructed element of indefinite length: `tag 80 content 00 00` (BER, not DER). */
 export function indefiniteLength(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag, 0x80]), content, Buffer.from([0, 0])]);
+}
+
+const [opensslMajor = 0, opensslMinor = 0] = process.versions.openssl.split('.').map(Number);
+
+/**
+ * Whether this Node's OpenSSL checks a certificate's times as it decodes it: OpenSSL 3.5 (Node 22) does, and
+ * refuses one whose time lacks its seconds or its zone; OpenSSL 3.0 (Node 20) decodes it and prints the time.
+ * (The versions between are untested: one that refuses where this says it does not fails decodedOrRefused.)
+ */
+export const OPENSSL_CHECKS_TIMES_AS_IT_DECODES =
+  opensslMajor > 3 || (opensslMajor === 3 && opensslMinor >= 5);
+
+/** Node's major version: what some X509Certificate getters give changed in 22. */
+export const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+/**
+ * Node's X509Certificate of a crafted certificate, or null where this Node's OpenSSL refuses to decode it. Only
+ * an OpenSSL that checks times as it decodes may refuse one: anywhere else a refusal fails the test, so a test
+ * that branches on this still requires the X509Certificate reading where OpenSSL gives one.
+ */
+export function decodedOrRefused(der: Buffer): X509Certificate | null {
+  try {
+    return new X509Certificate(der);
+  } catch (error) {
+    expect(
+      OPENSSL_CHECKS_TIMES_AS_IT_DECODES,
+      `OpenSSL ${process.versions.openssl} refused a crafted certificate: ${error}`,
+    ).toBe(true);
+    return null;
+  }
 }

@@ -5,7 +5,7 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAliyunCdnFleet, generateUcloudFleet } from '../../../emulator/fleet/generate';
-import { issueCertificate } from '../../../emulator/x509/certificate';
+import { certificatePem, issueCertificate } from '../../../emulator/x509/certificate';
 import { sequence, utf8String } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
@@ -59,9 +59,7 @@ function variants(pem: string): string[] {
   ];
 }
 
-function pem(der: Buffer): string {
-  return new X509Certificate(der).toString();
-}
+const pem = certificatePem;
 
 describe('the DER reader against the X509Certificate reader', () => {
   const texts: string[] = [];
@@ -158,9 +156,9 @@ describe('the DER reader against the X509Certificate reader', () => {
 
   it('mixes both paths in one chain when the DER reader declines one certificate', () => {
     const made = makeTestCertificate({ notAfter: NOW + 10 * DAY });
-    // UTCTime without seconds (RFC 5280 wants them): OpenSSL reads it, so the X509Certificate path decides.
+    // UTCTime with an offset (RFC 5280 wants Z): OpenSSL reads it, so the X509Certificate path decides.
     const odd = pem(
-      craft({ notAfter: utcTime('4001010000Z'), subject: name(['2.5.4.3', utf8String('odd')]) }),
+      craft({ notAfter: utcTime('400101000000+0100'), subject: name(['2.5.4.3', utf8String('odd')]) }),
     );
     const plain = pem(craft({ notAfter: utcTime('400101000000Z') }));
     for (const text of [made.pem + odd, odd + made.intermediatePem, plain + odd]) {
