@@ -145,12 +145,8 @@ const file = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 
-/**
- * Every way a loaded configuration is fit to run with. `env` is the environment it was loaded from (and `file`
- * the --config file): a provider endpoint of plain http to another host must be there only because
- * CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS allowed it, so the same settings with it false are refused, naming the key.
- */
-function expectUsable(config: Config, env: Record<string, string | undefined>, file?: unknown): void {
+/** Every way a loaded configuration is fit to run with. */
+function expectUsable(config: Config): void {
   const { thresholds, alerting, requestTimeoutMs } = config;
   expect(
     Number.isSafeInteger(requestTimeoutMs) && requestTimeoutMs >= 1 && requestTimeoutMs <= MAX_TIMER_MS,
@@ -166,27 +162,8 @@ function expectUsable(config: Config, env: Record<string, string | undefined>, f
     expect(isRegionName(name)).toBe(true);
   }
   if (config.ucloud) expect(config.ucloud.regions.length).toBeGreaterThan(0);
-  const endpoints = {
-    UCLOUD_API_URL: config.ucloud?.apiUrl,
-    ALIBABA_CLOUD_CDN_ENDPOINT: config.aliyun?.cdnEndpoint,
-    ALIBABA_CLOUD_SLB_ENDPOINT: config.aliyun?.slbEndpoint,
-  };
-  for (const [key, endpoint] of Object.entries(endpoints)) {
-    if (!endpoint) continue;
-    expect(endpoint).toMatch(/^https?:\/\/[^\s/]+/);
-    const url = new URL(endpoint);
-    if (url.protocol === 'http:' && !/^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname)) {
-      let refused: unknown = null;
-      try {
-        loadConfig({ ...env, CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: 'false' }, file, 'certwatch.json');
-      } catch (error) {
-        refused = error;
-      }
-      expect(refused).toBeInstanceOf(ConfigError);
-      expect((refused as ConfigError).problems).toContainEqual(
-        expect.stringContaining(`${key} "${endpoint}" is plain http to a host other than this machine`),
-      );
-    }
+  for (const endpoint of [config.ucloud?.apiUrl, config.aliyun?.cdnEndpoint, config.aliyun?.slbEndpoint]) {
+    if (endpoint) expect(endpoint).toMatch(/^https?:\/\/[^\s/]+/);
   }
 }
 
@@ -217,7 +194,7 @@ describe('fuzz: loadConfig', () => {
           expectNamedProblems(error, [...CONFIG_KEYS], secrets);
           return;
         }
-        expectUsable(config, env);
+        expectUsable(config);
       }),
       10_000,
     );
@@ -238,9 +215,110 @@ describe('fuzz: loadConfig', () => {
           expectNamedProblems(error, [...CONFIG_KEYS, 'certwatch.json'], secrets);
           return;
         }
-        expectUsable(config, env, parsed);
+        expectUsable(config);
       }),
       6_000,
+    );
+  });
+
+  it('a provider endpoint is https, or plain http to this machine, or plain http elsewhere only when allowed', () => {
+    // Hosts tagged with whether they are this machine: the oracle the check is held to.
+    const host = fc
+      .oneof(
+        fc.constantFrom(
+          '127.0.0.1',
+          '127.8.9.10',
+          '127.1',
+          'localhost',
+          'LOCALHOST',
+          '[::1]',
+          '[0:0:0:0:0:0:0:1]',
+        ),
+        fc
+          .constantFrom(
+            'api.ucloud.cn',
+            '10.0.0.5',
+            '128.0.0.1',
+            '127.evil.example',
+            'localhost.evil.example',
+            '[::2]',
+          )
+          .map((name) => ({ name, local: false })),
+        fc.domain().map((name) => ({ name, local: false })),
+      )
+      .map((value) => (typeof value === 'string' ? { name: value, local: true } : value));
+    const endpoint = fc.record({
+      scheme: fc.constantFrom('http', 'https', 'HTTP'),
+      host,
+      port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+      path: fc.constantFrom('', '/', '/ucloud', '/aliyun/cdn/'),
+    });
+    const allowed = fc.option(fc.constantFrom('true', 'TRUE', '1', 'yes', 'false', '0', 'no', 'maybe', ''), {
+      nil: undefined,
+    });
+    const base = {
+      UCLOUD_PUBLIC_KEY: 'pub',
+      UCLOUD_PRIVATE_KEY: 'CANARYucloud',
+      UCLOUD_REGIONS: 'cn-bj2',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'ak',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'CANARYaliyun',
+      ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
+    };
+    fuzz(
+      'config',
+      'loadConfig endpoints',
+      fc.property(
+        fc.constantFrom('UCLOUD_API_URL', 'ALIBABA_CLOUD_CDN_ENDPOINT', 'ALIBABA_CLOUD_SLB_ENDPOINT'),
+        endpoint,
+        allowed,
+        (key, { scheme, host: { name, local }, port, path }, allow) => {
+          const url = `${scheme}://${name}${port === undefined ? '' : `:${port}`}${path}`;
+          const env: Record<string, string | undefined> = {
+            ...base,
+            [key]: url,
+            CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: allow,
+          };
+          const allowSays =
+            allow === undefined || allow === '' ? false : ['true', '1', 'yes'].includes(allow.toLowerCase());
+          const allowValid =
+            allow === undefined || ['', 'true', 'false', '1', '0', 'yes', 'no'].includes(allow.toLowerCase());
+          // The scheme is read as written: `HTTP://` is not taken (as before), whatever the host.
+          const schemeValid = scheme === 'http' || scheme === 'https';
+          const plainElsewhere = scheme === 'http' && !local;
+          let config: Config | null = null;
+          let error: unknown = null;
+          try {
+            config = loadConfig(env);
+          } catch (caught) {
+            error = caught;
+          }
+          if (schemeValid && allowValid && !(plainElsewhere && !allowSays)) {
+            expect(error).toBeNull();
+            const taken = {
+              UCLOUD_API_URL: config!.ucloud?.apiUrl,
+              ALIBABA_CLOUD_CDN_ENDPOINT: config!.aliyun?.cdnEndpoint,
+              ALIBABA_CLOUD_SLB_ENDPOINT: config!.aliyun?.slbEndpoint,
+            }[key];
+            expect(taken).toBe(url.replace(/\/+$/, ''));
+            return;
+          }
+          expectNamedProblems(error, [...CONFIG_KEYS], ['CANARYucloud', 'CANARYaliyun']);
+          const problems = (error as ConfigError).problems;
+          if (!schemeValid) {
+            expect(problems).toContainEqual(expect.stringContaining(`${key} "${url}" is not an http(s) URL`));
+          } else if (plainElsewhere && !allowSays) {
+            expect(problems).toContainEqual(
+              expect.stringContaining(`${key} "${url}" is plain http to a host other than this machine`),
+            );
+          }
+          if (!allowValid) {
+            expect(problems).toContainEqual(
+              `CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS "${allow!.toLowerCase()}" must be true or false`,
+            );
+          }
+        },
+      ),
+      3_000,
     );
   });
 
