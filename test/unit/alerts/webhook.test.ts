@@ -136,6 +136,8 @@ describe('WebhookSink: answers are read up to 64 KiB', () => {
         pull: (controller) => {
           pulled += 1024;
           controller.enqueue(new Uint8Array(1024));
+          // A stop far past the limit, so a sender without one ends (and fails here) instead of filling memory.
+          if (pulled >= 16 * 1024 * 1024) controller.close();
         },
         cancel: () => {
           cancelled = true;
