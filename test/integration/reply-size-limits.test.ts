@@ -10,6 +10,7 @@ import { slackPlatform } from '../../lib/alerts/slack';
 import { WEBHOOK_ANSWER_MAX_BYTES, WebhookSink } from '../../lib/alerts/webhook';
 import { AlertDeliveryError, ProviderError } from '../../lib/errors';
 import { aliyunClient } from '../../lib/providers/aliyun/client';
+import { uploadServerCertificate } from '../../lib/providers/aliyun/slb/uploadServerCertificate';
 import { PROVIDER_REPLY_MAX_BYTES } from '../../lib/providers/transport';
 import { UcloudClient } from '../../lib/providers/ucloud/client';
 import { type FloodServer, startFloodServer } from '../helpers/floodServer';
@@ -39,18 +40,18 @@ function ucloud(apiUrl: string) {
   return new UcloudClient({ publicKey: 'p', privateKey: 'k', apiUrl, timeoutMs: 5_000, retry });
 }
 
-function aliyunCdn(endpoint: string) {
+function aliyun(endpoint: string, product: 'CDN' | 'SLB') {
   return aliyunClient(
     {
       accessKeyId: 'id',
       accessKeySecret: 'secret',
       securityToken: null,
-      slbRegions: [],
+      slbRegions: ['cn-hangzhou'],
       scanCdn: true,
       cdnEndpoint: endpoint,
-      slbEndpoint: null,
+      slbEndpoint: endpoint,
     },
-    { product: 'CDN' },
+    product === 'CDN' ? { product } : { product, region: 'cn-hangzhou' },
     { requestTimeoutMs: 5_000, retry },
   );
 }
@@ -68,7 +69,7 @@ const calls = {
   },
   'Alibaba CDN DescribeCdnSSLCertificateList': {
     call: (origin: string) =>
-      aliyunCdn(`${origin}/aliyun/cdn`).call('DescribeCdnSSLCertificateList', { PageNumber: '1' }),
+      aliyun(`${origin}/aliyun/cdn`, 'CDN').call('DescribeCdnSSLCertificateList', { PageNumber: '1' }),
     provider: 'aliyun',
     setting: 'ALIBABA_CLOUD_CDN_ENDPOINT',
   },
@@ -109,6 +110,30 @@ describe.each(Object.entries(calls))('%s', (label, { call, provider, setting }) 
     );
     await server.settled();
     expect(server.replies).toEqual([{ path: expect.any(String), bytesSent: 0, closedEarly: true }]);
+  });
+});
+
+describe('an SLB upload', () => {
+  it('whose reply is too large to read may have been stored: SLB is asked, and the error says what to look for', async () => {
+    const server = await flood('declare');
+    const error = (await uploadServerCertificate(aliyun(`${server.origin}/aliyun/slb`, 'SLB'), {
+      regionId: 'cn-hangzhou',
+      certificatePem: 'certificate',
+      privateKeyPem: 'key',
+      name: 'renewed',
+      fingerprintSha1: 'ab'.repeat(20),
+    }).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.code).toBe('reply-too-large');
+    expect(error.message).toMatch(
+      /^Alibaba SLB UploadServerCertificate in cn-hangzhou: the reply \(HTTP 200\) declares \d+ bytes .*\. The upload may or may not have been stored, and SLB could not be asked \(Alibaba SLB DescribeServerCertificates .*declares/,
+    );
+    expect(error.message).toContain(
+      `look for SHA-1 ${'ab'.repeat(20)} in the SLB console before uploading again`,
+    );
+    // The upload once, then the question (no retries of either: a reply too large will be as large again).
+    await server.settled();
+    expect(server.replies.map((reply) => reply.closedEarly)).toEqual([true, true]);
   });
 });
 

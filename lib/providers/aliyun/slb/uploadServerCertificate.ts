@@ -41,9 +41,9 @@ const UPLOAD_ERRORS: Record<string, string> = {
 };
 
 /**
- * A failure after which the upload may have been stored all the same: no reply, a server error, or
- * SignatureNonceUsed (every attempt signs with a fresh nonce, so a used one means this request reached Alibaba
- * twice, by a proxy's or the network's resend, and the first copy may have been stored).
+ * A failure after which the upload may have been stored all the same: no reply, a reply too large to read, a
+ * server error, or SignatureNonceUsed (every attempt signs with a fresh nonce, so a used one means this request
+ * reached Alibaba twice, by a proxy's or the network's resend, and the first copy may have been stored).
  */
 function mayHaveArrived(error: ProviderError): boolean {
   return (
@@ -51,6 +51,7 @@ function mayHaveArrived(error: ProviderError): boolean {
     error.code === 'timeout' ||
     error.code === 'network' ||
     error.code === 'malformed-response' ||
+    error.code === 'reply-too-large' ||
     /^HTTP 5\d\d$/.test(error.code) ||
     error.code === 'InternalError' ||
     error.code === 'ServiceUnavailable'
