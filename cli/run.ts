@@ -33,10 +33,9 @@ export async function configFrom(io: CliIo, configPath: string | undefined): Pro
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    // JSON.parse quotes the text around the error, and the file may hold a key: say only where it is.
-    throw new ConfigError([`--config ${configPath} is not valid JSON (${jsonErrorPlace(text, error)})`], {
-      cause: error,
-    });
+    // JSON.parse quotes the text around the error, and the file may hold a key: say only where it is, and keep
+    // that error out of the cause too (--debug prints causes).
+    throw new ConfigError([`--config ${configPath} is not valid JSON (${jsonErrorPlace(text, error)})`]);
   }
   return loadConfig(io.env, parsed, configPath);
 }
