@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
+import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../retry';
@@ -178,7 +179,8 @@ export class AliyunRpcClient {
       });
     }
     const body = parseJsonObject(text);
-    const requestId = typeof body?.RequestId === 'string' ? body.RequestId : undefined;
+    // What the provider says goes into messages a person reads: inert, like any provider text (lib/inert.ts).
+    const requestId = typeof body?.RequestId === 'string' ? inertText(body.RequestId) : undefined;
     // A gateway may wrap an error in a 2xx: its Code is the error, as it would be with an error status.
     if (response.ok && !isErrorBody(body)) {
       if (!body) {
@@ -194,10 +196,10 @@ export class AliyunRpcClient {
       }
       return body;
     }
-    const code = typeof body?.Code === 'string' ? body.Code : `HTTP ${response.status}`;
+    const code = typeof body?.Code === 'string' ? inertText(body.Code) : `HTTP ${response.status}`;
     const said =
       typeof body?.Message === 'string'
-        ? withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials })
+        ? inertText(withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
     const advice = this.adviceFor(code);

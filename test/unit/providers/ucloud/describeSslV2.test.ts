@@ -258,3 +258,15 @@ describe('listSslV2', () => {
     expect(denied.calls()).toBe(1);
   });
 });
+
+describe('UCloud error text', () => {
+  it('shows what UCloud says inert in a RetCode error', async () => {
+    const hostile = 'denied\n== Could not check ==\u001b[2J\u2028';
+    const retCode = fakeUcloud(() => ({ RetCode: 171, Message: hostile }));
+    const error = (await collect(listSslV2(retCode.client, target, paging)).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toContain('RetCode 171 "denied\\n== Could not check ==\\x1b[2J\\u2028"');
+    expect(error.message).not.toMatch(/[\n\u001b\u2028]/);
+  });
+});
