@@ -6,6 +6,7 @@
  * that already serves its listeners, is a clean-up note, never a page; a renewed one that exists but is not bound
  * yet turns the alert into "rebind"; an intermediate expiring first turns it into "fix the chain".
  */
+import { daysLeft } from '../expiry/evaluate';
 import type { CertificateRecord, ScanReport } from '../model';
 import { type AlertHistory, certificateKey } from '../state/store';
 
@@ -188,8 +189,10 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
  * New when never alerted, alerted at another rung, alerted for a certificate since renewed or whose expiry became
  * known (notAfter null before), or claimed by a run that never confirmed it and whose lease ran out or that this
  * invocation made before (it crashed, and this is its retry: send it now). A passing `unknown` does not replace a
- * real rung: the certificate alerts once when its expiry can be read again only if it moved rung meanwhile (so
- * this comes before the notAfter test, which null against the date last alerted would pass).
+ * real rung while nothing would have been told had the expiry stayed readable (so a certificate unreadable for a
+ * run or two is not told its rung twice); once the expiry last read has moved on to another rung, or passed,
+ * `unknown` is told: certwatch cannot see what it would have said. This comes before the notAfter test, which
+ * null against the date last alerted would pass.
  */
 function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, options: PlanOptions): boolean {
   if (!previous) return true;
@@ -197,9 +200,30 @@ function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, optio
     if (Date.parse(previous.leaseUntil) < options.nowMs) return true;
     if (options.owner !== undefined && previous.owner === options.owner) return true;
   }
-  if (alert.rung === 'unknown' && previous.rung !== 'unknown') return false;
+  if (alert.rung === 'unknown' && previous.rung !== 'unknown') {
+    return rungOfLastKnown(alert.record, previous, options) !== previous.rung;
+  }
   if (previous.notAfter !== alert.record.notAfter) return true;
   return previous.rung !== alert.rung;
+}
+
+/** The rung the certificate would be in now had its expiry stayed what was last alerted; null when none. */
+function rungOfLastKnown(
+  record: CertificateRecord,
+  previous: AlertHistory,
+  options: PlanOptions,
+): string | null {
+  const notAfterMs = previous.notAfter === null ? Number.NaN : Date.parse(previous.notAfter);
+  if (!Number.isFinite(notAfterMs) || notAfterMs <= options.nowMs) return null;
+  const days = daysLeft(notAfterMs, options.nowMs);
+  // Its status only has to be a dated one: the rung comes from the date and the days left.
+  const known: CertificateRecord = {
+    ...record,
+    status: 'warning',
+    notAfter: previous.notAfter,
+    daysLeft: days,
+  };
+  return options.assess(known)?.rung ?? null;
 }
 
 function describe(record: CertificateRecord): string {

@@ -80,6 +80,7 @@ const FOLLOWED = [
 function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string, string[]> {
   const ladder = parseLadder(undefined);
   const last = new Map<string, string>();
+  const lastNotAfter = new Map<string, string | null>();
   const alerts = new Map<string, string[]>();
   for (const { now, report } of days) {
     for (const record of report.certificates) {
@@ -90,13 +91,28 @@ function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string
         continue;
       }
       const previous = last.get(record.id);
-      if (rung === 'unknown' && previous !== undefined && previous !== 'unknown') continue;
+      // Unreadable after a dated rung: silent while the date last read would still be in that rung.
+      const known = lastNotAfter.get(record.id);
+      if (rung === 'unknown' && previous !== undefined && previous !== 'unknown' && known) {
+        const left = Date.parse(known) - now;
+        const wouldBe =
+          left > 0
+            ? rungOf(
+                { ...record, status: 'warning', notAfter: known, daysLeft: Math.floor(left / DAY) },
+                ladder,
+                null,
+                now,
+              )
+            : null;
+        if (wouldBe === previous) continue;
+      }
       const id =
         rung === 'expired' && previous?.startsWith('expired')
           ? `expired@${new Date(now).toISOString().slice(0, 10)}`
           : rung;
       if (id === previous) continue;
       last.set(record.id, id);
+      lastNotAfter.set(record.id, record.notAfter);
       alerts.set(record.id, [...(alerts.get(record.id) ?? []), id]);
     }
   }

@@ -95,6 +95,21 @@ describe('planAlerts', () => {
     expect(plan([{ ...soon, daysLeft: 2 }], [sent(soon, 'd7')]).toSend.map((a) => a.rung)).toEqual(['d3']);
   });
 
+  it('tells unknown once the expiry last read would have moved on, or passed: silence only while nothing was due', () => {
+    const unreadable = { ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null };
+    const toldD7 = (notAfter: string) => ({ ...sent(soon, 'd7'), notAfter });
+    // Told d7 for an expiry 6 days away: unreadable now, it would still be d7, so nothing new.
+    expect(plan([unreadable], [toldD7('2026-11-29T05:00:00Z')]).toSend).toEqual([]);
+    // The expiry last read is 2 days away now: d3 would have been told, so unknown is.
+    expect(plan([unreadable], [toldD7('2026-11-25T05:00:00Z')]).toSend.map((a) => a.rung)).toEqual([
+      'unknown',
+    ]);
+    // It has passed: whether the certificate was renewed cannot be seen, so unknown is told.
+    expect(plan([unreadable], [toldD7('2026-11-22T05:00:00Z')]).toSend.map((a) => a.rung)).toEqual([
+      'unknown',
+    ]);
+  });
+
   it('reminds daily about an expired certificate still in use', () => {
     const expired = cert({
       id: 'ssl-old',
