@@ -182,19 +182,24 @@ export async function* listPages<T>(
     let pageNumber = 1;
     let listed = 0;
     let largestPage = 0;
+    /** Offset paging: whether this page starts on the previous page's last entry, read already. */
+    let overlapped = false;
     for (;;) {
-      // Offset paging: every page after the first repeats the previous page's last entry, read already.
-      const fresh = offsetStyle && offset > 0 ? page.entries.slice(1) : page.entries;
+      const fresh = overlapped ? page.entries.slice(1) : page.entries;
       listed += fresh.length;
       const pageSize = Math.min(paged.pageSize, page.servedPageSize ?? paged.pageSize);
       const first = pageNumber === 1 && offset === 0;
       const short = page.entries.length < pageSize && (first || page.entries.length < largestPage);
+      // Shorter than the page size the server says it used: the server ran out, whatever the total says.
+      const lastBySize = page.servedPageSize != null && page.entries.length < page.servedPageSize;
       largestPage = Math.max(largestPage, page.entries.length);
       const items = freshItems(fresh, identities, skipped);
       if (items.length > 0) yield items;
-      if (fresh.length === 0 || (short && (total !== null ? listed >= total : !first))) break;
+      if (fresh.length === 0 || (short && (total !== null ? listed >= total : !first || lastBySize))) break;
 
-      const nextOffset = offset + page.entries.length - (offsetStyle ? 1 : 0);
+      // A page of one entry cannot overlap the next (it would ask for itself again): that step goes without.
+      const overlap = offsetStyle && page.entries.length > 1;
+      const nextOffset = offset + page.entries.length - (overlap ? 1 : 0);
       const next = await fetchAt(nextOffset, pageNumber + 1);
       if (next.total !== null && total !== null && next.total !== total) {
         return { kind: 'shifted', why: `${listing.totalName} moved from ${total} to ${next.total}` };
@@ -208,14 +213,18 @@ export async function* listPages<T>(
             : `page ${pageNumber + 1} repeated the previous one`,
         };
       }
-      if (offsetStyle) {
-        const overlap = next.entries[0];
-        if (overlap === undefined || entryKey(listing, overlap) !== entryKey(listing, page.entries.at(-1))) {
+      if (overlap) {
+        const repeated = next.entries[0];
+        if (
+          repeated === undefined ||
+          entryKey(listing, repeated) !== entryKey(listing, page.entries.at(-1))
+        ) {
           return { kind: 'shifted', why: 'the list shifted between pages' };
         }
       }
       page = next;
       offset = nextOffset;
+      overlapped = overlap;
       pageNumber++;
     }
     checkFinished(listed, identities.size, total, skipped.count);

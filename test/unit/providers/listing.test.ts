@@ -128,6 +128,40 @@ describe('listPages', () => {
     expect(offset.calls()).toBe(4);
   });
 
+  it('offset paging without a total reads a list of one entry, which cannot overlap the next page', async () => {
+    const { spec, calls } = listing('offset', () => ['only'], { total: () => null });
+    expect((await collect(spec)).seen).toEqual(['only']);
+    expect(calls()).toBe(2);
+  });
+
+  it('a short page ends the listing when the page size the server says it used shows it ran out', async () => {
+    // Two items, no total (a Count that may be the page's own): is the short first page the last, or capped?
+    const served = (size: number | null) => {
+      let calls = 0;
+      const spec: Listing<Item> = {
+        ...listing('page-number', () => []).spec,
+        paging: {
+          style: 'page-number',
+          pageSize: 5,
+          fetch: async (page) => {
+            calls++;
+            const entries = page === 1 ? ids(2).map((id) => ({ id })) : [];
+            return { entries, total: null, servedPageSize: size };
+          },
+        },
+      };
+      return { spec, calls: () => calls };
+    };
+    // The server says it used pages of 5 and gave 2: it ran out. One request, a snapshot.
+    const said = served(5);
+    expect((await collect(said.spec)).seen).toEqual(ids(2));
+    expect(said.calls()).toBe(1);
+    // Silent about its page size: one more page tells, and two requests are read twice.
+    const silent = served(null);
+    expect((await collect(silent.spec)).seen).toEqual(ids(2));
+    expect(silent.calls()).toBe(4);
+  });
+
   it('a single reply: every id once, entries that are not items named', async () => {
     const { spec } = listing('single', () => ['a', 'b', 'a'], { total: () => null });
     expect((await collect(spec)).seen).toEqual(['a', 'b']);

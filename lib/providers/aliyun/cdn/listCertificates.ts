@@ -66,8 +66,8 @@ export async function describeCdnCertificatePage(
 /**
  * The DescribeCdnSSLCertificateList listing under the one listing discipline (../../listing.ts): page numbers, so
  * a listing of more than one page is read twice. Count is taken as a total only where it cannot be a page's own
- * count (it differs from the page's length, or the page is the last one); a per-page Count then never reads as a
- * total that moved.
+ * count (it differs from the page's length), so a per-page Count never reads as a total that moved; a short page
+ * ends the listing when the reply's PageSize says the server ran out, else one more page tells.
  */
 export function cdnCertificateListing(client: AliyunRpcClient, pageSize: number): Listing<CdnCertListEntry> {
   return {
@@ -82,10 +82,10 @@ export function cdnCertificateListing(client: AliyunRpcClient, pageSize: number)
           size,
           signal,
         );
-        const short = certs.length < Math.min(size, servedPageSize ?? size);
+        // A Count equal to the page's length may be either; only one that differs is surely the total.
         return {
           entries: certs,
-          total: count !== null && (count !== certs.length || short) ? count : null,
+          total: count !== null && count !== certs.length ? count : null,
           servedPageSize,
         };
       },

@@ -125,15 +125,23 @@ describe('listCdnCertificatePages', () => {
       },
     }));
     expect(await ids(total.client)).toEqual(range(0, 7));
-    const doubled = cdnList(() => model([1, 1, 2].slice(0, 2)));
+    // One page, its PageSize saying the server ran out: a snapshot, one call; an id listed twice, once.
+    const doubled = cdnList(() => model([1, 1], { PageSize: 3 }));
     expect(await ids(doubled.client)).toEqual([1]);
-    // One page is a snapshot: one call.
     expect(doubled.calls()).toBe(1);
   });
 
   it('keeps going when the server caps the page size it was asked for, and says so', async () => {
     const capped = cdnList((page) => model(range((page - 1) * 2, Math.min(page * 2, 5)), { PageSize: 2 }));
     expect(await ids(capped.client, 3)).toEqual(range(0, 5));
+  });
+
+  it('keeps going when the server caps the page size silently and Count is each page own', async () => {
+    // Asked for 1000, served 500, no PageSize in the reply, Count the page's length: the first page looks like
+    // a whole account of 500.
+    const capped = cdnList((page) => model(range((page - 1) * 500, Math.min(page * 500, 1200))));
+    const seen = await ids(capped.client, 1000);
+    expect(seen).toEqual(range(0, 1200));
   });
 
   /** A fleet of `ids` served in pages of 3 with Count its total; `change` edits it after the `after`-th call. */
@@ -196,9 +204,9 @@ describe('listCdnCertificatePages', () => {
     }));
     await expect(ids(lying.client)).rejects.toThrow(/Count says 9 certificates but the pages held 5/);
     const seen: unknown[] = [];
-    const junk = cdnList(() => ({
-      CertificateListModel: { Count: 2, CertList: { Cert: [{ CertId: 4 }, { CertName: 'x' }] } },
-    }));
+    const junk = cdnList(() =>
+      model([4, 5], { PageSize: 1000, CertList: { Cert: [{ CertId: 4 }, { CertName: 'x' }] } }),
+    );
     const error = await (async () => {
       for await (const page of listCdnCertificatePages(junk.client, DEFAULT_CDN_PAGING))
         seen.push(...page.map((e) => e.CertId));
@@ -211,7 +219,7 @@ describe('listCdnCertificatePages', () => {
     const wrong = cdnList(() => ({ RequestId: 'r' }));
     await expect(ids(wrong.client)).rejects.toThrow(/has no CertificateListModel\.CertList\.Cert list/);
     const failing = cdnList(() => ({ Code: 'x' }));
-    await expect(ids(failing.client)).rejects.toBeInstanceOf(Error);
+    await expect(ids(failing.client)).rejects.toBeInstanceOf(ProviderError);
   });
 
   it('names the call in a refusal', async () => {
