@@ -9,6 +9,7 @@
  * What a platform's answer body means is the platform's (errcodeAnswer.ts for the {errcode, errmsg} kind).
  */
 import { AlertDeliveryError, ConfigError } from '../errors';
+import { inertText } from '../inert';
 import { httpFetch } from '../providers/httpFetch';
 import { type Exchange, exchange, ReplyTooLarge, TransportFailure } from '../providers/transport';
 import type { Digest } from './digest';
@@ -217,7 +218,8 @@ export class WebhookSink implements AlertSink {
       nowMs: this.#clock(),
       header: (name) => response.headers.get(name),
     });
-    return verdict.ok ? verdict : { ...verdict, reason: clip(this.#withhold(verdict.reason)) };
+    // The reason quotes the answer: its secrets withheld, and what a terminal would obey shown, never obeyed.
+    return verdict.ok ? verdict : { ...verdict, reason: clip(inertText(this.#withhold(verdict.reason))) };
   }
 }
 

@@ -96,6 +96,21 @@ describe('WebhookSink: what no answer may show', () => {
     },
   );
 
+  it.each(PLATFORMS)(
+    '%s: an answer holding line breaks, escape sequences or bidi controls shows them inert',
+    async (_title, platform) => {
+      const hostile = 'bad\u001b[2J\u001b[31mFORGED\n== Could not check ==\u202e';
+      for (const [status, body] of [
+        [500, hostile],
+        [400, JSON.stringify({ code: 19001, errcode: 400101, msg: hostile, errmsg: hostile })],
+      ] as const) {
+        const error = await failureOf(platform, answering(status, body));
+        expect(error.message).not.toMatch(/[\u001b\u202e]/);
+        expect(error.message).toMatch(/\\x1b\[2J|\\u202e/);
+      }
+    },
+  );
+
   it('withholds the longest form first, and leaves values too short to mean anything', () => {
     const withhold = withholding(['abcd', 'abcdefgh', 'x/y z', 'T']);
     expect(withhold('abcdefgh abcd x/y z x%2Fy%20z T')).toBe('<secret> <secret> <secret> <secret> T');
