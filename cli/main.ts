@@ -177,6 +177,18 @@ async function checkOutFile(path: string): Promise<void> {
   }
 }
 
+/**
+ * Before the scan: a state file that is a symbolic link would be refused at the first claim, after the alerts
+ * went out, and every run would then send every alert due again (lib/atomicFile.ts never writes through a link).
+ */
+async function checkStateFile(path: string): Promise<void> {
+  const existing = await lstat(path).catch(() => null);
+  if (existing?.isSymbolicLink()) {
+    const refused = await symlinkRefused(path, 'replaces its alert state file whole');
+    throw new UsageError(`CERTWATCH_STATE_FILE ${refused.message}`);
+  }
+}
+
 /** Writes the report whole or not at all (lib/atomicFile.ts): a reader never sees half of one. */
 async function writeOut(path: string, text: string): Promise<void> {
   try {
@@ -205,6 +217,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     ? await parseRules(await readConfigFile(io, rulesFile, 'CERTWATCH_RULES_FILE'), rulesFile)
     : null;
   const sinks = await scanChannels(config, io, options.out, options.channel ?? []);
+  await checkStateFile(stateFile ?? DEFAULT_STATE_FILE);
   const report = await scanWithProgress(io, config, nowMs);
   const dryRun = options['dry-run'] === true;
   const outcome = await alertOnChannels(report, sinks, {

@@ -3,8 +3,9 @@
  * (the store replaces the file through a temporary one beside it, and creates missing directories).
  */
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, lstat, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { symlinkRefused } from '../atomicFile';
 import { CertwatchError } from '../errors';
 import { parseStateFile } from '../state/file';
 import { describeUnusableHistory } from '../state/history';
@@ -14,11 +15,13 @@ import type { Check, CheckResult } from './check';
 /** The file system calls the check makes; node:fs/promises by default, a fake in tests. */
 export interface StateFileFs {
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+  /** The file itself, not what a link at its place points to: certwatch never writes through one. */
+  lstat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }>;
   access(path: string, mode: number): Promise<void>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
 }
 
-const nodeFs: StateFileFs = { stat, access, readFile };
+const nodeFs: StateFileFs = { stat, lstat, access, readFile };
 
 /** `setting` says where the path came from, e.g. `CERTWATCH_STATE_FILE` or `the default`. */
 export function stateFileCheck(path: string, setting: string, fs: StateFileFs = nodeFs): Check {
@@ -29,9 +32,12 @@ export function stateFileCheck(path: string, setting: string, fs: StateFileFs = 
     async run(): Promise<CheckResult> {
       let history: string | null = null;
       let unusable: UnusableHistory[] = [];
-      const file = await statOrNull(fs, path);
+      const file = await statOrNull(() => fs.lstat(path));
       if (file instanceof Error) return fail(`cannot be inspected (${codeOf(file)})`);
       if (file) {
+        if (file.isSymbolicLink()) {
+          return fail((await symlinkRefused(path, 'replaces its alert state file whole')).message);
+        }
         if (!file.isFile()) return fail('is not a file: set CERTWATCH_STATE_FILE to a file path');
         try {
           const contents = parseStateFile(await fs.readFile(path, 'utf8'), path);
@@ -46,10 +52,10 @@ export function stateFileCheck(path: string, setting: string, fs: StateFileFs = 
       }
       // The nearest directory that exists: the store creates the rest.
       let directory = dirname(path);
-      let found = await statOrNull(fs, directory);
+      let found = await statOrNull(() => fs.stat(directory));
       while (found === null && dirname(directory) !== directory) {
         directory = dirname(directory);
-        found = await statOrNull(fs, directory);
+        found = await statOrNull(() => fs.stat(directory));
       }
       if (found instanceof Error) return fail(`${directory} cannot be inspected (${codeOf(found)})`);
       if (!found?.isDirectory()) {
@@ -79,9 +85,9 @@ export function stateFileCheck(path: string, setting: string, fs: StateFileFs = 
  * The path's stat; null when it does not exist (ENOTDIR: a file sits where one of its directories should be,
  * which the walk up to the nearest existing directory then finds); the error when it cannot be inspected.
  */
-async function statOrNull(fs: StateFileFs, path: string) {
+async function statOrNull<T>(inspect: () => Promise<T>): Promise<T | Error | null> {
   try {
-    return await fs.stat(path);
+    return await inspect();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

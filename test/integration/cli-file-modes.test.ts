@@ -104,3 +104,23 @@ it.each([
     expect(readdirSync(dir).sort()).toEqual(['alerts.log', 'crontab']);
   },
 );
+
+it('scan with a state file that is a symbolic link is a usage error before the scan; no alert is sent twice', async () => {
+  const target = join(dir, 'kept-elsewhere.json');
+  writeFileSync(target, '{"version":1,"certificates":{}}\n');
+  const link = join(dir, 'state.json');
+  symlinkSync(target, link);
+  const out = join(dir, 'alerts.log');
+  const before = requests();
+
+  const run = await runCertwatch(['scan', '--now', NOW_ISO, '--out', out], {
+    ...env(),
+    CERTWATCH_STATE_FILE: link,
+  });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(`CERTWATCH_STATE_FILE ${link} is a symbolic link (to ${target})`);
+  expect(requests(), 'no scan ran').toBe(before);
+  // Nothing was told: the alerts were not sent without the history that stops them being sent again.
+  expect(readdirSync(dir).sort()).toEqual(['kept-elsewhere.json', 'state.json']);
+  expect(readFileSync(target, 'utf8')).toBe('{"version":1,"certificates":{}}\n');
+});

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,10 +101,25 @@ describe('stateFileCheck', () => {
     });
   });
 
+  it('fails for a state file that is a symbolic link, naming it and what to do', async () => {
+    const dir = fresh();
+    const target = join(dir, 'real-state.json');
+    writeFileSync(target, '{"version":1,"certificates":{}}\n');
+    const link = join(dir, 'state.json');
+    symlinkSync(target, link);
+    expect(await run(link)).toEqual({
+      status: 'fail',
+      text:
+        `state file ${link} (CERTWATCH_STATE_FILE): ${link} is a symbolic link (to ${target}): certwatch replaces ` +
+        'its alert state file whole and does not write through links. Name the file itself, or remove the link.',
+    });
+  });
+
   it('fails naming the directory it cannot write in', async () => {
     const dir = fresh();
     const denied: StateFileFs = {
       stat,
+      lstat,
       readFile: async () => '',
       access: async () => {
         throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
