@@ -174,7 +174,15 @@ function readStateFile(
     );
   }
   if (document.version !== STATE_FILE_VERSION) {
-    throw corrupt(path, `its version is ${JSON.stringify(document.version)}, not ${STATE_FILE_VERSION}`);
+    // The version as a number, else its type only: never a fragment of the file's text.
+    const { version } = document;
+    const found =
+      typeof version === 'number'
+        ? String(version)
+        : version === undefined
+          ? 'missing'
+          : `a ${typeof version}`;
+    throw corrupt(path, `its version is ${found}, not ${STATE_FILE_VERSION}`);
   }
   const certificates = document.certificates;
   if (!isObject(certificates)) throw corrupt(path, '"certificates" is not an object');
@@ -199,11 +207,10 @@ function serialize(histories: readonly AlertHistory[], kept: ReadonlyMap<string,
   return `${JSON.stringify({ version: STATE_FILE_VERSION, certificates: Object.fromEntries(entries) }, null, 2)}\n`;
 }
 
-function corrupt(path: string, problem: string, cause?: unknown): StateStoreError {
+function corrupt(path: string, problem: string): StateStoreError {
   return new StateStoreError(
     `The alert state file ${path} is corrupt: ${problem}. Delete it to start over; certificates already alerted ` +
       'may then be alerted once more.',
-    cause === undefined ? undefined : { cause },
   );
 }
 

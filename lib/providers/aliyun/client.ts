@@ -248,7 +248,10 @@ export function withoutEchoedRequest(
   request: { params: Record<string, string>; credentials: SigningCredentials },
 ): string {
   const { params, credentials } = request;
-  const trimmed = message
+  // An error message is a sentence or two; a longer one is not worth its cost (the search below is length × key).
+  const clipped =
+    message.length > MESSAGE_MAX_CHARACTERS ? `${message.slice(0, MESSAGE_MAX_CHARACTERS)}…` : message;
+  const trimmed = clipped
     .replace(
       /\s*(?:server )?string ?to ?sign(?: is)?\s*:?[\s\S]*$/i,
       ' (the string to sign it quoted is omitted)',
@@ -263,6 +266,7 @@ export function withoutEchoedRequest(
 }
 
 const WINDOW = 16;
+const MESSAGE_MAX_CHARACTERS = 1000;
 
 function quotesAny(message: string, values: string[]): boolean {
   if (message.length < WINDOW) return false;

@@ -100,7 +100,12 @@ describe('FileStateStore on disk', () => {
   it.each([
     ['not JSON', '{"version": 1, "certificates": {', /is not JSON/],
     ['not an object', '[]', /is not a JSON object/],
-    ['without a version', '{"certificates": {}}', /its version is undefined, not 1/],
+    ['without a version', '{"certificates": {}}', /its version is missing, not 1/],
+    [
+      'with a version of text',
+      '{"version": "SECRET-TEXT-1f9c", "certificates": {}}',
+      /its version is a string, not 1/,
+    ],
     ['without certificates', '{"version": 1}', /"certificates" is not an object/],
   ])('refuses a file %s, naming it and how to start over', async (_, text, problem) => {
     const path = join(directory, 'state.json');

@@ -33,6 +33,14 @@ describe('withoutEchoedRequest', () => {
     );
   });
 
+  it('reads at most 1,000 characters of a message: a megabyte of one costs no more than a sentence', () => {
+    const flood = `${'Internal error. '.repeat(300_000)}${TOKEN}`;
+    const shown = withoutEchoedRequest(flood, request);
+    expect(shown.length).toBeLessThanOrEqual(1_001);
+    expect(shown.startsWith('Internal error. Internal error.')).toBe(true);
+    expect(shown).not.toContain(TOKEN.slice(0, 16));
+  });
+
   it('withholds a message that quotes any 16 characters of a value, raw or encoded, in any case', () => {
     for (const quoted of [
       KEY_LINE.slice(5, 21),
