@@ -59,7 +59,8 @@ export async function startFloodServer(options: FloodOptions): Promise<FloodServ
         response.on('close', () => {
           closed = true;
         });
-        if (options.bodyDelayMs) await new Promise((resolve) => setTimeout(resolve, options.bodyDelayMs));
+        // The body waits, unless the client hangs up first (then nothing of it is sent: what the tests look for).
+        if (options.bodyDelayMs && !closed) await delayedOrClosed(response, options.bodyDelayMs);
         let first: Buffer | null = Buffer.from(options.prefix ?? '{"filler":"');
         while (!closed && reply.bytesSent < stopAfter) {
           const chunk = first ?? CHUNK;
@@ -88,6 +89,18 @@ export async function startFloodServer(options: FloodOptions): Promise<FloodServ
       await once(server, 'close');
     },
   };
+}
+
+function delayedOrClosed(response: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    }
+    response.on('close', done);
+  });
 }
 
 function drainedOrClosed(response: ServerResponse): Promise<void> {

@@ -29,7 +29,7 @@ afterEach(async () => {
 async function flood(mode: 'stream' | 'declare'): Promise<FloodServer> {
   // A declared body starts late, so a client that refuses on the headers closes before any of it is sent. Past
   // 64 MiB the server stops: a client without a limit then fails otherwise, instead of filling memory.
-  const server = await startFloodServer({ mode, declaredBytes: FIVE_GIB, bodyDelayMs: 200 });
+  const server = await startFloodServer({ mode, declaredBytes: FIVE_GIB, bodyDelayMs: 2_000 });
   floods.push(server);
   return server;
 }
