@@ -39,6 +39,7 @@ import { type FeishuReceiver, startFeishuReceiver } from '../helpers/receivers/f
 import { type SlackReceiver, startSlackReceiver } from '../helpers/receivers/slack';
 import { startWecomReceiver, type WecomReceiver } from '../helpers/receivers/wecom';
 import { receive, topicWithQueue } from '../helpers/snsQueue';
+import { DEV_PARAMETER_NAMES } from '../helpers/ssmParameters';
 
 const DAY = 86_400_000;
 const key = privateKeyCanary();
@@ -61,18 +62,7 @@ const CANARIES = {
   'Slack webhook token': canary('slack').replaceAll('-', ''),
   'wrong DingTalk signing secret': canary('dingtalk-wrong'),
 };
-const PARAMETERS: Record<(typeof SECRET_SETTINGS)[number], string> = {
-  UCLOUD_PUBLIC_KEY: '/certwatch/dev/ucloud/public-key',
-  UCLOUD_PRIVATE_KEY: '/certwatch/dev/ucloud/private-key',
-  ALIBABA_CLOUD_ACCESS_KEY_ID: '/certwatch/dev/aliyun/access-key-id',
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: '/certwatch/dev/aliyun/access-key-secret',
-  CERTWATCH_DINGTALK_URL: '/certwatch/dev/dingtalk/url',
-  CERTWATCH_DINGTALK_SECRET: '/certwatch/dev/dingtalk/secret',
-  CERTWATCH_FEISHU_URL: '/certwatch/dev/feishu/url',
-  CERTWATCH_FEISHU_SECRET: '/certwatch/dev/feishu/secret',
-  CERTWATCH_WECOM_URL: '/certwatch/dev/wecom/url',
-  CERTWATCH_SLACK_URL: '/certwatch/dev/slack/url',
-};
+const PARAMETERS = DEV_PARAMETER_NAMES;
 
 const outputs: Output[] = [];
 let emulator: RunningEmulator;
