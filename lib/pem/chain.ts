@@ -20,6 +20,7 @@ import { type CertificateFields, fieldsFromX509, type UnreadableFields } from '.
 import { type DeclinedFields, readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
 import { decodeBody, isAscii, scanPem } from './pemBlocks';
+import { signedByFromDer } from './signature';
 
 export interface ParsedCertificate {
   subject: string;
@@ -305,7 +306,8 @@ function verifySignature(child: CertificateRead, issuer: CertificateRead): boole
     issuer.x509 ??= new X509Certificate(issuer.der);
     return child.x509.verify(issuer.x509.publicKey);
   } catch {
-    return false;
+    // OpenSSL 3.5 does not decode a certificate whose time lacks its seconds, which the DER reader reads.
+    return signedByFromDer(child.der, issuer.der) ?? false;
   }
 }
 
