@@ -33,7 +33,7 @@ export interface UnreadableFields {
  * never guessed.
  */
 export function fieldsFromX509(x509: X509Certificate): CertificateFields | UnreadableFields {
-  // Node 22 gives undefined where OpenSSL 3.5 prints no time at all (one before year 0000, once offset).
+  // Node 22 gives undefined where OpenSSL 3.5 prints no time at all (an offset that takes it out of 1900–9999).
   const validFrom: string | undefined = x509.validFrom;
   const validTo: string | undefined = x509.validTo;
   const notBeforeMs = validFrom === undefined ? null : readOpensslTime(validFrom);

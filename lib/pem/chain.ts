@@ -173,11 +173,16 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
     let fields: CertificateFields | UnreadableFields;
     try {
       x509 = new X509Certificate(der);
+    } catch {
+      return unreadableCertificate(der, declined, { refused: true });
+    }
+    try {
       fields = fieldsFromX509(x509);
     } catch {
-      return unreadableCertificate(der, declined, null);
+      return unreadableCertificate(der, declined, {});
     }
-    if ('unreadable' in fields) return unreadableCertificate(der, declined, fields.unreadable);
+    if ('unreadable' in fields)
+      return unreadableCertificate(der, declined, { unreadable: fields.unreadable });
     // The key is the SHA-256 of the bytes as given; X509Certificate fingerprints its own re-encoding.
     const key = hash('sha256', der, 'hex');
     const fingerprints = {
@@ -192,24 +197,27 @@ export function createPemReader(options: PemReaderOptions = {}): PemReader {
    * Why neither reader could read a certificate, the same whichever decoder and whichever Node: the DER reader's
    * words when it declined the validity (they quote the time, which OpenSSL 3.0 reads as "Bad time value" and
    * 3.5 may not decode at all), else X509Certificate's about a time it printed inexactly, else the DER reader's
-   * reason for declining, the first thing it found that it does not read.
+   * reason for declining, the first thing it found that it does not read. Only the x509 decoder can meet a
+   * certificate the DER reader reads and OpenSSL does not decode (3.5, a time without seconds), and says so.
    */
   function unreadableCertificate(
     der: Buffer,
     declined: DeclinedFields | undefined,
-    x509Unreadable: string | null,
+    /** What X509Certificate said: that it did not decode it, or which time it printed inexactly. */
+    x509: { refused?: true; unreadable?: string },
   ): Unreadable {
     counts.unreadable++;
     // The x509 decoder asks the DER reader only now, for its reason.
     const why = declined ?? readCertificateFields(der);
     const declinedWhy = 'declined' in why ? why : null;
     if (declinedWhy?.validity) return { unreadable: `is a certificate whose ${declinedWhy.declined}` };
-    if (x509Unreadable !== null) return { unreadable: `is a certificate whose ${x509Unreadable}` };
-    return {
-      unreadable: declinedWhy
-        ? `is not a readable X.509 certificate (${declinedWhy.declined})`
-        : 'is not a readable X.509 certificate',
-    };
+    if (x509.unreadable !== undefined) return { unreadable: `is a certificate whose ${x509.unreadable}` };
+    if (declinedWhy) return { unreadable: `is not a readable X.509 certificate (${declinedWhy.declined})` };
+    // Node's error for DER that OpenSSL refuses is its PEM retry's ("no start line"): not worth quoting.
+    if (x509.refused) {
+      return { unreadable: `is a certificate that OpenSSL ${process.versions.openssl} does not decode` };
+    }
+    return { unreadable: 'is not a readable X.509 certificate' };
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * A strict reader for DER (ITU-T X.690), the encoding of X.509 certificates. Strict: one-byte tags, definite
- * minimal lengths, minimal integers, DER booleans, times in Z to the second. Whatever falls outside that is
- * refused with {@link NotUnderstood} instead of being read leniently: the caller then leaves the certificate
- * to OpenSSL.
+ * minimal lengths, minimal integers, DER booleans; times in every form OpenSSL 3.0 reads exactly, as it reads
+ * them (see {@link readTime}). Whatever falls outside that is refused with {@link NotUnderstood} instead of
+ * being read leniently: the caller then leaves the certificate to OpenSSL.
  */
 import { inertText } from '../inert';
 import { utcEpochMs } from './utcCalendar';
@@ -140,20 +140,32 @@ export function contentEquals(der: Uint8Array, element: Tlv, bytes: Uint8Array):
 }
 
 /**
- * An X.509 Time to the second, as RFC 5280 §4.1.2.5 writes it: UTCTime `YYMMDDHHMMSSZ` (YY ≥ 50 is 19YY,
- * otherwise 20YY), or GeneralizedTime `YYYYMMDDHHMMSSZ` for any year 0000–9999 (RFC 5280 keeps it for years
- * outside 1950–2049, but a four-digit year is unambiguous wherever it is used). Seconds are required and the
- * zone is Z. Fractions, offsets, missing seconds and impossible dates are refused, the NotUnderstood message
- * saying what the time holds (see {@link describeTime}): the X509Certificate path reads those, or says it
- * cannot, and that message is then the reason a person is given.
+ * An X.509 Time, read exactly in every form OpenSSL 3.0 reads it (Node 20's X509Certificate and
+ * `openssl x509 -enddate` print what its ossl_asn1_time_to_tm makes of a time):
+ *
+ * - UTCTime `YYMMDDHHMM[SS](Z|±HHMM)`: YY ≥ 50 is 19YY, otherwise 20YY;
+ * - GeneralizedTime `YYYYMMDDHHMM[SS[.F…]](Z|±HHMM)`: any year 0000–9999 (RFC 5280 keeps it for years outside
+ *   1950–2049, but a four-digit year is unambiguous wherever it is used).
+ *
+ * RFC 5280 §4.1.2.5 writes only `…HHMMSSZ`, which is read first and fast. The other forms are read as OpenSSL
+ * 3.0 reads them: missing seconds are 00, a fraction counts to the millisecond, an offset is arithmetic
+ * (`+0100` is an hour before UTC). Node 22's OpenSSL 3.5 does not decode a certificate with a time shorter
+ * than `…HHMMSSZ` at all, so reading them here is what gives Lambda and the command the same date.
+ *
+ * Refused, the NotUnderstood message saying what the time holds (see {@link describeTime}), is what OpenSSL 3.0
+ * prints as "Bad time value" and what cannot be had to the millisecond: no zone (local time, of some unknown
+ * place), a fraction in a UTCTime, without seconds, after a comma or finer than a millisecond, an offset past
+ * 12 hours or 59 minutes, an offset that moves the time out of the years 1900–9999 (where OpenSSL applies
+ * none), a date or time that does not exist, anything else.
  */
 export function readTime(der: Uint8Array, element: Tlv): number {
-  const epochMs = strictTime(der, element);
+  const epochMs = rfc5280Time(der, element) ?? otherTime(der, element);
   if (epochMs === null) throw new NotUnderstood(describeTime(der, element));
   return epochMs;
 }
 
-function strictTime(der: Uint8Array, element: Tlv): number | null {
+/** `YYMMDDHHMMSSZ` or `YYYYMMDDHHMMSSZ`, the form nearly every certificate uses; null for any other. */
+function rfc5280Time(der: Uint8Array, element: Tlv): number | null {
   let year: number;
   let at = element.contentStart;
   const length = element.end - element.contentStart;
@@ -167,7 +179,7 @@ function strictTime(der: Uint8Array, element: Tlv): number | null {
   } else {
     return null;
   }
-  if (der[at + 10] !== 0x5a) return null;
+  if (der[at + 10] !== Z) return null;
   // A non-digit makes its field NaN, which utcEpochMs refuses like any impossible date.
   return utcEpochMs(
     year,
@@ -180,6 +192,68 @@ function strictTime(der: Uint8Array, element: Tlv): number | null {
   );
 }
 
+const Z = 0x5a;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const POINT = 0x2e;
+/** OpenSSL's bounds for an offset's hours and minutes. */
+const MAX_OFFSET_HOURS = 12;
+const MAX_OFFSET_MINUTES = 59;
+/** The years OpenSSL 3.0's OPENSSL_gmtime_adj keeps a time in when it applies an offset. */
+const OFFSET_FIRST_YEAR = 1900;
+const OFFSET_LAST_YEAR = 9999;
+
+/** The forms besides RFC 5280's, field by field as ossl_asn1_time_to_tm reads them; null where it would not. */
+function otherTime(der: Uint8Array, element: Tlv): number | null {
+  const utc = element.tag === Tag.UtcTime;
+  if (!utc && element.tag !== Tag.GeneralizedTime) return null;
+  const end = element.end;
+  let at = element.contentStart;
+  // Year, then MMDDHHMM: the fields every form has, and at least one byte after them.
+  const yearDigits = utc ? 2 : 4;
+  if (at + yearDigits + 8 >= end) return null;
+  const yy = digits(der, at, yearDigits);
+  const year = utc ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
+  at += yearDigits;
+  const [month, day, hour, minute] = [at, at + 2, at + 4, at + 6].map((field) => digits(der, field, 2));
+  at += 8;
+  let second = 0;
+  let millisecond = 0;
+  // Where the seconds go, only the zone may stand instead of two digits.
+  if (der[at] !== Z && der[at] !== PLUS && der[at] !== MINUS) {
+    if (at + 2 >= end) return null;
+    second = digits(der, at, 2);
+    at += 2;
+    if (!utc && der[at] === POINT) {
+      const fractionStart = ++at;
+      while (at < end && isDigit(der[at]!)) at++;
+      if (at === fractionStart || at === end) return null;
+      // Past the third digit only zeros: an instant here is a whole number of milliseconds.
+      for (let i = fractionStart + 3; i < at; i++) if (der[i] !== 0x30) return null;
+      const shown = Math.min(at - fractionStart, 3);
+      millisecond = digits(der, fractionStart, shown) * 10 ** (3 - shown);
+    }
+  }
+  let offsetMinutes = 0;
+  if (der[at] === Z) {
+    if (at + 1 !== end) return null;
+  } else if (der[at] === PLUS || der[at] === MINUS) {
+    if (at + 5 !== end) return null;
+    const hours = digits(der, at + 1, 2);
+    const minutes = digits(der, at + 3, 2);
+    // Asked to be in range, so that NaN is refused too.
+    if (!(hours <= MAX_OFFSET_HOURS && minutes <= MAX_OFFSET_MINUTES)) return null;
+    offsetMinutes = (der[at] === PLUS ? 1 : -1) * (hours * 60 + minutes);
+  } else {
+    return null;
+  }
+  const local = utcEpochMs(year, month!, day!, hour!, minute!, second, millisecond);
+  if (local === null || offsetMinutes === 0) return local;
+  const epochMs = local - offsetMinutes * 60_000;
+  const utcYear = new Date(epochMs).getUTCFullYear();
+  return utcYear >= OFFSET_FIRST_YEAR && utcYear <= OFFSET_LAST_YEAR ? epochMs : null;
+}
+
 /** The longest time text described field by field; a longer one is no date and time anyone writes. */
 const DESCRIBED_TIME_LENGTH = 64;
 /** How much of a time's text a reason quotes. */
@@ -188,10 +262,10 @@ const UTC_TIME_FORM = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?([.,]\d+)?(Z|[+-]\d
 const GENERALIZED_TIME_FORM = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?([.,]\d+)?(Z|[+-]\d{4})?$/;
 
 /**
- * A time element RFC 5280 does not allow, in words, with its text quoted inert:
- * `a GeneralizedTime without seconds and with an offset ("205001010000+0100")`. It says each way the time
- * departs from `…HHMMSSZ` — no seconds, a fraction, an offset, no zone, a date or time that does not exist —
- * since that is also why OpenSSL may not read it (OpenSSL 3.5 refuses some of these as it decodes).
+ * Why a time is not read, in words, with its text quoted inert: `a GeneralizedTime without a zone
+ * ("20300101000000")`. It names each thing that keeps the time from being read exactly — no zone, a fraction
+ * a UTCTime cannot have or one finer than a millisecond, an offset out of range or one OpenSSL does not apply,
+ * a date or time that does not exist — which are also why OpenSSL 3.0 prints "Bad time value" for it.
  */
 function describeTime(der: Uint8Array, element: Tlv): string {
   const kind =
@@ -211,22 +285,35 @@ function describeTime(der: Uint8Array, element: Tlv): string {
     ways.push('that is not a date and time');
   } else {
     const [, year = '', month, day, hour, minute, second, fraction, zone] = match;
-    if (second === undefined) ways.push('without seconds');
     if (fraction !== undefined) {
+      if (kind === 'UTCTime') ways.push('with a fraction of a second');
+      else if (second === undefined) ways.push('with a fraction but no seconds');
+      else if (fraction.startsWith(',')) ways.push('with a comma for a decimal point');
       // Past the third digit a fraction is finer than the millisecond an instant here is counted in.
-      ways.push(
-        /[1-9]/.test(fraction.slice(4))
-          ? 'with a fraction finer than a millisecond'
-          : 'with a fraction of a second',
-      );
+      else if (/[1-9]/.test(fraction.slice(4))) ways.push('with a fraction finer than a millisecond');
     }
+    const offsetMinutes =
+      zone === undefined || zone === 'Z'
+        ? 0
+        : (zone[0] === '+' ? 1 : -1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3)));
     if (zone === undefined) ways.push('without a zone');
-    else if (zone !== 'Z') ways.push('with an offset');
+    else if (Number(zone.slice(1, 3)) > MAX_OFFSET_HOURS || Number(zone.slice(3)) > MAX_OFFSET_MINUTES) {
+      ways.push(`with an offset past ${MAX_OFFSET_HOURS} hours or ${MAX_OFFSET_MINUTES} minutes`);
+    }
     const yy = Number(year);
     const fullYear = kind === 'UTCTime' ? (yy >= 50 ? 1900 + yy : 2000 + yy) : yy;
     const [mm, dd, hh, mi, ss] = [month, day, hour, minute, second ?? '00'].map(Number);
-    if (utcEpochMs(fullYear, mm!, dd!, hh!, mi!, ss!, 0) === null) {
+    const local = utcEpochMs(fullYear, mm!, dd!, hh!, mi!, ss!, 0);
+    if (local === null) {
       ways.push('naming a date or time that does not exist');
+    } else if (ways.length === 0 && offsetMinutes !== 0) {
+      const utcYear = new Date(local - offsetMinutes * 60_000).getUTCFullYear();
+      if (utcYear < OFFSET_FIRST_YEAR || utcYear > OFFSET_LAST_YEAR) {
+        ways.push(
+          `with an offset that takes it outside the years ${OFFSET_FIRST_YEAR}–${OFFSET_LAST_YEAR}, ` +
+            'where OpenSSL applies none',
+        );
+      }
     }
   }
   const what = ways.length > 0 ? ways.join(' and ') : 'in a form this reader does not read';
@@ -238,6 +325,10 @@ function latin1(der: Uint8Array, start: number, length: number): string {
   let text = '';
   for (let i = start; i < start + length; i++) text += String.fromCharCode(der[i]!);
   return text;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 0x30 && byte <= 0x39;
 }
 
 /** The decimal number the digits at `at` spell, or NaN if one is not a digit. */

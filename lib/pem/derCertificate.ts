@@ -1,8 +1,8 @@
 /**
  * The fields lib/pem needs, read straight from a certificate's DER without decoding its public key (which is
  * most of what `new X509Certificate()` costs). It reads strict DER X.509 v3 as CAs issue it and declines
- * anything else — BER, v1, unique identifiers, unusual times, names or extensions (see der.ts,
- * distinguishedName.ts, extensions.ts) — saying why, so the caller can leave that certificate to
+ * anything else — BER, v1, unique identifiers, times with no exact date, unusual names or extensions (see
+ * der.ts, distinguishedName.ts, extensions.ts) — saying why, so the caller can leave that certificate to
  * X509Certificate, and give the reason if that cannot read it either.
  * The fields it does return equal what the X509Certificate path returns (test/unit/pem/readers.test.ts).
  */
@@ -25,12 +25,12 @@ export interface DeclinedFields {
   /**
    * What it does not read, in its words (`non-minimal length`), or, for the validity, each time it does not read
    * and what that time holds, worded to follow "a certificate whose":
-   * `notAfter is a GeneralizedTime with an offset ("20500101000000+0100")`.
+   * `notAfter is a GeneralizedTime without a zone ("20300101000000")`.
    */
   declined: string;
   /**
    * Whether `declined` is about the validity: then it also says why no date can be had when X509Certificate
-   * cannot read the certificate either (Node 22's OpenSSL 3.5 refuses a time without seconds as it decodes).
+   * cannot read the certificate either (OpenSSL 3.0 prints "Bad time value"; Node 22's 3.5 may not decode it).
    */
   validity: boolean;
 }

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { issueCertificate } from '../../emulator/x509/certificate';
+import { certificatePem, issueCertificate } from '../../emulator/x509/certificate';
 import { pooledKey } from '../../emulator/x509/keys';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import { evaluate } from '../../lib/expiry/evaluate';
@@ -17,10 +17,17 @@ import {
   type PemReadResult,
   readPemChain,
 } from '../../lib/pem/chain';
+import { readCertificateFields } from '../../lib/pem/derCertificate';
 import { mapCdnCertificate } from '../../lib/providers/aliyun/cdn/certificateInfo';
 import { mapSslInfo } from '../../lib/providers/ucloud/mapper';
 import { armour } from '../helpers/pem';
-import { craft, generalizedTime } from '../unit/pem/craftedCertificate';
+import {
+  craft,
+  decodedOrRefused,
+  generalizedTime,
+  hasShortTime,
+  timeText,
+} from '../unit/pem/craftedCertificate';
 import { fuzz } from './fuzz';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
@@ -151,6 +158,60 @@ function expectSound(result: PemReadResult): void {
     expect(cert.fingerprintSha1).toMatch(/^[0-9a-f]{40}$/);
   }
 }
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A validity time in any of the forms OpenSSL reads or refuses: UTCTime or GeneralizedTime, fields in and just
+ * out of range, seconds or none, a fraction (after a point or a comma, up to 7 digits) or none, Z, an offset up
+ * to ±14:60 or no zone, the years where offsets and UTCTime change meaning; now and then a character changed,
+ * added or dropped.
+ */
+const validityTime = fc
+  .record({
+    utc: fc.boolean(),
+    year: fc.oneof(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.constantFrom(0, 1, 49, 50, 99, 1899, 1900, 1949, 1950, 2049, 2050, 9999),
+    ),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 24 }),
+    minute: fc.integer({ min: 0, max: 60 }),
+    second: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+    fraction: fc.option(
+      fc.tuple(fc.constantFrom('.', '.', '.', ','), fc.stringMatching(/^\d{0,7}$/)).map(([p, d]) => p + d),
+      { nil: undefined, freq: 3 },
+    ),
+    zone: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('Z') },
+      { weight: 1, arbitrary: fc.constant('') },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 60 }))
+          .map(([sign, hours, minutes]) => `${sign}${two(hours)}${two(minutes)}`),
+      },
+    ),
+    edit: fc.option(
+      fc.tuple(fc.nat(), fc.nat({ max: 1 }), fc.constantFrom('0', '9', 'Z', '+', '-', '.', 'z', ' ')),
+      {
+        nil: undefined,
+        freq: 4,
+      },
+    ),
+  })
+  .map(({ utc, year, month, day, hour, minute, second, fraction, zone, edit }) => {
+    const yearText = utc ? two(year % 100) : String(year).padStart(4, '0');
+    const seconds = second === undefined ? '' : two(second);
+    let text = `${yearText}${two(month)}${two(day)}${two(hour)}${two(minute)}${seconds}${fraction ?? ''}${zone}`;
+    if (edit) {
+      const [at, drop, character] = edit;
+      const i = at % (text.length + 1);
+      text = text.slice(0, i) + (drop ? '' : character) + text.slice(i + drop);
+    }
+    return timeText(utc ? 0x17 : 0x18, text);
+  });
 
 describe('fuzz: the PEM/chain reader', () => {
   it('never throws, never lets a key through, and gives a chain or a reason, for any text', () => {
@@ -323,6 +384,38 @@ describe('fuzz: the PEM/chain reader', () => {
         expect(result.problems.some((p) => p.includes('unrelated end-entity certificates'))).toBe(true);
       }),
       500,
+    );
+  });
+
+  it('reads a validity time in any form as OpenSSL reads it, or declines it and says why', () => {
+    const der = createPemReader({ decoder: 'der' });
+    const x509 = createPemReader({ decoder: 'x509' });
+    fuzz(
+      'pem',
+      'validity times against OpenSSL',
+      fc.property(validityTime, fc.boolean(), (time, inNotBefore) => {
+        const certificate = craft(inNotBefore ? { notBefore: time } : { notAfter: time });
+        const fields = readCertificateFields(certificate);
+        // Declined only for the time, and with a reason that says what the time holds.
+        if ('declined' in fields) {
+          expect(fields.validity).toBe(true);
+          expect(fields.declined).not.toMatch(/in a form this reader does not read/);
+        }
+        const text = certificatePem(certificate);
+        if (decodedOrRefused(certificate)) {
+          // Where OpenSSL decodes it (always, with Node 20's 3.0), the DER reader reads what X509Certificate
+          // reads, to the millisecond, or neither reads it and both say the same.
+          expect(der.read(text)).toEqual(x509.read(text));
+        } else {
+          // OpenSSL 3.5 refuses a short time as it decodes (decodedOrRefused allows only that). The DER reader
+          // does not ask OpenSSL, so it reads it as on Node 20, where the same seed compares it with 3.0.
+          expect(hasShortTime(certificate)).toBe(true);
+          expect(der.read(text).chain?.leaf.notAfterMs ?? null).toBe(
+            'declined' in fields ? null : fields.notAfterMs,
+          );
+        }
+      }),
+      3_000,
     );
   });
 

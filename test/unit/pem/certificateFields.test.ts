@@ -167,29 +167,17 @@ describe('fieldsFromX509', () => {
     });
   });
 
-  it('reads a time without seconds as OpenSSL 3.0 does; where OpenSSL refuses it, the chain says why', () => {
-    const cases: [Buffer, number, string][] = [
-      [utcTime('2601010000Z'), Date.UTC(2026, 0, 1), 'a UTCTime without seconds ("2601010000Z")'],
-      [
-        generalizedTime('205001010000Z'),
-        Date.UTC(2050, 0, 1),
-        'a GeneralizedTime without seconds ("205001010000Z")',
-      ],
+  it('reads a time without seconds as OpenSSL 3.0 does; the chain reads it where OpenSSL does not decode it', () => {
+    const cases: [Buffer, number][] = [
+      [utcTime('2601010000Z'), Date.UTC(2026, 0, 1)],
+      [generalizedTime('205001010000Z'), Date.UTC(2050, 0, 1)],
     ];
-    for (const [time, epochMs, description] of cases) {
+    for (const [time, epochMs] of cases) {
       const der = craft({ notAfter: time });
+      // OpenSSL 3.5 (Node 22) does not decode it: decodedOrRefused allows that there, and only there.
       const x509 = decodedOrRefused(der);
-      if (x509) {
-        expect(fieldsFromX509(x509)).toMatchObject({ notAfterMs: epochMs });
-        expect(readPemChain(certificatePem(der)).chain?.leaf.notAfterMs).toBe(epochMs);
-      } else {
-        expect(readPemChain(certificatePem(der))).toMatchObject({
-          chain: null,
-          problems: [
-            `PEM block 1 is a certificate whose notAfter is ${description}, so the expiry cannot be read from the PEM`,
-          ],
-        });
-      }
+      if (x509) expect(fieldsFromX509(x509)).toMatchObject({ notAfterMs: epochMs });
+      expect(readPemChain(certificatePem(der)).chain?.leaf.notAfterMs).toBe(epochMs);
     }
   });
 

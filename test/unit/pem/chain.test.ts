@@ -1,8 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import { hash, X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certificatePem, issueCertificate } from '../../../emulator/x509/certificate';
-import { sequence } from '../../../emulator/x509/der';
+import { sequence, utf8String } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
@@ -11,6 +11,7 @@ import { mapSslInfo } from '../../../lib/providers/ucloud/mapper';
 import { observed } from '../../helpers/observed';
 import { armour } from '../../helpers/pem';
 import {
+  cn,
   craftAuthority,
   craftLeaf,
   decodedOrRefused,
@@ -18,7 +19,9 @@ import {
   generalizedTime,
   longFormLength,
   NOT_AFTER,
+  name,
   subjectAltName,
+  utcTime,
 } from './craftedCertificate';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
@@ -260,15 +263,18 @@ describe('readPemChain: a chain with an unreadable certificate', () => {
           '("20250101000000.123456Z")',
       ],
       [
+        // Year 0000 less an hour: OpenSSL 3.0 prints "Bad time value", Node 22 gives no text at all.
         craftLeaf(intermediate, { notAfter: generalizedTime('00000101000000+0100') }),
-        'is a certificate whose notAfter is a GeneralizedTime with an offset ("00000101000000+0100")',
+        'is a certificate whose notAfter is a GeneralizedTime with an offset that takes it outside the years ' +
+          '1900–9999, where OpenSSL applies none ("00000101000000+0100")',
       ],
       [
+        // No zone and too short: OpenSSL 3.0 decodes it and prints "Bad time value"; 3.5 does not decode it.
         craftLeaf(intermediate, {
-          notBefore: generalizedTime('202501010000Z'),
+          notBefore: utcTime('2501010000'),
           notAfter: generalizedTime('20300101000000'),
         }),
-        'is a certificate whose notBefore is a GeneralizedTime without seconds ("202501010000Z") and whose ' +
+        'is a certificate whose notBefore is a UTCTime without a zone ("2501010000") and whose ' +
           'notAfter is a GeneralizedTime without a zone ("20300101000000")',
       ],
     ];
@@ -329,21 +335,70 @@ describe('readPemChain: validity years below 1000', () => {
     expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
   });
 
-  it('reads a year-48 notBefore without seconds as OpenSSL 3.0 does, or, where OpenSSL refuses it, says so', () => {
+  it('reads a year-48 notBefore without seconds as OpenSSL 3.0 does, whether or not OpenSSL decodes it', () => {
     const leaf = craftLeaf(intermediate, {
       notBefore: generalizedTime('004801010000Z'),
       notAfter: generalizedTime('00490101000000Z'),
     });
-    const { chain, problems } = readPemChain(certificatePem(leaf));
+    const { chain } = readPemChain(certificatePem(leaf));
+    expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
+    expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
+  });
+});
+
+describe('readPemChain: times without seconds, the same on Node 20 and 22', () => {
+  // OpenSSL 3.5 (Node 22) does not decode these at all; the DER reader reads them and checks their signatures.
+  const noSeconds = { notAfter: utcTime('3001010000Z') };
+  // X509Certificate's fingerprint is not to be had for them on Node 22: the SHA-256 of the DER is the same.
+  const derSha256 = (der: Buffer) => hash('sha256', der, 'hex');
+
+  it('knows a self-signed root whose time lacks its seconds for a root, so its date is not the chain’s', () => {
+    const selfSigned = craftAuthority('Chain Test Root Without Seconds', null, noSeconds);
+    const issuing = craftAuthority('Chain Test Intermediate Under It', selfSigned);
+    const leaf = craftLeaf(issuing, { notAfter: generalizedTime('20400101000000Z') });
+    const { chain } = readPemChain(
+      certificatePem(leaf) + certificatePem(issuing.der) + certificatePem(selfSigned.der),
+    );
+    expect(chain?.roots.map((c) => c.fingerprintSha256)).toEqual([derSha256(selfSigned.der)]);
+    expect(chain?.roots[0]?.notAfterMs).toBe(Date.UTC(2030, 0, 1));
+    expect(chain?.intermediates.map((c) => c.fingerprintSha256)).toEqual([derSha256(issuing.der)]);
+    expect(chain?.problems).toEqual([]);
+  });
+
+  it('still leaves to OpenSSL one the DER reader declines for another reason: dated on 3.0, unknown on 3.5', () => {
+    // A name attribute the DER reader does not know (it reads the validity first, then declines the name).
+    const leaf = craftLeaf(intermediate, {
+      ...noSeconds,
+      subject: name(['1.2.3.4.5', utf8String('unknown type')]),
+    });
+    const { chain, problems } = readPemChain(certificatePem(leaf) + intermediatePem);
     if (decodedOrRefused(leaf)) {
-      expect(chain?.leaf.notAfterMs).toBe(new Date('0049-01-01T00:00:00Z').getTime());
-      expect(chain?.leaf.notBeforeMs).toBe(new Date('0048-01-01T00:00:00Z').getTime());
+      expect(chain?.leaf.notAfterMs).toBe(Date.UTC(2030, 0, 1));
     } else {
       expect(chain).toBeNull();
       expect(problems).toEqual([
-        'PEM block 1 is a certificate whose notBefore is a GeneralizedTime without seconds ("004801010000Z"), ' +
+        'PEM block 1 is not a readable X.509 certificate (attribute type without a known short name), ' +
           'so the expiry cannot be read from the PEM',
       ]);
+    }
+  });
+
+  it('tells same-named issuers apart by signature when their times lack seconds', () => {
+    const twinName = cn('Chain Test Twin CA');
+    const signer = craftAuthority('Chain Test Twin Signer', root, { subject: twinName, ...noSeconds });
+    const twin = craftAuthority('Chain Test Twin Other', root, {
+      subject: twinName,
+      notAfter: generalizedTime('20991231000000Z'),
+    });
+    const leaf = craftLeaf(signer);
+    for (const order of [
+      [leaf, signer.der, twin.der],
+      [leaf, twin.der, signer.der],
+    ]) {
+      const { chain } = readPemChain(order.map((der) => certificatePem(der)).join('') + rootPem);
+      // The twin expires last and would be chosen if no signature could be checked.
+      expect(chain?.intermediates.map((c) => c.fingerprintSha256)).toEqual([derSha256(signer.der)]);
+      expect(chain?.intermediates[0]?.notAfterMs).toBe(Date.UTC(2030, 0, 1));
     }
   });
 });

@@ -21,6 +21,7 @@ import { type DeclinedFields, readCertificateFields } from '../../../lib/pem/der
 import {
   cn,
   craft,
+  decodedOrRefused,
   dnsName,
   extension,
   generalizedTime,
@@ -212,37 +213,90 @@ describe('readCertificateFields, against X509Certificate', () => {
     }
   });
 
-  it('leaves every other time encoding to X509Certificate, saying what the time holds', () => {
+  it('reads the other forms OpenSSL 3.0 reads, as it reads them: no seconds, a fraction, an offset', () => {
+    // What `openssl x509 -enddate` (OpenSSL 3.0.19) prints for each. Node 22's OpenSSL 3.5 does not decode a
+    // certificate whose time is shorter than …HHMMSSZ: the DER reader must read those alone.
+    const cases: [Buffer, number][] = [
+      [utcTime('3001010000Z'), Date.UTC(2030, 0, 1)],
+      [utcTime('2802290000Z'), Date.UTC(2028, 1, 29)],
+      [utcTime('300101000000+0100'), Date.UTC(2029, 11, 31, 23)],
+      [utcTime('3001010000+0100'), Date.UTC(2029, 11, 31, 23)],
+      [utcTime('3001010000-0530'), Date.UTC(2030, 0, 1, 5, 30)],
+      [utcTime('300101000000+1200'), Date.UTC(2029, 11, 31, 12)],
+      [utcTime('300101000000-1259'), Date.UTC(2030, 0, 1, 12, 59)],
+      [utcTime('300101000000+0000'), Date.UTC(2030, 0, 1)],
+      [utcTime('300101000000-0000'), Date.UTC(2030, 0, 1)],
+      // An offset may carry a UTCTime past 2049 or before 1950: it is arithmetic, not a new encoding.
+      [utcTime('491231230000-0100'), Date.UTC(2050, 0, 1)],
+      [utcTime('500101000000+0100'), Date.UTC(1949, 11, 31, 23)],
+      [generalizedTime('205001010000Z'), Date.UTC(2050, 0, 1)],
+      [generalizedTime('004801010000Z'), yearMs(48, 0, 1)],
+      [generalizedTime('205001010000+0100'), Date.UTC(2049, 11, 31, 23)],
+      [generalizedTime('20500101000000.5Z'), Date.UTC(2050, 0, 1, 0, 0, 0, 500)],
+      [generalizedTime('20500101000000.0Z'), Date.UTC(2050, 0, 1)],
+      [generalizedTime('20500101000000.999Z'), Date.UTC(2050, 0, 1, 0, 0, 0, 999)],
+      [generalizedTime('20500101000000.1230000Z'), Date.UTC(2050, 0, 1, 0, 0, 0, 123)],
+      [generalizedTime(`20500101000000.${'0'.repeat(60)}Z`), Date.UTC(2050, 0, 1)],
+      [generalizedTime('20500101000000.5+0100'), Date.UTC(2049, 11, 31, 23, 0, 0, 500)],
+      [generalizedTime('20500101000000.5-0030'), Date.UTC(2050, 0, 1, 0, 30, 0, 500)],
+      [generalizedTime('20280301000000+0100'), Date.UTC(2028, 1, 29, 23)],
+      // OpenSSL applies no offset of zero, so any year keeps one; another offset keeps to 1900–9999.
+      [generalizedTime('00490101000000+0000'), yearMs(49, 0, 1)],
+      [generalizedTime('18991231230000-0100'), Date.UTC(1900, 0, 1)],
+      [generalizedTime('19000101010000+0100'), Date.UTC(1900, 0, 1)],
+      [generalizedTime('99991231225959-0100'), Date.UTC(9999, 11, 31, 23, 59, 59)],
+    ];
+    for (const [encoded, epochMs] of cases) {
+      for (const field of ['notBefore', 'notAfter'] as const) {
+        const der = craft({ [field]: encoded });
+        const fields = readCertificateFields(der);
+        expect(fields, encoded.toString('latin1')).toMatchObject({ [`${field}Ms`]: epochMs });
+        const x509 = decodedOrRefused(der);
+        if (x509) expect(fieldsFromX509(x509), encoded.toString('latin1')).toEqual(fields);
+      }
+    }
+  });
+
+  it('declines what OpenSSL 3.0 gives no exact date for, saying what the time holds', () => {
     const unusual: [Buffer, string][] = [
-      [utcTime('2601010000Z'), 'a UTCTime without seconds ("2601010000Z")'],
-      [utcTime('260101000000+0100'), 'a UTCTime with an offset ("260101000000+0100")'],
       [utcTime('260101000000z'), 'a UTCTime that is not a date and time ("260101000000z")'],
       [utcTime('260101000000'), 'a UTCTime without a zone ("260101000000")'],
+      [utcTime('2601010000'), 'a UTCTime without a zone ("2601010000")'],
       [utcTime('260229000000Z'), 'a UTCTime naming a date or time that does not exist ("260229000000Z")'],
       [utcTime('260101000060Z'), 'a UTCTime naming a date or time that does not exist ("260101000060Z")'],
       [utcTime('261301000000Z'), 'a UTCTime naming a date or time that does not exist ("261301000000Z")'],
       [utcTime('260100000000Z'), 'a UTCTime naming a date or time that does not exist ("260100000000Z")'],
       [utcTime('260101240000Z'), 'a UTCTime naming a date or time that does not exist ("260101240000Z")'],
+      [utcTime('2602290000Z'), 'a UTCTime naming a date or time that does not exist ("2602290000Z")'],
       [utcTime('26010100000AZ'), 'a UTCTime that is not a date and time ("26010100000AZ")'],
+      [utcTime('26010100Z'), 'a UTCTime that is not a date and time ("26010100Z")'],
       [utcTime('300101000000.5Z'), 'a UTCTime with a fraction of a second ("300101000000.5Z")'],
+      [utcTime('300101000000+01'), 'a UTCTime that is not a date and time ("300101000000+01")'],
       [
-        generalizedTime('20500101000000.5Z'),
-        'a GeneralizedTime with a fraction of a second ("20500101000000.5Z")',
+        utcTime('300101000000+1300'),
+        'a UTCTime with an offset past 12 hours or 59 minutes ("300101000000+1300")',
       ],
       [
-        generalizedTime('20500101000000.1230Z'),
-        'a GeneralizedTime with a fraction of a second ("20500101000000.1230Z")',
+        utcTime('300101000000-0060'),
+        'a UTCTime with an offset past 12 hours or 59 minutes ("300101000000-0060")',
       ],
       [
         generalizedTime('20500101000000.1234Z'),
         'a GeneralizedTime with a fraction finer than a millisecond ("20500101000000.1234Z")',
       ],
-      [generalizedTime('205001010000Z'), 'a GeneralizedTime without seconds ("205001010000Z")'],
-      [generalizedTime('20500101000000+0000'), 'a GeneralizedTime with an offset ("20500101000000+0000")'],
       [
-        generalizedTime('205001010000-0530'),
-        'a GeneralizedTime without seconds and with an offset ("205001010000-0530")',
+        generalizedTime('205001010000.5Z'),
+        'a GeneralizedTime with a fraction but no seconds ("205001010000.5Z")',
       ],
+      [
+        generalizedTime('20500101000000,5Z'),
+        'a GeneralizedTime with a comma for a decimal point ("20500101000000,5Z")',
+      ],
+      [
+        generalizedTime('20500101000000.Z'),
+        'a GeneralizedTime that is not a date and time ("20500101000000.Z")',
+      ],
+      [generalizedTime('20500101000000.5'), 'a GeneralizedTime without a zone ("20500101000000.5")'],
       [generalizedTime('20300101000000'), 'a GeneralizedTime without a zone ("20300101000000")'],
       [
         generalizedTime('21000229000000Z'), // 2100 is not a leap year
@@ -252,14 +306,38 @@ describe('readCertificateFields, against X509Certificate', () => {
         generalizedTime('01000229000000Z'), // nor is year 100
         'a GeneralizedTime naming a date or time that does not exist ("01000229000000Z")',
       ],
+      [
+        // The date is checked as written, before the offset.
+        generalizedTime('20500229000000+0100'),
+        'a GeneralizedTime naming a date or time that does not exist ("20500229000000+0100")',
+      ],
+      [
+        generalizedTime('00000101000000+0100'),
+        'a GeneralizedTime with an offset that takes it outside the years 1900–9999, where OpenSSL applies ' +
+          'none ("00000101000000+0100")',
+      ],
+      [
+        generalizedTime('19000101000000+0100'),
+        'a GeneralizedTime with an offset that takes it outside the years 1900–9999, where OpenSSL applies ' +
+          'none ("19000101000000+0100")',
+      ],
+      [
+        generalizedTime('99991231235959-0100'),
+        'a GeneralizedTime with an offset that takes it outside the years 1900–9999, where OpenSSL applies ' +
+          'none ("99991231235959-0100")',
+      ],
       [generalizedTime('2050010100Z'), 'a GeneralizedTime that is not a date and time ("2050010100Z")'],
+      [
+        generalizedTime('20500101000000ZZ'),
+        'a GeneralizedTime that is not a date and time ("20500101000000ZZ")',
+      ],
       // The text is quoted inert and cut short: a time is no place for a control character or a page of text.
       [
         generalizedTime('20\x1b50\x850101000000Z'),
         'a GeneralizedTime that is not a date and time ("20\\u001b50\\x850101000000Z")',
       ],
       [
-        generalizedTime(`20500101000000.${'0'.repeat(60)}Z`),
+        generalizedTime(`20500101000000.${'0'.repeat(60)}`),
         `a GeneralizedTime that is not a date and time ("20500101000000.${'0'.repeat(25)}…")`,
       ],
       [tlv(Tag.Utf8String, Buffer.from('260101000000Z')), 'not a UTCTime or GeneralizedTime (tag 0x0c)'],
@@ -278,14 +356,14 @@ describe('readCertificateFields, against X509Certificate', () => {
     expect(
       expectDeclined(
         craft({
-          notBefore: utcTime('2601010000Z'),
+          notBefore: utcTime('2601010000'),
           notAfter: generalizedTime('20300101000000'),
           subject: name(['1.2.3.4.5', utf8String('unknown type')]),
         }),
       ),
     ).toEqual({
       declined:
-        'notBefore is a UTCTime without seconds ("2601010000Z") and whose notAfter is a GeneralizedTime ' +
+        'notBefore is a UTCTime without a zone ("2601010000") and whose notAfter is a GeneralizedTime ' +
         'without a zone ("20300101000000")',
       validity: true,
     });

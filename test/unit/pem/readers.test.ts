@@ -12,7 +12,16 @@ import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import type { ObservedCertificate } from '../../../lib/model';
 import { type CertificateChain, createPemReader, type PemReader } from '../../../lib/pem/chain';
-import { cn, craft, dnsName, generalizedTime, name, subjectAltName, utcTime } from './craftedCertificate';
+import {
+  cn,
+  craft,
+  dnsName,
+  generalizedTime,
+  longFormLength,
+  name,
+  subjectAltName,
+  utcTime,
+} from './craftedCertificate';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const DAY = 86_400_000;
@@ -156,9 +165,12 @@ describe('the DER reader against the X509Certificate reader', () => {
 
   it('mixes both paths in one chain when the DER reader declines one certificate', () => {
     const made = makeTestCertificate({ notAfter: NOW + 10 * DAY });
-    // UTCTime with an offset (RFC 5280 wants Z): OpenSSL reads it, so the X509Certificate path decides.
+    // A needless long-form length (BER, not DER): OpenSSL reads it, so the X509Certificate path decides.
     const odd = pem(
-      craft({ notAfter: utcTime('400101000000+0100'), subject: name(['2.5.4.3', utf8String('odd')]) }),
+      craft({
+        notAfter: longFormLength(utcTime('400101000000Z')),
+        subject: name(['2.5.4.3', utf8String('odd')]),
+      }),
     );
     const plain = pem(craft({ notAfter: utcTime('400101000000Z') }));
     for (const text of [made.pem + odd, odd + made.intermediatePem, plain + odd]) {
