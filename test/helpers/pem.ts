@@ -2,3 +2,8 @@
 export function armour(label: string, body: string): string {
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
+
+/** A BEGIN line of `label` and a body with no END line: a block cut short. */
+export function cutShort(label: string, body: string): string {
+  return `-----BEGIN ${label}-----\n${body}\n`;
+}

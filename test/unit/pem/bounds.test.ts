@@ -18,7 +18,7 @@ import {
   type PemReadResult,
 } from '../../../lib/pem/chain';
 import { mapSslInfo } from '../../../lib/providers/ucloud/mapper';
-import { armour } from '../../helpers/pem';
+import { armour, cutShort } from '../../helpers/pem';
 import { type CraftedAuthority, cn, craftAuthority, craftLeaf, NOT_AFTER } from './craftedCertificate';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
@@ -185,7 +185,7 @@ describe('reading one PEM costs work bounded by its bounds, and linear in its si
       'a BEGIN line in the PEM has no matching END line; the text after it was not read as a block',
     ]);
     // A key cut short hides no certificate.
-    const key = createPemReader().read(`${chain.pem}-----BEGIN PRIVATE KEY-----\nMIIB`);
+    const key = createPemReader().read(`${chain.pem}${cutShort('PRIVATE KEY', 'MIIB')}`);
     expect(key.chain?.leaf.notAfterMs).toBe(chain.notAfterMs);
   });
 

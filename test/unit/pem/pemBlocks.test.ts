@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, isAscii, pemBlocks, scanPem } from '../../../lib/pem/pemBlocks';
+import { armour } from '../../helpers/pem';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g;
 
@@ -102,11 +103,7 @@ describe('pemBlocks', () => {
         4,
       ],
       "BEGIN lines in one another's dashes": (n) => ['-----BEGIN A------BEGIN A-----'.repeat(n), 0, 2 * n],
-      'key blocks': (n) => [
-        '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n'.repeat(n),
-        n,
-        0,
-      ],
+      'key blocks': (n) => [armour('PRIVATE KEY', 'MC4CAQAwBQYDK2VwBCIEIA==').repeat(n), n, 0],
       'one huge body': (n) => [
         `-----BEGIN CERTIFICATE-----\n${'QUFB'.repeat(n)}\n-----END CERTIFICATE-----\n`,
         1,
