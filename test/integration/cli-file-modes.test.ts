@@ -3,63 +3,41 @@
  * on real files: created owner-only, a rewrite keeping the mode its owner chose, and a symbolic link refused as a
  * usage error before any scan, the file it points to untouched.
  */
-import {
-  chmodSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { runCertwatch } from '../helpers/cli';
 import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
+import { modeOf, tempDirPerTest } from '../helpers/tempDir';
+
+const dir = tempDirPerTest('certwatch-file-modes-');
 
 const NOW_ISO = new Date(NOW).toISOString();
 let emulator: RunningEmulator;
-let dir: string;
-let umask: number;
-
 beforeAll(async () => {
   emulator = await startEmulator({ fleet: auditFleet(10).fleet });
 }, 60_000);
 afterAll(() => emulator?.close());
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'certwatch-file-modes-'));
-  // The usual umask, under which a file created the default way is 0644: readable by every user.
-  umask = process.umask(0o022);
-});
-afterEach(() => {
-  process.umask(umask);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 const env = () => ({
   ...auditEnv(emulator.ucloudUrl),
-  CERTWATCH_STATE_FILE: join(dir, 'history', 'state.json'),
+  CERTWATCH_STATE_FILE: join(dir.path, 'history', 'state.json'),
 });
 const requests = () => emulator.stats.ucloud.requests;
 
 it('scan --out and the alert state file are created readable by their owner only', async () => {
-  const out = join(dir, 'alerts.log');
+  const out = join(dir.path, 'alerts.log');
   const run = await runCertwatch(['scan', '--now', NOW_ISO, '--out', out], env());
   expect(run.code).toBe(0);
   expect(readFileSync(out, 'utf8')).toContain('certwatch digest');
   expect(modeOf(out)).toBe('600');
-  expect(modeOf(join(dir, 'history', 'state.json'))).toBe('600');
-  expect(modeOf(join(dir, 'history'))).toBe('700');
+  expect(modeOf(join(dir.path, 'history', 'state.json'))).toBe('600');
+  expect(modeOf(join(dir.path, 'history'))).toBe('700');
 });
 
 it('audit --out creates its report 0600 and keeps the mode of one it replaces', async () => {
-  const fresh = join(dir, 'audit.csv');
+  const fresh = join(dir.path, 'audit.csv');
   expect(
     (await runCertwatch(['audit', '--now', NOW_ISO, '--format', 'csv', '--out', fresh], env())).code,
   ).toBe(0);
@@ -70,7 +48,7 @@ it('audit --out creates its report 0600 and keeps the mode of one it replaces', 
   expect(modeOf(fresh)).toBe('600');
 
   // Published for a web server's group: a later audit must neither widen nor narrow that.
-  const shared = join(dir, 'audit.html');
+  const shared = join(dir.path, 'audit.html');
   writeFileSync(shared, 'last week');
   chmodSync(shared, 0o640);
   expect(
@@ -86,10 +64,10 @@ it.each([
 ])(
   '%s --out through a symbolic link is a usage error before the scan; the linked file is untouched',
   async (_, args) => {
-    const target = join(dir, 'crontab');
+    const target = join(dir.path, 'crontab');
     writeFileSync(target, '0 3 * * * backup\n');
     chmodSync(target, 0o600);
-    const link = join(dir, 'alerts.log');
+    const link = join(dir.path, 'alerts.log');
     symlinkSync(target, link);
     const before = requests();
 
@@ -101,16 +79,16 @@ it.each([
     expect(readFileSync(target, 'utf8')).toBe('0 3 * * * backup\n');
     expect(modeOf(target)).toBe('600');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['alerts.log', 'crontab']);
+    expect(readdirSync(dir.path).sort()).toEqual(['alerts.log', 'crontab']);
   },
 );
 
 it('scan with a state file that is a symbolic link is a usage error before the scan; no alert is sent twice', async () => {
-  const target = join(dir, 'kept-elsewhere.json');
+  const target = join(dir.path, 'kept-elsewhere.json');
   writeFileSync(target, '{"version":1,"certificates":{}}\n');
-  const link = join(dir, 'state.json');
+  const link = join(dir.path, 'state.json');
   symlinkSync(target, link);
-  const out = join(dir, 'alerts.log');
+  const out = join(dir.path, 'alerts.log');
   const before = requests();
 
   const run = await runCertwatch(['scan', '--now', NOW_ISO, '--out', out], {
@@ -121,6 +99,6 @@ it('scan with a state file that is a symbolic link is a usage error before the s
   expect(run.stderr).toContain(`CERTWATCH_STATE_FILE ${link} is a symbolic link (to ${target})`);
   expect(requests(), 'no scan ran').toBe(before);
   // Nothing was told: the alerts were not sent without the history that stops them being sent again.
-  expect(readdirSync(dir).sort()).toEqual(['kept-elsewhere.json', 'state.json']);
+  expect(readdirSync(dir.path).sort()).toEqual(['kept-elsewhere.json', 'state.json']);
   expect(readFileSync(target, 'utf8')).toBe('{"version":1,"certificates":{}}\n');
 });

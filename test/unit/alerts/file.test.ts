@@ -2,43 +2,21 @@
  * FileSink (`certwatch scan --out FILE`) on real files: it appends, creates owner-only, leaves an existing file's
  * mode alone, and never appends through a symbolic link.
  */
-import {
-  chmodSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileSink } from '../../../lib/alerts/file';
 import { AlertDeliveryError } from '../../../lib/errors';
+import { modeOf, tempDirPerTest } from '../../helpers/tempDir';
 
-let dir: string;
-let umask: number;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'certwatch-file-sink-'));
-  umask = process.umask(0o022);
-});
-
-afterEach(() => {
-  process.umask(umask);
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest('certwatch-file-sink-');
 
 const DIGEST = { subject: 'certwatch: 1 certificate needs action', body: 'shop.example expires in 3 days\n' };
 const ALERTS = [{ id: 'a0', message: '{"certificate":"ssl-1"}', attributes: {} }];
-const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('FileSink', () => {
   it('creates the file readable by its owner only, and appends the digest and one line per alert', async () => {
-    const path = join(dir, 'alerts.log');
+    const path = join(dir.path, 'alerts.log');
     const sink = new FileSink(path);
     await sink.publishDigest(DIGEST);
     expect(await sink.publishAlerts(ALERTS)).toEqual({ sent: 1, failed: [] });
@@ -49,7 +27,7 @@ describe('FileSink', () => {
   });
 
   it('appends to an existing file and leaves the mode its owner chose', async () => {
-    const path = join(dir, 'alerts.log');
+    const path = join(dir.path, 'alerts.log');
     writeFileSync(path, 'earlier run\n');
     chmodSync(path, 0o640);
     await new FileSink(path).publishAlerts(ALERTS);
@@ -58,9 +36,9 @@ describe('FileSink', () => {
   });
 
   it('refuses to append through a symbolic link, naming it, and leaves the file it points to untouched', async () => {
-    const target = join(dir, 'authorized_keys');
+    const target = join(dir.path, 'authorized_keys');
     writeFileSync(target, 'ssh-ed25519 AAAA... admin\n');
-    const link = join(dir, 'alerts.log');
+    const link = join(dir.path, 'alerts.log');
     symlinkSync(target, link);
     const sink = new FileSink(link);
 
@@ -80,9 +58,9 @@ describe('FileSink', () => {
   });
 
   it('refuses a dangling symbolic link, creating nothing where it points', async () => {
-    const link = join(dir, 'alerts.log');
-    symlinkSync(join(dir, 'planted.log'), link);
+    const link = join(dir.path, 'alerts.log');
+    symlinkSync(join(dir.path, 'planted.log'), link);
     await expect(new FileSink(link).publishDigest(DIGEST)).rejects.toThrow(/alerts\.log is a symbolic link/);
-    expect(readdirSync(dir)).toEqual(['alerts.log']);
+    expect(readdirSync(dir.path)).toEqual(['alerts.log']);
   });
 });

@@ -231,27 +231,16 @@ describe('listCdnCertificatePages', () => {
   });
 
   it('names the call in a refusal', async () => {
-    const client = new AliyunRpcClient({
-      credentials: { accessKeyId: 'id', accessKeySecret: 'secret' },
-      endpoint: 'http://cdn.invalid',
-      version: '2018-05-10',
-      product: 'CDN',
-      settings: {
-        accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-        accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-        endpoint: 'E',
+    const { client } = scripted([
+      {
+        status: 404,
+        body: {
+          Code: 'InvalidAccessKeyId.NotFound',
+          Message: 'Specified access key is not found.',
+          RequestId: 'R-1',
+        },
       },
-      timeoutMs: 1000,
-      fetch: async () =>
-        new Response(
-          JSON.stringify({
-            Code: 'InvalidAccessKeyId.NotFound',
-            Message: 'Specified access key is not found.',
-            RequestId: 'R-1',
-          }),
-          { status: 404 },
-        ),
-    });
+    ]);
     const error = (await ids(client).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.message).toBe(
