@@ -12,11 +12,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../lib/config';
 import { ProviderError } from '../lib/errors';
+import type { RetryPolicy } from '../lib/http/retry';
 import { describeCertificateInfo } from '../lib/providers/aliyun/cdn/certificateInfo';
 import { certIdOf, describeCdnCertificatePage } from '../lib/providers/aliyun/cdn/listCertificates';
 import { aliyunClient } from '../lib/providers/aliyun/client';
 import { describeServerCertificates } from '../lib/providers/aliyun/slb/describeServerCertificates';
-import type { RetryPolicy } from '../lib/providers/retry';
 import { UcloudClient } from '../lib/providers/ucloud/client';
 import { describeSslV2Page } from '../lib/providers/ucloud/describeSslV2';
 import { ucloudTargets } from '../lib/providers/ucloud/source';

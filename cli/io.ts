@@ -1,5 +1,5 @@
 /** What the CLI touches of the outside world, injectable so tests run it in-process. */
-import type { TextStream } from '../lib/alerts/console';
+import type { TextStream } from '../lib/channels/console';
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;

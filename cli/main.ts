@@ -1,11 +1,11 @@
 import { lstat, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { alertOnChannels, type ChannelsOutcome, throwIfAnyChannelFailed } from '../lib/alerts/channels';
-import { ConsoleSink } from '../lib/alerts/console';
-import { FileSink } from '../lib/alerts/file';
 import { parseRules } from '../lib/alerts/rules';
 import type { AlertSink } from '../lib/alerts/sink';
 import { symlinkRefused, writeFileAtomically } from '../lib/atomicFile';
+import { ConsoleSink } from '../lib/channels/console';
+import { FileSink } from '../lib/channels/file';
 import type { Config } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';

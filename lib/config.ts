@@ -3,8 +3,8 @@
  * each naming its key; secret values are never echoed.
  */
 
-import { CHANNEL_KEYS, type ChannelsConfig, readChannels } from './alerts/channelConfig';
 import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
+import { CHANNEL_KEYS, type ChannelsConfig, readChannels } from './channels/channelConfig';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
 import type { Thresholds } from './model';
@@ -47,7 +47,7 @@ export interface Config {
   thresholds: Thresholds;
   alerting: AlertingConfig;
   snsTopicArn: string | null;
-  /** The channels beside SNS: SES email and chat webhooks (lib/alerts/channelConfig.ts). */
+  /** The channels beside SNS: SES email and chat webhooks (lib/channels/channelConfig.ts). */
   channels: ChannelsConfig;
   requestTimeoutMs: number;
   /** CloudWatch namespace of the EMF metrics the Lambda writes (CERTWATCH_METRICS_NAMESPACE). */

@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { ConsoleSink } from './alerts/console';
 import { parseRules } from './alerts/rules';
 import type { AlertSink } from './alerts/sink';
-import type { WebhookPlatform, WebhookSinkOptions } from './alerts/webhook';
+import { ConsoleSink } from './channels/console';
+import type { WebhookPlatform, WebhookSinkOptions } from './channels/webhook';
 import { type Config, loadConfig } from './config';
 import type { AlertSetup } from './run';
 import { MemoryStateStore } from './state/memory';
@@ -85,10 +85,10 @@ export async function buildChannels(
   const sinks: AlertSink[] = [];
   for (const name of only) {
     if (name === 'sns' && config.snsTopicArn) {
-      const { createSnsSink } = await import('./alerts/sns');
+      const { createSnsSink } = await import('./channels/sns');
       sinks.push(createSnsSink(config.snsTopicArn, deps.awsClientConfig));
     } else if (name === 'email' && channels.email) {
-      const { createSesEmailSink } = await import('./alerts/email');
+      const { createSesEmailSink } = await import('./channels/email');
       sinks.push(createSesEmailSink({ ...channels.email, clientConfig: deps.awsClientConfig ?? {} }));
     } else if (name !== 'sns' && name !== 'email') {
       const platform = await webhookPlatform(config, name);
@@ -106,25 +106,25 @@ async function webhookPlatform(
   switch (name) {
     case 'dingtalk': {
       const settings = channels.dingtalk;
-      return settings && (await import('./alerts/dingtalk')).dingtalkPlatform(settings);
+      return settings && (await import('./channels/dingtalk')).dingtalkPlatform(settings);
     }
     case 'feishu': {
       const settings = channels.feishu;
-      return settings && (await import('./alerts/feishu')).feishuPlatform(settings);
+      return settings && (await import('./channels/feishu')).feishuPlatform(settings);
     }
     case 'wecom': {
       const settings = channels.wecom;
-      return settings && (await import('./alerts/wecom')).wecomPlatform({ url: settings.url });
+      return settings && (await import('./channels/wecom')).wecomPlatform({ url: settings.url });
     }
     case 'slack': {
       const settings = channels.slack;
-      return settings && (await import('./alerts/slack')).slackPlatform({ url: settings.url });
+      return settings && (await import('./channels/slack')).slackPlatform({ url: settings.url });
     }
   }
 }
 
 async function webhookSink(platform: WebhookPlatform, options: WebhookSinkOptions = {}): Promise<AlertSink> {
-  const { WebhookSink } = await import('./alerts/webhook');
+  const { WebhookSink } = await import('./channels/webhook');
   return new WebhookSink(platform, options);
 }
 

@@ -5,14 +5,14 @@
  * ten messages can show (the rest is counted in the last one).
  */
 import { alertOn } from '../../lib/alerts/alerting';
-import { ConsoleSink } from '../../lib/alerts/console';
-import { dingtalkPlatform } from '../../lib/alerts/dingtalk';
-import { SesEmailSink } from '../../lib/alerts/email';
-import { feishuPlatform } from '../../lib/alerts/feishu';
 import type { AlertSink, PreviewedRequest } from '../../lib/alerts/sink';
-import { slackPlatform } from '../../lib/alerts/slack';
-import { WebhookSink } from '../../lib/alerts/webhook';
-import { wecomPlatform } from '../../lib/alerts/wecom';
+import { ConsoleSink } from '../../lib/channels/console';
+import { dingtalkPlatform } from '../../lib/channels/dingtalk';
+import { SesEmailSink } from '../../lib/channels/email';
+import { feishuPlatform } from '../../lib/channels/feishu';
+import { slackPlatform } from '../../lib/channels/slack';
+import { WebhookSink } from '../../lib/channels/webhook';
+import { wecomPlatform } from '../../lib/channels/wecom';
 import { loadConfig } from '../../lib/config';
 import { buildSources } from '../../lib/providers';
 import { scanFleet } from '../../lib/scan';

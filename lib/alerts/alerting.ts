@@ -4,6 +4,8 @@
  * arrived and release what did not (the next run sends it). If the state store cannot be reached, everything
  * due is sent anyway and the digest says so: a duplicate is better than silence.
  */
+
+import { throwIfFailed } from '../channels/snsMessage';
 import { AlertDeliveryError } from '../errors';
 import type { CertificateRecord, ScanReport } from '../model';
 import { StateStoreError } from '../state/errors';
@@ -14,7 +16,6 @@ import { type Ladder, rungOf, severityOf } from './ladder';
 import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
 import { isSilenced, type Rules, ruleFor } from './rules';
 import type { AlertSink, OutgoingAlert } from './sink';
-import { throwIfFailed } from './snsMessage';
 import { incompleteScanMessage, structuredMessage } from './structured';
 
 export interface AlertingOptions {

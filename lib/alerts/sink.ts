@@ -3,8 +3,9 @@
  * implementing this interface; the scan only ever sees AlertSinks. A channel adds delivery, never alert logic:
  * what is due, and when, is decided once (plan.ts) and every channel tells the same digest.
  */
+
+import type { OutgoingSnsMessage, PublishAllResult } from '../channels/snsBatch';
 import type { Digest } from './digest';
-import type { OutgoingSnsMessage, PublishAllResult } from './snsBatch';
 
 export type { Digest, TextDigest } from './digest';
 

@@ -10,9 +10,9 @@
  * huge notes) is trimmed and marked `truncated: true` rather than failing.
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../channels/snsMessage';
 import type { CertificateRecord, SourceFailure } from '../model';
 import type { AlertKind, Severity } from './plan';
-import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
 
 export const STRUCTURED_ALERT_SCHEMA = 'certwatch.alert/1';
 

@@ -3,10 +3,10 @@
  * smallest page of each listing, which proves the endpoint answers, the key signs and the target exists.
  */
 import { CertwatchError } from '../errors';
+import type { RetryPolicy } from '../http/retry';
 import { describeCdnCertificatePage } from '../providers/aliyun/cdn/listCertificates';
 import type { AliyunRpcClient } from '../providers/aliyun/client';
 import { describeServerCertificates } from '../providers/aliyun/slb/describeServerCertificates';
-import type { RetryPolicy } from '../providers/retry';
 import { failureMessage } from '../providers/source';
 import type { UcloudClient } from '../providers/ucloud/client';
 import {

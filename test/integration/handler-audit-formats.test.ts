@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler } from '../../functions/scan';
-import { ConsoleSink } from '../../lib/alerts/console';
+import { ConsoleSink } from '../../lib/channels/console';
 import { UsageError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { CSV_COLUMNS } from '../../lib/report/csv';

@@ -6,12 +6,12 @@
  * what the sockets buffer).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { slackPlatform } from '../../lib/alerts/slack';
-import { WEBHOOK_ANSWER_MAX_BYTES, WebhookSink } from '../../lib/alerts/webhook';
+import { slackPlatform } from '../../lib/channels/slack';
+import { WEBHOOK_ANSWER_MAX_BYTES, WebhookSink } from '../../lib/channels/webhook';
 import { AlertDeliveryError, ProviderError } from '../../lib/errors';
+import { PROVIDER_REPLY_MAX_BYTES } from '../../lib/http/transport';
 import { aliyunClient } from '../../lib/providers/aliyun/client';
 import { uploadServerCertificate } from '../../lib/providers/aliyun/slb/uploadServerCertificate';
-import { PROVIDER_REPLY_MAX_BYTES } from '../../lib/providers/transport';
 import { UcloudClient } from '../../lib/providers/ucloud/client';
 import { type FloodServer, startFloodServer } from '../helpers/floodServer';
 import { cert, digestOf } from '../helpers/reports';

@@ -6,13 +6,13 @@ import { type PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Severity } from '../../lib/alerts/plan';
-import { SnsBatchPublisher } from '../../lib/alerts/snsBatch';
-import { throwIfFailed } from '../../lib/alerts/snsMessage';
 import {
   type CertificateAlert,
   type StructuredAlertBody,
   structuredMessage,
 } from '../../lib/alerts/structured';
+import { SnsBatchPublisher } from '../../lib/channels/snsBatch';
+import { throwIfFailed } from '../../lib/channels/snsMessage';
 import { AlertDeliveryError } from '../../lib/errors';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { cert, NOW } from '../helpers/reports';

@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Digest } from '../../lib/alerts/digest';
-import { dingtalkPlatform } from '../../lib/alerts/dingtalk';
-import { WebhookSink } from '../../lib/alerts/webhook';
-import { wecomPlatform } from '../../lib/alerts/wecom';
+import { dingtalkPlatform } from '../../lib/channels/dingtalk';
+import { WebhookSink } from '../../lib/channels/webhook';
+import { wecomPlatform } from '../../lib/channels/wecom';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { CertificateRecord } from '../../lib/model';
 import { type DingtalkReceiver, startDingtalkReceiver } from '../helpers/receivers/dingtalk';

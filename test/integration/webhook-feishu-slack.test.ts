@@ -10,9 +10,9 @@ import {
   FEISHU_MIN_INTERVAL_MS,
   feishuPlatform,
   signFeishu,
-} from '../../lib/alerts/feishu';
-import { SLACK_MAX_MESSAGES, SLACK_MIN_INTERVAL_MS, slackPlatform } from '../../lib/alerts/slack';
-import { WebhookSink } from '../../lib/alerts/webhook';
+} from '../../lib/channels/feishu';
+import { SLACK_MAX_MESSAGES, SLACK_MIN_INTERVAL_MS, slackPlatform } from '../../lib/channels/slack';
+import { WebhookSink } from '../../lib/channels/webhook';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { CertificateRecord } from '../../lib/model';
 import { HOSTILE_TEXT } from '../helpers/hostileReport';

@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
+import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../../http/retry';
+import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../../http/transport';
 import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
-import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../retry';
 import { type ProviderDeps, transportFrom } from '../source';
-import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../transport';
 import {
   canonicalQuery,
   type HttpMethod,

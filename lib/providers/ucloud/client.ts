@@ -4,11 +4,11 @@
  * Wire facts: https://docs.ucloud.cn/api/summary/public (RetCode 0 = success; errors come with HTTP 200 too).
  */
 import { ProviderError } from '../../errors';
+import { resolveTransport, type TransportOptions, withRetries } from '../../http/retry';
+import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../../http/transport';
 import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
-import { resolveTransport, type TransportOptions, withRetries } from '../retry';
-import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {

@@ -2,7 +2,7 @@
  * A Feishu/Lark custom bot webhook on 127.0.0.1, for tests: it checks each request the way the platform documents
  * it and answers with the platform's own bodies, so a sink that passes here sends what Feishu takes.
  *
- * Sources (see lib/alerts/feishu.ts for the same list):
+ * Sources (see lib/channels/feishu.ts for the same list):
  * - Custom bot guide, https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot: POST JSON to
  *   /open-apis/bot/v2/hook/<token>; body at most 20 KB; `timestamp` (seconds, within one hour) and `sign` in the
  *   body when signature verification is on; the answers

@@ -2,7 +2,7 @@
  * A Slack incoming webhook on 127.0.0.1, for tests: it checks each request the way Slack documents it and
  * answers with Slack's own bodies, so a sink that passes here sends what Slack takes.
  *
- * Sources (see lib/alerts/slack.ts for the same list):
+ * Sources (see lib/channels/slack.ts for the same list):
  * - Incoming webhooks, https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks: POST JSON to
  *   /services/T.../B.../<token>; success is HTTP 200 with the body `ok`.
  * - Error bodies, https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks: 400

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../../lib/alerts/plan';
-import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../../../lib/alerts/snsMessage';
 import {
   type CertificateAlert,
   STRUCTURED_ALERT_SCHEMA,
   type StructuredAlertBody,
   structuredMessage,
 } from '../../../lib/alerts/structured';
+import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../../../lib/channels/snsMessage';
 import type { CertificateRecord } from '../../../lib/model';
 import { cert, NOW } from '../../helpers/reports';
 

@@ -7,8 +7,8 @@ import {
   SES_MAX_RECIPIENTS,
   SesEmailSink,
   type SesSendEmailClient,
-} from '../../../lib/alerts/email';
-import { renderDigestHtml } from '../../../lib/alerts/emailHtml';
+} from '../../../lib/channels/email';
+import { renderDigestHtml } from '../../../lib/channels/emailHtml';
 import { AlertDeliveryError } from '../../../lib/errors';
 import { cert, digestOf, failure } from '../../helpers/reports';
 

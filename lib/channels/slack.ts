@@ -26,8 +26,9 @@
  * At most SLACK_MAX_MESSAGES messages per digest: past that a channel is flooded, and the email and SNS digests
  * carry everything; the last message says how many entries were left out.
  */
+
+import { type Digest, fitSubject } from '../alerts/digest';
 import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
-import { type Digest, fitSubject } from './digest';
 import {
   packDigest,
   parseWebhookUrl,

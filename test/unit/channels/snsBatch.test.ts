@@ -10,8 +10,8 @@ import {
   type PublishAllResult,
   SnsBatchPublisher,
   type SnsPublishBatchClient,
-} from '../../../lib/alerts/snsBatch';
-import { snsPayloadBytes, throwIfFailed } from '../../../lib/alerts/snsMessage';
+} from '../../../lib/channels/snsBatch';
+import { snsPayloadBytes, throwIfFailed } from '../../../lib/channels/snsMessage';
 import { AlertDeliveryError } from '../../../lib/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:certwatch-alerts';

@@ -5,11 +5,11 @@
  */
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import type { TextDigest } from '../alerts/digest';
+import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest } from '../alerts/sink';
 import { PRIVATE_FILE_MODE, symlinkRefused } from '../atomicFile';
 import { AlertDeliveryError, CertwatchError } from '../errors';
 import { digestText } from './console';
-import type { TextDigest } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest } from './sink';
 
 export class FileSink implements AlertSink {
   readonly name = 'file';

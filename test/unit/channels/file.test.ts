@@ -5,7 +5,7 @@
 import { chmodSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSink } from '../../../lib/alerts/file';
+import { FileSink } from '../../../lib/channels/file';
 import { AlertDeliveryError } from '../../../lib/errors';
 import { modeOf, tempDirPerTest } from '../../helpers/tempDir';
 

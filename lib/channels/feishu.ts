@@ -28,8 +28,8 @@
  * everything; the last card says how many entries were left out.
  */
 import { createHmac } from 'node:crypto';
+import type { Digest, DigestContent, DigestTone } from '../alerts/digest';
 import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
-import type { Digest, DigestContent, DigestTone } from './digest';
 import {
   packDigest,
   parseWebhookUrl,

@@ -12,7 +12,7 @@ import {
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
-import type { PublishProgress } from './sink';
+import type { PublishProgress } from '../alerts/sink';
 import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */

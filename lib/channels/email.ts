@@ -19,11 +19,11 @@ import {
   type SendEmailCommandInput,
   type SendEmailCommandOutput,
 } from '@aws-sdk/client-sesv2';
+import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from '../alerts/digest';
+import type { AlertSink, OutgoingAlert, PreviewedRequest } from '../alerts/sink';
 import { AlertDeliveryError } from '../errors';
 import { describeAwsError } from './awsError';
-import { type Digest, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { renderDigestHtml } from './emailHtml';
-import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
 
 /** Recipients SES takes in one message (To, CC and BCC together). */
 export const SES_MAX_RECIPIENTS = 50;

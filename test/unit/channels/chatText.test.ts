@@ -5,7 +5,7 @@ import {
   entriesLeftOut,
   overflowNote,
   singleLine,
-} from '../../../lib/alerts/chatText';
+} from '../../../lib/channels/chatText';
 import { cert, digestOf, failure } from '../../helpers/reports';
 
 /** Markdown-free: every block reads as its text. */

@@ -5,8 +5,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CertwatchError, ProviderError } from '../errors';
+import type { Pacing } from '../providers/pacing';
 import { httpFetch } from './httpFetch';
-import type { Pacing } from './pacing';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../../lib/alerts/digest';
-import type { WebhookReply } from '../../../lib/alerts/webhook';
+import type { WebhookReply } from '../../../lib/channels/webhook';
 import {
   escapeWecom,
   WECOM_MAX_CONTENT_BYTES,
@@ -8,7 +8,7 @@ import {
   type WecomMessage,
   wecomMessages,
   wecomPlatform,
-} from '../../../lib/alerts/wecom';
+} from '../../../lib/channels/wecom';
 import type { CertificateRecord } from '../../../lib/model';
 import { cert, digestOf } from '../../helpers/reports';
 

@@ -1,6 +1,6 @@
 import type { PublishCommand, PublishCommandOutput } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { type SnsPublishClient, SnsSink, sanitizeSnsSubject, splitMessage } from '../../../lib/alerts/sns';
+import { type SnsPublishClient, SnsSink, sanitizeSnsSubject, splitMessage } from '../../../lib/channels/sns';
 import { AlertDeliveryError } from '../../../lib/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:certwatch';

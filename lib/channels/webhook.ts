@@ -8,12 +8,13 @@
  * read a webhook URL (parseWebhookUrl) or show one (previewUrl, pathTokenPreviewUrl) never let its secret through.
  * What a platform's answer body means is the platform's (errcodeAnswer.ts for the {errcode, errmsg} kind).
  */
+
+import type { Digest } from '../alerts/digest';
+import type { AlertSink, OutgoingAlert, PreviewedRequest } from '../alerts/sink';
 import { AlertDeliveryError, ConfigError } from '../errors';
+import { httpFetch } from '../http/httpFetch';
+import { type Exchange, exchange, ReplyTooLarge, TransportFailure } from '../http/transport';
 import { inertText } from '../inert';
-import { httpFetch } from '../providers/httpFetch';
-import { type Exchange, exchange, ReplyTooLarge, TransportFailure } from '../providers/transport';
-import type { Digest } from './digest';
-import type { AlertSink, OutgoingAlert, PreviewedRequest } from './sink';
 
 /** One HTTP request to the webhook: always a POST of JSON. */
 export interface WebhookRequest {
@@ -75,7 +76,7 @@ export interface WebhookPlatform {
 }
 
 export interface WebhookSinkOptions {
-  /** Default: node:http(s) with keep-alive (lib/providers/httpFetch.ts). */
+  /** Default: node:http(s) with keep-alive (lib/http/httpFetch.ts). */
   fetch?: typeof globalThis.fetch;
   /** Wall clock (ms since the epoch) for signatures, pacing and the replies' `nowMs`; default Date.now. */
   clock?: () => number;

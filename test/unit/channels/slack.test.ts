@@ -11,8 +11,8 @@ import {
   slackMessages,
   slackPlatform,
   slackVerdict,
-} from '../../../lib/alerts/slack';
-import type { WebhookReply } from '../../../lib/alerts/webhook';
+} from '../../../lib/channels/slack';
+import type { WebhookReply } from '../../../lib/channels/webhook';
 import { ConfigError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
 import { HOSTILE_TEXT } from '../../helpers/hostileReport';

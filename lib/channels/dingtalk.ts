@@ -22,6 +22,7 @@
  * (the first in its title block, every part in its header), so the keyword `certwatch` works.
  */
 import { createHmac } from 'node:crypto';
+import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from '../alerts/digest';
 import {
   breakLinks,
   type ChatDialect,
@@ -30,7 +31,6 @@ import {
   overflowNote,
   singleLine,
 } from './chatText';
-import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { errcodeVerdict } from './errcodeAnswer';
 import {
   packDigest,

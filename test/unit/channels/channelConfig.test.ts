@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_CHANNEL_KEYS } from '../../../lib/alerts/channelConfig';
+import { SECRET_CHANNEL_KEYS } from '../../../lib/channels/channelConfig';
 import { loadConfig } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 import { SECRET_SETTINGS } from '../../../lib/secrets/ssm';

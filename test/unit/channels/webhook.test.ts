@@ -1,20 +1,20 @@
 /**
- * The shared webhook sender (lib/alerts/webhook.ts): what it withholds from every platform's answers, and how it
+ * The shared webhook sender (lib/channels/webhook.ts): what it withholds from every platform's answers, and how it
  * reads them. The platforms' own verdicts are tested beside each platform; the receivers over real sockets in
  * test/integration/webhook-*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { dingtalkPlatform } from '../../../lib/alerts/dingtalk';
-import { feishuPlatform } from '../../../lib/alerts/feishu';
-import { slackPlatform } from '../../../lib/alerts/slack';
+import { dingtalkPlatform } from '../../../lib/channels/dingtalk';
+import { feishuPlatform } from '../../../lib/channels/feishu';
+import { slackPlatform } from '../../../lib/channels/slack';
 import {
   WEBHOOK_ANSWER_MAX_BYTES,
   type WebhookPlatform,
   WebhookSink,
   webhookSecrets,
   withholding,
-} from '../../../lib/alerts/webhook';
-import { wecomPlatform } from '../../../lib/alerts/wecom';
+} from '../../../lib/channels/webhook';
+import { wecomPlatform } from '../../../lib/channels/wecom';
 import { AlertDeliveryError } from '../../../lib/errors';
 import { cert, digestOf } from '../../helpers/reports';
 

@@ -2,9 +2,10 @@
  * Prints digests to a stream: the sink for local runs and for deployments without an SNS topic, where the text
  * lands in the function's log.
  */
+
+import type { TextDigest } from '../alerts/digest';
+import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest } from '../alerts/sink';
 import { AlertDeliveryError } from '../errors';
-import type { TextDigest } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest } from './sink';
 
 /** The one method of a writable stream this sink uses; process.stdout, a file stream or a test buffer. */
 export interface TextStream {

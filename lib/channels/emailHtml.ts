@@ -11,8 +11,9 @@
  * and attribute contexts (`escapeHtml`, shared with the HTML report); only this file's own constants reach an
  * attribute.
  */
+
+import type { DigestContent, DigestEntry, DigestField, DigestSection, DigestTone } from '../alerts/digest';
 import { escapeHtml } from '../report/html';
-import type { DigestContent, DigestEntry, DigestField, DigestSection, DigestTone } from './digest';
 
 /** Widest the message is laid out; narrower screens shrink it (width:100%). */
 export const EMAIL_MAX_WIDTH_PX = 760;

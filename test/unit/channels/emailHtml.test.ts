@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DigestContent, DigestEntry, DigestTone } from '../../../lib/alerts/digest';
-import { EMAIL_MAX_WIDTH_PX, renderDigestHtml, TONE_STYLES } from '../../../lib/alerts/emailHtml';
+import { EMAIL_MAX_WIDTH_PX, renderDigestHtml, TONE_STYLES } from '../../../lib/channels/emailHtml';
 import { escapeHtml } from '../../../lib/report/html';
 import { HOSTILE_TEXT, hostileReport } from '../../helpers/hostileReport';
 import { cert, digestOf, failure } from '../../helpers/reports';

@@ -13,10 +13,16 @@ import {
   SNSClient,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
+import { fitSubject, SUBJECT_MAX_LENGTH, type TextDigest } from '../alerts/digest';
+import type {
+  AlertSink,
+  AlertsResult,
+  OutgoingAlert,
+  PreviewedRequest,
+  PublishProgress,
+} from '../alerts/sink';
 import { AlertDeliveryError } from '../errors';
 import { describeAwsError } from './awsError';
-import { fitSubject, SUBJECT_MAX_LENGTH, type TextDigest } from './digest';
-import type { AlertSink, AlertsResult, OutgoingAlert, PreviewedRequest, PublishProgress } from './sink';
 import { SnsBatchPublisher, type SnsPublishBatchClient } from './snsBatch';
 import { SNS_MAX_MESSAGE_BYTES } from './snsMessage';
 

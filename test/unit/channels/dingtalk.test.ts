@@ -8,8 +8,8 @@ import {
   dingtalkPlatform,
   escapeDingtalk,
   signDingtalk,
-} from '../../../lib/alerts/dingtalk';
-import type { WebhookReply } from '../../../lib/alerts/webhook';
+} from '../../../lib/channels/dingtalk';
+import type { WebhookReply } from '../../../lib/channels/webhook';
 import { ConfigError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
 import { cert, digestOf } from '../../helpers/reports';

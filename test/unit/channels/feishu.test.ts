@@ -10,8 +10,8 @@ import {
   feishuPlatform,
   feishuVerdict,
   signFeishu,
-} from '../../../lib/alerts/feishu';
-import type { WebhookReply } from '../../../lib/alerts/webhook';
+} from '../../../lib/channels/feishu';
+import type { WebhookReply } from '../../../lib/channels/webhook';
 import { ConfigError } from '../../../lib/errors';
 import type { CertificateRecord } from '../../../lib/model';
 import { HOSTILE_TEXT } from '../../helpers/hostileReport';

@@ -8,7 +8,7 @@
  * named `[click](https://evil)` or `<!channel>` must read as that text, never become a link, an image or a
  * mention.
  */
-import type { DigestContent, DigestEntry, DigestTone } from './digest';
+import type { DigestContent, DigestEntry, DigestTone } from '../alerts/digest';
 
 export interface ChatDialect {
   /** Makes provider text inert: no formatting, link, image or mention can come out of it. */

@@ -3,13 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertwatchError } from '../../../lib/errors';
-import { httpFetch } from '../../../lib/providers/httpFetch';
+import { httpFetch } from '../../../lib/http/httpFetch';
 import {
   exchange,
   PROVIDER_REPLY_MAX_BYTES,
   ReplyTooLarge,
   TransportFailure,
-} from '../../../lib/providers/transport';
+} from '../../../lib/http/transport';
 import { type FloodServer, startFloodServer } from '../../helpers/floodServer';
 
 let server: Server;

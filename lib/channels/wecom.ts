@@ -16,6 +16,8 @@
  * - Errors come as HTTP 200 with a non-zero errcode inside (93000 "invalid webhook url" for a wrong key): a
  *   failure, never a delivery (errcodeAnswer.ts).
  */
+
+import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from '../alerts/digest';
 import {
   breakLinks,
   type ChatDialect,
@@ -24,7 +26,6 @@ import {
   overflowNote,
   singleLine,
 } from './chatText';
-import { type Digest, type DigestTone, fitSubject, SUBJECT_MAX_LENGTH } from './digest';
 import { errcodeVerdict } from './errcodeAnswer';
 import {
   packDigest,

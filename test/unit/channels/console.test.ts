@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleSink, type TextStream } from '../../../lib/alerts/console';
+import { ConsoleSink, type TextStream } from '../../../lib/channels/console';
 import { AlertDeliveryError } from '../../../lib/errors';
 
 describe('ConsoleSink', () => {
