@@ -16,6 +16,7 @@ import { renderDigestHtml } from '../lib/channels/emailHtml';
 import { loadConfig } from '../lib/config';
 import { renderHtml } from '../lib/report/html';
 import { renderTable } from '../lib/report/table';
+import { alertingOptions } from '../lib/run';
 import { MemoryStateStore } from '../lib/state/memory';
 import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
@@ -56,14 +57,14 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
       '\n== certwatch scan (alerts go to the console; configure SNS, email or a chat webhook to send them: ' +
         'README "Alert channels") ==\n\n',
     );
-    const outcome = await alertOn(report, {
-      sink: new ConsoleSink(io.stdout, { alertsAsJson: false }),
-      store: new MemoryStateStore(),
-      ladder: config.alerting.ladder,
-      nowMs,
-      criticalDays: config.thresholds.criticalDays,
-      reminderIntervalMs: config.alerting.reminderIntervalMs,
-    });
+    const outcome = await alertOn(
+      report,
+      alertingOptions(config, {
+        sink: new ConsoleSink(io.stdout, { alertsAsJson: false }),
+        store: new MemoryStateStore(),
+        nowMs,
+      }),
+    );
     if (outcome.digest === null) await write(io.stdout, 'Nothing needs action: no alert sent.\n');
     else {
       const emailPath = join(dirname(reportPath), DEMO_EMAIL_FILE);

@@ -10,6 +10,7 @@ import type { Config } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
 import { RotationError } from '../lib/rotation';
+import { alertingOptions } from '../lib/run';
 import { buildChannels, CHANNEL_NAMES, type ChannelName, configuredChannels } from '../lib/setup';
 import { FileStateStore } from '../lib/state/file';
 import { describeUnusableHistory } from '../lib/state/history';
@@ -220,15 +221,16 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   await checkStateFile(stateFile ?? DEFAULT_STATE_FILE);
   const report = await scanWithProgress(io, config, nowMs);
   const dryRun = options['dry-run'] === true;
-  const outcome = await alertOnChannels(report, sinks, {
-    store: new FileStateStore(stateFile ?? DEFAULT_STATE_FILE),
-    rules,
-    ladder: config.alerting.ladder,
-    nowMs,
-    criticalDays: config.thresholds.criticalDays,
-    reminderIntervalMs: config.alerting.reminderIntervalMs,
-    dryRun,
-  });
+  const outcome = await alertOnChannels(
+    report,
+    sinks,
+    alertingOptions(config, {
+      store: new FileStateStore(stateFile ?? DEFAULT_STATE_FILE),
+      rules,
+      nowMs,
+      dryRun,
+    }),
+  );
   // Skipped history entries are said on every run that skips them, a dry run too: they explain a repeated alert.
   const historyPath = stateFile ?? DEFAULT_STATE_FILE;
   const historyWarnings = outcome.channels.map(({ outcome: result }, index) =>

@@ -2,6 +2,7 @@
  * One run of the job as the Lambda does it: scan every source, then (unless it is an audit) alert once per rung
  * crossed, telling the run's telemetry each step. The caller builds the clients and decides the mode.
  */
+import type { AlertingOptions } from './alerts/alerting';
 import { alertOnChannels, channelSummaries, throwIfAnyChannelFailed } from './alerts/channels';
 import type { Rules } from './alerts/rules';
 import type { AlertSink } from './alerts/sink';
@@ -51,6 +52,26 @@ export interface RunOptions {
   owner?: string | undefined;
 }
 
+/** The alerting options a configuration sets; the others belong to the run. */
+type AlertingFromConfig = 'ladder' | 'criticalDays' | 'reminderIntervalMs';
+
+/**
+ * The options of alertOn (with a `sink`) or alertOnChannels (without) for a run under `config`: the alert ladder,
+ * the critical days and the reminder interval come from the configuration; the sink, store, clock, rules, owner
+ * and dry run from `run`, as given. The one place AlertingOptions are built from a Config.
+ */
+export function alertingOptions<Run extends Partial<Omit<AlertingOptions, AlertingFromConfig>>>(
+  config: Pick<Config, 'alerting' | 'thresholds'>,
+  run: Run,
+): Run & Pick<AlertingOptions, AlertingFromConfig> {
+  return {
+    ...run,
+    ladder: config.alerting.ladder,
+    criticalDays: config.thresholds.criticalDays,
+    reminderIntervalMs: config.alerting.reminderIntervalMs,
+  };
+}
+
 /** An audit returns the report and sends nothing; a scheduled run alerts and returns its outcome. */
 export async function runJob(setup: RunSetup, options: RunOptions): Promise<ScanReport | ScanResult> {
   const { config, sources } = setup;
@@ -84,15 +105,16 @@ export async function alertOnReport(
 ): Promise<ScanResult> {
   const { config } = setup;
   const { telemetry, nowMs } = options;
-  const outcome = await alertOnChannels(report, setup.sinks, {
-    store: setup.store,
-    rules: setup.rules,
-    ladder: config.alerting.ladder,
-    nowMs,
-    criticalDays: config.thresholds.criticalDays,
-    reminderIntervalMs: config.alerting.reminderIntervalMs,
-    ...(options.owner ? { owner: options.owner } : {}),
-  }).catch((error: unknown) => {
+  const outcome = await alertOnChannels(
+    report,
+    setup.sinks,
+    alertingOptions(config, {
+      store: setup.store,
+      rules: setup.rules,
+      nowMs,
+      ...(options.owner ? { owner: options.owner } : {}),
+    }),
+  ).catch((error: unknown) => {
     telemetry.failed(error);
     throw error;
   });

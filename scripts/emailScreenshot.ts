@@ -18,6 +18,7 @@ import { alertOn } from '../lib/alerts/alerting';
 import { SesEmailSink } from '../lib/channels/email';
 import { loadConfig } from '../lib/config';
 import { buildSources } from '../lib/providers';
+import { alertingOptions } from '../lib/run';
 import { scanFleet } from '../lib/scan';
 import { MemoryStateStore } from '../lib/state/memory';
 import { findChromium, launchChromium } from '../test/helpers/browser';
@@ -62,14 +63,10 @@ async function demoDigestHtml(now: number): Promise<string> {
         },
       },
     });
-    const outcome = await alertOn(report, {
-      sink,
-      store: new MemoryStateStore(),
-      ladder: config.alerting.ladder,
-      nowMs: now,
-      criticalDays: config.thresholds.criticalDays,
-      reminderIntervalMs: config.alerting.reminderIntervalMs,
-    });
+    const outcome = await alertOn(
+      report,
+      alertingOptions(config, { sink, store: new MemoryStateStore(), nowMs: now }),
+    );
     const htmlPart = sent[0]?.input.Content?.Simple?.Body?.Html?.Data;
     if (outcome.digest === null || htmlPart === undefined) {
       throw new Error('the demo fleet gave no digest to send: nothing to picture');

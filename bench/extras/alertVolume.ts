@@ -10,6 +10,7 @@ import { alertOn } from '../../lib/alerts/alerting';
 import type { AlertSink } from '../../lib/alerts/sink';
 import { loadConfig } from '../../lib/config';
 import { buildSources } from '../../lib/providers';
+import { alertingOptions } from '../../lib/run';
 import { scanFleet } from '../../lib/scan';
 import { MemoryStateStore } from '../../lib/state/memory';
 
@@ -38,14 +39,7 @@ export async function alertVolumeSection(): Promise<string> {
       const nowMs = start + day * 86_400_000;
       const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs });
       daily += report.certificates.filter((c) => c.status !== 'ok').length;
-      await alertOn(report, {
-        sink,
-        store,
-        ladder: config.alerting.ladder,
-        nowMs,
-        criticalDays: config.thresholds.criticalDays,
-        reminderIntervalMs: config.alerting.reminderIntervalMs,
-      });
+      await alertOn(report, alertingOptions(config, { sink, store, nowMs }));
     }
   } finally {
     await emulator.close();

@@ -15,6 +15,7 @@ import { WebhookSink } from '../../lib/channels/webhook';
 import { wecomPlatform } from '../../lib/channels/wecom';
 import { loadConfig } from '../../lib/config';
 import { buildSources } from '../../lib/providers';
+import { alertingOptions } from '../../lib/run';
 import { scanFleet } from '../../lib/scan';
 import { MemoryStateStore } from '../../lib/state/memory';
 
@@ -24,15 +25,10 @@ export async function channelsSection(env: Record<string, string>): Promise<stri
   const config = loadConfig(env);
   const nowMs = Date.now();
   const report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs });
-  const planned = await alertOn(report, {
-    sink: new ConsoleSink(),
-    store: new MemoryStateStore(),
-    ladder: config.alerting.ladder,
-    nowMs,
-    criticalDays: config.thresholds.criticalDays,
-    reminderIntervalMs: config.alerting.reminderIntervalMs,
-    dryRun: true,
-  });
+  const planned = await alertOn(
+    report,
+    alertingOptions(config, { sink: new ConsoleSink(), store: new MemoryStateStore(), nowMs, dryRun: true }),
+  );
   const { digest } = planned;
   if (!digest) return 'Alert channels: nothing to alert in this fleet.\n';
   const entries = digest.content.sections.reduce(

@@ -15,7 +15,7 @@ import { buildAlertDigest, type Digest } from './digest';
 import { type Ladder, rungOf, severityOf } from './ladder';
 import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
 import { isSilenced, type Rules, ruleFor } from './rules';
-import type { AlertSink, OutgoingAlert } from './sink';
+import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
 import { incompleteScanMessage, structuredMessage } from './structured';
 
 export interface AlertingOptions {
@@ -58,23 +58,15 @@ export interface AlertOutcome {
 
 const DEFAULT_LEASE_MS = 15 * 60_000;
 
+/**
+ * Alerts on a report through one sink: load the history and plan, then claim, send and settle (see the file
+ * header). Every step is tried whatever happened to the one before; what failed is raised at the end.
+ */
 export async function alertOn(report: ScanReport, options: AlertingOptions): Promise<AlertOutcome> {
   const { store, sink, nowMs } = options;
   const now = new Date(nowMs).toISOString();
-  let stateProblem: string | null = null;
-  const noteState = (error: unknown) => {
-    stateProblem ??= error instanceof Error ? error.message : String(error);
-  };
-
-  let history: Map<string, AlertHistory> = new Map();
-  const unusableHistory: UnusableHistory[] = [];
-  try {
-    history = await store.load(report.certificates.map(certificateKey), {
-      onUnusable: (entry) => unusableHistory.push(entry),
-    });
-  } catch (error) {
-    noteState(error);
-  }
+  const state = new StateProblem();
+  const { history, unusableHistory } = await loadHistory(report, { store, state });
   const plan = planAlerts(report, {
     nowMs,
     history,
@@ -88,30 +80,103 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     const messages = sink.publishAlerts ? structuredMessages(report, [...plan.toSend, ...plan.owed]) : [];
     return {
       plan,
-      digest: buildAlertDigest(report, plan, stateProblem),
+      digest: buildAlertDigest(report, plan, state.problem),
       alerts: messages.filter((message) => message.id !== 'incomplete').length,
       messages,
-      stateProblem,
+      stateProblem: state.problem,
       unusableHistory,
     };
   }
 
-  // Claim first: of two runs (or a retried one), only the one that wins a claim sends that alert. Without a
-  // usable store everything due is sent, and nothing is claimed (so nothing of another run's is released).
+  const claims = await claimAlerts(plan, {
+    store,
+    now,
+    state,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    owner: options.owner,
+  });
+  const delivery = await sendAlerts(report, claims, { sink, store, now, state });
+  await settleClaims(claims, delivery, { store, now, state, history });
+  await Promise.all(plan.forget.map((key) => store.forget(key).catch(state.note)));
+
+  throwIfUndelivered(delivery, { sink, state });
+  return {
+    plan: claims.plan,
+    digest: delivery.digest,
+    alerts: sink.publishAlerts ? delivery.structured.length : 0,
+    messages: delivery.messages,
+    stateProblem: state.problem,
+    unusableHistory,
+  };
+}
+
+/**
+ * The first error of the state store in this run. The run goes on without the store (a duplicate is better than
+ * silence); the digest says so and the run fails at the end.
+ */
+class StateProblem {
+  problem: string | null = null;
+  readonly note = (error: unknown): void => {
+    this.problem ??= error instanceof Error ? error.message : String(error);
+  };
+}
+
+/** The history of the report's certificates; empty when the store cannot be read (noted in `state`). */
+async function loadHistory(
+  report: ScanReport,
+  options: { store: AlertStateStore; state: StateProblem },
+): Promise<{ history: Map<string, AlertHistory>; unusableHistory: UnusableHistory[] }> {
+  let history: Map<string, AlertHistory> = new Map();
+  const unusableHistory: UnusableHistory[] = [];
+  try {
+    history = await options.store.load(report.certificates.map(certificateKey), {
+      onUnusable: (entry) => unusableHistory.push(entry),
+    });
+  } catch (error) {
+    options.state.note(error);
+  }
+  return { history, unusableHistory };
+}
+
+/** What the claim step leaves to the others. */
+interface Claims {
+  /** The plan as this run carries it out: alerts another run claimed first are still open, not to send. */
+  plan: AlertPlan;
+  /** The alerts this run holds a claim on (none of those sent without a usable store). */
+  claimed: ReadonlySet<PlannedAlert>;
+}
+
+/**
+ * Claims each alert due, one by one: of two runs (or a retried one), only the one that wins a claim sends that
+ * alert. Without a usable store everything due is sent, and nothing is claimed (so nothing of another run's is
+ * released). Of the structured messages a refused run still owes (`owed`, their digest already went out), only
+ * those won are sent.
+ */
+async function claimAlerts(
+  plan: AlertPlan,
+  options: {
+    store: AlertStateStore;
+    now: string;
+    state: StateProblem;
+    leaseMs: number;
+    owner?: string | undefined;
+  },
+): Promise<Claims> {
+  const { store, now, state } = options;
   const claim = async (alert: PlannedAlert): Promise<'won' | 'lost' | 'unclaimed'> => {
-    if (stateProblem !== null) return 'unclaimed';
+    if (state.problem !== null) return 'unclaimed';
     try {
       const won = await store.claim({
         certificateKey: alert.certificateKey,
         rung: alert.rung,
         notAfter: alert.record.notAfter,
         now,
-        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+        leaseMs: options.leaseMs,
         ...(options.owner ? { owner: options.owner } : {}),
       });
       return won ? 'won' : 'lost';
     } catch (error) {
-      noteState(error);
+      state.note(error);
       return 'unclaimed';
     }
   };
@@ -124,7 +189,6 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
     else toSend.push(alert);
     if (outcome === 'won') claimed.add(alert);
   }
-  // Structured messages a refused run still owes; their digest already went out.
   const owed: PlannedAlert[] = [];
   for (const alert of plan.owed) {
     if ((await claim(alert)) === 'won') {
@@ -132,10 +196,40 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       claimed.add(alert);
     }
   }
-  const sending: AlertPlan = { ...plan, toSend, owed, stillOpen: [...plan.stillOpen, ...lost] };
-  const digest = buildAlertDigest(report, sending, stateProblem);
+  return { plan: { ...plan, toSend, owed, stillOpen: [...plan.stillOpen, ...lost] }, claimed };
+}
 
-  // Both kinds of message are attempted whatever happens to the other; failures are raised after both.
+/** What the send step delivered, and what it wrote down as it went. */
+interface Delivery {
+  /** The digest sent; null when nothing needed telling. */
+  digest: Digest | null;
+  /** Why the sink refused the digest; null when it took it (or there was none). */
+  digestError: unknown;
+  /** The alerts of the structured messages, in order: message `a<i>` is `structured[i]`. */
+  structured: PlannedAlert[];
+  /** The structured messages given to the sink (none when it has no publishAlerts). */
+  messages: OutgoingAlert[];
+  /** What the sink reported of the structured messages (nothing sent without publishAlerts). */
+  result: AlertsResult;
+  /** Claims already confirmed `sent` while their batch went out. */
+  settled: ReadonlySet<PlannedAlert>;
+}
+
+/**
+ * Sends the digest, then the structured messages: both are attempted whatever happens to the other; failures
+ * are raised after both (throwIfUndelivered). Each step is written down as soon as it is done, so a run that
+ * dies between two publishes is retried with only what it still owes: once the digest is out, its claims are
+ * `digested` (the structured messages are owed now, not the digest), keeping their lease so that no other run
+ * takes one and sends it too; each batch the sink takes is `sent` before the next goes out.
+ */
+async function sendAlerts(
+  report: ScanReport,
+  claims: Claims,
+  options: { sink: AlertSink; store: AlertStateStore; now: string; state: StateProblem },
+): Promise<Delivery> {
+  const { sink, store, now, state } = options;
+  const { toSend, owed } = claims.plan;
+  const digest = buildAlertDigest(report, claims.plan, state.problem);
   let digestError: unknown = null;
   if (digest) {
     try {
@@ -144,63 +238,105 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
       digestError = error;
     }
   }
-  // Each step is written down as soon as it is done, so a run that dies between two publishes is retried with
-  // only what it still owes. The digest told people: the structured messages are owed now, not the digest. The
-  // claims keep their lease while this run sends those, so another run cannot take one and send it too.
   if (digest && digestError === null) {
     await Promise.all(
       toSend
-        .filter((alert) => claimed.has(alert))
+        .filter((alert) => claims.claimed.has(alert))
         .map((alert) =>
-          store.confirm(alert.certificateKey, alert.rung, now, 'digested', true).catch(noteState),
+          store.confirm(alert.certificateKey, alert.rung, now, 'digested', true).catch(state.note),
         ),
     );
   }
   const isOwed = new Set(owed);
   const structured = [...toSend, ...owed];
   const messages = structuredMessages(report, structured);
-  // Each batch the channel took is `sent` before the next goes out (when its digest went out too).
   const byId = new Map(structured.map((alert, index) => [`a${index}`, alert]));
   const settled = new Set<PlannedAlert>();
   const onDelivered = async (ids: readonly string[]) => {
     const delivered = ids
       .map((id) => byId.get(id))
-      .filter((alert): alert is PlannedAlert => alert !== undefined && claimed.has(alert))
+      .filter((alert): alert is PlannedAlert => alert !== undefined && claims.claimed.has(alert))
       .filter((alert) => isOwed.has(alert) || digestError === null);
     for (const alert of delivered) settled.add(alert);
     await Promise.all(
-      delivered.map((alert) => store.confirm(alert.certificateKey, alert.rung, now, 'sent').catch(noteState)),
+      delivered.map((alert) =>
+        store.confirm(alert.certificateKey, alert.rung, now, 'sent').catch(state.note),
+      ),
     );
   };
   // A channel read by people has no structured messages: its digest told everything.
   const result = sink.publishAlerts
     ? await sink.publishAlerts(messages, { onDelivered })
     : { sent: 0, failed: [] };
-  const failedIds = new Set(result.failed.map((failure) => failure.id));
+  return { digest, digestError, structured, messages, result, settled };
+}
 
-  // Settle each claim: both delivered, `sent`; the digest delivered but not the structured message, `digested`
-  // (the next run sends only that, so nobody reads the alert twice); the digest refused, undo the claim, putting
-  // back the history it replaced, so the next run tells people.
+/**
+ * Settles each claim the send step did not: confirmed `sent` when its digest and its structured message were
+ * delivered, `digested` when only the digest was, released when the digest was refused (see settlementOf).
+ * A store that fails here is noted in `state`, never thrown.
+ */
+async function settleClaims(
+  claims: Claims,
+  delivery: Delivery,
+  options: {
+    store: AlertStateStore;
+    now: string;
+    state: StateProblem;
+    /** The history the claims replaced, put back when a claim is released. */
+    history: ReadonlyMap<string, AlertHistory>;
+  },
+): Promise<void> {
+  const { store, now, state } = options;
+  const isOwed = new Set(claims.plan.owed);
+  const failedIds = new Set(delivery.result.failed.map((failure) => failure.id));
   await Promise.all(
-    structured.map((alert, index) => {
-      if (!claimed.has(alert) || settled.has(alert)) return Promise.resolve();
-      const digestReached = isOwed.has(alert) || digestError === null;
-      const structuredReached = !failedIds.has(`a${index}`);
-      const previous = history.get(alert.certificateKey);
-      const settle = !digestReached
-        ? store.release(alert.certificateKey, alert.rung, previous)
-        : structuredReached
-          ? store.confirm(alert.certificateKey, alert.rung, now, 'sent')
-          : isOwed.has(alert) && previous
-            ? store.release(alert.certificateKey, alert.rung, previous)
-            : store.confirm(alert.certificateKey, alert.rung, now, 'digested');
-      return settle.catch(noteState);
+    delivery.structured.map((alert, index) => {
+      if (!claims.claimed.has(alert) || delivery.settled.has(alert)) return Promise.resolve();
+      const previous = options.history.get(alert.certificateKey);
+      const settlement = settlementOf({
+        digestReached: isOwed.has(alert) || delivery.digestError === null,
+        structuredReached: !failedIds.has(`a${index}`),
+        owed: isOwed.has(alert),
+        hadHistory: previous !== undefined,
+      });
+      const settle =
+        settlement === 'release'
+          ? store.release(alert.certificateKey, alert.rung, previous)
+          : store.confirm(alert.certificateKey, alert.rung, now, settlement);
+      return settle.catch(state.note);
     }),
   );
-  await Promise.all(plan.forget.map((key) => store.forget(key).catch(noteState)));
+}
 
-  // Everything was tried; now fail loudly for what did not work.
-  if (digestError !== null) throw digestError;
+/**
+ * What becomes of one claim once everything was sent. The digest refused: release it, putting back the history
+ * it replaced, so the next run tells people. Both delivered: `sent`. The digest delivered but not the structured
+ * message: `digested`, so the next run sends only that and nobody reads the alert twice; a message that was
+ * already owed and failed again goes back to the history it came from.
+ */
+function settlementOf(claim: {
+  /** The alert's digest reached people (this run's, or an earlier run's for an owed message). */
+  digestReached: boolean;
+  structuredReached: boolean;
+  /** A structured message an earlier run owed. */
+  owed: boolean;
+  hadHistory: boolean;
+}): 'sent' | 'digested' | 'release' {
+  if (!claim.digestReached) return 'release';
+  if (claim.structuredReached) return 'sent';
+  if (claim.owed && claim.hadHistory) return 'release';
+  return 'digested';
+}
+
+/**
+ * Fails the run loudly once everything was tried: for a refused digest (its own error), for structured messages
+ * the sink did not take, and for a state store that could not be used while the alerts went out.
+ */
+function throwIfUndelivered(delivery: Delivery, options: { sink: AlertSink; state: StateProblem }): void {
+  const { sink } = options;
+  const { result, messages } = delivery;
+  if (delivery.digestError !== null) throw delivery.digestError;
   if (result.failed.length > 0) {
     if ('topicArn' in sink && typeof sink.topicArn === 'string') throwIfFailed(result, sink.topicArn);
     throw new AlertDeliveryError(
@@ -208,6 +344,7 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         `${result.failed[0]?.code} ${result.failed[0]?.message}`,
     );
   }
+  const stateProblem = options.state.problem;
   if (stateProblem !== null) {
     // The alerts went out, but without history the next runs will repeat them: make the run fail, so the
     // function's error alarm says so, rather than a note in a digest nobody reads twice.
@@ -216,14 +353,6 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
         'sends every alert due again',
     );
   }
-  return {
-    plan: sending,
-    digest,
-    alerts: sink.publishAlerts ? structured.length : 0,
-    messages,
-    stateProblem,
-    unusableHistory,
-  };
 }
 
 function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {

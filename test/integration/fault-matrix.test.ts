@@ -26,6 +26,7 @@ import type { UcloudFleetEditor, UcloudForcedFailure } from '../../emulator/uclo
 import { alertOn } from '../../lib/alerts/alerting';
 import { loadConfig } from '../../lib/config';
 import type { ScanReport } from '../../lib/model';
+import { alertingOptions } from '../../lib/run';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { runCertwatch } from '../helpers/cli';
 import { ACCOUNT, ALIYUN_ACCOUNT, NOW } from '../helpers/fleet';
@@ -563,19 +564,19 @@ async function runScenario(scenario: Scenario): Promise<void> {
 
     // What the scheduled scan would send for this report: the alertOn `certwatch scan` calls, its settings.
     const config = loadConfig(runEnv);
-    const outcome = await alertOn(report, {
-      sink: {
-        name: 'none',
-        publishDigest: async () => {},
-        publishAlerts: async () => ({ sent: 0, failed: [] }),
-      },
-      store: new MemoryStateStore(),
-      ladder: config.alerting.ladder,
-      nowMs: NOW,
-      criticalDays: config.thresholds.criticalDays,
-      reminderIntervalMs: config.alerting.reminderIntervalMs,
-      dryRun: true,
-    });
+    const outcome = await alertOn(
+      report,
+      alertingOptions(config, {
+        sink: {
+          name: 'none',
+          publishDigest: async () => {},
+          publishAlerts: async () => ({ sent: 0, failed: [] }),
+        },
+        store: new MemoryStateStore(),
+        nowMs: NOW,
+        dryRun: true,
+      }),
+    );
     const digest = outcome.digest ? squash(`${outcome.digest.subject}\n${outcome.digest.body}`) : '';
     const inDigest = report.failures.filter((failure) => digest.includes(squash(failure.message))).length;
     rows.push({

@@ -1,6 +1,7 @@
 /**
- * Per-certificate alert rules, read from an optional rules file (YAML or JSON): other ladder thresholds, mutes
- * and ignores for the certificates a rule matches. Pure: text in, rules out; the clock is a parameter.
+ * The rules file's schema (RULE_KEYS, MATCH_KEYS, the Rule types) and its validation: a value read from the file
+ * (load.ts) in, rules out, with every problem listed at once. Also the strict JSON reader that points at the line
+ * of a syntax error without quoting the text. Pure.
  *
  * ```yaml
  * rules:
@@ -24,10 +25,10 @@
  * what alerts), and an expired certificate still in use is never silenced unless the rule says so in as many
  * words.
  */
-import { ConfigError } from '../errors';
-import { parseIsoInstant, toIsoUtc } from '../expiry/instant';
-import type { CertificateRecord } from '../model';
-import { type Ladder, parseLadder } from './ladder';
+import { ConfigError } from '../../errors';
+import { parseIsoInstant } from '../../expiry/instant';
+import { type Ladder, parseLadder } from '../ladder';
+import { closest } from './closest';
 
 /** What a rule matches on: each a glob (`*` any run of characters, `?` one). All given fields must match. */
 export interface RuleMatch {
@@ -59,16 +60,6 @@ export interface Rules {
   rules: Rule[];
 }
 
-/** What applies to one certificate: the first matching rule, or nothing (`ruleIndex` absent). */
-export interface ResolvedRule {
-  ladder?: Ladder;
-  mutedUntilMs?: number;
-  ignore: boolean;
-  muteExpiredInUse: boolean;
-  reason?: string;
-  ruleIndex?: number;
-}
-
 export const RULES_FILE_KEYS = ['rules'] as const;
 export const RULE_KEYS = [
   'match',
@@ -79,31 +70,18 @@ export const RULE_KEYS = [
   'reason',
 ] as const;
 export const MATCH_KEYS = ['provider', 'service', 'region', 'project', 'id', 'name', 'domain'] as const;
-type MatchKey = (typeof MATCH_KEYS)[number];
-
-/** Match fields compared without regard to case; ids and project ids are compared exactly. */
-const CASE_INSENSITIVE: ReadonlySet<MatchKey> = new Set(['provider', 'service', 'region', 'name', 'domain']);
+export type MatchKey = (typeof MATCH_KEYS)[number];
 
 /** A date (start of that day, UTC) or an ISO instant with a time; without an offset, UTC. */
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
- * Reads a rules file. The format follows the extension (`.json`, `.yaml`, `.yml`); otherwise text starting with
- * `{` or `[` is JSON and anything else YAML. `fileName` names the file in messages.
- *
- * Rejects with ConfigError listing every problem at once, each as `<file>: <path>: <what is wrong>`. Syntax errors
- * give only the line (never the file's text: it could hold a secret pasted by mistake). Asynchronous only because
- * the YAML parser is loaded on first use (readYaml).
+ * Validates what a rules file holds (already read from JSON or YAML; null or undefined for an empty file).
+ * Throws ConfigError listing every problem at once, each as `<file>: <path>: <what is wrong>`.
  */
-export async function parseRules(fileText: string, fileName: string): Promise<Rules> {
+export function rulesFromValue(value: unknown, fileName: string): Rules {
   const problems: string[] = [];
-  const text = fileText.replace(/^\uFEFF/, ''); // editors on Windows save UTF-8 with a byte-order mark
-  const value = isJson(text, fileName)
-    ? readJson(text, fileName, problems)
-    : await readYaml(text, fileName, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const at = (path: string, message: string) => problems.push(`${fileName}: ${path}: ${message}`);
   const rules: Rule[] = [];
   if (value === null || value === undefined) {
@@ -127,105 +105,6 @@ export async function parseRules(fileText: string, fileName: string): Promise<Ru
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { fileName, rules };
-}
-
-/**
- * What applies to `record`: the first rule whose every `match` field matches it (globs; `domain` matches when any
- * of the record's domains does). No matching rule gives `{ ignore: false, muteExpiredInUse: false }`.
- */
-export function ruleFor(record: CertificateRecord, rules: Rules): ResolvedRule {
-  for (const rule of rules.rules) {
-    if (!matches(rule.match, record)) continue;
-    const resolved: ResolvedRule = {
-      ignore: rule.ignore,
-      muteExpiredInUse: rule.muteExpiredInUse,
-      ruleIndex: rule.index,
-    };
-    if (rule.ladder) resolved.ladder = rule.ladder;
-    if (rule.mutedUntilMs !== undefined) resolved.mutedUntilMs = rule.mutedUntilMs;
-    if (rule.reason !== undefined) resolved.reason = rule.reason;
-    return resolved;
-  }
-  return { ignore: false, muteExpiredInUse: false };
-}
-
-/**
- * Whether alerts for `record` are silenced at `nowMs`: an ignore, or a mute in force (`nowMs` before
- * `mutedUntilMs`, to the millisecond). An expired certificate that is in use (`inUse === true`) is never silenced
- * unless the rule sets `muteExpiredInUse`: it is an outage, not a reminder. `why` says which rule decided, and is
- * also given when a rule would have silenced but did not (its mute ended, or the certificate expired in use).
- */
-export function isSilenced(
-  record: Pick<CertificateRecord, 'status' | 'inUse'>,
-  resolved: ResolvedRule,
-  nowMs: number,
-): { silenced: boolean; why?: string } {
-  const by = resolved.ruleIndex === undefined ? 'a rule' : `rules[${resolved.ruleIndex}]`;
-  const reason = resolved.reason ? `: ${resolved.reason}` : '';
-  let why: string;
-  if (resolved.ignore) {
-    why = `ignored by ${by}${reason}`;
-  } else if (resolved.mutedUntilMs !== undefined) {
-    const until = toIsoUtc(resolved.mutedUntilMs);
-    if (nowMs >= resolved.mutedUntilMs) return { silenced: false, why: `mute by ${by} ended ${until}` };
-    why = `muted until ${until} by ${by}${reason}`;
-  } else {
-    return { silenced: false };
-  }
-  // Unknown binding (SLB never says) counts as in use: an expired certificate is silenced only when it is known
-  // to serve nothing, or the rule says so explicitly.
-  if (record.status === 'expired' && record.inUse !== false && !resolved.muteExpiredInUse) {
-    return {
-      silenced: false,
-      why: `${why}; not silenced: the certificate has expired and is still in use (set muteExpiredInUse: true to silence it)`,
-    };
-  }
-  return { silenced: true, why };
-}
-
-/**
- * Whether `text` matches the glob `pattern`: `*` any run of characters (dots included), `?` exactly one; every
- * other character stands for itself. Characters are code points, so `?` matches one emoji.
- */
-export function globMatch(pattern: string, text: string, ignoreCase = false): boolean {
-  const p = Array.from(ignoreCase ? pattern.toLowerCase() : pattern);
-  const t = Array.from(ignoreCase ? text.toLowerCase() : text);
-  // Greedy with backtracking to the last star: linear in practice, O(p·t) at worst.
-  let pi = 0;
-  let ti = 0;
-  let starAt = -1;
-  let starMatched = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === '*') {
-      starAt = pi++;
-      starMatched = ti;
-    } else if (starAt >= 0) {
-      pi = starAt + 1;
-      ti = ++starMatched;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
-}
-
-function matches(match: RuleMatch, record: CertificateRecord): boolean {
-  for (const key of MATCH_KEYS) {
-    const pattern = match[key];
-    if (pattern === undefined) continue;
-    const ignoreCase = CASE_INSENSITIVE.has(key);
-    if (key === 'domain') {
-      if (!record.domains.some((domain) => globMatch(pattern, domain, ignoreCase))) return false;
-      continue;
-    }
-    const value = record[key];
-    if (value === null || !globMatch(pattern, value, ignoreCase)) return false;
-  }
-  return true;
 }
 
 type Report = (path: string, message: string) => void;
@@ -395,23 +274,12 @@ function checkKeys(value: Record<string, unknown>, known: readonly string[], pat
   }
 }
 
-function isModuleNotFound(error: unknown): boolean {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined;
-  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-function isJson(text: string, fileName: string): boolean {
-  const name = fileName.toLowerCase();
-  if (name.endsWith('.json')) return true;
-  if (name.endsWith('.yaml') || name.endsWith('.yml')) return false;
-  return /^\s*[{[]/.test(text);
-}
-
-function readJson(text: string, fileName: string, problems: string[]): unknown {
+/** Strict JSON (see jsonSyntaxError); a blank text is an empty file (null). Problems name only the line. */
+export function readJson(text: string, fileName: string, problems: string[]): unknown {
   if (text.trim() === '') return null;
   const error = jsonSyntaxError(text);
   if (error) {
@@ -420,56 +288,6 @@ function readJson(text: string, fileName: string, problems: string[]): unknown {
   }
   return JSON.parse(text);
 }
-
-async function readYaml(text: string, fileName: string, problems: string[]): Promise<unknown> {
-  // Imported here, not at the top: most deployments have no rules file or a JSON one. The Lambda bundle leaves
-  // the parser out (serverless.yml: it was a third of the bundle), so there it is not found.
-  let parseDocument: typeof import('yaml').parseDocument;
-  try {
-    ({ parseDocument } = await import('yaml'));
-  } catch (error) {
-    if (!isModuleNotFound(error)) throw error;
-    problems.push(
-      `${fileName}: YAML rules are read by the certwatch CLI; the Lambda function reads JSON rules only: convert ` +
-        'the file to JSON (same keys and values)',
-    );
-    return undefined;
-  }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  for (const error of document.errors) {
-    const what = YAML_ERRORS[error.code] ?? `syntax error ${error.code}`;
-    problems.push(`${fileName}: line ${lineOf(text, error.pos[0])}: not valid YAML: ${what}`);
-  }
-  if (document.errors.length > 0) return undefined;
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // Not in document.errors but thrown here (a ReferenceError): an alias whose anchor is not set before it, or
-    // aliases that expand too far. Said in words of our own: the parser's message quotes the text.
-    const tooMany = error instanceof Error && /alias count/i.test(error.message);
-    problems.push(
-      `${fileName}: not valid YAML: ${tooMany ? 'aliases (*name) expand too far; write the values out' : 'an alias (*name) refers to no anchor (&name) set before it; quote a value that starts with *'}`,
-    );
-    return undefined;
-  }
-}
-
-/** Plain words for the YAML parser's error codes: its own messages quote the text, which we must not echo. */
-const YAML_ERRORS: Readonly<Record<string, string>> = {
-  BAD_INDENT: 'bad indentation',
-  TAB_AS_INDENT: 'tabs are not allowed as indentation',
-  DUPLICATE_KEY: 'a key is repeated in the same object',
-  MISSING_CHAR: 'a closing quote or bracket is missing',
-  MULTIPLE_DOCS: 'more than one document (---): keep one',
-  BLOCK_AS_IMPLICIT_KEY: 'nested mapping on one line (quote values that contain ": ")',
-  MULTILINE_IMPLICIT_KEY: 'a key spans more than one line',
-  UNEXPECTED_TOKEN: 'unexpected character',
-  TAG_RESOLVE_FAILED: 'a value does not fit its tag',
-  BAD_SCALAR_START: 'a plain value cannot start with this character (quote it)',
-  BAD_DQ_ESCAPE: 'bad escape in a double-quoted string',
-  BAD_ALIAS: 'bad alias',
-  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
-};
 
 class JsonSyntaxError {
   constructor(
@@ -583,45 +401,9 @@ function jsonSyntaxError(text: string): JsonSyntaxError | null {
 }
 
 /** One-based line number of a character offset; an error found at the very end is put on the last line of text. */
-function lineOf(text: string, offset: number): number {
+export function lineOf(text: string, offset: number): number {
   let line = 1;
   const end = Math.min(offset, text.trimEnd().length);
   for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
-}
-
-/** A likely intended key for a typo: same letters ignoring case, `_` and `-`, or within two edits. */
-function closest(key: string, known: readonly string[]): string | null {
-  const normal = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-  let best: string | null = null;
-  let bestDistance = normal(key).length <= 3 ? 2 : 3;
-  for (const candidate of known) {
-    const distance = editDistance(normal(key), normal(candidate));
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, counting a swap of two neighbouring letters as one edit (`domian` → `domain`). */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[0]!.push(j);
-        continue;
-      }
-      const row = rows[i]!;
-      const up = rows[i - 1]!;
-      let d = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      row.push(d);
-    }
-  }
-  return rows[a.length]![b.length]!;
 }
