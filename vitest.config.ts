@@ -12,5 +12,12 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Sums what the fuzz files generated (test/fuzz) into test-output/fuzz-count.txt.
     globalSetup: ['test/fuzz/countSetup.ts'],
+    // `npm test` passes --coverage; a plain `vitest run <files>` (and the Node 22 leg of .ci/run) does not collect.
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**/*.ts', 'cli/**/*.ts', 'functions/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+    },
   },
 });
