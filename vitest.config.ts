@@ -18,6 +18,9 @@ export default defineConfig({
       include: ['lib/**/*.ts', 'cli/**/*.ts', 'functions/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // The floor: the whole suite's figures (README, Development) less about 2 points, rounded down. It holds only
+      // for the whole suite, which is why a run of some files leaves coverage off.
+      thresholds: { statements: 93, branches: 86, functions: 94, lines: 94 },
     },
   },
 });
