@@ -50,7 +50,7 @@ export interface Config extends ProviderConfigs {
 
 /** Every setting a configuration may hold, by who declares it: certwatch itself, each provider, the channels. */
 export const SETTING_GROUPS: readonly { title: string; settings: readonly Setting[] }[] = [
-  { title: 'certwatch', settings: CORE_SETTINGS },
+  { title: 'General', settings: CORE_SETTINGS },
   ...PROVIDER_MODULES.map((provider) => ({ title: provider.title, settings: provider.settings })),
   { title: 'Alert channels', settings: CHANNEL_SETTINGS },
 ];

@@ -48,7 +48,7 @@ export const CORE_SETTINGS: readonly Setting[] = [
   {
     key: 'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS',
     description:
-      '`true`: provider endpoints may be plain `http://` to any host, not only to this machine (read the risk below)',
+      '`true`: provider endpoints may be plain `http://` to any host, not only to this machine (a proxy on a private link)',
     default: '`false`',
   },
 ];
