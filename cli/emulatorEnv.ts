@@ -1,38 +1,20 @@
-/** The configuration that points certwatch at a running emulator holding `fleet`. */
+/** The configuration that points certwatch at a running emulator holding `fleet`: each provider says its part. */
 import type { Fleet } from '../emulator/fleet/model';
 import type { RunningEmulator } from '../emulator/server';
+import { PROVIDER_MODULES } from '../lib/providers/registry';
 
 export function emulatorEnv(
   fleet: Fleet,
   emulator: Pick<RunningEmulator, 'ucloudUrl' | 'cdnUrl' | 'slbUrl'>,
-) {
+): Record<string, string> {
+  // The emulator's base URLs by name (`ucloudUrl`, `cdnUrl`, ...), as the providers' emulator wiring reads them.
+  const urls = Object.fromEntries(
+    Object.entries(emulator).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  const parts = fleet as unknown as Readonly<Record<string, unknown>>;
   const env: Record<string, string> = {};
-  const ucloud = fleet.ucloud?.certificates ?? [];
-  if (ucloud.length > 0 || fleet.ucloud?.accounts?.length) {
-    const account = fleet.ucloud?.accounts?.[0] ?? {
-      PublicKey: 'demo-public-key',
-      PrivateKey: 'demo-private-key',
-    };
-    env.UCLOUD_API_URL = emulator.ucloudUrl;
-    env.UCLOUD_PUBLIC_KEY = account.PublicKey;
-    env.UCLOUD_PRIVATE_KEY = account.PrivateKey;
-    env.UCLOUD_REGIONS = [...new Set(ucloud.map((c) => c.Region))].sort().join(',') || 'cn-bj2';
-    env.UCLOUD_PROJECT_IDS = [...new Set(ucloud.map((c) => c.ProjectId))].sort().join(',');
-  }
-  const aliyun = fleet.aliyun;
-  if (aliyun) {
-    const account = aliyun.accounts?.[0] ?? {
-      AccessKeyId: 'demo-access-key-id',
-      AccessKeySecret: 'demo-access-key-secret',
-    };
-    env.ALIBABA_CLOUD_ACCESS_KEY_ID = account.AccessKeyId;
-    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = account.AccessKeySecret;
-    env.ALIBABA_CLOUD_CDN_ENDPOINT = emulator.cdnUrl;
-    env.ALIBABA_CLOUD_SLB_ENDPOINT = emulator.slbUrl;
-    env.ALIBABA_CLOUD_SCAN_CDN = aliyun.cdn ? 'true' : 'false';
-    const regions = [...new Set((aliyun.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
-    if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
-  }
+  for (const provider of PROVIDER_MODULES)
+    Object.assign(env, provider.emulator.env(parts[provider.id], urls));
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   return env;
 }

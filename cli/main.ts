@@ -29,6 +29,7 @@ import {
   readConfigFile,
   scanWithProgress,
 } from './run';
+import { settingsHelp } from './settingsDoc';
 import { runUpload } from './upload';
 
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
@@ -63,16 +64,11 @@ ${REPORT_FORMATS.map((format) => `        ${format.padEnd(10)}${FORMAT_INFO[form
       DescribeCdnSSLCertificateList=20, DescribeCertificateInfoByID=100, DescribeServerCertificates=50 per
       second; ACTION=off lifts one); F multiplies them all.
 
-Configuration comes from the environment (see README.md): UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY,
-UCLOUD_REGIONS, UCLOUD_PROJECT_IDS, UCLOUD_API_URL, CERTWATCH_WARNING_DAYS, CERTWATCH_CRITICAL_DAYS,
-CERTWATCH_SNS_TOPIC_ARN, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABA_CLOUD_SLB_REGIONS, ALIBABA_CLOUD_SCAN_CDN, ALIBABA_CLOUD_CDN_ENDPOINT,
-ALIBABA_CLOUD_SLB_ENDPOINT, CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS, CERTWATCH_EMAIL_FROM, CERTWATCH_EMAIL_TO,
-CERTWATCH_DINGTALK_URL, CERTWATCH_DINGTALK_SECRET, CERTWATCH_FEISHU_URL, CERTWATCH_FEISHU_SECRET,
-CERTWATCH_WECOM_URL, CERTWATCH_SLACK_URL. --config FILE reads the same keys from a JSON object; the environment
-wins. Provider endpoints must be https:// unless they are this machine (or CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS
-is true).
-
+Configuration comes from the environment (README.md, Configuration); --config FILE reads the same keys from a
+JSON object, and the environment wins. Secrets may be given on Lambda as <KEY>_PARAMETER, an SSM SecureString's
+name. Provider endpoints must be https:// unless they are this machine (or CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS
+is true). The settings:
+${settingsHelp()}
 Exit codes: 0 scan complete, 3 scan incomplete (a source failed), 2 bad usage or configuration,
 1 other failure (an alert could not be delivered). --debug prints stack traces.
 `;

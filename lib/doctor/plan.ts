@@ -3,21 +3,22 @@
  * alerts go, then where alert history lives.
  */
 import type { Config } from '../config';
-import { aliyunClient, slbEndpointFor } from '../providers/aliyun/client';
+import { configuredProviders, providerOfKey } from '../providers/registry';
 import { type ProviderDeps, transportFrom } from '../providers/source';
-import { UcloudClient } from '../providers/ucloud/client';
-import { ucloudTargets } from '../providers/ucloud/source';
 import type { SecretSetting } from '../secrets/ssm';
 import { type DescribeTableClient, type SnsTopicClient, snsTopicCheck, stateTableCheck } from './awsChecks';
 import { type Check, settledCheck } from './check';
-import { cdnCheck, DOCTOR_RETRY, slbRegionCheck, ucloudTargetCheck } from './providerChecks';
+import { DOCTOR_RETRY } from './providerChecks';
 import { type StateFileFs, stateFileCheck } from './stateFileCheck';
 
-export type DoctorProvider = 'ucloud' | 'aliyun';
+/** A provider's id (lib/providers/registry.ts): `ucloud`, `aliyun`. */
+export type DoctorProvider = string;
 
 /** The provider whose key a secret setting holds. */
 export function providerOfSetting(setting: SecretSetting): DoctorProvider {
-  return setting.startsWith('UCLOUD_') ? 'ucloud' : 'aliyun';
+  const provider = providerOfKey(setting);
+  if (!provider) throw new TypeError(`${setting} is not a provider's setting`);
+  return provider.id;
 }
 
 export interface DoctorClients {
@@ -45,44 +46,18 @@ export function planChecks(plan: DoctorPlan, clients: DoctorClients): Check[] {
   const deps = clients.provider ?? {};
   const transport = { ...transportFrom(deps), retry: DOCTOR_RETRY };
   const checks: Check[] = [];
-  const unread = (provider: DoctorProvider) =>
-    plan.unreadableSecrets.filter((setting) => providerOfSetting(setting) === provider);
   const skipped = (name: string, settings: readonly SecretSetting[]) =>
     settledCheck({
       status: 'skip',
       text: `${name}: not called, because ${settings.join(' and ')} could not be read from SSM (above)`,
     });
 
-  if (config.ucloud) {
-    const blocked = unread('ucloud');
-    if (blocked.length > 0) checks.push(skipped('UCloud', blocked));
+  for (const { provider, config: providerConfig } of configuredProviders(config)) {
+    const blocked = plan.unreadableSecrets.filter((setting) => providerOfKey(setting) === provider);
+    if (blocked.length > 0) checks.push(skipped(provider.title, blocked));
     else {
-      const { publicKey, privateKey, apiUrl } = config.ucloud;
-      const client = new UcloudClient({
-        publicKey,
-        privateKey,
-        apiUrl,
-        timeoutMs: config.requestTimeoutMs,
-        ...transport,
-      });
-      for (const target of ucloudTargets(config.ucloud))
-        checks.push(ucloudTargetCheck(client, target, apiUrl));
-    }
-  }
-
-  const aliyun = config.aliyun;
-  if (aliyun) {
-    const blocked = unread('aliyun');
-    const options = { requestTimeoutMs: config.requestTimeoutMs, retry: DOCTOR_RETRY };
-    if (blocked.length > 0) checks.push(skipped('Alibaba Cloud', blocked));
-    else {
-      if (aliyun.scanCdn) {
-        checks.push(cdnCheck(aliyunClient(aliyun, { product: 'CDN' }, options, deps), aliyun.cdnEndpoint));
-      }
-      for (const region of aliyun.slbRegions) {
-        const client = aliyunClient(aliyun, { product: 'SLB', region }, options, deps);
-        checks.push(slbRegionCheck(client, region, aliyun.slbEndpoint ?? slbEndpointFor(region)));
-      }
+      const context = { requestTimeoutMs: config.requestTimeoutMs, transport, retry: DOCTOR_RETRY, deps };
+      checks.push(...provider.doctor.checks(providerConfig, context));
     }
   }
 

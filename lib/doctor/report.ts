@@ -3,6 +3,7 @@
  * summary.
  */
 import type { Config } from '../config';
+import { configuredProviders } from '../providers/registry';
 import type { CheckResult, CheckStatus } from './check';
 
 const LABELS: Readonly<Record<CheckStatus, string>> = {
@@ -27,16 +28,9 @@ export function configurationResult(
   configFile: string | undefined,
   rules: number | null = null,
 ): CheckResult {
-  const covered: string[] = [];
-  if (config.ucloud) {
-    const { regions, projectIds } = config.ucloud;
-    const projects = projectIds.length > 0 ? count(projectIds.length, 'project') : 'the default project';
-    covered.push(`UCloud ULB in ${count(regions.length, 'region')} × ${projects}`);
-  }
-  if (config.aliyun?.scanCdn) covered.push('Alibaba CDN');
-  if (config.aliyun && config.aliyun.slbRegions.length > 0) {
-    covered.push(`Alibaba SLB in ${count(config.aliyun.slbRegions.length, 'region')}`);
-  }
+  const covered = configuredProviders(config).flatMap(({ provider, config: providerConfig }) =>
+    provider.doctor.covers(providerConfig),
+  );
   const source = configFile ? `the environment and ${configFile}` : 'the environment';
   const rulesFile = config.alerting.rulesFile;
   const ruled = rulesFile && rules !== null ? `; ${count(rules, 'alert rule')} from ${rulesFile}` : '';

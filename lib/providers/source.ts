@@ -1,6 +1,7 @@
 /**
  * What the scan needs from a provider: a source that reports every certificate it sees and every part of its
- * fleet it could not read. A new provider is one folder under providers/ and one line in providers/index.ts.
+ * fleet it could not read. A new provider is one folder under providers/ (its module, lib/providers/module.ts)
+ * and one line in providers/registry.ts.
  */
 import { CertwatchError } from '../errors';
 import type { TransportOptions } from '../http/retry';

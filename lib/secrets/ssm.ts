@@ -5,24 +5,28 @@
  * to bundle.
  */
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { SECRET_CHANNEL_KEYS } from '../channels/channelConfig';
+import { CHANNEL_SETTINGS } from '../channels';
 import { ConfigError } from '../errors';
+import { PROVIDER_MODULES } from '../providers/registry';
 
-/** The secret settings that may be given as a parameter name, each `<KEY>_PARAMETER`. */
-export const SECRET_SETTINGS = [
-  'UCLOUD_PUBLIC_KEY',
-  'UCLOUD_PRIVATE_KEY',
-  'ALIBABA_CLOUD_ACCESS_KEY_ID',
-  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-  ...SECRET_CHANNEL_KEYS,
-] as const;
+/**
+ * The secret settings that may be given as a parameter name, each `<KEY>_PARAMETER`: those the providers and the
+ * channels mark secret, in the order they declare them.
+ */
+export const SECRET_SETTINGS: readonly string[] = [
+  ...PROVIDER_MODULES.flatMap((provider) => provider.settings),
+  ...CHANNEL_SETTINGS,
+]
+  .filter((setting) => setting.secret)
+  .map((setting) => setting.key);
 
 /** SSM allows at most 10 names per GetParameters call. */
 const BATCH = 10;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export type SecretSetting = (typeof SECRET_SETTINGS)[number];
+/** One of SECRET_SETTINGS. */
+export type SecretSetting = string;
 
 /** A `<KEY>_PARAMETER` setting: the key it stands for and the parameter it names. */
 export interface SecretParameter {

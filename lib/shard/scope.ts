@@ -6,25 +6,20 @@
  */
 import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
+import { configuredProviders, PROVIDER_MODULES, type ProviderScopes } from '../providers/registry';
 
-export const SHARD_PROVIDERS = ['ucloud', 'aliyun'] as const;
-export type ShardProvider = (typeof SHARD_PROVIDERS)[number];
+export const SHARD_PROVIDERS: readonly string[] = PROVIDER_MODULES.map((provider) => provider.id);
+export type ShardProvider = string;
 
-/** The part of a Config that planShards reads; a Config is one. */
-export interface ShardScope {
-  ucloud: { regions: readonly string[] } | null;
-  aliyun: { scanCdn: boolean; slbRegions: readonly string[] } | null;
-}
+/** The part of a Config that planShards reads, one field per provider; a Config is one. */
+export type ShardScope = ProviderScopes;
 
 /**
- * A stand-in for each key of a named provider, because lib/config.ts (the one reader of regions and services)
- * configures a provider only with its keys. It never leaves this function: the scope holds no key.
+ * A stand-in for each key of a named provider (its secret settings), because lib/config.ts (the one reader of
+ * regions and services) configures a provider only with its keys. It never leaves this function: the scope holds
+ * no key.
  */
 const STAND_IN = 'not-read-by-the-planner';
-const KEYS: Record<ShardProvider, readonly string[]> = {
-  ucloud: ['UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY'],
-  aliyun: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
-};
 
 /**
  * The planner's scope from its environment: the providers CERTWATCH_SHARD_PROVIDERS names, with the regions and
@@ -38,25 +33,26 @@ export function loadShardScope(env: Readonly<Record<string, string | undefined>>
     .filter(Boolean);
   if (named.length === 0) {
     throw new ConfigError([
-      'CERTWATCH_SHARD_PROVIDERS is missing: the planner plans shards for the providers it names (ucloud, ' +
-        'aliyun). serverless.yml sets it from the key parameters: deploy with UCLOUD_*_PARAMETER and/or ' +
+      `CERTWATCH_SHARD_PROVIDERS is missing: the planner plans shards for the providers it names (${SHARD_PROVIDERS.join(', ')}). ` +
+        'serverless.yml sets it from the key parameters: deploy with UCLOUD_*_PARAMETER and/or ' +
         'ALIBABA_CLOUD_*_PARAMETER set',
     ]);
   }
-  const unknown = named.filter((name) => !(SHARD_PROVIDERS as readonly string[]).includes(name));
+  const unknown = named.filter((name) => !SHARD_PROVIDERS.includes(name));
   if (unknown.length > 0) {
     throw new ConfigError([
       `CERTWATCH_SHARD_PROVIDERS "${text}" names ${unknown.join(', ')}: use ${SHARD_PROVIDERS.join(', ')}`,
     ]);
   }
   const withStandIns: Record<string, string | undefined> = { ...env };
-  for (const provider of named as ShardProvider[])
-    for (const key of KEYS[provider]) withStandIns[key] = STAND_IN;
+  for (const provider of PROVIDER_MODULES.filter((candidate) => named.includes(candidate.id)))
+    for (const setting of provider.settings) if (setting.secret) withStandIns[setting.key] = STAND_IN;
   const config = loadConfig(withStandIns);
-  const { ucloud, aliyun } = config;
-  return {
-    ucloud: ucloud && named.includes('ucloud') ? { regions: ucloud.regions } : null,
-    aliyun:
-      aliyun && named.includes('aliyun') ? { scanCdn: aliyun.scanCdn, slbRegions: aliyun.slbRegions } : null,
-  };
+  const scope: Record<string, unknown> = Object.fromEntries(
+    PROVIDER_MODULES.map((provider) => [provider.id, null]),
+  );
+  for (const { provider, config: providerConfig } of configuredProviders(config)) {
+    if (named.includes(provider.id)) scope[provider.id] = provider.shards.scope(providerConfig);
+  }
+  return scope as ShardScope;
 }

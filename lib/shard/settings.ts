@@ -3,6 +3,8 @@
  * `--param="mode=sharded"`, deploy/shardedMode.cjs). Pure; every problem is reported at once, each naming its key.
  */
 import { ConfigError } from '../errors';
+import { readWholeNumber } from '../settings/readers';
+import type { Setting } from '../settings/setting';
 
 export interface ShardSettings {
   /** DynamoDB table of runs, their shards' results and the open-runs index (CERTWATCH_RUN_TABLE). */
@@ -19,15 +21,35 @@ export interface ShardSettings {
   deadlineMs: number;
 }
 
-export const SHARD_SETTING_KEYS = [
-  'CERTWATCH_RUN_TABLE',
-  'CERTWATCH_SHARD_QUEUE_URL',
-  'CERTWATCH_SHARD_REGIONS',
-  'CERTWATCH_SHARD_DEADLINE_MINUTES',
-] as const;
-
 export const DEFAULT_REGIONS_PER_SHARD = 4;
 export const DEFAULT_DEADLINE_MINUTES = 240;
+
+/**
+ * The sharded functions' own settings, which serverless.yml sets (not read by loadConfig, so not in a config file).
+ * CERTWATCH_SHARD_PROVIDERS is the planner's (lib/shard/scope.ts).
+ */
+export const SHARD_SETTINGS: readonly Setting[] = [
+  { key: 'CERTWATCH_RUN_TABLE', description: 'DynamoDB table of the sharded runs and their shards’ results' },
+  {
+    key: 'CERTWATCH_SHARD_QUEUE_URL',
+    description: 'the SQS queue the planner sends one message per shard to',
+  },
+  {
+    key: 'CERTWATCH_SHARD_REGIONS',
+    description: 'regions one shard scans',
+    default: String(DEFAULT_REGIONS_PER_SHARD),
+  },
+  {
+    key: 'CERTWATCH_SHARD_DEADLINE_MINUTES',
+    description: 'how long after it was planned a run that still misses shards is closed anyway',
+    default: String(DEFAULT_DEADLINE_MINUTES),
+  },
+  {
+    key: 'CERTWATCH_SHARD_PROVIDERS',
+    description:
+      'the providers the planner plans shards for, comma-separated (derived from the key parameters)',
+  },
+];
 
 /** Reads the settings; `needsQueue` for the planner, which is the only one that sends to the queue. */
 export function loadShardSettings(
@@ -35,7 +57,7 @@ export function loadShardSettings(
   options: { needsQueue: boolean },
 ): ShardSettings {
   const problems: string[] = [];
-  const get = (key: (typeof SHARD_SETTING_KEYS)[number]) => env[key]?.trim() || undefined;
+  const get = (key: string) => env[key]?.trim() || undefined;
   const runTable = get('CERTWATCH_RUN_TABLE');
   if (runTable === undefined) {
     problems.push('CERTWATCH_RUN_TABLE is missing: the sharded mode keeps its runs in a DynamoDB table');
@@ -52,15 +74,8 @@ export function loadShardSettings(
   } else if (queueUrl !== null && !/^https?:\/\/\S+$/.test(queueUrl)) {
     problems.push(`CERTWATCH_SHARD_QUEUE_URL "${queueUrl}" is not an SQS queue URL (https://sqs.REGION...)`);
   }
-  const whole = (key: (typeof SHARD_SETTING_KEYS)[number], fallback: number, max: number) => {
-    const text = get(key);
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-      problems.push(`${key} "${text}" must be a whole number from 1 to ${max}`);
-      return fallback;
-    }
-    return Number(text);
-  };
+  const whole = (key: string, fallback: number, max: number) =>
+    readWholeNumber(get, key, { fallback, max, statesRange: true }, problems) ?? fallback;
   const regionsPerShard = whole('CERTWATCH_SHARD_REGIONS', DEFAULT_REGIONS_PER_SHARD, 100);
   // A week at most: run items live a week (their TTL), and a run open longer than that could never close.
   const deadlineMinutes = whole(

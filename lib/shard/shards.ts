@@ -1,38 +1,27 @@
 /**
- * How one run is cut into shards, each small enough for one worker invocation: per provider account and service,
- * a group of regions (UCloud: the group × every configured project; Alibaba SLB: the group; Alibaba CDN: one shard,
- * the service is global). Pure: a shard is scanned by narrowing the Config to it and building the usual sources
- * (lib/providers), so no provider code knows about shards.
+ * How one run is cut into shards, each small enough for one worker invocation: each provider module cuts its own
+ * (ProviderShards: UCloud a group of regions × every configured project, Alibaba SLB a group of regions, Alibaba
+ * CDN one shard, the service being global). Pure: a shard is scanned by narrowing the Config to it and building
+ * the usual sources, so no source knows about shards.
  */
 import type { Config } from '../config';
 import type { SourceFailure } from '../model';
+import { configuredProviders, PROVIDER_MODULES } from '../providers/registry';
 import type { ShardScope } from './scope';
+import type { Shard, ShardService } from './shard';
 
-export type ShardService = 'ucloud/ulb' | 'aliyun/slb' | 'aliyun/cdn';
+export type { Shard, ShardService } from './shard';
 
-export interface Shard {
-  /** Unique within a run: `ucloud-ulb-1`, `aliyun-slb-2`, `aliyun-cdn`. */
-  id: string;
-  service: ShardService;
-  /** The regions this shard scans; empty for CDN, which has none. */
-  regions: string[];
-}
+/** Every service a shard may name, provider by provider. */
+export const SHARD_SERVICES: readonly ShardService[] = PROVIDER_MODULES.flatMap(
+  (provider) => provider.shards.services,
+);
 
-export const SHARD_SERVICES: readonly ShardService[] = ['ucloud/ulb', 'aliyun/slb', 'aliyun/cdn'];
-
-/** The shards of one run, in a stable order: UCloud, then Alibaba CDN, then Alibaba SLB. */
+/** The shards of one run, in a stable order: provider by provider as registered, each cutting its own. */
 export function planShards(config: ShardScope, regionsPerShard: number): Shard[] {
-  const shards: Shard[] = [];
-  const byRegions = (service: ShardService, regions: readonly string[]) => {
-    const prefix = service.replace('/', '-');
-    for (const [index, group] of chunk(regions, regionsPerShard).entries()) {
-      shards.push({ id: `${prefix}-${index + 1}`, service, regions: group });
-    }
-  };
-  if (config.ucloud) byRegions('ucloud/ulb', config.ucloud.regions);
-  if (config.aliyun?.scanCdn) shards.push({ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] });
-  if (config.aliyun) byRegions('aliyun/slb', config.aliyun.slbRegions);
-  return shards;
+  return configuredProviders(config).flatMap(({ provider, config: scope }) =>
+    provider.shards.plan(scope, regionsPerShard),
+  );
 }
 
 /**
@@ -40,20 +29,14 @@ export function planShards(config: ShardScope, regionsPerShard: number): Shard[]
  * the shard's provider is no longer configured (a deploy between the plan and the worker).
  */
 export function narrowConfig(config: Config, shard: Shard): Config | null {
-  switch (shard.service) {
-    case 'ucloud/ulb':
-      return config.ucloud
-        ? { ...config, aliyun: null, ucloud: { ...config.ucloud, regions: shard.regions } }
-        : null;
-    case 'aliyun/cdn':
-      return config.aliyun
-        ? { ...config, ucloud: null, aliyun: { ...config.aliyun, scanCdn: true, slbRegions: [] } }
-        : null;
-    case 'aliyun/slb':
-      return config.aliyun
-        ? { ...config, ucloud: null, aliyun: { ...config.aliyun, scanCdn: false, slbRegions: shard.regions } }
-        : null;
-  }
+  const provider = PROVIDER_MODULES.find((candidate) => candidate.shards.services.includes(shard.service));
+  const byId = config as unknown as Readonly<Record<string, unknown>>;
+  const own = provider ? byId[provider.id] : null;
+  if (!provider || own === null || own === undefined) return null;
+  const narrowed: Record<string, unknown> = { ...config };
+  for (const other of PROVIDER_MODULES) narrowed[other.id] = null;
+  narrowed[provider.id] = provider.shards.narrow(own, shard);
+  return narrowed as unknown as Config;
 }
 
 /**
@@ -81,10 +64,4 @@ export function parseShard(value: unknown): Shard {
     throw new TypeError(`not a shard: ${JSON.stringify(value)?.slice(0, 200)}`);
   }
   return { id: shard.id, service: shard.service as ShardService, regions: shard.regions };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const groups: T[][] = [];
-  for (let start = 0; start < items.length; start += size) groups.push(items.slice(start, start + size));
-  return groups;
 }

@@ -351,7 +351,7 @@ it('the Lambda handler with keys from SSM: logs, metrics, SNS messages, DynamoDB
     };
     for (const setting of given) {
       delete env[setting];
-      env[`${setting}_PARAMETER`] = PARAMETERS[setting];
+      env[`${setting}_PARAMETER`] = PARAMETERS[setting]!;
     }
     outputs.push({ where: 'the function environment', text: JSON.stringify(env) });
 

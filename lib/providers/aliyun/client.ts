@@ -6,7 +6,6 @@
  * retry_config.json and the Darabonba runtime (which also honours `x-acs-retry-after`, in milliseconds).
  */
 import { randomUUID } from 'node:crypto';
-import type { AliyunConfig } from '../../config';
 import { ProviderError } from '../../errors';
 import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../../http/retry';
 import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../../http/transport';
@@ -14,6 +13,7 @@ import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { type ProviderDeps, transportFrom } from '../source';
+import type { AliyunConfig } from './config';
 import {
   canonicalQuery,
   type HttpMethod,

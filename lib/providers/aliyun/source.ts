@@ -5,7 +5,6 @@
  */
 
 import { forEachBounded, forEachPaged } from '../../concurrency';
-import type { AliyunConfig } from '../../config';
 import type { ObservedCertificate } from '../../model';
 import { listPages } from '../listing';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
@@ -18,6 +17,7 @@ import {
   DEFAULT_CDN_PAGING,
 } from './cdn/listCertificates';
 import { aliyunClient } from './client';
+import type { AliyunConfig } from './config';
 import { mapServerCertificate, serverCertificatesListing } from './slb/describeServerCertificates';
 
 /**

@@ -4,10 +4,10 @@
  */
 
 import { forEachBounded } from '../../concurrency';
-import type { UcloudConfig } from '../../config';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { failureMessage, transportFrom } from '../source';
 import { UcloudClient } from './client';
+import type { UcloudConfig } from './config';
 import { DEFAULT_PAGING, type DescribeSslV2Target, listSslV2, type PagingOptions } from './describeSslV2';
 import { mapSslInfo } from './mapper';
 

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config';
-import {
-  cdnCheck,
-  DOCTOR_RETRY,
-  hostOf,
-  slbRegionCheck,
-  ucloudTargetCheck,
-} from '../../../lib/doctor/providerChecks';
+import { DOCTOR_RETRY, hostOf } from '../../../lib/doctor/providerChecks';
 import { aliyunClient } from '../../../lib/providers/aliyun/client';
+import { cdnCheck, slbRegionCheck } from '../../../lib/providers/aliyun/doctor';
 import { UcloudClient } from '../../../lib/providers/ucloud/client';
+import { ucloudTargetCheck } from '../../../lib/providers/ucloud/doctor';
 
 /** A fake endpoint as a fetch: `reply` answers each request's parameters (form body or query). */
 function fakeEndpoint(reply: (params: URLSearchParams) => { status?: number; body: unknown }) {

@@ -1,0 +1,86 @@
+/** Alibaba Cloud (CDN certificates, and SLB server certificates per region), as one provider module. */
+import { shardsByRegions } from '../../shard/shard';
+import type { ProviderModule } from '../module';
+import { aliyunClient, slbEndpointFor } from './client';
+import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
+import { cdnCheck, slbRegionCheck } from './doctor';
+import { aliyunCdnSource, aliyunSlbSource } from './source';
+
+/** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
+interface AliyunFleetView {
+  accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
+  cdn?: unknown;
+  slb?: { certificates: readonly { RegionId: string }[] };
+}
+
+export const aliyun: ProviderModule<
+  'aliyun',
+  AliyunConfig,
+  { scanCdn: boolean; slbRegions: readonly string[] }
+> = {
+  id: 'aliyun',
+  title: 'Alibaba Cloud',
+  settings: ALIYUN_SETTINGS,
+  enabledBy: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+  read: readAliyun,
+  sources(config, options, deps) {
+    const sources = [];
+    if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
+    if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
+    return sources;
+  },
+  shards: {
+    services: ['aliyun/slb', 'aliyun/cdn'],
+    scope: ({ scanCdn, slbRegions }) => ({ scanCdn, slbRegions }),
+    // CDN first: it is global, one shard.
+    plan: (scope, regionsPerShard) => [
+      ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
+      ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
+    ],
+    narrow: (config, shard) =>
+      shard.service === 'aliyun/cdn'
+        ? { ...config, scanCdn: true, slbRegions: [] }
+        : { ...config, scanCdn: false, slbRegions: shard.regions },
+  },
+  doctor: {
+    checks(config, { requestTimeoutMs, retry, deps }) {
+      const options = { requestTimeoutMs, retry };
+      const checks = [];
+      if (config.scanCdn) {
+        checks.push(cdnCheck(aliyunClient(config, { product: 'CDN' }, options, deps), config.cdnEndpoint));
+      }
+      for (const region of config.slbRegions) {
+        const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
+        checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
+      }
+      return checks;
+    },
+    covers({ scanCdn, slbRegions }) {
+      const covered: string[] = [];
+      if (scanCdn) covered.push('Alibaba CDN');
+      if (slbRegions.length > 0) {
+        covered.push(`Alibaba SLB in ${slbRegions.length} region${slbRegions.length === 1 ? '' : 's'}`);
+      }
+      return covered;
+    },
+  },
+  emulator: {
+    env(fleet: AliyunFleetView | undefined, urls) {
+      if (!fleet) return {};
+      const account = fleet.accounts?.[0] ?? {
+        AccessKeyId: 'demo-access-key-id',
+        AccessKeySecret: 'demo-access-key-secret',
+      };
+      const env: Record<string, string> = {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: account.AccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: account.AccessKeySecret,
+        ALIBABA_CLOUD_CDN_ENDPOINT: urls.cdnUrl ?? '',
+        ALIBABA_CLOUD_SLB_ENDPOINT: urls.slbUrl ?? '',
+        ALIBABA_CLOUD_SCAN_CDN: fleet.cdn ? 'true' : 'false',
+      };
+      const regions = [...new Set((fleet.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
+      if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
+      return env;
+    },
+  },
+};

@@ -1,0 +1,33 @@
+/**
+ * One shard of a sharded run, and the cuts providers share (lib/providers/<id>/provider.ts cuts its own shards;
+ * lib/shard/shards.ts plans them over the registry). Types and pure helpers only.
+ */
+
+/** `ucloud/ulb`, `aliyun/slb`: a provider id and one of its services. */
+export type ShardService = string;
+
+export interface Shard {
+  /** Unique within a run: `ucloud-ulb-1`, `aliyun-slb-2`, `aliyun-cdn`. */
+  id: string;
+  service: ShardService;
+  /** The regions this shard scans; empty for a global service (CDN), which has none. */
+  regions: string[];
+}
+
+/** The shards of one service: its regions cut into groups of `regionsPerShard`, numbered from 1. */
+export function shardsByRegions(
+  service: ShardService,
+  regions: readonly string[],
+  regionsPerShard: number,
+): Shard[] {
+  const prefix = service.replace('/', '-');
+  const shards: Shard[] = [];
+  for (let start = 0, index = 1; start < regions.length; start += regionsPerShard, index++) {
+    shards.push({
+      id: `${prefix}-${index}`,
+      service,
+      regions: regions.slice(start, start + regionsPerShard),
+    });
+  }
+  return shards;
+}
