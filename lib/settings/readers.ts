@@ -149,21 +149,28 @@ export function closestMatch(
   return best;
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions, each 1. */
+/**
+ * Edit distance: insertions, deletions and substitutions, and a swap of two neighbouring letters, each one edit
+ * (`domian` → `domain`, `UCLOUD_REIGONS` → `UCLOUD_REGIONS`).
+ */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      if (i === 0) {
+        rows[0]!.push(j);
+        continue;
+      }
+      const row = rows[i]!;
+      const up = rows[i - 1]!;
+      let d = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
     }
-    previous = current;
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /** `A`, `A and B`, `A, B and C`: keys named in a message. */

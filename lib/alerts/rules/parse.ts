@@ -27,8 +27,8 @@
  */
 import { ConfigError } from '../../errors';
 import { parseIsoInstant } from '../../expiry/instant';
+import { closestMatch } from '../../settings/readers';
 import { type Ladder, parseLadder } from '../ladder';
-import { closest } from './closest';
 
 /** What a rule matches on: each a glob (`*` any run of characters, `?` one). All given fields must match. */
 export interface RuleMatch {
@@ -266,7 +266,9 @@ function readBoolean(value: unknown, path: string, at: Report): boolean | undefi
 function checkKeys(value: Record<string, unknown>, known: readonly string[], path: string, at: Report): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const hint = closest(key, known);
+    // Same letters ignoring case, `_` and `-`, or within two edits (one for a key of three letters or fewer).
+    const normalize = (text: string) => text.toLowerCase().replace(/[_-]/g, '');
+    const hint = closestMatch(key, known, { within: normalize(key).length <= 3 ? 2 : 3, normalize });
     at(
       path === '' ? key : `${path}.${key}`,
       hint ? `unknown key (did you mean ${hint}?)` : `unknown key; known keys: ${known.join(', ')}`,
