@@ -18,6 +18,8 @@ async function compileBrowserScript(path) {
     },
     bundle: true,
     write: false,
+    // The repository, whatever the caller's folder: esbuild names each module in a comment by its path from here.
+    absWorkingDir: resolve(__dirname, '..'),
     format: 'iife',
     platform: 'browser',
     // Every browser that renders the report's CSS (grid, print-color-adjust) runs ES2020.

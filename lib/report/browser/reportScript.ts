@@ -5,8 +5,8 @@
  * It reads the rows lib/report/html.ts rendered (values in data-sort or the cell text) and never builds HTML from
  * data. html.ts inlines it compiled, through `import ... from './browser/reportScript?script'` (scriptModule.d.ts).
  *
- * The DOM types above reach the whole program, which is why nothing outside lib/report/browser may use them (this
- * folder runs only in a browser).
+ * The lib references above give the whole program the DOM types (tsc has no per-file lib): only code in
+ * lib/report/browser, which runs in a browser, should use them.
  */
 
 /** Wires the report table of `document` (rendered by html.ts) and shows the rows its filters allow. */
