@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+// Loaded with require: Vite bundles this file into node_modules/.vite-temp, where a relative import would miss.
+const browserScript: typeof import('./scripts/browserScript.cjs') = createRequire(import.meta.url)(
+  './scripts/browserScript.cjs',
+);
+
 export default defineConfig({
+  // The HTML report's browser script, compiled and inlined as scripts/build.mjs does (lib/report/browser).
+  plugins: [browserScript.inlineScriptVitePlugin()],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

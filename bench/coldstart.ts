@@ -35,13 +35,14 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 const RUNS = Number(process.env.COLDSTART_RUNS ?? 30);
 const WARMUP_ROUNDS = 2;
@@ -124,6 +125,7 @@ const PLUGIN_KEYS = [
   'skipBuildExcludeFns',
   'stripEntryResolveExtensions',
   'disposeContext',
+  'plugins',
 ];
 
 /** `custom.esbuild` (with `overrides`) as serverless-esbuild turns it into esbuild options, its defaults first. */
@@ -141,6 +143,8 @@ function esbuildOptions(custom: Record<string, unknown>, overrides: BuildOptions
   const exclude = (merged.exclude as string[]).filter((item) => typeof item === 'string');
   options.external = [...(merged.external as string[]), ...(exclude.includes('*') ? [] : exclude)];
   if (merged.outputFileExtension !== '.js') options.outExtension = { '.js': merged.outputFileExtension };
+  const plugins = esbuildPlugins(merged.plugins);
+  if (plugins.length > 0) options.plugins = plugins;
   return {
     ...(options as BuildOptions),
     ...overrides,
@@ -148,6 +152,19 @@ function esbuildOptions(custom: Record<string, unknown>, overrides: BuildOptions
     metafile: true,
     logLevel: 'warning',
   };
+}
+
+/** `plugins` as serverless-esbuild reads it: a list, or a file (relative to the service) that exports one. */
+function esbuildPlugins(setting: unknown): Plugin[] {
+  if (setting === undefined) return [];
+  if (Array.isArray(setting)) return setting as Plugin[];
+  if (typeof setting !== 'string')
+    throw new Error('serverless.yml custom.esbuild.plugins: not a list or a file');
+  const loaded: unknown = createRequire(import.meta.url)(join(REPO, setting));
+  const plugins = (loaded as { default?: unknown }).default ?? loaded;
+  if (typeof plugins === 'function')
+    throw new Error('serverless.yml custom.esbuild.plugins: a function is not supported by this benchmark');
+  return plugins as Plugin[];
 }
 
 interface Built {

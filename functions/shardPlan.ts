@@ -9,8 +9,8 @@ import { preparedOnce, preparePlanSetup, type ShardDeps } from '../lib/shard/set
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import { VERSION } from '../lib/version';
 
-/** The planner reads no secret and alerts nobody: it takes only a run store and a queue. */
-export interface PlanHandlerDeps extends Pick<ShardDeps, 'runs' | 'queue'> {
+/** The planner reads no secret and alerts nobody: it takes only a run store and a queue (or their clients' config). */
+export interface PlanHandlerDeps extends Pick<ShardDeps, 'runs' | 'queue' | 'awsClientConfig'> {
   clock?: () => number;
   log?: Logger;
 }

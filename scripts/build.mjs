@@ -1,6 +1,7 @@
 // Bundles the CLI (and, with --bench, the benchmark; with --local, the invoke-local script) with esbuild: one ESM file each, for Node 20 and 22.
 //   node scripts/build.mjs [--bench] [--local] [--outdir DIR]
 import { build } from 'esbuild';
+import browserScript from './browserScript.cjs';
 
 const args = process.argv.slice(2);
 const outdirIndex = args.indexOf('--outdir');
@@ -20,6 +21,8 @@ await build({
   format: 'esm',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // The HTML report's browser script, compiled and inlined (lib/report/browser).
+  plugins: [browserScript.inlineScriptEsbuildPlugin],
   // The AWS SDK still calls require() for Node built-ins; an ESM bundle has to provide one.
   banner: {
     js: "import { createRequire as __certwatchRequire } from 'node:module'; const require = __certwatchRequire(import.meta.url);",

@@ -8,6 +8,7 @@
  * attribute contexts; the script reads the rendered rows, so no data is ever embedded as script.
  */
 import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
+import SCRIPT from './browser/reportScript?script';
 import { countByStatus } from './counts';
 import { compareText, compareUrgency } from './order';
 
@@ -461,63 +462,4 @@ table{border-collapse:collapse}
   .badge{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   .chart,.cards{break-inside:avoid}
 }
-`.trim();
-
-/**
- * The page's behaviour: sort on a heading click, filter on the text box and the status boxes. It reads the rows
- * the server rendered (values in data-sort or the cell text) and never builds HTML from data.
- */
-const SCRIPT = `
-(function () {
-  'use strict';
-  var table = document.getElementById('certs');
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  var text = document.getElementById('filter-text');
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('#filters input[name=status]'));
-  var shown = document.getElementById('shown');
-  function key(row, col) {
-    var cell = row.cells[col];
-    return cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent;
-  }
-  function compare(a, b, col, numeric) {
-    var x = key(a, col), y = key(b, col);
-    if (numeric) {
-      var nx = x === '' ? Infinity : Number(x), ny = y === '' ? Infinity : Number(y);
-      return nx === ny ? 0 : nx < ny ? -1 : 1;
-    }
-    x = x.toLowerCase(); y = y.toLowerCase();
-    return x === y ? 0 : x < y ? -1 : 1;
-  }
-  heads.forEach(function (th, col) {
-    th.querySelector('button').addEventListener('click', function () {
-      var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-      heads.forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
-      th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-      var numeric = th.getAttribute('data-type') === 'number';
-      var sorted = rows.slice().sort(function (a, b) {
-        return dir * compare(a, b, col, numeric) || Number(a.dataset.index) - Number(b.dataset.index);
-      });
-      sorted.forEach(function (row) { body.appendChild(row); });
-    });
-  });
-  function applyFilter() {
-    var needle = text.value.trim().toLowerCase();
-    var allowed = {};
-    boxes.forEach(function (box) { allowed[box.value] = box.checked; });
-    var visible = 0;
-    rows.forEach(function (row) {
-      var show = allowed[row.dataset.status] === true &&
-        (needle === '' || row.textContent.toLowerCase().indexOf(needle) !== -1);
-      row.hidden = !show;
-      if (show) visible++;
-    });
-    shown.textContent = visible + ' of ' + rows.length + ' shown';
-  }
-  document.getElementById('filters').addEventListener('submit', function (event) { event.preventDefault(); });
-  text.addEventListener('input', applyFilter);
-  boxes.forEach(function (box) { box.addEventListener('change', applyFilter); });
-  applyFilter();
-})();
 `.trim();

@@ -11,17 +11,15 @@
  * Every item expires RUN_TTL_DAYS after its run was planned.
  */
 import {
-  type AttributeValue,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
   type UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { forEachBounded } from '../concurrency';
 import { CertwatchError } from '../errors';
+import { documentClient, numberText } from '../state/documentClient';
 import { type NewRun, type RunRecord, type RunStore, RunStoreError, type ShardSummary } from './runStore';
 import { parseShard } from './shards';
 
@@ -31,33 +29,36 @@ const PK = 'pk';
 const TTL = 'expiresAt';
 
 export interface DynamoRunStoreOptions {
-  client: Pick<DynamoDBClient, 'send'>;
+  client: DynamoDBClient;
   tableName: string;
 }
+
+/** An item as the DocumentClient gives it: strings for S, NumberValue for N, and so on (documentClient.ts). */
+type StoredItem = Record<string, unknown>;
 
 export class DynamoRunStore implements RunStore {
   readonly name = 'dynamodb';
   readonly tableName: string;
-  readonly #client: Pick<DynamoDBClient, 'send'>;
+  readonly #client: DynamoDBDocumentClient;
 
   constructor(options: DynamoRunStoreOptions) {
-    this.#client = options.client;
+    this.#client = documentClient(options.client);
     this.tableName = options.tableName;
   }
 
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
     const created = await this.#conditional('PutItem', `creating run ${run.runId}`, () =>
       this.#client.send(
-        new PutItemCommand({
+        new PutCommand({
           TableName: this.tableName,
           Item: {
-            [PK]: { S: runKey(run.runId) },
-            runId: { S: run.runId },
-            nowMs: { N: String(run.nowMs) },
-            createdAtMs: { N: String(run.createdAtMs) },
-            shards: { S: JSON.stringify(run.shards) },
-            results: { M: {} },
-            [TTL]: { N: expiresAt(run.createdAtMs) },
+            [PK]: runKey(run.runId),
+            runId: run.runId,
+            nowMs: run.nowMs,
+            createdAtMs: run.createdAtMs,
+            shards: JSON.stringify(run.shards),
+            results: {},
+            [TTL]: expiresAt(run.createdAtMs),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -66,11 +67,12 @@ export class DynamoRunStore implements RunStore {
     // Listed as open even when it existed: the planner that created it may have died before this step.
     await this.#send('UpdateItem', `listing run ${run.runId} as open`, () =>
       this.#client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: OPEN_RUNS_KEY } },
+          Key: { [PK]: OPEN_RUNS_KEY },
           UpdateExpression: 'ADD runs :run',
-          ExpressionAttributeValues: { ':run': { SS: [run.runId] } },
+          // A Set is a string set (SS): ADD puts the id in it.
+          ExpressionAttributeValues: { ':run': new Set([run.runId]) },
         }),
       ),
     );
@@ -94,12 +96,12 @@ export class DynamoRunStore implements RunStore {
     await forEachBounded(chunks, 4, (chunk, index) =>
       this.#send('PutItem', `storing part ${index + 1} of shard ${shardId}'s result`, () =>
         this.#client.send(
-          new PutItemCommand({
+          new PutCommand({
             TableName: this.tableName,
             Item: {
-              [PK]: { S: chunkKey(run.runId, shardId, attempt, index) },
-              data: { B: chunk },
-              [TTL]: { N: expiresAt(run.createdAtMs) },
+              [PK]: chunkKey(run.runId, shardId, attempt, index),
+              data: chunk,
+              [TTL]: expiresAt(run.createdAtMs),
             },
           }),
         ),
@@ -108,19 +110,19 @@ export class DynamoRunStore implements RunStore {
   }
 
   async markShardDone(runId: string, shardId: string, summary: ShardSummary): Promise<RunRecord | null> {
-    let attributes: Record<string, AttributeValue> | undefined;
+    let attributes: StoredItem | undefined;
     const applied = await this.#conditional(
       'UpdateItem',
       `recording shard ${shardId} of run ${runId}`,
       async () => {
         const output = await this.#client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: this.tableName,
-            Key: { [PK]: { S: runKey(runId) } },
+            Key: { [PK]: runKey(runId) },
             UpdateExpression: 'SET results.#shard = :summary',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(results.#shard)',
             ExpressionAttributeNames: { '#shard': shardId },
-            ExpressionAttributeValues: { ':summary': { M: summaryItem(summary) } },
+            ExpressionAttributeValues: { ':summary': summaryItem(summary) },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -138,8 +140,8 @@ export class DynamoRunStore implements RunStore {
         chunkKey(runId, shardId, summary.attempt, index),
         `reading part ${index + 1} of shard ${shardId}'s result`,
       );
-      const data = item?.data?.B;
-      if (!data) {
+      const data = item?.data;
+      if (!(data instanceof Uint8Array)) {
         throw new RunStoreError(
           `part ${index + 1} of ${summary.chunks} of shard ${shardId}'s result (run ${runId}) is missing from ` +
             `${this.tableName}: the run expired (items live ${RUN_TTL_DAYS} days) or was changed by hand`,
@@ -156,20 +158,20 @@ export class DynamoRunStore implements RunStore {
     nowMs: number,
     leaseMs: number,
   ): Promise<RunRecord | null> {
-    let attributes: Record<string, AttributeValue> | undefined;
+    let attributes: StoredItem | undefined;
     const applied = await this.#conditional('UpdateItem', `claiming the digest of run ${runId}`, async () => {
       const output = await this.#client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: runKey(runId) } },
+          Key: { [PK]: runKey(runId) },
           UpdateExpression: 'SET claimedBy = :me, claimedUntil = :until',
           ConditionExpression:
             'attribute_exists(pk) AND attribute_not_exists(closedAt) AND ' +
             '(attribute_not_exists(claimedUntil) OR claimedUntil < :now)',
           ExpressionAttributeValues: {
-            ':me': { S: claimant },
-            ':until': { N: String(nowMs + leaseMs) },
-            ':now': { N: String(nowMs) },
+            ':me': claimant,
+            ':until': nowMs + leaseMs,
+            ':now': nowMs,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -182,12 +184,12 @@ export class DynamoRunStore implements RunStore {
   async releaseDigest(runId: string, claimant: string): Promise<void> {
     await this.#conditional('UpdateItem', `releasing the digest of run ${runId}`, () =>
       this.#client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: runKey(runId) } },
+          Key: { [PK]: runKey(runId) },
           UpdateExpression: 'REMOVE claimedBy, claimedUntil',
           ConditionExpression: 'claimedBy = :me AND attribute_not_exists(closedAt)',
-          ExpressionAttributeValues: { ':me': { S: claimant } },
+          ExpressionAttributeValues: { ':me': claimant },
         }),
       ),
     );
@@ -198,12 +200,12 @@ export class DynamoRunStore implements RunStore {
     // fewer callers can take the claim over and send a second digest.
     await this.#conditional('UpdateItem', `closing run ${runId}`, () =>
       this.#client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: runKey(runId) } },
+          Key: { [PK]: runKey(runId) },
           UpdateExpression: 'SET closedAt = :now, closedAs = :as REMOVE claimedUntil',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
-          ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':as': { S: as } },
+          ExpressionAttributeValues: { ':now': nowMs, ':as': as },
         }),
       ),
     );
@@ -213,26 +215,27 @@ export class DynamoRunStore implements RunStore {
   async openRuns(): Promise<string[]> {
     const item = await this.#get(OPEN_RUNS_KEY, 'reading the open runs');
     // Run ids begin with their planning instant, so they sort oldest first.
-    return [...(item?.runs?.SS ?? [])].sort();
+    const runs = item?.runs;
+    return runs instanceof Set ? [...runs].filter((id): id is string => typeof id === 'string').sort() : [];
   }
 
   async forgetOpenRun(runId: string): Promise<void> {
     await this.#send('UpdateItem', `removing run ${runId} from the open runs`, () =>
       this.#client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { [PK]: { S: OPEN_RUNS_KEY } },
+          Key: { [PK]: OPEN_RUNS_KEY },
           UpdateExpression: 'DELETE runs :run',
-          ExpressionAttributeValues: { ':run': { SS: [runId] } },
+          ExpressionAttributeValues: { ':run': new Set([runId]) },
         }),
       ),
     );
   }
 
-  async #get(key: string, subject: string): Promise<Record<string, AttributeValue> | undefined> {
+  async #get(key: string, subject: string): Promise<StoredItem | undefined> {
     const output = await this.#send('GetItem', subject, () =>
       this.#client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: { [PK]: { S: key } }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: { [PK]: key }, ConsistentRead: true }),
       ),
     );
     return output.Item;
@@ -264,19 +267,19 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  #runFrom(item: Record<string, AttributeValue>): RunRecord {
-    const key = item[PK]?.S;
+  #runFrom(item: StoredItem): RunRecord {
+    const key = optionalText(item[PK]);
     try {
       const runId = text(item, 'runId');
       const shards = (JSON.parse(text(item, 'shards')) as unknown[]).map(parseShard);
       const results = new Map<string, ShardSummary>();
-      for (const [shardId, value] of Object.entries(item.results?.M ?? {})) {
-        results.set(shardId, summaryFrom(value.M ?? {}));
+      for (const [shardId, value] of Object.entries(mapOf(item.results) ?? {})) {
+        results.set(shardId, summaryFrom(mapOf(value) ?? {}));
       }
-      const claimedBy = item.claimedBy?.S;
-      const claimedUntil = item.claimedUntil?.N;
-      const closedAt = item.closedAt?.N;
-      const closedAs = item.closedAs?.S;
+      const claimedBy = optionalText(item.claimedBy);
+      const claimedUntil = numberText(item.claimedUntil);
+      const closedAt = numberText(item.closedAt);
+      const closedAs = optionalText(item.closedAs);
       return {
         runId,
         nowMs: number(item, 'nowMs'),
@@ -322,22 +325,23 @@ function chunkKey(runId: string, shardId: string, attempt: string, index: number
   return `run#${runId}#${shardId}#${attempt}#${index}`;
 }
 
-function expiresAt(createdAtMs: number): string {
-  return String(Math.floor(createdAtMs / 1000) + RUN_TTL_DAYS * 86_400);
+function expiresAt(createdAtMs: number): number {
+  return Math.floor(createdAtMs / 1000) + RUN_TTL_DAYS * 86_400;
 }
 
-function summaryItem(summary: ShardSummary): Record<string, AttributeValue> {
+/** A map (M): the attempt a string, the figures numbers. */
+function summaryItem(summary: ShardSummary): StoredItem {
   return {
-    attempt: { S: summary.attempt },
-    chunks: { N: String(summary.chunks) },
-    certificates: { N: String(summary.certificates) },
-    failures: { N: String(summary.failures) },
-    requests: { N: String(summary.requests) },
-    throttled: { N: String(summary.throttled) },
+    attempt: summary.attempt,
+    chunks: summary.chunks,
+    certificates: summary.certificates,
+    failures: summary.failures,
+    requests: summary.requests,
+    throttled: summary.throttled,
   };
 }
 
-function summaryFrom(item: Record<string, AttributeValue>): ShardSummary {
+function summaryFrom(item: StoredItem): ShardSummary {
   return {
     attempt: text(item, 'attempt'),
     chunks: number(item, 'chunks'),
@@ -348,16 +352,30 @@ function summaryFrom(item: Record<string, AttributeValue>): ShardSummary {
   };
 }
 
-function text(item: Record<string, AttributeValue>, name: string): string {
-  const value = item[name]?.S;
+function text(item: StoredItem, name: string): string {
+  const value = optionalText(item[name]);
   if (value === undefined) throw new TypeError(`${name} (S) is missing`);
   return value;
 }
 
-function number(item: Record<string, AttributeValue>, name: string): number {
-  const value = Number(item[name]?.N);
+function number(item: StoredItem, name: string): number {
+  const value = Number(numberText(item[name]));
   if (!Number.isFinite(value)) throw new TypeError(`${name} (N) is missing`);
   return value;
+}
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The attributes of a map (M) as unmarshalled: a plain object. Lists (L), sets, binary (B) and numbers
+ * (NumberValue) are objects too, and are not maps.
+ */
+function mapOf(value: unknown): StoredItem | undefined {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+    ? (value as StoredItem)
+    : undefined;
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -2,13 +2,14 @@
  * What the sharded functions (functions/shardPlan.ts, shardWork.ts, shardFinish.ts) build once per container. The
  * worker and the finisher: what every function builds (lib/setup.ts: configuration with its secrets, alert
  * channels, history, rules), then the run store. The planner alerts nobody and reads no secret: its scope (which
- * providers, regions and services), the run store and the queue. Each can be handed in instead, as tests do.
+ * providers, regions and services), the run store and the queue. Each can be handed in instead, as tests do, and
+ * every AWS client built here takes `awsClientConfig` as lib/setup.ts's do.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../errors';
 import type { ProviderDeps } from '../providers/source';
-import { type AlertingDeps, prepareAlerting } from '../setup';
+import { type AlertingDeps, type AwsClientConfig, prepareAlerting } from '../setup';
 import { DynamoRunStore } from './dynamoRunStore';
 import type { PlannerSetup } from './planner';
 import { type ShardQueue, SqsShardQueue } from './queue';
@@ -44,7 +45,7 @@ export async function prepareShardSetup(
   return {
     ...alerting,
     settings,
-    runs: runs ?? new DynamoRunStore({ client: new DynamoDBClient({}), tableName: settings.runTable }),
+    runs: runs ?? runStore(settings.runTable, deps.awsClientConfig),
     providerDeps,
   };
 }
@@ -52,7 +53,7 @@ export async function prepareShardSetup(
 /** The planner's setup: no SSM, no alert channel, no history; every problem of its settings reported at once. */
 export async function preparePlanSetup(
   env: Readonly<Record<string, string | undefined>>,
-  deps: Pick<ShardDeps, 'runs' | 'queue'>,
+  deps: Pick<ShardDeps, 'runs' | 'queue' | 'awsClientConfig'>,
 ): Promise<PlannerSetup> {
   const problems: string[] = [];
   const read = <T>(load: () => T): T | null => {
@@ -70,7 +71,11 @@ export async function preparePlanSetup(
   return {
     scope,
     settings,
-    runs: deps.runs ?? new DynamoRunStore({ client: new DynamoDBClient({}), tableName: settings.runTable }),
-    queue: deps.queue ?? new SqsShardQueue(new SQSClient({}), settings.queueUrl!),
+    runs: deps.runs ?? runStore(settings.runTable, deps.awsClientConfig),
+    queue: deps.queue ?? new SqsShardQueue(new SQSClient(deps.awsClientConfig ?? {}), settings.queueUrl!),
   };
+}
+
+function runStore(tableName: string, clientConfig: AwsClientConfig = {}): RunStore {
+  return new DynamoRunStore({ client: new DynamoDBClient(clientConfig), tableName });
 }

@@ -18,18 +18,21 @@
  * more), and a claim replaces it: CLAIM_CONDITION wins over an item without the attributes a history needs.
  */
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
-  DeleteItemCommand,
   type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
   type UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { CertwatchError } from '../errors';
+import { documentClient } from './documentClient';
 import { StateStoreError } from './errors';
 import { readStoredHistory } from './history';
 import { claimedHistory, LEASE_ENDED, storedInstant } from './memory';
@@ -92,6 +95,7 @@ export class DynamoStateStore implements AlertStateStore {
   readonly name = 'dynamodb';
   readonly tableName: string;
   readonly #client: DynamoDBClient;
+  readonly #documents: DynamoDBDocumentClient;
   readonly #ttlSeconds: number;
   readonly #maxBatchAttempts: number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -104,6 +108,7 @@ export class DynamoStateStore implements AlertStateStore {
       );
     }
     this.#client = client;
+    this.#documents = documentClient(client);
     this.tableName = tableName;
     this.#ttlSeconds = Math.round(ttlDays * 86_400);
     this.#maxBatchAttempts = Math.max(1, maxBatchAttempts);
@@ -119,9 +124,9 @@ export class DynamoStateStore implements AlertStateStore {
     const found = new Map<string, AlertHistory>();
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       for (const item of await this.#batchGet(keys.slice(start, start + BATCH_GET_LIMIT))) {
-        const key = item[PARTITION_KEY]?.S;
+        const key = item[PARTITION_KEY];
         // Only keys we asked for come back; one without a string key cannot be told apart, nor used.
-        if (key === undefined) continue;
+        if (typeof key !== 'string') continue;
         const read = historyFrom(key, item);
         if ('history' in read) found.set(key, read.history);
         else options.onUnusable?.({ certificateKey: key, problem: read.problem });
@@ -133,27 +138,27 @@ export class DynamoStateStore implements AlertStateStore {
   async claim(request: ClaimRequest): Promise<boolean> {
     const history = claimedHistory(request);
     const owned = history.owner !== undefined;
-    const command = new PutItemCommand({
+    const command = new PutCommand({
       TableName: this.tableName,
       Item: this.#item(history),
       ConditionExpression: owned ? OWNED_CLAIM_CONDITION : CLAIM_CONDITION,
       // STATE, AT and OWNER are DynamoDB reserved words.
       ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#owner': 'owner' },
       ExpressionAttributeValues: {
-        ':rung': { S: history.rung },
+        ':rung': history.rung,
         ':notAfter': storedNotAfter(history.notAfter),
-        ':sending': { S: 'sending' },
-        ':digested': { S: 'digested' },
-        ':sent': { S: 'sent' },
-        ':now': { S: history.at },
-        ':string': { S: 'S' },
-        ':firstInstant': { S: FIRST_INSTANT },
-        ':lastInstant': { S: LAST_INSTANT },
-        ...(owned ? { ':owner': { S: history.owner! } } : {}),
+        ':sending': 'sending',
+        ':digested': 'digested',
+        ':sent': 'sent',
+        ':now': history.at,
+        ':string': 'S',
+        ':firstInstant': FIRST_INSTANT,
+        ':lastInstant': LAST_INSTANT,
+        ...(owned ? { ':owner': history.owner! } : {}),
       },
     });
     return this.#conditional(
-      () => this.#client.send(command),
+      () => this.#documents.send(command),
       'PutItem',
       `claim of ${history.rung} for ${history.certificateKey}`,
     );
@@ -168,23 +173,23 @@ export class DynamoStateStore implements AlertStateStore {
   ): Promise<void> {
     const at = storedInstant(now, 'now');
     const endLease = delivered === 'digested' && !keepLease;
-    const command = new UpdateItemCommand({
+    const command = new UpdateCommand({
       TableName: this.tableName,
-      Key: { [PARTITION_KEY]: { S: certificateKey } },
+      Key: { [PARTITION_KEY]: certificateKey },
       UpdateExpression: `SET #state = :sent, #at = :at, #expiresAt = :expiresAt${endLease ? ', leaseUntil = :leaseEnded' : ''}`,
       ConditionExpression: CONFIRM_CONDITION,
       // STATE and AT are DynamoDB reserved words.
       ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#expiresAt': TTL_ATTRIBUTE },
       ExpressionAttributeValues: {
-        ':rung': { S: rung },
-        ':sent': { S: delivered },
-        ':at': { S: at },
-        ':expiresAt': { N: this.#expiresAt(at) },
-        ...(endLease ? { ':leaseEnded': { S: LEASE_ENDED } } : {}),
+        ':rung': rung,
+        ':sent': delivered,
+        ':at': at,
+        ':expiresAt': this.#expiresAt(at),
+        ...(endLease ? { ':leaseEnded': LEASE_ENDED } : {}),
       },
     });
     await this.#conditional(
-      () => this.#client.send(command),
+      () => this.#documents.send(command),
       'UpdateItem',
       `confirm of ${rung} for ${certificateKey}`,
     );
@@ -194,34 +199,34 @@ export class DynamoStateStore implements AlertStateStore {
     const condition = {
       ConditionExpression: RELEASE_CONDITION,
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':rung': { S: rung }, ':sending': { S: 'sending' } },
+      ExpressionAttributeValues: { ':rung': rung, ':sending': 'sending' },
     };
     const command = restore
-      ? new PutItemCommand({
+      ? new PutCommand({
           TableName: this.tableName,
           Item: this.#item({ ...restore, certificateKey }),
           ...condition,
         })
-      : new DeleteItemCommand({
+      : new DeleteCommand({
           TableName: this.tableName,
-          Key: { [PARTITION_KEY]: { S: certificateKey } },
+          Key: { [PARTITION_KEY]: certificateKey },
           ...condition,
         });
     await this.#conditional(
       // Each branch is one conditional write; the SDK's overloads want the command's own type.
-      () => (command instanceof PutItemCommand ? this.#client.send(command) : this.#client.send(command)),
+      () => (command instanceof PutCommand ? this.#documents.send(command) : this.#documents.send(command)),
       restore ? 'PutItem' : 'DeleteItem',
       `release of ${rung} for ${certificateKey}`,
     );
   }
 
   async forget(certificateKey: string): Promise<void> {
-    const command = new DeleteItemCommand({
+    const command = new DeleteCommand({
       TableName: this.tableName,
-      Key: { [PARTITION_KEY]: { S: certificateKey } },
+      Key: { [PARTITION_KEY]: certificateKey },
     });
     try {
-      await this.#client.send(command);
+      await this.#documents.send(command);
     } catch (error) {
       throw await this.#failure(error, 'DeleteItem', `forget of ${certificateKey}`);
     }
@@ -239,9 +244,9 @@ export class DynamoStateStore implements AlertStateStore {
   }
 
   /** The items for `keys` (at most BATCH_GET_LIMIT), asking again for keys DynamoDB left unprocessed. */
-  async #batchGet(keys: readonly string[]): Promise<Record<string, AttributeValue>[]> {
-    const items: Record<string, AttributeValue>[] = [];
-    let pending: Record<string, AttributeValue>[] = keys.map((key) => ({ [PARTITION_KEY]: { S: key } }));
+  async #batchGet(keys: readonly string[]): Promise<StoredItem[]> {
+    const items: StoredItem[] = [];
+    let pending: StoredItem[] = keys.map((key) => ({ [PARTITION_KEY]: key }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > this.#maxBatchAttempts) {
         throw new StateStoreError(
@@ -251,7 +256,7 @@ export class DynamoStateStore implements AlertStateStore {
         );
       }
       if (attempt > 1) await this.#sleep(50 * 2 ** (attempt - 2));
-      let output: BatchGetItemCommandOutput;
+      let output: BatchGetCommandOutput;
       try {
         output = await this.#sendBatchGet(pending);
       } catch (error) {
@@ -263,30 +268,31 @@ export class DynamoStateStore implements AlertStateStore {
     return items;
   }
 
-  #sendBatchGet(keys: Record<string, AttributeValue>[]): Promise<BatchGetItemCommandOutput> {
-    return this.#client.send(
-      new BatchGetItemCommand({
+  #sendBatchGet(keys: StoredItem[]): Promise<BatchGetCommandOutput> {
+    return this.#documents.send(
+      new BatchGetCommand({
         // Consistent: a run reads right after the previous run's writes, and a stale read repeats an alert.
         RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
       }),
     );
   }
 
-  #item(history: AlertHistory): Record<string, AttributeValue> {
+  /** Every attribute a string (S) but the TTL, a number (N). */
+  #item(history: AlertHistory): StoredItem {
     return {
-      [PARTITION_KEY]: { S: history.certificateKey },
-      rung: { S: history.rung },
+      [PARTITION_KEY]: history.certificateKey,
+      rung: history.rung,
       notAfter: storedNotAfter(history.notAfter),
-      state: { S: history.state },
-      at: { S: history.at },
-      leaseUntil: { S: history.leaseUntil },
-      [TTL_ATTRIBUTE]: { N: this.#expiresAt(history.at) },
-      ...(history.owner ? { owner: { S: history.owner } } : {}),
+      state: history.state,
+      at: history.at,
+      leaseUntil: history.leaseUntil,
+      [TTL_ATTRIBUTE]: this.#expiresAt(history.at),
+      ...(history.owner ? { owner: history.owner } : {}),
     };
   }
 
-  #expiresAt(at: string): string {
-    return String(Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds);
+  #expiresAt(at: string): number {
+    return Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds;
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {
@@ -327,16 +333,19 @@ export function timeToLiveInput(tableName: string): UpdateTimeToLiveCommandInput
 const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
 const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
 
-function storedNotAfter(notAfter: string | null): AttributeValue {
-  return { S: notAfter ?? NO_KNOWN_EXPIRY };
+/** An item as the DocumentClient gives it: strings for S, NumberValue for N, and so on (documentClient.ts). */
+type StoredItem = Record<string, unknown>;
+
+function storedNotAfter(notAfter: string | null): string {
+  return notAfter ?? NO_KNOWN_EXPIRY;
 }
 
 /** The history in an item, or what is wrong with it (readStoredHistory, after the attributes' own types). */
-function historyFrom(
-  key: string,
-  item: Record<string, AttributeValue>,
-): { history: AlertHistory } | { problem: string } {
-  const text = (name: string) => item[name]?.S;
+function historyFrom(key: string, item: StoredItem): { history: AlertHistory } | { problem: string } {
+  const text = (name: string) => {
+    const value = item[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   const notAfter = text('notAfter');
   for (const name of ['rung', 'notAfter', 'state', 'at', 'leaseUntil'] as const) {
     if (item[name] === undefined) return { problem: `has no ${name}` };

@@ -6,7 +6,7 @@
  * on success and leaves it on failure, so SQS delivers it again after the (short) visibility timeout.
  */
 import { Agent } from 'node:http';
-import { CreateTableCommand, type DynamoDBClient as Dynamo, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -104,15 +104,23 @@ async function deployment(
     CERTWATCH_SHARD_DEADLINE_MINUTES: '60',
   };
   const runs = new DynamoRunStore({ client: dynamo, tableName: env.CERTWATCH_RUN_TABLE });
-  // The worker's view of DynamoDB: the real table, except for the item writes a test makes fail.
-  const flaky = {
-    send: (command: { input: { Item?: { pk?: { S?: string } } } }) => {
-      if (options.failing?.(command.input.Item?.pk?.S ?? '')) {
+  // The worker's view of DynamoDB: the real table, except for the item writes a test makes fail. The failure
+  // comes from a middleware before the SDK's retries, as a failed send did: each failing write fails once. It
+  // shares dynamo's one connection (destroyed with it), which keeps moto's conditional writes in order.
+  const flaky = new DynamoDBClient({
+    ...motoClientConfig(moto.endpoint),
+    requestHandler: dynamo.config.requestHandler,
+  });
+  flaky.middlewareStack.add(
+    (next) => (args) => {
+      const { input } = args as { input: { Item?: { pk?: { S?: string } } } };
+      if (options.failing?.(input.Item?.pk?.S ?? '')) {
         return Promise.reject(Object.assign(new Error('connect ECONNRESET'), { name: 'TimeoutError' }));
       }
-      return dynamo.send(command as never);
+      return next(args);
     },
-  } as unknown as Dynamo;
+    { step: 'build', name: 'failingWrites' },
+  );
   const workerRuns = new DynamoRunStore({ client: flaky, tableName: env.CERTWATCH_RUN_TABLE });
   const metrics: EmfDocument[] = [];
   const clock = { now: NOW };

@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type BatchGetItemCommand,
   ConditionalCheckFailedException,
-  type DynamoDBClient,
+  DynamoDBClient,
   type PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -21,16 +21,43 @@ import type { UnusableHistory } from '../../../lib/state/store';
 
 type Answer = (command: unknown) => unknown;
 
-/** A client whose `send` records each command and answers with `answer`. */
+/**
+ * A DynamoDB client whose HTTP handler records each request (operation and JSON body, attribute values as they go
+ * on the wire) and answers with `answer`'s output as a 200, a ConditionalCheckFailedException as DynamoDB's 400,
+ * and any other error by failing the request with it.
+ */
 function fakeClient(answer: Answer) {
   const sent: unknown[] = [];
-  const client = {
-    config: { region: async () => 'eu-west-1' },
-    send: async (command: unknown) => {
-      sent.push(command);
-      return answer(command);
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string>; body: string | Uint8Array }) => {
+        const operation = request.headers['x-amz-target']?.split('.')[1];
+        const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body);
+        const command = { operation, input: JSON.parse(body) };
+        sent.push(command);
+        let status = 200;
+        let output: unknown;
+        try {
+          output = await answer(command);
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          status = 400;
+          output = { __type: `com.amazonaws.dynamodb.v20120810#${error.name}`, message: error.message };
+        }
+        return {
+          response: {
+            statusCode: status,
+            reason: '',
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            body: new TextEncoder().encode(JSON.stringify(output ?? {})),
+          },
+        };
+      },
     },
-  } as unknown as DynamoDBClient;
+  });
   return { client, sent };
 }
 
