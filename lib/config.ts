@@ -4,7 +4,7 @@
  */
 
 import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
-import { CHANNEL_KEYS, type ChannelsConfig, readChannels } from './channels/channelConfig';
+import { CHANNEL_SETTINGS, type ChannelKey, type ChannelsConfig, readChannels } from './channels/index';
 import { ConfigError } from './errors';
 import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
 import type { Thresholds } from './model';
@@ -46,8 +46,7 @@ export interface AlertingConfig {
 export interface Config {
   thresholds: Thresholds;
   alerting: AlertingConfig;
-  snsTopicArn: string | null;
-  /** The channels beside SNS: SES email and chat webhooks (lib/channels/channelConfig.ts). */
+  /** Each alert channel's settings, keyed by its name (SNS's topic, SES email, the chat webhooks); null: not set. */
   channels: ChannelsConfig;
   requestTimeoutMs: number;
   /** CloudWatch namespace of the EMF metrics the Lambda writes (CERTWATCH_METRICS_NAMESPACE). */
@@ -67,7 +66,6 @@ export const CONFIG_KEYS = [
   'UCLOUD_API_URL',
   'CERTWATCH_WARNING_DAYS',
   'CERTWATCH_CRITICAL_DAYS',
-  'CERTWATCH_SNS_TOPIC_ARN',
   'CERTWATCH_REQUEST_TIMEOUT_MS',
   'CERTWATCH_THRESHOLDS',
   'CERTWATCH_RULES_FILE',
@@ -83,7 +81,7 @@ export const CONFIG_KEYS = [
   'ALIBABA_CLOUD_CDN_ENDPOINT',
   'ALIBABA_CLOUD_SLB_ENDPOINT',
   'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS',
-  ...CHANNEL_KEYS,
+  ...(CHANNEL_SETTINGS.map((setting) => setting.key) as ChannelKey[]),
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -160,17 +158,6 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
 
-  const snsTopicArn = get('CERTWATCH_SNS_TOPIC_ARN') ?? null;
-  if (
-    snsTopicArn !== null &&
-    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(snsTopicArn)
-  ) {
-    problems.push(
-      `CERTWATCH_SNS_TOPIC_ARN "${snsTopicArn}" is not an SNS topic ARN ` +
-        '(arn:aws:sns:REGION:ACCOUNT_ID:TOPIC_NAME); unset it to print alerts to the console instead',
-    );
-  }
-
   const metricsNamespace = get('CERTWATCH_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE;
   if (!/^[A-Za-z0-9 .\-_/#:]{1,255}$/.test(metricsNamespace) || metricsNamespace.startsWith('AWS/')) {
     problems.push(
@@ -179,7 +166,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
 
-  const channels = readChannels(get, problems);
+  const channels = readChannels((key) => get(key as ConfigKey), problems);
   const endpoints: EndpointRules = {
     allowPlainHttp: readBoolean(get, 'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS', false, problems),
   };
@@ -196,7 +183,6 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
-    snsTopicArn,
     channels,
     requestTimeoutMs: requestTimeoutMs!,
     metricsNamespace,

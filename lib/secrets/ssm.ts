@@ -5,7 +5,7 @@
  * to bundle.
  */
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { SECRET_CHANNEL_KEYS } from '../channels/channelConfig';
+import { SECRET_CHANNEL_KEYS } from '../channels/index';
 import { ConfigError } from '../errors';
 
 /** The secret settings that may be given as a parameter name, each `<KEY>_PARAMETER`. */
