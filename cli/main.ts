@@ -6,12 +6,19 @@ import type { AlertSink } from '../lib/alerts/sink';
 import { symlinkRefused, writeFileAtomically } from '../lib/atomicFile';
 import { ConsoleSink } from '../lib/channels/console';
 import { FileSink } from '../lib/channels/file';
+import {
+  buildChannelSinks,
+  CHANNEL_NAMES,
+  type ChannelName,
+  channelNamed,
+  configuredChannels,
+  isChannelName,
+} from '../lib/channels/index';
 import type { Config } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
 import { FORMAT_INFO, isReportFormat, REPORT_FORMATS, renderReport } from '../lib/report/render';
 import { RotationError } from '../lib/rotation';
 import { alertingOptions } from '../lib/run';
-import { buildChannels, CHANNEL_NAMES, type ChannelName, configuredChannels } from '../lib/setup';
 import { FileStateStore } from '../lib/state/file';
 import { describeUnusableHistory } from '../lib/state/history';
 import { VERSION } from '../lib/version';
@@ -32,6 +39,20 @@ import {
 import { settingsHelp } from './settingsDoc';
 import { runUpload } from './upload';
 
+/** `text` as help prints a command's description: indented six spaces, lines filled up to 110 characters. */
+function helpParagraph(text: string, indent = '      ', width = 110): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines.join('\n');
+}
+
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
 
 Usage:
@@ -40,11 +61,13 @@ Usage:
 ${REPORT_FORMATS.map((format) => `        ${format.padEnd(10)}${FORMAT_INFO[format].purpose}`).join('\n')}
       --out FILE writes the report to FILE (replaced whole, never half-written) instead of printing it.
   certwatch scan [--now ISO-8601] [--config FILE] [--channel NAME]... [--dry-run] [--out FILE]
-      The scheduled job: scan, then alert once per rung crossed, to every configured channel (sns, email,
-      dingtalk, feishu, wecom, slack; none configured: this console), or appended to --out FILE. History in
-      CERTWATCH_STATE_FILE (.certwatch/alert-state.json), remembered per channel. --channel NAME (repeatable)
-      alerts only those channels (or console). --dry-run prints exactly what each channel would receive
-      (secrets shown as <placeholders>) and sends and changes nothing.
+${helpParagraph(
+  'The scheduled job: scan, then alert once per rung crossed, to every configured channel ' +
+    `(${CHANNEL_NAMES.join(', ')}; none configured: this console), or appended to --out FILE. History in ` +
+    'CERTWATCH_STATE_FILE (.certwatch/alert-state.json), remembered per channel. --channel NAME (repeatable) ' +
+    'alerts only those channels (or console). --dry-run prints exactly what each channel would receive ' +
+    '(secrets shown as <placeholders>) and sends and changes nothing.',
+)}
   certwatch upload --region R --cert FILE [--key FILE | --pfx FILE --passphrase-env VAR] [--name NAME]
                    [--replaces ID] [--dry-run]
       Checks a renewed certificate and key (match, chain, dates, names of the one it replaces), then uploads
@@ -273,46 +296,30 @@ async function scanChannels(
     await checkOutFile(out);
     return [new FileSink(out)];
   }
-  const configured = configuredChannels(config);
+  const configured = configuredChannels(config.channels);
   if (named.length === 0) {
-    const sinks = await buildChannels(config, {}, configured);
+    const sinks = await buildChannelSinks(config.channels, {}, configured);
     return sinks.length > 0 ? sinks : [new ConsoleSink(io.stdout)];
   }
   const wanted: ChannelName[] = [];
   let console = false;
   for (const name of new Set(named)) {
     if (name === 'console') console = true;
-    else if (!(CHANNEL_NAMES as readonly string[]).includes(name)) {
+    else if (!isChannelName(name)) {
       throw new UsageError(
         `--channel ${name} is not a channel: use ${[...CHANNEL_NAMES, 'console'].join(', ')}`,
       );
-    } else if (!configured.includes(name as ChannelName)) {
-      throw new UsageError(
-        `--channel ${name} is not configured: set ${CHANNEL_SETTINGS[name as ChannelName]}`,
-      );
-    } else wanted.push(name as ChannelName);
+    } else if (!configured.includes(name)) {
+      throw new UsageError(`--channel ${name} is not configured: set ${channelNamed(name).enabledBy}`);
+    } else wanted.push(name);
   }
-  const sinks = await buildChannels(
-    config,
-    {},
-    CHANNEL_NAMES.filter((name) => wanted.includes(name)),
-  );
+  const sinks = await buildChannelSinks(config.channels, {}, wanted);
   if (!console) return sinks;
   // Where SNS is configured it keeps the unscoped history, picked this run or not: the console then remembers on
   // its own what it printed, so printing an alert never marks it delivered to SNS.
   const shared = configured.includes('sns');
   return [new ConsoleSink(io.stdout, shared ? { historyScope: 'console' } : {}), ...sinks];
 }
-
-/** What configures each channel, for the message when `--channel` names one that is not. */
-const CHANNEL_SETTINGS: Record<ChannelName, string> = {
-  sns: 'CERTWATCH_SNS_TOPIC_ARN',
-  email: 'CERTWATCH_EMAIL_FROM and CERTWATCH_EMAIL_TO',
-  dingtalk: 'CERTWATCH_DINGTALK_URL (and CERTWATCH_DINGTALK_SECRET if the robot signs)',
-  feishu: 'CERTWATCH_FEISHU_URL (and CERTWATCH_FEISHU_SECRET if the bot signs)',
-  wecom: 'CERTWATCH_WECOM_URL',
-  slack: 'CERTWATCH_SLACK_URL',
-};
 
 /** `--dry-run`: per channel, exactly the requests it would make (secrets as placeholders). */
 function dryRunText(sinks: readonly AlertSink[], outcome: ChannelsOutcome): string {
@@ -340,7 +347,5 @@ function dryRunText(sinks: readonly AlertSink[], outcome: ChannelsOutcome): stri
 }
 
 function destination(sink: AlertSink): string {
-  if ('topicArn' in sink && typeof sink.topicArn === 'string') return ` (${sink.topicArn})`;
-  if (sink instanceof FileSink) return ` (${sink.path})`;
-  return '';
+  return sink.destination ? ` (${sink.destination})` : '';
 }

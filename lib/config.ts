@@ -40,8 +40,7 @@ export interface AlertingConfig {
 export interface Config extends ProviderConfigs {
   thresholds: Thresholds;
   alerting: AlertingConfig;
-  snsTopicArn: string | null;
-  /** The channels beside SNS: SES email and chat webhooks (lib/channels). */
+  /** Each alert channel's settings, keyed by its name (SNS's topic, SES email, the chat webhooks); null: not set. */
   channels: ChannelsConfig;
   requestTimeoutMs: number;
   /** CloudWatch namespace of the EMF metrics the Lambda writes (CERTWATCH_METRICS_NAMESPACE). */
@@ -133,17 +132,6 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
     );
   }
 
-  const snsTopicArn = get('CERTWATCH_SNS_TOPIC_ARN') ?? null;
-  if (
-    snsTopicArn !== null &&
-    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(snsTopicArn)
-  ) {
-    problems.push(
-      `CERTWATCH_SNS_TOPIC_ARN "${snsTopicArn}" is not an SNS topic ARN ` +
-        '(arn:aws:sns:REGION:ACCOUNT_ID:TOPIC_NAME); unset it to print alerts to the console instead',
-    );
-  }
-
   const metricsNamespace = get('CERTWATCH_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE;
   if (!/^[A-Za-z0-9 .\-_/#:]{1,255}$/.test(metricsNamespace) || metricsNamespace.startsWith('AWS/')) {
     problems.push(
@@ -169,7 +157,6 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
-    snsTopicArn,
     channels,
     requestTimeoutMs: requestTimeoutMs!,
     metricsNamespace,

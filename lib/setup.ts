@@ -1,40 +1,36 @@
 /**
  * What every function builds once per container from its environment: the configuration (provider keys and
- * webhook secrets read from SSM when the environment holds only their parameter names), the alert channels, the
- * alert history and the rules. The scan function adds its sources, the sharded functions their run store and
- * queue. Each part can be handed in instead, as tests do.
+ * webhook secrets read from SSM when the environment holds only their parameter names), the alert channels (each
+ * built by its module: lib/channels/index.ts), the alert history and the rules. The scan function adds its
+ * sources, the sharded functions their run store and queue. Each part can be handed in instead, as tests do.
  *
- * The AWS SDK clients are imported here on first use, not at the top: loading them is most of a cold start
- * (npm run bench:coldstart), and a function without a topic, a sender or a table never loads SNS, SES or DynamoDB.
+ * The AWS SDK clients are imported on first use (here, and by the SNS and email channels' build), not at the top:
+ * loading them is most of a cold start (npm run bench:coldstart), and a function without a topic, a sender or a
+ * table never loads SNS, SES or DynamoDB.
  */
 import { readFileSync } from 'node:fs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { parseRules } from './alerts/rules';
 import type { AlertSink } from './alerts/sink';
+import type { AwsClientConfig } from './awsClientConfig';
 import { ConsoleSink } from './channels/console';
-import type { WebhookPlatform, WebhookSinkOptions } from './channels/webhook';
-import { type Config, loadConfig } from './config';
+import { buildChannelSinks } from './channels/index';
+import type { ChannelDeps } from './channels/module';
+import { loadConfig } from './config';
 import type { AlertSetup } from './run';
 import { MemoryStateStore } from './state/memory';
 import type { AlertStateStore } from './state/store';
 
-/** What the SDK clients built here take: the SDK's own chain fills in what is left out. */
-export interface AwsClientConfig {
-  region?: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export type { AwsClientConfig } from './awsClientConfig';
 
-export interface AlertingDeps {
+export interface AlertingDeps extends ChannelDeps {
   /** One channel in place of every configured one (tests). */
   sink?: AlertSink;
   store?: AlertStateStore;
   /** Where secret parameters are read from (default: an SSMClient with the SDK's own settings). */
   ssm?: Pick<SSMClient, 'send'>;
-  /** For the SNS, SES and DynamoDB clients built here (tests point them at moto_server). */
+  /** For the SNS, SES, SSM and DynamoDB clients built here (tests point them at moto_server). */
   awsClientConfig?: AwsClientConfig;
-  /** For the chat webhooks (tests pass a clock and a sleep); default: real sockets, Date.now, real waits. */
-  webhookOptions?: WebhookSinkOptions;
 }
 
 export async function prepareAlerting(
@@ -47,7 +43,7 @@ export async function prepareAlerting(
   const ssm = needsSsm ? (deps.ssm ?? (await ssmClient(deps.awsClientConfig))) : undefined;
   const config = loadConfig(ssm ? await secrets.resolveSecretParameters(env, ssm) : env);
   const { stateTable, rulesFile } = config.alerting;
-  const sinks = deps.sink ? [deps.sink] : await buildChannels(config, deps);
+  const sinks = deps.sink ? [deps.sink] : await buildChannelSinks(config.channels, deps);
   return {
     config,
     // Without any channel configured (invoke local, a bare deployment) the digest goes to the log.
@@ -58,74 +54,6 @@ export async function prepareAlerting(
       (stateTable ? await dynamoStore(stateTable, deps.awsClientConfig) : new MemoryStateStore()),
     rules: rulesFile ? await parseRules(readFileSync(rulesFile, 'utf8'), rulesFile) : null,
   };
-}
-
-/** The names `--channel` takes, in the order channels are built and reported. */
-export const CHANNEL_NAMES = ['sns', 'email', 'dingtalk', 'feishu', 'wecom', 'slack'] as const;
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
-
-/** The channels a configuration names, in CHANNEL_NAMES order; none when it names none. */
-export function configuredChannels(config: Config): ChannelName[] {
-  const { channels } = config;
-  return CHANNEL_NAMES.filter((name) =>
-    name === 'sns' ? config.snsTopicArn !== null : channels[name] !== null,
-  );
-}
-
-/**
- * The configured channels (or those of `only`), each built with its client: SNS and SES over the AWS SDK
- * (imported here, on first use), the chat webhooks over node:http(s).
- */
-export async function buildChannels(
-  config: Config,
-  deps: Pick<AlertingDeps, 'awsClientConfig' | 'webhookOptions'>,
-  only: readonly ChannelName[] = configuredChannels(config),
-): Promise<AlertSink[]> {
-  const { channels } = config;
-  const sinks: AlertSink[] = [];
-  for (const name of only) {
-    if (name === 'sns' && config.snsTopicArn) {
-      const { createSnsSink } = await import('./channels/sns');
-      sinks.push(createSnsSink(config.snsTopicArn, deps.awsClientConfig));
-    } else if (name === 'email' && channels.email) {
-      const { createSesEmailSink } = await import('./channels/email');
-      sinks.push(createSesEmailSink({ ...channels.email, clientConfig: deps.awsClientConfig ?? {} }));
-    } else if (name !== 'sns' && name !== 'email') {
-      const platform = await webhookPlatform(config, name);
-      if (platform) sinks.push(await webhookSink(platform, deps.webhookOptions));
-    }
-  }
-  return sinks;
-}
-
-async function webhookPlatform(
-  config: Config,
-  name: Exclude<ChannelName, 'sns' | 'email'>,
-): Promise<WebhookPlatform | null> {
-  const { channels } = config;
-  switch (name) {
-    case 'dingtalk': {
-      const settings = channels.dingtalk;
-      return settings && (await import('./channels/dingtalk')).dingtalkPlatform(settings);
-    }
-    case 'feishu': {
-      const settings = channels.feishu;
-      return settings && (await import('./channels/feishu')).feishuPlatform(settings);
-    }
-    case 'wecom': {
-      const settings = channels.wecom;
-      return settings && (await import('./channels/wecom')).wecomPlatform({ url: settings.url });
-    }
-    case 'slack': {
-      const settings = channels.slack;
-      return settings && (await import('./channels/slack')).slackPlatform({ url: settings.url });
-    }
-  }
-}
-
-async function webhookSink(platform: WebhookPlatform, options: WebhookSinkOptions = {}): Promise<AlertSink> {
-  const { WebhookSink } = await import('./channels/webhook');
-  return new WebhookSink(platform, options);
 }
 
 /**

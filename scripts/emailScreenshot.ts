@@ -15,7 +15,7 @@ import { emulatorEnv } from '../cli/emulatorEnv';
 import { demoFleet } from '../emulator/fleet/demo';
 import { startEmulator } from '../emulator/server';
 import { alertOn } from '../lib/alerts/alerting';
-import { SesEmailSink } from '../lib/channels/email';
+import { SesEmailSink } from '../lib/channels/emailSink';
 import { loadConfig } from '../lib/config';
 import { buildSources } from '../lib/providers';
 import { alertingOptions } from '../lib/run';

@@ -8,7 +8,7 @@ import { alertOn } from '../../lib/alerts/alerting';
 import type { AlertSink, PreviewedRequest } from '../../lib/alerts/sink';
 import { ConsoleSink } from '../../lib/channels/console';
 import { dingtalkPlatform } from '../../lib/channels/dingtalk';
-import { SesEmailSink } from '../../lib/channels/email';
+import { SesEmailSink } from '../../lib/channels/emailSink';
 import { feishuPlatform } from '../../lib/channels/feishu';
 import { slackPlatform } from '../../lib/channels/slack';
 import { WebhookSink } from '../../lib/channels/webhook';

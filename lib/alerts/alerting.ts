@@ -5,7 +5,6 @@
  * due is sent anyway and the digest says so: a duplicate is better than silence.
  */
 
-import { throwIfFailed } from '../channels/snsMessage';
 import { AlertDeliveryError } from '../errors';
 import type { CertificateRecord, ScanReport } from '../model';
 import { StateStoreError } from '../state/errors';
@@ -338,7 +337,7 @@ function throwIfUndelivered(delivery: Delivery, options: { sink: AlertSink; stat
   const { result, messages } = delivery;
   if (delivery.digestError !== null) throw delivery.digestError;
   if (result.failed.length > 0) {
-    if ('topicArn' in sink && typeof sink.topicArn === 'string') throwIfFailed(result, sink.topicArn);
+    if (sink.undeliveredAlertsError) throw sink.undeliveredAlertsError(result);
     throw new AlertDeliveryError(
       `${result.failed.length} of ${messages.length} alerts could not be delivered through ${sink.name}: ` +
         `${result.failed[0]?.code} ${result.failed[0]?.message}`,

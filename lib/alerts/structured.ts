@@ -9,10 +9,9 @@
  * at most 256 KiB of UTF-8; attribute values must not be empty. A record too large for that (thousands of domains,
  * huge notes) is trimmed and marked `truncated: true` rather than failing.
  */
-import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../channels/snsMessage';
 import type { CertificateRecord, SourceFailure } from '../model';
 import type { AlertKind, Severity } from './plan';
+import { type AlertAttribute, alertPayloadBytes, MAX_ALERT_PAYLOAD_BYTES } from './sink';
 
 export const STRUCTURED_ALERT_SCHEMA = 'certwatch.alert/1';
 
@@ -75,7 +74,7 @@ export interface StructuredAlertBody {
 export interface StructuredMessage {
   /** The JSON body (StructuredAlertBody). */
   message: string;
-  attributes: Record<string, MessageAttributeValue>;
+  attributes: Record<string, AlertAttribute>;
 }
 
 export interface StructuredMessageOptions {
@@ -96,9 +95,9 @@ export function structuredMessage(
   alert: CertificateAlert,
   options: StructuredMessageOptions,
 ): StructuredMessage {
-  const { maxBytes = SNS_MAX_MESSAGE_BYTES } = options;
+  const { maxBytes = MAX_ALERT_PAYLOAD_BYTES } = options;
   const attributes = alertAttributes(alert);
-  const budget = maxBytes - snsPayloadBytes('', attributes);
+  const budget = maxBytes - alertPayloadBytes('', attributes);
   const body = alertBody(alert, options);
 
   const full = JSON.stringify(body);
@@ -159,9 +158,9 @@ function alertBody(alert: CertificateAlert, options: StructuredMessageOptions): 
  * Attributes for subscription filter policies. SNS rejects empty values, so an empty field is left out rather
  * than sent; so is a daysLeft that is unknown.
  */
-function alertAttributes(alert: CertificateAlert): Record<string, MessageAttributeValue> {
+function alertAttributes(alert: CertificateAlert): Record<string, AlertAttribute> {
   const { record } = alert;
-  const attributes: Record<string, MessageAttributeValue> = {};
+  const attributes: Record<string, AlertAttribute> = {};
   const strings: [string, string][] = [
     ['severity', alert.severity],
     ['provider', record.provider],
@@ -256,7 +255,7 @@ export function incompleteScanMessage(
   options: StructuredMessageOptions,
 ): StructuredMessage {
   const providers = [...new Set(failures.map((failure) => failure.provider))];
-  const attributes: Record<string, MessageAttributeValue> = {
+  const attributes: Record<string, AlertAttribute> = {
     severity: { DataType: 'String', StringValue: 'critical' },
     kind: { DataType: 'String', StringValue: 'scan-incomplete' },
   };

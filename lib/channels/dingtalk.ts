@@ -32,6 +32,7 @@ import {
   singleLine,
 } from './chatText';
 import { errcodeVerdict } from './errcodeAnswer';
+import { channelModule } from './module';
 import {
   packDigest,
   parseWebhookUrl,
@@ -39,8 +40,10 @@ import {
   sizeCounter,
   utf8Bytes,
   type WebhookPlatform,
+  WebhookSink,
   webhookSecrets,
 } from './webhook';
+import { readWebhookSettings, type WebhookChannelConfig } from './webhookSettings';
 
 /** Request body limit, bytes (errcode 460101). */
 export const DINGTALK_MAX_BODY_BYTES = 20_000;
@@ -190,3 +193,26 @@ function message(subject: string, blocks: readonly string[], part: number, parts
   const header = dingtalkDialect.bold(escapeDingtalk(title));
   return { msgtype: 'markdown', markdown: { title, text: [header, ...blocks].join(BLOCK_SEPARATOR) } };
 }
+
+/** The DingTalk channel: markdown messages to a custom robot, signed when it has a secret. */
+export const dingtalk = channelModule({
+  name: 'dingtalk',
+  settings: [
+    { key: 'CERTWATCH_DINGTALK_URL', description: "a DingTalk custom robot's webhook", secret: true },
+    {
+      key: 'CERTWATCH_DINGTALK_SECRET',
+      description: "the DingTalk robot's signing secret (加签), if it has one",
+      secret: true,
+    },
+  ],
+  enabledBy: 'CERTWATCH_DINGTALK_URL (and CERTWATCH_DINGTALK_SECRET if the robot signs)',
+  read: (get, problems): WebhookChannelConfig | null =>
+    readWebhookSettings(get, problems, {
+      title: 'DingTalk',
+      urlKey: 'CERTWATCH_DINGTALK_URL',
+      secretKey: 'CERTWATCH_DINGTALK_SECRET',
+      shape: (url) => url.pathname === '/robot/send' && Boolean(url.searchParams.get('access_token')),
+      example: 'https://oapi.dingtalk.com/robot/send?access_token=...',
+    }),
+  build: async (settings, deps) => new WebhookSink(dingtalkPlatform(settings), deps.webhookOptions),
+});

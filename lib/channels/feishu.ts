@@ -30,6 +30,7 @@
 import { createHmac } from 'node:crypto';
 import type { Digest, DigestContent, DigestTone } from '../alerts/digest';
 import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
+import { channelModule } from './module';
 import {
   packDigest,
   parseWebhookUrl,
@@ -39,9 +40,11 @@ import {
   type WebhookPlatform,
   type WebhookReply,
   type WebhookRequest,
+  WebhookSink,
   type WebhookVerdict,
   webhookSecrets,
 } from './webhook';
+import { readWebhookSettings, type WebhookChannelConfig } from './webhookSettings';
 
 /** Largest request body, in bytes of UTF-8. */
 export const FEISHU_MAX_BODY_BYTES = 20_000;
@@ -300,3 +303,26 @@ function resetMs(header: string | null): number | undefined {
   const text = header?.trim() ?? '';
   return /^\d+$/.test(text) ? Number(text) * 1000 : undefined;
 }
+
+/** The Feishu/Lark channel: interactive cards to a custom bot, signed when it has a secret. */
+export const feishu = channelModule({
+  name: 'feishu',
+  settings: [
+    { key: 'CERTWATCH_FEISHU_URL', description: "a Feishu or Lark custom bot's webhook", secret: true },
+    {
+      key: 'CERTWATCH_FEISHU_SECRET',
+      description: "the Feishu or Lark bot's signing secret, if it has one",
+      secret: true,
+    },
+  ],
+  enabledBy: 'CERTWATCH_FEISHU_URL (and CERTWATCH_FEISHU_SECRET if the bot signs)',
+  read: (get, problems): WebhookChannelConfig | null =>
+    readWebhookSettings(get, problems, {
+      title: 'Feishu/Lark',
+      urlKey: 'CERTWATCH_FEISHU_URL',
+      secretKey: 'CERTWATCH_FEISHU_SECRET',
+      shape: (url) => /^\/open-apis\/bot\/v2\/hook\/[^/]+$/.test(url.pathname),
+      example: 'https://open.feishu.cn/open-apis/bot/v2/hook/... (or open.larksuite.com)',
+    }),
+  build: async (settings, deps) => new WebhookSink(feishuPlatform(settings), deps.webhookOptions),
+});

@@ -13,8 +13,12 @@ import { digestText } from './console';
 
 export class FileSink implements AlertSink {
   readonly name = 'file';
+  /** The file's path. */
+  readonly destination: string;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.destination = path;
+  }
 
   async publishDigest(digest: TextDigest): Promise<void> {
     const text = `${digestText(digest)}\n`;

@@ -1,40 +1,85 @@
 /**
- * The channels' settings and their reader, as lib/config.ts, lib/secrets/ssm.ts, the help and the README table
- * take them. Temporary: built over channelConfig.ts until the channel modules replace it with the same two
- * exports.
+ * Every alert channel certwatch can be configured with, one line each. The channels' configuration keys, their
+ * secrets, their settings as read, the `--channel` names and the sinks a run alerts are all derived from this
+ * list: a new channel is its file under lib/channels/ and one line here.
  */
+import type { AlertSink } from '../alerts/sink';
 import type { Setting, SettingGet } from '../settings/setting';
-import {
-  CHANNEL_KEYS,
-  type ChannelsConfig,
-  readChannels as readChannelSettings,
-  SECRET_CHANNEL_KEYS,
-} from './channelConfig';
+import { dingtalk } from './dingtalk';
+import { email } from './email';
+import { feishu } from './feishu';
+import type { ChannelDeps, ChannelModule } from './module';
+import { slack } from './slack';
+import { sns } from './sns';
+import { wecom } from './wecom';
 
-const DESCRIPTIONS: Record<(typeof CHANNEL_KEYS)[number] | 'CERTWATCH_SNS_TOPIC_ARN', string> = {
-  CERTWATCH_SNS_TOPIC_ARN: 'publish alerts to this SNS topic; no channel at all: print them',
-  CERTWATCH_EMAIL_FROM: 'the HTML email digest through SES: the sender, an address verified in SES',
-  CERTWATCH_EMAIL_TO: 'the recipients of the email digest, comma-separated',
-  CERTWATCH_DINGTALK_URL: "a DingTalk custom robot's webhook",
-  CERTWATCH_DINGTALK_SECRET: "the DingTalk robot's signing secret (加签), if it has one",
-  CERTWATCH_FEISHU_URL: "a Feishu or Lark custom bot's webhook",
-  CERTWATCH_FEISHU_SECRET: "the Feishu or Lark bot's signing secret, if it has one",
-  CERTWATCH_WECOM_URL: "a WeCom (企业微信) group robot's webhook",
-  CERTWATCH_SLACK_URL: 'a Slack incoming webhook',
-};
+/** In the order channels are built, reported and listed. */
+export const CHANNELS = [sns, email, dingtalk, feishu, wecom, slack] as const;
 
-/** Every channel's keys, CERTWATCH_SNS_TOPIC_ARN first. */
-export const CHANNEL_SETTINGS: readonly Setting[] = (
-  ['CERTWATCH_SNS_TOPIC_ARN', ...CHANNEL_KEYS] as const
-).map((key) => ({
-  key,
-  description: DESCRIPTIONS[key],
-  ...((SECRET_CHANNEL_KEYS as readonly string[]).includes(key) ? { secret: true } : {}),
-}));
+type RegisteredChannel = (typeof CHANNELS)[number];
+type SettingsOf<M> = M extends ChannelModule<string, infer Settings> ? Settings : never;
 
-/** Reads every channel's settings beside SNS, adding a problem per mistake (never quoting a URL or secret). */
-export function readChannels(get: SettingGet, problems: string[]): ChannelsConfig {
-  return readChannelSettings(get, problems);
+export type ChannelName = RegisteredChannel['name'];
+
+/** Each channel's settings as read, keyed by its name; null where it is not configured. */
+export type ChannelsConfig = { [M in RegisteredChannel as M['name']]: SettingsOf<M> | null };
+
+/** The registry without the literal types, for code that treats every channel alike. */
+const MODULES: readonly ChannelModule[] = CHANNELS;
+
+/** The names `--channel` takes, in CHANNELS order. */
+export const CHANNEL_NAMES: readonly ChannelName[] = CHANNELS.map((module) => module.name);
+
+/** Every channel's configuration keys, in CHANNELS order. */
+export const CHANNEL_SETTINGS: readonly Setting[] = MODULES.flatMap((module) => module.settings);
+
+type DeclaredSetting = RegisteredChannel['settings'][number];
+/** A configuration key of a channel. */
+export type ChannelKey = DeclaredSetting['key'];
+/** A channel's key that is a secret. */
+export type SecretChannelKey = Extract<DeclaredSetting, { secret: true }>['key'];
+
+/** The channel settings that are secrets: in Lambda, read from SSM (`<KEY>_PARAMETER`), never logged. */
+export const SECRET_CHANNEL_KEYS = CHANNEL_SETTINGS.filter((setting) => setting.secret).map(
+  (setting) => setting.key,
+) as readonly SecretChannelKey[];
+
+/** Whether `name` is a registered channel's. */
+export function isChannelName(name: string): name is ChannelName {
+  return (CHANNEL_NAMES as readonly string[]).includes(name);
 }
 
-export type { ChannelsConfig };
+/** The module registered under `name`. */
+export function channelNamed(name: ChannelName): ChannelModule {
+  return MODULES.find((module) => module.name === name)!;
+}
+
+/** Reads every channel's settings, adding a problem per mistake (never quoting a URL or secret). */
+export function readChannels(get: SettingGet, problems: string[]): ChannelsConfig {
+  return Object.fromEntries(
+    MODULES.map((module) => [module.name, module.read(get, problems)]),
+  ) as ChannelsConfig;
+}
+
+/** The channels `channels` configures, in CHANNELS order; none when it configures none. */
+export function configuredChannels(channels: ChannelsConfig): ChannelName[] {
+  return CHANNEL_NAMES.filter((name) => channels[name] !== null);
+}
+
+/**
+ * The sinks of the configured channels among `only` (default: every configured one), in CHANNELS order whatever
+ * the order of `only`; each channel imports what its sink needs (the AWS SDK, say) on first use.
+ */
+export async function buildChannelSinks(
+  channels: ChannelsConfig,
+  deps: ChannelDeps,
+  only: readonly ChannelName[] = configuredChannels(channels),
+): Promise<AlertSink[]> {
+  const sinks: AlertSink[] = [];
+  for (const module of MODULES) {
+    const settings = (channels as Readonly<Record<string, unknown>>)[module.name];
+    if (settings === null || !only.includes(module.name as ChannelName)) continue;
+    sinks.push(await module.build(settings, deps));
+  }
+  return sinks;
+}

@@ -29,6 +29,7 @@
 
 import { type Digest, fitSubject } from '../alerts/digest';
 import { type ChatDialect, chatBlocks, entriesLeftOut, overflowNote } from './chatText';
+import { channelModule } from './module';
 import {
   packDigest,
   parseWebhookUrl,
@@ -37,9 +38,11 @@ import {
   type WebhookPlatform,
   type WebhookReply,
   type WebhookRequest,
+  WebhookSink,
   type WebhookVerdict,
   webhookSecrets,
 } from './webhook';
+import { readWebhookSettings, type WebhookChannelConfig } from './webhookSettings';
 
 export const SLACK_MAX_BLOCKS = 50;
 /** Characters of a section's text. Measured in UTF-16 units, which never undercounts Slack's characters. */
@@ -217,3 +220,19 @@ function describeBody(body: string): string {
   const advice = ERROR_ADVICE[body];
   return advice === undefined ? quoted : `${quoted} (${advice})`;
 }
+
+/** The Slack channel: Block Kit messages to an incoming webhook. */
+export const slack = channelModule({
+  name: 'slack',
+  settings: [{ key: 'CERTWATCH_SLACK_URL', description: 'a Slack incoming webhook', secret: true }],
+  enabledBy: 'CERTWATCH_SLACK_URL',
+  read: (get, problems): WebhookChannelConfig | null =>
+    readWebhookSettings(get, problems, {
+      title: 'Slack',
+      urlKey: 'CERTWATCH_SLACK_URL',
+      secretKey: null,
+      shape: (url) => /^\/services\/[^/]+\/[^/]+\/[^/]+$/.test(url.pathname),
+      example: 'https://hooks.slack.com/services/T.../B.../...',
+    }),
+  build: async (settings, deps) => new WebhookSink(slackPlatform({ url: settings.url }), deps.webhookOptions),
+});

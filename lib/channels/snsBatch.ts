@@ -7,13 +7,12 @@
  * call and matching [A-Za-z0-9_-]{1,80}. A call can succeed (HTTP 200) with some entries in `Failed`.
  */
 import {
-  type MessageAttributeValue,
   PublishBatchCommand,
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
-import type { PublishProgress } from '../alerts/sink';
-import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from './snsMessage';
+import type { AlertFailure, AlertsResult, OutgoingAlert, PublishProgress } from '../alerts/sink';
+import { SNS_MAX_MESSAGE_BYTES, snsMessageAttributes, snsPayloadBytes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */
 export const SNS_MAX_BATCH_ENTRIES = 10;
@@ -23,26 +22,11 @@ export interface SnsPublishBatchClient {
   send(command: PublishBatchCommand): Promise<PublishBatchCommandOutput>;
 }
 
-/** A message to publish. `id` is the caller's (any string); the publisher maps it to a valid batch entry Id. */
-export interface OutgoingSnsMessage {
-  id: string;
-  message: string;
-  attributes: Record<string, MessageAttributeValue>;
-}
-
+/** A message to publish (the alert policy's type). `id` is the caller's; the publisher maps it to a valid entry Id. */
+export type OutgoingSnsMessage = OutgoingAlert;
 /** A message SNS did not accept after every allowed attempt. */
-export interface PublishFailure {
-  /** The caller's id. */
-  id: string;
-  /** SNS's error code (`Failed[].Code`), the thrown error's name for a failed call, or `MessageTooLong`. */
-  code: string;
-  message: string;
-}
-
-export interface PublishAllResult {
-  sent: number;
-  failed: PublishFailure[];
-}
+export type PublishFailure = AlertFailure;
+export type PublishAllResult = AlertsResult;
 
 export interface SnsBatchPublisherOptions {
   /** Tries per message, the first included (default 3). */
@@ -160,7 +144,7 @@ export class SnsBatchPublisher {
           Id: entry.entryId,
           Message: entry.source.message,
           ...(Object.keys(entry.source.attributes).length > 0
-            ? { MessageAttributes: entry.source.attributes }
+            ? { MessageAttributes: snsMessageAttributes(entry.source.attributes) }
             : {}),
         }),
       ),

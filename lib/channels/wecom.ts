@@ -27,6 +27,7 @@ import {
   singleLine,
 } from './chatText';
 import { errcodeVerdict } from './errcodeAnswer';
+import { channelModule } from './module';
 import {
   packDigest,
   parseWebhookUrl,
@@ -34,8 +35,10 @@ import {
   sizeCounter,
   utf8Bytes,
   type WebhookPlatform,
+  WebhookSink,
   webhookSecrets,
 } from './webhook';
+import { readWebhookSettings, type WebhookChannelConfig } from './webhookSettings';
 
 /** Markdown content limit, bytes of UTF-8 (errcode 40058). */
 export const WECOM_MAX_CONTENT_BYTES = 4096;
@@ -159,3 +162,21 @@ function header(subject: string, part: number, parts: number): string {
     escapeWecom(`${fitSubject(subject, SUBJECT_MAX_LENGTH - marker.length)}${marker}`),
   );
 }
+
+/** The WeCom channel: markdown messages to a group robot. */
+export const wecom = channelModule({
+  name: 'wecom',
+  settings: [
+    { key: 'CERTWATCH_WECOM_URL', description: "a WeCom (企业微信) group robot's webhook", secret: true },
+  ],
+  enabledBy: 'CERTWATCH_WECOM_URL',
+  read: (get, problems): WebhookChannelConfig | null =>
+    readWebhookSettings(get, problems, {
+      title: 'WeCom',
+      urlKey: 'CERTWATCH_WECOM_URL',
+      secretKey: null,
+      shape: (url) => url.pathname === '/cgi-bin/webhook/send' && Boolean(url.searchParams.get('key')),
+      example: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...',
+    }),
+  build: async (settings, deps) => new WebhookSink(wecomPlatform({ url: settings.url }), deps.webhookOptions),
+});

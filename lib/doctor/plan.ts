@@ -62,8 +62,8 @@ export function planChecks(plan: DoctorPlan, clients: DoctorClients): Check[] {
   }
 
   checks.push(
-    config.snsTopicArn
-      ? snsTopicCheck(clients.sns(), config.snsTopicArn, clients.snsRegion)
+    config.channels.sns
+      ? snsTopicCheck(clients.sns(), config.channels.sns.topicArn, clients.snsRegion)
       : settledCheck({
           status: 'info',
           text:

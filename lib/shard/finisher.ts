@@ -180,12 +180,15 @@ function closedAs(run: RunRecord): 'complete' | 'incomplete' {
 /** The sink, noting whether the digest was refused (alertOn raises its errors only after trying everything). */
 function watchDigest(sink: AlertSink): { sink: AlertSink; digestFailed: () => boolean } {
   let failed = false;
-  const watched: AlertSink & { topicArn?: string } = {
+  const watched: AlertSink = {
     name: sink.name,
+    ...(sink.destination ? { destination: sink.destination } : {}),
     ...(sink.historyScope ? { historyScope: sink.historyScope } : {}),
     ...(sink.preview ? { preview: sink.preview.bind(sink) } : {}),
-    // alertOn names the topic in a delivery error when the sink has one.
-    ...('topicArn' in sink && typeof sink.topicArn === 'string' ? { topicArn: sink.topicArn } : {}),
+    // alertOn fails in the channel's own words (SNS names the topic) when alerts were not delivered.
+    ...(sink.undeliveredAlertsError
+      ? { undeliveredAlertsError: sink.undeliveredAlertsError.bind(sink) }
+      : {}),
     publishDigest: async (digest) => {
       try {
         await sink.publishDigest(digest);

@@ -16,7 +16,7 @@ import type { UcloudForcedFailure } from '../../emulator/ucloud/handler';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
 import { createHandler, type ScanResult } from '../../functions/scan';
 import { parseLadder, rungOf } from '../../lib/alerts/ladder';
-import { createSnsSink } from '../../lib/channels/sns';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import type { ScanReport } from '../../lib/model';
 import { createTableInput, DynamoStateStore, NO_KNOWN_EXPIRY } from '../../lib/state/dynamodb';
 import { certificateKey, type UnusableHistory } from '../../lib/state/store';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type ScanResult } from '../../functions/scan';
 import type { AlertSink } from '../../lib/alerts/sink';
-import { createSnsSink } from '../../lib/channels/sns';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import { AlertDeliveryError } from '../../lib/errors';
 import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { certificateKey } from '../../lib/state/store';

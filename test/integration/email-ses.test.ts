@@ -9,8 +9,8 @@
  */
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSesEmailSink, SesEmailSink } from '../../lib/channels/email';
 import { renderDigestHtml } from '../../lib/channels/emailHtml';
+import { createSesEmailSink, SesEmailSink } from '../../lib/channels/emailSink';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';

@@ -10,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type ScanResult } from '../../functions/scan';
-import { createSnsSink } from '../../lib/channels/sns';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import type { ScanReport } from '../../lib/model';
 import { buildCli, runNode } from '../helpers/builtCli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';

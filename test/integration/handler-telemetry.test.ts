@@ -8,7 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type HandlerDeps } from '../../functions/scan';
-import { createSnsSink } from '../../lib/channels/sns';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import type { ScanReport } from '../../lib/model';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { createJsonLogger } from '../../lib/telemetry/log';

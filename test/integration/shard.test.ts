@@ -22,7 +22,7 @@ import { createFinishHandler } from '../../functions/shardFinish';
 import { createPlanHandler } from '../../functions/shardPlan';
 import { createWorkHandler, type SqsEvent } from '../../functions/shardWork';
 import type { AlertSink } from '../../lib/alerts/sink';
-import { createSnsSink } from '../../lib/channels/sns';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import { DEFAULT_THRESHOLDS } from '../../lib/expiry/evaluate';
 import type { ScanReport } from '../../lib/model';
 import { createRunTableInput, DynamoRunStore } from '../../lib/shard/dynamoRunStore';

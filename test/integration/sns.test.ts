@@ -4,8 +4,8 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnsSink } from '../../lib/channels/sns';
 import { SNS_MAX_MESSAGE_BYTES } from '../../lib/channels/snsMessage';
+import { createSnsSink } from '../../lib/channels/snsSink';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       apiUrl: 'https://api.ucloud.cn',
     });
     expect(config.thresholds).toEqual({ warningDays: 30, criticalDays: 7 });
-    expect(config.snsTopicArn).toBeNull();
+    expect(config.channels.sns).toBeNull();
   });
 
   it('reports every problem at once, each naming its variable, never echoing a secret', () => {

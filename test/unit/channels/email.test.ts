@@ -1,14 +1,14 @@
 import type { SendEmailCommand, SendEmailCommandInput, SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../../lib/alerts/digest';
+import { renderDigestHtml } from '../../../lib/channels/emailHtml';
 import {
   emailSubject,
   recipientGroups,
   SES_MAX_RECIPIENTS,
   SesEmailSink,
   type SesSendEmailClient,
-} from '../../../lib/channels/email';
-import { renderDigestHtml } from '../../../lib/channels/emailHtml';
+} from '../../../lib/channels/emailSink';
 import { AlertDeliveryError } from '../../../lib/errors';
 import { cert, digestOf, failure } from '../../helpers/reports';
 

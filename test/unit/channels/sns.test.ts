@@ -1,6 +1,12 @@
 import type { PublishCommand, PublishCommandOutput } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { type SnsPublishClient, SnsSink, sanitizeSnsSubject, splitMessage } from '../../../lib/channels/sns';
+import type { OutgoingAlert } from '../../../lib/alerts/sink';
+import {
+  type SnsPublishClient,
+  SnsSink,
+  sanitizeSnsSubject,
+  splitMessage,
+} from '../../../lib/channels/snsSink';
 import { AlertDeliveryError } from '../../../lib/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:certwatch';
@@ -31,7 +37,7 @@ describe('SnsSink', () => {
     const sink = new SnsSink(sns, TOPIC, { maxMessageBytes: 1000 });
     const digest = { subject: 'certwatch: 2 new alerts\n(é)', body: 'a line of the digest\n'.repeat(120) };
     await sink.publishDigest(digest);
-    const alert = {
+    const alert: OutgoingAlert = {
       id: 'a0',
       message: '{"schema":"certwatch.alert/1"}',
       attributes: { severity: { DataType: 'String', StringValue: 'critical' } },

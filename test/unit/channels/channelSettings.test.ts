@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_CHANNEL_KEYS } from '../../../lib/channels/channelConfig';
+import { SECRET_CHANNEL_KEYS } from '../../../lib/channels/index';
 import { loadConfig } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 import { SECRET_SETTINGS } from '../../../lib/secrets/ssm';
@@ -21,6 +21,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('alert channel settings', () => {
   it('reads every channel, with none configured by default', () => {
     expect(loadConfig(ucloud).channels).toEqual({
+      sns: null,
       email: null,
       dingtalk: null,
       feishu: null,
