@@ -3,10 +3,10 @@
  * fleet it could not read. A new provider is one folder under providers/ and one line in providers/index.ts.
  */
 import { CertwatchError } from '../errors';
-import type { TransportOptions } from '../http/retry';
 import { inertText } from '../inert';
 import type { ObservedCertificate, SourceFailure } from '../model';
 import type { Pacing } from './pacing';
+import type { TransportOptions } from './transport';
 
 export interface ScanSink {
   certificate(cert: ObservedCertificate): void;
