@@ -1,7 +1,8 @@
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CertwatchError } from '../../../lib/errors';
-import { deadline, sleep } from '../../../lib/http/abort';
+import { type Deadline, deadline, sleep } from '../../../lib/http/abort';
 import {
   type AttemptOutcome,
   type RetryPolicy,
@@ -14,8 +15,28 @@ import {
 const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
-/** Timers this process has pending (vitest's own included, so compare before and after). */
-const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/**
+ * Runs `run` and counts the timers it created that are still pending once it settled: only its own (traced
+ * through its async context), not the test runner's, which come and go on their own.
+ */
+async function timersLeftBy(run: () => Promise<unknown>): Promise<number> {
+  const ours = new AsyncLocalStorage<true>();
+  const live = new Set<number>();
+  const hook = createHook({
+    init: (id, type) => {
+      if (type === 'Timeout' && ours.getStore()) live.add(id);
+    },
+    destroy: (id) => void live.delete(id),
+  }).enable();
+  try {
+    await ours.run(true, run);
+    // Destroy hooks are told a little later than the timer is cleared.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    return live.size;
+  } finally {
+    hook.disable();
+  }
+}
 
 /** An attempt that answers from a script (a value, or an Error to throw), recording its calls. */
 function scripted<T>(...script: (T | Error)[]) {
@@ -206,22 +227,23 @@ describe('retryAfterMs: the one Retry-After parser', () => {
 
 describe('abort and timers', () => {
   it('an abort during a wait ends it at once with the scan’s reason, its timer cleared', async () => {
-    const before = pendingTimers();
     const scan = new AbortController();
     const { attempt, calls } = scripted<string>(new Error('reset'));
     const started = performance.now();
-    const pending = retrying(attempt, {
-      policy: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' },
-      classify: retryErrorsAndAgain,
-      signal: scan.signal,
-    }).catch((e: unknown) => e);
+    let error: unknown;
     setTimeout(() => scan.abort(new CertwatchError('time limit ran out')), 20);
-    const error = (await pending) as Error;
+    const left = await timersLeftBy(async () => {
+      error = await retrying(attempt, {
+        policy: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' },
+        classify: retryErrorsAndAgain,
+        signal: scan.signal,
+      }).catch((e: unknown) => e);
+    });
     expect(error).toBeInstanceOf(CertwatchError);
-    expect(error.message).toBe('time limit ran out');
+    expect((error as Error).message).toBe('time limit ran out');
     expect(calls).toEqual([1]);
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(pendingTimers()).toBe(before);
+    expect(left).toBe(0);
   });
 
   it('an aborted signal stops it before the first attempt', async () => {
@@ -234,44 +256,53 @@ describe('abort and timers', () => {
     expect(calls).toEqual([]);
   });
 
+  it('counts a timer left pending (the check below is not blind)', async () => {
+    const leaked: NodeJS.Timeout[] = [];
+    expect(await timersLeftBy(async () => void leaked.push(setTimeout(() => {}, 60_000)))).toBe(1);
+    leaked.forEach(clearTimeout);
+  });
+
   it('leaves no timer and no listener behind after a success or a failure', async () => {
-    const before = pendingTimers();
     const scan = new AbortController();
     const policy: RetryPolicy = { attempts: 3, baseDelayMs: 5, maxDelayMs: 5, jitter: 'none' };
     const ok = scripted('again', 'done');
-    expect(await retrying(ok.attempt, { policy, classify: retryErrorsAndAgain, signal: scan.signal })).toBe(
-      'done',
-    );
     const failing = scripted<string>(new Error('down'));
-    await expect(
-      retrying(failing.attempt, { policy, classify: retryErrorsAndAgain, signal: scan.signal }),
-    ).rejects.toThrow('down');
+    const left = await timersLeftBy(async () => {
+      expect(await retrying(ok.attempt, { policy, classify: retryErrorsAndAgain, signal: scan.signal })).toBe(
+        'done',
+      );
+      await expect(
+        retrying(failing.attempt, { policy, classify: retryErrorsAndAgain, signal: scan.signal }),
+      ).rejects.toThrow('down');
+    });
     expect(failing.calls).toEqual([1, 2, 3]);
-    expect(pendingTimers()).toBe(before);
+    expect(left).toBe(0);
     expect(getEventListeners(scan.signal, 'abort')).toHaveLength(0);
   });
 
   it('sleep: an abort clears its timer', async () => {
-    const before = pendingTimers();
     const scan = new AbortController();
-    const waiting = sleep(60_000, scan.signal).catch((e: unknown) => e);
-    scan.abort(new CertwatchError('stop'));
-    expect(((await waiting) as Error).name).toBe('AbortError');
-    expect(pendingTimers()).toBe(before);
+    let error: unknown;
+    const left = await timersLeftBy(async () => {
+      const waiting = sleep(60_000, scan.signal).catch((e: unknown) => e);
+      scan.abort(new CertwatchError('stop'));
+      error = await waiting;
+    });
+    expect((error as Error).name).toBe('AbortError');
+    expect(left).toBe(0);
   });
 
-  it('deadline: times out with a TimeoutError, and clear() leaves no timer or listener', async () => {
+  it('deadline: times out with a TimeoutError; cleared, it leaves no timer or listener', async () => {
     const scan = new AbortController();
     const short = deadline(10, scan.signal);
     await new Promise((resolve) => short.signal.addEventListener('abort', resolve, { once: true }));
     expect((short.signal.reason as Error).name).toBe('TimeoutError');
     short.clear();
 
-    const before = pendingTimers();
-    const long = deadline(60_000, scan.signal);
-    expect(pendingTimers()).toBe(before + 1);
-    long.clear();
-    expect(pendingTimers()).toBe(before);
+    const uncleared: Deadline[] = [];
+    expect(await timersLeftBy(async () => void uncleared.push(deadline(60_000, scan.signal)))).toBe(1);
+    for (const request of uncleared) request.clear();
+    expect(await timersLeftBy(async () => deadline(60_000, scan.signal).clear())).toBe(0);
     expect(getEventListeners(scan.signal, 'abort')).toHaveLength(0);
   });
 
