@@ -4,7 +4,8 @@
  * platform brings its own codes (which are throttles, what they mean); the reading is here. The answer comes with
  * the webhook's secrets already withheld (webhook.ts), so what is quoted here cannot show them.
  */
-import { retryAfterMs, type WebhookReply, type WebhookVerdict } from './webhook';
+import { retryAfterMs } from '../http/retry';
+import type { WebhookReply, WebhookVerdict } from './webhook';
 
 /** What an errcode platform brings to the verdict on its answer. */
 export interface ErrcodePlatform {

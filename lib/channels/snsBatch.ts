@@ -12,6 +12,8 @@ import {
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
 import type { AlertFailure, AlertsResult, OutgoingAlert, PublishProgress } from '../alerts/sink';
+import { sleep as realSleep } from '../http/abort';
+import { type RetryPolicy, retrying } from '../http/retry';
 import { SNS_MAX_MESSAGE_BYTES, snsMessageAttributes, snsPayloadBytes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */
@@ -54,17 +56,15 @@ interface Entry {
 export class SnsBatchPublisher {
   readonly topicArn: string;
   readonly #client: SnsPublishBatchClient;
-  readonly #attempts: number;
+  readonly #retryPolicy: RetryPolicy;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
-  readonly #baseDelayMs: number;
-  readonly #maxDelayMs: number;
   readonly #maxBatchBytes: number;
 
   constructor(client: SnsPublishBatchClient, topicArn: string, options: SnsBatchPublisherOptions = {}) {
     const {
       attempts = 3,
-      sleep = delay,
+      sleep = realSleep,
       random = Math.random,
       baseDelayMs = 200,
       maxDelayMs = 5_000,
@@ -75,11 +75,9 @@ export class SnsBatchPublisher {
     }
     this.#client = client;
     this.topicArn = topicArn;
-    this.#attempts = attempts;
+    this.#retryPolicy = { attempts, baseDelayMs, maxDelayMs };
     this.#sleep = sleep;
     this.#random = random;
-    this.#baseDelayMs = baseDelayMs;
-    this.#maxDelayMs = maxDelayMs;
     this.#maxBatchBytes = maxBatchBytes;
   }
 
@@ -109,24 +107,34 @@ export class SnsBatchPublisher {
       }
     }
 
+    // Rounds: each publishes what is pending, and what SNS did not take but may later is pending again.
     let sent = 0;
-    for (let attempt = 1; attempt <= this.#attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.#sleep(this.#backoff(attempt - 1));
-      const isLast = attempt === this.#attempts;
-      const retry: Entry[] = [];
-      for (const batch of packBatches(pending, this.#maxBatchBytes)) {
-        const outcome = await this.#publishBatch(batch);
-        sent += outcome.delivered.length;
-        if (outcome.delivered.length > 0) {
-          await progress.onDelivered?.(outcome.delivered.map((entry) => entry.source.id));
+    const unsent = await retrying(
+      async () => {
+        const retry: { entry: Entry; failure: PublishFailure }[] = [];
+        for (const batch of packBatches(pending, this.#maxBatchBytes)) {
+          const outcome = await this.#publishBatch(batch);
+          sent += outcome.delivered.length;
+          if (outcome.delivered.length > 0) {
+            await progress.onDelivered?.(outcome.delivered.map((entry) => entry.source.id));
+          }
+          for (const { entry, failure, retryable } of outcome.failed) {
+            if (retryable) retry.push({ entry, failure });
+            else failures.set(entry.index, failure);
+          }
         }
-        for (const { entry, failure, retryable } of outcome.failed) {
-          if (retryable && !isLast) retry.push(entry);
-          else failures.set(entry.index, failure);
-        }
-      }
-      pending = retry;
-    }
+        pending = retry.map(({ entry }) => entry);
+        return retry;
+      },
+      {
+        policy: this.#retryPolicy,
+        classify: (outcome) => ({ retry: outcome.ok && outcome.value.length > 0 }),
+        sleep: this.#sleep,
+        random: this.#random,
+      },
+    );
+    // Out of attempts: what is still pending failed as its last round said.
+    for (const { entry, failure } of unsent) failures.set(entry.index, failure);
 
     const failed = [...failures.entries()].sort(([a], [b]) => a - b).map(([, failure]) => failure);
     return { sent, failed };
@@ -195,12 +203,6 @@ export class SnsBatchPublisher {
     }
     return { delivered, failed };
   }
-
-  /** Full jitter: a random wait up to base × 2^(retry−1), capped. */
-  #backoff(retry: number): number {
-    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (retry - 1));
-    return Math.round(this.#random() * ceiling);
-  }
 }
 
 /** Greedy, in order: a new batch when the next entry would pass 10 entries or `maxBytes`. */
@@ -240,8 +242,4 @@ function isRetryableCallError(error: unknown): boolean {
   const status = details.$metadata?.httpStatusCode;
   if (status === undefined) return details.$fault !== 'client';
   return status === 429 || status >= 500;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -12,7 +12,9 @@
 import type { Digest } from '../alerts/digest';
 import type { AlertSink, OutgoingAlert, PreviewedRequest } from '../alerts/sink';
 import { AlertDeliveryError, ConfigError } from '../errors';
+import { sleep as realSleep } from '../http/abort';
 import { httpFetch } from '../http/httpFetch';
+import { type RetryPolicy, retrying } from '../http/retry';
 import { type Exchange, exchange, ReplyTooLarge, TransportFailure } from '../http/transport';
 import { inertText } from '../inert';
 
@@ -108,7 +110,8 @@ export class WebhookSink implements AlertSink {
   readonly #clock: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #timeoutMs: number;
-  readonly #maxAttempts: number;
+  /** Backoff 1 s, 2 s, 4 s... without jitter (one sender per webhook); a wait past a minute gives the message up. */
+  readonly #retryPolicy: RetryPolicy;
   readonly #withhold: (text: string) => string;
   /** When this webhook was last sent to (clock ms): the pacing carries over a warm container's invocations. */
   #lastSentMs = Number.NEGATIVE_INFINITY;
@@ -119,9 +122,15 @@ export class WebhookSink implements AlertSink {
     this.historyScope = platform.name;
     this.#fetch = options.fetch ?? httpFetch;
     this.#clock = options.clock ?? Date.now;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#sleep = options.sleep ?? realSleep;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#retryPolicy = {
+      attempts: Math.max(1, options.maxAttempts ?? 4),
+      baseDelayMs: FIRST_BACKOFF_MS,
+      maxDelayMs: MAX_RETRY_WAIT_MS,
+      jitter: 'none',
+      overLong: 'give-up',
+    };
     this.#withhold = withholding(platform.secrets);
   }
 
@@ -157,21 +166,33 @@ export class WebhookSink implements AlertSink {
 
   /** Null once the platform took the message; otherwise why it did not, after every attempt worth making. */
   async #deliver(message: unknown): Promise<string | null> {
-    let reason = 'not attempted';
-    for (let attempt = 1; attempt <= this.#maxAttempts; attempt += 1) {
-      await this.#pace();
-      const verdict = await this.#attempt(message);
-      if (verdict.ok) return null;
-      reason = verdict.reason;
-      if (!verdict.retryable) return reason;
-      if (attempt === this.#maxAttempts) break;
-      const waitMs = verdict.retryAfterMs ?? FIRST_BACKOFF_MS * 2 ** (attempt - 1);
-      if (waitMs > MAX_RETRY_WAIT_MS) {
-        return `${reason} (it asked for a wait of ${Math.ceil(waitMs / 1000)} s, longer than certwatch waits)`;
-      }
-      await this.#sleep(waitMs);
-    }
-    return `${reason} (after ${this.#maxAttempts} attempts)`;
+    const verdict = await retrying(
+      async () => {
+        await this.#pace();
+        return this.#attempt(message);
+      },
+      {
+        policy: this.#retryPolicy,
+        classify: (outcome) =>
+          outcome.ok && !outcome.value.ok && outcome.value.retryable
+            ? { retry: true, retryAfterMs: outcome.value.retryAfterMs }
+            : { retry: false },
+        giveUp: (outcome, why) => {
+          const { reason } = outcome.ok && !outcome.value.ok ? outcome.value : { reason: 'not attempted' };
+          return {
+            ok: false,
+            retryable: false,
+            reason:
+              why.reason === 'attempts'
+                ? `${reason} (after ${why.attempts} attempts)`
+                : `${reason} (it asked for a wait of ${Math.ceil((why.waitMs ?? 0) / 1000)} s, longer than certwatch waits)`,
+          };
+        },
+        sleep: this.#sleep,
+        clock: this.#clock,
+      },
+    );
+    return verdict.ok ? null : verdict.reason;
   }
 
   async #pace(): Promise<void> {
@@ -224,17 +245,8 @@ export class WebhookSink implements AlertSink {
   }
 }
 
-/**
- * The time a Retry-After header asks for, in ms: delta-seconds or an HTTP date (RFC 9110 10.2.3), measured from
- * `nowMs`. Undefined when absent or unreadable.
- */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
+/** The time a Retry-After header asks for (lib/http's one parser), for the platforms' verdicts. */
+export { retryAfterMs } from '../http/retry';
 
 /**
  * Groups `items` into consecutive chunks, in order, each as large as `fits` allows. An item that does not fit

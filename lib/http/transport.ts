@@ -1,9 +1,10 @@
 /**
  * One HTTP exchange, shared by every provider client and the chat webhooks: a per-request timeout joined with the
- * scan's abort signal, the body read up to a size limit, and failures sorted into what a person can act on.
+ * scan's abort signal, the body read up to a size limit, and failures sorted into what a person can act on (each
+ * caller words them for its own readers: lib/providers/transport.ts, lib/channels/webhook.ts).
  */
-import { CertwatchError, ProviderError } from '../errors';
-import { abortError } from './retry';
+import { CertwatchError } from '../errors';
+import { abortError, deadline } from './abort';
 
 export interface Exchange {
   response: Response;
@@ -21,13 +22,6 @@ export interface ExchangeOptions {
   /** The scan's signal: aborting it ends the exchange with the scan's reason. */
   signal?: AbortSignal | undefined;
 }
-
-/**
- * Most of one provider reply certwatch reads: 16 MiB, 17 times the largest page of the emulator's fleets (an SLB
- * region of 2,000 certificates: DescribeServerCertificates does not page), and small enough that one reply this
- * size, read and parsed, fits a 256 MB function. README "Replies are read up to a limit" has the figures.
- */
-export const PROVIDER_REPLY_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A request that got no complete reply. `code` is the system error (ECONNREFUSED...) when there is one. */
 export class TransportFailure extends CertwatchError {
@@ -47,35 +41,6 @@ export class TransportFailure extends CertwatchError {
   get notSent(): boolean {
     return this.kind === 'network' && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(this.code);
   }
-
-  /**
-   * The failure as a provider error, retryable: `label` names the call, `target` what could not be reached and
-   * `setting` the configuration key a person should check. The code is `timeout`, `network`, or
-   * `not-sent:ECONNREFUSED` (and the like) when the request certainly never left.
-   */
-  toProviderError(call: ProviderCall): ProviderError {
-    const detail =
-      this.kind === 'timeout'
-        ? `no complete reply within ${call.timeoutMs} ms`
-        : `could not reach ${call.target} (${this.code})`;
-    return new ProviderError(
-      `${call.label}: ${detail} — check ${call.setting} and the network`,
-      { provider: call.provider, code: this.notSent ? `not-sent:${this.code}` : this.kind, retryable: true },
-      { cause: this },
-    );
-  }
-}
-
-/** What a provider error about one call names. */
-export interface ProviderCall {
-  provider: string;
-  /** The call, as errors name it: `UCloud DescribeSSLV2 in cn-bj2 (project org-x)`. */
-  label: string;
-  /** What was called, as a person may check it: the endpoint. */
-  target: string;
-  /** The configuration key of the endpoint: `UCLOUD_API_URL`. */
-  setting: string;
-  timeoutMs: number;
 }
 
 /**
@@ -103,20 +68,6 @@ export class ReplyTooLarge extends TransportFailure {
    */
   sizeText(most: string): string {
     return sizeOf(this, most);
-  }
-
-  /**
-   * Not retryable: the same page will be as large again. Either the endpoint is not the provider's API (a proxy,
-   * a captive portal, something streaming), or a page holds more than certwatch reads at once.
-   */
-  override toProviderError(call: ProviderCall): ProviderError {
-    return new ProviderError(
-      `${call.label}: the reply (HTTP ${this.status}) ${this.sizeText('certwatch reads of one provider reply')} ` +
-        `— check that ${call.setting} is the provider's API; if it is, it answered more than certwatch reads at ` +
-        'once, and smaller pages would be needed (where the API pages): please report it',
-      { provider: call.provider, code: 'reply-too-large', retryable: false },
-      { cause: this },
-    );
   }
 }
 
@@ -146,16 +97,7 @@ export async function exchange(
 ): Promise<Exchange> {
   const { timeoutMs, maxBodyBytes, signal } = options;
   if (signal?.aborted) throw abortError(signal);
-  // One controller per request, its timer cleared and its listener removed as soon as the reply is read. Not
-  // AbortSignal.timeout/any: their timers live on for the whole timeout, and every combined signal leaves a weak
-  // reference on the scan's signal (52,000 of them and 13,000 pending timers, 7 MB, 95,000 certificates in).
-  const request = new AbortController();
-  const timer = setTimeout(
-    () => request.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError')),
-    timeoutMs,
-  );
-  const onAbort = () => request.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const request = deadline(timeoutMs, signal);
   try {
     const response = await fetchImpl(url, { ...init, signal: request.signal });
     const text = await readBody(response, maxBodyBytes, (failure) => request.abort(failure));
@@ -168,8 +110,7 @@ export async function exchange(
       new TransportFailure(timedOut ? 'timeout' : 'network', networkCode(error), { cause: error }),
     );
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    request.clear();
   }
 }
 

@@ -4,11 +4,12 @@
  * help, the emulator wiring and the README's configuration table are derived from these objects.
  */
 import type { Check } from '../doctor/check';
-import type { RetryPolicy, TransportOptions } from '../http/retry';
+import type { RetryPolicy } from '../http/retry';
 import type { EndpointRules } from '../settings/readers';
 import type { Setting, SettingGet } from '../settings/setting';
 import type { Shard } from '../shard/shard';
 import type { CertificateSource, ProviderDeps } from './source';
+import type { TransportOptions } from './transport';
 
 export interface ProviderModule<Id extends string = string, C = unknown, Scope = C> {
   /** The Config field (`config.ucloud`) and the `provider` of its records, failures and shards. */

@@ -25,7 +25,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderError } from '../errors';
-import { abortError } from '../http/retry';
+import { abortError } from '../http/abort';
 
 export interface PacingOptions {
   /** Requests per second before anything is known. */

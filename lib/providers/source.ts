@@ -4,10 +4,10 @@
  * and one line in providers/registry.ts.
  */
 import { CertwatchError } from '../errors';
-import type { TransportOptions } from '../http/retry';
 import { inertText } from '../inert';
 import type { ObservedCertificate, SourceFailure } from '../model';
 import type { Pacing } from './pacing';
+import type { TransportOptions } from './transport';
 
 export interface ScanSink {
   certificate(cert: ObservedCertificate): void;

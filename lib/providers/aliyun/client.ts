@@ -7,12 +7,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ProviderError } from '../../errors';
-import { type RetryPolicy, resolveTransport, type TransportOptions, withRetries } from '../../http/retry';
-import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../../http/transport';
+import { type RetryPolicy, retryAfterMs } from '../../http/retry';
+import { exchange, parseJsonObject, TransportFailure } from '../../http/transport';
 import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
 import { type ProviderDeps, transportFrom } from '../source';
+import {
+  PROVIDER_REPLY_MAX_BYTES,
+  providerErrorFor,
+  resolveTransport,
+  type TransportOptions,
+  withRetries,
+} from '../transport';
 import type { AliyunConfig } from './config';
 import {
   canonicalQuery,
@@ -131,7 +138,7 @@ export class AliyunRpcClient {
         throw error;
       }
     };
-    return withRetries(attempt, this.transport.retryPolicy, this.transport.retryDeps, options.signal);
+    return withRetries(attempt, this.transport, options.signal);
   }
 
   private async send(
@@ -170,7 +177,7 @@ export class AliyunRpcClient {
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      throw error.toProviderError({
+      throw providerErrorFor(error, {
         provider: 'aliyun',
         label,
         target: this.url.origin,
@@ -203,7 +210,8 @@ export class AliyunRpcClient {
         : '';
     const message = said ? ` "${said}"` : '';
     const advice = this.adviceFor(code);
-    const retryAfter = Number(response.headers.get('x-acs-retry-after'));
+    // x-acs-retry-after counts milliseconds (the Darabonba runtime).
+    const retryAfter = retryAfterMs(response.headers.get('x-acs-retry-after'), this.clock(), 1);
     throw new ProviderError(
       `${label}: HTTP ${response.status} ${code}${message}${advice ? ` — ${advice}` : ''}${requestId ? ` (RequestId ${requestId})` : ''}`,
       {
@@ -212,7 +220,7 @@ export class AliyunRpcClient {
         retryable: isRetryableCode(code) || response.status >= 500,
         throttled: isThrottlingCode(code) || response.status === 429,
         requestId,
-        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+        retryAfterMs: retryAfter !== undefined && retryAfter > 0 ? retryAfter : undefined,
       },
     );
   }

@@ -4,11 +4,17 @@
  * Wire facts: https://docs.ucloud.cn/api/summary/public (RetCode 0 = success; errors come with HTTP 200 too).
  */
 import { ProviderError } from '../../errors';
-import { resolveTransport, type TransportOptions, withRetries } from '../../http/retry';
-import { exchange, PROVIDER_REPLY_MAX_BYTES, parseJsonObject, TransportFailure } from '../../http/transport';
+import { exchange, parseJsonObject, TransportFailure } from '../../http/transport';
 import { inertText } from '../../inert';
 import { USER_AGENT } from '../../version';
 import { paced } from '../pacing';
+import {
+  PROVIDER_REPLY_MAX_BYTES,
+  providerErrorFor,
+  resolveTransport,
+  type TransportOptions,
+  withRetries,
+} from '../transport';
 import { signUcloudParams, type UcloudParams, ucloudParamText } from './signature';
 
 export interface UcloudResponse {
@@ -79,8 +85,7 @@ export class UcloudClient {
     const lane = this.transport.pacing?.lane('ucloud', this.options.publicKey, action);
     return withRetries(
       () => paced(lane, () => this.send(action, body, label, signal), signal),
-      this.transport.retryPolicy,
-      this.transport.retryDeps,
+      this.transport,
       signal,
     );
   }
@@ -107,7 +112,7 @@ export class UcloudClient {
       ));
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
-      throw error.toProviderError({
+      throw providerErrorFor(error, {
         provider: 'ucloud',
         label,
         target: this.options.apiUrl,

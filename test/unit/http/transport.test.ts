@@ -4,12 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertwatchError } from '../../../lib/errors';
 import { httpFetch } from '../../../lib/http/httpFetch';
-import {
-  exchange,
-  PROVIDER_REPLY_MAX_BYTES,
-  ReplyTooLarge,
-  TransportFailure,
-} from '../../../lib/http/transport';
+import { exchange, ReplyTooLarge, TransportFailure } from '../../../lib/http/transport';
+import { PROVIDER_REPLY_MAX_BYTES } from '../../../lib/providers/transport';
 import { type FloodServer, startFloodServer } from '../../helpers/floodServer';
 
 let server: Server;
