@@ -6,7 +6,7 @@
  */
 import { parseRules } from '../lib/alerts/rules';
 import { secretParameterResults } from '../lib/doctor/awsChecks';
-import { type CheckResult, runChecksInOrder } from '../lib/doctor/check';
+import { type CheckResult, runChecksInOrder } from '../lib/checks/check';
 import { planChecks } from '../lib/doctor/plan';
 import { configurationResult, formatResult, summarize } from '../lib/doctor/report';
 import { readSecretParameters, type SecretSetting, secretParameters } from '../lib/secrets/ssm';

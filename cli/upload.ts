@@ -4,7 +4,7 @@
  */
 import { isRegionName, loadConfig } from '../lib/config';
 import { CertwatchError, ConfigError, UsageError } from '../lib/errors';
-import { inertCertificate } from '../lib/inert';
+import { inertCertificate } from '../lib/inertRecords';
 import { type AliyunRpcClient, aliyunClient } from '../lib/providers/aliyun/client';
 import {
   describeServerCertificates,

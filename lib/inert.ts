@@ -2,7 +2,7 @@
  * Text from outside certwatch — a cloud's reply, a certificate's names — made inert where it enters: every
  * character a terminal, a mail reader or a text layout would obey instead of showing is shown as an escape.
  */
-import type { ObservedCertificate, SourceFailure } from './model';
+import { CertwatchError } from './errors';
 
 /**
  * Characters that are obeyed rather than shown, by Unicode general category: controls (Cc: C0 with line breaks,
@@ -37,63 +37,17 @@ function escapeCharacter(character: string): string {
 }
 
 /**
- * The certificate with every string of its own inert: location, id, name, domains, bindings, notes, the API
- * field's name. Its chain is not walked: lib/pem reads certificate names inert already. The same object when
- * nothing needs escaping, which is nearly always (then it costs one test per string and allocates nothing).
+ * A failure's message for any error: ours carry their own words; anything else is named as unexpected. Inert,
+ * since it quotes what a provider or a service said: the doctor prints it as it is, and the scan makes every
+ * failure inert again where it is collected, which changes nothing here.
  */
-export function inertCertificate(cert: ObservedCertificate): ObservedCertificate {
-  const clean =
-    isInert(cert.provider) &&
-    isInert(cert.service) &&
-    isInert(cert.region) &&
-    (cert.project === null || isInert(cert.project)) &&
-    isInert(cert.id) &&
-    isInert(cert.name) &&
-    cert.domains.every(isInert) &&
-    cert.boundTo.every(isInert) &&
-    cert.notes.every(isInert) &&
-    (cert.apiNotAfter === null || isInert(cert.apiNotAfter.source)) &&
-    (typeof cert.apiFingerprintSha1 !== 'string' || isInert(cert.apiFingerprintSha1));
-  if (clean) return cert;
-  return {
-    ...cert,
-    provider: inertText(cert.provider),
-    service: inertText(cert.service),
-    region: inertText(cert.region),
-    project: cert.project === null ? null : inertText(cert.project),
-    id: inertText(cert.id),
-    name: inertText(cert.name),
-    domains: cert.domains.map(inertText),
-    boundTo: cert.boundTo.map(inertText),
-    notes: cert.notes.map(inertText),
-    apiNotAfter: cert.apiNotAfter && { ...cert.apiNotAfter, source: inertText(cert.apiNotAfter.source) },
-    apiFingerprintSha1:
-      typeof cert.apiFingerprintSha1 === 'string'
-        ? inertText(cert.apiFingerprintSha1)
-        : cert.apiFingerprintSha1,
-  };
+export function failureMessage(error: unknown): string {
+  if (error instanceof CertwatchError) return inertText(error.message);
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return inertText(`unexpected error: ${detail} (please report this as a certwatch bug)`);
 }
 
-/** The failure with its location and message inert; the same object when nothing needs escaping. */
-export function inertFailure(failure: SourceFailure): SourceFailure {
-  const { provider, service, region, project, message } = failure;
-  const clean =
-    isInert(message) &&
-    isInert(provider) &&
-    isInert(service) &&
-    (region === null || isInert(region)) &&
-    (project === null || isInert(project));
-  if (clean) return failure;
-  return {
-    ...failure,
-    provider: inertText(provider),
-    service: inertText(service),
-    region: region === null ? null : inertText(region),
-    project: project === null ? null : inertText(project),
-    message: inertText(message),
-  };
-}
-
-function isInert(text: string): boolean {
+/** Whether `text` has nothing that would be obeyed rather than shown. */
+export function isInert(text: string): boolean {
   return !OBEYED.test(text);
 }

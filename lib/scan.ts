@@ -5,10 +5,10 @@ import { setMaxListeners } from 'node:events';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
 import { toIsoUtc } from './expiry/instant';
-import { inertCertificate, inertFailure } from './inert';
+import { failureMessage } from './inert';
+import { inertCertificate, inertFailure } from './inertRecords';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
 import type { CertificateSource } from './providers/source';
-import { failureMessage } from './providers/source';
 import { compactStrings, flat } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
 

@@ -9,10 +9,10 @@ import {
   ListSubscriptionsByTopicCommand,
   type ListSubscriptionsByTopicCommandOutput,
 } from '@aws-sdk/client-sns';
+import type { Check, CheckResult } from '../checks/check';
 import type { SecretParameterReading } from '../secrets/ssm';
 import { PARTITION_KEY } from '../state/dynamodb';
 import { explainAwsError } from './awsErrors';
-import type { Check, CheckResult } from './check';
 
 /** The SNS calls doctor makes; SNSClient satisfies it, and so does a hand-written fake. */
 export interface SnsTopicClient {

@@ -2,13 +2,14 @@
  * Which checks a configuration calls for, in the order they are reported: each provider endpoint, then where
  * alerts go, then where alert history lives.
  */
+
+import { DOCTOR_RETRY } from '../checks/answer';
+import { type Check, settledCheck } from '../checks/check';
 import type { Config } from '../config';
 import { configuredProviders, providerOfKey } from '../providers/registry';
 import { type ProviderDeps, transportFrom } from '../providers/source';
 import type { SecretSetting } from '../secrets/ssm';
 import { type DescribeTableClient, type SnsTopicClient, snsTopicCheck, stateTableCheck } from './awsChecks';
-import { type Check, settledCheck } from './check';
-import { DOCTOR_RETRY } from './providerChecks';
 import { type StateFileFs, stateFileCheck } from './stateFileCheck';
 
 /** A provider's id (lib/providers/registry.ts): `ucloud`, `aliyun`. */

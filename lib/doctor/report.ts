@@ -2,9 +2,10 @@
  * What `certwatch doctor` prints (pure): one line per check, a line saying what the configuration covers, and a
  * summary.
  */
+
+import type { CheckResult, CheckStatus } from '../checks/check';
 import type { Config } from '../config';
 import { configuredProviders } from '../providers/registry';
-import type { CheckResult, CheckStatus } from './check';
 
 const LABELS: Readonly<Record<CheckStatus, string>> = {
   ok: 'OK',

@@ -6,11 +6,11 @@ import { constants } from 'node:fs';
 import { access, lstat, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { symlinkRefused } from '../atomicFile';
+import type { Check, CheckResult } from '../checks/check';
 import { CertwatchError } from '../errors';
 import { parseStateFile } from '../state/file';
 import { describeUnusableHistory } from '../state/history';
 import type { UnusableHistory } from '../state/store';
-import type { Check, CheckResult } from './check';
 
 /** The file system calls the check makes; node:fs/promises by default, a fake in tests. */
 export interface StateFileFs {

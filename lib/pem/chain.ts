@@ -19,23 +19,11 @@ import { BoundedCache } from './boundedCache';
 import { type CertificateFields, fieldsFromX509, type UnreadableFields } from './certificateFields';
 import { type DeclinedFields, readCertificateFields } from './derCertificate';
 import { IssuerCache } from './issuerCache';
+import type { ParsedCertificate } from './parsedCertificate';
 import { decodeBody, isAscii, scanPem } from './pemBlocks';
 import { signedByFromDer } from './signature';
 
-export interface ParsedCertificate {
-  subject: string;
-  issuer: string;
-  commonName: string | null;
-  dnsNames: string[];
-  notBeforeMs: number;
-  notAfterMs: number;
-  /** Lowercase hex, no separators. */
-  fingerprintSha256: string;
-  /** Lowercase hex, no separators (Alibaba SLB reports this one, colon-separated). */
-  fingerprintSha1: string;
-  selfSigned: boolean;
-  ca: boolean;
-}
+export type { ParsedCertificate } from './parsedCertificate';
 
 export interface CertificateChain {
   leaf: ParsedCertificate;

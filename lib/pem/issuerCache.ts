@@ -5,7 +5,7 @@
  * Holds a copy of each DER (a few hundred entries of about a kilobyte), never the PEM text.
  */
 import { BoundedCache } from './boundedCache';
-import type { ParsedCertificate } from './chain';
+import type { ParsedCertificate } from './parsedCertificate';
 
 export interface CachedIssuer {
   parsed: ParsedCertificate;

@@ -1,10 +1,13 @@
 /** The sources of a scan: those of every configured provider (lib/providers/registry.ts). */
-import type { Config } from '../config';
 import { Pacing } from './pacing';
-import { configuredProviders } from './registry';
+import { configuredProviders, type ProviderConfigs } from './registry';
 import type { CertificateSource, ProviderDeps } from './source';
 
-export function buildSources(config: Config, deps: ProviderDeps = {}): CertificateSource[] {
+/** `config`: each provider's config (a Config has them) and the scan's request timeout. */
+export function buildSources(
+  config: ProviderConfigs & { requestTimeoutMs: number },
+  deps: ProviderDeps = {},
+): CertificateSource[] {
   const { requestTimeoutMs } = config;
   // One set of pacing lanes for every client, so SLB regions of one account share what they learn.
   deps = { ...deps, pacing: deps.pacing ?? new Pacing() };

@@ -3,11 +3,11 @@
  * in lib/providers/registry.ts. Configuration keys, SSM secret names, the doctor plan, the sharding plan, the CLI
  * help, the emulator wiring and the README's configuration table are derived from these objects.
  */
-import type { Check } from '../doctor/check';
+import type { Check } from '../checks/check';
 import type { RetryPolicy } from '../http/retry';
 import type { EndpointRules } from '../settings/readers';
 import type { Setting, SettingGet } from '../settings/setting';
-import type { Shard } from '../shard/shard';
+import type { Shard } from './shard';
 import type { CertificateSource, ProviderDeps } from './source';
 import type { TransportOptions } from './transport';
 

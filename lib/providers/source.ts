@@ -3,8 +3,6 @@
  * fleet it could not read. A new provider is one folder under providers/ (its module, lib/providers/module.ts)
  * and one line in providers/registry.ts.
  */
-import { CertwatchError } from '../errors';
-import { inertText } from '../inert';
 import type { ObservedCertificate, SourceFailure } from '../model';
 import type { Pacing } from './pacing';
 import type { TransportOptions } from './transport';
@@ -44,17 +42,6 @@ export interface ProviderDeps {
   counters?: RequestCounters;
   /** Adaptive pacing shared by every client of a scan (buildSources makes one when not given). */
   pacing?: Pacing;
-}
-
-/**
- * A failure's message for any error: ours carry their own words; anything else is named as unexpected. Inert
- * (lib/inert.ts), since it quotes what a provider said: the doctor prints it as it is, and the scan makes every
- * failure inert again where it is collected, which changes nothing here.
- */
-export function failureMessage(error: unknown): string {
-  if (error instanceof CertwatchError) return inertText(error.message);
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return inertText(`unexpected error: ${detail} (please report this as a certwatch bug)`);
 }
 
 /** A provider client's transport options from the scan's deps: its fetch and clock, and the counters. */

@@ -7,10 +7,10 @@
 import type { Config } from '../config';
 import type { SourceFailure } from '../model';
 import { configuredProviders, PROVIDER_MODULES } from '../providers/registry';
+import type { Shard, ShardService } from '../providers/shard';
 import type { ShardScope } from './scope';
-import type { Shard, ShardService } from './shard';
 
-export type { Shard, ShardService } from './shard';
+export type { Shard, ShardService } from '../providers/shard';
 
 /** Every service a shard may name, provider by provider. */
 export const SHARD_SERVICES: readonly ShardService[] = PROVIDER_MODULES.flatMap(

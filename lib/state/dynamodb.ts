@@ -32,6 +32,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CertwatchError } from '../errors';
+import { retrying } from '../http/retry';
 import { documentClient } from './documentClient';
 import { StateStoreError } from './errors';
 import { readStoredHistory } from './history';
@@ -247,24 +248,31 @@ export class DynamoStateStore implements AlertStateStore {
   async #batchGet(keys: readonly string[]): Promise<StoredItem[]> {
     const items: StoredItem[] = [];
     let pending: StoredItem[] = keys.map((key) => ({ [PARTITION_KEY]: key }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > this.#maxBatchAttempts) {
-        throw new StateStoreError(
-          `DynamoDB BatchGetItem on table ${this.tableName} left ${pending.length} keys unprocessed after ` +
-            `${this.#maxBatchAttempts} attempts: the table is being throttled. Check its capacity (on-demand ` +
-            'tables have limits too) and run again.',
-        );
-      }
-      if (attempt > 1) await this.#sleep(50 * 2 ** (attempt - 2));
-      let output: BatchGetCommandOutput;
-      try {
-        output = await this.#sendBatchGet(pending);
-      } catch (error) {
-        throw await this.#failure(error, 'BatchGetItem', `load of ${keys.length} certificates`);
-      }
-      items.push(...(output.Responses?.[this.tableName] ?? []));
-      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
+    await retrying(
+      async () => {
+        let output: BatchGetCommandOutput;
+        try {
+          output = await this.#sendBatchGet(pending);
+        } catch (error) {
+          throw await this.#failure(error, 'BatchGetItem', `load of ${keys.length} certificates`);
+        }
+        items.push(...(output.Responses?.[this.tableName] ?? []));
+        pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      },
+      {
+        // Unprocessed keys mean throttling: ask again for those only, 50 ms, then doubling. A failed call is final.
+        policy: { attempts: this.#maxBatchAttempts, baseDelayMs: 50, maxDelayMs: Infinity, jitter: 'none' },
+        classify: (outcome) => ({ retry: outcome.ok && pending.length > 0 }),
+        giveUp: () => {
+          throw new StateStoreError(
+            `DynamoDB BatchGetItem on table ${this.tableName} left ${pending.length} keys unprocessed after ` +
+              `${this.#maxBatchAttempts} attempts: the table is being throttled. Check its capacity (on-demand ` +
+              'tables have limits too) and run again.',
+          );
+        },
+        sleep: (ms) => this.#sleep(ms),
+      },
+    );
     return items;
   }
 

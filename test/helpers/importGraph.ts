@@ -89,10 +89,11 @@ function importIsTypeOnly(node: ts.ImportDeclaration): boolean {
   return bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
 }
 
-/** A relative specifier as a root-relative file (`.ts`, `/index.ts`, `.js` written for `.ts`), else undefined. */
+/** A relative specifier (any `?query` dropped) as a root-relative file (`.ts`, `/index.ts`, `.js` written for `.ts`), else undefined. */
 function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
-  const base = resolve(root, dirname(from), specifier);
+  // A query names how a build step loads the file (`./browser/reportScript?script`): the file is what is imported.
+  const base = resolve(root, dirname(from), specifier.replace(/\?.*$/, ''));
   const candidates = [
     ...SOURCE_EXTENSIONS.map((ext) => base + ext),
     ...SOURCE_EXTENSIONS.map((ext) => join(base, `index${ext}`)),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inertCertificate, inertFailure, inertText } from '../../lib/inert';
+import { inertText } from '../../lib/inert';
+import { inertCertificate, inertFailure } from '../../lib/inertRecords';
 import { OBEYED_TEXT, obeyedStrings } from '../helpers/hostileReport';
 import { observed } from '../helpers/observed';
 

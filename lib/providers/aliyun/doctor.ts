@@ -1,6 +1,7 @@
 /** `certwatch doctor`'s calls to Alibaba Cloud: CDN's first list page, and each SLB region's list. */
-import type { Check } from '../../doctor/check';
-import { answer, certificates, hostOf } from '../../doctor/providerChecks';
+
+import { answer, certificates, hostOf } from '../../checks/answer';
+import type { Check } from '../../checks/check';
 import { describeCdnCertificatePage } from './cdn/listCertificates';
 import type { AliyunRpcClient } from './client';
 import { describeServerCertificates } from './slb/describeServerCertificates';

@@ -1,6 +1,7 @@
 /** Alibaba Cloud (CDN certificates, and SLB server certificates per region), as one provider module. */
-import { shardsByRegions } from '../../shard/shard';
+
 import type { ProviderModule } from '../module';
+import { shardsByRegions } from '../shard';
 import { aliyunClient, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
 import { cdnCheck, slbRegionCheck } from './doctor';

@@ -5,10 +5,10 @@
  */
 
 import { forEachBounded, forEachPaged } from '../../concurrency';
+import { failureMessage } from '../../inert';
 import type { ObservedCertificate } from '../../model';
 import { listPages } from '../listing';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
-import { failureMessage } from '../source';
 import { type CdnCertInfo, describeCertificateInfo, mapCdnCertificate } from './cdn/certificateInfo';
 import {
   type CdnCertListEntry,

@@ -1,7 +1,7 @@
 /** `certwatch doctor`'s call to UCloud: one per region × project, through the scan's own client. */
 
-import type { Check } from '../../doctor/check';
-import { answer, certificates, hostOf } from '../../doctor/providerChecks';
+import { answer, certificates, hostOf } from '../../checks/answer';
+import type { Check } from '../../checks/check';
 import type { UcloudClient } from './client';
 import { type DescribeSslV2Target, describeSslV2Page, describeTarget } from './describeSslV2';
 

@@ -1,6 +1,7 @@
 /** UCloud (ULB certificates through USSL's DescribeSSLV2), as one provider module. */
-import { shardsByRegions } from '../../shard/shard';
+
 import type { ProviderModule } from '../module';
+import { shardsByRegions } from '../shard';
 import { UcloudClient } from './client';
 import { readUcloud, UCLOUD_SETTINGS, type UcloudConfig } from './config';
 import { ucloudTargetCheck } from './doctor';

@@ -4,8 +4,9 @@
  */
 
 import { forEachBounded } from '../../concurrency';
+import { failureMessage } from '../../inert';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
-import { failureMessage, transportFrom } from '../source';
+import { transportFrom } from '../source';
 import { UcloudClient } from './client';
 import type { UcloudConfig } from './config';
 import { DEFAULT_PAGING, type DescribeSslV2Target, listSslV2, type PagingOptions } from './describeSslV2';

@@ -28,18 +28,20 @@ const LAYERS: readonly { readonly name: string; readonly members: readonly strin
       'lib/jsonErrorPlace.ts',
       'lib/plainHttp.ts',
       'lib/atomicFile.ts',
+      'lib/awsClientConfig.ts',
     ],
   },
   {
     // The pure domain: the record, inert text, PEM/DER reading, expiry and status. No I/O (rule below).
     name: 'domain',
-    members: ['lib/model.ts', 'lib/inert.ts', 'lib/pem/', 'lib/expiry/'],
+    members: ['lib/model.ts', 'lib/inert.ts', 'lib/inertRecords.ts', 'lib/pem/', 'lib/expiry/'],
   },
   {
     // What adapters build on: the one HTTP layer, alert history behind its interface, report rendering, and the
-    // alert policy (ladder, rules, plan, digest, structured messages, the sink interface and the send protocol).
+    // alert policy (ladder, rules, plan, digest, structured messages, the sink interface and the send protocol), and
+    // the vocabulary of doctor's checks that providers and channels declare theirs in (lib/checks).
     name: 'services and policy',
-    members: ['lib/http/', 'lib/state/', 'lib/report/', 'lib/alerts/'],
+    members: ['lib/http/', 'lib/state/', 'lib/report/', 'lib/alerts/', 'lib/checks/'],
   },
   {
     // The only places that know a cloud's or a channel's wire format.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Check, type CheckResult, runChecksInOrder } from '../../../lib/doctor/check';
+import { type Check, type CheckResult, runChecksInOrder } from '../../../lib/checks/check';
 
 /** A check that answers after `ms`, counting how many run at once. */
 function timed(name: string, ms: number, gauge: { now: number; max: number }): Check {

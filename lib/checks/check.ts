@@ -2,7 +2,7 @@
  * What `certwatch doctor` is made of: checks that each say one line, run concurrently, reported in a fixed order.
  */
 import { forEachBounded } from '../concurrency';
-import { failureMessage } from '../providers/source';
+import { failureMessage } from '../inert';
 
 /**
  * ok: works; warn: works, but something will surprise (nobody subscribed); fail: broken; info: a choice worth

@@ -5,7 +5,7 @@
  */
 import { CertwatchError } from '../errors';
 import type { RetryPolicy } from '../http/retry';
-import { failureMessage } from '../providers/source';
+import { failureMessage } from '../inert';
 import type { CheckResult } from './check';
 
 /** Two attempts and short waits: doctor answers in seconds; a scan is what keeps trying. */
