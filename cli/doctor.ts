@@ -5,8 +5,8 @@
  * secret: provider keys and parameter values go into requests only.
  */
 import { parseRules } from '../lib/alerts/rules';
-import { secretParameterResults } from '../lib/doctor/awsChecks';
 import { type CheckResult, runChecksInOrder } from '../lib/checks/check';
+import { secretParameterResults } from '../lib/doctor/awsChecks';
 import { planChecks } from '../lib/doctor/plan';
 import { configurationResult, formatResult, summarize } from '../lib/doctor/report';
 import { readSecretParameters, type SecretSetting, secretParameters } from '../lib/secrets/ssm';

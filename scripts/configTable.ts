@@ -1,6 +1,6 @@
 /**
  * Writes the README's configuration tables from the settings the core, the providers and the channels declare:
- * `npx tsx scripts/configTable.ts` rewrites them in README.md; `--print` prints them instead.
+ * `npm run docs:config` rewrites them in README.md; `--print` prints them instead.
  * test/unit/cli/settingsDoc.test.ts fails while README.md disagrees.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

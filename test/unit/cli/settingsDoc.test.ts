@@ -44,7 +44,7 @@ describe('README.md', () => {
   const end = readme.indexOf(README_MARKERS.end);
   const tables = readme.slice(begin + README_MARKERS.begin.length, end).trim();
 
-  it('holds the configuration tables as the registry writes them (npx tsx scripts/configTable.ts)', () => {
+  it('holds the configuration tables as the registry writes them (npm run docs:config)', () => {
     expect(begin).toBeGreaterThan(0);
     expect(end).toBeGreaterThan(begin);
     expect(tables).toBe(settingsMarkdown());
