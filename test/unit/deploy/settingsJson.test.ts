@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEPLOY_SETTINGS_PATH, deploySettingsJson } from '../../../cli/deploySettings';
 import { PROVIDERS } from '../../../lib/providers/registry';
 import { SECRET_SETTINGS } from '../../../lib/secrets/ssm';
+import { DEV_PARAMETER_NAMES } from '../../helpers/ssmParameters';
 
 const { PARAMETER_KEYS, PROVIDER_KEYS } = createRequire(import.meta.url)(
   '../../../deploy/secretParameters.cjs',
@@ -26,5 +27,14 @@ describe('deploy/settings.json', () => {
       expect(keys, provider.id).not.toEqual([]);
       expect(PROVIDER_KEYS[provider.id]).toEqual(keys.map((key) => `${key}_PARAMETER`));
     }
+  });
+});
+
+describe('DEV_PARAMETER_NAMES', () => {
+  it('names a parameter of its own under the dev stage’s path for every secret setting', () => {
+    expect(Object.keys(DEV_PARAMETER_NAMES)).toEqual(SECRET_SETTINGS);
+    const names = Object.values(DEV_PARAMETER_NAMES);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^\/certwatch\/dev\/[a-z0-9-]+\/[a-z0-9-]+$/);
   });
 });
