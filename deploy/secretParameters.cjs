@@ -1,12 +1,15 @@
 /**
  * The secrets of a deployment: the names (never the values) of the SSM SecureStrings holding provider keys, webhook
- * URLs and signing secrets, from serverless.yml's `custom.secretParameters`, and the one path a stage's parameters
- * live under: `ssmPath`, by default `/certwatch/<stage>`, so no stage may read another's keys.
+ * URLs and signing secrets, each `<KEY>_PARAMETER` from the deployer's environment, and the one path a stage's
+ * parameters live under: `ssmPath`, by default `/certwatch/<stage>`, so no stage may read another's keys.
  *
  * - `environment`: the `<KEY>_PARAMETER` names, for the functions that read secrets (scan; the sharded worker and
  *   finisher). The sharded planner reads none: it gets neither the names nor `ssm:GetParameters`, only
  * - `providers`: which providers have keys (`ucloud,aliyun`), so it can plan their shards (CERTWATCH_SHARD_PROVIDERS);
  * - `resource`: the parameters a role may read, `arn:<partition>:ssm:<region>:<account>:parameter<ssmPath>/*`.
+ *
+ * Which keys are secrets, and which of them turn a provider on, come from the provider and channel registries
+ * through deploy/settings.json (`npm run docs:config` writes it; plain Node cannot import lib/*.ts).
  *
  * Checked when osls packages, so a deploy cannot hand a function a parameter its role may not read: a name outside
  * ssmPath (as in the `/certwatch/ucloud/...` layout from before the path was per stage) fails, saying what to do.
@@ -14,11 +17,23 @@
  */
 'use strict';
 
-/** The key parameters that make a provider configured (lib/config.ts: a provider runs when its keys are set). */
-const PROVIDER_KEYS = {
-  ucloud: ['UCLOUD_PUBLIC_KEY_PARAMETER', 'UCLOUD_PRIVATE_KEY_PARAMETER'],
-  aliyun: ['ALIBABA_CLOUD_ACCESS_KEY_ID_PARAMETER', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET_PARAMETER'],
-};
+const SETTINGS = require('./settings.json');
+
+/** Every `<KEY>_PARAMETER` a deployment may name, in the registries' order. */
+const PARAMETER_KEYS = SETTINGS.secrets.map(({ key }) => `${key}_PARAMETER`);
+
+/**
+ * The key parameters that make a provider configured: those of its enabledBy settings that are secrets
+ * (lib/config.ts: a provider runs when its keys are set).
+ */
+const PROVIDER_KEYS = Object.fromEntries(
+  Object.entries(SETTINGS.providers).map(([provider, { enabledBy }]) => [
+    provider,
+    enabledBy
+      .filter((key) => SETTINGS.secrets.some((secret) => secret.key === key))
+      .map((key) => `${key}_PARAMETER`),
+  ]),
+);
 
 /**
  * An SSM hierarchy: `/`-separated names of letters, digits, `.`, `-` and `_`, with no trailing `/` and no wildcard
@@ -69,10 +84,23 @@ function outsidePath(key, name, ssmPath) {
   );
 }
 
+/**
+ * Each `<KEY>_PARAMETER` as the deployer's environment sets it, '' when unset, through osls's resolver (as
+ * `${env:<KEY>_PARAMETER, ''}` in serverless.yml would).
+ */
+async function parameterNames(resolveVariable) {
+  const names = {};
+  for (const key of PARAMETER_KEYS) names[key] = await resolveVariable(`env:${key}, ''`);
+  return names;
+}
+
 module.exports = async function resolve({ resolveVariable }) {
   return secretParameters({
     ssmPath: await resolveVariable('param:ssmPath'),
-    names: await resolveVariable('self:custom.secretParameters'),
+    names: await parameterNames(resolveVariable),
   });
 };
 module.exports.secretParameters = secretParameters;
+module.exports.parameterNames = parameterNames;
+module.exports.PARAMETER_KEYS = PARAMETER_KEYS;
+module.exports.PROVIDER_KEYS = PROVIDER_KEYS;

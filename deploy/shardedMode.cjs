@@ -19,7 +19,7 @@
  */
 'use strict';
 
-const { secretParameters } = require('./secretParameters.cjs');
+const { parameterNames, secretParameters } = require('./secretParameters.cjs');
 
 const MODES = ['single', 'sharded'];
 /** The finisher's timer: a run closes at most this long after its deadline. */
@@ -297,7 +297,7 @@ module.exports = async function resolve({ resolveVariable }) {
     shardDeadlineMinutes: await param('shardDeadlineMinutes'),
     shardConcurrency: await param('shardConcurrency'),
     ssmPath: await param('ssmPath'),
-    secretParameters: await resolveVariable('self:custom.secretParameters'),
+    secretParameters: await parameterNames(resolveVariable),
     ssmKmsKeyArn: await param('ssmKmsKeyArn'),
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),
