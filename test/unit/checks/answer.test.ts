@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config';
 import { DOCTOR_RETRY, hostOf } from '../../../lib/checks/answer';
+import { loadConfig } from '../../../lib/config';
 import { aliyunClient } from '../../../lib/providers/aliyun/client';
 import { cdnCheck, slbRegionCheck } from '../../../lib/providers/aliyun/doctor';
 import { UcloudClient } from '../../../lib/providers/ucloud/client';

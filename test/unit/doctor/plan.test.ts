@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runChecksInOrder } from '../../../lib/checks/check';
 import { loadConfig } from '../../../lib/config';
 import type { SnsTopicClient } from '../../../lib/doctor/awsChecks';
-import { runChecksInOrder } from '../../../lib/checks/check';
 import { type DoctorClients, planChecks, providerOfSetting } from '../../../lib/doctor/plan';
 
 const BASE = {
