@@ -6,8 +6,7 @@
 import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { CHANNEL_KEYS, type ChannelsConfig, readChannels } from './channels/channelConfig';
 import { ConfigError } from './errors';
-import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
-import type { Thresholds } from './model';
+import { DEFAULT_STATUS_DAYS, type StatusDays } from './expiry/status';
 import { isLoopbackHost } from './plainHttp';
 
 export interface UcloudConfig {
@@ -44,7 +43,7 @@ export interface AlertingConfig {
 }
 
 export interface Config {
-  thresholds: Thresholds;
+  thresholds: StatusDays;
   alerting: AlertingConfig;
   snsTopicArn: string | null;
   /** The channels beside SNS: SES email and chat webhooks (lib/channels/channelConfig.ts). */
@@ -115,14 +114,14 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   const warningDays = readPositiveInteger(
     get,
     'CERTWATCH_WARNING_DAYS',
-    DEFAULT_THRESHOLDS.warningDays,
+    DEFAULT_STATUS_DAYS.warningDays,
     MAX_LADDER_DAYS,
     problems,
   );
   const criticalDays = readPositiveInteger(
     get,
     'CERTWATCH_CRITICAL_DAYS',
-    DEFAULT_THRESHOLDS.criticalDays,
+    DEFAULT_STATUS_DAYS.criticalDays,
     MAX_LADDER_DAYS,
     problems,
   );

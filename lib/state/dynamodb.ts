@@ -30,6 +30,7 @@ import {
   type UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CertwatchError } from '../errors';
+import { parseIsoInstant } from '../expiry/instant';
 import { StateStoreError } from './errors';
 import { readStoredHistory } from './history';
 import { claimedHistory, LEASE_ENDED, storedInstant } from './memory';
@@ -286,7 +287,7 @@ export class DynamoStateStore implements AlertStateStore {
   }
 
   #expiresAt(at: string): string {
-    return String(Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds);
+    return String(Math.floor((parseIsoInstant(at) ?? Number.NaN) / 1000) + this.#ttlSeconds);
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {
