@@ -4,8 +4,8 @@
 import { setMaxListeners } from 'node:events';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
-import { inertCertificate, inertFailure } from './inert';
 import type { StatusDays } from './expiry/status';
+import { inertCertificate, inertFailure } from './inert';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from './model';
 import type { CertificateSource } from './providers/source';
 import { failureMessage } from './providers/source';

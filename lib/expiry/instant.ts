@@ -79,7 +79,8 @@ export function toIsoUtcOrNull(epochMs: number | null): string | null {
 }
 
 /** The common layout, read without luxon: `YYYY-MM-DDTHH:MM[:SS[.fff]]` and an optional `Z` or offset. */
-const COMMON_ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const COMMON_ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Reads an ISO 8601 instant: the one ISO reader of the program (report files, state, options, wire dates). A value
