@@ -17,8 +17,9 @@ import { cpus } from 'node:os';
 import { generateAliyunCdnFleet, generateUcloudFleet } from '../emulator/fleet/generate';
 import { issueCertificate } from '../emulator/x509/certificate';
 import { pooledKey } from '../emulator/x509/keys';
-import { DEFAULT_THRESHOLDS, evaluate } from '../lib/expiry/evaluate';
-import type { ObservedCertificate, Thresholds } from '../lib/model';
+import { evaluate } from '../lib/expiry/evaluate';
+import { DEFAULT_STATUS_DAYS, type StatusDays } from '../lib/expiry/status';
+import type { ObservedCertificate } from '../lib/model';
 import {
   type CertificateChain,
   createPemReader,
@@ -46,7 +47,7 @@ export interface ParseFigures {
 
 export interface MeasureOptions {
   nowMs?: number;
-  thresholds?: Thresholds;
+  thresholds?: StatusDays;
   /** Timed rounds per path (after one warm-up). Default 3. */
   rounds?: number;
 }
@@ -54,7 +55,7 @@ export interface MeasureOptions {
 /** µs per certificate for parse + evaluate, X509Certificate path and DER path, over the given PEM texts. */
 export function measureParseAndEvaluate(pems: readonly string[], options: MeasureOptions = {}): ParseFigures {
   const nowMs = options.nowMs ?? Date.now();
-  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const thresholds = options.thresholds ?? DEFAULT_STATUS_DAYS;
   const rounds = Math.max(1, options.rounds ?? 3);
   const paths: Record<'x509' | 'der', PemReaderOptions> = {
     x509: { decoder: 'x509' },
@@ -84,7 +85,7 @@ function runRound(
   pems: readonly string[],
   reader: PemReaderOptions,
   nowMs: number,
-  thresholds: Thresholds,
+  thresholds: StatusDays,
 ): Sample {
   const { read, counts } = createPemReader(reader);
   let unread = 0;

@@ -17,6 +17,7 @@ import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
+import { type ReportJson, reportJson } from '../lib/report/json';
 import type { RenderedReport, RenderOptions } from '../lib/report/render';
 import { type RunSetup, runJob, type ScanResult } from '../lib/run';
 import { type AlertingDeps, prepareAlerting, preparedOnce } from '../lib/setup';
@@ -56,7 +57,7 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
   return async function handler(
     event: unknown,
     context?: InvocationContext,
-  ): Promise<ScanReport | ScanResult | RenderedReport> {
+  ): Promise<ReportJson | ScanResult | RenderedReport> {
     const mode = isAuditEvent(event) ? 'audit' : 'scheduled';
     // Checked before anything runs: a typo should not cost a scan.
     const render = mode === 'audit' ? await auditRenderer(event) : undefined;
@@ -76,7 +77,9 @@ export function createHandler(env: Readonly<Record<string, string | undefined>>,
     // The request id survives Lambda's retries of this invocation: a retry takes back the claims a crash left.
     const owner = context?.awsRequestId;
     const result = await runJob(setup, { mode, nowMs: clock(), clock, timeLimitMs, telemetry, owner });
-    if (render === undefined) return result;
+    // The audit returns the report contract's JSON document: Lambda serialises it as it stands.
+    if (render === undefined)
+      return mode === 'audit' ? reportJson(result as ScanReport) : (result as ScanResult);
     const alarmDays = setup.config.alerting.ladder.days;
     return render(result as ScanReport, { nowMs: clock(), alarmDays });
   };

@@ -6,8 +6,7 @@
 import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { CHANNEL_SETTINGS, type ChannelsConfig, readChannels } from './channels';
 import { ConfigError } from './errors';
-import { DEFAULT_THRESHOLDS } from './expiry/evaluate';
-import type { Thresholds } from './model';
+import { DEFAULT_STATUS_DAYS, type StatusDays } from './expiry/status';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers/registry';
 import { CORE_SETTINGS } from './settings/core';
 import {
@@ -38,7 +37,7 @@ export interface AlertingConfig {
 
 /** The settings and, one field per provider of lib/providers/registry.ts (`ucloud`, `aliyun`), its config. */
 export interface Config extends ProviderConfigs {
-  thresholds: Thresholds;
+  thresholds: StatusDays;
   alerting: AlertingConfig;
   /** Each alert channel's settings, keyed by its name (SNS's topic, SES email, the chat webhooks); null: not set. */
   channels: ChannelsConfig;
@@ -91,13 +90,13 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   const warningDays = readWholeNumber(
     get,
     'CERTWATCH_WARNING_DAYS',
-    { fallback: DEFAULT_THRESHOLDS.warningDays, max: MAX_LADDER_DAYS },
+    { fallback: DEFAULT_STATUS_DAYS.warningDays, max: MAX_LADDER_DAYS },
     problems,
   );
   const criticalDays = readWholeNumber(
     get,
     'CERTWATCH_CRITICAL_DAYS',
-    { fallback: DEFAULT_THRESHOLDS.criticalDays, max: MAX_LADDER_DAYS },
+    { fallback: DEFAULT_STATUS_DAYS.criticalDays, max: MAX_LADDER_DAYS },
     problems,
   );
   if (warningDays !== null && criticalDays !== null && criticalDays > warningDays) {

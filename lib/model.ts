@@ -48,10 +48,15 @@ export interface CertificateRecord {
   id: string;
   name: string;
   domains: string[];
-  notAfter: string | null;
-  leafNotAfter: string | null;
-  /** The leaf's notBefore (from the PEM), for rungs measured as a share of the certificate's lifetime. */
-  notBefore?: string | null;
+  /** Effective expiry (epoch ms): the earliest notAfter of the chain. The report writes it as `notAfter` (ISO). */
+  notAfterMs: number | null;
+  /** The leaf's own notAfter (epoch ms); written as `leafNotAfter`. */
+  leafNotAfterMs: number | null;
+  /**
+   * The leaf's notBefore (epoch ms, from the PEM), for rungs measured as a share of the certificate's lifetime;
+   * written as `notBefore`.
+   */
+  notBeforeMs?: number | null;
   daysLeft: number | null;
   status: Status;
   inUse: boolean | null;
@@ -66,15 +71,13 @@ export interface SourceFailure extends SourceLocation {
   message: string;
 }
 
+/** A scan's result. Instants are epoch ms; the JSON report (lib/report/json.ts) writes them as ISO text. */
 export interface ScanReport {
-  generatedAt: string;
-  now: string;
+  /** When the scan finished (written as `generatedAt`). */
+  generatedAtMs: number;
+  /** The instant the certificates were judged at (written as `now`). */
+  nowMs: number;
   complete: boolean;
   certificates: CertificateRecord[];
   failures: SourceFailure[];
-}
-
-export interface Thresholds {
-  warningDays: number;
-  criticalDays: number;
 }

@@ -4,16 +4,16 @@
 import { setMaxListeners } from 'node:events';
 import { CertwatchError } from './errors';
 import { evaluate } from './expiry/evaluate';
-import { toIsoUtc } from './expiry/instant';
+import type { StatusDays } from './expiry/status';
 import { failureMessage } from './inert';
 import { inertCertificate, inertFailure } from './inertRecords';
-import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from './model';
+import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from './model';
 import type { CertificateSource } from './providers/source';
 import { compactStrings, flat } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
 
 export interface ScanOptions {
-  thresholds: Thresholds;
+  thresholds: StatusDays;
   /** The instant certificates are judged at (epoch ms). */
   nowMs: number;
   /** Wall clock for `generatedAt`. */
@@ -42,8 +42,8 @@ export async function scanFleet(
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);
   return {
-    generatedAt: toIsoUtc((options.clock ?? Date.now)()),
-    now: toIsoUtc(options.nowMs),
+    generatedAtMs: (options.clock ?? Date.now)(),
+    nowMs: options.nowMs,
     complete: failures.length === 0,
     certificates,
     failures,

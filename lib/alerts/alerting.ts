@@ -6,12 +6,14 @@
  */
 
 import { AlertDeliveryError } from '../errors';
+import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
+import { severityOf } from '../expiry/status';
 import type { CertificateRecord, ScanReport } from '../model';
 import { StateStoreError } from '../state/errors';
 import type { AlertHistory, AlertStateStore, UnusableHistory } from '../state/store';
 import { certificateKey } from '../state/store';
 import { buildAlertDigest, type Digest } from './digest';
-import { type Ladder, rungOf, severityOf } from './ladder';
+import { type Ladder, rungOf } from './ladder';
 import { type AlertPlan, type PlannedAlert, planAlerts, type RungAssessment } from './plan';
 import { isSilenced, type Rules, ruleFor } from './rules';
 import type { AlertSink, AlertsResult, OutgoingAlert } from './sink';
@@ -168,7 +170,7 @@ async function claimAlerts(
       const won = await store.claim({
         certificateKey: alert.certificateKey,
         rung: alert.rung,
-        notAfter: alert.record.notAfter,
+        notAfter: toIsoUtcOrNull(alert.record.notAfterMs),
         now,
         leaseMs: options.leaseMs,
         ...(options.owner ? { owner: options.owner } : {}),
@@ -357,11 +359,8 @@ function throwIfUndelivered(delivery: Delivery, options: { sink: AlertSink; stat
 function assess(record: CertificateRecord, options: AlertingOptions): RungAssessment | null {
   if (record.status === 'unknown') return { rung: 'unknown', severity: 'warning' };
   const ladder = (options.rules ? ruleFor(record, options.rules).ladder : undefined) ?? options.ladder;
-  const notAfterMs = record.notAfter === null ? null : Date.parse(record.notAfter);
-  const lifetime =
-    notAfterMs === null
-      ? null
-      : { notAfterMs, notBeforeMs: record.notBefore ? Date.parse(record.notBefore) : null };
+  const { notAfterMs } = record;
+  const lifetime = notAfterMs === null ? null : { notAfterMs, notBeforeMs: record.notBeforeMs ?? null };
   const rung = rungOf(record, ladder, lifetime, options.nowMs);
   return rung === null ? null : { rung, severity: severityOf(rung, options.criticalDays, record.daysLeft) };
 }
@@ -377,12 +376,12 @@ function silencedBy(record: CertificateRecord, options: AlertingOptions): string
 function structuredMessages(report: ScanReport, alerts: readonly PlannedAlert[]): OutgoingAlert[] {
   const messages: OutgoingAlert[] = alerts.map((alert, index) => ({
     id: `a${index}`,
-    ...structuredMessage(alert, { generatedAt: report.generatedAt }),
+    ...structuredMessage(alert, { generatedAt: toIsoUtc(report.generatedAtMs) }),
   }));
   if (report.failures.length > 0) {
     messages.push({
       id: 'incomplete',
-      ...incompleteScanMessage(report.failures, { generatedAt: report.generatedAt }),
+      ...incompleteScanMessage(report.failures, { generatedAt: toIsoUtc(report.generatedAtMs) }),
     });
   }
   return messages;

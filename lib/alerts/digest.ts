@@ -5,9 +5,11 @@
  * Only fields of the report contract are printed; the report carries no PEM or key material and nothing here
  * adds any.
  */
+import { MS_PER_DAY, toIsoUtc } from '../expiry/instant';
+import type { Severity } from '../expiry/status';
 import type { CertificateRecord, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareUrgency } from '../report/order';
-import type { AlertPlan, Severity } from './plan';
+import type { AlertPlan } from './plan';
 
 /**
  * What a sink delivers: a one-line subject, the plain-text body, and the same content as data for channels that
@@ -92,7 +94,6 @@ export const SUBJECT_MAX_LENGTH = 100;
 
 /** Lines are wrapped to stay under this width where the content allows (a single long word is left whole). */
 const LINE_WIDTH = 96;
-const MS_PER_DAY = 86_400_000;
 
 /**
  * Shortens `text` to at most `max` characters, at a word boundary when one is near, ending in `...` (ASCII, so
@@ -175,9 +176,9 @@ export function buildAlertDigest(
           entries: alerts.map((alert) => ({
             title: `${alert.record.name} (${alert.record.id})`,
             tone: alert.severity,
-            summary: oneLine(alert.record, report.now),
+            summary: oneLine(alert.record, report.nowMs),
             fields: [
-              ...describeCertificate(alert.record, report.now),
+              ...describeCertificate(alert.record, report.nowMs),
               { label: 'What to do', value: alert.action },
             ],
           })),
@@ -191,7 +192,7 @@ export function buildAlertDigest(
         `Still open (${plan.stillOpen.length}): alerted before, not yet fixed`,
         [...plan.stillOpen]
           .sort((a, b) => compareUrgency(a.record, b.record))
-          .map((alert) => listEntry(alert.record, alert.severity, report.now, null)),
+          .map((alert) => listEntry(alert.record, alert.severity, report.nowMs, null)),
       ),
     );
   }
@@ -202,7 +203,7 @@ export function buildAlertDigest(
         `Clean-up (${plan.cleanup.length}): not urgent, nobody is paged`,
         [...plan.cleanup]
           .sort((a, b) => compareUrgency(a.record, b.record))
-          .map(({ record, why }) => listEntry(record, 'cleanup', report.now, why)),
+          .map(({ record, why }) => listEntry(record, 'cleanup', report.nowMs, why)),
       ),
     );
   }
@@ -211,14 +212,14 @@ export function buildAlertDigest(
       listSection(
         'silenced',
         `Held back by rules (${plan.silenced.length})`,
-        plan.silenced.map(({ record, why }) => listEntry(record, 'silenced', report.now, why)),
+        plan.silenced.map(({ record, why }) => listEntry(record, 'silenced', report.nowMs, why)),
       ),
     );
   }
   if (incomplete) sections.push(couldNotCheck(report));
   const content: DigestContent = {
-    title: `certwatch digest for the scan at ${formatInstant(report.now)}`,
-    scannedAt: report.now,
+    title: `certwatch digest for the scan at ${formatInstant(report.nowMs)}`,
+    scannedAt: toIsoUtc(report.nowMs),
     complete: !incomplete,
     summary,
     note:
@@ -279,44 +280,44 @@ function listSection(kind: DigestSection['kind'], heading: string, entries: Dige
 function listEntry(
   record: CertificateRecord,
   tone: DigestTone,
-  now: string,
+  nowMs: number,
   why: string | null,
 ): DigestEntry {
-  const line = oneLine(record, now);
+  const line = oneLine(record, nowMs);
   return {
     title: `${record.name} (${record.id})`,
     tone,
     summary: why === null ? line : `${line}: ${why}`,
-    fields: [...describeCertificate(record, now), ...(why === null ? [] : [{ label: 'Why', value: why }])],
+    fields: [...describeCertificate(record, nowMs), ...(why === null ? [] : [{ label: 'Why', value: why }])],
   };
 }
 
 /** `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires 2026-12-01 00:00:00 UTC, 5 days left` */
-function oneLine(cert: CertificateRecord, now: string): string {
+function oneLine(cert: CertificateRecord, nowMs: number): string {
   const where = [`${cert.provider}/${cert.service}`, cert.region, cert.project].filter(Boolean).join(' ');
   const when =
-    cert.notAfter === null
+    cert.notAfterMs === null
       ? 'expiry unknown'
-      : `expires ${formatInstant(cert.notAfter)}, ${remaining(cert, now)}`;
+      : `expires ${formatInstant(cert.notAfterMs)}, ${remaining(cert, nowMs)}`;
   return `${cert.name} (${cert.id}), ${where}, ${when}`;
 }
 
-function describeCertificate(cert: CertificateRecord, now: string): DigestField[] {
+function describeCertificate(cert: CertificateRecord, nowMs: number): DigestField[] {
   const fields: DigestField[] = [
     { label: 'Provider', value: `${cert.provider} / ${cert.service}` },
     { label: 'Location', value: location(cert.region, cert.project) },
     listOf('Domains', cert.domains, '(none listed)'),
   ];
-  if (cert.notAfter === null) {
+  if (cert.notAfterMs === null) {
     fields.push({ label: 'Expires', value: 'unknown' });
   } else {
-    const when = remaining(cert, now);
+    const when = remaining(cert, nowMs);
     fields.push({
       label: 'Expires',
-      value: `${formatInstant(cert.notAfter)}, ${when} (from ${cert.expirySource})`,
+      value: `${formatInstant(cert.notAfterMs)}, ${when} (from ${cert.expirySource})`,
     });
-    if (cert.leafNotAfter !== null && cert.leafNotAfter !== cert.notAfter) {
-      fields.push({ label: 'Leaf expires', value: formatInstant(cert.leafNotAfter) });
+    if (cert.leafNotAfterMs !== null && cert.leafNotAfterMs !== cert.notAfterMs) {
+      fields.push({ label: 'Leaf expires', value: formatInstant(cert.leafNotAfterMs) });
     }
   }
   if (cert.inUse === false) {
@@ -365,10 +366,9 @@ function location(region: string | null, project: string | null): string {
 }
 
 /** "12 days left", "expired 3 days ago", counted from the report's own clock. */
-function remaining(cert: CertificateRecord, now: string): string {
-  const notAfterMs = parseInstant(cert.notAfter ?? '');
-  const nowMs = parseInstant(now);
-  if (notAfterMs !== null && nowMs !== null && notAfterMs <= nowMs) {
+function remaining(cert: CertificateRecord, nowMs: number): string {
+  const { notAfterMs } = cert;
+  if (notAfterMs !== null && notAfterMs <= nowMs) {
     const daysAgo = Math.floor((nowMs - notAfterMs) / MS_PER_DAY);
     return daysAgo === 0 ? 'expired less than a day ago' : `expired ${plural(daysAgo, 'day')} ago`;
   }
@@ -429,26 +429,9 @@ function wrap(text: string, firstPrefix = '', nextPrefix = firstPrefix): string[
   return lines;
 }
 
-/** `2026-12-01 00:00:00 UTC`; a value that is not an instant is shown as given rather than hidden. */
-function formatInstant(iso: string): string {
-  const ms = parseInstant(iso);
-  if (ms === null) return iso;
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * Reads the report's ISO 8601 instants. Date.parse rather than luxon: a digest for a large fleet parses two
- * instants per certificate and luxon was most of its time. No offset means UTC, as in lib/expiry/instant.ts
- * (Date.parse alone would take the machine's zone).
- */
-function parseInstant(text: string): number | null {
-  const trimmed = text.trim();
-  const match = ISO_INSTANT.exec(trimmed);
-  if (!match) return null;
-  const ms = Date.parse(match[1] === undefined ? `${trimmed}Z` : trimmed);
-  return Number.isNaN(ms) ? null : ms;
+/** `2026-12-01 00:00:00 UTC`. */
+function formatInstant(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function plural(count: number, noun: string): string {

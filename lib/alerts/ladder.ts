@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors';
 import { MS_PER_DAY } from '../expiry/instant';
+import type { Rung } from '../expiry/status';
 import type { CertificateRecord } from '../model';
 
 /** The steps of the ladder. */
@@ -15,15 +16,12 @@ export interface Ladder {
   lifetimePercent: number | null;
 }
 
-/** A rung: `d<N>` (N days or fewer left), `p<P>` (P% or less of the lifetime left) or `expired`. */
-export type Rung = 'expired' | `d${number}` | `p${number}`;
-
-export type Severity = 'warning' | 'critical' | 'expired';
+export type { Rung } from '../expiry/status';
 
 /** What `rungOf` reads of a certificate: a CertificateRecord has all of it. */
 export interface RungSubject {
-  /** Effective expiry (ISO): the remaining time for the share-of-lifetime rung is measured to it. */
-  notAfter: string | null;
+  /** Effective expiry (epoch ms): the remaining time for the share-of-lifetime rung is measured to it. */
+  notAfterMs: number | null;
   daysLeft: number | null;
   status: CertificateRecord['status'];
 }
@@ -134,7 +132,7 @@ export function formatLadder(ladder: Ladder): string {
  * then d14. A day step and the share entered at the same millisecond give the day step.
  *
  * Days left come from the record (`daysLeft`, whole days rounded down as `lib/expiry` computes them at `nowMs`);
- * the time left for the share is `notAfter − nowMs`, with `notAfter` from the record, else from `lifetime`.
+ * the time left for the share is `notAfterMs − nowMs`, with `notAfterMs` from the record, else from `lifetime`.
  */
 export function rungOf(
   record: RungSubject,
@@ -153,30 +151,13 @@ export function rungOf(
 
   const shareMs = shareThresholdMs(ladder.lifetimePercent, lifetime);
   if (shareMs !== null && ladder.lifetimePercent !== null) {
-    const parsed = record.notAfter === null ? Number.NaN : Date.parse(record.notAfter);
-    const notAfterMs = Number.isFinite(parsed) ? parsed : lifetime!.notAfterMs;
+    const notAfterMs = record.notAfterMs ?? lifetime!.notAfterMs;
     const shareCrossed = notAfterMs - nowMs <= shareMs;
     if (shareCrossed && (dayStep === null || shareMs < dayThresholdMs(dayStep))) {
       return `p${ladder.lifetimePercent}`;
     }
   }
   return dayStep === null ? null : `d${dayStep}`;
-}
-
-/**
- * The severity of an alert for `rung`: a day step above `criticalDays` is a warning, at or below it critical; a
- * share-of-lifetime rung takes the severity of the certificate's `daysLeft` (a warning when that is unknown).
- */
-export function severityOf(rung: Rung, criticalDays = 7, daysLeft?: number | null): Severity {
-  if (rung === 'expired') return 'expired';
-  // The more severe of the rung and the days left: with a ladder of 30,14 a certificate 2 days out is critical.
-  if (rung.startsWith('d')) {
-    const near = Number(rung.slice(1)) <= criticalDays || (daysLeft != null && daysLeft <= criticalDays);
-    return near ? 'critical' : 'warning';
-  }
-  if (daysLeft === undefined || daysLeft === null) return 'warning';
-  if (daysLeft < 0) return 'expired';
-  return daysLeft <= criticalDays ? 'critical' : 'warning';
 }
 
 /**

@@ -6,11 +6,11 @@
  * that already serves its listeners, is a clean-up note, never a page; a renewed one that exists but is not bound
  * yet turns the alert into "rebind"; an intermediate expiring first turns it into "fix the chain".
  */
-import { daysLeft } from '../expiry/evaluate';
+import { parseIsoInstant, toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
+import { daysLeft, type Severity } from '../expiry/status';
 import type { CertificateRecord, ScanReport } from '../model';
 import { type AlertHistory, certificateKey } from '../state/store';
 
-export type Severity = 'warning' | 'critical' | 'expired';
 export type AlertKind = 'new' | 'reminder' | 'rebind' | 'chain';
 
 /** Where a certificate stands on its ladder now; null when no rung is crossed. */
@@ -25,7 +25,7 @@ export interface RenewedBy {
   region: string;
   id: string;
   name: string;
-  notAfter: string;
+  notAfterMs: number;
 }
 
 export interface PlannedAlert {
@@ -140,12 +140,12 @@ function describeAlert(
   if (
     assessment.severity === 'expired' &&
     previous?.rung.startsWith('expired') &&
-    previous.notAfter === record.notAfter
+    previous.notAfter === toIsoUtcOrNull(record.notAfterMs)
   ) {
     const interval = options.reminderIntervalMs ?? DAY_MS;
     // Runs on a schedule drift by seconds: a reminder is due a little before the interval is quite over, never
     // twice in one UTC day (the rung names the day).
-    const due = Date.parse(previous.at) + interval - REMINDER_SLACK_MS <= options.nowMs;
+    const due = instantOf(previous.at) + interval - REMINDER_SLACK_MS <= options.nowMs;
     if (due) {
       rung = `expired@${new Date(options.nowMs).toISOString().slice(0, 10)}`;
       kind = 'reminder';
@@ -163,7 +163,8 @@ function describeAlert(
         region: newer.region,
         id: newer.id,
         name: newer.name,
-        notAfter: newer.notAfter ?? '',
+        // The index holds only certificates with a known expiry.
+        notAfterMs: newer.notAfterMs ?? 0,
       },
     };
   }
@@ -197,13 +198,13 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
 function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, options: PlanOptions): boolean {
   if (!previous) return true;
   if (previous.state === 'sending') {
-    if (Date.parse(previous.leaseUntil) < options.nowMs) return true;
+    if (instantOf(previous.leaseUntil) < options.nowMs) return true;
     if (options.owner !== undefined && previous.owner === options.owner) return true;
   }
   if (alert.rung === 'unknown' && previous.rung !== 'unknown') {
     return rungOfLastKnown(alert.record, previous, options) !== previous.rung;
   }
-  if (previous.notAfter !== alert.record.notAfter) return true;
+  if (previous.notAfter !== toIsoUtcOrNull(alert.record.notAfterMs)) return true;
   return previous.rung !== alert.rung;
 }
 
@@ -213,21 +214,21 @@ function rungOfLastKnown(
   previous: AlertHistory,
   options: PlanOptions,
 ): string | null {
-  const notAfterMs = previous.notAfter === null ? Number.NaN : Date.parse(previous.notAfter);
+  const notAfterMs = previous.notAfter === null ? Number.NaN : instantOf(previous.notAfter);
   if (!Number.isFinite(notAfterMs) || notAfterMs <= options.nowMs) return null;
   const days = daysLeft(notAfterMs, options.nowMs);
   // Its status only has to be a dated one: the rung comes from the date and the days left.
   const known: CertificateRecord = {
     ...record,
     status: 'warning',
-    notAfter: previous.notAfter,
+    notAfterMs,
     daysLeft: days,
   };
   return options.assess(known)?.rung ?? null;
 }
 
 function describe(record: CertificateRecord): string {
-  return `${record.name} (${record.id}, expires ${record.notAfter ?? 'unknown'})`;
+  return `${record.name} (${record.id}, expires ${record.notAfterMs === null ? 'unknown' : toIsoUtc(record.notAfterMs)})`;
 }
 
 /** Renewals count only where they can replace: the same service, region and project. */
@@ -246,7 +247,7 @@ class RenewalIndex {
 
   constructor(records: readonly CertificateRecord[]) {
     for (const record of records) {
-      if (record.status === 'expired' || record.notAfter === null) continue;
+      if (record.status === 'expired' || record.notAfterMs === null) continue;
       for (const name of record.domains) {
         const key = renewalKey(record, name);
         const list = this.byName.get(key);
@@ -258,17 +259,22 @@ class RenewalIndex {
 
   newerThan(record: CertificateRecord): CertificateRecord | undefined {
     const [first] = record.domains;
-    if (first === undefined || record.notAfter === null) return undefined;
+    if (first === undefined || record.notAfterMs === null) return undefined;
     const names = new Set(record.domains.map((name) => name.toLowerCase()));
     const candidates = this.byName.get(renewalKey(record, first)) ?? [];
     let best: CertificateRecord | undefined;
     for (const candidate of candidates) {
-      if (candidate === record || candidate.notAfter === null || candidate.notAfter <= record.notAfter)
+      if (candidate === record || candidate.notAfterMs === null || candidate.notAfterMs <= record.notAfterMs)
         continue;
       const covered = new Set(candidate.domains.map((name) => name.toLowerCase()));
       if (![...names].every((name) => covered.has(name))) continue;
-      if (!best || candidate.notAfter > (best.notAfter ?? '')) best = candidate;
+      if (!best || candidate.notAfterMs > (best.notAfterMs ?? Number.NEGATIVE_INFINITY)) best = candidate;
     }
     return best;
   }
+}
+
+/** An instant of alert history (ISO text, as the stores keep it); NaN when it is not one. */
+function instantOf(text: string): number {
+  return parseIsoInstant(text) ?? Number.NaN;
 }

@@ -9,14 +9,18 @@
  * at most 256 KiB of UTF-8; attribute values must not be empty. A record too large for that (thousands of domains,
  * huge notes) is trimmed and marked `truncated: true` rather than failing.
  */
+import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
+import type { Severity } from '../expiry/status';
 import type { CertificateRecord, SourceFailure } from '../model';
-import type { AlertKind, Severity } from './plan';
+import type { AlertKind } from './plan';
 import { type AlertAttribute, alertPayloadBytes, MAX_ALERT_PAYLOAD_BYTES } from './sink';
 
 export const STRUCTURED_ALERT_SCHEMA = 'certwatch.alert/1';
 
 /** The certificate that replaces the alerted one, when one was found (same names, later expiry). */
-export type AlertRenewedBy = Pick<CertificateRecord, 'provider' | 'service' | 'region' | 'id' | 'notAfter'>;
+export type AlertRenewedBy = Pick<CertificateRecord, 'provider' | 'service' | 'region' | 'id'> & {
+  notAfterMs: number;
+};
 
 /** One alert about one certificate, as the rules decided it (a PlannedAlert from ./plan is one). */
 export interface CertificateAlert {
@@ -30,7 +34,10 @@ export interface CertificateAlert {
   renewedBy?: AlertRenewedBy;
 }
 
-/** The certificate as a subscriber sees it: the report row's fields, picked one by one so nothing else leaks. */
+/**
+ * The certificate as a subscriber sees it: the report row's fields, picked one by one so nothing else leaks, its
+ * instants as ISO text (as in the JSON report).
+ */
 export type AlertCertificate = Pick<
   CertificateRecord,
   | 'provider'
@@ -40,15 +47,13 @@ export type AlertCertificate = Pick<
   | 'id'
   | 'name'
   | 'domains'
-  | 'notAfter'
-  | 'leafNotAfter'
   | 'daysLeft'
   | 'inUse'
   | 'boundTo'
   | 'fingerprintSha256'
   | 'expirySource'
   | 'notes'
->;
+> & { notAfter: string | null; leafNotAfter: string | null };
 
 /** The JSON body of a structured alert (`schema: 'certwatch.alert/1'`). */
 export interface StructuredAlertBody {
@@ -62,7 +67,8 @@ export interface StructuredAlertBody {
   rung: string;
   certificate: AlertCertificate;
   action: string;
-  renewedBy?: AlertRenewedBy;
+  /** The renewing certificate, its notAfter as ISO text. */
+  renewedBy?: Pick<AlertRenewedBy, 'provider' | 'service' | 'region' | 'id'> & { notAfter: string };
   /**
    * True when the message had to be trimmed to fit SNS: lists were shortened (their first items kept) and long
    * strings cut, ending in `…`. `omitted` then counts the list items left out.
@@ -129,8 +135,8 @@ function alertBody(alert: CertificateAlert, options: StructuredMessageOptions): 
       id: record.id,
       name: record.name,
       domains: record.domains,
-      notAfter: record.notAfter,
-      leafNotAfter: record.leafNotAfter,
+      notAfter: toIsoUtcOrNull(record.notAfterMs),
+      leafNotAfter: toIsoUtcOrNull(record.leafNotAfterMs),
       daysLeft: record.daysLeft,
       inUse: record.inUse,
       boundTo: record.boundTo,
@@ -147,7 +153,7 @@ function alertBody(alert: CertificateAlert, options: StructuredMessageOptions): 
             service: renewedBy.service,
             region: renewedBy.region,
             id: renewedBy.id,
-            notAfter: renewedBy.notAfter,
+            notAfter: toIsoUtc(renewedBy.notAfterMs),
           },
         }),
     truncated: false,

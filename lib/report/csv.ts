@@ -2,6 +2,7 @@
  * The audit as CSV (RFC 4180) for a spreadsheet: a header, then one row per certificate in the report's order
  * (provider, service, region, project, id — stable, so two audits diff cleanly). Pure: the report in, text out.
  */
+import { toIsoUtcOrNull } from '../expiry/instant';
 import type { CertificateRecord, ScanReport } from '../model';
 
 type Cell = string | number | null;
@@ -15,7 +16,7 @@ const COLUMNS: readonly [string, (record: CertificateRecord) => Cell][] = [
   ['id', (r) => r.id],
   ['name', (r) => r.name],
   ['domains', (r) => r.domains.join(' ')],
-  ['notAfter', (r) => r.notAfter],
+  ['notAfter', (r) => toIsoUtcOrNull(r.notAfterMs)],
   ['daysLeft', (r) => r.daysLeft],
   ['status', (r) => r.status],
   ['inUse', (r) => (r.inUse === null ? null : String(r.inUse))],

@@ -7,18 +7,19 @@
  * Everything a provider sent (names, domains, listener names, notes, failure messages) is escaped for HTML text and
  * attribute contexts; the script reads the rendered rows, so no data is ever embedded as script.
  */
+import { toIsoUtc, toMinuteUtc } from '../expiry/instant';
 import { type CertificateRecord, type ScanReport, STATUS_ORDER, type Status } from '../model';
 import SCRIPT from './browser/reportScript?script';
 import { countByStatus } from './counts';
 import { compareText, compareUrgency } from './order';
 
 export interface HtmlOptions {
-  /** The clock at rendering (epoch ms): printed in the footer and used only if `report.now` cannot be read. */
+  /** The clock at rendering (epoch ms): printed in the footer and used only if `report.nowMs` is not a number. */
   nowMs: number;
   title?: string;
 }
 
-/** Months the timeline covers: the month of `report.now` and the eleven after it. */
+/** Months the timeline covers: the month of `report.nowMs` and the eleven after it. */
 export const TIMELINE_MONTHS = 12;
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -43,9 +44,9 @@ export function escapeHtml(text: string): string {
 
 /** Renders the report as a complete HTML document. */
 export function renderHtml(report: ScanReport, options: HtmlOptions): string {
-  const parsedNow = Date.parse(report.now);
-  const nowMs = Number.isFinite(parsedNow) ? parsedNow : options.nowMs;
-  const title = options.title ?? `certwatch audit — ${report.now}`;
+  const nowMs = Number.isFinite(report.nowMs) ? report.nowMs : options.nowMs;
+  const scannedAt = Number.isFinite(report.nowMs) ? toIsoUtc(report.nowMs) : String(report.nowMs);
+  const title = options.title ?? `certwatch audit — ${scannedAt}`;
   const records = [...report.certificates].sort(compareUrgency);
   return [
     '<!doctype html>',
@@ -61,7 +62,7 @@ export function renderHtml(report: ScanReport, options: HtmlOptions): string {
     '<body>',
     '<header>',
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">Scanned at <time>${escapeHtml(report.now)}</time> · ${records.length} certificate${
+    `<p class="meta">Scanned at <time>${escapeHtml(scannedAt)}</time> · ${records.length} certificate${
       records.length === 1 ? '' : 's'
     } · rendered ${escapeHtml(new Date(options.nowMs).toISOString())}</p>`,
     '</header>',
@@ -166,7 +167,7 @@ export function timelineBuckets(
   let later = 0;
   let undated = 0;
   for (const record of records) {
-    const at = record.notAfter === null ? Number.NaN : Date.parse(record.notAfter);
+    const at = record.notAfterMs ?? Number.NaN;
     if (!Number.isFinite(at)) {
       undated++;
       continue;
@@ -309,8 +310,8 @@ const TABLE_COLUMNS: TableColumn[] = [
     title: 'Expires (UTC)',
     type: 'text',
     cell: (r) => ({
-      html: r.notAfter ? escapeHtml(r.notAfter.slice(0, 16).replace('T', ' ')) : '—',
-      sort: r.notAfter ?? '',
+      html: r.notAfterMs === null ? '—' : escapeHtml(toMinuteUtc(r.notAfterMs)),
+      sort: r.notAfterMs === null ? '' : toIsoUtc(r.notAfterMs),
       className: 'nowrap',
     }),
   },

@@ -5,7 +5,7 @@
  * the events instead of adding copies. Pure: the report in, text out.
  */
 import { createHash } from 'node:crypto';
-import { MS_PER_DAY } from '../expiry/instant';
+import { MS_PER_DAY, toIsoUtc } from '../expiry/instant';
 import type { CertificateRecord, ScanReport } from '../model';
 
 export interface IcsOptions {
@@ -21,7 +21,6 @@ export interface IcsOptions {
 export const ICS_PRODID = '-//certwatch//certwatch audit//EN';
 
 export function renderIcs(report: ScanReport, options: IcsOptions = {}): string {
-  const nowMs = Date.parse(report.now);
   const lines = [
     'BEGIN:VCALENDAR',
     `PRODID:${ICS_PRODID}`,
@@ -31,8 +30,10 @@ export function renderIcs(report: ScanReport, options: IcsOptions = {}): string 
     'X-WR-CALNAME:certwatch: certificate expiries',
   ];
   for (const record of report.certificates) {
-    if (record.notAfter === null) continue;
-    lines.push(...event(record, record.notAfter, report.generatedAt, nowMs, options.alarmDays ?? []));
+    if (record.notAfterMs === null) continue;
+    lines.push(
+      ...event(record, record.notAfterMs, report.generatedAtMs, report.nowMs, options.alarmDays ?? []),
+    );
   }
   lines.push('END:VCALENDAR');
   return lines.map((line) => `${foldLine(line)}\r\n`).join('');
@@ -40,12 +41,11 @@ export function renderIcs(report: ScanReport, options: IcsOptions = {}): string 
 
 function event(
   record: CertificateRecord,
-  notAfter: string,
-  generatedAt: string,
+  expiresMs: number,
+  generatedAtMs: number,
   nowMs: number,
   alarmDays: readonly number[],
 ): string[] {
-  const expiresMs = Date.parse(notAfter);
   const expired = record.status === 'expired' || expiresMs <= nowMs;
   const where = [record.provider, record.service, record.region].join(' ');
   const summary = expired
@@ -54,7 +54,7 @@ function event(
   const lines = [
     'BEGIN:VEVENT',
     `UID:${icsUid(record)}`,
-    `DTSTAMP:${icsDateTime(generatedAt)}`,
+    `DTSTAMP:${icsDateTime(generatedAtMs)}`,
     `DTSTART;VALUE=DATE:${icsDate(expiresMs)}`,
     // A certificate valid "forever" (RFC 5280's 99991231235959Z) has no next day to end on; an all-day event
     // without DTEND lasts one day anyway (RFC 5545 3.6.1).
@@ -62,7 +62,7 @@ function event(
       ? [`DTEND;VALUE=DATE:${icsDate(expiresMs + MS_PER_DAY)}`]
       : []),
     `SUMMARY:${icsText(summary)}`,
-    `DESCRIPTION:${icsText(description(record, notAfter))}`,
+    `DESCRIPTION:${icsText(description(record, expiresMs))}`,
     `CATEGORIES:certwatch,${icsText(record.status)}`,
     // An expiry is a deadline, not a meeting: it does not make anyone busy.
     'TRANSP:TRANSPARENT',
@@ -81,11 +81,11 @@ function event(
   return lines;
 }
 
-function description(record: CertificateRecord, notAfter: string): string {
+function description(record: CertificateRecord, expiresMs: number): string {
   const bound =
     record.inUse === null ? 'unknown' : record.inUse ? record.boundTo.join('; ') || 'in use' : 'not bound';
   return [
-    `Expires ${notAfter} (${record.daysLeft ?? '?'} days left at the audit, status ${record.status})`,
+    `Expires ${toIsoUtc(expiresMs)} (${record.daysLeft ?? '?'} days left at the audit, status ${record.status})`,
     `Domains: ${record.domains.join(', ') || 'none'}`,
     `Bound to: ${bound}`,
     `Where: ${record.provider}/${record.service} ${record.region}${record.project ? ` project ${record.project}` : ''} id ${record.id}`,
@@ -147,6 +147,6 @@ function icsDate(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-function icsDateTime(iso: string): string {
-  return `${new Date(Date.parse(iso)).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+function icsDateTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 }

@@ -2,6 +2,7 @@
  * The audit as Markdown to paste into a ticket: a summary (counts by status, completeness, the sources that
  * failed), then one table row per certificate, most urgent first. Pure: the report in, text out.
  */
+import { toMinuteUtc } from '../expiry/instant';
 import type { CertificateRecord, ScanReport } from '../model';
 import { compareFailures, compareUrgency } from './order';
 import { summaryLine } from './table';
@@ -9,7 +10,7 @@ import { summaryLine } from './table';
 const COLUMNS: readonly [string, (record: CertificateRecord) => string][] = [
   ['Status', (r) => r.status],
   ['Days left', (r) => (r.daysLeft === null ? '' : String(r.daysLeft))],
-  ['Expires (UTC)', (r) => (r.notAfter ? r.notAfter.slice(0, 16).replace('T', ' ') : 'unknown')],
+  ['Expires (UTC)', (r) => (r.notAfterMs === null ? 'unknown' : toMinuteUtc(r.notAfterMs))],
   ['Source', (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' ')],
   ['Name', (r) => r.name],
   ['ID', (r) => r.id],

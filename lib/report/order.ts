@@ -10,6 +10,14 @@ export function compareText(a: string | null, b: string | null): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Earlier first; an unknown instant (null) before every known one. */
+export function compareInstants(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
 /** Where a certificate lives, then its id: the order of the JSON report. */
 export function compareIdentity(a: CertificateRecord, b: CertificateRecord): number {
   return (
@@ -28,7 +36,7 @@ export function compareUrgency(a: CertificateRecord, b: CertificateRecord): numb
   return (
     STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
     (daysA === daysB ? 0 : daysA < daysB ? -1 : 1) ||
-    compareText(a.notAfter, b.notAfter) ||
+    compareInstants(a.notAfterMs, b.notAfterMs) ||
     compareText(a.name, b.name) ||
     compareIdentity(a, b)
   );

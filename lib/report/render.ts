@@ -6,6 +6,7 @@ import type { ScanReport } from '../model';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderIcs } from './ics';
+import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderTable } from './table';
 
@@ -75,7 +76,7 @@ export function renderReport(report: ScanReport, format: ReportFormat, options: 
     case 'table':
       return renderTable(report);
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return renderJson(report);
     case 'csv':
       return renderCsv(report);
     case 'markdown':
@@ -83,7 +84,7 @@ export function renderReport(report: ScanReport, format: ReportFormat, options: 
     case 'ics':
       return renderIcs(report, options.alarmDays ? { alarmDays: options.alarmDays } : {});
     case 'html':
-      return renderHtml(report, { nowMs: options.nowMs ?? Date.parse(report.generatedAt) });
+      return renderHtml(report, { nowMs: options.nowMs ?? report.generatedAtMs });
   }
 }
 

@@ -2,6 +2,7 @@
  * The audit as a terminal table: most urgent first, one certificate a line, then the totals and anything that
  * could not be checked. Pure: the report in, text out.
  */
+import { toIsoUtc, toMinuteUtc } from '../expiry/instant';
 import { type CertificateRecord, type ScanReport, STATUS_ORDER } from '../model';
 import { countByStatus } from './counts';
 import { compareUrgency } from './order';
@@ -18,7 +19,7 @@ const COLUMNS: Column[] = [
   {
     title: 'EXPIRES (UTC)',
     max: 16,
-    cell: (r) => (r.notAfter ? r.notAfter.slice(0, 16).replace('T', ' ') : '-'),
+    cell: (r) => (r.notAfterMs === null ? '-' : toMinuteUtc(r.notAfterMs)),
   },
   {
     title: 'SOURCE',
@@ -60,7 +61,7 @@ export function summaryLine(report: ScanReport): string {
   const counts = countByStatus(report.certificates);
   const parts = STATUS_ORDER.map((status) => `${counts.get(status)} ${status}`).join(', ');
   const total = report.certificates.length;
-  return `${total} certificate${total === 1 ? '' : 's'} at ${report.now}: ${parts}. Scan ${
+  return `${total} certificate${total === 1 ? '' : 's'} at ${toIsoUtc(report.nowMs)}: ${parts}. Scan ${
     report.complete ? 'complete' : 'INCOMPLETE'
   }.`;
 }

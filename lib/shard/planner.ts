@@ -3,6 +3,7 @@
  * invocation of the same schedule event plans the same run (its id comes from the event), finds it recorded and
  * sends its messages again; workers ignore a shard already recorded, so that costs nothing twice.
  */
+import { parseIsoInstant } from '../expiry/instant';
 import type { Logger } from '../telemetry/log';
 import { isRunId, shardMessageBody } from './message';
 import type { ShardQueue } from './queue';
@@ -62,7 +63,7 @@ export async function planRun(
  * invocation without one gets the clock and a fresh id.
  */
 export function runIdFor(trigger: PlanTrigger, nowMs: number, newId: () => string): string {
-  const eventMs = trigger.time ? Date.parse(trigger.time) : Number.NaN;
+  const eventMs = trigger.time ? (parseIsoInstant(trigger.time) ?? Number.NaN) : Number.NaN;
   const id = trigger.id && /^[A-Za-z0-9-]{1,64}$/.test(trigger.id) ? trigger.id : newId();
   const instant = new Date(Number.isFinite(eventMs) ? eventMs : nowMs).toISOString();
   const runId = `${instant.slice(0, 19).replace(/[-:]/g, '')}Z-${id}`;

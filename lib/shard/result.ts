@@ -12,8 +12,8 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { evaluate } from '../expiry/evaluate';
-import { toIsoUtc } from '../expiry/instant';
-import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure, Thresholds } from '../model';
+import type { StatusDays } from '../expiry/status';
+import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareIdentity } from '../report/order';
 import { FingerprintIndex, type LeafFingerprint } from '../scan';
 
@@ -73,7 +73,7 @@ export interface RunReportInput {
   /** The instant the run judges certificates at (its plan's). */
   nowMs: number;
   generatedAtMs: number;
-  thresholds: Thresholds;
+  thresholds: StatusDays;
 }
 
 /**
@@ -93,8 +93,8 @@ export function runReport(input: RunReportInput): ScanReport {
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);
   return {
-    generatedAt: toIsoUtc(input.generatedAtMs),
-    now: toIsoUtc(input.nowMs),
+    generatedAtMs: input.generatedAtMs,
+    nowMs: input.nowMs,
     complete: failures.length === 0,
     certificates,
     failures,

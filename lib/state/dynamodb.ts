@@ -32,6 +32,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CertwatchError } from '../errors';
+import { parseIsoInstant } from '../expiry/instant';
 import { retrying } from '../http/retry';
 import { documentClient } from './documentClient';
 import { StateStoreError } from './errors';
@@ -300,7 +301,7 @@ export class DynamoStateStore implements AlertStateStore {
   }
 
   #expiresAt(at: string): number {
-    return Math.floor(Date.parse(at) / 1000) + this.#ttlSeconds;
+    return Math.floor((parseIsoInstant(at) ?? Number.NaN) / 1000) + this.#ttlSeconds;
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {

@@ -95,7 +95,7 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
     notAfter: request.notAfter,
     state: 'sending',
     at,
-    leaseUntil: new Date(Date.parse(at) + request.leaseMs).toISOString(),
+    leaseUntil: new Date(instantOf(at) + request.leaseMs).toISOString(),
     ...(request.owner ? { owner: request.owner } : {}),
   };
 }
@@ -114,7 +114,7 @@ export function claimWins(existing: AlertHistory | undefined, claim: AlertHistor
   if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
   if (existing.state !== 'sending' && existing.state !== 'digested') return false;
   if (claim.owner !== undefined && existing.owner === claim.owner) return true;
-  return Date.parse(existing.leaseUntil) < Date.parse(claim.at);
+  return instantOf(existing.leaseUntil) < instantOf(claim.at);
 }
 
 /**
@@ -128,4 +128,9 @@ export function storedInstant(text: string, field: string): string {
     throw new StateStoreError(`Alert state: ${field} "${text}" is not an ISO 8601 instant`);
   }
   return new Date(epochMs).toISOString();
+}
+
+/** An instant as stored (ISO text); NaN when it is not one, which compares false with everything. */
+function instantOf(text: string): number {
+  return parseIsoInstant(text) ?? Number.NaN;
 }

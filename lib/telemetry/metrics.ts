@@ -50,7 +50,7 @@ const DAY_MS = 86_400_000;
  */
 export function runMetrics(figures: RunFigures, namespace: string): EmfDocument[] {
   const { report, mode } = figures;
-  const timestamp = Date.parse(report.generatedAt);
+  const timestamp = report.generatedAtMs;
   const counts = new Map<Status, number>(STATUS_ORDER.map((status) => [status, 0]));
   for (const cert of report.certificates) counts.set(cert.status, (counts.get(cert.status) ?? 0) + 1);
   const run: Record<string, number> = {
@@ -90,15 +90,15 @@ export function runMetrics(figures: RunFigures, namespace: string): EmfDocument[
  * the digest or an audit for which one it is.
  */
 export function certificateMetrics(report: ScanReport, scanId: string, namespace: string): EmfDocument[] {
-  const nowMs = Date.parse(report.now);
-  const timestamp = Date.parse(report.generatedAt);
+  const { nowMs } = report;
+  const timestamp = report.generatedAtMs;
   const groups = new Map<string, { cert: CertificateRecord; values: number[] }>();
   for (const cert of report.certificates) {
-    if (cert.notAfter === null) continue;
+    if (cert.notAfterMs === null) continue;
     const key = `${cert.provider}\u0000${cert.service}\u0000${cert.region}`;
     const group = groups.get(key) ?? { cert, values: [] };
     groups.set(key, group);
-    group.values.push(Number(((Date.parse(cert.notAfter) - nowMs) / DAY_MS).toFixed(5)));
+    group.values.push(Number(((cert.notAfterMs - nowMs) / DAY_MS).toFixed(5)));
   }
   const documents: EmfDocument[] = [];
   for (const { cert, values } of groups.values()) {

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, statusAt } from '../../lib/expiry/evaluate';
+import { evaluate } from '../../lib/expiry/evaluate';
+import { statusAt } from '../../lib/expiry/status';
 import { STATUS_ORDER } from '../../lib/model';
 import { mapCdnCertificate } from '../../lib/providers/aliyun/cdn/certificateInfo';
 import { mapServerCertificate } from '../../lib/providers/aliyun/slb/describeServerCertificates';

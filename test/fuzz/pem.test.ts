@@ -314,7 +314,7 @@ describe('fuzz: the PEM/chain reader', () => {
             NOW,
             THRESHOLDS,
           );
-          expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
+          expect(record).toMatchObject({ status: 'unknown', notAfterMs: null, fingerprintSha256: null });
         },
       ),
       300,

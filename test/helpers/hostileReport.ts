@@ -71,8 +71,8 @@ export function hostileReport(count = 48): ScanReport {
     );
   }
   return {
-    generatedAt: '2026-11-23T05:00:07.250Z',
-    now: '2026-11-23T05:00:00Z',
+    generatedAtMs: Date.parse('2026-11-23T05:00:07.250Z'),
+    nowMs: Date.parse('2026-11-23T05:00:00Z'),
     complete: true,
     certificates,
     failures: [],

@@ -2,11 +2,40 @@
 import { buildAlertDigest } from '../../lib/alerts/digest';
 import { planAlerts } from '../../lib/alerts/plan';
 import type { CertificateRecord, ScanReport, SourceFailure } from '../../lib/model';
+import type { ReportJson } from '../../lib/report/json';
 
 export const NOW = '2026-11-23T05:00:00Z';
 
-/** A certificate that is fine; override what the test is about. */
-export function cert(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
+/** An ISO 8601 instant as epoch ms (the record's and the report's form); null stays null, text that is no date NaN. */
+export function ms(iso: string): number;
+export function ms(iso: string | null): number | null;
+export function ms(iso: string | null): number | null {
+  if (iso === null) return null;
+  return Date.parse(iso);
+}
+
+/** A record's fields, with its instants given as ISO text (as the report writes them) or as ms. */
+export type RecordOverrides = Partial<CertificateRecord> & {
+  notAfter?: string | null;
+  leafNotAfter?: string | null;
+  notBefore?: string | null;
+};
+
+/** A record from overrides that may give instants as ISO text. */
+export function withInstants<T extends Partial<CertificateRecord>>(
+  overrides: T & { notAfter?: string | null; leafNotAfter?: string | null; notBefore?: string | null },
+): Omit<T, 'notAfter' | 'leafNotAfter' | 'notBefore'> {
+  const { notAfter, leafNotAfter, notBefore, ...rest } = overrides;
+  return {
+    ...rest,
+    ...(notAfter === undefined ? {} : { notAfterMs: ms(notAfter) }),
+    ...(leafNotAfter === undefined ? {} : { leafNotAfterMs: ms(leafNotAfter) }),
+    ...(notBefore === undefined ? {} : { notBeforeMs: ms(notBefore) }),
+  };
+}
+
+/** A certificate that is fine; override what the test is about (instants as ISO text or as ms). */
+export function cert(overrides: RecordOverrides = {}): CertificateRecord {
   return {
     provider: 'ucloud',
     service: 'ulb',
@@ -15,8 +44,8 @@ export function cert(overrides: Partial<CertificateRecord> = {}): CertificateRec
     id: 'ssl-ok',
     name: 'ok-cert',
     domains: ['ok.example.com'],
-    notAfter: '2027-06-01T00:00:00Z',
-    leafNotAfter: '2027-06-01T00:00:00Z',
+    notAfterMs: ms('2027-06-01T00:00:00Z'),
+    leafNotAfterMs: ms('2027-06-01T00:00:00Z'),
     daysLeft: 189,
     status: 'ok',
     inUse: true,
@@ -24,7 +53,7 @@ export function cert(overrides: Partial<CertificateRecord> = {}): CertificateRec
     fingerprintSha256: 'ab'.repeat(32),
     expirySource: 'pem:leaf',
     notes: [],
-    ...overrides,
+    ...withInstants(overrides),
   };
 }
 
@@ -40,14 +69,14 @@ export function failure(overrides: Partial<SourceFailure> = {}): SourceFailure {
 }
 
 export function report(certificates: CertificateRecord[], failures: SourceFailure[] = []): ScanReport {
-  return { generatedAt: NOW, now: NOW, complete: failures.length === 0, certificates, failures };
+  return { generatedAtMs: ms(NOW), nowMs: ms(NOW), complete: failures.length === 0, certificates, failures };
 }
 
 /** The digest of a first run over these certificates: everything that needs action is new. */
 export function digestOf(certificates: CertificateRecord[], failures: SourceFailure[] = []) {
   const scan = report(certificates, failures);
   const plan = planAlerts(scan, {
-    nowMs: Date.parse(scan.now),
+    nowMs: scan.nowMs,
     history: new Map(),
     assess: (record) =>
       record.status === 'ok'
@@ -55,4 +84,15 @@ export function digestOf(certificates: CertificateRecord[], failures: SourceFail
         : { rung: record.status, severity: record.status === 'unknown' ? 'warning' : record.status },
   });
   return buildAlertDigest(scan, plan);
+}
+
+/** A report from the contract's JSON document (the handler's audit, `--format json`): instants back to ms. */
+export function fromReportJson(json: unknown): ScanReport {
+  const { generatedAt, now, certificates, ...rest } = json as ReportJson;
+  return {
+    ...rest,
+    generatedAtMs: ms(generatedAt),
+    nowMs: ms(now),
+    certificates: certificates.map((row) => withInstants(row) as CertificateRecord),
+  };
 }

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emulatorEnv } from '../../cli/emulatorEnv';
 import { demoFleet } from '../../emulator/fleet/demo';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import { parseLadder, rungOf, severityOf } from '../../lib/alerts/ladder';
+import { parseLadder, rungOf } from '../../lib/alerts/ladder';
 import { planAlerts } from '../../lib/alerts/plan';
 import { loadConfig } from '../../lib/config';
+import { severityOf } from '../../lib/expiry/status';
 import type { ScanReport } from '../../lib/model';
 import { buildSources } from '../../lib/providers';
 import { scanFleet } from '../../lib/scan';
@@ -53,7 +54,7 @@ it('pages for no unbound certificate, names renewals and intermediates', () => {
     const renewal = report.certificates.find(
       (c) => c.id === alert.renewedBy?.id && c.service === alert.record.service,
     )!;
-    expect(renewal.notAfter! > alert.record.notAfter!).toBe(true);
+    expect(renewal.notAfterMs! > alert.record.notAfterMs!).toBe(true);
     expect(
       alert.record.domains.every((d) =>
         renewal.domains.map((n) => n.toLowerCase()).includes(d.toLowerCase()),

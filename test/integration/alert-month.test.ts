@@ -23,6 +23,7 @@ import { certificateKey, type UnusableHistory } from '../../lib/state/store';
 import { createJsonLogger } from '../../lib/telemetry/log';
 import { auditEnv, auditFleet, NOW, unknownExpiryCertificate, withKnownExpiry } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { fromReportJson } from '../helpers/reports';
 import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
 
@@ -80,7 +81,7 @@ const FOLLOWED = [
 function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string, string[]> {
   const ladder = parseLadder(undefined);
   const last = new Map<string, string>();
-  const lastNotAfter = new Map<string, string | null>();
+  const lastNotAfter = new Map<string, number | null>();
   const alerts = new Map<string, string[]>();
   for (const { now, report } of days) {
     for (const record of report.certificates) {
@@ -94,11 +95,11 @@ function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string
       // Unreadable after a dated rung: silent while the date last read would still be in that rung.
       const known = lastNotAfter.get(record.id);
       if (rung === 'unknown' && previous !== undefined && previous !== 'unknown' && known) {
-        const left = Date.parse(known) - now;
+        const left = known - now;
         const wouldBe =
           left > 0
             ? rungOf(
-                { ...record, status: 'warning', notAfter: known, daysLeft: Math.floor(left / DAY) },
+                { ...record, status: 'warning', notAfterMs: known, daysLeft: Math.floor(left / DAY) },
                 ladder,
                 null,
                 now,
@@ -112,7 +113,7 @@ function expectedAlerts(days: { now: number; report: ScanReport }[]): Map<string
           : rung;
       if (id === previous) continue;
       last.set(record.id, id);
-      lastNotAfter.set(record.id, record.notAfter);
+      lastNotAfter.set(record.id, record.notAfterMs);
       alerts.set(record.id, [...(alerts.get(record.id) ?? []), id]);
     }
   }
@@ -196,7 +197,7 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
     if (day === 25) await restart([{ region: 'hk', retCode: 294, message: 'IP not in whitelist' }]);
     if (day === 26) await restart();
 
-    days.push({ now, report: (await handlerAt(now)({ mode: 'audit' })) as ScanReport });
+    days.push({ now, report: fromReportJson(await handlerAt(now)({ mode: 'audit' })) });
     if (day === 10) {
       // Two overlapping invocations of the same schedule.
       const both = await Promise.all([handlerAt(now)({}), handlerAt(now)({})]);

@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import type { ScanReport } from '../../lib/model';
+import type { ReportJson } from '../../lib/report/json';
 import { runCertwatch } from '../helpers/cli';
 import { ALIYUN_ACCOUNT, aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
 
@@ -24,7 +24,7 @@ async function auditJson(options: Parameters<typeof startEmulator>[0] = {}) {
     aliyun: { clock: () => Date.now(), ...options.aliyun },
   });
   const run = await runCertwatch(['audit', '--format', 'json', '--now', NOW_ISO], allCloudsEnv(emulator));
-  return { run, report: JSON.parse(run.stdout) as ScanReport };
+  return { run, report: JSON.parse(run.stdout) as ReportJson };
 }
 
 describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
@@ -112,7 +112,7 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
       allCloudsEnv(emulator),
     );
     expect(failing.code).toBe(3);
-    const report = JSON.parse(failing.stdout) as ScanReport;
+    const report = JSON.parse(failing.stdout) as ReportJson;
     expect(report.failures).toEqual([
       expect.objectContaining({ provider: 'aliyun', service: 'slb', region: 'cn-shanghai' }),
     ]);
@@ -125,7 +125,7 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
       ...allCloudsEnv(emulator),
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'canary-wrong-secret-77',
     });
-    const wrongReport = JSON.parse(wrong.stdout) as ScanReport;
+    const wrongReport = JSON.parse(wrong.stdout) as ReportJson;
     expect(wrongReport.failures.map((f) => `${f.service}/${f.region}`).sort()).toEqual([
       'cdn/null',
       'slb/cn-hangzhou',
@@ -152,7 +152,7 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
       },
     });
     const run = await runCertwatch(['audit', '--format', 'json', '--now', NOW_ISO], allCloudsEnv(emulator));
-    const report = JSON.parse(run.stdout) as ScanReport;
+    const report = JSON.parse(run.stdout) as ReportJson;
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]!.message).toMatch(
       new RegExp(

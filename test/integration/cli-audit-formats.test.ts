@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
-import type { ScanReport } from '../../lib/model';
 import { CSV_COLUMNS } from '../../lib/report/csv';
+import type { ReportJson } from '../../lib/report/json';
 import { buildCli, type Ran, runNode } from '../helpers/builtCli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { parseIcs, prop } from '../helpers/icalendar';
@@ -57,7 +57,7 @@ describe('certwatch audit --format and --out (built command)', () => {
   it('writes CSV to --out atomically with the JSON report’s facts, and says where in one line', async () => {
     const json = await audit(['--format', 'json']);
     expect(json.code).toBe(0);
-    const report = JSON.parse(json.stdout) as ScanReport;
+    const report = JSON.parse(json.stdout) as ReportJson;
 
     const out = join(dir, 'audit.csv');
     writeFileSync(out, 'an older audit that must be replaced whole\n');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { UcloudForcedFailure } from '../../emulator/ucloud/handler';
-import type { ScanReport } from '../../lib/model';
+import type { ReportJson } from '../../lib/report/json';
 import { runCertwatch } from '../helpers/cli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 
@@ -33,7 +33,7 @@ describe('certwatch audit against the emulator', () => {
     const run = await audit([], ['--format', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as ScanReport;
+    const report = JSON.parse(run.stdout) as ReportJson;
     expect(report.complete).toBe(true);
     expect(report.failures).toEqual([]);
     expect(report.now).toBe('2026-11-23T12:00:00Z');
@@ -97,7 +97,7 @@ describe('certwatch audit against the emulator', () => {
       ['--format', 'json'],
     );
     expect(run.code).toBe(3);
-    const report = JSON.parse(run.stdout) as ScanReport;
+    const report = JSON.parse(run.stdout) as ReportJson;
     expect(report.complete).toBe(false);
     expect(report.failures).toEqual([
       expect.objectContaining({ provider: 'ucloud', service: 'ulb', region: 'cn-sh2', project: 'org-a' }),
@@ -139,7 +139,7 @@ describe('certwatch audit against the emulator', () => {
   it('reports a wrong private key as a named failure per target, with what to check', async () => {
     const run = await audit([], ['--format', 'json'], { UCLOUD_PRIVATE_KEY: 'canary-wrong-key-99' });
     expect(run.code).toBe(3);
-    const report = JSON.parse(run.stdout) as ScanReport;
+    const report = JSON.parse(run.stdout) as ReportJson;
     expect(report.certificates).toEqual([]);
     expect(report.failures).toHaveLength(6);
     expect(report.failures[0]!.message).toMatch(

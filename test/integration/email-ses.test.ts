@@ -14,7 +14,7 @@ import { createSesEmailSink, SesEmailSink } from '../../lib/channels/emailSink';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
-import { cert, digestOf, NOW } from '../helpers/reports';
+import { cert, digestOf, ms, NOW } from '../helpers/reports';
 
 /** What moto's data.json keeps of a sent message. */
 interface MotoMessage {
@@ -69,8 +69,8 @@ async function sentMessages(): Promise<MotoMessage[]> {
 
 function demoLikeDigest() {
   const report: ScanReport = {
-    generatedAt: NOW,
-    now: NOW,
+    generatedAtMs: ms(NOW),
+    nowMs: ms(NOW),
     complete: false,
     certificates: [
       cert({}),

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type ScanResult } from '../../functions/scan';
 import { createSnsSink } from '../../lib/channels/snsSink';
-import type { ScanReport } from '../../lib/model';
+import type { ReportJson } from '../../lib/report/json';
 import { buildCli, runNode } from '../helpers/builtCli';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
@@ -97,7 +97,7 @@ describe('the built certwatch command', () => {
       env: auditEnv(emulator.ucloudUrl),
     });
     expect(ran.code).toBe(3);
-    const report = JSON.parse(ran.stdout) as ScanReport;
+    const report = JSON.parse(ran.stdout) as ReportJson;
     expect(report.certificates).toHaveLength(fleet.ucloud!.certificates.length - 1);
     expect(report.failures.map((f) => `${f.region}/${f.project}`)).toEqual(['hk/org-b']);
   });
@@ -112,7 +112,7 @@ describe('the Lambda handler', () => {
       clock: () => NOW,
     });
 
-    const audit = (await handler({ mode: 'audit' })) as ScanReport;
+    const audit = (await handler({ mode: 'audit' })) as ReportJson;
     expect(audit.complete).toBe(false);
     expect(audit.now).toBe('2026-11-23T12:00:00Z');
     expect(audit.certificates.find((c) => c.id === 'ssl-intermediate')?.status).toBe('critical');

@@ -7,8 +7,8 @@ import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler } from '../../functions/scan';
 import { ConsoleSink } from '../../lib/channels/console';
 import { UsageError } from '../../lib/errors';
-import type { ScanReport } from '../../lib/model';
 import { CSV_COLUMNS } from '../../lib/report/csv';
+import type { ReportJson } from '../../lib/report/json';
 import type { RenderedReport } from '../../lib/report/render';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { createJsonLogger } from '../../lib/telemetry/log';
@@ -51,7 +51,7 @@ function handlerWith(env: Record<string, string> = {}) {
 describe('the handler audit mode with a format', () => {
   it('returns the report object without a format, and the same facts as CSV with one', async () => {
     const { handler } = handlerWith();
-    const report = (await handler({ mode: 'audit' })) as ScanReport;
+    const report = (await handler({ mode: 'audit' })) as ReportJson;
     expect(report.complete).toBe(true);
     expect(report.certificates.length).toBe(26);
 
@@ -83,7 +83,7 @@ describe('the handler audit mode with a format', () => {
     const { handler, logged } = handlerWith();
     const json = (await handler({ mode: 'audit', format: 'json' })) as RenderedReport;
     expect(json.contentType).toBe('application/json');
-    expect((JSON.parse(json.body) as ScanReport).certificates).toHaveLength(26);
+    expect((JSON.parse(json.body) as ReportJson).certificates).toHaveLength(26);
 
     logged.length = 0;
     const failed = handler({ mode: 'audit', format: 'xml' });

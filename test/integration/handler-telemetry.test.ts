@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type HandlerDeps } from '../../functions/scan';
 import { createSnsSink } from '../../lib/channels/snsSink';
-import type { ScanReport } from '../../lib/model';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { createJsonLogger } from '../../lib/telemetry/log';
 import { type EmfDocument, HEARTBEAT_METRIC } from '../../lib/telemetry/metrics';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { fromReportJson } from '../helpers/reports';
 import { receive, topicWithQueue } from '../helpers/snsQueue';
 
 const { fleet } = auditFleet(60);
@@ -119,7 +119,7 @@ describe('the handler’s logs and metrics', () => {
     const before = emulator.stats.ucloud.requests;
     const firstRun = runDocument(captured.metrics);
     captured.metrics.length = 0;
-    const report = (await handler({ mode: 'audit' }, context('req-b'))) as ScanReport;
+    const report = fromReportJson(await handler({ mode: 'audit' }, context('req-b')));
     const audit = runDocument(captured.metrics);
     expect(audit.Mode).toBe('audit');
     expect(audit.scanId).not.toBe(firstRun.scanId);

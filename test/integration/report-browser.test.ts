@@ -136,12 +136,12 @@ describe('the HTML report in headless chromium', () => {
     const expected = new Map<string, number>();
     const startMonth = new Date(NOW).getUTCFullYear() * 12 + new Date(NOW).getUTCMonth();
     for (const record of report.certificates) {
-      if (record.notAfter === null) continue;
-      const at = new Date(record.notAfter);
+      if (record.notAfterMs === null) continue;
+      const at = new Date(record.notAfterMs);
       const monthOffset = at.getUTCFullYear() * 12 + at.getUTCMonth() - startMonth;
       let bucket: string;
       if (at.getTime() < NOW) bucket = 'expired';
-      else if (monthOffset < 12) bucket = record.notAfter.slice(0, 7);
+      else if (monthOffset < 12) bucket = at.toISOString().slice(0, 7);
       else continue;
       const key = `${bucket} ${record.status}`;
       expected.set(key, (expected.get(key) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler } from '../../functions/scan';
-import type { ScanReport } from '../../lib/model';
+import type { ReportJson } from '../../lib/report/json';
 import { resolveSecretParameters } from '../../lib/secrets/ssm';
 import { ACCOUNT, auditEnv, auditFleet, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
@@ -45,7 +45,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 
 it('reads the provider keys from SSM SecureStrings and scans with them', async () => {
   const handler = createHandler(env(), { ssm, clock: () => NOW, ...quietTelemetry });
-  const report = (await handler({ mode: 'audit' })) as ScanReport;
+  const report = (await handler({ mode: 'audit' })) as ReportJson;
   expect(report.failures).toEqual([]);
   expect(report.certificates.length).toBeGreaterThan(0);
   expect(JSON.stringify(report)).not.toContain(ACCOUNT.PrivateKey);
@@ -69,7 +69,7 @@ it('names a missing parameter, echoes no value, and tries again on the next invo
       Type: 'SecureString',
     }),
   );
-  expect(((await handler({ mode: 'audit' })) as ScanReport).failures).toEqual([]);
+  expect(((await handler({ mode: 'audit' })) as ReportJson).failures).toEqual([]);
 });
 
 it('leaves an environment without parameter names alone', async () => {

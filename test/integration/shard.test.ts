@@ -23,7 +23,7 @@ import { createPlanHandler } from '../../functions/shardPlan';
 import { createWorkHandler, type SqsEvent } from '../../functions/shardWork';
 import type { AlertSink } from '../../lib/alerts/sink';
 import { createSnsSink } from '../../lib/channels/snsSink';
-import { DEFAULT_THRESHOLDS } from '../../lib/expiry/evaluate';
+import { DEFAULT_STATUS_DAYS } from '../../lib/expiry/status';
 import type { ScanReport } from '../../lib/model';
 import { createRunTableInput, DynamoRunStore } from '../../lib/shard/dynamoRunStore';
 import { SqsShardQueue } from '../../lib/shard/queue';
@@ -35,6 +35,7 @@ import { certificateKey } from '../../lib/state/store';
 import type { EmfDocument } from '../../lib/telemetry/metrics';
 import { aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { fromReportJson } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
 
@@ -259,7 +260,7 @@ async function reportOf(deployed: Deployment, runId: string): Promise<ScanReport
     missing: [],
     nowMs: run.nowMs,
     generatedAtMs: NOW,
-    thresholds: DEFAULT_THRESHOLDS,
+    thresholds: DEFAULT_STATUS_DAYS,
   });
 }
 
@@ -312,7 +313,7 @@ describe('a sharded run', () => {
       store: new MemoryStateStore(),
       clock: () => NOW,
     });
-    const audit = (await scan({ mode: 'audit' })) as ScanReport;
+    const audit = fromReportJson(await scan({ mode: 'audit' }));
     const singleResult = (await scan({ source: 'aws.events' })) as ScanResult;
 
     // Every certificate of the fleet exactly once, judged as the single scan judges it (the SLB certificate known

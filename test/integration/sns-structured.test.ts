@@ -5,7 +5,6 @@
 import { type PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Severity } from '../../lib/alerts/plan';
 import {
   type CertificateAlert,
   type StructuredAlertBody,
@@ -14,6 +13,7 @@ import {
 import { SnsBatchPublisher } from '../../lib/channels/snsBatch';
 import { throwIfFailed } from '../../lib/channels/snsMessage';
 import { AlertDeliveryError } from '../../lib/errors';
+import type { Severity } from '../../lib/expiry/status';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { cert, NOW } from '../helpers/reports';
 import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';

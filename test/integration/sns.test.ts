@@ -9,7 +9,7 @@ import { createSnsSink } from '../../lib/channels/snsSink';
 import { AlertDeliveryError } from '../../lib/errors';
 import type { ScanReport } from '../../lib/model';
 import { MOTO_ACCOUNT_ID, type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
-import { cert, digestOf, NOW } from '../helpers/reports';
+import { cert, digestOf, ms, NOW } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 
 let moto: MotoServer;
@@ -32,8 +32,8 @@ describe('SnsSink over moto_server', () => {
   it('delivers the digest with its subject to an SQS subscriber', async () => {
     const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-digest');
     const report: ScanReport = {
-      generatedAt: NOW,
-      now: NOW,
+      generatedAtMs: ms(NOW),
+      nowMs: ms(NOW),
       complete: false,
       certificates: [
         cert({}),

@@ -49,7 +49,7 @@ describe('scanFleet', () => {
       daysLeft: 5,
       expirySource: 'fingerprint:ucloud/ulb ssl-1',
     });
-    expect(twin?.notAfter).toBe(report.certificates.find((c) => c.id === 'ssl-1')?.notAfter);
+    expect(twin?.notAfterMs).toBe(report.certificates.find((c) => c.id === 'ssl-1')?.notAfterMs);
     const alone = report.certificates.find((c) => c.id === 'lb-alone');
     expect(alone).toMatchObject({ status: 'unknown', expirySource: 'none' });
     expect(alone?.notes.join()).toMatch(/no certificate with its SHA-1 fingerprint was seen elsewhere/);

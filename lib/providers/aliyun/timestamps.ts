@@ -4,7 +4,7 @@
  * bare `yyyy-MM-dd HH:mm:ss` (taken as UTC) are read too. Go names zones without an abbreviation by their
  * offset (`+0800 +08`). SLB sends ISO 8601 and epoch milliseconds.
  */
-import { DateTime } from 'luxon';
+import { parseIsoInstant } from '../../expiry/instant';
 
 export interface ReadInstant {
   epochMs: number;
@@ -41,6 +41,6 @@ export function readEpoch(value: unknown): number | null {
 }
 
 function fromIso(iso: string, assumedUtc: boolean): ReadInstant | null {
-  const parsed = DateTime.fromISO(iso, { setZone: true });
-  return parsed.isValid ? { epochMs: parsed.toMillis(), assumedUtc } : null;
+  const epochMs = parseIsoInstant(iso);
+  return epochMs === null ? null : { epochMs, assumedUtc };
 }

@@ -7,6 +7,7 @@ import { parseLadder } from '../../../lib/alerts/ladder';
 import { parseRules } from '../../../lib/alerts/rules';
 import type { AlertSink, Digest, OutgoingAlert } from '../../../lib/alerts/sink';
 import { AlertDeliveryError } from '../../../lib/errors';
+import { toIsoUtc } from '../../../lib/expiry/instant';
 import type { CertificateRecord } from '../../../lib/model';
 import { FileStateStore } from '../../../lib/state/file';
 import { MemoryStateStore } from '../../../lib/state/memory';
@@ -234,7 +235,7 @@ describe('alertOn', () => {
     await store.claim({
       certificateKey: 'ucloud/ulb/cn-bj2/org-x/ssl-crit',
       rung: 'd7',
-      notAfter: critical.notAfter!,
+      notAfter: toIsoUtc(critical.notAfterMs!),
       now: new Date(NOW - 3_600_000).toISOString(),
       leaseMs: 900_000,
     });

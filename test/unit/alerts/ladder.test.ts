@@ -9,11 +9,10 @@ import {
   type Rung,
   rungOf,
   rungOrder,
-  severityOf,
 } from '../../../lib/alerts/ladder';
 import { ConfigError } from '../../../lib/errors';
-import { daysLeft, statusAt } from '../../../lib/expiry/evaluate';
-import { MS_PER_DAY, toIsoUtc } from '../../../lib/expiry/instant';
+import { MS_PER_DAY } from '../../../lib/expiry/instant';
+import { daysLeft, severityOf, statusAt } from '../../../lib/expiry/status';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
@@ -21,7 +20,7 @@ const THRESHOLDS = { warningDays: 30, criticalDays: 7 };
 /** What the scan would say about a certificate expiring at `notAfterMs`, seen at `nowMs`. */
 function subject(notAfterMs: number, nowMs = NOW) {
   return {
-    notAfter: toIsoUtc(notAfterMs),
+    notAfterMs,
     daysLeft: daysLeft(notAfterMs, nowMs),
     status: statusAt(notAfterMs, nowMs, THRESHOLDS),
   };
@@ -124,8 +123,8 @@ describe('rungOf', () => {
   it('is expired once the record says so, and null when the expiry is unknown', () => {
     expect(at(0)).toBe('expired');
     expect(at(-3)).toBe('expired');
-    expect(rungOf({ notAfter: null, daysLeft: null, status: 'unknown' }, ladder, null, NOW)).toBeNull();
-    expect(rungOf({ notAfter: null, daysLeft: -1, status: 'critical' }, ladder, null, NOW)).toBe('expired');
+    expect(rungOf({ notAfterMs: null, daysLeft: null, status: 'unknown' }, ladder, null, NOW)).toBeNull();
+    expect(rungOf({ notAfterMs: null, daysLeft: -1, status: 'critical' }, ladder, null, NOW)).toBe('expired');
   });
 
   describe('with a share of lifetime', () => {
@@ -173,7 +172,7 @@ describe('rungOf', () => {
       // The leaf runs a year, but an intermediate expires in 60 days: 60 days left is under 20% of a year.
       const leaf: Lifetime = { notBeforeMs: NOW - 300 * MS_PER_DAY, notAfterMs: NOW + 65 * MS_PER_DAY };
       expect(rungOf(subject(NOW + 60 * MS_PER_DAY), shared, leaf, NOW)).toBe('p20');
-      expect(rungOf({ ...subject(NOW + 80 * MS_PER_DAY), notAfter: null }, shared, leaf, NOW)).toBe('p20');
+      expect(rungOf({ ...subject(NOW + 80 * MS_PER_DAY), notAfterMs: null }, shared, leaf, NOW)).toBe('p20');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PlanOptions, planAlerts, type RungAssessment } from '../../../lib/alerts/plan';
+import { toIsoUtcOrNull } from '../../../lib/expiry/instant';
 import type { CertificateRecord } from '../../../lib/model';
 import { type AlertHistory, certificateKey } from '../../../lib/state/store';
 import { cert, report } from '../../helpers/reports';
@@ -28,7 +29,7 @@ function plan(records: CertificateRecord[], history: AlertHistory[] = [], extra:
 const sent = (record: CertificateRecord, rung: string, at = '2026-11-22T05:00:00Z'): AlertHistory => ({
   certificateKey: certificateKey(record),
   rung,
-  notAfter: record.notAfter,
+  notAfter: toIsoUtcOrNull(record.notAfterMs),
   state: 'sent',
   at,
   leaseUntil: at,
@@ -61,9 +62,9 @@ describe('planAlerts', () => {
   });
 
   it('forgets a certificate that no longer needs action, and treats a renewal as new', () => {
-    const fine = { ...soon, status: 'ok' as const, daysLeft: 300, notAfter: '2027-09-20T00:00:00Z' };
+    const fine = cert({ ...soon, status: 'ok' as const, daysLeft: 300, notAfter: '2027-09-20T00:00:00Z' });
     expect(plan([fine], [sent(soon, 'd7')]).forget).toEqual([certificateKey(soon)]);
-    const renewedButSoon = { ...soon, notAfter: '2026-11-29T00:00:00Z', daysLeft: 6 };
+    const renewedButSoon = cert({ ...soon, notAfter: '2026-11-29T00:00:00Z', daysLeft: 6 });
     expect(plan([renewedButSoon], [sent(soon, 'd7')]).toSend).toHaveLength(1);
   });
 
@@ -75,18 +76,23 @@ describe('planAlerts', () => {
     expect(again.toSend).toEqual([]);
     expect(again.stillOpen.map((a) => a.rung)).toEqual(['unknown']);
     // Its expiry became known: its rung is news.
-    const known = { ...unknown, status: 'warning' as const, daysLeft: 12, notAfter: '2026-12-05T05:00:00Z' };
+    const known = cert({
+      ...unknown,
+      status: 'warning' as const,
+      daysLeft: 12,
+      notAfter: '2026-12-05T05:00:00Z',
+    });
     expect(plan([known], [sent(unknown, 'unknown')]).toSend).toEqual([
       expect.objectContaining({ rung: 'd14', kind: 'new' }),
     ]);
     // ...and when it is fine once known, the history of the unknown one is forgotten.
-    const fine = { ...known, status: 'ok' as const, daysLeft: 200, notAfter: '2027-06-11T05:00:00Z' };
+    const fine = cert({ ...known, status: 'ok' as const, daysLeft: 200, notAfter: '2027-06-11T05:00:00Z' });
     expect(plan([fine], [sent(unknown, 'unknown')]).forget).toEqual([certificateKey(unknown)]);
   });
 
   it('does not let a passing unknown replace the rung already told', () => {
     // The expiry could not be read this run (a PEM that failed to parse, an API that left the date out).
-    const unreadable = { ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null };
+    const unreadable = cert({ ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null });
     const passing = plan([unreadable], [sent(soon, 'd7')]);
     expect(passing.toSend).toEqual([]);
     expect(passing.stillOpen.map((a) => a.rung)).toEqual(['unknown']);
@@ -96,7 +102,7 @@ describe('planAlerts', () => {
   });
 
   it('tells unknown once the expiry last read would have moved on, or passed: silence only while nothing was due', () => {
-    const unreadable = { ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null };
+    const unreadable = cert({ ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null });
     const toldD7 = (notAfter: string) => ({ ...sent(soon, 'd7'), notAfter });
     // Told d7 for an expiry 6 days away: unreadable now, it would still be d7, so nothing new.
     expect(plan([unreadable], [toldD7('2026-11-29T05:00:00Z')]).toSend).toEqual([]);

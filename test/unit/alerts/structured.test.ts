@@ -8,7 +8,7 @@ import {
 } from '../../../lib/alerts/structured';
 import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../../../lib/channels/snsMessage';
 import type { CertificateRecord } from '../../../lib/model';
-import { cert, NOW } from '../../helpers/reports';
+import { cert, ms, NOW } from '../../helpers/reports';
 
 const record = cert({
   id: 'ssl-2',
@@ -81,7 +81,7 @@ describe('structuredMessage body', () => {
       region: 'cn-bj2',
       id: 'ssl-new',
       name: 'api-2027',
-      notAfter: '2027-12-01T00:00:00Z',
+      notAfterMs: ms('2027-12-01T00:00:00Z'),
     };
     const rebind = body(
       structuredMessage(alert({ kind: 'rebind', renewedBy }), { generatedAt: NOW }).message,
@@ -117,7 +117,7 @@ describe('structuredMessage body', () => {
         region: 'cn-bj2',
         id: 'ssl-3',
         name: 'api-new',
-        notAfter: '2027-12-01T00:00:00Z',
+        notAfterMs: ms('2027-12-01T00:00:00Z'),
       },
     };
     const fromPlan: CertificateAlert = planned;

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { issueCertificate } from '../../../emulator/x509/certificate';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
-import { daysLeft, evaluate, statusAt } from '../../../lib/expiry/evaluate';
+import { evaluate } from '../../../lib/expiry/evaluate';
 import { MS_PER_DAY } from '../../../lib/expiry/instant';
+import { daysLeft, statusAt } from '../../../lib/expiry/status';
 import type { Status } from '../../../lib/model';
 import { observed } from '../../helpers/observed';
 
@@ -75,8 +76,8 @@ describe('evaluate', () => {
       const cert = makeTestCertificate({ keyType, notAfter: NOW + 20 * MS_PER_DAY + 5000 });
       const record = evaluate(observed({ pem: cert.pem }), NOW, THRESHOLDS);
       expect(record).toMatchObject({
-        notAfter: '2026-12-13T12:00:05Z',
-        leafNotAfter: '2026-12-13T12:00:05Z',
+        notAfterMs: Date.parse('2026-12-13T12:00:05Z'),
+        leafNotAfterMs: Date.parse('2026-12-13T12:00:05Z'),
         daysLeft: 20,
         status: 'warning',
         expirySource: 'pem:leaf',
@@ -94,8 +95,8 @@ describe('evaluate', () => {
     expect(record.status).toBe('critical');
     expect(record.daysLeft).toBe(3);
     expect(record.expirySource).toBe('pem:intermediate');
-    expect(record.notAfter).toBe('2026-11-26T12:00:00Z');
-    expect(record.leafNotAfter).toBe('2027-06-11T12:00:00Z');
+    expect(record.notAfterMs).toBe(Date.parse('2026-11-26T12:00:00Z'));
+    expect(record.leafNotAfterMs).toBe(Date.parse('2027-06-11T12:00:00Z'));
     expect(record.notes.join('\n')).toMatch(
       /intermediate ".*" expires 2026-11-26T12:00:00Z, before the leaf/,
     );
@@ -129,7 +130,7 @@ describe('evaluate', () => {
     const unknown = evaluate(observed(), NOW, THRESHOLDS);
     expect(unknown).toMatchObject({
       status: 'unknown',
-      notAfter: null,
+      notAfterMs: null,
       daysLeft: null,
       expirySource: 'none',
     });

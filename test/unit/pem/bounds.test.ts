@@ -214,7 +214,10 @@ describe('reading one PEM costs work bounded by its bounds, and linear in its si
       NOW,
       THRESHOLDS,
     );
-    expect(withDate).toMatchObject({ expirySource: 'api:NotAfter', notAfter: '2030-01-01T00:00:00Z' });
+    expect(withDate).toMatchObject({
+      expirySource: 'api:NotAfter',
+      notAfterMs: Date.parse('2030-01-01T00:00:00Z'),
+    });
     expect(withDate.notes.join('\n')).toMatch(
       /^SSLContent: the PEM holds 201 certificate blocks, more than/m,
     );
@@ -223,6 +226,6 @@ describe('reading one PEM costs work bounded by its bounds, and linear in its si
       NOW,
       THRESHOLDS,
     );
-    expect(withoutDate).toMatchObject({ status: 'unknown', expirySource: 'none', notAfter: null });
+    expect(withoutDate).toMatchObject({ status: 'unknown', expirySource: 'none', notAfterMs: null });
   });
 });

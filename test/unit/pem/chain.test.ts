@@ -6,6 +6,7 @@ import { sequence, utf8String } from '../../../emulator/x509/der';
 import { pooledKey } from '../../../emulator/x509/keys';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
+import { toIsoUtc } from '../../../lib/expiry/instant';
 import { createPemReader, readPemChain } from '../../../lib/pem/chain';
 import { mapSslInfo } from '../../../lib/providers/ucloud/mapper';
 import { observed } from '../../helpers/observed';
@@ -238,7 +239,7 @@ describe('readPemChain: a chain with an unreadable certificate', () => {
         new RegExp(`^PEM block ${block} is .*, so the expiry cannot be read from the PEM$`),
       );
       const record = evaluate(observed({ pem: text }), NOW, THRESHOLDS);
-      expect(record).toMatchObject({ status: 'unknown', notAfter: null, fingerprintSha256: null });
+      expect(record).toMatchObject({ status: 'unknown', notAfterMs: null, fingerprintSha256: null });
     }
     expect(readPemChain(certificatePem(unreadableLeaf) + intermediatePem + rootPem).problems).toEqual([
       'PEM block 1 is a certificate whose notAfter is a GeneralizedTime without a zone ("20300101000000"), ' +
@@ -295,7 +296,10 @@ describe('readPemChain: a chain with an unreadable certificate', () => {
       NOW,
       THRESHOLDS,
     );
-    expect(withDate).toMatchObject({ expirySource: 'api:NotAfter', notAfter: '2030-01-01T00:00:00Z' });
+    expect(withDate).toMatchObject({
+      expirySource: 'api:NotAfter',
+      notAfterMs: Date.parse('2030-01-01T00:00:00Z'),
+    });
     expect(withDate.fingerprintSha256).toBeNull();
     expect(withDate.notes.join('\n')).toMatch(/^SSLContent: PEM block 1 is a certificate whose notAfter/m);
     const withoutDate = evaluate(
@@ -314,11 +318,8 @@ describe('readPemChain: validity years below 1000', () => {
     const { chain } = readPemChain(certificatePem(leaf) + intermediatePem);
     expect(new Date(chain!.leaf.notAfterMs).getUTCFullYear()).toBe(49);
     const record = evaluate(observed({ pem: certificatePem(leaf) + intermediatePem }), NOW, THRESHOLDS);
-    expect(record).toMatchObject({
-      status: 'expired',
-      notAfter: '0049-01-01T00:00:00Z',
-      expirySource: 'pem:leaf',
-    });
+    expect(record).toMatchObject({ status: 'expired', expirySource: 'pem:leaf' });
+    expect(toIsoUtc(record.notAfterMs!)).toBe('0049-01-01T00:00:00Z');
   });
 
   it('reads the same year through the X509Certificate path, when the DER reader leaves a certificate to it', () => {

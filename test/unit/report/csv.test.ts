@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toIsoUtc } from '../../../lib/expiry/instant';
 import { CSV_COLUMNS, csvField, renderCsv } from '../../../lib/report/csv';
 import { hostileReport } from '../../helpers/hostileReport';
 import { cert, report } from '../../helpers/reports';
@@ -27,7 +28,7 @@ describe('renderCsv', () => {
       expect(text('id')).toBe(record.id);
       expect(text('name')).toBe(record.name);
       expect(text('domains').split(' ').filter(Boolean)).toEqual(record.domains);
-      expect(text('notAfter')).toBe(record.notAfter ?? '');
+      expect(text('notAfter')).toBe(record.notAfterMs === null ? '' : toIsoUtc(record.notAfterMs));
       expect(row.daysLeft).toBe(record.daysLeft === null ? '' : String(record.daysLeft));
       expect(text('status')).toBe(record.status);
       expect(text('inUse')).toBe(record.inUse === null ? '' : String(record.inUse));

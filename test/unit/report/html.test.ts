@@ -10,8 +10,8 @@ const IMG = '<img src=x onerror=alert(4)>';
 
 function report(overrides: Partial<ScanReport> = {}): ScanReport {
   return {
-    generatedAt: NOW,
-    now: NOW,
+    generatedAtMs: NOW_MS,
+    nowMs: NOW_MS,
     complete: true,
     failures: [],
     certificates: [

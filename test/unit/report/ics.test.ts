@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toIsoUtc } from '../../../lib/expiry/instant';
 import { foldLine, icsText, icsUid, renderIcs } from '../../../lib/report/ics';
 import { hostileReport } from '../../helpers/hostileReport';
 import { type IcsComponent, parseIcs, prop, unescapeText } from '../../helpers/icalendar';
@@ -19,7 +20,7 @@ describe('renderIcs', () => {
     expect(prop(calendar, 'CALSCALE').value).toBe('GREGORIAN');
     expect(prop(calendar, 'PRODID').value).toMatch(/certwatch/);
 
-    const dated = source.certificates.filter((c) => c.notAfter !== null);
+    const dated = source.certificates.filter((c) => c.notAfterMs !== null);
     expect(dated.length).toBeLessThan(source.certificates.length);
     const events = calendar.components.filter((c) => c.type === 'VEVENT');
     expect(events).toHaveLength(dated.length);
@@ -27,7 +28,8 @@ describe('renderIcs', () => {
 
     dated.forEach((record, i) => {
       const event = events[i]!;
-      const day = record.notAfter!.slice(0, 10);
+      const notAfter = toIsoUtc(record.notAfterMs!);
+      const day = notAfter.slice(0, 10);
       expect(prop(event, 'UID').value).toMatch(/^[0-9a-f]{40}@certwatch$/);
       expect(prop(event, 'DTSTAMP').value).toBe('20261123T050007Z');
       expect(prop(event, 'DTSTART')).toEqual({
@@ -44,7 +46,7 @@ describe('renderIcs', () => {
           : `certificate ${lf(record.name)} expires ${where}`,
       );
       const description = text(event, 'DESCRIPTION');
-      expect(description).toContain(`Expires ${record.notAfter} (${record.daysLeft} days left`);
+      expect(description).toContain(`Expires ${notAfter} (${record.daysLeft} days left`);
       expect(description).toContain(`Domains: ${record.domains.join(', ') || 'none'}`);
       expect(description).toContain(`id ${record.id}`);
       if (record.inUse) expect(description).toContain(`Bound to: ${lf(record.boundTo.join('; '))}`);
@@ -52,7 +54,7 @@ describe('renderIcs', () => {
       for (const note of record.notes) expect(description).toContain(lf(note));
 
       const alarms = event.components.filter((c) => c.type === 'VALARM');
-      const rung = LADDER.find((d) => Date.parse(record.notAfter!) - d * 86_400_000 > Date.parse(source.now));
+      const rung = LADDER.find((d) => record.notAfterMs! - d * 86_400_000 > source.nowMs);
       if (record.status === 'expired' || rung === undefined) {
         expect(alarms).toEqual([]);
       } else {

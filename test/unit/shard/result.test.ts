@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
-import { DEFAULT_THRESHOLDS, evaluate } from '../../../lib/expiry/evaluate';
+import { evaluate } from '../../../lib/expiry/evaluate';
+import { DEFAULT_STATUS_DAYS } from '../../../lib/expiry/status';
 import type { ObservedCertificate } from '../../../lib/model';
 import type { CertificateSource } from '../../../lib/providers/source';
 import { scanFleet } from '../../../lib/scan';
@@ -25,7 +26,7 @@ function fleetResult(count: number): ShardResult {
     evaluate(
       { ...template, id: `ssl-${String(i).padStart(6, '0')}`, name: `shop-${i}` },
       NOW,
-      DEFAULT_THRESHOLDS,
+      DEFAULT_STATUS_DAYS,
     ),
   );
   return { certificates, failures: [], leaves: [], pending: [] };
@@ -97,7 +98,7 @@ describe('runReport over shards', () => {
     [slbOnly('slb-twin', sha1), slbOnly('slb-orphan', 'ab'.repeat(20))],
     'SLB cn-shanghai: Throttling',
   );
-  const options = { thresholds: DEFAULT_THRESHOLDS, nowMs: NOW, clock: () => NOW };
+  const options = { thresholds: DEFAULT_STATUS_DAYS, nowMs: NOW, clock: () => NOW };
 
   it('is the report one scan of every source gives, fingerprint twins resolved across shards', async () => {
     const slbShard = await scanShard([slb], options);
@@ -110,7 +111,7 @@ describe('runReport over shards', () => {
       missing: [],
       nowMs: NOW,
       generatedAtMs: NOW,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULT_STATUS_DAYS,
     });
     expect(merged).toEqual(await scanFleet([ucloud, slb], options));
     expect(merged.certificates.find((c) => c.id === 'slb-twin')).toMatchObject({
@@ -127,7 +128,7 @@ describe('runReport over shards', () => {
         missing: [],
         nowMs: NOW,
         generatedAtMs: NOW,
-        thresholds: DEFAULT_THRESHOLDS,
+        thresholds: DEFAULT_STATUS_DAYS,
       }),
     ).toEqual(merged);
   });
@@ -154,7 +155,7 @@ describe('runReport over shards', () => {
       missing: [],
       nowMs: NOW,
       generatedAtMs: NOW,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULT_STATUS_DAYS,
     });
     expect(obeyedStrings(merged)).toEqual([]);
     expect(merged.certificates.find((c) => c.service === 'slb')).toMatchObject({
@@ -172,13 +173,13 @@ describe('runReport over shards', () => {
       missing,
       nowMs: NOW,
       generatedAtMs: NOW + 5000,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULT_STATUS_DAYS,
     });
     expect(report).toMatchObject({
       complete: false,
       failures: missing,
-      generatedAt: '2026-11-23T12:00:05Z',
-      now: '2026-11-23T12:00:00Z',
+      generatedAtMs: Date.parse('2026-11-23T12:00:05Z'),
+      nowMs: Date.parse('2026-11-23T12:00:00Z'),
     });
     // In report order: by provider, service, region, project, id.
     expect(report.certificates.map((c) => c.id)).toEqual(['ssl-twin', 'ssl-b']);
