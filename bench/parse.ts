@@ -47,7 +47,7 @@ export interface ParseFigures {
 
 export interface MeasureOptions {
   nowMs?: number;
-  thresholds?: StatusDays;
+  statusDays?: StatusDays;
   /** Timed rounds per path (after one warm-up). Default 3. */
   rounds?: number;
 }
@@ -55,17 +55,17 @@ export interface MeasureOptions {
 /** µs per certificate for parse + evaluate, X509Certificate path and DER path, over the given PEM texts. */
 export function measureParseAndEvaluate(pems: readonly string[], options: MeasureOptions = {}): ParseFigures {
   const nowMs = options.nowMs ?? Date.now();
-  const thresholds = options.thresholds ?? DEFAULT_STATUS_DAYS;
+  const statusDays = options.statusDays ?? DEFAULT_STATUS_DAYS;
   const rounds = Math.max(1, options.rounds ?? 3);
   const paths: Record<'x509' | 'der', PemReaderOptions> = {
     x509: { decoder: 'x509' },
     der: { decoder: 'der' },
   };
   const samples = { x509: [] as Sample[], der: [] as Sample[] };
-  for (const path of ['x509', 'der'] as const) runRound(pems, paths[path], nowMs, thresholds);
+  for (const path of ['x509', 'der'] as const) runRound(pems, paths[path], nowMs, statusDays);
   for (let round = 0; round < rounds; round++) {
     for (const path of ['x509', 'der'] as const)
-      samples[path].push(runRound(pems, paths[path], nowMs, thresholds));
+      samples[path].push(runRound(pems, paths[path], nowMs, statusDays));
   }
   const figures = (path: 'x509' | 'der'): PathFigures => ({
     cpuUs: median(samples[path].map((s) => s.cpuUs)) / pems.length,
@@ -85,14 +85,14 @@ function runRound(
   pems: readonly string[],
   reader: PemReaderOptions,
   nowMs: number,
-  thresholds: StatusDays,
+  statusDays: StatusDays,
 ): Sample {
   const { read, counts } = createPemReader(reader);
   let unread = 0;
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   for (const pem of pems) {
-    const record = evaluate(observed(read(pem).chain), nowMs, thresholds);
+    const record = evaluate(observed(read(pem).chain), nowMs, statusDays);
     if (record.status === 'unknown') unread++;
   }
   const wallUs = (performance.now() - wallBefore) * 1000;

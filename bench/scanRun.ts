@@ -42,7 +42,7 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
   const heapBefore = heapAfterFullGc();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs: Date.now() });
+  const report = await scanFleet(sources, { statusDays: config.statusDays, nowMs: Date.now() });
   const wallSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

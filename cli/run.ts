@@ -72,7 +72,7 @@ export async function scanWithProgress(
   const progress = createProgress(io, counters);
   try {
     return await scanFleet(buildSources(config, { counters, fetch: fetchImpl }), {
-      thresholds: config.thresholds,
+      statusDays: config.statusDays,
       nowMs,
       clock: io.clock,
       onProgress: progress.update,

@@ -37,7 +37,7 @@ export interface AlertingConfig {
 
 /** The settings and, one field per provider of lib/providers/registry.ts (`ucloud`, `aliyun`), its config. */
 export interface Config extends ProviderConfigs {
-  thresholds: StatusDays;
+  statusDays: StatusDays;
   alerting: AlertingConfig;
   /** Each alert channel's settings, keyed by its name (SNS's topic, SES email, the chat webhooks); null: not set. */
   channels: ChannelsConfig;
@@ -155,7 +155,7 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    thresholds: { warningDays: warningDays!, criticalDays: criticalDays! },
+    statusDays: { warningDays: warningDays!, criticalDays: criticalDays! },
     channels,
     requestTimeoutMs: requestTimeoutMs!,
     metricsNamespace,

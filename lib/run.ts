@@ -61,13 +61,13 @@ type AlertingFromConfig = 'ladder' | 'criticalDays' | 'reminderIntervalMs';
  * and dry run from `run`, as given. The one place AlertingOptions are built from a Config.
  */
 export function alertingOptions<Run extends Partial<Omit<AlertingOptions, AlertingFromConfig>>>(
-  config: Pick<Config, 'alerting' | 'thresholds'>,
+  config: Pick<Config, 'alerting' | 'statusDays'>,
   run: Run,
 ): Run & Pick<AlertingOptions, AlertingFromConfig> {
   return {
     ...run,
     ladder: config.alerting.ladder,
-    criticalDays: config.thresholds.criticalDays,
+    criticalDays: config.statusDays.criticalDays,
     reminderIntervalMs: config.alerting.reminderIntervalMs,
   };
 }
@@ -78,7 +78,7 @@ export async function runJob(setup: RunSetup, options: RunOptions): Promise<Scan
   const { telemetry, nowMs } = options;
   telemetry.started(sources);
   const report = await scanFleet(sources, {
-    thresholds: config.thresholds,
+    statusDays: config.statusDays,
     nowMs,
     clock: options.clock,
     timeLimitMs: options.timeLimitMs,

@@ -13,7 +13,7 @@ import { compactStrings, flat } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
 
 export interface ScanOptions {
-  thresholds: StatusDays;
+  statusDays: StatusDays;
   /** The instant certificates are judged at (epoch ms). */
   nowMs: number;
   /** Wall clock for `generatedAt`. */
@@ -36,7 +36,7 @@ export async function scanFleet(
   const { certificates, failures } = reading;
   for (const cert of reading.byFingerprintOnly) {
     certificates.push(
-      compactStrings(evaluate(reading.fingerprints.resolve(cert), options.nowMs, options.thresholds)),
+      compactStrings(evaluate(reading.fingerprints.resolve(cert), options.nowMs, options.statusDays)),
     );
   }
   certificates.sort(compareIdentity);
@@ -100,7 +100,7 @@ export async function readFleet(
               const cert = inertCertificate(reported);
               fingerprints.remember(cert);
               if (isKnownOnlyByFingerprint(cert)) byFingerprintOnly.push(cert);
-              else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.thresholds)));
+              else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.statusDays)));
               progress();
             },
             failure: fail,

@@ -51,7 +51,7 @@ async function demoDigestHtml(now: number): Promise<string> {
   const emulator = await startEmulator({ fleet });
   try {
     const config = loadConfig(emulatorEnv(fleet, emulator));
-    const report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs: now });
+    const report = await scanFleet(buildSources(config), { statusDays: config.statusDays, nowMs: now });
     const sent: SendEmailCommand[] = [];
     const sink = new SesEmailSink({
       from: 'certwatch <certwatch@example.com>',

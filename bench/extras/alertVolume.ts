@@ -37,7 +37,7 @@ export async function alertVolumeSection(): Promise<string> {
     const sources = buildSources(config);
     for (let day = 0; day < 30; day++) {
       const nowMs = start + day * 86_400_000;
-      const report = await scanFleet(sources, { thresholds: config.thresholds, nowMs });
+      const report = await scanFleet(sources, { statusDays: config.statusDays, nowMs });
       daily += report.certificates.filter((c) => c.status !== 'ok').length;
       await alertOn(report, alertingOptions(config, { sink, store, nowMs }));
     }

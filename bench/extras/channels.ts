@@ -24,7 +24,7 @@ const never = { send: () => Promise.reject(new Error('the bench sends nothing'))
 export async function channelsSection(env: Record<string, string>): Promise<string> {
   const config = loadConfig(env);
   const nowMs = Date.now();
-  const report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs });
+  const report = await scanFleet(buildSources(config), { statusDays: config.statusDays, nowMs });
   const planned = await alertOn(
     report,
     alertingOptions(config, { sink: new ConsoleSink(), store: new MemoryStateStore(), nowMs, dryRun: true }),

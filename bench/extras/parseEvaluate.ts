@@ -24,7 +24,7 @@ export async function parseAndEvaluateSection(env: Record<string, string>): Prom
     const judge = () => {
       const before = process.cpuUsage();
       for (const info of batch)
-        evaluate(mapSslInfo(info, target.region, target.projectId), nowMs, config.thresholds);
+        evaluate(mapSslInfo(info, target.region, target.projectId), nowMs, config.statusDays);
       const cpu = process.cpuUsage(before);
       micros += cpu.user + cpu.system;
       count += batch.length;

@@ -101,7 +101,7 @@ export async function closeRun(
       ),
       nowMs: run.nowMs,
       generatedAtMs: context.clock(),
-      thresholds: config.thresholds,
+      statusDays: config.statusDays,
     });
     telemetry.scanned(report);
     let result: ScanResult;

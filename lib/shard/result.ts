@@ -73,7 +73,7 @@ export interface RunReportInput {
   /** The instant the run judges certificates at (its plan's). */
   nowMs: number;
   generatedAtMs: number;
-  thresholds: StatusDays;
+  statusDays: StatusDays;
 }
 
 /**
@@ -86,7 +86,7 @@ export function runReport(input: RunReportInput): ScanReport {
   const certificates = input.results.flatMap((result) => result.certificates);
   for (const result of input.results) {
     for (const cert of result.pending) {
-      certificates.push(evaluate(index.resolve(cert), input.nowMs, input.thresholds));
+      certificates.push(evaluate(index.resolve(cert), input.nowMs, input.statusDays));
     }
   }
   const failures = [...input.results.flatMap((result) => result.failures), ...input.missing];

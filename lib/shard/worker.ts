@@ -117,7 +117,7 @@ async function scanOne(
   const sources = buildSources(config, { ...setup.providerDeps, counters });
   context.log.info('shard scan started', { service: shard.service, regions: shard.regions });
   const result = await scanShard(sources, {
-    thresholds: config.thresholds,
+    statusDays: config.statusDays,
     nowMs: run.nowMs,
     clock: context.clock,
     timeLimitMs: context.timeLimitMs,

@@ -147,13 +147,13 @@ const file = fc.oneof(
 
 /** Every way a loaded configuration is fit to run with. */
 function expectUsable(config: Config): void {
-  const { thresholds, alerting, requestTimeoutMs } = config;
+  const { statusDays, alerting, requestTimeoutMs } = config;
   expect(
     Number.isSafeInteger(requestTimeoutMs) && requestTimeoutMs >= 1 && requestTimeoutMs <= MAX_TIMER_MS,
   ).toBe(true);
-  expect(Number.isSafeInteger(thresholds.warningDays) && thresholds.criticalDays >= 1).toBe(true);
+  expect(Number.isSafeInteger(statusDays.warningDays) && statusDays.criticalDays >= 1).toBe(true);
   expect(
-    Number.isSafeInteger(thresholds.criticalDays) && thresholds.criticalDays <= thresholds.warningDays,
+    Number.isSafeInteger(statusDays.criticalDays) && statusDays.criticalDays <= statusDays.warningDays,
   ).toBe(true);
   expect(Number.isSafeInteger(alerting.reminderIntervalMs) && alerting.reminderIntervalMs > 0).toBe(true);
   expect(alerting.ladder.days.length).toBeGreaterThan(0);
@@ -334,11 +334,11 @@ describe('fuzz: loadConfig', () => {
           const base = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'CANARYsecret' };
           const fileValues = { CERTWATCH_WARNING_DAYS: fromFile + 400, CERTWATCH_CRITICAL_DAYS: fromFile };
           expect(
-            loadConfig({ ...base, CERTWATCH_CRITICAL_DAYS: String(fromEnv) }, fileValues).thresholds
+            loadConfig({ ...base, CERTWATCH_CRITICAL_DAYS: String(fromEnv) }, fileValues).statusDays
               .criticalDays,
           ).toBe(fromEnv);
           expect(
-            loadConfig({ ...base, CERTWATCH_CRITICAL_DAYS: blank }, fileValues).thresholds.criticalDays,
+            loadConfig({ ...base, CERTWATCH_CRITICAL_DAYS: blank }, fileValues).statusDays.criticalDays,
           ).toBe(fromFile);
         },
       ),

@@ -225,7 +225,7 @@ describe('fuzz: provider text made inert where a record is made', () => {
         };
         const pacing = new Pacing({ clock: () => virtualMs, sleep });
         const report = await scanFleet(buildSources(config, { fetch, sleep, random: () => 0.5, pacing }), {
-          thresholds: config.thresholds,
+          statusDays: config.statusDays,
           nowMs: NOW,
           clock: () => NOW,
         });

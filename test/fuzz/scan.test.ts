@@ -154,7 +154,7 @@ describe('fuzz: a scan over random replies', () => {
         };
         const pacing = new Pacing({ clock: () => virtualMs, sleep });
         const report = await scanFleet(buildSources(config, { fetch, sleep, random: () => 0.5, pacing }), {
-          thresholds: config.thresholds,
+          statusDays: config.statusDays,
           nowMs: NOW,
           clock: () => NOW,
         });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const fleet = demoFleet(NOW);
   emulator = await startEmulator({ fleet });
   const config = loadConfig(emulatorEnv(fleet, emulator));
-  report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs: NOW });
+  report = await scanFleet(buildSources(config), { statusDays: config.statusDays, nowMs: NOW });
 }, 60_000);
 afterAll(() => emulator.close());
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'certwatch-hostile-'));
   env = allCloudsEnv(emulator);
   const config = loadConfig(env);
-  report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs: NOW });
+  report = await scanFleet(buildSources(config), { statusDays: config.statusDays, nowMs: NOW });
 }, 60_000);
 
 afterAll(async () => {

@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   emulator = await startEmulator({ fleet });
   const config = loadConfig(emulatorEnv(fleet, emulator));
-  report = await scanFleet(buildSources(config), { thresholds: config.thresholds, nowMs: NOW });
+  report = await scanFleet(buildSources(config), { statusDays: config.statusDays, nowMs: NOW });
 
   await mkdir(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, 'report.html');

@@ -33,7 +33,7 @@ describe('User-Agent', () => {
     emulator = await startEmulator({ fleet, throttleRate: 0.3, seed: 3 });
     const config = loadConfig(allCloudsEnv(emulator));
     const report = await scanFleet(buildSources(config, { sleep: async () => {} }), {
-      thresholds: config.thresholds,
+      statusDays: config.statusDays,
       nowMs: NOW,
     });
     expect(report.failures).toEqual([]);

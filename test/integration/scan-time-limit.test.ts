@@ -30,7 +30,7 @@ it('turns every part not read within the time limit into a named failure', async
   const config = loadConfig(auditEnv(emulator.ucloudUrl));
   const started = Date.now();
   const report = await scanFleet(buildSources(config), {
-    thresholds: config.thresholds,
+    statusDays: config.statusDays,
     nowMs: NOW,
     timeLimitMs: 300,
   });

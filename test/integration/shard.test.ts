@@ -260,7 +260,7 @@ async function reportOf(deployed: Deployment, runId: string): Promise<ScanReport
     missing: [],
     nowMs: run.nowMs,
     generatedAtMs: NOW,
-    thresholds: DEFAULT_STATUS_DAYS,
+    statusDays: DEFAULT_STATUS_DAYS,
   });
 }
 

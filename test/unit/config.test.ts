@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       projectIds: [],
       apiUrl: 'https://api.ucloud.cn',
     });
-    expect(config.thresholds).toEqual({ warningDays: 30, criticalDays: 7 });
+    expect(config.statusDays).toEqual({ warningDays: 30, criticalDays: 7 });
     expect(config.channels.sns).toBeNull();
   });
 
@@ -67,7 +67,7 @@ describe('loadConfig', () => {
     );
     expect(config.ucloud?.regions).toEqual(['cn-gd']);
     expect(config.ucloud?.projectIds).toEqual(['org-a', 'org-b']);
-    expect(config.thresholds.warningDays).toBe(21);
+    expect(config.statusDays.warningDays).toBe(21);
     const overridden = loadConfig(ucloud, { CERTWATCH_WARNING_DAYS: 21 });
     expect(overridden.ucloud?.regions).toEqual(['cn-bj2', 'cn-sh2', 'hk']);
 

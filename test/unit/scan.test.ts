@@ -41,7 +41,7 @@ describe('scanFleet', () => {
     // The SLB source answers first: matching must wait for every source.
     const report = await scanFleet(
       [source('slb', [slb('lb-twin', sha1), slb('lb-alone', 'f'.repeat(40))]), source('ulb', [ucloud], 20)],
-      { thresholds: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
     );
     const twin = report.certificates.find((c) => c.id === 'lb-twin');
     expect(twin).toMatchObject({
@@ -65,7 +65,7 @@ describe('scanFleet', () => {
           observed({ id: 'c', provider: 'aliyun', service: 'cdn' }),
         ]),
       ],
-      { thresholds: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
     );
     expect(report.complete).toBe(false);
     expect(report.failures.map((f) => f.message)).toEqual(['page 2 could not be read']);

@@ -98,7 +98,7 @@ describe('runReport over shards', () => {
     [slbOnly('slb-twin', sha1), slbOnly('slb-orphan', 'ab'.repeat(20))],
     'SLB cn-shanghai: Throttling',
   );
-  const options = { thresholds: DEFAULT_STATUS_DAYS, nowMs: NOW, clock: () => NOW };
+  const options = { statusDays: DEFAULT_STATUS_DAYS, nowMs: NOW, clock: () => NOW };
 
   it('is the report one scan of every source gives, fingerprint twins resolved across shards', async () => {
     const slbShard = await scanShard([slb], options);
@@ -111,7 +111,7 @@ describe('runReport over shards', () => {
       missing: [],
       nowMs: NOW,
       generatedAtMs: NOW,
-      thresholds: DEFAULT_STATUS_DAYS,
+      statusDays: DEFAULT_STATUS_DAYS,
     });
     expect(merged).toEqual(await scanFleet([ucloud, slb], options));
     expect(merged.certificates.find((c) => c.id === 'slb-twin')).toMatchObject({
@@ -128,7 +128,7 @@ describe('runReport over shards', () => {
         missing: [],
         nowMs: NOW,
         generatedAtMs: NOW,
-        thresholds: DEFAULT_STATUS_DAYS,
+        statusDays: DEFAULT_STATUS_DAYS,
       }),
     ).toEqual(merged);
   });
@@ -155,7 +155,7 @@ describe('runReport over shards', () => {
       missing: [],
       nowMs: NOW,
       generatedAtMs: NOW,
-      thresholds: DEFAULT_STATUS_DAYS,
+      statusDays: DEFAULT_STATUS_DAYS,
     });
     expect(obeyedStrings(merged)).toEqual([]);
     expect(merged.certificates.find((c) => c.service === 'slb')).toMatchObject({
@@ -173,7 +173,7 @@ describe('runReport over shards', () => {
       missing,
       nowMs: NOW,
       generatedAtMs: NOW + 5000,
-      thresholds: DEFAULT_STATUS_DAYS,
+      statusDays: DEFAULT_STATUS_DAYS,
     });
     expect(report).toMatchObject({
       complete: false,
