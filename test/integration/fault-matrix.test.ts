@@ -30,6 +30,7 @@ import { alertingOptions } from '../../lib/run';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { runCertwatch } from '../helpers/cli';
 import { ACCOUNT, ALIYUN_ACCOUNT, NOW } from '../helpers/fleet';
+import { fromReportJson } from '../helpers/reports';
 
 const UCLOUD_REGIONS = ['cn-bj2', 'hk'];
 const PROJECTS = ['org-a', 'org-b'];
@@ -545,7 +546,8 @@ async function runScenario(scenario: Scenario): Promise<void> {
       runEnv,
     );
     expect(run.stderr).not.toMatch(/unexpected error|certwatch bug/);
-    const report = JSON.parse(run.stdout) as ScanReport;
+    // The command prints the report contract (ISO text); the program holds instants as ms.
+    const report = fromReportJson(JSON.parse(run.stdout));
 
     const expected = everyCertificate(fleet);
     for (const key of scenario.transient ?? []) expected.delete(key);
