@@ -3,12 +3,11 @@
  * each naming its key; secret values are never echoed.
  */
 
-import { type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
+import { DEFAULT_LADDER_TEXT, type Ladder, MAX_LADDER_DAYS, parseLadder } from './alerts/ladder';
 import { CHANNEL_SETTINGS, type ChannelsConfig, readChannels } from './channels';
 import { ConfigError } from './errors';
 import { DEFAULT_STATUS_DAYS, type StatusDays } from './expiry/status';
 import { PROVIDER_MODULES, type ProviderConfigs } from './providers/registry';
-import { CORE_SETTINGS } from './settings/core';
 import {
   closestMatch,
   type EndpointRules,
@@ -19,10 +18,62 @@ import {
 } from './settings/readers';
 import type { Setting, SettingGet } from './settings/setting';
 
-export type { AliyunConfig } from './providers/aliyun/config';
-export { DEFAULT_CDN_ENDPOINT } from './providers/aliyun/config';
-export type { UcloudConfig } from './providers/ucloud/config';
-export { DEFAULT_UCLOUD_API_URL } from './providers/ucloud/config';
+export const DEFAULT_METRICS_NAMESPACE = 'Certwatch';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_REMINDER_HOURS = 24;
+
+/** The settings of certwatch itself, beside those the providers and channels declare; defaults are the ones read. */
+export const CORE_SETTINGS: readonly Setting[] = [
+  {
+    key: 'CERTWATCH_WARNING_DAYS',
+    description: 'warning when at most this many whole days remain',
+    default: String(DEFAULT_STATUS_DAYS.warningDays),
+  },
+  {
+    key: 'CERTWATCH_CRITICAL_DAYS',
+    description: 'critical when at most this many whole days remain',
+    default: String(DEFAULT_STATUS_DAYS.criticalDays),
+  },
+  {
+    key: 'CERTWATCH_REQUEST_TIMEOUT_MS',
+    description: 'per-request timeout to a provider API',
+    default: String(DEFAULT_REQUEST_TIMEOUT_MS),
+  },
+  {
+    key: 'CERTWATCH_THRESHOLDS',
+    description: 'the alert rungs, in days (and one optional `N%` of lifetime)',
+    default: `\`${DEFAULT_LADDER_TEXT}\``,
+  },
+  {
+    key: 'CERTWATCH_REMINDER_HOURS',
+    description: 'how often an expired certificate still in use reminds',
+    default: String(DEFAULT_REMINDER_HOURS),
+  },
+  {
+    key: 'CERTWATCH_RULES_FILE',
+    description: 'per-certificate alert rules, JSON or YAML (the Lambda function reads JSON only)',
+  },
+  {
+    key: 'CERTWATCH_STATE_TABLE',
+    description: 'DynamoDB table of alert history (set by `serverless.yml`)',
+  },
+  {
+    key: 'CERTWATCH_STATE_FILE',
+    description: 'alert history file for `certwatch scan`',
+    default: '`.certwatch/alert-state.json`',
+  },
+  {
+    key: 'CERTWATCH_METRICS_NAMESPACE',
+    description: "CloudWatch namespace of the Lambda's EMF metrics (set by `serverless.yml`)",
+    default: `\`${DEFAULT_METRICS_NAMESPACE}\``,
+  },
+  {
+    key: 'CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS',
+    description:
+      '`true`: provider endpoints may be plain `http://` to any host, not only to this machine (a proxy on a private link)',
+    default: '`false`',
+  },
+];
 
 export interface AlertingConfig {
   /** The rungs a certificate alerts at (CERTWATCH_THRESHOLDS). */
@@ -62,8 +113,6 @@ export const CONFIG_KEYS: readonly string[] = [
   ...CORE_SETTINGS,
   ...CHANNEL_SETTINGS,
 ].map((setting) => setting.key);
-
-export const DEFAULT_METRICS_NAMESPACE = 'Certwatch';
 
 /**
  * Upper bounds of the numeric settings. A request timeout above 15 minutes (the longest a Lambda runs) is a typo,
@@ -108,13 +157,13 @@ export function loadConfig(env: Source, file?: unknown, fileName = 'config file'
   const requestTimeoutMs = readWholeNumber(
     get,
     'CERTWATCH_REQUEST_TIMEOUT_MS',
-    { fallback: 10_000, max: MAX_REQUEST_TIMEOUT_MS },
+    { fallback: DEFAULT_REQUEST_TIMEOUT_MS, max: MAX_REQUEST_TIMEOUT_MS },
     problems,
   );
   const reminderHours = readWholeNumber(
     get,
     'CERTWATCH_REMINDER_HOURS',
-    { fallback: 24, max: MAX_REMINDER_HOURS },
+    { fallback: DEFAULT_REMINDER_HOURS, max: MAX_REMINDER_HOURS },
     problems,
   );
   let ladder: Ladder | null = null;

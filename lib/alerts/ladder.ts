@@ -16,8 +16,6 @@ export interface Ladder {
   lifetimePercent: number | null;
 }
 
-export type { Rung } from '../expiry/status';
-
 /** What `rungOf` reads of a certificate: a CertificateRecord has all of it. */
 export interface RungSubject {
   /** Effective expiry (epoch ms): the remaining time for the share-of-lifetime rung is measured to it. */

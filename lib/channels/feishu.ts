@@ -216,7 +216,9 @@ export function headerTemplate(content: DigestContent): FeishuHeaderTemplate {
 export function feishuVerdict(reply: WebhookReply, signed = true): WebhookVerdict {
   const answer = readAnswer(reply.body);
   const wait =
-    retryAfterMs(reply.header('retry-after'), reply.nowMs) ?? resetMs(reply.header('x-ogw-ratelimit-reset'));
+    retryAfterMs(reply.header('retry-after'), reply.nowMs) ??
+    // The open platform's `x-ogw-ratelimit-reset`: seconds until the limit resets, as a Retry-After counts them.
+    retryAfterMs(reply.header('x-ogw-ratelimit-reset'), reply.nowMs);
   const said = answer === null ? quoteBody(reply.body) : describeCode(answer, signed);
   if ((answer !== null && FREQUENCY_LIMITED_CODES.has(answer.code)) || reply.status === 429) {
     return { ok: false, retryable: true, reason: `HTTP ${reply.status}, ${said}`, retryAfterMs: wait };
@@ -296,12 +298,6 @@ function quoteBody(body: string): string {
 function clipText(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max).join('')}...`;
-}
-
-/** The open platform's `x-ogw-ratelimit-reset`: seconds until the limit resets. Undefined when absent or unreadable. */
-function resetMs(header: string | null): number | undefined {
-  const text = header?.trim() ?? '';
-  return /^\d+$/.test(text) ? Number(text) * 1000 : undefined;
 }
 
 /** The Feishu/Lark channel: interactive cards to a custom bot, signed when it has a secret. */

@@ -11,10 +11,16 @@ import {
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
-import type { AlertFailure, AlertsResult, OutgoingAlert, PublishProgress } from '../alerts/sink';
+import {
+  type AlertFailure,
+  type AlertsResult,
+  alertPayloadBytes,
+  type OutgoingAlert,
+  type PublishProgress,
+} from '../alerts/sink';
 import { sleep as realSleep } from '../http/abort';
 import { type RetryPolicy, retrying } from '../http/retry';
-import { SNS_MAX_MESSAGE_BYTES, snsMessageAttributes, snsPayloadBytes } from './snsMessage';
+import { SNS_MAX_MESSAGE_BYTES, snsMessageAttributes } from './snsMessage';
 
 /** SNS's cap on entries per PublishBatch call. */
 export const SNS_MAX_BATCH_ENTRIES = 10;
@@ -23,12 +29,6 @@ export const SNS_MAX_BATCH_ENTRIES = 10;
 export interface SnsPublishBatchClient {
   send(command: PublishBatchCommand): Promise<PublishBatchCommandOutput>;
 }
-
-/** A message to publish (the alert policy's type). `id` is the caller's; the publisher maps it to a valid entry Id. */
-export type OutgoingSnsMessage = OutgoingAlert;
-/** A message SNS did not accept after every allowed attempt. */
-export type PublishFailure = AlertFailure;
-export type PublishAllResult = AlertsResult;
 
 export interface SnsBatchPublisherOptions {
   /** Tries per message, the first included (default 3). */
@@ -49,7 +49,7 @@ interface Entry {
   index: number;
   /** Batch entry Id: `m` and the index, unique across the whole publishAll call and valid whatever `id` is. */
   entryId: string;
-  source: OutgoingSnsMessage;
+  source: OutgoingAlert;
   bytes: number;
 }
 
@@ -89,13 +89,13 @@ export class SnsBatchPublisher {
    * took after each call, and awaited before the next.
    */
   async publishAll(
-    messages: readonly OutgoingSnsMessage[],
+    messages: readonly OutgoingAlert[],
     progress: PublishProgress = {},
-  ): Promise<PublishAllResult> {
-    const failures = new Map<number, PublishFailure>();
+  ): Promise<AlertsResult> {
+    const failures = new Map<number, AlertFailure>();
     let pending: Entry[] = [];
     for (const [index, source] of messages.entries()) {
-      const bytes = snsPayloadBytes(source.message, source.attributes);
+      const bytes = alertPayloadBytes(source.message, source.attributes);
       if (bytes > this.#maxBatchBytes) {
         failures.set(index, {
           id: source.id,
@@ -111,7 +111,7 @@ export class SnsBatchPublisher {
     let sent = 0;
     const unsent = await retrying(
       async () => {
-        const retry: { entry: Entry; failure: PublishFailure }[] = [];
+        const retry: { entry: Entry; failure: AlertFailure }[] = [];
         for (const batch of packBatches(pending, this.#maxBatchBytes)) {
           const outcome = await this.#publishBatch(batch);
           sent += outcome.delivered.length;
@@ -143,7 +143,7 @@ export class SnsBatchPublisher {
   /** One PublishBatch call; never rejects. */
   async #publishBatch(batch: Entry[]): Promise<{
     delivered: Entry[];
-    failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[];
+    failed: { entry: Entry; failure: AlertFailure; retryable: boolean }[];
   }> {
     const command = new PublishBatchCommand({
       TopicArn: this.topicArn,
@@ -178,7 +178,7 @@ export class SnsBatchPublisher {
       byId.delete(entry.entryId);
       delivered.push(entry);
     }
-    const failed: { entry: Entry; failure: PublishFailure; retryable: boolean }[] = [];
+    const failed: { entry: Entry; failure: AlertFailure; retryable: boolean }[] = [];
     for (const failure of output.Failed ?? []) {
       const entry = failure.Id === undefined ? undefined : byId.get(failure.Id);
       if (entry === undefined) continue;

@@ -4,24 +4,14 @@
  * topic is configured, on the Lambda's first invocation rather than at its module init (npm run bench:coldstart).
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import type { AlertAttribute, AlertsResult } from '../alerts/sink';
+import { type AlertAttribute, type AlertsResult, MAX_ALERT_PAYLOAD_BYTES } from '../alerts/sink';
 import { AlertDeliveryError } from '../errors';
 
-/** 256 KiB: SNS counts bytes of UTF-8, not characters. */
-export const SNS_MAX_MESSAGE_BYTES = 262_144;
-
 /**
- * Bytes SNS counts for a message: the UTF-8 body plus, per attribute, its name, data type and value (the
- * accounting SQS documents; SNS counts attributes too without spelling it out).
+ * 256 KiB of UTF-8, body and attributes (counted by alertPayloadBytes): SNS's limit is the one the alert policy
+ * keeps every structured alert within, and the size a digest is split to.
  */
-export function snsPayloadBytes(message: string, attributes: Record<string, MessageAttributeValue>): number {
-  let bytes = Buffer.byteLength(message, 'utf8');
-  for (const [name, value] of Object.entries(attributes)) {
-    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
-    bytes += Buffer.byteLength(value.StringValue ?? '', 'utf8') + (value.BinaryValue?.byteLength ?? 0);
-  }
-  return bytes;
-}
+export const SNS_MAX_MESSAGE_BYTES = MAX_ALERT_PAYLOAD_BYTES;
 
 /** A structured alert's attributes as the SDK's MessageAttributes: the policy's shape is SNS's, field for field. */
 export function snsMessageAttributes(

@@ -57,9 +57,3 @@ export function severityOf(rung: Rung, criticalDays = 7, daysLeft?: number | nul
   if (daysLeft < 0) return 'expired';
   return daysLeft <= criticalDays ? 'critical' : 'warning';
 }
-
-/** The severity of an alert for a certificate in `status`: null for `ok`, a warning for `unknown`. */
-export function severityOfStatus(status: Status): Severity | null {
-  if (status === 'ok') return null;
-  return status === 'unknown' ? 'warning' : status;
-}

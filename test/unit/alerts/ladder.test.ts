@@ -6,12 +6,12 @@ import {
   type Ladder,
   type Lifetime,
   parseLadder,
-  type Rung,
   rungOf,
   rungOrder,
 } from '../../../lib/alerts/ladder';
 import { ConfigError } from '../../../lib/errors';
 import { MS_PER_DAY } from '../../../lib/expiry/instant';
+import type { Rung } from '../../../lib/expiry/status';
 import { daysLeft, severityOf, statusAt } from '../../../lib/expiry/status';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');

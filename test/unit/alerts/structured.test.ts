@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedAlert } from '../../../lib/alerts/plan';
+import { alertPayloadBytes, MAX_ALERT_PAYLOAD_BYTES } from '../../../lib/alerts/sink';
 import {
   type CertificateAlert,
   STRUCTURED_ALERT_SCHEMA,
   type StructuredAlertBody,
   structuredMessage,
 } from '../../../lib/alerts/structured';
-import { SNS_MAX_MESSAGE_BYTES, snsPayloadBytes } from '../../../lib/channels/snsMessage';
 import type { CertificateRecord } from '../../../lib/model';
 import { cert, ms, NOW } from '../../helpers/reports';
 
@@ -169,9 +169,9 @@ describe('structuredMessage size', () => {
       generatedAt: NOW,
     });
 
-    expect(snsPayloadBytes(message, attributes)).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
+    expect(alertPayloadBytes(message, attributes)).toBeLessThanOrEqual(MAX_ALERT_PAYLOAD_BYTES);
     // Close to the limit: the binary search keeps as much as fits.
-    expect(snsPayloadBytes(message, attributes)).toBeGreaterThan(SNS_MAX_MESSAGE_BYTES - 100);
+    expect(alertPayloadBytes(message, attributes)).toBeGreaterThan(MAX_ALERT_PAYLOAD_BYTES - 100);
     const trimmed = body(message);
     expect(trimmed.truncated).toBe(true);
     const kept = trimmed.certificate.domains.length;
@@ -187,7 +187,7 @@ describe('structuredMessage size', () => {
     const { message, attributes } = structuredMessage(alert({ record: { ...record, notes: [note] } }), {
       generatedAt: NOW,
     });
-    expect(snsPayloadBytes(message, attributes)).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
+    expect(alertPayloadBytes(message, attributes)).toBeLessThanOrEqual(MAX_ALERT_PAYLOAD_BYTES);
     const trimmed = body(message);
     expect(trimmed.truncated).toBe(true);
     expect(trimmed.omitted).toEqual({ domains: 0, boundTo: 0, notes: 0 });
@@ -202,7 +202,7 @@ describe('structuredMessage size', () => {
       alert({ record: { ...record, domains: many('d'), boundTo: many('b'), notes: many('n') } }),
       { generatedAt: NOW, maxBytes: 1_200 },
     );
-    expect(snsPayloadBytes(message, attributes)).toBeLessThanOrEqual(1_200);
+    expect(alertPayloadBytes(message, attributes)).toBeLessThanOrEqual(1_200);
     const trimmed = body(message);
     expect(trimmed.truncated).toBe(true);
     const kept = trimmed.certificate.domains.length;

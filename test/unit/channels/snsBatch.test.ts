@@ -5,13 +5,9 @@ import type {
   PublishBatchRequestEntry,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import {
-  type OutgoingSnsMessage,
-  type PublishAllResult,
-  SnsBatchPublisher,
-  type SnsPublishBatchClient,
-} from '../../../lib/channels/snsBatch';
-import { snsPayloadBytes, throwIfFailed } from '../../../lib/channels/snsMessage';
+import { type AlertsResult, alertPayloadBytes, type OutgoingAlert } from '../../../lib/alerts/sink';
+import { SnsBatchPublisher, type SnsPublishBatchClient } from '../../../lib/channels/snsBatch';
+import { throwIfFailed } from '../../../lib/channels/snsMessage';
 import { AlertDeliveryError } from '../../../lib/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:certwatch-alerts';
@@ -48,7 +44,7 @@ function failBodies(bodies: string[], error: Omit<BatchResultErrorEntry, 'Id'>) 
   });
 }
 
-function messages(count: number, size = 10): OutgoingSnsMessage[] {
+function messages(count: number, size = 10): OutgoingAlert[] {
   return Array.from({ length: count }, (_, i) => ({
     id: `ucloud/ulb/cn-bj2/org-x/ssl-${i}#d7`,
     message: `m${i}:`.padEnd(size, '.'),
@@ -107,7 +103,7 @@ describe('SnsBatchPublisher batching', () => {
   it('splits batches by size as well as by count', async () => {
     const client = new FakeSnsBatch();
     const all = messages(7, 300);
-    const oneEntry = snsPayloadBytes(all[0]!.message, all[0]!.attributes);
+    const oneEntry = alertPayloadBytes(all[0]!.message, all[0]!.attributes);
     const { publisher: small } = publisher(client, { maxBatchBytes: oneEntry * 3 });
     expect(await small.publishAll(all)).toEqual({ sent: 7, failed: [] });
     expect(client.calls.map((call) => call.entries.length)).toEqual([3, 3, 1]);
@@ -270,7 +266,7 @@ describe('throwIfFailed', () => {
   });
 
   it('names the topic, the count, the first codes, and what to check', () => {
-    const result: PublishAllResult = {
+    const result: AlertsResult = {
       sent: 7,
       failed: [
         { id: 'a', code: 'AuthorizationError', message: 'not authorized' },

@@ -9,10 +9,9 @@ import {
   settingsMarkdown,
 } from '../../../cli/settingsDoc';
 import { CHANNEL_SETTINGS } from '../../../lib/channels';
-import { CONFIG_KEYS } from '../../../lib/config';
+import { CONFIG_KEYS, CORE_SETTINGS } from '../../../lib/config';
 import { PROVIDERS } from '../../../lib/providers/registry';
 import { SECRET_SETTINGS } from '../../../lib/secrets/ssm';
-import { CORE_SETTINGS } from '../../../lib/settings/core';
 import { runCertwatch } from '../../helpers/cli';
 
 const declared = DOCUMENTED_SETTINGS.flatMap((group) => group.settings);
