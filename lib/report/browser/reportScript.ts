@@ -1,12 +1,10 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The HTML report's behaviour in the browser: sort on a heading click, filter on the text box and the status boxes.
  * It reads the rows lib/report/html.ts rendered (values in data-sort or the cell text) and never builds HTML from
  * data. html.ts inlines it compiled, through `import ... from './browser/reportScript?script'` (scriptModule.d.ts).
  *
- * The lib references above give the whole program the DOM types (tsc has no per-file lib): only code in
- * lib/report/browser, which runs in a browser, should use them.
+ * Type-checked on its own (lib/report/browser/tsconfig.json: the DOM's types and no Node's), so that no Node code
+ * sees browser globals and this script sees no Node ones.
  */
 
 /** Wires the report table of `document` (rendered by html.ts) and shows the rows its filters allow. */
