@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../../lib/channels';
 import { type ImportEdge, importGraph, importsOf, sourceFiles } from '../../helpers/importGraph';
 import { tempDirPerTest } from '../../helpers/tempDir';
 
@@ -218,6 +219,27 @@ describe('the boundaries of the house', () => {
       return across ? [`${describeEdge(edge)}: channels and providers do not import each other`] : [];
     });
     expect(violations).toEqual([]);
+  });
+
+  it('c. one provider does not import another, nor one channel another', () => {
+    // A provider is its folder (lib/providers/<id>/); what they share sits in lib/providers/*.ts. A channel is
+    // its module file (lib/channels/<name>.ts, as registered); what they share are the other files there.
+    const providerOf = (file: string) => /^lib\/providers\/([^/]+)\//.exec(file)?.[1];
+    const channelFiles = new Set(CHANNELS.map((channel) => `lib/channels/${channel.name}.ts`));
+    const violations = libGraph.flatMap((edge) => {
+      const to = edge.file;
+      if (to === undefined) return [];
+      const fromProvider = providerOf(edge.from);
+      const toProvider = providerOf(to);
+      if (fromProvider && toProvider && fromProvider !== toProvider)
+        return [`${describeEdge(edge)}: provider ${fromProvider} imports provider ${toProvider}`];
+      if (channelFiles.has(edge.from) && channelFiles.has(to) && edge.from !== to)
+        return [`${describeEdge(edge)}: a channel imports another channel`];
+      return [];
+    });
+    expect(violations).toEqual([]);
+    expect(channelFiles.size).toBeGreaterThan(1);
+    expect(new Set(libGraph.map((edge) => providerOf(edge.from)).filter(Boolean)).size).toBeGreaterThan(1);
   });
 
   it('d. lib/ never imports emulator/, cli/, functions/, bench/, scripts/ or test/', () => {
