@@ -39,7 +39,10 @@ export interface ObservedCertificate extends SourceLocation {
   notes: string[];
 }
 
-/** One row of the report contract (README "Report contract"). Keys may be added; these keep their meaning. */
+/**
+ * One certificate of a report, as the program holds it: instants as epoch ms. lib/report/json.ts writes it as a
+ * row of the report contract (README "Report contract"), with ISO text.
+ */
 export interface CertificateRecord {
   provider: string;
   service: string;
