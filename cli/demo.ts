@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { demoFleet } from '../emulator/fleet/demo';
-import { type RunningEmulator, startEmulator } from '../emulator/server';
+import { startEmulator } from '../emulator/server';
 import { alertOn } from '../lib/alerts/alerting';
 import { writeFileAtomically } from '../lib/atomicFile';
 import { ConsoleSink } from '../lib/channels/console';
@@ -18,7 +18,7 @@ import { renderHtml } from '../lib/report/html';
 import { renderTable } from '../lib/report/table';
 import { alertingOptions } from '../lib/run';
 import { MemoryStateStore } from '../lib/state/memory';
-import { describeFleet, emulatorEnv } from './emulatorEnv';
+import { describeFleet, emulatorEnv, requestsServed } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { scanWithProgress } from './run';
 
@@ -83,9 +83,4 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
   } finally {
     await emulator.close();
   }
-}
-
-function requestsServed(emulator: RunningEmulator): number {
-  const { ucloud, aliyun } = emulator.stats;
-  return ucloud.requests + aliyun.cdn.requests + aliyun.slb.requests;
 }

@@ -1,8 +1,8 @@
 /**
  * `certwatch doctor`: checks the configuration, the SSM parameters holding provider keys, one cheap signed call per
- * provider endpoint, the SNS topic and the alert history store, and says in plain words what is wrong. Exit 0 when
- * everything answered (warnings included), 3 when a check failed, 2 for a configuration error. Never prints a
- * secret: provider keys and parameter values go into requests only.
+ * provider endpoint, the configured channels (the SNS topic) and the alert history store, and says in plain words
+ * what is wrong. Exit 0 when everything answered (warnings included), 3 when a check failed, 2 for a configuration
+ * error. Never prints a secret: provider keys and parameter values go into requests only.
  */
 import { parseRules } from '../lib/alerts/rules';
 import { type CheckResult, runChecksInOrder } from '../lib/checks/check';

@@ -25,6 +25,7 @@ import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
 import { runDoctor } from './doctor';
 import { runEmulatorCommand } from './emulator';
+import { helpParagraph } from './helpText';
 import { type CliIo, write } from './io';
 import { parse } from './options';
 import {
@@ -38,20 +39,6 @@ import {
 } from './run';
 import { settingsHelp } from './settingsDoc';
 import { runUpload } from './upload';
-
-/** `text` as help prints a command's description: indented six spaces, lines filled up to 110 characters. */
-function helpParagraph(text: string, indent = '      ', width = 110): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines.join('\n');
-}
 
 const HELP = `certwatch ${VERSION} — certificate expiry for cloud load balancers and CDNs
 

@@ -5,6 +5,7 @@
 import { SETTING_GROUPS } from '../lib/config';
 import type { Setting } from '../lib/settings/setting';
 import { SHARD_SETTINGS } from '../lib/shard/settings';
+import { HELP_WIDTH, helpParagraph } from './helpText';
 
 export interface SettingGroup {
   title: string;
@@ -22,11 +23,23 @@ export function plainText(text: string): string {
   return text.replaceAll('`', '');
 }
 
-/** One setting's line in `certwatch help`. */
+/** Where a setting's description starts in `certwatch help`: after its name, padded (continuation lines too). */
+export const HELP_DESCRIPTION_COLUMN = 46;
+
+/**
+ * One setting's entry in `certwatch help`: its name, then its description and default filled up to the help's
+ * width, continuation lines indented to the description's column.
+ */
 export function helpLine(setting: Setting): string {
   const name = `${setting.key}${setting.secret ? ' (secret)' : ''}`;
-  const fallback = setting.default === undefined ? '' : ` [default: ${plainText(setting.default)}]`;
-  return `    ${name.padEnd(41)} ${plainText(setting.description)}${fallback}`;
+  // `[default:` stays on the line of the default's first word (a no-break space while the lines are filled).
+  const fallback = setting.default === undefined ? '' : ` [default:\u00a0${plainText(setting.default)}]`;
+  return helpParagraph(
+    `${plainText(setting.description)}${fallback}`,
+    ' '.repeat(HELP_DESCRIPTION_COLUMN),
+    HELP_WIDTH,
+    `    ${name.padEnd(HELP_DESCRIPTION_COLUMN - 5)} `,
+  ).replaceAll('\u00a0', ' ');
 }
 
 /** The settings section of `certwatch help`. */

@@ -66,6 +66,16 @@ export function configuredChannels(channels: ChannelsConfig): ChannelName[] {
   return CHANNEL_NAMES.filter((name) => channels[name] !== null);
 }
 
+/** Each configured channel's module with its settings as read, in CHANNELS order. */
+export function configuredChannelModules(
+  channels: ChannelsConfig,
+): { module: ChannelModule; settings: unknown }[] {
+  return configuredChannels(channels).map((name) => ({
+    module: channelNamed(name),
+    settings: channels[name],
+  }));
+}
+
 /**
  * The sinks of the configured channels among `only` (default: every configured one), in CHANNELS order whatever
  * the order of `only`; each channel imports what its sink needs (the AWS SDK, say) on first use.

@@ -1,12 +1,14 @@
 /**
- * What a channel declares about itself, in one object: its name, its configuration keys, how it reads them and
- * how it builds its sink. lib/channels/index.ts registers every channel in one list; the key list, the secret
- * names, `--channel` and the sinks a run alerts are derived from it. The module itself stays light: a sink that
+ * What a channel declares about itself, in one object: its name, its configuration keys, how it reads them, how
+ * it builds its sink and what `certwatch doctor` checks of it. lib/channels/index.ts registers every channel in one
+ * list; the key list, the secret names, `--channel`, the sinks a run alerts and the doctor plan are derived from it. The module itself stays light: a sink that
  * needs the AWS SDK imports it (and its own code) in `build`, so a function without that channel never loads it.
  */
 import type { AlertSink } from '../alerts/sink';
 import type { AwsClientConfig } from '../awsClientConfig';
+import type { Check } from '../checks/check';
 import type { Setting, SettingGet } from '../settings/setting';
+import type { SnsTopicClient } from './snsDoctor';
 import type { WebhookSinkOptions } from './webhook';
 
 /** What building a sink may take from its caller. */
@@ -31,6 +33,23 @@ export interface ChannelModule<Name extends string = string, Settings = unknown>
   read(get: SettingGet, problems: string[]): Settings | null;
   /** Its sink, for the settings `read` returned. */
   build(settings: Settings, deps: ChannelDeps): Promise<AlertSink>;
+  /** What `certwatch doctor` checks when it is configured; none: doctor has nothing to call for it. */
+  readonly doctor?: ChannelDoctor<Settings>;
+}
+
+/**
+ * The clients `certwatch doctor` lends the channels' checks (SDK clients, or fakes in tests), each built when
+ * asked for, so a check asks only for what it calls.
+ */
+export interface ChannelDoctorClients {
+  sns: () => SnsTopicClient;
+  /** The region the SNS client uses (null: none): named when the topic is elsewhere. */
+  snsRegion: () => Promise<string | null>;
+}
+
+export interface ChannelDoctor<Settings> {
+  /** Its checks, in the order they are reported (after the providers', before the alert history's). */
+  checks(settings: Settings, clients: ChannelDoctorClients): Check[];
 }
 
 /**

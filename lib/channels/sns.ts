@@ -1,7 +1,8 @@
 /**
- * The SNS channel: the text digest and one structured message per alert, published to one topic. The sink and the
- * SDK (snsSink.ts) load on first use, not with the configuration.
+ * The SNS channel: the text digest and one structured message per alert, published to one topic. The sink, the
+ * doctor check and the SDK (snsSink.ts, snsDoctor.ts) load on first use, not with the configuration.
  */
+import { deferredCheck } from '../checks/check';
 import { channelModule } from './module';
 
 export interface SnsChannelConfig {
@@ -34,5 +35,16 @@ export const sns = channelModule({
   async build({ topicArn }, deps) {
     const { createSnsSink } = await import('./snsSink');
     return createSnsSink(topicArn, deps.awsClientConfig);
+  },
+  doctor: {
+    checks({ topicArn }, clients) {
+      const client = clients.sns();
+      return [
+        deferredCheck(`SNS topic ${topicArn}`, async () => {
+          const { snsTopicCheck } = await import('./snsDoctor');
+          return snsTopicCheck(client, topicArn, clients.snsRegion);
+        }),
+      ];
+    },
   },
 });

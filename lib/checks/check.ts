@@ -23,6 +23,14 @@ export interface Check {
   run(): Promise<CheckResult>;
 }
 
+/**
+ * A check whose code loads when it runs (a channel's check and the SDK it imports, say): `subject` names it until
+ * then.
+ */
+export function deferredCheck(subject: string, load: () => Promise<Check>): Check {
+  return { subject, run: async () => (await load()).run() };
+}
+
 /** A check that needs no I/O: its result is already known. */
 export function settledCheck(result: CheckResult): Check {
   return { subject: result.text, run: async () => result };

@@ -1,15 +1,17 @@
 /**
- * Which checks a configuration calls for, in the order they are reported: each provider endpoint, then where
- * alerts go, then where alert history lives.
+ * Which checks a configuration calls for, in the order they are reported: each provider endpoint, then each
+ * configured channel's own checks (or the console, when none is configured), then where alert history lives.
  */
 
+import { configuredChannelModules } from '../channels/index';
+import type { ChannelDoctorClients } from '../channels/module';
 import { DOCTOR_RETRY } from '../checks/answer';
 import { type Check, settledCheck } from '../checks/check';
 import type { Config } from '../config';
 import { configuredProviders, providerOfKey } from '../providers/registry';
 import { type ProviderDeps, transportFrom } from '../providers/source';
 import type { SecretSetting } from '../secrets/ssm';
-import { type DescribeTableClient, type SnsTopicClient, snsTopicCheck, stateTableCheck } from './awsChecks';
+import { type DescribeTableClient, stateTableCheck } from './awsChecks';
 import { type StateFileFs, stateFileCheck } from './stateFileCheck';
 
 /** A provider's id (lib/providers/registry.ts): `ucloud`, `aliyun`. */
@@ -22,13 +24,10 @@ export function providerOfSetting(setting: SecretSetting): DoctorProvider {
   return provider.id;
 }
 
-export interface DoctorClients {
+/** The channels' clients (ChannelDoctorClients) are asked for only by a configured channel's checks. */
+export interface DoctorClients extends ChannelDoctorClients {
   /** I/O for the providers' own clients (fetch, sleep, random). */
   provider?: ProviderDeps;
-  /** Called only when a topic is configured. */
-  sns: () => SnsTopicClient;
-  /** The region the SNS client uses (null: none): named when the topic is elsewhere. */
-  snsRegion: () => Promise<string | null>;
   /** Called only when a state table is configured. */
   dynamodb: () => DescribeTableClient;
   stateFs?: StateFileFs;
@@ -41,6 +40,14 @@ export interface DoctorPlan {
   /** Where `certwatch scan` keeps alert history when CERTWATCH_STATE_FILE is not set. */
   defaultStateFile: string;
 }
+
+/** With no channel configured, alerts go to the console; SNS is the channel a deployment creates. */
+const CONSOLE_NOTE = settledCheck({
+  status: 'info',
+  text:
+    'alerts: CERTWATCH_SNS_TOPIC_ARN is not set, so alerts would be printed to the console (to the ' +
+    "function's log on Lambda); set it to send them to an SNS topic",
+});
 
 export function planChecks(plan: DoctorPlan, clients: DoctorClients): Check[] {
   const { config } = plan;
@@ -62,16 +69,10 @@ export function planChecks(plan: DoctorPlan, clients: DoctorClients): Check[] {
     }
   }
 
-  checks.push(
-    config.channels.sns
-      ? snsTopicCheck(clients.sns(), config.channels.sns.topicArn, clients.snsRegion)
-      : settledCheck({
-          status: 'info',
-          text:
-            'alerts: CERTWATCH_SNS_TOPIC_ARN is not set, so alerts would be printed to the console (to the ' +
-            "function's log on Lambda); set it to send them to an SNS topic",
-        }),
-  );
+  const channels = configuredChannelModules(config.channels);
+  if (channels.length === 0) checks.push(CONSOLE_NOTE);
+  for (const { module, settings } of channels)
+    checks.push(...(module.doctor?.checks(settings, clients) ?? []));
 
   const { stateTable, stateFile } = config.alerting;
   if (stateTable) checks.push(stateTableCheck(clients.dynamodb(), stateTable));

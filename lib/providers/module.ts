@@ -60,9 +60,13 @@ export interface ProviderDoctor<C> {
 
 /**
  * The settings that point the provider at a running emulator (lib/ never imports emulator/: `fleet` is this
- * provider's part of an emulated fleet, read through the provider's own view of it, and `urls` the emulator's
- * base URLs by name, `ucloudUrl`, `cdnUrl`, ...).
+ * provider's part of an emulated fleet and `stats` its part of the emulator's counters, each read through the
+ * provider's own view of it, and `urls` the emulator's base URLs by name, `ucloudUrl`, `cdnUrl`, ...).
  */
 export interface EmulatorWiring {
   env(fleet: unknown, urls: Readonly<Record<string, string>>): Record<string, string>;
+  /** Its part of a fleet, counted per service in words (`300` `UCloud ULB`), as the emulator and demo say it. */
+  certificates(fleet: unknown): { count: number; what: string }[];
+  /** The requests the emulator served it, from its part of the emulator's stats (`stats.ucloud`). */
+  requests(stats: unknown): number;
 }

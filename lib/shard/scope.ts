@@ -15,6 +15,27 @@ export type ShardProvider = string;
 export type ShardScope = ProviderScopes;
 
 /**
+ * `UCLOUD_*_PARAMETER and/or ALIBABA_CLOUD_*_PARAMETER`: each provider's key parameters by the prefix its settings
+ * share (`UCLOUD_`).
+ */
+const KEY_PARAMETERS = (() => {
+  const patterns = PROVIDER_MODULES.map(
+    (provider) => `${sharedPrefix(provider.settings.map((s) => s.key))}*_PARAMETER`,
+  );
+  return patterns.length > 1
+    ? `${patterns.slice(0, -1).join(', ')} and/or ${patterns.at(-1)}`
+    : patterns.join('');
+})();
+
+/** The longest start, up to and including an underscore, that every key has. */
+function sharedPrefix(keys: readonly string[]): string {
+  const [first = ''] = keys;
+  let length = first.length;
+  for (const key of keys) while (!key.startsWith(first.slice(0, length))) length--;
+  return first.slice(0, first.lastIndexOf('_', length - 1) + 1);
+}
+
+/**
  * A stand-in for each key of a named provider (its secret settings), because lib/config.ts (the one reader of
  * regions and services) configures a provider only with its keys. It never leaves this function: the scope holds
  * no key.
@@ -34,8 +55,7 @@ export function loadShardScope(env: Readonly<Record<string, string | undefined>>
   if (named.length === 0) {
     throw new ConfigError([
       `CERTWATCH_SHARD_PROVIDERS is missing: the planner plans shards for the providers it names (${SHARD_PROVIDERS.join(', ')}). ` +
-        'serverless.yml sets it from the key parameters: deploy with UCLOUD_*_PARAMETER and/or ' +
-        'ALIBABA_CLOUD_*_PARAMETER set',
+        `serverless.yml sets it from the key parameters: deploy with ${KEY_PARAMETERS} set`,
     ]);
   }
   const unknown = named.filter((name) => !SHARD_PROVIDERS.includes(name));

@@ -10,8 +10,14 @@ import { aliyunCdnSource, aliyunSlbSource } from './source';
 /** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
 interface AliyunFleetView {
   accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
-  cdn?: unknown;
+  cdn?: { certificates: readonly unknown[] };
   slb?: { certificates: readonly { RegionId: string }[] };
+}
+
+/** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
+interface AliyunStatsView {
+  cdn: { requests: number };
+  slb: { requests: number };
 }
 
 export const aliyun: ProviderModule<
@@ -83,5 +89,10 @@ export const aliyun: ProviderModule<
       if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
       return env;
     },
+    certificates: (fleet: AliyunFleetView | undefined) => [
+      { count: fleet?.cdn?.certificates.length ?? 0, what: 'Alibaba CDN' },
+      { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
+    ],
+    requests: (stats: AliyunStatsView | undefined) => (stats?.cdn.requests ?? 0) + (stats?.slb.requests ?? 0),
   },
 };

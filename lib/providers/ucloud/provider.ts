@@ -59,6 +59,10 @@ export const ucloud: ProviderModule<'ucloud', UcloudConfig, { regions: readonly 
         UCLOUD_PROJECT_IDS: [...new Set(certificates.map((c) => c.ProjectId))].sort().join(','),
       };
     },
+    certificates: (fleet: UcloudFleetView | undefined) => [
+      { count: fleet?.certificates.length ?? 0, what: 'UCloud ULB' },
+    ],
+    requests: (stats: { requests: number } | undefined) => stats?.requests ?? 0,
   },
 };
 

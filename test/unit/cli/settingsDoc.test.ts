@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HELP_WIDTH } from '../../../cli/helpText';
 import {
   DOCUMENTED_SETTINGS,
+  HELP_DESCRIPTION_COLUMN,
   helpLine,
   markdownRow,
   plainText,
@@ -68,13 +70,33 @@ describe('certwatch help', () => {
     for (const group of DOCUMENTED_SETTINGS) {
       expect(help.stdout).toContain(`  ${group.title}:\n${group.settings.map(helpLine).join('\n')}\n`);
     }
+    const lines = help.stdout.split('\n');
     for (const setting of declared) {
-      const line = help.stdout
-        .split('\n')
-        .find((candidate) => new RegExp(`^ {4}${setting.key}(?: \\(secret\\))? +\\S`).test(candidate));
+      const at = lines.findIndex((candidate) =>
+        new RegExp(`^ {4}${setting.key}(?: \\(secret\\))? +\\S`).test(candidate),
+      );
+      const line = lines[at];
       expect(line, setting.key).toBeDefined();
       expect(line!.includes(' (secret) ')).toBe(setting.secret === true);
-      expect(line).toContain(plainText(setting.description));
+      // The entry: its line and the continuation lines under the description's column, unwrapped.
+      const continued = [];
+      for (const next of lines.slice(at + 1)) {
+        if (!next.startsWith(' '.repeat(HELP_DESCRIPTION_COLUMN))) break;
+        continued.push(next.trim());
+      }
+      expect([line, ...continued].join(' ')).toContain(plainText(setting.description));
     }
+  });
+
+  it("fills each setting's lines up to the help's width, continuation lines under the description", () => {
+    for (const setting of declared) {
+      const [first, ...rest] = helpLine(setting).split('\n');
+      expect(first!.slice(0, HELP_DESCRIPTION_COLUMN).trim()).toBe(
+        `${setting.key}${setting.secret ? ' (secret)' : ''}`,
+      );
+      for (const line of [first!, ...rest]) expect(line.length, line).toBeLessThanOrEqual(HELP_WIDTH);
+      for (const line of rest) expect(line).toMatch(new RegExp(`^ {${HELP_DESCRIPTION_COLUMN}}\\S`));
+    }
+    expect(declared.some((setting) => helpLine(setting).includes('\n'))).toBe(true);
   });
 });

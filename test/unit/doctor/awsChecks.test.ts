@@ -6,11 +6,10 @@ import {
   type ListSubscriptionsByTopicCommandOutput,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
+import { type SnsTopicClient, snsTopicCheck } from '../../../lib/channels/snsDoctor';
 import {
   type DescribeTableClient,
-  type SnsTopicClient,
   secretParameterResults,
-  snsTopicCheck,
   stateTableCheck,
 } from '../../../lib/doctor/awsChecks';
 import type { SecretParameterReading } from '../../../lib/secrets/ssm';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SnsTopicClient } from '../../../lib/channels/snsDoctor';
 import { runChecksInOrder } from '../../../lib/checks/check';
 import { loadConfig } from '../../../lib/config';
-import type { SnsTopicClient } from '../../../lib/doctor/awsChecks';
 import { type DoctorClients, planChecks, providerOfSetting } from '../../../lib/doctor/plan';
 
 const BASE = {
@@ -80,6 +80,21 @@ describe('planChecks', () => {
         'alerts: CERTWATCH_SNS_TOPIC_ARN is not set, so alerts would be printed to the console (to the ' +
         "function's log on Lambda); set it to send them to an SNS topic",
     });
+    expect(clients.built).toEqual([]);
+  });
+
+  it('says nothing of the console when another channel than SNS is configured', () => {
+    const clients = untouchedClients();
+    const checks = planChecks(
+      plan({ ...BASE, CERTWATCH_EMAIL_FROM: 'certwatch@example.com', CERTWATCH_EMAIL_TO: 'ops@example.com' }),
+      clients,
+    );
+    expect(checks.map((check) => check.subject).filter((subject) => subject.startsWith('alerts:'))).toEqual(
+      [],
+    );
+    expect(checks.at(-1)?.subject).toBe(
+      'state file .certwatch/alert-state.json (the default; CERTWATCH_STATE_FILE moves it)',
+    );
     expect(clients.built).toEqual([]);
   });
 

@@ -57,4 +57,12 @@ describe('loadShardScope', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^UCLOUD_REGIONS is missing/)]);
   });
+
+  it("names each provider's key parameters by the prefix its settings share", () => {
+    expect(() => loadShardScope({})).toThrow(
+      'CERTWATCH_SHARD_PROVIDERS is missing: the planner plans shards for the providers it names (ucloud, aliyun). ' +
+        'serverless.yml sets it from the key parameters: deploy with UCLOUD_*_PARAMETER and/or ' +
+        'ALIBABA_CLOUD_*_PARAMETER set',
+    );
+  });
 });
