@@ -306,3 +306,47 @@ describe('FileStateStore on disk', () => {
     expect(await store.claim(CLAIM)).toBe(true);
   });
 });
+
+describe('FileStateStore and files of older versions', () => {
+  it('reads their instants as epoch ms, and writes an unchanged entry back as it was read', async () => {
+    const path = join(directory, 'state.json');
+    const old = {
+      certificateKey: 'a/old',
+      rung: 'd30',
+      notAfter: '2026-12-20T08:00:00+08:00',
+      state: 'sent',
+      at: '2026-11-23T12:00:00Z',
+      leaseUntil: '2026-11-23T12:15:00.000Z',
+    };
+    await writeFile(path, JSON.stringify({ version: 1, certificates: { 'a/old': old } }));
+    const store = new FileStateStore(path);
+    expect((await store.load(['a/old'])).get('a/old')).toEqual<AlertHistory>({
+      certificateKey: 'a/old',
+      rung: 'd30',
+      notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      state: 'sent',
+      atMs: Date.parse('2026-11-23T12:00:00Z'),
+      leaseUntilMs: Date.parse('2026-11-23T12:15:00Z'),
+    });
+    // The same certificate at the same expiry: refused, as before.
+    expect(
+      await store.claim({
+        ...CLAIM,
+        certificateKey: 'a/old',
+        notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      }),
+    ).toBe(false);
+    // Another certificate changes the file; the old entry keeps its text.
+    expect(await store.claim(CLAIM)).toBe(true);
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    expect(document.certificates['a/old']).toEqual(old);
+    expect(document.certificates[CLAIM.certificateKey]).toEqual({
+      certificateKey: CLAIM.certificateKey,
+      rung: 'd30',
+      notAfter: '2026-12-20T00:00:00Z',
+      state: 'sending',
+      at: '2026-11-23T12:00:00.000Z',
+      leaseUntil: '2026-11-23T12:01:00.000Z',
+    });
+  });
+});
