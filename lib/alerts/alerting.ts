@@ -6,7 +6,7 @@
  */
 
 import { AlertDeliveryError } from '../errors';
-import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
+import { toIsoUtc } from '../expiry/instant';
 import { severityOf } from '../expiry/status';
 import type { CertificateRecord, ScanReport } from '../model';
 import { StateStoreError } from '../state/errors';
@@ -65,7 +65,6 @@ const DEFAULT_LEASE_MS = 15 * 60_000;
  */
 export async function alertOn(report: ScanReport, options: AlertingOptions): Promise<AlertOutcome> {
   const { store, sink, nowMs } = options;
-  const now = new Date(nowMs).toISOString();
   const state = new StateProblem();
   const { history, unusableHistory } = await loadHistory(report, { store, state });
   const plan = planAlerts(report, {
@@ -91,13 +90,13 @@ export async function alertOn(report: ScanReport, options: AlertingOptions): Pro
 
   const claims = await claimAlerts(plan, {
     store,
-    now,
+    nowMs,
     state,
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     owner: options.owner,
   });
-  const delivery = await sendAlerts(report, claims, { sink, store, now, state });
-  await settleClaims(claims, delivery, { store, now, state, history });
+  const delivery = await sendAlerts(report, claims, { sink, store, nowMs, state });
+  await settleClaims(claims, delivery, { store, nowMs, state, history });
   await Promise.all(plan.forget.map((key) => store.forget(key).catch(state.note)));
 
   throwIfUndelivered(delivery, { sink, state });
@@ -157,21 +156,21 @@ async function claimAlerts(
   plan: AlertPlan,
   options: {
     store: AlertStateStore;
-    now: string;
+    nowMs: number;
     state: StateProblem;
     leaseMs: number;
     owner?: string | undefined;
   },
 ): Promise<Claims> {
-  const { store, now, state } = options;
+  const { store, nowMs, state } = options;
   const claim = async (alert: PlannedAlert): Promise<'won' | 'lost' | 'unclaimed'> => {
     if (state.problem !== null) return 'unclaimed';
     try {
       const won = await store.claim({
         certificateKey: alert.certificateKey,
         rung: alert.rung,
-        notAfter: toIsoUtcOrNull(alert.record.notAfterMs),
-        now,
+        notAfterMs: alert.record.notAfterMs,
+        nowMs,
         leaseMs: options.leaseMs,
         ...(options.owner ? { owner: options.owner } : {}),
       });
@@ -226,9 +225,9 @@ interface Delivery {
 async function sendAlerts(
   report: ScanReport,
   claims: Claims,
-  options: { sink: AlertSink; store: AlertStateStore; now: string; state: StateProblem },
+  options: { sink: AlertSink; store: AlertStateStore; nowMs: number; state: StateProblem },
 ): Promise<Delivery> {
-  const { sink, store, now, state } = options;
+  const { sink, store, nowMs, state } = options;
   const { toSend, owed } = claims.plan;
   const digest = buildAlertDigest(report, claims.plan, state.problem);
   let digestError: unknown = null;
@@ -244,7 +243,7 @@ async function sendAlerts(
       toSend
         .filter((alert) => claims.claimed.has(alert))
         .map((alert) =>
-          store.confirm(alert.certificateKey, alert.rung, now, 'digested', true).catch(state.note),
+          store.confirm(alert.certificateKey, alert.rung, nowMs, 'digested', true).catch(state.note),
         ),
     );
   }
@@ -261,7 +260,7 @@ async function sendAlerts(
     for (const alert of delivered) settled.add(alert);
     await Promise.all(
       delivered.map((alert) =>
-        store.confirm(alert.certificateKey, alert.rung, now, 'sent').catch(state.note),
+        store.confirm(alert.certificateKey, alert.rung, nowMs, 'sent').catch(state.note),
       ),
     );
   };
@@ -282,13 +281,13 @@ async function settleClaims(
   delivery: Delivery,
   options: {
     store: AlertStateStore;
-    now: string;
+    nowMs: number;
     state: StateProblem;
     /** The history the claims replaced, put back when a claim is released. */
     history: ReadonlyMap<string, AlertHistory>;
   },
 ): Promise<void> {
-  const { store, now, state } = options;
+  const { store, nowMs, state } = options;
   const isOwed = new Set(claims.plan.owed);
   const failedIds = new Set(delivery.result.failed.map((failure) => failure.id));
   await Promise.all(
@@ -304,7 +303,7 @@ async function settleClaims(
       const settle =
         settlement === 'release'
           ? store.release(alert.certificateKey, alert.rung, previous)
-          : store.confirm(alert.certificateKey, alert.rung, now, settlement);
+          : store.confirm(alert.certificateKey, alert.rung, nowMs, settlement);
       return settle.catch(state.note);
     }),
   );

@@ -129,8 +129,8 @@ export function scopedStore(store: AlertStateStore, scope: string): AlertStateSt
     },
     claim: (request: ClaimRequest) =>
       store.claim({ ...request, certificateKey: inner(request.certificateKey) }),
-    confirm: (key, rung, now, delivered, keepLease) =>
-      store.confirm(inner(key), rung, now, delivered, keepLease),
+    confirm: (key, rung, nowMs, delivered, keepLease) =>
+      store.confirm(inner(key), rung, nowMs, delivered, keepLease),
     release: (key, rung, restore) =>
       store.release(
         inner(key),

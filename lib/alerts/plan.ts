@@ -6,7 +6,7 @@
  * that already serves its listeners, is a clean-up note, never a page; a renewed one that exists but is not bound
  * yet turns the alert into "rebind"; an intermediate expiring first turns it into "fix the chain".
  */
-import { parseIsoInstant, toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
+import { toIsoUtc } from '../expiry/instant';
 import { daysLeft, type Severity } from '../expiry/status';
 import type { CertificateRecord, ScanReport } from '../model';
 import { type AlertHistory, certificateKey } from '../state/store';
@@ -140,12 +140,12 @@ function describeAlert(
   if (
     assessment.severity === 'expired' &&
     previous?.rung.startsWith('expired') &&
-    previous.notAfter === toIsoUtcOrNull(record.notAfterMs)
+    previous.notAfterMs === record.notAfterMs
   ) {
     const interval = options.reminderIntervalMs ?? DAY_MS;
     // Runs on a schedule drift by seconds: a reminder is due a little before the interval is quite over, never
     // twice in one UTC day (the rung names the day).
-    const due = instantOf(previous.at) + interval - REMINDER_SLACK_MS <= options.nowMs;
+    const due = previous.atMs + interval - REMINDER_SLACK_MS <= options.nowMs;
     if (due) {
       rung = `expired@${new Date(options.nowMs).toISOString().slice(0, 10)}`;
       kind = 'reminder';
@@ -198,13 +198,13 @@ function actionFor(severity: Severity, record: CertificateRecord): string {
 function isNewFor(alert: PlannedAlert, previous: AlertHistory | undefined, options: PlanOptions): boolean {
   if (!previous) return true;
   if (previous.state === 'sending') {
-    if (instantOf(previous.leaseUntil) < options.nowMs) return true;
+    if (previous.leaseUntilMs < options.nowMs) return true;
     if (options.owner !== undefined && previous.owner === options.owner) return true;
   }
   if (alert.rung === 'unknown' && previous.rung !== 'unknown') {
     return rungOfLastKnown(alert.record, previous, options) !== previous.rung;
   }
-  if (previous.notAfter !== toIsoUtcOrNull(alert.record.notAfterMs)) return true;
+  if (previous.notAfterMs !== alert.record.notAfterMs) return true;
   return previous.rung !== alert.rung;
 }
 
@@ -214,7 +214,7 @@ function rungOfLastKnown(
   previous: AlertHistory,
   options: PlanOptions,
 ): string | null {
-  const notAfterMs = previous.notAfter === null ? Number.NaN : instantOf(previous.notAfter);
+  const notAfterMs = previous.notAfterMs ?? Number.NaN;
   if (!Number.isFinite(notAfterMs) || notAfterMs <= options.nowMs) return null;
   const days = daysLeft(notAfterMs, options.nowMs);
   // Its status only has to be a dated one: the rung comes from the date and the days left.
@@ -272,9 +272,4 @@ class RenewalIndex {
     }
     return best;
   }
-}
-
-/** An instant of alert history (ISO text, as the stores keep it); NaN when it is not one. */
-function instantOf(text: string): number {
-  return parseIsoInstant(text) ?? Number.NaN;
 }

@@ -12,6 +12,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { evaluate } from '../expiry/evaluate';
+import { parseIsoInstant } from '../expiry/instant';
 import type { StatusDays } from '../expiry/status';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareIdentity } from '../report/order';
@@ -27,7 +28,13 @@ export interface ShardResult {
   pending: ObservedCertificate[];
 }
 
-export const SHARD_RESULT_SCHEMA = 'certwatch.shard-result/1';
+/** `/2`: records hold instants as epoch ms (notAfterMs, leafNotAfterMs, notBeforeMs). */
+export const SHARD_RESULT_SCHEMA = 'certwatch.shard-result/2';
+/**
+ * Results a shard wrote before `/2`, with the records' instants as ISO text (`notAfter`, `leafNotAfter`,
+ * `notBefore`): a run in flight during a deploy still closes, reading them here, at the storage edge.
+ */
+export const SHARD_RESULT_SCHEMA_V1 = 'certwatch.shard-result/1';
 
 /** Bytes of compressed result per item: DynamoDB's 400 KB item limit less room for the key and attributes. */
 export const CHUNK_BYTES = 350_000;
@@ -49,8 +56,9 @@ export async function encodeShardResult(
 export async function decodeShardResult(chunks: readonly Uint8Array[]): Promise<ShardResult> {
   const text = (await promisify(gunzip)(Buffer.concat(chunks))).toString('utf8');
   const value = JSON.parse(text) as Partial<ShardResult> & { schema?: unknown };
+  const v1 = value.schema === SHARD_RESULT_SCHEMA_V1;
   if (
-    value.schema !== SHARD_RESULT_SCHEMA ||
+    (value.schema !== SHARD_RESULT_SCHEMA && !v1) ||
     !Array.isArray(value.certificates) ||
     !Array.isArray(value.failures) ||
     !Array.isArray(value.leaves) ||
@@ -59,11 +67,32 @@ export async function decodeShardResult(chunks: readonly Uint8Array[]): Promise<
     throw new TypeError(`not a ${SHARD_RESULT_SCHEMA} document`);
   }
   return {
-    certificates: value.certificates,
+    certificates: v1 ? value.certificates.map(recordFromV1) : value.certificates,
     failures: value.failures,
     leaves: value.leaves,
     pending: value.pending,
   };
+}
+
+/** The `/1` names of a record's instants (ISO text or null), and their `/2` names (epoch ms or null). */
+const V1_INSTANTS: Readonly<Record<string, string>> = {
+  notAfter: 'notAfterMs',
+  leafNotAfter: 'leafNotAfterMs',
+  notBefore: 'notBeforeMs',
+};
+
+/**
+ * A `/1` record as a `/2` one: its ISO instants read as epoch ms, in the place of the fields they replace (null,
+ * and text that is no instant, read as null).
+ */
+function recordFromV1(stored: CertificateRecord): CertificateRecord {
+  const record: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(stored)) {
+    const renamed = V1_INSTANTS[field];
+    if (renamed === undefined) record[field] = value;
+    else record[renamed] = typeof value === 'string' ? parseIsoInstant(value) : null;
+  }
+  return record as unknown as CertificateRecord;
 }
 
 export interface RunReportInput {

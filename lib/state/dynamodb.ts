@@ -2,12 +2,12 @@
  * Alert history in a DynamoDB table, for Lambda: one item per certificate, so concurrent runs (an overlapping
  * schedule, a retry) agree through conditional writes on who sends each alert.
  *
- * Item: `pk` (S, the certificateKey), `rung`, `notAfter`, `state`, `at`, `leaseUntil` (S, as in AlertHistory;
- * `at` and `leaseUntil` fixed-width ISO so they compare as strings), and `expiresAt` (N, epoch seconds), the
+ * Item: `pk` (S, the certificateKey), `rung`, `notAfter`, `state`, `at`, `leaseUntil` (S, as StoredHistory in
+ * history.ts writes them; `at` and `leaseUntil` fixed-width ISO so they compare as strings), and `expiresAt` (N, epoch seconds), the
  * table's TTL attribute, so certificates that left the fleet stop costing storage; `owner` (S) when the claiming
  * invocation is known.
  *
- * No known expiry (AlertHistory.notAfter null) is `notAfter` S "none" (NO_KNOWN_EXPIRY). A string, so that the
+ * No known expiry (AlertHistory.notAfterMs null) is `notAfter` S "none" (NO_KNOWN_EXPIRY). A string, so that the
  * claim's `notAfter <> :notAfter` compares it like any other notAfter in one atomic conditional write: a missing
  * attribute would make every comparison false (a renewal would never win), and how `<>` treats NULL values is not
  * something the DynamoDB documentation promises. Not empty, so that neither the item nor the claim's expression
@@ -32,12 +32,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CertwatchError } from '../errors';
-import { parseIsoInstant } from '../expiry/instant';
 import { retrying } from '../http/retry';
 import { documentClient } from './documentClient';
 import { StateStoreError } from './errors';
-import { readStoredHistory } from './history';
-import { claimedHistory, LEASE_ENDED, storedInstant } from './memory';
+import { readStoredHistory, storedHistory, storedInstant } from './history';
+import { claimedHistory, LEASE_ENDED_MS } from './memory';
 import type { AlertHistory, AlertStateStore, ClaimRequest, LoadOptions } from './store';
 
 /** The table's partition key (S): the certificateKey. */
@@ -138,17 +137,18 @@ export class DynamoStateStore implements AlertStateStore {
   }
 
   async claim(request: ClaimRequest): Promise<boolean> {
-    const history = claimedHistory(request);
+    const claimed = claimedHistory(request);
+    const history = storedHistory(claimed);
     const owned = history.owner !== undefined;
     const command = new PutCommand({
       TableName: this.tableName,
-      Item: this.#item(history),
+      Item: this.#item(claimed),
       ConditionExpression: owned ? OWNED_CLAIM_CONDITION : CLAIM_CONDITION,
       // STATE, AT and OWNER are DynamoDB reserved words.
       ExpressionAttributeNames: { '#state': 'state', '#at': 'at', '#owner': 'owner' },
       ExpressionAttributeValues: {
         ':rung': history.rung,
-        ':notAfter': storedNotAfter(history.notAfter),
+        ':notAfter': itemNotAfter(history.notAfter),
         ':sending': 'sending',
         ':digested': 'digested',
         ':sent': 'sent',
@@ -169,11 +169,13 @@ export class DynamoStateStore implements AlertStateStore {
   async confirm(
     certificateKey: string,
     rung: string,
-    now: string,
+    nowMs: number,
     delivered: 'sent' | 'digested' = 'sent',
     keepLease = false,
   ): Promise<void> {
-    const at = storedInstant(now, 'now');
+    // The instant a claim at this clock would write: the same check, the same text.
+    const { atMs } = claimedHistory({ certificateKey, rung, notAfterMs: null, nowMs, leaseMs: 0 });
+    const at = storedInstant(atMs);
     const endLease = delivered === 'digested' && !keepLease;
     const command = new UpdateCommand({
       TableName: this.tableName,
@@ -186,8 +188,8 @@ export class DynamoStateStore implements AlertStateStore {
         ':rung': rung,
         ':sent': delivered,
         ':at': at,
-        ':expiresAt': this.#expiresAt(at),
-        ...(endLease ? { ':leaseEnded': LEASE_ENDED } : {}),
+        ':expiresAt': this.#expiresAt(atMs),
+        ...(endLease ? { ':leaseEnded': storedInstant(LEASE_ENDED_MS) } : {}),
       },
     });
     await this.#conditional(
@@ -287,21 +289,22 @@ export class DynamoStateStore implements AlertStateStore {
   }
 
   /** Every attribute a string (S) but the TTL, a number (N). */
-  #item(history: AlertHistory): StoredItem {
+  #item(claimed: AlertHistory): StoredItem {
+    const history = storedHistory(claimed);
     return {
       [PARTITION_KEY]: history.certificateKey,
       rung: history.rung,
-      notAfter: storedNotAfter(history.notAfter),
+      notAfter: itemNotAfter(history.notAfter),
       state: history.state,
       at: history.at,
       leaseUntil: history.leaseUntil,
-      [TTL_ATTRIBUTE]: this.#expiresAt(history.at),
+      [TTL_ATTRIBUTE]: this.#expiresAt(claimed.atMs),
       ...(history.owner ? { owner: history.owner } : {}),
     };
   }
 
-  #expiresAt(at: string): number {
-    return Math.floor((parseIsoInstant(at) ?? Number.NaN) / 1000) + this.#ttlSeconds;
+  #expiresAt(atMs: number): number {
+    return Math.floor(atMs / 1000) + this.#ttlSeconds;
   }
 
   async #failure(error: unknown, operation: string, subject: string): Promise<CertwatchError> {
@@ -345,7 +348,8 @@ const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
 /** An item as the DocumentClient gives it: strings for S, NumberValue for N, and so on (documentClient.ts). */
 type StoredItem = Record<string, unknown>;
 
-function storedNotAfter(notAfter: string | null): string {
+/** The item's notAfter: the stored text (storedNotAfter), NO_KNOWN_EXPIRY for none. */
+function itemNotAfter(notAfter: string | null): string {
   return notAfter ?? NO_KNOWN_EXPIRY;
 }
 

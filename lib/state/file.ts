@@ -9,7 +9,7 @@ import { writeFileAtomically } from '../atomicFile';
 import { CertwatchError } from '../errors';
 import { jsonErrorPlace } from '../jsonErrorPlace';
 import { StateStoreError } from './errors';
-import { readStoredHistory } from './history';
+import { readStoredHistory, type StoredHistory, storedHistory } from './history';
 import { MemoryStateStore } from './memory';
 import type { AlertHistory, AlertStateStore, ClaimRequest, LoadOptions, UnusableHistory } from './store';
 
@@ -37,6 +37,8 @@ export class FileStateStore implements AlertStateStore {
   #memory: MemoryStateStore | null = null;
   /** The file's unusable entries, by key, read with #memory: written back as they were until replaced. */
   #unusable = new Map<string, KeptEntry>();
+  /** The file's usable entries as read, by key: written back as they were while their history is unchanged. */
+  #asRead: AsRead = new Map();
   /** The file's contents as this store would write them, so an operation that changed nothing writes nothing. */
   #written = '';
 
@@ -62,11 +64,11 @@ export class FileStateStore implements AlertStateStore {
   confirm(
     certificateKey: string,
     rung: string,
-    now: string,
+    nowMs: number,
     delivered?: 'sent' | 'digested',
     keepLease?: boolean,
   ): Promise<void> {
-    return this.#update((memory) => memory.confirm(certificateKey, rung, now, delivered, keepLease));
+    return this.#update((memory) => memory.confirm(certificateKey, rung, nowMs, delivered, keepLease));
   }
 
   release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
@@ -94,7 +96,7 @@ export class FileStateStore implements AlertStateStore {
       const histories = memory.histories();
       // A certificate written now (a claim won over its unusable entry) is no longer kept as it was.
       for (const history of histories) this.#unusable.delete(history.certificateKey);
-      const text = serialize(histories, this.#unusable);
+      const text = serialize(histories, this.#asRead, this.#unusable);
       if (text === this.#written) return result;
       try {
         await writeFileAtomically(this.path, text);
@@ -116,10 +118,11 @@ export class FileStateStore implements AlertStateStore {
 
   async #histories(): Promise<MemoryStateStore> {
     if (this.#memory) return this.#memory;
-    const { histories, unusable } = readStateFile(await this.#read(), this.path);
+    const { histories, asRead, unusable } = readStateFile(await this.#read(), this.path);
     this.#memory = new MemoryStateStore(histories);
     this.#unusable = unusable;
-    this.#written = serialize(histories, unusable);
+    this.#asRead = asRead;
+    this.#written = serialize(histories, asRead, unusable);
     return this.#memory;
   }
 
@@ -150,13 +153,17 @@ export function parseStateFile(text: string, path: string): StateFileContents {
   };
 }
 
+/** A usable entry of the file: its history, and its text as read (its instants as the file wrote them). */
+type AsRead = Map<string, { history: AlertHistory; stored: StoredHistory }>;
+
 function readStateFile(
   text: string,
   path: string,
-): { histories: AlertHistory[]; unusable: Map<string, KeptEntry> } {
+): { histories: AlertHistory[]; asRead: AsRead; unusable: Map<string, KeptEntry> } {
   const histories: AlertHistory[] = [];
+  const asRead: AsRead = new Map();
   const unusable = new Map<string, KeptEntry>();
-  if (text.trim() === '') return { histories, unusable };
+  if (text.trim() === '') return { histories, asRead, unusable };
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -188,23 +195,46 @@ function readStateFile(
   if (!isObject(certificates)) throw corrupt(path, '"certificates" is not an object');
   for (const [key, stored] of Object.entries(certificates)) {
     const read = isObject(stored) ? readStoredHistory(key, stored) : { problem: 'is not an object' };
-    if ('history' in read) histories.push(read.history);
-    else unusable.set(key, { problem: read.problem, stored });
+    if ('history' in read) {
+      histories.push(read.history);
+      asRead.set(key, { history: read.history, stored: read.stored });
+    } else unusable.set(key, { problem: read.problem, stored });
   }
-  return { histories, unusable };
+  return { histories, asRead, unusable };
 }
 
 /**
  * The file's text: certificates sorted by key so successive versions diff cleanly, the unusable entries among
- * them as they were read.
+ * them as they were read. An entry whose history did not change keeps the text it was read with (an instant
+ * written in another ISO form stays as it was); a changed one is written as every store writes it.
  */
-function serialize(histories: readonly AlertHistory[], kept: ReadonlyMap<string, KeptEntry>): string {
+function serialize(
+  histories: readonly AlertHistory[],
+  asRead: AsRead,
+  kept: ReadonlyMap<string, KeptEntry>,
+): string {
+  const entryOf = (history: AlertHistory): StoredHistory => {
+    const read = asRead.get(history.certificateKey);
+    return read && sameHistory(read.history, history) ? read.stored : storedHistory(history);
+  };
   const entries: [string, unknown][] = [
-    ...histories.map((history): [string, unknown] => [history.certificateKey, history]),
+    ...histories.map((history): [string, unknown] => [history.certificateKey, entryOf(history)]),
     ...[...kept].map(([key, { stored }]): [string, unknown] => [key, stored]),
   ];
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${JSON.stringify({ version: STATE_FILE_VERSION, certificates: Object.fromEntries(entries) }, null, 2)}\n`;
+}
+
+function sameHistory(a: AlertHistory, b: AlertHistory): boolean {
+  return (
+    a.certificateKey === b.certificateKey &&
+    a.rung === b.rung &&
+    a.notAfterMs === b.notAfterMs &&
+    a.state === b.state &&
+    a.atMs === b.atMs &&
+    a.leaseUntilMs === b.leaseUntilMs &&
+    a.owner === b.owner
+  );
 }
 
 function corrupt(path: string, problem: string): StateStoreError {

@@ -2,7 +2,6 @@
  * Alert history in a Map, for tests. It is also the reference for the rules every store follows: the file store
  * runs them over its file's contents, and the DynamoDB store's condition expressions mirror `claimWins`.
  */
-import { parseIsoInstant } from '../expiry/instant';
 import { StateStoreError } from './errors';
 import { isClaimableNotAfter } from './history';
 import type { AlertHistory, AlertStateStore, ClaimRequest } from './store';
@@ -43,16 +42,16 @@ export class MemoryStateStore implements AlertStateStore {
   async confirm(
     certificateKey: string,
     rung: string,
-    now: string,
+    nowMs: number,
     delivered: 'sent' | 'digested' = 'sent',
     keepLease = false,
   ): Promise<void> {
-    const at = storedInstant(now, 'now');
+    const atMs = instantMs(nowMs, 'nowMs');
     const history = this.#histories.get(certificateKey);
     // Another rung means a later claim replaced ours: confirming would mark that one delivered.
     if (history?.rung !== rung) return;
-    const leaseUntil = delivered === 'digested' && !keepLease ? LEASE_ENDED : history.leaseUntil;
-    this.#histories.set(certificateKey, { ...history, state: delivered, at, leaseUntil });
+    const leaseUntilMs = delivered === 'digested' && !keepLease ? LEASE_ENDED_MS : history.leaseUntilMs;
+    this.#histories.set(certificateKey, { ...history, state: delivered, atMs, leaseUntilMs });
   }
 
   async release(certificateKey: string, rung: string, restore?: AlertHistory): Promise<void> {
@@ -68,34 +67,34 @@ export class MemoryStateStore implements AlertStateStore {
 }
 
 /** The lease of a claim its run is done with: over, so the next run may claim at once. */
-export const LEASE_ENDED = new Date(0).toISOString();
+export const LEASE_ENDED_MS = 0;
 
 /**
  * The history a winning claim writes: `sending`, `at` the claim's clock, `leaseUntil` that plus `leaseMs`.
- * Throws StateStoreError when `now` is not an instant, `leaseMs` is not a non-negative number, or `notAfter` is
- * neither an instant nor null.
+ * Throws StateStoreError when `nowMs` is not an instant, `leaseMs` is not a non-negative number, or `notAfterMs`
+ * is neither an instant nor null.
  */
 export function claimedHistory(request: ClaimRequest): AlertHistory {
-  const at = storedInstant(request.now, 'now');
+  const atMs = instantMs(request.nowMs, 'nowMs');
   if (!Number.isFinite(request.leaseMs) || request.leaseMs < 0) {
     throw new StateStoreError(
       `Claim of ${request.certificateKey}: leaseMs ${request.leaseMs} is not a non-negative number of milliseconds`,
     );
   }
   // Written only if it reads back: "" or a date in another form would be refused as unusable by the next load.
-  if (!isClaimableNotAfter(request.notAfter)) {
+  if (!isClaimableNotAfter(request.notAfterMs)) {
     throw new StateStoreError(
-      `Claim of ${request.certificateKey}: notAfter ${JSON.stringify(request.notAfter)} is neither an ISO 8601 ` +
-        'instant nor null (null: the certificate has no known expiry)',
+      `Claim of ${request.certificateKey}: notAfterMs ${request.notAfterMs} is neither an instant (epoch ms) ` +
+        'nor null (null: the certificate has no known expiry)',
     );
   }
   return {
     certificateKey: request.certificateKey,
     rung: request.rung,
-    notAfter: request.notAfter,
+    notAfterMs: request.notAfterMs,
     state: 'sending',
-    at,
-    leaseUntil: new Date(instantOf(at) + request.leaseMs).toISOString(),
+    atMs,
+    leaseUntilMs: instantMs(atMs + request.leaseMs, 'leaseUntilMs'),
     ...(request.owner ? { owner: request.owner } : {}),
   };
 }
@@ -106,31 +105,25 @@ export function claimedHistory(request: ClaimRequest): AlertHistory {
  * — whose lease ended strictly before the new claim's clock or that the same owner made (its retry takes it back).
  * A `digested` claim keeps its lease: the run that made it marks it as soon as the digest is out and is still
  * sending the structured messages, so another run taking it then would send one twice.
- * notAfter is compared as written, since it identifies the certificate's validity rather than being ordered; null
- * (no known expiry) equals only null.
+ * notAfter is compared for equality only, since it identifies the certificate's validity rather than being
+ * ordered; null (no known expiry) equals only null.
  */
 export function claimWins(existing: AlertHistory | undefined, claim: AlertHistory): boolean {
   if (existing === undefined) return true;
-  if (existing.rung !== claim.rung || existing.notAfter !== claim.notAfter) return true;
+  if (existing.rung !== claim.rung || existing.notAfterMs !== claim.notAfterMs) return true;
   if (existing.state !== 'sending' && existing.state !== 'digested') return false;
   if (claim.owner !== undefined && existing.owner === claim.owner) return true;
-  return instantOf(existing.leaseUntil) < instantOf(claim.at);
+  return existing.leaseUntilMs < claim.atMs;
 }
 
 /**
- * An instant as the stores write it: ISO UTC with milliseconds always present (`toISOString`). Fixed width makes
- * instants order as strings, which the DynamoDB condition `leaseUntil < :now` relies on; `2026-01-01T00:00:00Z`
- * and `...00.500Z` would not. Throws StateStoreError naming `field` when `text` is not an ISO 8601 instant.
+ * `epochMs` as the instant the stores write (`toISOString` keeps whole milliseconds of years -271821 to 275760).
+ * Throws StateStoreError naming `field` when it is not one.
  */
-export function storedInstant(text: string, field: string): string {
-  const epochMs = parseIsoInstant(text);
-  if (epochMs === null) {
-    throw new StateStoreError(`Alert state: ${field} "${text}" is not an ISO 8601 instant`);
+function instantMs(epochMs: number, field: string): number {
+  const instant = new Date(epochMs).getTime();
+  if (Number.isNaN(instant)) {
+    throw new StateStoreError(`Alert state: ${field} ${epochMs} is not an instant (epoch ms)`);
   }
-  return new Date(epochMs).toISOString();
-}
-
-/** An instant as stored (ISO text); NaN when it is not one, which compares false with everything. */
-function instantOf(text: string): number {
-  return parseIsoInstant(text) ?? Number.NaN;
+  return instant;
 }

@@ -1,6 +1,7 @@
 /**
  * Where alert history lives, so a certificate alerts once per rung it crosses instead of on every run.
- * DynamoDB in Lambda, a file for the CLI, memory for tests: all behind this interface.
+ * DynamoDB in Lambda, a file for the CLI, memory for tests: all behind this interface. Instants are epoch ms here;
+ * each store writes them as text in its own format (lib/state/history.ts) and reads them back.
  *
  * Sending an alert is two steps around the publish: `claim` (a conditional write: only one run may send a given
  * rung of a given certificate) and then `confirm` once the channel accepted it, or `release` when it did not (so
@@ -15,19 +16,20 @@ export interface AlertHistory {
   /** The rung last alerted (or being alerted): `d30`, `d14`, ..., `p20` (share of lifetime), `expired`. */
   rung: string;
   /**
-   * The certificate's effective notAfter when it was alerted (ISO), or null when it had no known expiry (status
-   * `unknown`). Another value means it was renewed, or its expiry became known: the history no longer applies.
+   * The certificate's effective notAfter when it was alerted (epoch ms), or null when it had no known expiry
+   * (status `unknown`). Another value means it was renewed, or its expiry became known: the history no longer
+   * applies.
    */
-  notAfter: string | null;
+  notAfterMs: number | null;
   /**
    * `sending` while claimed and not yet confirmed; `sent` once every channel accepted the alert; `digested` when
    * the digest told people but the structured message is still owed (the next run sends only that).
    */
   state: 'sending' | 'digested' | 'sent';
-  /** ISO instant of the claim, then of the delivery. */
-  at: string;
-  /** ISO instant after which an unconfirmed claim may be taken over. */
-  leaseUntil: string;
+  /** The instant of the claim, then of the delivery (epoch ms). */
+  atMs: number;
+  /** The instant after which an unconfirmed claim may be taken over (epoch ms). */
+  leaseUntilMs: number;
   /**
    * The invocation that claimed it (the Lambda request id), when known. Lambda retries a failed invocation with
    * the same request id, and only once the failed attempt is over: the retry may take back the claims that
@@ -39,10 +41,10 @@ export interface AlertHistory {
 export interface ClaimRequest {
   certificateKey: string;
   rung: string;
-  /** The certificate's effective notAfter (ISO), or null when it has no known expiry (AlertHistory.notAfter). */
-  notAfter: string | null;
-  /** The run's clock, ISO. */
-  now: string;
+  /** The certificate's effective notAfter (epoch ms), or null when it has no known expiry (AlertHistory). */
+  notAfterMs: number | null;
+  /** The run's clock (epoch ms). */
+  nowMs: number;
   /** How long an unconfirmed claim blocks others (ms). */
   leaseMs: number;
   /** The claiming invocation (AlertHistory.owner); a claim of the same owner is taken back within its lease. */
@@ -90,7 +92,7 @@ export interface AlertStateStore {
   confirm(
     certificateKey: string,
     rung: string,
-    now: string,
+    nowMs: number,
     delivered?: 'sent' | 'digested',
     keepLease?: boolean,
   ): Promise<void>;

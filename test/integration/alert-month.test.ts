@@ -289,7 +289,7 @@ it('alerts once per rung over a month, through a renewal, a race, a retry and a 
     (await store.load(keys, { onUnusable: (entry) => skipped.push(entry) })).get(unknownKey),
   ).toMatchObject({
     rung: 'unknown',
-    notAfter: null,
+    notAfterMs: null,
   });
   expect(skipped).toEqual([]);
   expect(logLines.filter((line) => /alert history/.test(line))).toEqual([]);

@@ -69,11 +69,11 @@ describe('DynamoStateStore tables', () => {
     await store.claim({
       certificateKey: key,
       rung: 'd14',
-      notAfter: '2026-12-07T00:00:00Z',
-      now: '2026-11-23T12:00:00Z',
+      notAfterMs: Date.parse('2026-12-07T00:00:00Z'),
+      nowMs: Date.parse('2026-11-23T12:00:00Z'),
       leaseMs: 60_000,
     });
-    await store.confirm(key, 'd14', '2026-11-23T12:00:30Z');
+    await store.confirm(key, 'd14', Date.parse('2026-11-23T12:00:30Z'));
 
     const { Item } = await client.send(
       new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
@@ -99,14 +99,14 @@ describe('DynamoStateStore tables', () => {
     const store = new DynamoStateStore({ client, tableName });
     const claim = {
       rung: 'd30',
-      notAfter: '2026-12-20T00:00:00Z',
-      now: '2026-11-23T12:00:00Z',
+      notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      nowMs: Date.parse('2026-11-23T12:00:00Z'),
       leaseMs: 60_000,
     };
     // The same rung and notAfter a claim carries, delivered: a usable item like this would refuse the claim.
     const base: Record<string, AttributeValue> = {
       rung: { S: claim.rung },
-      notAfter: { S: claim.notAfter },
+      notAfter: { S: '2026-12-20T00:00:00Z' },
       state: { S: 'sent' },
       at: { S: '2026-11-23T11:00:00.000Z' },
       leaseUntil: { S: '2026-11-23T11:01:00.000Z' },
@@ -143,14 +143,23 @@ describe('DynamoStateStore tables', () => {
     const reloaded = await store.load(keys, { onUnusable: (entry) => after.push(entry) });
     expect(after).toEqual([]);
     for (const key of Object.keys(bad)) {
-      expect(reloaded.get(key)).toMatchObject({ rung: 'd30', notAfter: claim.notAfter, state: 'sending' });
+      expect(reloaded.get(key)).toMatchObject({
+        rung: 'd30',
+        notAfterMs: claim.notAfterMs,
+        state: 'sending',
+      });
     }
   });
 
   it('stores no known expiry as S "none", and reads the S "" older versions wrote as no known expiry too', async () => {
     const tableName = await freshTable();
     const store = new DynamoStateStore({ client, tableName });
-    const claim = { rung: 'unknown', notAfter: null, now: '2026-11-23T12:00:00Z', leaseMs: 60_000 };
+    const claim = {
+      rung: 'unknown',
+      notAfterMs: null,
+      nowMs: Date.parse('2026-11-23T12:00:00Z'),
+      leaseMs: 60_000,
+    };
     expect(await store.claim({ ...claim, certificateKey: 'k/new' })).toBe(true);
     const { Item } = await client.send(
       new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'k/new' } }, ConsistentRead: true }),
@@ -174,19 +183,19 @@ describe('DynamoStateStore tables', () => {
     expect(loaded.get('k/legacy')).toEqual({
       certificateKey: 'k/legacy',
       rung: 'unknown',
-      notAfter: null,
+      notAfterMs: null,
       state: 'sent',
-      at: '2026-11-22T12:00:00.000Z',
-      leaseUntil: '2026-11-22T12:15:00.000Z',
+      atMs: Date.parse('2026-11-22T12:00:00.000Z'),
+      leaseUntilMs: Date.parse('2026-11-22T12:15:00.000Z'),
     });
-    expect(loaded.get('k/new')?.notAfter).toBeNull();
+    expect(loaded.get('k/new')?.notAfterMs).toBeNull();
     // Its expiry became known: a claim of its rung wins over the legacy item.
     expect(
       await store.claim({
         ...claim,
         certificateKey: 'k/legacy',
         rung: 'd14',
-        notAfter: '2026-12-01T00:00:00Z',
+        notAfterMs: Date.parse('2026-12-01T00:00:00Z'),
       }),
     ).toBe(true);
   });
@@ -196,8 +205,8 @@ describe('DynamoStateStore tables', () => {
     const claim = {
       certificateKey: 'k',
       rung: 'd30',
-      notAfter: '2026-12-20T00:00:00Z',
-      now: '2026-11-23T12:00:00Z',
+      notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      nowMs: Date.parse('2026-11-23T12:00:00Z'),
       leaseMs: 60_000,
     };
     for (const attempt of [() => store.claim(claim), () => store.load(['k']), () => store.forget('k')]) {

@@ -7,7 +7,6 @@ import { parseLadder } from '../../../lib/alerts/ladder';
 import { parseRules } from '../../../lib/alerts/rules';
 import type { AlertSink, Digest, OutgoingAlert } from '../../../lib/alerts/sink';
 import { AlertDeliveryError } from '../../../lib/errors';
-import { toIsoUtc } from '../../../lib/expiry/instant';
 import type { CertificateRecord } from '../../../lib/model';
 import { FileStateStore } from '../../../lib/state/file';
 import { MemoryStateStore } from '../../../lib/state/memory';
@@ -235,8 +234,8 @@ describe('alertOn', () => {
     await store.claim({
       certificateKey: 'ucloud/ulb/cn-bj2/org-x/ssl-crit',
       rung: 'd7',
-      notAfter: toIsoUtc(critical.notAfterMs!),
-      now: new Date(NOW - 3_600_000).toISOString(),
+      notAfterMs: critical.notAfterMs,
+      nowMs: NOW - 3_600_000,
       leaseMs: 900_000,
     });
     const sink = new RecordingSink();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type PlanOptions, planAlerts, type RungAssessment } from '../../../lib/alerts/plan';
-import { toIsoUtcOrNull } from '../../../lib/expiry/instant';
 import type { CertificateRecord } from '../../../lib/model';
 import { type AlertHistory, certificateKey } from '../../../lib/state/store';
 import { cert, report } from '../../helpers/reports';
@@ -29,10 +28,10 @@ function plan(records: CertificateRecord[], history: AlertHistory[] = [], extra:
 const sent = (record: CertificateRecord, rung: string, at = '2026-11-22T05:00:00Z'): AlertHistory => ({
   certificateKey: certificateKey(record),
   rung,
-  notAfter: toIsoUtcOrNull(record.notAfterMs),
+  notAfterMs: record.notAfterMs,
   state: 'sent',
-  at,
-  leaseUntil: at,
+  atMs: Date.parse(at),
+  leaseUntilMs: Date.parse(at),
 });
 
 const soon = cert({
@@ -103,7 +102,7 @@ describe('planAlerts', () => {
 
   it('tells unknown once the expiry last read would have moved on, or passed: silence only while nothing was due', () => {
     const unreadable = cert({ ...soon, status: 'unknown' as const, daysLeft: null, notAfter: null });
-    const toldD7 = (notAfter: string) => ({ ...sent(soon, 'd7'), notAfter });
+    const toldD7 = (notAfter: string) => ({ ...sent(soon, 'd7'), notAfterMs: Date.parse(notAfter) });
     // Told d7 for an expiry 6 days away: unreadable now, it would still be d7, so nothing new.
     expect(plan([unreadable], [toldD7('2026-11-29T05:00:00Z')]).toSend).toEqual([]);
     // The expiry last read is 2 days away now: d3 would have been told, so unknown is.

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
@@ -183,5 +185,43 @@ describe('runReport over shards', () => {
     });
     // In report order: by provider, service, region, project, id.
     expect(report.certificates.map((c) => c.id)).toEqual(['ssl-twin', 'ssl-b']);
+  });
+});
+
+describe('a shard result written before instants were numbers', () => {
+  it('reads a certwatch.shard-result/1 result, its ISO instants as epoch ms', async () => {
+    const current = fleetResult(3);
+    const [record] = current.certificates;
+    const { notAfterMs, leafNotAfterMs, notBeforeMs, ...rest } = record!;
+    // What a shard of the previous release stored: the same record with its instants as ISO text.
+    const v1Record = {
+      ...rest,
+      notAfter: new Date(notAfterMs!).toISOString(),
+      leafNotAfter: leafNotAfterMs === null ? null : new Date(leafNotAfterMs).toISOString(),
+      notBefore: new Date(notBeforeMs!).toISOString(),
+    };
+    const unknown = { ...v1Record, id: 'ssl-unknown', notAfter: null, leafNotAfter: null, notBefore: null };
+    const document = {
+      schema: 'certwatch.shard-result/1',
+      certificates: [v1Record, unknown],
+      failures: [],
+      leaves: [],
+      pending: [],
+    };
+    const chunks = [await promisify(gzip)(JSON.stringify(document))];
+    const decoded = await decodeShardResult(chunks);
+    expect(decoded.certificates).toEqual([
+      record,
+      { ...rest, id: 'ssl-unknown', notAfterMs: null, leafNotAfterMs: null, notBeforeMs: null },
+    ]);
+    expect(decoded.certificates[0]).not.toHaveProperty('notAfter');
+  });
+
+  it('writes certwatch.shard-result/2, and refuses a schema it does not know', async () => {
+    const chunks = await encodeShardResult(fleetResult(1));
+    const text = (await promisify(gunzip)(Buffer.concat(chunks))).toString('utf8');
+    expect(JSON.parse(text).schema).toBe('certwatch.shard-result/2');
+    const unknown = [await promisify(gzip)(text.replace('shard-result/2', 'shard-result/9'))];
+    await expect(decodeShardResult(unknown)).rejects.toThrow('not a certwatch.shard-result/2 document');
   });
 });

@@ -30,20 +30,21 @@ const OTHER_KEY = certificateKey({
   project: null,
   id: 'cdn.example.com',
 });
-const T0 = '2026-11-23T12:00:00.000Z';
+const T0 = Date.parse('2026-11-23T12:00:00.000Z');
 const LEASE_MS = 15 * 60_000;
+const NOT_AFTER = Date.parse('2026-12-20T00:00:00Z');
 
-/** `ms` after T0, as the stores write instants. */
-function plus(ms: number): string {
-  return new Date(Date.parse(T0) + ms).toISOString();
+/** `ms` after T0. */
+function plus(ms: number): number {
+  return T0 + ms;
 }
 
 function request(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
   return {
     certificateKey: KEY,
     rung: 'd30',
-    notAfter: '2026-12-20T00:00:00Z',
-    now: T0,
+    notAfterMs: NOT_AFTER,
+    nowMs: T0,
     leaseMs: LEASE_MS,
     ...overrides,
   };
@@ -51,7 +52,7 @@ function request(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
 
 /** Every rung the ladder and the plan write: day steps, a share of lifetime, expired, a reminder, unknown. */
 const RUNGS = ['d30', 'd14', 'd7', 'd3', 'd1', 'p20', 'expired', 'expired@2026-11-24', 'unknown'];
-const NOT_AFTERS = ['2026-12-20T00:00:00Z', null];
+const NOT_AFTERS = [NOT_AFTER, null];
 /** How an alert can be left: claimed only, its digest out (lease kept or ended), delivered. */
 const ENDINGS = ['sending', 'digested', 'digested, lease kept', 'sent'] as const;
 const OWNERS = [undefined, 'c0ffee00-request-id'];
@@ -75,31 +76,31 @@ export function describeAlertStateStore<S extends AlertStateStore>(
     it('reads back, in a new instance, every rung and state it wrote, with and without a known notAfter', async () => {
       const written = new Map<string, AlertHistory>();
       for (const rung of RUNGS) {
-        for (const notAfter of NOT_AFTERS) {
+        for (const notAfterMs of NOT_AFTERS) {
           for (const ending of ENDINGS) {
             for (const owner of OWNERS) {
-              const key = `ucloud/ulb/cn-bj2/org-a/${rung}-${notAfter ?? 'none'}-${ending}-${owner ?? 'anyone'}`;
-              const claim = request({ certificateKey: key, rung, notAfter, ...(owner ? { owner } : {}) });
+              const key = `ucloud/ulb/cn-bj2/org-a/${rung}-${notAfterMs ?? 'none'}-${ending}-${owner ?? 'anyone'}`;
+              const claim = request({ certificateKey: key, rung, notAfterMs, ...(owner ? { owner } : {}) });
               expect(await store.claim(claim)).toBe(true);
               const history: AlertHistory = {
                 certificateKey: key,
                 rung,
-                notAfter,
+                notAfterMs,
                 state: 'sending',
-                at: T0,
-                leaseUntil: plus(LEASE_MS),
+                atMs: T0,
+                leaseUntilMs: plus(LEASE_MS),
                 ...(owner ? { owner } : {}),
               };
               if (ending === 'sent') {
                 await store.confirm(key, rung, plus(1_000), 'sent');
-                Object.assign(history, { state: 'sent', at: plus(1_000) });
+                Object.assign(history, { state: 'sent', atMs: plus(1_000) });
               } else if (ending !== 'sending') {
                 const keepLease = ending === 'digested, lease kept';
                 await store.confirm(key, rung, plus(1_000), 'digested', keepLease);
                 Object.assign(history, {
                   state: 'digested',
-                  at: plus(1_000),
-                  leaseUntil: keepLease ? plus(LEASE_MS) : new Date(0).toISOString(),
+                  atMs: plus(1_000),
+                  leaseUntilMs: keepLease ? plus(LEASE_MS) : 0,
                 });
               }
               written.set(key, history);
@@ -118,32 +119,32 @@ export function describeAlertStateStore<S extends AlertStateStore>(
     });
 
     it('takes no known notAfter as one value: the same rung again is refused, a known expiry starts over', async () => {
-      const unknown = request({ rung: 'unknown', notAfter: null });
+      const unknown = request({ rung: 'unknown', notAfterMs: null });
       expect(await store.claim(unknown)).toBe(true);
       await store.confirm(KEY, 'unknown', plus(1_000));
       const reopened = await options.reopen(store);
-      expect(await reopened.claim({ ...unknown, now: plus(LEASE_MS * 100) })).toBe(false);
+      expect(await reopened.claim({ ...unknown, nowMs: plus(LEASE_MS * 100) })).toBe(false);
       expect((await reopened.load([KEY])).get(KEY)).toMatchObject({
         rung: 'unknown',
-        notAfter: null,
+        notAfterMs: null,
         state: 'sent',
       });
       // Its expiry became known: the same certificate now alerts its rung.
-      expect(await reopened.claim(request({ rung: 'd30', now: plus(LEASE_MS * 100) }))).toBe(true);
+      expect(await reopened.claim(request({ rung: 'd30', nowMs: plus(LEASE_MS * 100) }))).toBe(true);
       // ...and one known again as a date is not the certificate with no known expiry.
       await reopened.confirm(KEY, 'd30', plus(LEASE_MS * 100));
-      expect(await reopened.claim({ ...unknown, rung: 'd30', now: plus(LEASE_MS * 200) })).toBe(true);
+      expect(await reopened.claim({ ...unknown, rung: 'd30', nowMs: plus(LEASE_MS * 200) })).toBe(true);
       expect((await reopened.load([KEY])).get(KEY)).toMatchObject({
         rung: 'd30',
-        notAfter: null,
+        notAfterMs: null,
         state: 'sending',
       });
     });
 
     it('refuses a notAfter that is neither an instant nor null, writing nothing', async () => {
-      for (const notAfter of ['', 'soon']) {
-        await expect(store.claim(request({ notAfter }))).rejects.toThrow(
-          /notAfter "(soon)?" is neither an ISO 8601 instant nor null/,
+      for (const notAfterMs of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        await expect(store.claim(request({ notAfterMs }))).rejects.toThrow(
+          /notAfterMs (NaN|Infinity) is neither an instant \(epoch ms\) nor null/,
         );
       }
       expect(await store.load([KEY])).toEqual(new Map());
@@ -159,45 +160,47 @@ export function describeAlertStateStore<S extends AlertStateStore>(
       expect(history).toEqual({
         certificateKey: KEY,
         rung: 'd30',
-        notAfter: '2026-12-20T00:00:00Z',
+        notAfterMs: NOT_AFTER,
         state: 'sending',
-        at: T0,
-        leaseUntil: plus(LEASE_MS),
+        atMs: T0,
+        leaseUntilMs: plus(LEASE_MS),
       });
     });
 
     it('refuses a second claim of the same rung while the first is sending within its lease', async () => {
       expect(await store.claim(request())).toBe(true);
-      expect(await store.claim(request({ now: plus(60_000) }))).toBe(false);
+      expect(await store.claim(request({ nowMs: plus(60_000) }))).toBe(false);
       // The lease still holds at the instant it ends; only after it may another run take over.
-      expect(await store.claim(request({ now: plus(LEASE_MS) }))).toBe(false);
-      expect((await store.load([KEY])).get(KEY)?.at).toBe(T0);
+      expect(await store.claim(request({ nowMs: plus(LEASE_MS) }))).toBe(false);
+      expect((await store.load([KEY])).get(KEY)?.atMs).toBe(T0);
     });
 
     it('refuses the same rung once it was confirmed, however much later', async () => {
       expect(await store.claim(request())).toBe(true);
       await store.confirm(KEY, 'd30', plus(5_000));
-      expect(await store.claim(request({ now: plus(LEASE_MS * 100) }))).toBe(false);
+      expect(await store.claim(request({ nowMs: plus(LEASE_MS * 100) }))).toBe(false);
       expect((await store.load([KEY])).get(KEY)).toMatchObject({
         rung: 'd30',
         state: 'sent',
-        at: plus(5_000),
+        atMs: plus(5_000),
       });
     });
 
     it('lets a claim of a new rung win', async () => {
       await store.claim(request());
       await store.confirm(KEY, 'd30', T0);
-      expect(await store.claim(request({ rung: 'd14', now: plus(60_000) }))).toBe(true);
+      expect(await store.claim(request({ rung: 'd14', nowMs: plus(60_000) }))).toBe(true);
       expect((await store.load([KEY])).get(KEY)).toMatchObject({ rung: 'd14', state: 'sending' });
     });
 
     it('lets a claim with a new notAfter (a renewal) win, even for the same rung', async () => {
       await store.claim(request());
       await store.confirm(KEY, 'd30', T0);
-      expect(await store.claim(request({ notAfter: '2027-12-20T00:00:00Z', now: plus(60_000) }))).toBe(true);
+      expect(
+        await store.claim(request({ notAfterMs: Date.parse('2027-12-20T00:00:00Z'), nowMs: plus(60_000) })),
+      ).toBe(true);
       expect((await store.load([KEY])).get(KEY)).toMatchObject({
-        notAfter: '2027-12-20T00:00:00Z',
+        notAfterMs: Date.parse('2027-12-20T00:00:00Z'),
         state: 'sending',
       });
     });
@@ -205,21 +208,21 @@ export function describeAlertStateStore<S extends AlertStateStore>(
     it('lets an unconfirmed claim be taken over once its lease ran out', async () => {
       expect(await store.claim(request())).toBe(true);
       const later = plus(LEASE_MS + 1);
-      expect(await store.claim(request({ now: later }))).toBe(true);
+      expect(await store.claim(request({ nowMs: later }))).toBe(true);
       expect((await store.load([KEY])).get(KEY)).toMatchObject({
         state: 'sending',
-        at: later,
-        leaseUntil: plus(2 * LEASE_MS + 1),
+        atMs: later,
+        leaseUntilMs: plus(2 * LEASE_MS + 1),
       });
       // The new claim holds its own lease.
-      expect(await store.claim(request({ now: plus(LEASE_MS + 2) }))).toBe(false);
+      expect(await store.claim(request({ nowMs: plus(LEASE_MS + 2) }))).toBe(false);
     });
 
     it('lets the next claim win after a release', async () => {
       await store.claim(request());
       await store.release(KEY, 'd30');
       expect(await store.load([KEY])).toEqual(new Map());
-      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+      expect(await store.claim(request({ nowMs: plus(1_000) }))).toBe(true);
     });
 
     it('releases only its own rung, and never a confirmed alert', async () => {
@@ -229,16 +232,16 @@ export function describeAlertStateStore<S extends AlertStateStore>(
       await store.confirm(KEY, 'd30', T0);
       await store.release(KEY, 'd30');
       expect((await store.load([KEY])).get(KEY)?.state).toBe('sent');
-      expect(await store.claim(request({ now: plus(1_000) }))).toBe(false);
+      expect(await store.claim(request({ nowMs: plus(1_000) }))).toBe(false);
     });
 
     it('lets the next run claim an alert whose digest went out but whose structured message is owed', async () => {
       await store.claim(request());
       await store.confirm(KEY, 'd30', T0, 'digested');
       expect((await store.load([KEY])).get(KEY)?.state).toBe('digested');
-      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+      expect(await store.claim(request({ nowMs: plus(1_000) }))).toBe(true);
       // ...and only one run: the claim made it `sending` again.
-      expect(await store.claim(request({ now: plus(2_000) }))).toBe(false);
+      expect(await store.claim(request({ nowMs: plus(2_000) }))).toBe(false);
       await store.confirm(KEY, 'd30', plus(3_000));
       expect((await store.load([KEY])).get(KEY)?.state).toBe('sent');
     });
@@ -247,17 +250,17 @@ export function describeAlertStateStore<S extends AlertStateStore>(
       await store.claim(request());
       await store.confirm(KEY, 'd30', T0);
       const before = (await store.load([KEY])).get(KEY)!;
-      expect(await store.claim(request({ rung: 'd14', now: plus(1_000) }))).toBe(true);
+      expect(await store.claim(request({ rung: 'd14', nowMs: plus(1_000) }))).toBe(true);
       await store.release(KEY, 'd14', before);
       expect((await store.load([KEY])).get(KEY)).toEqual(before);
       // The next run claims the same new rung again.
-      expect(await store.claim(request({ rung: 'd14', now: plus(2_000) }))).toBe(true);
+      expect(await store.claim(request({ rung: 'd14', nowMs: plus(2_000) }))).toBe(true);
     });
 
     it('confirms only the rung it names, and does nothing for a certificate it does not hold', async () => {
       await store.claim(request({ rung: 'd14' }));
       await store.confirm(KEY, 'd30', plus(1_000));
-      expect((await store.load([KEY])).get(KEY)).toMatchObject({ rung: 'd14', state: 'sending', at: T0 });
+      expect((await store.load([KEY])).get(KEY)).toMatchObject({ rung: 'd14', state: 'sending', atMs: T0 });
       await store.confirm(OTHER_KEY, 'd30', plus(1_000));
       expect((await store.load([OTHER_KEY])).has(OTHER_KEY)).toBe(false);
       await store.release(OTHER_KEY, 'd30');
@@ -271,7 +274,7 @@ export function describeAlertStateStore<S extends AlertStateStore>(
       await store.forget('never/seen/anywhere/-/x');
       const loaded = await store.load([KEY, OTHER_KEY]);
       expect([...loaded.keys()]).toEqual([OTHER_KEY]);
-      expect(await store.claim(request({ now: plus(1_000) }))).toBe(true);
+      expect(await store.claim(request({ nowMs: plus(1_000) }))).toBe(true);
     });
 
     it('loads exactly the remembered keys among those asked, across more than one batch', async () => {
@@ -299,18 +302,18 @@ export function describeAlertStateStore<S extends AlertStateStore>(
       expect(await store.claim(request({ certificateKey: OTHER_KEY }))).toBe(true);
     });
 
-    it('reads instants in any ISO 8601 form and writes them fixed-width', async () => {
-      expect(await store.claim(request({ now: '2026-11-23T20:00:00+08:00' }))).toBe(true);
+    it('keeps the milliseconds of its instants, which order correctly', async () => {
+      expect(await store.claim(request({ nowMs: Date.parse('2026-11-23T20:00:00+08:00') }))).toBe(true);
       // 12:00:00Z and 12:00:00.500Z would order wrongly as strings without milliseconds in the first.
-      expect(await store.claim(request({ now: '2026-11-23T12:15:00.500Z' }))).toBe(true);
+      expect(await store.claim(request({ nowMs: Date.parse('2026-11-23T12:15:00.500Z') }))).toBe(true);
       expect((await store.load([KEY])).get(KEY)).toMatchObject({
-        at: '2026-11-23T12:15:00.500Z',
-        leaseUntil: '2026-11-23T12:30:00.500Z',
+        atMs: Date.parse('2026-11-23T12:15:00.500Z'),
+        leaseUntilMs: Date.parse('2026-11-23T12:30:00.500Z'),
       });
     });
 
     it('refuses a clock that is not an instant, writing nothing', async () => {
-      await expect(store.claim(request({ now: 'yesterday' }))).rejects.toThrow(/now "yesterday"/);
+      await expect(store.claim(request({ nowMs: Number.NaN }))).rejects.toThrow(/nowMs NaN/);
       expect(await store.load([KEY])).toEqual(new Map());
     });
   });

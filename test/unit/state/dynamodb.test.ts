@@ -82,8 +82,8 @@ function keysOf(command: unknown): string[] {
 const CLAIM = {
   certificateKey: 'k',
   rung: 'd30',
-  notAfter: '2026-12-20T00:00:00Z',
-  now: '2026-11-23T12:00:00Z',
+  notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+  nowMs: Date.parse('2026-11-23T12:00:00Z'),
   leaseMs: 900_000,
 };
 
@@ -101,10 +101,10 @@ describe('DynamoStateStore.load', () => {
     expect(loaded.get('k7')).toEqual({
       certificateKey: 'k7',
       rung: 'd30',
-      notAfter: '2026-12-20T00:00:00Z',
+      notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
       state: 'sent',
-      at: '2026-11-23T12:00:00.000Z',
-      leaseUntil: '2026-11-23T12:15:00.000Z',
+      atMs: Date.parse('2026-11-23T12:00:00.000Z'),
+      leaseUntilMs: Date.parse('2026-11-23T12:15:00.000Z'),
     });
   });
 
@@ -176,8 +176,8 @@ describe('DynamoStateStore.load', () => {
       },
     );
     expect([...loaded.keys()]).toEqual(['good', 'legacy-unknown', 'unknown']);
-    expect(loaded.get('legacy-unknown')?.notAfter).toBeNull();
-    expect(loaded.get('unknown')?.notAfter).toBeNull();
+    expect(loaded.get('legacy-unknown')?.notAfterMs).toBeNull();
+    expect(loaded.get('unknown')?.notAfterMs).toBeNull();
     expect(unusable).toEqual([
       { certificateKey: 'state', problem: 'has a state other than "sending", "digested" or "sent"' },
       { certificateKey: 'number', problem: 'has notAfter that is not a string (S)' },
@@ -206,7 +206,7 @@ describe('DynamoStateStore errors', () => {
   it('writes no known expiry as the sentinel, in the item and in the condition alike', async () => {
     const { client, sent } = fakeClient(() => ({}));
     const store = new DynamoStateStore({ client, tableName: 'alerts' });
-    expect(await store.claim({ ...CLAIM, rung: 'unknown', notAfter: null })).toBe(true);
+    expect(await store.claim({ ...CLAIM, rung: 'unknown', notAfterMs: null })).toBe(true);
     const input = (sent[0] as PutItemCommand).input;
     expect(input.Item?.notAfter).toEqual({ S: NO_KNOWN_EXPIRY });
     expect(input.ExpressionAttributeValues?.[':notAfter']).toEqual({ S: NO_KNOWN_EXPIRY });

@@ -40,8 +40,8 @@ describeAlertStateStore(
 const CLAIM: ClaimRequest = {
   certificateKey: 'ucloud/ulb/cn-bj2/org-a/ssl-web',
   rung: 'd30',
-  notAfter: '2026-12-20T00:00:00Z',
-  now: '2026-11-23T12:00:00Z',
+  notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+  nowMs: Date.parse('2026-11-23T12:00:00Z'),
   leaseMs: 60_000,
 };
 
@@ -50,7 +50,7 @@ describe('FileStateStore on disk', () => {
     const path = join(directory, 'state.json');
     const store = new FileStateStore(path);
     expect(await store.claim(CLAIM)).toBe(true);
-    await store.confirm(CLAIM.certificateKey, 'd30', '2026-11-23T12:00:05Z');
+    await store.confirm(CLAIM.certificateKey, 'd30', Date.parse('2026-11-23T12:00:05Z'));
 
     const document = JSON.parse(await readFile(path, 'utf8'));
     expect(document).toEqual({
@@ -67,7 +67,7 @@ describe('FileStateStore on disk', () => {
       },
     });
     const reopened = new FileStateStore(path);
-    expect(await reopened.claim({ ...CLAIM, now: '2026-11-24T12:00:00Z' })).toBe(false);
+    expect(await reopened.claim({ ...CLAIM, nowMs: Date.parse('2026-11-24T12:00:00Z') })).toBe(false);
   });
 
   it('creates the file and its directory on the first write, and not before', async () => {
@@ -92,7 +92,7 @@ describe('FileStateStore on disk', () => {
     await Promise.all(
       Array.from({ length: 25 }, (_, i) => store.claim({ ...CLAIM, certificateKey: `k${i}` })),
     );
-    await Promise.all(Array.from({ length: 25 }, (_, i) => store.confirm(`k${i}`, 'd30', CLAIM.now)));
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.confirm(`k${i}`, 'd30', CLAIM.nowMs)));
     expect(await readdir(directory)).toEqual(['state.json']);
     expect(Object.keys(JSON.parse(await readFile(path, 'utf8')).certificates)).toHaveLength(25);
   });
@@ -172,7 +172,7 @@ describe('FileStateStore on disk', () => {
       onUnusable: (entry) => unusable.push(entry),
     });
     expect([...loaded.keys()]).toEqual(['a/ok', 'b/legacy-unknown']);
-    expect(loaded.get('b/legacy-unknown')).toMatchObject({ rung: 'unknown', notAfter: null });
+    expect(loaded.get('b/legacy-unknown')).toMatchObject({ rung: 'unknown', notAfterMs: null });
     expect(unusable).toEqual([
       { certificateKey: 'c/state', problem: 'has a state other than "sending", "digested" or "sent"' },
       { certificateKey: 'd/rung', problem: 'has no rung' },
@@ -190,8 +190,10 @@ describe('FileStateStore on disk', () => {
     expect(await readFile(path, 'utf8')).toBe(text);
 
     // The usable history holds: the legacy "" is the same no known expiry as null.
-    expect(await store.claim({ ...CLAIM, certificateKey: 'a/ok', now: '2026-11-24T12:00:00Z' })).toBe(false);
-    const unknown = { ...CLAIM, certificateKey: 'b/legacy-unknown', rung: 'unknown', notAfter: null };
+    expect(
+      await store.claim({ ...CLAIM, certificateKey: 'a/ok', nowMs: Date.parse('2026-11-24T12:00:00Z') }),
+    ).toBe(false);
+    const unknown = { ...CLAIM, certificateKey: 'b/legacy-unknown', rung: 'unknown', notAfterMs: null };
     expect(await store.claim(unknown)).toBe(false);
     // A skipped entry costs its certificate one more alert: the claim wins and replaces it.
     expect(await store.claim({ ...CLAIM, certificateKey: 'c/state' })).toBe(true);
@@ -220,7 +222,7 @@ describe('FileStateStore on disk', () => {
 
   it('writes no known expiry as null, and reads it back as null', async () => {
     const path = join(directory, 'state.json');
-    const unknown = { ...CLAIM, rung: 'unknown', notAfter: null };
+    const unknown = { ...CLAIM, rung: 'unknown', notAfterMs: null };
     expect(await new FileStateStore(path).claim(unknown)).toBe(true);
     const written = JSON.parse(await readFile(path, 'utf8')).certificates[CLAIM.certificateKey];
     expect(written).toMatchObject({ rung: 'unknown', notAfter: null });
@@ -228,10 +230,10 @@ describe('FileStateStore on disk', () => {
     expect(loaded.get(CLAIM.certificateKey)).toEqual<AlertHistory>({
       certificateKey: CLAIM.certificateKey,
       rung: 'unknown',
-      notAfter: null,
+      notAfterMs: null,
       state: 'sending',
-      at: '2026-11-23T12:00:00.000Z',
-      leaseUntil: '2026-11-23T12:01:00.000Z',
+      atMs: Date.parse('2026-11-23T12:00:00.000Z'),
+      leaseUntilMs: Date.parse('2026-11-23T12:01:00.000Z'),
     });
   });
 
@@ -260,7 +262,7 @@ describe('FileStateStore on disk', () => {
     await rm(stateDirectory, { recursive: true });
     await writeFile(stateDirectory, 'in the way');
     const error = await store
-      .confirm(CLAIM.certificateKey, 'd30', CLAIM.now)
+      .confirm(CLAIM.certificateKey, 'd30', CLAIM.nowMs)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StateStoreError);
     expect((error as Error).message).toMatch(`Could not write the alert state file ${path}`);
@@ -276,7 +278,7 @@ describe('FileStateStore on disk', () => {
       await new FileStateStore(path).claim(CLAIM);
       expect(((await stat(path)).mode & 0o777).toString(8)).toBe('600');
       await chmod(path, 0o640);
-      await new FileStateStore(path).confirm(CLAIM.certificateKey, 'd30', CLAIM.now);
+      await new FileStateStore(path).confirm(CLAIM.certificateKey, 'd30', CLAIM.nowMs);
       expect(((await stat(path)).mode & 0o777).toString(8)).toBe('640');
     } finally {
       process.umask(previous);
@@ -300,7 +302,51 @@ describe('FileStateStore on disk', () => {
 
   it('keeps serving after a failed operation', async () => {
     const store = new FileStateStore(join(directory, 'state.json'));
-    await expect(store.claim({ ...CLAIM, now: 'soon' })).rejects.toThrow(StateStoreError);
+    await expect(store.claim({ ...CLAIM, nowMs: Number.NaN })).rejects.toThrow(StateStoreError);
     expect(await store.claim(CLAIM)).toBe(true);
+  });
+});
+
+describe('FileStateStore and files of older versions', () => {
+  it('reads their instants as epoch ms, and writes an unchanged entry back as it was read', async () => {
+    const path = join(directory, 'state.json');
+    const old = {
+      certificateKey: 'a/old',
+      rung: 'd30',
+      notAfter: '2026-12-20T08:00:00+08:00',
+      state: 'sent',
+      at: '2026-11-23T12:00:00Z',
+      leaseUntil: '2026-11-23T12:15:00.000Z',
+    };
+    await writeFile(path, JSON.stringify({ version: 1, certificates: { 'a/old': old } }));
+    const store = new FileStateStore(path);
+    expect((await store.load(['a/old'])).get('a/old')).toEqual<AlertHistory>({
+      certificateKey: 'a/old',
+      rung: 'd30',
+      notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      state: 'sent',
+      atMs: Date.parse('2026-11-23T12:00:00Z'),
+      leaseUntilMs: Date.parse('2026-11-23T12:15:00Z'),
+    });
+    // The same certificate at the same expiry: refused, as before.
+    expect(
+      await store.claim({
+        ...CLAIM,
+        certificateKey: 'a/old',
+        notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+      }),
+    ).toBe(false);
+    // Another certificate changes the file; the old entry keeps its text.
+    expect(await store.claim(CLAIM)).toBe(true);
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    expect(document.certificates['a/old']).toEqual(old);
+    expect(document.certificates[CLAIM.certificateKey]).toEqual({
+      certificateKey: CLAIM.certificateKey,
+      rung: 'd30',
+      notAfter: '2026-12-20T00:00:00Z',
+      state: 'sending',
+      at: '2026-11-23T12:00:00.000Z',
+      leaseUntil: '2026-11-23T12:01:00.000Z',
+    });
   });
 });

@@ -12,8 +12,8 @@ it('hands out copies: changing what load returned does not change the store', as
   await store.claim({
     certificateKey: 'k',
     rung: 'd30',
-    notAfter: '2026-12-20T00:00:00Z',
-    now: '2026-11-23T12:00:00Z',
+    notAfterMs: Date.parse('2026-12-20T00:00:00Z'),
+    nowMs: Date.parse('2026-11-23T12:00:00Z'),
     leaseMs: 1000,
   });
   const history = (await store.load(['k'])).get('k')!;
