@@ -34,8 +34,6 @@ export const CHANNEL_NAMES: readonly ChannelName[] = CHANNELS.map((module) => mo
 export const CHANNEL_SETTINGS: readonly Setting[] = MODULES.flatMap((module) => module.settings);
 
 type DeclaredSetting = RegisteredChannel['settings'][number];
-/** A configuration key of a channel. */
-export type ChannelKey = DeclaredSetting['key'];
 /** A channel's key that is a secret. */
 export type SecretChannelKey = Extract<DeclaredSetting, { secret: true }>['key'];
 

@@ -14,16 +14,6 @@ import type { SecretSetting } from '../secrets/ssm';
 import { type DescribeTableClient, stateTableCheck } from './awsChecks';
 import { type StateFileFs, stateFileCheck } from './stateFileCheck';
 
-/** A provider's id (lib/providers/registry.ts): `ucloud`, `aliyun`. */
-export type DoctorProvider = string;
-
-/** The provider whose key a secret setting holds. */
-export function providerOfSetting(setting: SecretSetting): DoctorProvider {
-  const provider = providerOfKey(setting);
-  if (!provider) throw new TypeError(`${setting} is not a provider's setting`);
-  return provider.id;
-}
-
 /** The channels' clients (ChannelDoctorClients) are asked for only by a configured channel's checks. */
 export interface DoctorClients extends ChannelDoctorClients {
   /** I/O for the providers' own clients (fetch, sleep, random). */

@@ -9,7 +9,6 @@ import { ConfigError } from '../errors';
 import { configuredProviders, PROVIDER_MODULES, type ProviderScopes } from '../providers/registry';
 
 export const SHARD_PROVIDERS: readonly string[] = PROVIDER_MODULES.map((provider) => provider.id);
-export type ShardProvider = string;
 
 /** The part of a Config that planShards reads, one field per provider; a Config is one. */
 export type ShardScope = ProviderScopes;

@@ -32,6 +32,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CertwatchError } from '../errors';
+import { sleep as timerSleep } from '../http/abort';
 import { retrying } from '../http/retry';
 import { documentClient } from './documentClient';
 import { StateStoreError } from './errors';
@@ -102,7 +103,7 @@ export class DynamoStateStore implements AlertStateStore {
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: DynamoStateStoreOptions) {
-    const { client, tableName, ttlDays = 400, maxBatchAttempts = 5, sleep = delay } = options;
+    const { client, tableName, ttlDays = 400, maxBatchAttempts = 5, sleep = timerSleep } = options;
     if (!(ttlDays > 0 && Number.isFinite(ttlDays))) {
       throw new StateStoreError(
         `DynamoDB alert state table ${tableName}: ttlDays ${ttlDays} is not a positive number`,
@@ -384,8 +385,4 @@ function isConditionFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     (error instanceof Error && error.name === 'ConditionalCheckFailedException')
   );
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SnsTopicClient } from '../../../lib/channels/snsDoctor';
 import { runChecksInOrder } from '../../../lib/checks/check';
 import { loadConfig } from '../../../lib/config';
-import { type DoctorClients, planChecks, providerOfSetting } from '../../../lib/doctor/plan';
+import { type DoctorClients, planChecks } from '../../../lib/doctor/plan';
+import { providerOfKey } from '../../../lib/providers/registry';
 
 const BASE = {
   UCLOUD_PUBLIC_KEY: 'p',
@@ -133,7 +134,7 @@ describe('planChecks', () => {
   });
 
   it('maps each secret setting to its provider', () => {
-    expect(providerOfSetting('UCLOUD_PUBLIC_KEY')).toBe('ucloud');
-    expect(providerOfSetting('ALIBABA_CLOUD_ACCESS_KEY_SECRET')).toBe('aliyun');
+    expect(providerOfKey('UCLOUD_PUBLIC_KEY')?.id).toBe('ucloud');
+    expect(providerOfKey('ALIBABA_CLOUD_ACCESS_KEY_SECRET')?.id).toBe('aliyun');
   });
 });
