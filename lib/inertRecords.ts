@@ -7,7 +7,7 @@ import type { ObservedCertificate, SourceFailure } from './model';
 
 /**
  * The certificate with every string of its own inert: location, id, name, domains, bindings, notes, the API
- * field's name. Its chain is not walked: lib/pem reads certificate names inert already. The same object when
+ * field's name, the API's fingerprints and CAS id, its intermediates' names. Its chain is not walked: lib/pem reads certificate names inert already. The same object when
  * nothing needs escaping, which is nearly always (then it costs one test per string and allocates nothing).
  */
 export function inertCertificate(cert: ObservedCertificate): ObservedCertificate {
@@ -22,7 +22,10 @@ export function inertCertificate(cert: ObservedCertificate): ObservedCertificate
     cert.boundTo.every(isInert) &&
     cert.notes.every(isInert) &&
     (cert.apiNotAfter === null || isInert(cert.apiNotAfter.source)) &&
-    (typeof cert.apiFingerprintSha1 !== 'string' || isInert(cert.apiFingerprintSha1));
+    (typeof cert.apiFingerprintSha1 !== 'string' || isInert(cert.apiFingerprintSha1)) &&
+    (typeof cert.apiFingerprintSha256 !== 'string' || isInert(cert.apiFingerprintSha256)) &&
+    (typeof cert.casCertificateId !== 'string' || isInert(cert.casCertificateId)) &&
+    (cert.apiIntermediates ?? []).every((i) => isInert(i.subject) && isInert(i.source));
   if (clean) return cert;
   return {
     ...cert,
@@ -40,6 +43,17 @@ export function inertCertificate(cert: ObservedCertificate): ObservedCertificate
       typeof cert.apiFingerprintSha1 === 'string'
         ? inertText(cert.apiFingerprintSha1)
         : cert.apiFingerprintSha1,
+    apiFingerprintSha256:
+      typeof cert.apiFingerprintSha256 === 'string'
+        ? inertText(cert.apiFingerprintSha256)
+        : cert.apiFingerprintSha256,
+    casCertificateId:
+      typeof cert.casCertificateId === 'string' ? inertText(cert.casCertificateId) : cert.casCertificateId,
+    apiIntermediates: cert.apiIntermediates?.map((i) => ({
+      ...i,
+      subject: inertText(i.subject),
+      source: inertText(i.source),
+    })),
   };
 }
 

@@ -34,6 +34,22 @@ export interface ObservedCertificate extends SourceLocation {
    * SLB replies): the scan then takes the expiry from a certificate with this fingerprint seen elsewhere.
    */
   apiFingerprintSha1?: string | null;
+  /**
+   * SHA-256 of the leaf as the API states it (lowercase hex), when there is no PEM to take it from (CAS `Sha2`):
+   * what ties this copy to the same certificate stored or bound elsewhere.
+   */
+  apiFingerprintSha256?: string | null;
+  /**
+   * The expiry of each certificate above the leaf as the API states it, when there is no PEM to read them from
+   * (CAS `CertChain`): the certificate stops serving at the earliest of these and the leaf's.
+   */
+  apiIntermediates?: ApiIntermediate[];
+  /**
+   * The Certificate Management Service (CAS) id of this certificate, when it is one (a CAS certificate, or an ALB
+   * or NLB listener's certificate that names one). A certificate with no expiry of its own takes it from the CAS
+   * certificate with this id in the same account.
+   */
+  casCertificateId?: string | null;
   inUse: boolean | null;
   boundTo: string[];
   notes: string[];
@@ -67,6 +83,14 @@ export interface CertificateRecord {
   fingerprintSha256: string | null;
   expirySource: string;
   notes: string[];
+}
+
+/** A certificate above the leaf, as an API states it without its PEM. */
+export interface ApiIntermediate {
+  subject: string;
+  notAfterMs: number;
+  /** The field it came from: `api:CertChain`. */
+  source: string;
 }
 
 /** A source (provider service × region × project) that could not be read completely. */

@@ -16,19 +16,26 @@ export interface EffectiveExpiry {
 
 /**
  * The earliest notAfter among the leaf and the intermediates of the stored chain (a self-signed root is ignored:
- * clients trust their own copy); without a chain, the date the API states.
+ * clients trust their own copy); without a chain, the earliest of the dates the API states for the leaf and for
+ * the certificates above it.
  */
 export function effectiveExpiry(cert: ObservedCertificate): EffectiveExpiry {
   const notes: string[] = [];
   const { chain, apiNotAfter } = cert;
   if (!chain) {
     if (!apiNotAfter) return { notAfterMs: null, leafNotAfterMs: null, source: 'none', notes };
-    return {
-      notAfterMs: apiNotAfter.epochMs,
-      leafNotAfterMs: apiNotAfter.epochMs,
-      source: apiNotAfter.source,
-      notes,
-    };
+    const leafNotAfterMs = apiNotAfter.epochMs;
+    let notAfterMs = leafNotAfterMs;
+    let source = apiNotAfter.source;
+    for (const intermediate of cert.apiIntermediates ?? []) {
+      if (intermediate.notAfterMs < leafNotAfterMs)
+        notes.push(intermediateNote(intermediate, leafNotAfterMs));
+      if (intermediate.notAfterMs < notAfterMs) {
+        notAfterMs = intermediate.notAfterMs;
+        source = intermediate.source;
+      }
+    }
+    return { notAfterMs, leafNotAfterMs, source, notes };
   }
   const leafNotAfterMs = chain.leaf.notAfterMs;
   if (apiNotAfter && apiNotAfter.epochMs !== leafNotAfterMs) {
@@ -40,18 +47,23 @@ export function effectiveExpiry(cert: ObservedCertificate): EffectiveExpiry {
   let notAfterMs = leafNotAfterMs;
   let source = 'pem:leaf';
   for (const intermediate of chain.intermediates) {
-    if (intermediate.notAfterMs < leafNotAfterMs) {
-      notes.push(
-        `intermediate "${intermediate.subject}" expires ${toIsoUtc(intermediate.notAfterMs)}, ` +
-          `before the leaf (${toIsoUtc(leafNotAfterMs)})`,
-      );
-    }
+    if (intermediate.notAfterMs < leafNotAfterMs) notes.push(intermediateNote(intermediate, leafNotAfterMs));
     if (intermediate.notAfterMs < notAfterMs) {
       notAfterMs = intermediate.notAfterMs;
       source = 'pem:intermediate';
     }
   }
   return { notAfterMs, leafNotAfterMs, source, notes };
+}
+
+function intermediateNote(
+  intermediate: { subject: string; notAfterMs: number },
+  leafNotAfterMs: number,
+): string {
+  return (
+    `intermediate "${intermediate.subject}" expires ${toIsoUtc(intermediate.notAfterMs)}, ` +
+    `before the leaf (${toIsoUtc(leafNotAfterMs)})`
+  );
 }
 
 /** Turns what a provider saw into a report row for the instant `nowMs`. */
@@ -79,7 +91,7 @@ export function evaluate(
     status: statusAt(expiry.notAfterMs, nowMs, statusDays),
     inUse: cert.inUse,
     boundTo: cert.boundTo,
-    fingerprintSha256: cert.chain?.leaf.fingerprintSha256 ?? null,
+    fingerprintSha256: cert.chain?.leaf.fingerprintSha256 ?? cert.apiFingerprintSha256 ?? null,
     expirySource: expiry.source,
     notes,
   };

@@ -137,6 +137,43 @@ describe('evaluate', () => {
     expect(unknown.notes.join()).toMatch(/expiry unknown/);
   });
 
+  it('without a PEM, takes the earliest of the dates the API states for the leaf and the chain above it', () => {
+    const leaf = NOW + 40 * MS_PER_DAY;
+    const chainOf = (offsets: number[]) =>
+      evaluate(
+        observed({
+          apiNotAfter: { epochMs: leaf, source: 'api:NotAfter' },
+          apiIntermediates: offsets.map((days, i) => ({
+            subject: `CA ${i}`,
+            notAfterMs: NOW + days * MS_PER_DAY,
+            source: 'api:CertChain',
+          })),
+          apiFingerprintSha256: 'ab'.repeat(32),
+        }),
+        NOW,
+        THRESHOLDS,
+      );
+    const laterChain = chainOf([400, 41]);
+    expect(laterChain).toMatchObject({
+      notAfterMs: leaf,
+      leafNotAfterMs: leaf,
+      expirySource: 'api:NotAfter',
+      status: 'ok',
+      fingerprintSha256: 'ab'.repeat(32),
+    });
+    expect(laterChain.notes).toEqual([]);
+
+    const earlyIntermediate = chainOf([400, 5, 20]);
+    expect(earlyIntermediate).toMatchObject({
+      notAfterMs: NOW + 5 * MS_PER_DAY,
+      leafNotAfterMs: leaf,
+      expirySource: 'api:CertChain',
+      status: 'critical',
+    });
+    expect(earlyIntermediate.notes.join('\n')).toMatch(/intermediate "CA 1" expires .*before the leaf/);
+    expect(earlyIntermediate.notes.join('\n')).toMatch(/intermediate "CA 2" expires/);
+  });
+
   it('believes the certificate over a disagreeing API date, and notes the disagreement', () => {
     const cert = makeTestCertificate({ notAfter: NOW + 40 * MS_PER_DAY });
     const record = evaluate(
