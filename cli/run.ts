@@ -4,7 +4,7 @@
 import { type Config, loadConfig } from '../lib/config';
 import { ConfigError, UsageError } from '../lib/errors';
 import { parseIsoInstant } from '../lib/expiry/instant';
-import { jsonErrorPlace } from '../lib/jsonErrorPlace';
+import { jsonErrorPlace } from '../lib/jsonText';
 import type { ScanReport } from '../lib/model';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type RequestCounters } from '../lib/providers/source';
@@ -32,10 +32,10 @@ export async function configFrom(io: CliIo, configPath: string | undefined): Pro
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
+  } catch {
     // JSON.parse quotes the text around the error, and the file may hold a key: say only where it is, and keep
     // that error out of the cause too (--debug prints causes).
-    throw new ConfigError([`--config ${configPath} is not valid JSON (${jsonErrorPlace(text, error)})`]);
+    throw new ConfigError([`--config ${configPath} is not valid JSON (${jsonErrorPlace(text)})`]);
   }
   return loadConfig(io.env, parsed, configPath);
 }

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../atomicFile';
 import { CertwatchError } from '../errors';
-import { jsonErrorPlace } from '../jsonErrorPlace';
+import { jsonErrorPlace } from '../jsonText';
 import { StateStoreError } from './errors';
 import { readStoredHistory, type StoredHistory, storedHistory } from './history';
 import { MemoryStateStore } from './memory';
@@ -167,10 +167,10 @@ function readStateFile(
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
+  } catch {
     // Neither JSON.parse's message nor the error itself (as a cause, which the function's log writes out): it
     // quotes the file's text, and this message goes into the digest every channel is told.
-    throw corrupt(path, `it is not JSON (${jsonErrorPlace(text, error)})`);
+    throw corrupt(path, `it is not JSON (${jsonErrorPlace(text)})`);
   }
   if (!isObject(document)) throw corrupt(path, 'it is not a JSON object');
   if (typeof document.version === 'number' && document.version > STATE_FILE_VERSION) {

@@ -3,7 +3,8 @@
  * read strictly (parse.ts), YAML by the yaml package, loaded only when a YAML file is read.
  */
 import { ConfigError } from '../../errors';
-import { lineOf, type Rules, readJson, rulesFromValue } from './parse';
+import { lineOf } from '../../jsonText';
+import { type Rules, readJson, rulesFromValue } from './parse';
 
 /**
  * Reads a rules file. The format follows the extension (`.json`, `.yaml`, `.yml`); otherwise text starting with

@@ -27,6 +27,7 @@
  */
 import { ConfigError } from '../../errors';
 import { parseIsoInstant } from '../../expiry/instant';
+import { jsonSyntaxError, lineOf } from '../../jsonText';
 import { closestMatch } from '../../settings/readers';
 import { type Ladder, parseLadder } from '../ladder';
 
@@ -280,7 +281,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** Strict JSON (see jsonSyntaxError); a blank text is an empty file (null). Problems name only the line. */
+/** Strict JSON (lib/jsonText.ts jsonSyntaxError); a blank text is an empty file (null). Problems name only the line. */
 export function readJson(text: string, fileName: string, problems: string[]): unknown {
   if (text.trim() === '') return null;
   const error = jsonSyntaxError(text);
@@ -289,123 +290,4 @@ export function readJson(text: string, fileName: string, problems: string[]): un
     return undefined;
   }
   return JSON.parse(text);
-}
-
-class JsonSyntaxError {
-  constructor(
-    readonly offset: number,
-    readonly what: string,
-  ) {}
-}
-
-const JSON_LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-const JSON_MAX_DEPTH = 100;
-
-/**
- * Where strict JSON first goes wrong, in words that never quote the text (V8's messages do, and often give no
- * position); null when the text is valid. Also refuses a repeated key, which JSON.parse silently resolves to the
- * last one (a second `match` would widen a mute).
- */
-function jsonSyntaxError(text: string): JsonSyntaxError | null {
-  let i = 0;
-  const stop = (what: string, at = i): never => {
-    throw new JsonSyntaxError(
-      at,
-      at >= text.length ? 'the text ends too early (a closing bracket is missing)' : what,
-    );
-  };
-  const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const closing = (after: 'comma' | 'start', close: string): boolean => {
-    if (text[i] !== close) return false;
-    if (after === 'comma') stop('a comma before a closing bracket (JSON allows no trailing comma)');
-    i++;
-    return true;
-  };
-  const string = (): string => {
-    const start = i++;
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === '"') return text.slice(start, ++i);
-      if (c === '\\') {
-        if (!/^(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/.test(text.slice(i + 1, i + 6)))
-          stop('a bad escape in a string');
-        i += text[i + 1] === 'u' ? 6 : 2;
-      } else if (c < ' ') {
-        stop('a control character (such as a tab or a line break) inside a string');
-      } else {
-        i++;
-      }
-    }
-    return stop('a string is not closed', start);
-  };
-  const value = (depth: number): void => {
-    space();
-    if (depth > JSON_MAX_DEPTH) stop('nested too deeply');
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const keys = new Set<string>();
-      for (let after: 'comma' | 'start' = 'start'; ; after = 'comma') {
-        space();
-        if (closing(after, '}')) return;
-        if (text[i] !== '"') stop('expected a key in double quotes');
-        const keyAt = i;
-        const key = JSON.parse(string()) as string;
-        if (keys.has(key)) stop('a key is repeated in the same object', keyAt);
-        keys.add(key);
-        space();
-        if (text[i] !== ':') stop('expected ":" after a key');
-        i++;
-        value(depth + 1);
-        space();
-        if (text[i] === '}') return void i++;
-        if (text[i] !== ',') stop('expected "," or "}"');
-        i++;
-      }
-    }
-    if (c === '[') {
-      i++;
-      for (let after: 'comma' | 'start' = 'start'; ; after = 'comma') {
-        space();
-        if (closing(after, ']')) return;
-        value(depth + 1);
-        space();
-        if (text[i] === ']') return void i++;
-        if (text[i] !== ',') stop('expected "," or "]"');
-        i++;
-      }
-    }
-    if (c === '"') return void string();
-    if (c === '/' || c === '#') stop('comments are not allowed in JSON');
-    JSON_LITERAL.lastIndex = i;
-    const literal = JSON_LITERAL.exec(text);
-    if (!literal)
-      stop('expected a value (a string in double quotes, a number, an object, a list, true, false or null)');
-    i = JSON_LITERAL.lastIndex;
-  };
-  try {
-    value(0);
-    space();
-    if (i < text.length) {
-      stop(
-        text[i] === '/' || text[i] === '#'
-          ? 'comments are not allowed in JSON'
-          : 'more text after the end of the JSON value',
-      );
-    }
-    return null;
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) return error;
-    throw error;
-  }
-}
-
-/** One-based line number of a character offset; an error found at the very end is put on the last line of text. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  const end = Math.min(offset, text.trimEnd().length);
-  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
