@@ -80,9 +80,27 @@ export interface CertificateRecord {
   status: Status;
   inUse: boolean | null;
   boundTo: string[];
+  /** The leaf's SHA-256 (lowercase hex): from its PEM, as the API states it, or from the copy it names. */
   fingerprintSha256: string | null;
+  /**
+   * What identifies the certificate when its SHA-256 is not known: `sha1:<hex>` (the API's SHA-1) or `cas:<id>`
+   * (the CAS certificate it is, or names). Absent when the SHA-256 is known from the start, or nothing identifies it.
+   */
+  certificateRef?: string | undefined;
   expirySource: string;
   notes: string[];
+}
+
+/**
+ * What makes rows the same certificate: `sha256:<hex>`, else the record's `certificateRef`; null when nothing
+ * identifies it (it is then a certificate of its own). Copies of one certificate in several places (CAS, CDN, SLB,
+ * a listener) have the same identity once the scan has tied them together (lib/scan.ts LeafIndex.linkCopies).
+ */
+export function identityOf(
+  record: Pick<CertificateRecord, 'fingerprintSha256' | 'certificateRef'>,
+): string | null {
+  if (record.fingerprintSha256) return `sha256:${record.fingerprintSha256}`;
+  return record.certificateRef ?? null;
 }
 
 /** A certificate above the leaf, as an API states it without its PEM. */

@@ -7,7 +7,13 @@ import { evaluate } from './expiry/evaluate';
 import type { StatusDays } from './expiry/status';
 import { failureMessage } from './inert';
 import { inertCertificate, inertFailure } from './inertRecords';
-import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from './model';
+import {
+  type CertificateRecord,
+  identityOf,
+  type ObservedCertificate,
+  type ScanReport,
+  type SourceFailure,
+} from './model';
 import type { CertificateSource } from './providers/source';
 import { compactStrings, flat } from './report/compact';
 import { compareFailures, compareIdentity } from './report/order';
@@ -34,11 +40,13 @@ export async function scanFleet(
 ): Promise<ScanReport> {
   const reading = await readFleet(sources, options);
   const { certificates, failures } = reading;
-  for (const cert of reading.byFingerprintOnly) {
+  for (const cert of reading.byReference) {
     certificates.push(
-      compactStrings(evaluate(reading.fingerprints.resolve(cert), options.nowMs, options.statusDays)),
+      compactStrings(evaluate(reading.leaves.resolve(cert), options.nowMs, options.statusDays)),
     );
   }
+  reading.leaves.linkCopies(certificates);
+  noteCopies(certificates);
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);
   return {
@@ -55,10 +63,13 @@ export interface FleetReading {
   /** Evaluated at `nowMs`, in the order they arrived. */
   certificates: CertificateRecord[];
   failures: SourceFailure[];
-  /** Every leaf seen, by SHA-1. */
-  fingerprints: FingerprintIndex;
-  /** Known only by fingerprint: evaluated once every source (or, sharded, every shard) has reported. */
-  byFingerprintOnly: ObservedCertificate[];
+  /** Every certificate seen, by SHA-1 fingerprint and by CAS id. */
+  leaves: LeafIndex;
+  /**
+   * Known only by what names another copy (a SHA-1 fingerprint, a CAS id): evaluated once every source (or,
+   * sharded, every shard) has reported.
+   */
+  byReference: ObservedCertificate[];
 }
 
 /**
@@ -71,8 +82,8 @@ export async function readFleet(
 ): Promise<FleetReading> {
   const certificates: CertificateRecord[] = [];
   const failures: SourceFailure[] = [];
-  const fingerprints = new FingerprintIndex();
-  const byFingerprintOnly: ObservedCertificate[] = [];
+  const leaves = new LeafIndex();
+  const byReference: ObservedCertificate[] = [];
   const progress = () =>
     options.onProgress?.({ certificates: certificates.length, failures: failures.length });
   const fail = (failure: SourceFailure) => {
@@ -98,8 +109,8 @@ export async function readFleet(
           {
             certificate: (reported) => {
               const cert = inertCertificate(reported);
-              fingerprints.remember(cert);
-              if (isKnownOnlyByFingerprint(cert)) byFingerprintOnly.push(cert);
+              leaves.remember(cert);
+              if (isKnownOnlyByReference(cert)) byReference.push(cert);
               else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.statusDays)));
               progress();
             },
@@ -120,12 +131,50 @@ export async function readFleet(
     ),
   );
   clearTimeout(timer);
-  return { certificates, failures, fingerprints, byFingerprintOnly };
+  return { certificates, failures, leaves, byReference };
 }
 
-/** A certificate an API lists with neither an expiry nor a PEM, only its SHA-1 (older SLB replies). */
-export function isKnownOnlyByFingerprint(cert: ObservedCertificate): boolean {
-  return !cert.apiNotAfter && !cert.chain && Boolean(cert.apiFingerprintSha1);
+/** Copies named in a note, at most; the rest are counted. */
+const COPIES_NAMED = 5;
+
+/**
+ * Notes on each record that is one of several copies of a certificate (the same identity, lib/model.ts identityOf)
+ * which the others are: the audit is an inventory of copies, and says which rows are one certificate. Replaces
+ * those records in `records` by noted copies; the records themselves are not changed.
+ */
+export function noteCopies(records: CertificateRecord[]): void {
+  const byIdentity = new Map<string, CertificateRecord[]>();
+  const positions = new Map<CertificateRecord, number>();
+  for (const [at, record] of records.entries()) {
+    const identity = identityOf(record);
+    if (identity === null) continue;
+    positions.set(record, at);
+    const copies = byIdentity.get(identity);
+    if (copies) copies.push(record);
+    else byIdentity.set(identity, [record]);
+  }
+  for (const copies of byIdentity.values()) {
+    if (copies.length < 2) continue;
+    const places = copies.map(
+      (record) => `${record.provider}/${record.service} ${record.region} ${record.id}`,
+    );
+    copies.forEach((record, index) => {
+      // Sorted, whatever order the sources answered in: two audits of one fleet say the same.
+      const others = places.filter((_, other) => other !== index).sort();
+      const named = others.slice(0, COPIES_NAMED).join(', ');
+      const more = others.length > COPIES_NAMED ? ` and ${others.length - COPIES_NAMED} more` : '';
+      const at = positions.get(record)!;
+      records[at] = { ...record, notes: [...record.notes, flat(`same certificate as ${named}${more}`)] };
+    });
+  }
+}
+
+/**
+ * A certificate an API lists with neither an expiry nor a PEM, only something that names another copy: its SHA-1
+ * (older SLB replies) or its CAS id (ALB and NLB listeners name the CAS certificate they serve).
+ */
+export function isKnownOnlyByReference(cert: ObservedCertificate): boolean {
+  return !cert.apiNotAfter && !cert.chain && Boolean(cert.apiFingerprintSha1 || cert.casCertificateId);
 }
 
 /** The leaf's names, common name first, once each: its own SAN list when that already is the answer. */
@@ -136,62 +185,144 @@ function leafNames(commonName: string | null, dnsNames: string[]): string[] {
   return sanListIsTheAnswer ? dnsNames : [...new Set([commonName ?? '', ...dnsNames].filter(Boolean))];
 }
 
-/** What the scan remembers of a leaf certificate it saw, by SHA-1 fingerprint. */
+/** What the scan remembers of a certificate it saw, by SHA-1 fingerprint and by CAS id. */
 export interface LeafFingerprint {
-  fingerprintSha1: string;
+  /** Null for a CAS certificate whose SHA-1 CAS does not state. */
+  fingerprintSha1: string | null;
+  /** Absent in what shards wrote before CAS was scanned. */
+  fingerprintSha256?: string | null;
+  /** Its CAS id, when it is a CAS certificate. */
+  casCertificateId?: string | null;
+  /** When it stops serving: the leaf's notAfter from a PEM, the earliest stated date from an API. */
   notAfterMs: number;
   names: string[];
   /** `provider/service id` of the certificate it was seen as. */
   where: string;
+  /** True when an API stated it (no PEM was read): a leaf read from a PEM takes its place. */
+  stated?: boolean;
+}
+
+/** How much an entry says: a leaf read from a PEM, then one an API stated with its SHA-256, then one without. */
+function rank(leaf: LeafFingerprint): number {
+  if (!leaf.stated) return 2;
+  return leaf.fingerprintSha256 ? 1 : 0;
 }
 
 /**
- * SHA-1 fingerprints of the leaf certificates seen in this scan, with their expiry: a certificate an API lists
- * only by fingerprint (older SLB replies) is the same certificate, so it expires when that one does. A sharded run
- * (lib/shard) keeps each shard's `entries()` and resolves across shards once they are all in.
+ * The certificates seen in this scan, by what identifies them beside their SHA-256: the SHA-1 fingerprint of every
+ * leaf read from a PEM or stated by an API with its expiry, and the CAS id of every CAS certificate. Two uses:
+ * - a certificate an API lists only by reference (isKnownOnlyByReference) is the same certificate as the one it
+ *   names, so it expires when that one does (`resolve`);
+ * - copies that the PEM did not identify (no SHA-256 of their own) are tied to the SHA-256 of the certificate they
+ *   name, so every copy of one certificate has the same identity (`linkCopies`, lib/model.ts identityOf).
+ * A sharded run (lib/shard) keeps each shard's `entries()` and does both across shards once they are all in.
  */
-export class FingerprintIndex {
-  private readonly seen = new Map<string, LeafFingerprint>();
+export class LeafIndex {
+  private readonly bySha1 = new Map<string, LeafFingerprint>();
+  private readonly byCas = new Map<string, LeafFingerprint>();
 
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
-    if (leaf && !this.seen.has(leaf.fingerprintSha1)) {
+    const casCertificateId = cert.casCertificateId ?? null;
+    if (leaf) {
+      const known = this.bySha1.get(leaf.fingerprintSha1);
+      if (known && !known.stated && (!casCertificateId || this.byCas.has(casCertificateId))) return;
       // One entry per leaf of a 100,000-certificate scan: the leaf's own name list when it already is the
       // answer, and `where` in one piece (lib/report/compact.ts), keep it to about 150 bytes.
       this.add({
         fingerprintSha1: leaf.fingerprintSha1,
+        fingerprintSha256: leaf.fingerprintSha256,
+        ...(casCertificateId ? { casCertificateId } : {}),
         notAfterMs: leaf.notAfterMs,
         names: leafNames(leaf.commonName, leaf.dnsNames),
         where: flat(`${cert.provider}/${cert.service} ${cert.id}`),
       });
+      return;
     }
+    const sha1 = cert.apiFingerprintSha1 ?? null;
+    if (!cert.apiNotAfter || !(sha1 || casCertificateId)) return;
+    const sha256 = cert.apiFingerprintSha256 ?? null;
+    const known = sha1 ? this.bySha1.get(sha1) : undefined;
+    const better = sha1 !== null && (!known || rank(known) < (sha256 ? 1 : 0));
+    if (!better && (!casCertificateId || this.byCas.has(casCertificateId))) return;
+    const earliest = Math.min(
+      cert.apiNotAfter.epochMs,
+      ...(cert.apiIntermediates ?? []).map((intermediate) => intermediate.notAfterMs),
+    );
+    this.add({
+      fingerprintSha1: sha1,
+      fingerprintSha256: sha256,
+      casCertificateId,
+      notAfterMs: earliest,
+      names: cert.domains,
+      where: flat(`${cert.provider}/${cert.service} ${cert.id}`),
+      stated: true,
+    });
   }
 
-  /** Remembers a leaf seen elsewhere; the first one seen with a fingerprint is kept. */
+  /**
+   * Remembers a certificate seen elsewhere. By SHA-1, the first leaf read from a PEM is kept; one an API stated
+   * only until a PEM's comes, and one without a SHA-256 only until one with it comes; by CAS id, the first. So the
+   * index holds the same whatever order the sources (or shards) report in.
+   */
   add(leaf: LeafFingerprint): void {
-    if (!this.seen.has(leaf.fingerprintSha1)) this.seen.set(leaf.fingerprintSha1, leaf);
+    const sha1 = leaf.fingerprintSha1;
+    if (sha1) {
+      const known = this.bySha1.get(sha1);
+      if (!known || rank(known) < rank(leaf)) this.bySha1.set(sha1, leaf);
+    }
+    const cas = leaf.casCertificateId;
+    if (cas && !this.byCas.has(cas)) this.byCas.set(cas, leaf);
   }
 
   entries(): LeafFingerprint[] {
-    return [...this.seen.values()];
+    return [...new Set([...this.bySha1.values(), ...this.byCas.values()])];
   }
 
-  /** The certificate with the expiry of its twin, or with a note saying none was seen. */
+  /** The certificate with the expiry of the copy it names, or with a note saying none was seen. */
   resolve(cert: ObservedCertificate): ObservedCertificate {
-    const twin = this.seen.get(cert.apiFingerprintSha1!);
+    const cas = cert.casCertificateId ?? null;
+    const byCas = cas ? this.byCas.get(cas) : undefined;
+    const twin = byCas ?? (cert.apiFingerprintSha1 ? this.bySha1.get(cert.apiFingerprintSha1) : undefined);
     if (!twin) {
       return {
         ...cert,
         notes: [
           ...cert.notes,
-          `the API gives no expiry, and no certificate with its SHA-1 fingerprint was seen elsewhere in this scan`,
+          cas
+            ? `the API gives no expiry, and CAS certificate ${cas} was not seen in this scan (is CAS scanned?)`
+            : 'the API gives no expiry, and no certificate with its SHA-1 fingerprint was seen elsewhere in this scan',
         ],
       };
     }
     return {
       ...cert,
       domains: cert.domains.length > 0 ? cert.domains : twin.names,
-      apiNotAfter: { epochMs: twin.notAfterMs, source: `fingerprint:${twin.where}` },
+      apiNotAfter: { epochMs: twin.notAfterMs, source: `${byCas ? 'cas' : 'fingerprint'}:${twin.where}` },
+      apiFingerprintSha256: cert.apiFingerprintSha256 ?? twin.fingerprintSha256 ?? null,
+      apiFingerprintSha1: cert.apiFingerprintSha1 ?? twin.fingerprintSha1,
     };
+  }
+
+  /**
+   * Ties each record that has no SHA-256 of its own to the SHA-256 (else the SHA-1) of the certificate its
+   * reference names, so that all copies of one certificate share one identity. Replaces those records in `records`
+   * by tied copies; the records themselves are not changed.
+   */
+  linkCopies(records: CertificateRecord[]): void {
+    for (const [at, record] of records.entries()) {
+      const ref = record.certificateRef;
+      if (record.fingerprintSha256 || !ref) continue;
+      const twin = ref.startsWith('cas:')
+        ? this.byCas.get(ref.slice(4))
+        : ref.startsWith('sha1:')
+          ? this.bySha1.get(ref.slice(5))
+          : undefined;
+      if (twin?.fingerprintSha256) {
+        records[at] = { ...record, fingerprintSha256: twin.fingerprintSha256, certificateRef: undefined };
+      } else if (twin?.fingerprintSha1 && ref.startsWith('cas:')) {
+        records[at] = { ...record, certificateRef: flat(`sha1:${twin.fingerprintSha1}`) };
+      }
+    }
   }
 }

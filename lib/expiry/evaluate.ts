@@ -73,6 +73,7 @@ export function evaluate(
   statusDays: StatusDays,
 ): CertificateRecord {
   const expiry = effectiveExpiry(cert);
+  const fingerprintSha256 = cert.chain?.leaf.fingerprintSha256 ?? cert.apiFingerprintSha256 ?? null;
   const notes = [...cert.notes, ...(cert.chain?.problems ?? []), ...expiry.notes];
   if (expiry.notAfterMs === null)
     notes.push('expiry unknown: the API gave no date and no readable certificate');
@@ -91,8 +92,16 @@ export function evaluate(
     status: statusAt(expiry.notAfterMs, nowMs, statusDays),
     inUse: cert.inUse,
     boundTo: cert.boundTo,
-    fingerprintSha256: cert.chain?.leaf.fingerprintSha256 ?? cert.apiFingerprintSha256 ?? null,
+    fingerprintSha256,
+    ...(fingerprintSha256 ? {} : certificateRefOf(cert)),
     expirySource: expiry.source,
     notes,
   };
+}
+
+/** What identifies a certificate without a SHA-256: the API's SHA-1, else its CAS id. */
+function certificateRefOf(cert: ObservedCertificate): { certificateRef?: string } {
+  if (cert.apiFingerprintSha1) return { certificateRef: `sha1:${cert.apiFingerprintSha1}` };
+  if (cert.casCertificateId) return { certificateRef: `cas:${cert.casCertificateId}` };
+  return {};
 }

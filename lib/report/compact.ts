@@ -11,6 +11,7 @@ export function compactStrings(record: CertificateRecord): CertificateRecord {
   flatten(record.id);
   flatten(record.name);
   flatten(record.expirySource);
+  if (record.certificateRef) flatten(record.certificateRef);
   for (const list of [record.domains, record.boundTo, record.notes]) {
     for (const text of list) flatten(text);
   }

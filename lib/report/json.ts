@@ -3,13 +3,18 @@
  * text in the file. (Shard results, which certwatch alone reads back, keep the record as it is: lib/shard/result.ts.)
  */
 import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
-import type { CertificateRecord, ScanReport } from '../model';
+import { type CertificateRecord, identityOf, type ScanReport } from '../model';
 
 /** A report row as the contract writes it: the record with its instants as ISO 8601 text. */
-export type RecordJson = Omit<CertificateRecord, 'notAfterMs' | 'leafNotAfterMs' | 'notBeforeMs'> & {
+export type RecordJson = Omit<
+  CertificateRecord,
+  'notAfterMs' | 'leafNotAfterMs' | 'notBeforeMs' | 'certificateRef'
+> & {
   notAfter: string | null;
   leafNotAfter: string | null;
   notBefore?: string | null;
+  /** The same on every row that is the same certificate (lib/model.ts identityOf). */
+  identity: string | null;
 };
 
 /** The JSON report as the contract writes it. */
@@ -21,7 +26,7 @@ export type ReportJson = Omit<ScanReport, 'generatedAtMs' | 'nowMs' | 'certifica
 
 /** A report row as the contract writes it: the record's instants as ISO text, in the contract's key order. */
 export function recordJson(record: CertificateRecord): RecordJson {
-  const { notAfterMs, leafNotAfterMs, notBeforeMs, ...rest } = record;
+  const { notAfterMs, leafNotAfterMs, notBeforeMs, certificateRef: _ref, ...rest } = record;
   const row: Record<string, unknown> = {
     provider: rest.provider,
     service: rest.service,
@@ -34,8 +39,9 @@ export function recordJson(record: CertificateRecord): RecordJson {
     leafNotAfter: toIsoUtcOrNull(leafNotAfterMs),
   };
   if (notBeforeMs !== undefined) row.notBefore = toIsoUtcOrNull(notBeforeMs);
-  // Everything else as the record holds it, in its order (keys may be added to the contract).
+  // Everything else as the record holds it, in its order (keys may be added to the contract); the identity last.
   for (const [key, value] of Object.entries(rest)) if (!(key in row)) row[key] = value;
+  row.identity = identityOf(record);
   return row as RecordJson;
 }
 

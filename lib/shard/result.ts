@@ -1,6 +1,6 @@
 /**
  * What a shard hands to the run: its evaluated certificate records and failures, plus what lets the run resolve
- * certificates known only by fingerprint across shards as one scan would (lib/scan.ts FingerprintIndex); and how
+ * certificates known only by reference across shards as one scan would (lib/scan.ts LeafIndex); and how
  * that is stored.
  *
  * Storage: JSON, gzip-compressed, cut into chunks of at most CHUNK_BYTES, one DynamoDB item each. Compressed
@@ -16,15 +16,18 @@ import { parseIsoInstant } from '../expiry/instant';
 import type { StatusDays } from '../expiry/status';
 import type { CertificateRecord, ObservedCertificate, ScanReport, SourceFailure } from '../model';
 import { compareFailures, compareIdentity } from '../report/order';
-import { FingerprintIndex, type LeafFingerprint } from '../scan';
+import { type LeafFingerprint, LeafIndex, noteCopies } from '../scan';
 
 export interface ShardResult {
   /** Evaluated at the run's instant, as a single scan would. */
   certificates: CertificateRecord[];
   failures: SourceFailure[];
-  /** Every leaf this shard saw, by SHA-1: another shard's fingerprint-only certificate may be one of them. */
+  /**
+   * Every certificate this shard saw, by SHA-1 and CAS id: another shard's certificate known only by reference may
+   * be one of them.
+   */
   leaves: LeafFingerprint[];
-  /** Certificates known only by fingerprint, evaluated when the run closes and every shard's leaves are known. */
+  /** Certificates known only by reference, evaluated when the run closes and every shard's leaves are known. */
   pending: ObservedCertificate[];
 }
 
@@ -106,11 +109,11 @@ export interface RunReportInput {
 }
 
 /**
- * The run's report from its shards': every record once, fingerprint-only certificates resolved against the leaves
- * of every shard, in the order a single scan reports them. Pure.
+ * The run's report from its shards': every record once, certificates known only by reference resolved against the
+ * leaves of every shard and copies tied together across shards, in the order a single scan reports them. Pure.
  */
 export function runReport(input: RunReportInput): ScanReport {
-  const index = new FingerprintIndex();
+  const index = new LeafIndex();
   for (const result of input.results) for (const leaf of result.leaves) index.add(leaf);
   const certificates = input.results.flatMap((result) => result.certificates);
   for (const result of input.results) {
@@ -118,6 +121,8 @@ export function runReport(input: RunReportInput): ScanReport {
       certificates.push(evaluate(index.resolve(cert), input.nowMs, input.statusDays));
     }
   }
+  index.linkCopies(certificates);
+  noteCopies(certificates);
   const failures = [...input.results.flatMap((result) => result.failures), ...input.missing];
   certificates.sort(compareIdentity);
   failures.sort(compareFailures);

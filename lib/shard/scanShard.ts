@@ -17,7 +17,7 @@ export async function scanShard(
   return {
     certificates: reading.certificates.sort(compareIdentity),
     failures: reading.failures.sort(compareFailures),
-    leaves: reading.fingerprints.entries(),
-    pending: reading.byFingerprintOnly,
+    leaves: reading.leaves.entries(),
+    pending: reading.byReference,
   };
 }

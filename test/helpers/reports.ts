@@ -93,6 +93,10 @@ export function fromReportJson(json: unknown): ScanReport {
     ...rest,
     generatedAtMs: ms(generatedAt),
     nowMs: ms(now),
-    certificates: certificates.map((row) => withInstants(row) as CertificateRecord),
+    certificates: certificates.map(({ identity, ...row }) => ({
+      ...(withInstants(row) as CertificateRecord),
+      // A row's identity is its SHA-256 when it has one, else the record's reference (lib/model.ts identityOf).
+      ...(identity && !identity.startsWith('sha256:') ? { certificateRef: identity } : {}),
+    })),
   };
 }

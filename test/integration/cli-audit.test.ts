@@ -86,6 +86,7 @@ describe('certwatch audit against the emulator', () => {
           'fingerprintSha256',
           'expirySource',
           'notes',
+          'identity',
         ].sort(),
       );
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
-import type { ObservedCertificate } from '../../lib/model';
+import { identityOf, type ObservedCertificate } from '../../lib/model';
 import type { CertificateSource } from '../../lib/providers/source';
-import { FingerprintIndex, scanFleet } from '../../lib/scan';
+import { LeafIndex, scanFleet } from '../../lib/scan';
 import { observed } from '../helpers/observed';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -76,8 +76,99 @@ describe('scanFleet', () => {
     ]);
   });
 
+  it('gives a listener that names a CAS certificate its expiry and identity, or says CAS did not show it', async () => {
+    const leafPem = makeTestCertificate({ notAfter: NOW + 40 * DAY, commonName: 'shop.example' }).pem;
+    const leaf = observed({ pem: leafPem }).chain!.leaf;
+    const cas = observed({
+      provider: 'aliyun',
+      service: 'cas',
+      region: 'global',
+      id: '18382705',
+      domains: ['shop.example'],
+      apiNotAfter: { epochMs: NOW + 40 * DAY, source: 'api:NotAfter' },
+      apiIntermediates: [{ subject: 'Old CA', notAfterMs: NOW + 6 * DAY, source: 'api:CertChain' }],
+      apiFingerprintSha256: leaf.fingerprintSha256,
+      casCertificateId: '18382705',
+    });
+    const listener = (id: string, casId: string) =>
+      observed({
+        provider: 'aliyun',
+        service: 'alb',
+        region: 'cn-hangzhou',
+        id,
+        domains: [],
+        casCertificateId: casId,
+      });
+    // A CDN copy of the same certificate, read from its PEM.
+    const cdn = observed({ provider: 'aliyun', service: 'cdn', region: 'global', id: '1644', pem: leafPem });
+    const report = await scanFleet(
+      [
+        source('alb', [
+          listener('lsr-1/18382705-cn-hangzhou', '18382705'),
+          listener('lsr-2/9-cn-hangzhou', '9'),
+        ]),
+        source('cas', [cas], 10),
+        source('cdn', [cdn], 5),
+      ],
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+    );
+    const byId = new Map(report.certificates.map((c) => [c.id, c]));
+    // The listener stops serving when the CAS certificate's chain does: 6 days.
+    expect(byId.get('lsr-1/18382705-cn-hangzhou')).toMatchObject({
+      status: 'critical',
+      daysLeft: 6,
+      domains: ['shop.example'],
+      expirySource: 'cas:aliyun/cas 18382705',
+      fingerprintSha256: leaf.fingerprintSha256,
+    });
+    expect(byId.get('18382705')).toMatchObject({ status: 'critical', expirySource: 'api:CertChain' });
+    // Three places, one certificate.
+    const identity = `sha256:${leaf.fingerprintSha256}`;
+    expect(['1644', '18382705', 'lsr-1/18382705-cn-hangzhou'].map((id) => identityOf(byId.get(id)!))).toEqual(
+      [identity, identity, identity],
+    );
+    // The audit says which rows are one certificate, on each of them.
+    expect(byId.get('1644')?.notes).toContain(
+      'same certificate as aliyun/alb cn-hangzhou lsr-1/18382705-cn-hangzhou, aliyun/cas global 18382705',
+    );
+    expect(byId.get('18382705')?.notes).toContain(
+      'same certificate as aliyun/alb cn-hangzhou lsr-1/18382705-cn-hangzhou, aliyun/cdn global 1644',
+    );
+    const unseen = byId.get('lsr-2/9-cn-hangzhou');
+    expect(unseen).toMatchObject({ status: 'unknown', expirySource: 'none', certificateRef: 'cas:9' });
+    expect(unseen?.notes.join()).toMatch(/CAS certificate 9 was not seen in this scan/);
+    expect(identityOf(unseen!)).toBe('cas:9');
+  });
+
+  it('ties a stored copy known by its SHA-1 to the SHA-256 of the same certificate read elsewhere', async () => {
+    const pem = makeTestCertificate({ notAfter: NOW + 20 * DAY }).pem;
+    const ucloud = observed({ id: 'ssl-1', pem });
+    const slb = observed({
+      provider: 'aliyun',
+      service: 'slb',
+      id: 'slb-copy',
+      apiNotAfter: { epochMs: NOW + 20 * DAY, source: 'api:ExpireTime' },
+      apiFingerprintSha1: ucloud.chain!.leaf.fingerprintSha1,
+    });
+    const other = observed({
+      provider: 'aliyun',
+      service: 'slb',
+      id: 'slb-other',
+      apiNotAfter: { epochMs: NOW + 20 * DAY, source: 'api:ExpireTime' },
+      apiFingerprintSha1: 'ab'.repeat(20),
+    });
+    const report = await scanFleet([source('slb', [slb, other]), source('ulb', [ucloud], 10)], {
+      statusDays: { warningDays: 30, criticalDays: 7 },
+      nowMs: NOW,
+    });
+    const byId = new Map(report.certificates.map((c) => [c.id, c]));
+    expect(identityOf(byId.get('slb-copy')!)).toBe(identityOf(byId.get('ssl-1')!));
+    expect(byId.get('slb-copy')?.expirySource).toBe('api:ExpireTime');
+    expect(identityOf(byId.get('slb-other')!)).toBe(`sha1:${'ab'.repeat(20)}`);
+  });
+
   it('remembers each leaf’s names once each, the common name first when the SAN list lacks it', () => {
-    const index = new FingerprintIndex();
+    const index = new LeafIndex();
     const leafOf = (id: string, commonName: string, dnsNames: string[]) =>
       observed({ id, pem: makeTestCertificate({ notAfter: NOW + DAY, commonName, dnsNames }).pem });
     index.remember(leafOf('a', 'a.example', ['a.example', 'www.a.example']));

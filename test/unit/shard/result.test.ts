@@ -5,6 +5,7 @@ import { makeTestCertificate } from '../../../emulator/x509/testCertificate';
 import { evaluate } from '../../../lib/expiry/evaluate';
 import { DEFAULT_STATUS_DAYS } from '../../../lib/expiry/status';
 import type { ObservedCertificate } from '../../../lib/model';
+import { identityOf } from '../../../lib/model';
 import type { CertificateSource } from '../../../lib/providers/source';
 import { scanFleet } from '../../../lib/scan';
 import {
@@ -133,6 +134,68 @@ describe('runReport over shards', () => {
         statusDays: DEFAULT_STATUS_DAYS,
       }),
     ).toEqual(merged);
+  });
+
+  it('ties copies together across shards as one scan does: a listener by CAS id, a stored copy by SHA-1', async () => {
+    const leaf = observed({ pem }).chain!.leaf;
+    const cas = source('aliyun', 'cas', [
+      observed({
+        provider: 'aliyun',
+        service: 'cas',
+        region: 'global',
+        id: '18382705',
+        chain: null,
+        apiNotAfter: { epochMs: NOW + 3 * 86_400_000, source: 'api:NotAfter' },
+        apiFingerprintSha1: leaf.fingerprintSha1,
+        apiFingerprintSha256: leaf.fingerprintSha256,
+        casCertificateId: '18382705',
+      }),
+    ]);
+    const alb = source('aliyun', 'alb', [
+      observed({
+        provider: 'aliyun',
+        service: 'alb',
+        region: 'cn-hangzhou',
+        id: 'lsr-1/18382705-cn-hangzhou',
+        chain: null,
+        domains: [],
+        casCertificateId: '18382705',
+      }),
+    ]);
+    const storedCopy = source('aliyun', 'slb', [
+      observed({
+        provider: 'aliyun',
+        service: 'slb',
+        region: 'cn-hangzhou',
+        id: 'slb-copy',
+        chain: null,
+        apiNotAfter: { epochMs: NOW + 3 * 86_400_000, source: 'api:ExpireTime' },
+        apiFingerprintSha1: leaf.fingerprintSha1,
+      }),
+    ]);
+    const shards = [
+      await scanShard([alb], options),
+      await scanShard([storedCopy], options),
+      await scanShard([cas], options),
+    ];
+    const merged = runReport({
+      results: await Promise.all(
+        shards.map(async (shard) => decodeShardResult(await encodeShardResult(shard))),
+      ),
+      missing: [],
+      nowMs: NOW,
+      generatedAtMs: NOW,
+      statusDays: DEFAULT_STATUS_DAYS,
+    });
+    expect(merged).toEqual(await scanFleet([alb, storedCopy, cas], options));
+    expect(merged.certificates.find((c) => c.service === 'alb')).toMatchObject({
+      status: 'critical',
+      expirySource: 'cas:aliyun/cas 18382705',
+      fingerprintSha256: leaf.fingerprintSha256,
+    });
+    expect(new Set(merged.certificates.map(identityOf))).toEqual(
+      new Set([`sha256:${leaf.fingerprintSha256}`]),
+    );
   });
 
   it('holds back and hands on only inert text, as one scan would', async () => {
