@@ -8,7 +8,7 @@
  */
 import { toIsoUtc } from '../expiry/instant';
 import { daysLeft, type Severity } from '../expiry/status';
-import type { CertificateRecord, ScanReport } from '../model';
+import { type CertificateRecord, identityOf, type ScanReport } from '../model';
 import { type AlertHistory, certificateKey } from '../state/store';
 
 export type AlertKind = 'new' | 'reminder' | 'rebind' | 'chain';
@@ -82,12 +82,11 @@ const REMINDER_SLACK_MS = 3_600_000;
 export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan {
   const plan: AlertPlan = { toSend: [], stillOpen: [], owed: [], cleanup: [], silenced: [], forget: [] };
   const renewals = new RenewalIndex(report.certificates);
-  for (const record of report.certificates) {
-    const key = certificateKey(record);
-    const previous = options.history.get(key);
+  for (const copies of copiesOfEachCertificate(report.certificates)) {
+    const { record, key, previous, keysWithHistory } = oneCertificate(copies, options.history);
     const assessment = options.assess(record);
     if (!assessment) {
-      if (previous) plan.forget.push(key);
+      plan.forget.push(...keysWithHistory);
       continue;
     }
     const newer = renewals.newerThan(record);
@@ -124,6 +123,73 @@ export function planAlerts(report: ScanReport, options: PlanOptions): AlertPlan 
     }
   }
   return plan;
+}
+
+/**
+ * The records grouped by certificate: copies of one certificate (the same identity, lib/model.ts identityOf) that
+ * stop serving at the same instant are one certificate to a person, alerted once wherever it is stored or bound.
+ * Copies whose chains expire at different instants (one stored with an old intermediate) stay apart: each needs its
+ * own fix. A record with no identity is a certificate of its own. In report order, by each group's first record.
+ */
+function copiesOfEachCertificate(records: readonly CertificateRecord[]): CertificateRecord[][] {
+  const groups: CertificateRecord[][] = [];
+  const byIdentity = new Map<string, CertificateRecord[]>();
+  for (const record of records) {
+    const identity = identityOf(record);
+    if (identity === null) {
+      groups.push([record]);
+      continue;
+    }
+    const key = `${identity} ${record.notAfterMs}`;
+    const copies = byIdentity.get(key);
+    if (copies) copies.push(record);
+    else {
+      const group = [record];
+      byIdentity.set(key, group);
+      groups.push(group);
+    }
+  }
+  return groups;
+}
+
+/**
+ * One certificate from its copies: the copy with the first key stands for it (its key is the one claimed and
+ * remembered), bound everywhere any copy is, in use when any copy is. Its history is its own, else that of the
+ * copy alerted last: a certificate alerted as one copy (before copies were tied together, or before another copy
+ * appeared with a key that sorts first) is not alerted again for the same rung.
+ */
+function oneCertificate(
+  copies: readonly CertificateRecord[],
+  history: ReadonlyMap<string, AlertHistory>,
+): {
+  record: CertificateRecord;
+  key: string;
+  previous: AlertHistory | undefined;
+  keysWithHistory: string[];
+} {
+  if (copies.length === 1) {
+    const key = certificateKey(copies[0]!);
+    const previous = history.get(key);
+    return { record: copies[0]!, key, previous, keysWithHistory: previous ? [key] : [] };
+  }
+  const keyed = copies.map((record) => ({ record, key: certificateKey(record) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const first = keyed[0]!;
+  const keysWithHistory = keyed.filter(({ key }) => history.has(key)).map(({ key }) => key);
+  let previous = history.get(first.key);
+  if (!previous) {
+    for (const key of keysWithHistory) {
+      const candidate = history.get(key)!;
+      if (!previous || candidate.atMs > previous.atMs) previous = candidate;
+    }
+  }
+  const boundTo = [...new Set(keyed.flatMap(({ record }) => record.boundTo))];
+  const inUse = copies.some((record) => record.inUse === true)
+    ? true
+    : copies.every((record) => record.inUse === false)
+      ? false
+      : null;
+  return { record: { ...first.record, boundTo, inUse }, key: first.key, previous, keysWithHistory };
 }
 
 function describeAlert(

@@ -1,4 +1,5 @@
 /** Hand-made reports for the alert tests: small, readable, with only the fields each test is about changed. */
+import { createHash } from 'node:crypto';
 import { buildAlertDigest } from '../../lib/alerts/digest';
 import { planAlerts } from '../../lib/alerts/plan';
 import type { CertificateRecord, ScanReport, SourceFailure } from '../../lib/model';
@@ -34,9 +35,27 @@ export function withInstants<T extends Partial<CertificateRecord>>(
   };
 }
 
-/** A certificate that is fine; override what the test is about (instants as ISO text or as ms). */
+/** Fingerprints fingerprintOf made: a record spread into cert() with a new id carries one of these. */
+const madeUp = new Set<string>();
+
+/** The SHA-256 `cert()` gives a certificate with this id: distinct ids, distinct certificates. */
+export function fingerprintOf(id: string): string {
+  const fingerprint = createHash('sha256').update(id).digest('hex');
+  madeUp.add(fingerprint);
+  return fingerprint;
+}
+
+/**
+ * A certificate that is fine; override what the test is about (instants as ISO text or as ms). Its fingerprint
+ * follows its id (fingerprintOf), also when another record made here is spread in with a new id: two records are
+ * copies of one certificate only when a test gives them a fingerprint of its own.
+ */
 export function cert(overrides: RecordOverrides = {}): CertificateRecord {
-  return {
+  const id = overrides.id ?? 'ssl-ok';
+  const given = overrides.fingerprintSha256;
+  const fingerprintSha256 =
+    given === undefined || (given !== null && madeUp.has(given)) ? fingerprintOf(id) : given;
+  const record: CertificateRecord = {
     provider: 'ucloud',
     service: 'ulb',
     region: 'cn-bj2',
@@ -50,11 +69,13 @@ export function cert(overrides: RecordOverrides = {}): CertificateRecord {
     status: 'ok',
     inUse: true,
     boundTo: ['ulb-ok/vserver-443'],
-    fingerprintSha256: 'ab'.repeat(32),
+    fingerprintSha256,
     expirySource: 'pem:leaf',
     notes: [],
     ...withInstants(overrides),
   };
+  record.fingerprintSha256 = fingerprintSha256;
+  return record;
 }
 
 export function failure(overrides: Partial<SourceFailure> = {}): SourceFailure {

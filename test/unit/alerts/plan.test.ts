@@ -196,3 +196,67 @@ describe('planAlerts', () => {
     expect(result.silenced).toEqual([{ record: soon, why: 'muted until 2026-12-31 (migrating)' }]);
   });
 });
+
+describe('planAlerts over copies of one certificate', () => {
+  const fingerprint = 'cd'.repeat(32);
+  const copy = (service: string, id: string, boundTo: string[], inUse: boolean | null) =>
+    cert({
+      provider: 'aliyun',
+      service,
+      region: service === 'slb' ? 'cn-hangzhou' : 'global',
+      project: null,
+      id,
+      name: 'shop',
+      status: 'critical',
+      daysLeft: 5,
+      notAfter: '2026-11-28T06:00:00Z',
+      domains: ['shop.example'],
+      boundTo,
+      inUse,
+      fingerprintSha256: fingerprint,
+    });
+  const cas = copy('cas', '18382705', ['ALB alb-1 lsr-1:443'], true);
+  const cdn = copy('cdn', '1644', ['cdn shop.example'], true);
+  const slb = copy('slb', 'slb-copy', [], false);
+
+  it('alerts once, under the first copy’s key, bound everywhere any copy is', () => {
+    const result = plan([slb, cdn, cas]);
+    expect(result.toSend).toHaveLength(1);
+    const [alert] = result.toSend;
+    expect(alert).toMatchObject({ certificateKey: certificateKey(cas), rung: 'd7' });
+    expect(alert?.record.boundTo).toEqual(['ALB alb-1 lsr-1:443', 'cdn shop.example']);
+    expect(alert?.record.inUse).toBe(true);
+    expect(result.cleanup).toEqual([]);
+  });
+
+  it('does not alert again a rung already sent for any one copy', () => {
+    // Alerted as the CDN copy alone, before the copies were tied together.
+    const result = plan([slb, cdn, cas], [sent(cdn, 'd7')]);
+    expect(result.toSend).toEqual([]);
+    expect(result.stillOpen.map((a) => [a.certificateKey, a.rung])).toEqual([[certificateKey(cas), 'd7']]);
+    // The next rung is one alert again.
+    const later = plan(
+      [slb, cdn, cas].map((record) => ({ ...record, daysLeft: 2 })),
+      [sent(cdn, 'd7')],
+    );
+    expect(later.toSend.map((a) => [a.certificateKey, a.rung])).toEqual([[certificateKey(cas), 'd3']]);
+  });
+
+  it('keeps apart copies that stop serving at different instants, and forgets every copy’s history once fine', () => {
+    const oldChain = { ...cdn, notAfterMs: cdn.notAfterMs! - 86_400_000, daysLeft: 4 };
+    const keys = plan([slb, oldChain, cas]).toSend.map((a) => a.certificateKey);
+    expect(keys.sort()).toEqual([certificateKey(cas), certificateKey(oldChain)].sort());
+    const renewed = [slb, cdn, cas].map((record) => ({ ...record, status: 'ok' as const, daysLeft: 300 }));
+    expect(plan(renewed, [sent(cdn, 'd7'), sent(cas, 'd7')]).forget.sort()).toEqual(
+      [certificateKey(cas), certificateKey(cdn)].sort(),
+    );
+  });
+
+  it('leaves a copy with no identity a certificate of its own', () => {
+    const alone = { ...slb, fingerprintSha256: null, inUse: true, id: 'slb-alone' };
+    expect(plan([alone, cas]).toSend.map((a) => a.certificateKey)).toEqual([
+      certificateKey(alone),
+      certificateKey(cas),
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ import {
   structuredMessage,
 } from '../../../lib/alerts/structured';
 import type { CertificateRecord } from '../../../lib/model';
-import { cert, ms, NOW } from '../../helpers/reports';
+import { cert, fingerprintOf, ms, NOW } from '../../helpers/reports';
 
 const record = cert({
   id: 'ssl-2',
@@ -60,7 +60,7 @@ describe('structuredMessage body', () => {
         daysLeft: 5,
         inUse: true,
         boundTo: ['ulb-ok/vserver-443'],
-        fingerprintSha256: 'ab'.repeat(32),
+        fingerprintSha256: fingerprintOf('ssl-2'),
         expirySource: 'pem:intermediate',
         notes: ['intermediate "CN=Old CA" expires first'],
       },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toIsoUtc } from '../../../lib/expiry/instant';
 import { CSV_COLUMNS, csvField, renderCsv } from '../../../lib/report/csv';
 import { hostileReport } from '../../helpers/hostileReport';
-import { cert, report } from '../../helpers/reports';
+import { cert, fingerprintOf, report } from '../../helpers/reports';
 import { parseCsv, unneutralise } from '../../helpers/rfc4180';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -70,7 +70,7 @@ describe('renderCsv', () => {
     const [, line] = text.split('\r\n');
     expect(line).toBe(
       'ucloud,ulb,cn-bj2,,ssl-ok,"a ""quoted"", name",ok.example.com,2027-06-01T00:00:00Z,189,ok,true,,pem:leaf,' +
-        `${'ab'.repeat(32)},"line\nbreak"`,
+        `${fingerprintOf('ssl-ok')},"line\nbreak"`,
     );
     expect(csvField('-')).toBe("'-");
     expect(csvField('\r=1')).toBe(`"'\r=1"`);
