@@ -269,7 +269,6 @@ export function aliyunAuditFleet(cdnFiller = 0): { fleet: Fleet; expected: Map<s
 export function allCloudsEnv(emulator: {
   ucloudUrl: string;
   cdnUrl: string;
-  dcdnUrl: string;
   slbUrl: string;
 }): Record<string, string> {
   return {
@@ -277,7 +276,6 @@ export function allCloudsEnv(emulator: {
     ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
     ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
-    ALIBABA_CLOUD_DCDN_ENDPOINT: emulator.dcdnUrl,
     ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
     ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
   };
