@@ -28,7 +28,7 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
   {
     key: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
     description:
-      'Alibaba Cloud AccessKey id (read access to CDN and SLB; `slb:UploadServerCertificate` for `upload`)',
+      'Alibaba Cloud AccessKey id (read access to CDN, DCDN and SLB; `slb:UploadServerCertificate` for `upload`)',
     secret: true,
   },
   {
