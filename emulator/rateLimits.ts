@@ -21,6 +21,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitTable = Object.freeze({
   DescribeCdnSSLCertificateList: 20,
   DescribeCertificateInfoByID: 100,
   DescribeServerCertificates: 50,
+  // CDN and DCDN HTTPS domain lists: 100 calls/s per account each (their API docs).
+  DescribeCdnHttpsDomainList: 100,
+  DescribeDcdnHttpsDomainList: 100,
 });
 
 export interface RateLimitOptions {

@@ -6,6 +6,8 @@
  *                                               Point UCLOUD_API_URL at `ucloudUrl`.
  *   GET|POST /aliyun/cdn   (also /aliyun/cdn/)  Alibaba Cloud CDN RPC API (2018-05-10), as cdn.aliyuncs.com
  *                                               answers `/`: the value for `cdnUrl`.
+ *   GET|POST /aliyun/dcdn  (also /aliyun/dcdn/) Alibaba Cloud DCDN RPC API (2018-01-15), as dcdn.aliyuncs.com
+ *                                               answers `/`: the value for `dcdnUrl`.
  *   GET|POST /aliyun/slb   (also /aliyun/slb/)  Alibaba Cloud SLB RPC API (2014-05-15), as slb.aliyuncs.com
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
@@ -56,7 +58,7 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`. */
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`. */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -67,6 +69,8 @@ export interface RunningEmulator {
   ucloudUrl: string;
   /** Alibaba Cloud CDN endpoint, `${url}/aliyun/cdn`: use it where `https://cdn.aliyuncs.com` would go. */
   cdnUrl: string;
+  /** Alibaba Cloud DCDN endpoint, `${url}/aliyun/dcdn`: use it where `https://dcdn.aliyuncs.com` would go. */
+  dcdnUrl: string;
   /** Alibaba Cloud SLB endpoint, `${url}/aliyun/slb`: use it where `https://slb.aliyuncs.com` would go. */
   slbUrl: string;
   /** Live request counters per service. */
@@ -80,6 +84,7 @@ export interface RunningEmulator {
 export const UCLOUD_PATH = '/ucloud';
 export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.freeze({
   cdn: '/aliyun/cdn',
+  dcdn: '/aliyun/dcdn',
   slb: '/aliyun/slb',
 });
 
@@ -116,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
-    for (const service of ['cdn', 'slb'] as const) {
+    for (const service of ['cdn', 'dcdn', 'slb'] as const) {
       const mount = ALIYUN_PATHS[service];
       if (path === mount || path === `${mount}/`) {
         aliyun.handle(service, request, response);
@@ -141,7 +146,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const body = JSON.stringify({
       error: `no emulated service at ${path}`,
-      services: { ucloud: UCLOUD_PATH, aliyunCdn: ALIYUN_PATHS.cdn, aliyunSlb: ALIYUN_PATHS.slb },
+      services: {
+        ucloud: UCLOUD_PATH,
+        aliyunCdn: ALIYUN_PATHS.cdn,
+        aliyunDcdn: ALIYUN_PATHS.dcdn,
+        aliyunSlb: ALIYUN_PATHS.slb,
+      },
     });
     response.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
   }
@@ -161,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     ucloudUrl: `${url}${UCLOUD_PATH}`,
     cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
+    dcdnUrl: `${url}${ALIYUN_PATHS.dcdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},

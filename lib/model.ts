@@ -50,9 +50,20 @@ export interface ObservedCertificate extends SourceLocation {
    * certificate with this id in the same account.
    */
   casCertificateId?: string | null;
+  /**
+   * What the provider itself says of the certificate's expiry (Alibaba CDN's `CertStatus`), when it says it is
+   * expired or expiring: evaluation notes it only where certwatch's own status, from the expiry date, disagrees.
+   */
+  apiStatus?: ApiStatus | null;
   inUse: boolean | null;
   boundTo: string[];
   notes: string[];
+}
+
+/** A provider's own verdict on a certificate's expiry: `said` names it in words (`Alibaba's CertStatus expired`). */
+export interface ApiStatus {
+  said: string;
+  means: 'expired' | 'expiring';
 }
 
 /**

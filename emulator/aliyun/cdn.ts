@@ -1,11 +1,13 @@
 /**
  * Alibaba Cloud CDN, API version 2018-05-10 (alibabacloud-go/cdn-20180510; CDN API docs
- * DescribeCdnSSLCertificateList, DescribeCertificateInfoByID): the two actions a scan needs. Lists in JSON come
+ * DescribeCdnSSLCertificateList, DescribeCertificateInfoByID, DescribeCdnHttpsDomainList): the actions a scan
+ * needs. Lists in JSON come
  * wrapped in an object named for the item (`CertList: {Cert: [...]}`), as Alibaba's XML-derived JSON does.
  */
 import type { AliyunCdnCertificate } from '../fleet/model';
 import { type AliyunAction, type AliyunActionReply, failed } from './action';
 import { aliyunError } from './errors';
+import { cdnHttpsDomainList } from './httpsDomains';
 
 export const CDN_API_VERSION = '2018-05-10';
 export const DEFAULT_CDN_PAGE_SIZE = 20;
@@ -74,6 +76,8 @@ export function createCdnActions(options: CdnActionOptions): Record<string, Aliy
      * choice, since what CDN sends is unverified and "deleted between list and lookup" is a race a scan must
      * survive either way. A client must treat an empty list as "gone".
      */
+    DescribeCdnHttpsDomainList: cdnHttpsDomainList,
+
     DescribeCertificateInfoByID: ({ params, store }): AliyunActionReply => {
       const certId = params.CertId;
       if (!certId) return failed(aliyunError('MissingParameter', 'CertId'));

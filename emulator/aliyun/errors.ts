@@ -69,6 +69,13 @@ export const ALIYUN_ERRORS = {
     status: 500,
     message: 'The request processing has failed due to some unknown error, exception or failure.',
   },
+  /**
+   * CDN/DCDN: the product is not opened (or is suspended) for the account (reference §5: 403). Emulator wording
+   * after CDN's CdnServiceNotFound.
+   */
+  OperationDenied: { status: 403, message: 'Your account does not open this service yet.' },
+  /** DCDN DescribeDcdnHttpsDomainList for an account without HTTPS domains (DCDN API doc). Alibaba's wording. */
+  NoHttpsDomain: { status: 400, message: 'Your account does not have any HTTPS domain.' },
   // SLB UploadServerCertificate (Alibaba SLB error codes; 400 each). Emulator wording.
   KeyFormatError: { status: 400, message: 'The format of the private key is not valid.' },
   PrivateKeyEncryption: {

@@ -1,6 +1,6 @@
 /**
- * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`) and SLB (`slb.aliyuncs.com`): one handler
- * for both, since they share transport, common parameters, signature and error shape; the server mounts it once
+ * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`), DCDN (`dcdn.aliyuncs.com`) and SLB
+ * (`slb.aliyuncs.com`): one handler for all, since they share transport, common parameters, signature and error shape; the server mounts it once
  * per service. Requests are signed with the path `/` whatever the mount point, as against the real hosts.
  *
  * Order of checks for one request, first failure wins:
@@ -17,8 +17,9 @@
  *      `signatureMismatchStatus`);
  *   6. SignatureNonce unused by this AccessKeyId, on either service, in the last 15 minutes (SignatureNonceUsed).
  *      Only correctly signed requests spend a nonce, so a forged request cannot burn someone else's;
- *   7. rate limits (`rateLimiter`: per AccessKeyId and Action, across both services; over the limit ->
- *      `Throttling.User`, 400);
+ *   7. rate limits (`rateLimiter`: per AccessKeyId and Action, across the services; over the limit ->
+ *      `Throttling.User`, 400, or the action's documented throttling reply: `Throttling`, 503, for CDN's HTTPS
+ *      domain list);
  *   8. forced failures (`failures`), matched on service, action and RegionId;
  *   9. the action itself.
  * Every reply carries a fresh RequestId (an upper-case UUID, as Alibaba writes them), in the body and in the
@@ -39,12 +40,13 @@ import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
 import { CDN_API_VERSION, createCdnActions, MAX_CDN_PAGE_SIZE } from './cdn';
 import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
+import { createDcdnActions, DCDN_API_VERSION } from './httpsDomains';
 import { type AliyunParams, parseAliyunParams } from './params';
 import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
 import { type AliyunStore, createAliyunStore } from './store';
 
-export type AliyunService = 'cdn' | 'slb';
+export type AliyunService = 'cdn' | 'dcdn' | 'slb';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request that
@@ -163,6 +165,7 @@ export interface AliyunServiceStats {
 
 export interface AliyunEmulatorStats {
   cdn: AliyunServiceStats;
+  dcdn: AliyunServiceStats;
   slb: AliyunServiceStats;
 }
 
@@ -195,6 +198,8 @@ interface ServiceState {
   /** Product name in Recommend links. */
   product: string;
   actions: Record<string, AliyunAction>;
+  /** The reply to a request over its rate limit, where the action documents its own (default Throttling.User). */
+  throttling?: Readonly<Record<string, AliyunError>>;
   pickFault: () => RandomFault;
   stats: AliyunServiceStats;
 }
@@ -230,7 +235,17 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
         countIsTotal: options.cdnCountIsTotal ?? true,
         maxPageSize: options.cdnMaxPageSize ?? MAX_CDN_PAGE_SIZE,
       }),
+      // CDN documents `Throttling` with HTTP 503 for its HTTPS domain list (reference §5).
+      throttling: { DescribeCdnHttpsDomainList: { ...aliyunError('Throttling'), status: 503 } },
       // Each service draws its own faults, so one service's traffic never shifts the other's.
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
+    dcdn: {
+      version: DCDN_API_VERSION,
+      host: 'dcdn.aliyuncs.com',
+      product: 'Dcdn',
+      actions: createDcdnActions(),
       pickFault: createFaultPicker(options),
       stats: emptyStats(),
     },
@@ -281,7 +296,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     // After authentication: a quota belongs to an account, and a forged request must not spend it.
     if (options.rateLimiter && !options.rateLimiter.admit(`aliyun ${params.AccessKeyId}`, action!)) {
       stats.rateLimited++;
-      return error(aliyunError('Throttling.User'));
+      return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
     }
 
     const forced = takeForcedFailure(name, action!, params.RegionId);
@@ -461,7 +476,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   }
 
   return {
-    stats: { cdn: services.cdn.stats, slb: services.slb.stats },
+    stats: { cdn: services.cdn.stats, dcdn: services.dcdn.stats, slb: services.slb.stats },
     handle(name, request, response) {
       const service = services[name];
       service.stats.requests++;

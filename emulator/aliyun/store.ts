@@ -1,9 +1,15 @@
 /**
  * What the emulated Alibaba Cloud account holds, indexed once per emulator: accounts by AccessKeyId, CDN
- * certificates in fleet order and by CertId, SLB server certificates by region. The fleet is copied, never
+ * certificates in fleet order and by CertId, CDN and DCDN HTTPS domains, SLB server certificates by region. The fleet is copied, never
  * changed: uploads and a test's edits go to this store only, so one fleet object can serve several emulators.
  */
-import type { AliyunAccount, AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../fleet/model';
+import type {
+  AliyunAccount,
+  AliyunCdnCertificate,
+  AliyunHttpsDomain,
+  AliyunSlbCertificate,
+  Fleet,
+} from '../fleet/model';
 
 /** The account used when the fleet names none (the demo's credentials). */
 export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
@@ -18,6 +24,10 @@ export interface AliyunStore {
   cdnCertificates(): readonly AliyunCdnCertificate[];
   /** The CDN certificate whose CertId reads as `certId` (`"1644"` finds CertId 1644), if any. */
   cdnCertificate(certId: string): AliyunCdnCertificate | undefined;
+  /** CDN's HTTPS domains, in fleet order. */
+  cdnDomains(): readonly AliyunHttpsDomain[];
+  /** DCDN's HTTPS domains, in fleet order; null when DCDN is not opened for the account. */
+  dcdnDomains(): readonly AliyunHttpsDomain[] | null;
   /** The SLB server certificates of one region: fleet order, then uploads in upload order. */
   slbCertificates(region: string): readonly AliyunSlbCertificate[];
   /** Adds an uploaded certificate to its region. */
@@ -49,8 +59,13 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   };
   for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
 
+  const cdnDomains = [...(aliyun?.cdnDomains?.domains ?? [])];
+  const dcdnDomains = aliyun?.dcdnDomains ? [...aliyun.dcdnDomains.domains] : null;
+
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
+    cdnDomains: () => cdnDomains,
+    dcdnDomains: () => dcdnDomains,
     cdnCertificates: () => cdn,
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],

@@ -1,10 +1,16 @@
 /**
  * The fleet `certwatch demo` and a bare `certwatch emulator` serve: a few hundred UCloud certificates over three
- * regions and three projects, and an Alibaba Cloud account with CDN certificates and SLB server certificates in
- * two regions, all laid around the given clock so the report always shows every status.
+ * regions and three projects, and an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains and
+ * SLB server certificates in two regions, all laid around the given clock so the report always shows every status.
  */
-import { generateAliyunCdnFleet, generateAliyunSlbFleet, generateUcloudFleet } from './generate';
-import type { AliyunAccount, Fleet } from './model';
+import {
+  chinaTime,
+  generateAliyunCdnFleet,
+  generateAliyunHttpsDomains,
+  generateAliyunSlbFleet,
+  generateUcloudFleet,
+} from './generate';
+import type { AliyunAccount, AliyunHttpsDomain, Fleet } from './model';
 
 const DEMO_SEED = 20_260_101;
 const DEMO_REGIONS = ['cn-bj2', 'cn-sh2', 'hk'];
@@ -48,6 +54,18 @@ export function demoFleet(now: number): Fleet {
     aliyun: {
       accounts: [{ ...DEMO_ALIYUN_ACCOUNT }],
       cdn: { certificates: cdnCertificates },
+      cdnDomains: {
+        domains: [
+          ...demoDomains(now).cdn,
+          ...generateAliyunHttpsDomains({ count: 20, seed: DEMO_SEED + 3, now, product: 'CDN' }),
+        ],
+      },
+      dcdnDomains: {
+        domains: [
+          ...demoDomains(now).dcdn,
+          ...generateAliyunHttpsDomains({ count: 10, seed: DEMO_SEED + 4, now, product: 'DCDN' }),
+        ],
+      },
       slb: { certificates: slbCertificates },
     },
     ucloud: {
@@ -55,5 +73,51 @@ export function demoFleet(now: number): Fleet {
       projects,
       certificates: ucloudCertificates,
     },
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The HTTPS domains the demo always shows, whatever the generator draws: a certificate Alibaba says does not match
+ * its domain, a free certificate, and a DCDN domain whose certificate expires in five days.
+ */
+function demoDomains(now: number): { cdn: AliyunHttpsDomain[]; dcdn: AliyunHttpsDomain[] } {
+  const started = chinaTime(now - 60 * DAY_MS);
+  return {
+    cdn: [
+      {
+        DomainName: 'img.mismatch-demo.example',
+        CertName: 'www-mismatch-demo',
+        CertCommonName: 'www.mismatch-demo.example',
+        CertType: 'upload',
+        CertStatus: 'mismatch',
+        CertStartTime: started,
+        CertExpireTime: chinaTime(now + 200 * DAY_MS),
+        CertUpdateTime: started,
+      },
+      {
+        DomainName: 'static.free-demo.example',
+        CertName: 'free-static.free-demo.example',
+        CertCommonName: 'static.free-demo.example',
+        CertType: 'free',
+        CertStatus: 'ok',
+        CertStartTime: started,
+        CertExpireTime: chinaTime(now + 40 * DAY_MS),
+        CertUpdateTime: started,
+      },
+    ],
+    dcdn: [
+      {
+        DomainName: 'api.dcdn-demo.example',
+        CertName: 'api-dcdn-demo',
+        CertCommonName: 'api.dcdn-demo.example',
+        CertType: 'cas',
+        CertStatus: 'expire_soon',
+        CertStartTime: chinaTime(now - 85 * DAY_MS),
+        CertExpireTime: chinaTime(now + 5 * DAY_MS),
+        CertUpdateTime: chinaTime(now - 85 * DAY_MS),
+      },
+    ],
   };
 }

@@ -19,6 +19,7 @@ import {
 import type {
   AliyunAccount,
   AliyunCdnCertificate,
+  AliyunHttpsDomain,
   AliyunSlbCertificate,
   Fleet,
   UcloudAccount,
@@ -72,7 +73,12 @@ const UCLOUD_SECTION_KEYS: Record<keyof NonNullable<Fleet['ucloud']>, true> = {
 const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
   accounts: true,
   cdn: true,
+  cdnDomains: true,
+  dcdnDomains: true,
   slb: true,
+};
+const DOMAINS_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdnDomains']>, true> = {
+  domains: true,
 };
 const CERTIFICATES_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdn']>, true> = {
   certificates: true,
@@ -136,6 +142,9 @@ function validateAliyun(value: unknown, problems: string[]): void {
   if (aliyun.cdn !== undefined) {
     validateCertificateList(aliyun.cdn, 'aliyun.cdn', CDN_CERTIFICATE_FIELDS, 'CertId', problems);
   }
+  for (const key of ['cdnDomains', 'dcdnDomains'] as const) {
+    if (aliyun[key] !== undefined) validateDomainList(aliyun[key], `aliyun.${key}`, problems);
+  }
   if (aliyun.slb !== undefined) {
     validateCertificateList(
       aliyun.slb,
@@ -173,6 +182,32 @@ function validateCertificateList(
         index,
         `${entryPath}.${idField}`,
         `${path}.certificates`,
+        problems,
+      );
+    }
+  });
+}
+
+/** `{domains: [...]}` of HTTPS domains, each DomainName once (ignoring case, as DNS does). */
+function validateDomainList(value: unknown, path: string, problems: string[]): void {
+  const section = objectAt(value, path, problems);
+  if (!section) return;
+  rejectUnknownKeys(section, Object.keys(DOMAINS_KEY), `${path}.`, problems);
+  if (section.domains === undefined) {
+    problems.push(`${path}.domains is missing (use [] for none)`);
+    return;
+  }
+  const firstIndexOfName = new Map<string, number>();
+  arrayAt(section.domains, `${path}.domains`, problems)?.forEach((domain, index) => {
+    const entryPath = `${path}.domains[${index}]`;
+    const name = checkFields(domain, entryPath, HTTPS_DOMAIN_FIELDS, problems)?.DomainName;
+    if (typeof name === 'string') {
+      noRepeat(
+        firstIndexOfName,
+        name.toLowerCase(),
+        index,
+        `${entryPath}.DomainName`,
+        `${path}.domains`,
         problems,
       );
     }
@@ -288,6 +323,19 @@ const CDN_CERTIFICATE_FIELDS: Record<keyof AliyunCdnCertificate, FieldCheck> = {
   CertExpireTime: optional(text),
   DomainList: optional(text),
   HttpsCrt: required(text),
+};
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const HTTPS_DOMAIN_FIELDS: Record<keyof AliyunHttpsDomain, FieldCheck> = {
+  DomainName: required(nonEmptyText),
+  CertName: optional(text),
+  CertCommonName: optional(text),
+  CertType: optional(oneOf('free', 'cas', 'upload')),
+  CertStatus: optional(oneOf('ok', 'mismatch', 'expired', 'expire_soon')),
+  CertStartTime: optional(text),
+  // Any string: an unparseable expiry is a case the scanner must survive.
+  CertExpireTime: optional(text),
+  CertUpdateTime: optional(text),
 };
 
 /** Typed against the model, so a field added there fails to compile here until it is validated. */

@@ -14,6 +14,7 @@ import { type IssuedCertificate, issueCertificate, toWholeSeconds } from '../x50
 import { type KeyType, type PooledKey, pooledKey } from '../x509/keys';
 import type {
   AliyunCdnCertificate,
+  AliyunHttpsDomain,
   AliyunSlbCertificate,
   UcloudFleetCertificate,
   UcloudRelation,
@@ -248,6 +249,83 @@ function uniqueName(name: string, used: Set<string>): string {
   for (let suffix = 2; used.has(candidate); suffix++) candidate = `${name}-${suffix}`;
   used.add(candidate);
   return candidate;
+}
+
+export interface AliyunHttpsDomainFleetOptions {
+  count: number;
+  seed: number;
+  /** The clock the expiry spread and Alibaba's CertStatus are laid around, epoch milliseconds. */
+  now: number;
+  /** DCDN documents only `cas` and `upload` certificates; CDN has `free` ones too. */
+  product: 'CDN' | 'DCDN';
+}
+
+/** Alibaba's `expire_soon` threshold is undocumented: the emulator's fleets use 30 days. */
+const EXPIRE_SOON_MS = 30 * DAY_MS;
+
+/**
+ * Generates `count` HTTPS domains of CDN or DCDN with their certificates' list fields, deterministically from the
+ * seed (no PEM: the list carries none, so no key material either). Shapes (reference §5):
+ * - CertExpireTime ~85% `yyyy-MM-dd HH:mm:ss` in Beijing time, ~10% ISO 8601 with `Z`, ~5% absent;
+ *   CertStartTime the same layout, CertUpdateTime shortly after the start;
+ * - CertStatus as Alibaba would say it at `now`: `expired`, `expire_soon` (30 days), else `ok`; ~5% `mismatch`
+ *   (a certificate for another name: CertCommonName then differs from the domain);
+ * - CertType `upload` / `cas` (and `free` on CDN, whose certificates are for the domain itself).
+ */
+export function generateAliyunHttpsDomains(options: AliyunHttpsDomainFleetOptions): AliyunHttpsDomain[] {
+  checkCountAndClock(options.count, options.now);
+  const { count, now, product } = options;
+  const random = new SeededRandom(options.seed);
+  const used = new Set<string>();
+  const domains: AliyunHttpsDomain[] = [];
+  for (let index = 0; index < count; index++) {
+    const names = leafNames(random);
+    const notAfter = leafNotAfter(random, now);
+    const notBefore = notAfter - leafLifetime(random, notAfter - now);
+    const host =
+      names.service === 'wildcard'
+        ? `${random.pick(SERVICES)}.${names.commonName.slice(2)}`
+        : random.pick(names.dnsNames);
+    const layout = random.weighted([
+      { weight: 85, value: 'china' },
+      { weight: 10, value: 'iso' },
+      { weight: 5, value: 'absent' },
+    ] as const);
+    const mismatch = random.chance(0.05);
+    const type = random.weighted([
+      { weight: 55, value: 'upload' },
+      { weight: 30, value: 'cas' },
+      { weight: product === 'CDN' ? 15 : 0, value: 'free' },
+    ] as const);
+    // A host drawn before gets a numbered label in front: domain names are unique per account.
+    let unique = host;
+    for (let n = 2; used.has(unique); n++) unique = `s${n}.${host}`;
+    used.add(unique);
+    const commonName = mismatch ? `other-${unique}` : type === 'free' ? unique : names.commonName;
+    const status = mismatch
+      ? 'mismatch'
+      : notAfter <= now
+        ? 'expired'
+        : notAfter - now <= EXPIRE_SOON_MS
+          ? 'expire_soon'
+          : 'ok';
+    const time = (epochMs: number) => (layout === 'iso' ? isoSeconds(epochMs) : chinaTime(epochMs));
+    domains.push({
+      DomainName: unique,
+      CertName: type === 'free' ? `free-${unique}` : sslName(random, names, notBefore),
+      CertCommonName: commonName,
+      CertType: type,
+      CertStatus: status,
+      ...(layout === 'absent' ? {} : { CertStartTime: time(notBefore), CertExpireTime: time(notAfter) }),
+      CertUpdateTime: time(notBefore + HOUR_MS),
+    });
+  }
+  return domains;
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8), as the CDN console shows times. */
+export function chinaTime(epochMs: number): string {
+  return new Date(epochMs + 8 * HOUR_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /**

@@ -105,11 +105,33 @@ export interface AliyunSlbCertificate {
   ServerCertificate?: string;
 }
 
+/**
+ * One HTTPS domain of CDN or DCDN with its certificate, as DescribeCdnHttpsDomainList / DescribeDcdnHttpsDomainList
+ * return it (reference §5). CertStatus is stored, not computed: Alibaba's verdict may disagree with the dates
+ * (`mismatch` is about names), and a fleet says what Alibaba would say. Times are as the wire sends them:
+ * `yyyy-MM-dd HH:mm:ss` (Beijing time, by the emulator's reading; the real zone is unconfirmed) or ISO 8601.
+ */
+export interface AliyunHttpsDomain {
+  DomainName: string;
+  CertName?: string;
+  CertCommonName?: string;
+  /** DCDN documents `cas` and `upload` only. */
+  CertType?: 'free' | 'cas' | 'upload';
+  CertStatus?: 'ok' | 'mismatch' | 'expired' | 'expire_soon';
+  CertStartTime?: string;
+  CertExpireTime?: string;
+  CertUpdateTime?: string;
+}
+
 export interface Fleet {
   aliyun?: {
     /** Default: one account, demo-access-key-id / demo-access-key-secret. */
     accounts?: AliyunAccount[];
     cdn?: { certificates: AliyunCdnCertificate[] };
+    /** CDN's HTTPS domains. Absent: none (CDN itself is always opened in the emulator). */
+    cdnDomains?: { domains: AliyunHttpsDomain[] };
+    /** DCDN's HTTPS domains. Absent: DCDN is not opened for the account (OperationDenied). */
+    dcdnDomains?: { domains: AliyunHttpsDomain[] };
     slb?: { certificates: AliyunSlbCertificate[] };
   };
   ucloud?: {

@@ -1,7 +1,7 @@
 /**
  * When a certificate really expires, and what that means at a given instant. Pure: the clock is a parameter.
  */
-import type { CertificateRecord, ObservedCertificate } from '../model';
+import type { ApiStatus, CertificateRecord, ObservedCertificate, Status } from '../model';
 import { toIsoUtc } from './instant';
 import { daysLeft, type StatusDays, statusAt } from './status';
 
@@ -77,6 +77,9 @@ export function evaluate(
   const notes = [...cert.notes, ...(cert.chain?.problems ?? []), ...expiry.notes];
   if (expiry.notAfterMs === null)
     notes.push('expiry unknown: the API gave no date and no readable certificate');
+  const status = statusAt(expiry.notAfterMs, nowMs, statusDays);
+  const disagreement = cert.apiStatus ? apiStatusDisagreement(cert.apiStatus, status) : null;
+  if (disagreement) notes.push(disagreement);
   return {
     provider: cert.provider,
     service: cert.service,
@@ -89,7 +92,7 @@ export function evaluate(
     leafNotAfterMs: expiry.leafNotAfterMs,
     notBeforeMs: cert.chain ? cert.chain.leaf.notBeforeMs : null,
     daysLeft: expiry.notAfterMs === null ? null : daysLeft(expiry.notAfterMs, nowMs),
-    status: statusAt(expiry.notAfterMs, nowMs, statusDays),
+    status,
     inUse: cert.inUse,
     boundTo: cert.boundTo,
     fingerprintSha256,
@@ -104,4 +107,17 @@ function certificateRefOf(cert: ObservedCertificate): { certificateRef?: string 
   if (cert.apiFingerprintSha1) return { certificateRef: `sha1:${cert.apiFingerprintSha1}` };
   if (cert.casCertificateId) return { certificateRef: `cas:${cert.casCertificateId}` };
   return {};
+}
+
+/**
+ * A note when the provider's own verdict and certwatch's status disagree; null when they agree (expired and
+ * expired; expiring and warning or critical), since the report already says it.
+ */
+function apiStatusDisagreement(api: ApiStatus, status: Status): string | null {
+  const agrees =
+    api.means === 'expired' ? status === 'expired' : status === 'warning' || status === 'critical';
+  if (agrees) return null;
+  const ours =
+    status === 'unknown' ? 'certwatch could not read its expiry date' : `by its expiry date it is ${status}`;
+  return `${api.said}, but ${ours}`;
 }

@@ -127,6 +127,7 @@ describe('certwatch audit with UCloud and Alibaba Cloud in one run', () => {
     });
     const wrongReport = JSON.parse(wrong.stdout) as ReportJson;
     expect(wrongReport.failures.map((f) => `${f.service}/${f.region}`).sort()).toEqual([
+      'cdn-domain/null',
       'cdn/null',
       'slb/cn-hangzhou',
       'slb/cn-shanghai',

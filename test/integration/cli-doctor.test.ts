@@ -120,11 +120,12 @@ describe('certwatch doctor', () => {
     const host = new URL(emulator.url).host;
     expect(lines(run)).toEqual([
       'OK    configuration from the environment: scans UCloud ULB in 3 regions × 2 projects, Alibaba CDN, ' +
-        'Alibaba SLB in 2 regions',
+        'Alibaba CDN HTTPS domains, Alibaba SLB in 2 regions',
       'OK    SSM parameter /certwatch/ucloud/public-key (UCLOUD_PUBLIC_KEY_PARAMETER): read and decrypted',
       'OK    SSM parameter /certwatch/ucloud/private-key (UCLOUD_PRIVATE_KEY_PARAMETER): read and decrypted',
       ...ucloudTargets.map((target) => `OK    ${target}: ${host} answered; 1 certificate (TotalCount)`),
       `OK    Alibaba CDN DescribeCdnSSLCertificateList: ${host} answered; 7 certificates (Count)`,
+      `OK    Alibaba CDN DescribeCdnHttpsDomainList: ${host} answered; 0 HTTPS domains (TotalCount)`,
       `OK    Alibaba SLB DescribeServerCertificates in cn-hangzhou: ${host} answered; 2 server certificates`,
       `OK    Alibaba SLB DescribeServerCertificates in cn-shanghai: ${host} answered; 2 server certificates`,
       `OK    SNS topic ${topicArn}: 1 confirmed subscription (sqs), 0 pending`,
@@ -132,7 +133,7 @@ describe('certwatch doctor', () => {
       `OK    state file ${join(stateDir, 'alert-state.json')} (CERTWATCH_STATE_FILE): ${stateDir} is writable; ` +
         'no history yet (the file is written on the first alert)',
       '',
-      '15 checks: 15 OK, 0 warnings, 0 failed; everything answered.',
+      '16 checks: 16 OK, 0 warnings, 0 failed; everything answered.',
     ]);
     // One cheap call per region × project, not a listing.
     expect(emulator.stats.ucloud.requests - before).toBe(6);
@@ -151,12 +152,12 @@ describe('certwatch doctor', () => {
       );
     }
     expect(output.filter((line) => line.startsWith('FAIL'))).toHaveLength(6);
-    expect(output.filter((line) => line.startsWith('OK'))).toHaveLength(8);
+    expect(output.filter((line) => line.startsWith('OK'))).toHaveLength(9);
     expect(output).toContain(
       'OK    SSM parameter /certwatch/ucloud/public-key (UCLOUD_PUBLIC_KEY_PARAMETER): read and decrypted',
     );
     expect(output.at(-1)).toBe(
-      '14 checks: 8 OK, 0 warnings, 6 failed; fix the FAIL lines: until then a scan would not see everything, or ' +
+      '15 checks: 9 OK, 0 warnings, 6 failed; fix the FAIL lines: until then a scan would not see everything, or ' +
         'its alerts would not arrive.',
     );
   });
@@ -190,7 +191,7 @@ describe('certwatch doctor', () => {
         'receive the alerts; subscribe an address to it and confirm the link AWS mails',
     );
     expect(lines(run).at(-1)).toBe(
-      '15 checks: 14 OK, 1 warning, 0 failed; everything answered; read the WARN lines.',
+      '16 checks: 15 OK, 1 warning, 0 failed; everything answered; read the WARN lines.',
     );
   });
 
@@ -205,7 +206,7 @@ describe('certwatch doctor', () => {
         'create it (SecureString), or fix the name',
       'SKIP  UCloud: not called, because UCLOUD_PRIVATE_KEY could not be read from SSM (above)',
     ]);
-    expect(output.filter((line) => line.startsWith('OK    Alibaba'))).toHaveLength(3);
+    expect(output.filter((line) => line.startsWith('OK    Alibaba'))).toHaveLength(4);
     expect(emulator.stats.ucloud.requests).toBe(before);
   });
 
@@ -246,9 +247,9 @@ describe('certwatch doctor', () => {
       doctor(env({ ALIBABA_CLOUD_SECURITY_TOKEN: SECURITY_TOKEN })),
       doctor(env({ UCLOUD_PRIVATE_KEY: WRONG_UCLOUD_KEY })),
     ]);
-    // The wrong Alibaba secret fails CDN and both SLB regions with the signature advice.
+    // The wrong Alibaba secret fails CDN's two lists and both SLB regions with the signature advice.
     const wrongSecret = lines(runs[1]!).filter((line) => line.startsWith('FAIL'));
-    expect(wrongSecret).toHaveLength(3);
+    expect(wrongSecret).toHaveLength(4);
     for (const line of wrongSecret)
       expect(line).toMatch(/SignatureDoesNotMatch .*check ALIBABA_CLOUD_ACCESS_KEY_SECRET/);
     // A key set directly beside its parameter: the parameter's value is used, and the line says so.

@@ -229,6 +229,7 @@ describe('Alibaba emulator: routing and transport', () => {
     expect(JSON.parse(elsewhere.text).services).toEqual({
       ucloud: '/ucloud',
       aliyunCdn: '/aliyun/cdn',
+      aliyunDcdn: '/aliyun/dcdn',
       aliyunSlb: '/aliyun/slb',
     });
   });

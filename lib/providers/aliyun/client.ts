@@ -58,6 +58,8 @@ export interface CallOptions {
    * was not acted on (refused connection, throttling) are retried.
    */
   idempotent?: boolean;
+  /** The RAM action this call needs (`cdn:DescribeCdnHttpsDomainList`), named when the key lacks permission. */
+  ramAction?: string;
 }
 
 /**
@@ -126,11 +128,7 @@ export class AliyunRpcClient {
     );
     const attempt = async () => {
       try {
-        return await paced(
-          lane,
-          () => this.send(action, params, method, label, options.signal),
-          options.signal,
-        );
+        return await paced(lane, () => this.send(action, params, method, label, options), options.signal);
       } catch (error) {
         if (!idempotent && error instanceof ProviderError && error.retryable && !wasNotActedOn(error)) {
           throw new ProviderError(error.message, { ...error, retryable: false }, { cause: error });
@@ -146,7 +144,7 @@ export class AliyunRpcClient {
     params: Record<string, string>,
     method: HttpMethod,
     label: string,
-    signal: AbortSignal | undefined,
+    { signal, ramAction }: CallOptions,
   ): Promise<AliyunReply> {
     this.options.onRequest?.(action);
     const signed = signRpcRequest(
@@ -209,7 +207,7 @@ export class AliyunRpcClient {
         ? inertText(withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
-    const advice = this.adviceFor(code);
+    const advice = this.adviceFor(code, ramAction);
     // x-acs-retry-after counts milliseconds (the Darabonba runtime).
     const retryAfter = retryAfterMs(response.headers.get('x-acs-retry-after'), this.clock(), 1);
     throw new ProviderError(
@@ -225,7 +223,7 @@ export class AliyunRpcClient {
     );
   }
 
-  private adviceFor(code: string): string | undefined {
+  private adviceFor(code: string, ramAction: string | undefined): string | undefined {
     const { settings } = this.options;
     if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
       return `check ${settings.accessKeySecret} (it must be the secret of ${settings.accessKeyId})`;
@@ -234,8 +232,11 @@ export class AliyunRpcClient {
       return `check ${settings.accessKeyId}: Alibaba Cloud does not know it`;
     if (code.startsWith('InvalidSecurityToken'))
       return 'the STS token is invalid or expired: refresh ALIBABA_CLOUD_SECURITY_TOKEN';
-    if (code.startsWith('Forbidden'))
-      return `the key lacks permission: grant it read access to ${this.options.product}`;
+    if (code.startsWith('Forbidden') || code === 'NoPermission') {
+      return ramAction
+        ? `the key lacks permission: grant it the RAM action ${ramAction}`
+        : `the key lacks permission: grant it read access to ${this.options.product}`;
+    }
     if (code === 'IllegalTimestamp') return "Alibaba rejected the request time: check this machine's clock";
     if (isThrottlingCode(code)) return `Alibaba kept throttling the requests: run the scan again later`;
     return undefined;
@@ -298,6 +299,7 @@ function wasNotActedOn(error: ProviderError): boolean {
 
 export const CDN_VERSION = '2018-05-10';
 export const SLB_VERSION = '2014-05-15';
+export const DCDN_VERSION = '2018-01-15';
 
 /**
  * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
@@ -326,7 +328,26 @@ export function slbEndpointFor(regionId: string): string {
 }
 
 /** Which product a client talks to; SLB endpoints depend on the region. */
-export type AliyunTarget = { product: 'CDN' } | { product: 'SLB'; region: string };
+export type AliyunTarget = { product: 'CDN' } | { product: 'DCDN' } | { product: 'SLB'; region: string };
+
+/** Where each product is reached and under which setting a person changes that. */
+function productEndpoint(
+  config: AliyunConfig,
+  target: AliyunTarget,
+): { endpoint: string; version: string; setting: string } {
+  switch (target.product) {
+    case 'CDN':
+      return { endpoint: config.cdnEndpoint, version: CDN_VERSION, setting: 'ALIBABA_CLOUD_CDN_ENDPOINT' };
+    case 'DCDN':
+      return { endpoint: config.dcdnEndpoint, version: DCDN_VERSION, setting: 'ALIBABA_CLOUD_DCDN_ENDPOINT' };
+    case 'SLB':
+      return {
+        endpoint: config.slbEndpoint ?? slbEndpointFor(target.region),
+        version: SLB_VERSION,
+        setting: 'ALIBABA_CLOUD_SLB_ENDPOINT',
+      };
+  }
+}
 
 /**
  * The client for one Alibaba product, configured as every caller (scan, upload, doctor) needs it. `retry`
@@ -338,20 +359,20 @@ export function aliyunClient(
   options: { requestTimeoutMs: number; retry?: RetryPolicy },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
-  const cdn = target.product === 'CDN';
+  const { endpoint, version, setting } = productEndpoint(config, target);
   return new AliyunRpcClient({
     credentials: {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
     },
-    endpoint: cdn ? config.cdnEndpoint : (config.slbEndpoint ?? slbEndpointFor(target.region)),
-    version: cdn ? CDN_VERSION : SLB_VERSION,
+    endpoint,
+    version,
     product: target.product,
     settings: {
       accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
       accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: cdn ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
+      endpoint: setting,
     },
     timeoutMs: options.requestTimeoutMs,
     retry: options.retry,

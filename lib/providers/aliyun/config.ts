@@ -11,17 +11,24 @@ export interface AliyunConfig {
   /** Whether CDN certificates are scanned (CDN is global: it needs no region). */
   scanCdn: boolean;
   cdnEndpoint: string;
+  /** Whether CDN's HTTPS domains are scanned (DescribeCdnHttpsDomainList; global, through cdnEndpoint). */
+  scanCdnDomains: boolean;
+  /** Whether DCDN's HTTPS domains are scanned (DescribeDcdnHttpsDomainList; global). */
+  scanDcdn: boolean;
+  dcdnEndpoint: string;
   /** Overrides every region's SLB endpoint (for emulators); null: the regional endpoints. */
   slbEndpoint: string | null;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
+/** DCDN has one endpoint for every region, the international site's included (reference §5). */
+export const DEFAULT_DCDN_ENDPOINT = 'https://dcdn.aliyuncs.com';
 
 export const ALIYUN_SETTINGS: readonly Setting[] = [
   {
     key: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
     description:
-      'Alibaba Cloud AccessKey id (read access to CDN and SLB; `slb:UploadServerCertificate` for `upload`)',
+      'Alibaba Cloud AccessKey id (read access to CDN, DCDN and SLB; `slb:UploadServerCertificate` for `upload`)',
     secret: true,
   },
   {
@@ -45,6 +52,25 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description:
       'the CDN API endpoint (`https://cdn.ap-southeast-1.aliyuncs.com` for the international site)',
     default: `\`${DEFAULT_CDN_ENDPOINT}\``,
+  },
+  {
+    key: 'ALIBABA_CLOUD_SCAN_CDN_DOMAINS',
+    description:
+      "scan CDN's HTTPS domains (`DescribeCdnHttpsDomainList`): every domain's certificate, free and CAS ones too",
+    default: 'as `ALIBABA_CLOUD_SCAN_CDN`',
+  },
+  {
+    key: 'ALIBABA_CLOUD_SCAN_DCDN',
+    description:
+      "scan DCDN's HTTPS domains (`DescribeDcdnHttpsDomainList`); an account without DCDN lists none",
+    default:
+      "as `ALIBABA_CLOUD_SCAN_CDN`, but `false` when `ALIBABA_CLOUD_CDN_ENDPOINT` is not Alibaba's and " +
+      '`ALIBABA_CLOUD_DCDN_ENDPOINT` is not set',
+  },
+  {
+    key: 'ALIBABA_CLOUD_DCDN_ENDPOINT',
+    description: 'the DCDN API endpoint',
+    default: `\`${DEFAULT_DCDN_ENDPOINT}\``,
   },
   {
     key: 'ALIBABA_CLOUD_SLB_ENDPOINT',
@@ -108,7 +134,24 @@ export function readAliyun(
     problems,
     endpoints,
   );
-  if (!scanCdn && slbRegions.length === 0 && regionsText === undefined) {
+  const dcdnEndpoint = readEndpoint(
+    get,
+    { key: 'ALIBABA_CLOUD_DCDN_ENDPOINT', fallback: null, plainHttpRisk: CDN_PLAIN_HTTP_RISK },
+    problems,
+    endpoints,
+  );
+  // The domain lists are CDN's own API (same endpoint, account and RAM service), so they follow CDN.
+  const scanCdnDomains = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN_DOMAINS', scanCdn, problems);
+  // DCDN is its own host: a CDN endpoint pointed elsewhere (a proxy, an emulator) means calls must not go around
+  // it to dcdn.aliyuncs.com unless a DCDN endpoint is named too.
+  const cdnThroughAlibaba = isAlibabaEndpoint(cdnEndpoint ?? DEFAULT_CDN_ENDPOINT);
+  const scanDcdn = readBoolean(
+    get,
+    'ALIBABA_CLOUD_SCAN_DCDN',
+    scanCdn && (cdnThroughAlibaba || dcdnEndpoint !== null),
+    problems,
+  );
+  if (!scanCdn && !scanCdnDomains && !scanDcdn && slbRegions.length === 0 && regionsText === undefined) {
     problems.push(
       'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
         'scanned; list SLB regions or scan CDN',
@@ -124,6 +167,18 @@ export function readAliyun(
     slbRegions,
     scanCdn,
     cdnEndpoint: cdnEndpoint ?? DEFAULT_CDN_ENDPOINT,
+    scanCdnDomains,
+    scanDcdn,
+    dcdnEndpoint: dcdnEndpoint ?? DEFAULT_DCDN_ENDPOINT,
     slbEndpoint,
   };
+}
+
+/** An Alibaba Cloud API host (`cdn.aliyuncs.com`, `cdn.ap-southeast-1.aliyuncs.com`), not a proxy or an emulator. */
+function isAlibabaEndpoint(url: string): boolean {
+  try {
+    return /(^|\.)aliyuncs\.com$/.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,9 +1,13 @@
-/** `certwatch doctor`'s calls to Alibaba Cloud: CDN's first list page, and each SLB region's list. */
+/**
+ * `certwatch doctor`'s calls to Alibaba Cloud: CDN's first list page, the first page of CDN's and DCDN's HTTPS
+ * domains, and each SLB region's list.
+ */
 
 import { answer, certificates, hostOf } from '../../checks/answer';
 import type { Check } from '../../checks/check';
 import { describeCdnCertificatePage } from './cdn/listCertificates';
 import type { AliyunRpcClient } from './client';
+import { describeHttpsDomainPage, type HttpsDomainProduct } from './domains/httpsDomainList';
 import { describeServerCertificates } from './slb/describeServerCertificates';
 
 /** The first CDN list page of one certificate. Count may be a total or the page's count (unverified). */
@@ -22,6 +26,38 @@ export function cdnCheck(client: AliyunRpcClient, endpoint: string): Check {
               : 'at least 1 certificate';
         return `${hostOf(endpoint)} answered; ${seen}`;
       }),
+  };
+}
+
+/**
+ * The first page (of one) of CDN's or DCDN's HTTPS domains. A key without the RAM action fails with the client's
+ * message, which names the action; a product the account has not opened is information, not a failure (the scan
+ * lists nothing there).
+ */
+export function httpsDomainsCheck(
+  client: AliyunRpcClient,
+  product: HttpsDomainProduct,
+  endpoint: string,
+): Check {
+  const subject = `Alibaba ${product.product} ${product.action}`;
+  return {
+    subject,
+    async run() {
+      let notOpened = false;
+      const result = await answer(subject, subject, async () => {
+        const page = await describeHttpsDomainPage(client, product, 1, 1);
+        notOpened = !page.opened;
+        if (notOpened) {
+          return (
+            `${hostOf(endpoint)} answered that ${product.product} is not opened for this account: no domains ` +
+            `to scan (${product.scanSetting}=false skips the call)`
+          );
+        }
+        const count = page.total ?? page.domains.length;
+        return `${hostOf(endpoint)} answered; ${count} HTTPS domain${count === 1 ? '' : 's'}${page.total === null ? '' : ' (TotalCount)'}`;
+      });
+      return notOpened && result.status === 'ok' ? { ...result, status: 'info' } : result;
+    },
   };
 }
 

@@ -1,28 +1,37 @@
-/** Alibaba Cloud (CDN certificates, and SLB server certificates per region), as one provider module. */
+/**
+ * Alibaba Cloud (CDN certificates, CDN's and DCDN's HTTPS domains, and SLB server certificates per region), as one
+ * provider module.
+ */
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
 import { aliyunClient, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
-import { cdnCheck, slbRegionCheck } from './doctor';
-import { aliyunCdnSource, aliyunSlbSource } from './source';
+import { cdnCheck, httpsDomainsCheck, slbRegionCheck } from './doctor';
+import { CDN_HTTPS_DOMAINS, DCDN_HTTPS_DOMAINS } from './domains/httpsDomainList';
+import { aliyunCdnSource, aliyunHttpsDomainSource, aliyunSlbSource } from './source';
 
 /** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
 interface AliyunFleetView {
   accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
   cdn?: { certificates: readonly unknown[] };
+  cdnDomains?: { domains: readonly unknown[] };
+  /** Absent: DCDN is not opened for the account. */
+  dcdnDomains?: { domains: readonly unknown[] };
   slb?: { certificates: readonly { RegionId: string }[] };
 }
 
 /** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
 interface AliyunStatsView {
   cdn: { requests: number };
+  dcdn?: { requests: number };
   slb: { requests: number };
 }
 
 export const aliyun: ProviderModule<
   'aliyun',
   AliyunConfig,
+  /** `scanCdn`: whether the one global shard runs (CDN certificates, CDN or DCDN HTTPS domains). */
   { scanCdn: boolean; slbRegions: readonly string[] }
 > = {
   id: 'aliyun',
@@ -33,12 +42,20 @@ export const aliyun: ProviderModule<
   sources(config, options, deps) {
     const sources = [];
     if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
+    if (config.scanCdnDomains)
+      sources.push(aliyunHttpsDomainSource(config, CDN_HTTPS_DOMAINS, options, deps));
+    if (config.scanDcdn) sources.push(aliyunHttpsDomainSource(config, DCDN_HTTPS_DOMAINS, options, deps));
     if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
     return sources;
   },
   shards: {
     services: ['aliyun/slb', 'aliyun/cdn'],
-    scope: ({ scanCdn, slbRegions }) => ({ scanCdn, slbRegions }),
+    // The global services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list
+    // calls, and none has regions to cut.
+    scope: ({ scanCdn, scanCdnDomains, scanDcdn, slbRegions }) => ({
+      scanCdn: scanCdn || scanCdnDomains || scanDcdn,
+      slbRegions,
+    }),
     // CDN first: it is global, one shard.
     plan: (scope, regionsPerShard) => [
       ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
@@ -46,8 +63,8 @@ export const aliyun: ProviderModule<
     ],
     narrow: (config, shard) =>
       shard.service === 'aliyun/cdn'
-        ? { ...config, scanCdn: true, slbRegions: [] }
-        : { ...config, scanCdn: false, slbRegions: shard.regions },
+        ? { ...config, slbRegions: [] }
+        : { ...config, scanCdn: false, scanCdnDomains: false, scanDcdn: false, slbRegions: shard.regions },
   },
   doctor: {
     checks(config, { requestTimeoutMs, retry, deps }) {
@@ -56,15 +73,25 @@ export const aliyun: ProviderModule<
       if (config.scanCdn) {
         checks.push(cdnCheck(aliyunClient(config, { product: 'CDN' }, options, deps), config.cdnEndpoint));
       }
+      if (config.scanCdnDomains) {
+        const client = aliyunClient(config, { product: 'CDN' }, options, deps);
+        checks.push(httpsDomainsCheck(client, CDN_HTTPS_DOMAINS, config.cdnEndpoint));
+      }
+      if (config.scanDcdn) {
+        const client = aliyunClient(config, { product: 'DCDN' }, options, deps);
+        checks.push(httpsDomainsCheck(client, DCDN_HTTPS_DOMAINS, config.dcdnEndpoint));
+      }
       for (const region of config.slbRegions) {
         const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
         checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
       }
       return checks;
     },
-    covers({ scanCdn, slbRegions }) {
+    covers({ scanCdn, scanCdnDomains, scanDcdn, slbRegions }) {
       const covered: string[] = [];
       if (scanCdn) covered.push('Alibaba CDN');
+      const domains = [scanCdnDomains ? 'CDN' : '', scanDcdn ? 'DCDN' : ''].filter(Boolean);
+      if (domains.length > 0) covered.push(`Alibaba ${domains.join(' and ')} HTTPS domains`);
       if (slbRegions.length > 0) {
         covered.push(`Alibaba SLB in ${slbRegions.length} region${slbRegions.length === 1 ? '' : 's'}`);
       }
@@ -84,6 +111,9 @@ export const aliyun: ProviderModule<
         ALIBABA_CLOUD_CDN_ENDPOINT: urls.cdnUrl ?? '',
         ALIBABA_CLOUD_SLB_ENDPOINT: urls.slbUrl ?? '',
         ALIBABA_CLOUD_SCAN_CDN: fleet.cdn ? 'true' : 'false',
+        ALIBABA_CLOUD_SCAN_CDN_DOMAINS: fleet.cdnDomains ? 'true' : 'false',
+        ALIBABA_CLOUD_DCDN_ENDPOINT: urls.dcdnUrl ?? '',
+        ALIBABA_CLOUD_SCAN_DCDN: fleet.dcdnDomains ? 'true' : 'false',
       };
       const regions = [...new Set((fleet.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
       if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
@@ -91,8 +121,11 @@ export const aliyun: ProviderModule<
     },
     certificates: (fleet: AliyunFleetView | undefined) => [
       { count: fleet?.cdn?.certificates.length ?? 0, what: 'Alibaba CDN' },
+      { count: fleet?.cdnDomains?.domains.length ?? 0, what: 'Alibaba CDN HTTPS-domain' },
+      { count: fleet?.dcdnDomains?.domains.length ?? 0, what: 'Alibaba DCDN HTTPS-domain' },
       { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
     ],
-    requests: (stats: AliyunStatsView | undefined) => (stats?.cdn.requests ?? 0) + (stats?.slb.requests ?? 0),
+    requests: (stats: AliyunStatsView | undefined) =>
+      (stats?.cdn.requests ?? 0) + (stats?.dcdn?.requests ?? 0) + (stats?.slb.requests ?? 0),
   },
 };

@@ -18,6 +18,7 @@ import {
 } from './cdn/listCertificates';
 import { aliyunClient } from './client';
 import type { AliyunConfig } from './config';
+import { type HttpsDomainProduct, listHttpsDomainPages, mapHttpsDomain } from './domains/httpsDomainList';
 import { mapServerCertificate, serverCertificatesListing } from './slb/describeServerCertificates';
 
 /**
@@ -131,5 +132,38 @@ export function aliyunSlbSource(
           });
         }
       }),
+  };
+}
+
+/**
+ * CDN's or DCDN's HTTPS domains (DescribeCdnHttpsDomainList / DescribeDcdnHttpsDomainList): one record per domain,
+ * page by page. The list is global, so a failure names no region. A product the account has not opened lists
+ * nothing, and is no failure.
+ */
+export function aliyunHttpsDomainSource(
+  config: AliyunConfig,
+  product: HttpsDomainProduct,
+  options: SourceOptions,
+  deps: ProviderDeps = {},
+): CertificateSource {
+  const client = aliyunClient(config, { product: product.product }, options, deps);
+  return {
+    provider: 'aliyun',
+    service: product.service,
+    async scan(sink, signal) {
+      try {
+        for await (const domains of listHttpsDomainPages(client, product, signal)) {
+          for (const domain of domains) sink.certificate(mapHttpsDomain(domain, product));
+        }
+      } catch (error) {
+        sink.failure({
+          provider: 'aliyun',
+          service: product.service,
+          region: null,
+          project: null,
+          message: failureMessage(error),
+        });
+      }
+    },
   };
 }

@@ -28,6 +28,30 @@ export function readAliyunTime(value: unknown): ReadInstant | null {
   return null;
 }
 
+/** An instant read by {@link readChinaTime}. */
+export interface ChinaTimeInstant {
+  epochMs: number;
+  /** The text named no time zone, so it was taken as UTC+8. */
+  assumedChinaTime: boolean;
+}
+
+/**
+ * The CDN/DCDN HTTPS domain lists' `yyyy-MM-dd HH:mm:ss` (reference §5: its time zone is UNCONFIRMED). The console
+ * shows Beijing time, so a bare text is read as UTC+8: of the two plausible readings (UTC+8 and UTC) it is the
+ * earlier instant, so an expiry is never reported later than it may be. A text that names its zone (ISO 8601, Go's
+ * layout) is read as it says.
+ */
+export function readChinaTime(value: unknown): ChinaTimeInstant | null {
+  if (typeof value !== 'string') return null;
+  const naive = NAIVE.exec(value.trim());
+  if (naive) {
+    const epochMs = parseIsoInstant(`${naive[1]}T${naive[2]}+08:00`);
+    return epochMs === null ? null : { epochMs, assumedChinaTime: true };
+  }
+  const read = readAliyunTime(value);
+  return read ? { epochMs: read.epochMs, assumedChinaTime: false } : null;
+}
+
 /**
  * Epoch milliseconds as SLB's `ExpireTimeStamp` sends them (seconds accepted too: a value below 1e11 is seconds).
  * Null when absent, zero or not a plausible instant.
