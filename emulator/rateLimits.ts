@@ -21,6 +21,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitTable = Object.freeze({
   DescribeCdnSSLCertificateList: 20,
   DescribeCertificateInfoByID: 100,
   DescribeServerCertificates: 50,
+  // CAS, per account (CAS API docs: "the QPS limit for a single user").
+  ListUserCertificateOrder: 10,
+  GetUserCertificateDetail: 100,
 });
 
 export interface RateLimitOptions {

@@ -9,6 +9,8 @@
  *   GET|POST /aliyun/slb   (also /aliyun/slb/)  Alibaba Cloud SLB RPC API (2014-05-15), as slb.aliyuncs.com
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
+ *   GET|POST /aliyun/cas   (also /aliyun/cas/)  Alibaba Cloud CAS RPC API (2020-04-07), as cas.aliyuncs.com
+ *                                               answers `/`: the value for `casUrl`.
  *   GET /healthz                                200 "ok".
  *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
  *                                               the CPU time of the process serving them, for a benchmark that
@@ -56,7 +58,7 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`. */
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`, `aliyun.cas`. */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -69,6 +71,8 @@ export interface RunningEmulator {
   cdnUrl: string;
   /** Alibaba Cloud SLB endpoint, `${url}/aliyun/slb`: use it where `https://slb.aliyuncs.com` would go. */
   slbUrl: string;
+  /** Alibaba Cloud CAS endpoint, `${url}/aliyun/cas`: use it where `https://cas.aliyuncs.com` would go. */
+  casUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
@@ -81,6 +85,7 @@ export const UCLOUD_PATH = '/ucloud';
 export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.freeze({
   cdn: '/aliyun/cdn',
   slb: '/aliyun/slb',
+  cas: '/aliyun/cas',
 });
 
 /** Starts the emulator and resolves once it is listening. */
@@ -116,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
-    for (const service of ['cdn', 'slb'] as const) {
+    for (const service of ['cdn', 'slb', 'cas'] as const) {
       const mount = ALIYUN_PATHS[service];
       if (path === mount || path === `${mount}/`) {
         aliyun.handle(service, request, response);
@@ -141,7 +146,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const body = JSON.stringify({
       error: `no emulated service at ${path}`,
-      services: { ucloud: UCLOUD_PATH, aliyunCdn: ALIYUN_PATHS.cdn, aliyunSlb: ALIYUN_PATHS.slb },
+      services: {
+        ucloud: UCLOUD_PATH,
+        aliyunCdn: ALIYUN_PATHS.cdn,
+        aliyunSlb: ALIYUN_PATHS.slb,
+        aliyunCas: ALIYUN_PATHS.cas,
+      },
     });
     response.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
   }
@@ -162,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ucloudUrl: `${url}${UCLOUD_PATH}`,
     cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
+    casUrl: `${url}${ALIYUN_PATHS.cas}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},
     close() {

@@ -3,7 +3,13 @@
  * certificates in fleet order and by CertId, SLB server certificates by region. The fleet is copied, never
  * changed: uploads and a test's edits go to this store only, so one fleet object can serve several emulators.
  */
-import type { AliyunAccount, AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../fleet/model';
+import type {
+  AliyunAccount,
+  AliyunCasCertificate,
+  AliyunCdnCertificate,
+  AliyunSlbCertificate,
+  Fleet,
+} from '../fleet/model';
 
 /** The account used when the fleet names none (the demo's credentials). */
 export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
@@ -26,6 +32,10 @@ export interface AliyunStore {
   addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
   /** Removes the CDN certificate whose CertId reads as `certId`; false when there is none. */
   removeCdnCertificate(certId: string): boolean;
+  /** Every CAS certificate, in fleet order. */
+  casCertificates(): readonly AliyunCasCertificate[];
+  /** The CAS certificate whose CertificateId reads as `certId` (`"18382705"`), if any. */
+  casCertificate(certId: string): AliyunCasCertificate | undefined;
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -49,8 +59,13 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   };
   for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
 
+  const cas = [...(aliyun?.cas?.certificates ?? [])];
+  const byCasId = new Map(cas.map((certificate) => [String(certificate.CertificateId), certificate] as const));
+
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
+    casCertificates: () => cas,
+    casCertificate: (certId) => byCasId.get(certId),
     cdnCertificates: () => cdn,
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],

@@ -230,6 +230,7 @@ describe('Alibaba emulator: routing and transport', () => {
       ucloud: '/ucloud',
       aliyunCdn: '/aliyun/cdn',
       aliyunSlb: '/aliyun/slb',
+      aliyunCas: '/aliyun/cas',
     });
   });
 

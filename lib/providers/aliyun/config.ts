@@ -13,15 +13,20 @@ export interface AliyunConfig {
   cdnEndpoint: string;
   /** Overrides every region's SLB endpoint (for emulators); null: the regional endpoints. */
   slbEndpoint: string | null;
+  /** Whether the Certificate Management Service (CAS) inventory is scanned (CAS is global: no region). */
+  scanCas: boolean;
+  casEndpoint: string;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
+/** The China site's CAS endpoint; every cn-* region maps to it (reference §2). */
+export const DEFAULT_CAS_ENDPOINT = 'https://cas.aliyuncs.com';
 
 export const ALIYUN_SETTINGS: readonly Setting[] = [
   {
     key: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
     description:
-      'Alibaba Cloud AccessKey id (read access to CDN and SLB; `slb:UploadServerCertificate` for `upload`)',
+      'Alibaba Cloud AccessKey id (read access to CDN, SLB and CAS; `slb:UploadServerCertificate` for `upload`)',
     secret: true,
   },
   {
@@ -51,6 +56,19 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description: 'one endpoint for every SLB region (emulators, proxies)',
     default: '`slb.aliyuncs.com` for central regions, else `slb.{region}.aliyuncs.com`',
   },
+  {
+    key: 'ALIBABA_CLOUD_SCAN_CAS',
+    description:
+      'scan the Certificate Management Service (CAS): issued, uploaded and expired certificates, and where each is ' +
+      'deployed (CAS is global: no region)',
+    default: '`true` with the keys',
+  },
+  {
+    key: 'ALIBABA_CLOUD_CAS_ENDPOINT',
+    description:
+      'the CAS API endpoint (`https://cas.ap-southeast-1.aliyuncs.com` for the international site)',
+    default: `\`${DEFAULT_CAS_ENDPOINT}\``,
+  },
 ];
 
 // Alibaba's RPC signature covers a Timestamp and a one-time SignatureNonce: a request is good for 15 minutes
@@ -61,6 +79,9 @@ const CDN_PLAIN_HTTP_RISK =
 const SLB_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
   'returns (with certwatch upload, the private key too), and can alter the replies';
+const CAS_PLAIN_HTTP_RISK =
+  'anyone on the way reads the AccessKey id, the STS token if one is set, and the certificate inventory, and can ' +
+  'alter the replies';
 
 export function readAliyun(
   get: SettingGet,
@@ -108,10 +129,17 @@ export function readAliyun(
     problems,
     endpoints,
   );
-  if (!scanCdn && slbRegions.length === 0 && regionsText === undefined) {
+  const scanCas = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CAS', true, problems);
+  const casEndpoint = readEndpoint(
+    get,
+    { key: 'ALIBABA_CLOUD_CAS_ENDPOINT', fallback: DEFAULT_CAS_ENDPOINT, plainHttpRisk: CAS_PLAIN_HTTP_RISK },
+    problems,
+    endpoints,
+  );
+  if (!scanCdn && !scanCas && slbRegions.length === 0 && regionsText === undefined) {
     problems.push(
-      'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
-        'scanned; list SLB regions or scan CDN',
+      'ALIBABA_CLOUD_SCAN_CDN and ALIBABA_CLOUD_SCAN_CAS are false and ALIBABA_CLOUD_SLB_REGIONS is not set: ' +
+        'nothing of Alibaba Cloud would be scanned; list SLB regions, or scan CDN or CAS',
     );
   }
   // Read even when the key pair is incomplete: the settings a reader declares are the ones it asks for.
@@ -125,5 +153,7 @@ export function readAliyun(
     scanCdn,
     cdnEndpoint: cdnEndpoint ?? DEFAULT_CDN_ENDPOINT,
     slbEndpoint,
+    scanCas,
+    casEndpoint: casEndpoint ?? DEFAULT_CAS_ENDPOINT,
   };
 }

@@ -1,10 +1,14 @@
-/** Alibaba Cloud (CDN certificates, and SLB server certificates per region), as one provider module. */
+/**
+ * Alibaba Cloud (CDN certificates, the Certificate Management Service inventory, and SLB server certificates per
+ * region), as one provider module.
+ */
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
 import { aliyunClient, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
-import { cdnCheck, slbRegionCheck } from './doctor';
+import { aliyunCasSource } from './cas/source';
+import { casCheck, cdnCheck, slbRegionCheck } from './doctor';
 import { aliyunCdnSource, aliyunSlbSource } from './source';
 
 /** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
@@ -12,18 +16,20 @@ interface AliyunFleetView {
   accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
   cdn?: { certificates: readonly unknown[] };
   slb?: { certificates: readonly { RegionId: string }[] };
+  cas?: { certificates: readonly unknown[] };
 }
 
 /** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
 interface AliyunStatsView {
   cdn: { requests: number };
   slb: { requests: number };
+  cas?: { requests: number };
 }
 
 export const aliyun: ProviderModule<
   'aliyun',
   AliyunConfig,
-  { scanCdn: boolean; slbRegions: readonly string[] }
+  { scanCdn: boolean; scanCas: boolean; slbRegions: readonly string[] }
 > = {
   id: 'aliyun',
   title: 'Alibaba Cloud',
@@ -34,20 +40,24 @@ export const aliyun: ProviderModule<
     const sources = [];
     if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
     if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
+    if (config.scanCas) sources.push(aliyunCasSource(config, options, deps));
     return sources;
   },
   shards: {
-    services: ['aliyun/slb', 'aliyun/cdn'],
-    scope: ({ scanCdn, slbRegions }) => ({ scanCdn, slbRegions }),
-    // CDN first: it is global, one shard.
+    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/cas'],
+    scope: ({ scanCdn, scanCas, slbRegions }) => ({ scanCdn, scanCas, slbRegions }),
+    // CDN first: it is global, one shard. CAS, global too, after SLB: shards planned before it keep their places.
     plan: (scope, regionsPerShard) => [
       ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
       ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
+      ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
     ],
     narrow: (config, shard) =>
       shard.service === 'aliyun/cdn'
-        ? { ...config, scanCdn: true, slbRegions: [] }
-        : { ...config, scanCdn: false, slbRegions: shard.regions },
+        ? { ...config, scanCdn: true, scanCas: false, slbRegions: [] }
+        : shard.service === 'aliyun/cas'
+          ? { ...config, scanCdn: false, scanCas: true, slbRegions: [] }
+          : { ...config, scanCdn: false, scanCas: false, slbRegions: shard.regions },
   },
   doctor: {
     checks(config, { requestTimeoutMs, retry, deps }) {
@@ -56,15 +66,19 @@ export const aliyun: ProviderModule<
       if (config.scanCdn) {
         checks.push(cdnCheck(aliyunClient(config, { product: 'CDN' }, options, deps), config.cdnEndpoint));
       }
+      if (config.scanCas) {
+        checks.push(casCheck(aliyunClient(config, { product: 'CAS' }, options, deps), config.casEndpoint));
+      }
       for (const region of config.slbRegions) {
         const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
         checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
       }
       return checks;
     },
-    covers({ scanCdn, slbRegions }) {
+    covers({ scanCdn, scanCas, slbRegions }) {
       const covered: string[] = [];
       if (scanCdn) covered.push('Alibaba CDN');
+      if (scanCas) covered.push('Alibaba CAS');
       if (slbRegions.length > 0) {
         covered.push(`Alibaba SLB in ${slbRegions.length} region${slbRegions.length === 1 ? '' : 's'}`);
       }
@@ -84,6 +98,8 @@ export const aliyun: ProviderModule<
         ALIBABA_CLOUD_CDN_ENDPOINT: urls.cdnUrl ?? '',
         ALIBABA_CLOUD_SLB_ENDPOINT: urls.slbUrl ?? '',
         ALIBABA_CLOUD_SCAN_CDN: fleet.cdn ? 'true' : 'false',
+        ALIBABA_CLOUD_CAS_ENDPOINT: urls.casUrl ?? '',
+        ALIBABA_CLOUD_SCAN_CAS: fleet.cas ? 'true' : 'false',
       };
       const regions = [...new Set((fleet.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
       if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
@@ -92,7 +108,9 @@ export const aliyun: ProviderModule<
     certificates: (fleet: AliyunFleetView | undefined) => [
       { count: fleet?.cdn?.certificates.length ?? 0, what: 'Alibaba CDN' },
       { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
+      { count: fleet?.cas?.certificates.length ?? 0, what: 'Alibaba CAS' },
     ],
-    requests: (stats: AliyunStatsView | undefined) => (stats?.cdn.requests ?? 0) + (stats?.slb.requests ?? 0),
+    requests: (stats: AliyunStatsView | undefined) =>
+      (stats?.cdn.requests ?? 0) + (stats?.slb.requests ?? 0) + (stats?.cas?.requests ?? 0),
   },
 };
