@@ -77,7 +77,9 @@ export function createCasActions(): Record<string, AliyunAction> {
       if (!paging.ok) return paging.reply;
       const ids = readCertIds(params.CertIds);
       if (ids === undefined) {
-        return failed(aliyunError('InvalidParameter', 'CertIds', 'a JSON array of certificate ids, e.g. [123,456]'));
+        return failed(
+          aliyunError('InvalidParameter', 'CertIds', 'a JSON array of certificate ids, e.g. [123,456]'),
+        );
       }
       // Only Alibaba's own resources are emulated; another CloudName lists none.
       const cloudName = params.CloudName?.trim().toLowerCase();
@@ -226,7 +228,8 @@ function readCertIds(value: string | undefined): string[] | null | undefined {
   if (!Array.isArray(parsed)) return undefined;
   const ids: string[] = [];
   for (const id of parsed) {
-    const text = typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' ? id : '';
+    const text =
+      typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : typeof id === 'string' ? id : '';
     if (!/^\d{1,19}$/.test(text)) return undefined;
     ids.push(String(Number(text)));
   }
@@ -239,7 +242,10 @@ function readPaging(
 ): { ok: true; page: number; size: number } | { ok: false; reply: AliyunActionReply } {
   const page = readInteger(params.CurrentPage, 1);
   if (page === undefined || page < 1) {
-    return { ok: false, reply: failed(aliyunError('InvalidParameter', 'CurrentPage', 'a whole number from 1')) };
+    return {
+      ok: false,
+      reply: failed(aliyunError('InvalidParameter', 'CurrentPage', 'a whole number from 1')),
+    };
   }
   const size = readInteger(params.ShowSize, defaultSize);
   if (size === undefined || size < 1) {

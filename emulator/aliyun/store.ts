@@ -60,7 +60,9 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
 
   const cas = [...(aliyun?.cas?.certificates ?? [])];
-  const byCasId = new Map(cas.map((certificate) => [String(certificate.CertificateId), certificate] as const));
+  const byCasId = new Map(
+    cas.map((certificate) => [String(certificate.CertificateId), certificate] as const),
+  );
 
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),

@@ -270,6 +270,7 @@ export function allCloudsEnv(emulator: {
   ucloudUrl: string;
   cdnUrl: string;
   slbUrl: string;
+  casUrl: string;
 }): Record<string, string> {
   return {
     ...auditEnv(emulator.ucloudUrl),
@@ -277,6 +278,7 @@ export function allCloudsEnv(emulator: {
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
     ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
     ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
+    ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
     ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
   };
 }

@@ -59,7 +59,9 @@ export function casCheck(client: AliyunRpcClient, endpoint: string): Check {
           { currentPage: 1, showSize: 1 },
         );
         const first = page.entries.map((entry) =>
-          typeof entry === 'object' && entry !== null ? casIdOf((entry as Record<string, unknown>).CertificateId) : null,
+          typeof entry === 'object' && entry !== null
+            ? casIdOf((entry as Record<string, unknown>).CertificateId)
+            : null,
         )[0];
         const seen =
           page.totalCount !== null

@@ -5,9 +5,9 @@
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
+import { aliyunCasSource } from './cas/source';
 import { aliyunClient, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
-import { aliyunCasSource } from './cas/source';
 import { casCheck, cdnCheck, slbRegionCheck } from './doctor';
 import { aliyunCdnSource, aliyunSlbSource } from './source';
 

@@ -20,6 +20,8 @@ describe('certwatch emulator --rate-limits / --rate-scale', () => {
         DescribeSSLV2: 5,
         DescribeCdnSSLCertificateList: 20,
         DescribeCertificateInfoByID: 100,
+        ListUserCertificateOrder: 10,
+        GetUserCertificateDetail: 100,
         UploadServerCertificate: 1,
       },
       scale: 1,

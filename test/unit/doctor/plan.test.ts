@@ -58,6 +58,7 @@ describe('planChecks', () => {
       'UCloud DescribeSSLV2 in hk (project org-a)',
       'UCloud DescribeSSLV2 in hk (project org-b)',
       'Alibaba CDN DescribeCdnSSLCertificateList',
+      'Alibaba CAS ListUserCertificateOrder',
       'Alibaba SLB DescribeServerCertificates in cn-hangzhou',
       'Alibaba SLB DescribeServerCertificates in cn-shanghai',
       'SNS topic arn:aws:sns:us-east-1:123456789012:t',

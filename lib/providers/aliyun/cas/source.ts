@@ -141,7 +141,10 @@ export function aliyunCasSource(
 
       for (const message of listingFailures) fail(sink, message);
       if (unread.length > 0) {
-        fail(sink, `the details of ${countOf(unread.map((u) => u.id))} could not be read: ${unread[0]!.message}`);
+        fail(
+          sink,
+          `the details of ${countOf(unread.map((u) => u.id))} could not be read: ${unread[0]!.message}`,
+        );
       }
       if (unplaced.length > 0) {
         const ids = unplaced.flatMap((u) => u.ids);
