@@ -161,10 +161,10 @@ export interface AliyunServiceStats {
   /** Requests by their User-Agent header (`(none)` when missing). */
   userAgents: Record<string, number>;
   /**
-   * CAS GetUserCertificateDetail requests received without CertFilter=true, whatever their outcome: each asked
-   * for the certificate's private key.
+   * CAS only: GetUserCertificateDetail requests received without CertFilter=true, whatever their outcome: each
+   * asked for the certificate's private key.
    */
-  unfilteredDetails: number;
+  unfilteredDetails?: number;
 }
 
 export interface AliyunEmulatorStats {
@@ -255,7 +255,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       product: 'cas',
       actions: createCasActions(),
       pickFault: createFaultPicker(options),
-      stats: emptyStats(),
+      stats: { ...emptyStats(), unfilteredDetails: 0 },
     },
   };
 
@@ -279,7 +279,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     const agent = request.headers['user-agent'] ?? '(none)';
     stats.userAgents[agent] = (stats.userAgents[agent] ?? 0) + 1;
     if (name === 'cas' && action === 'GetUserCertificateDetail' && !isCertFiltered(params)) {
-      stats.unfilteredDetails++;
+      stats.unfilteredDetails = (stats.unfilteredDetails ?? 0) + 1;
     }
 
     const fault = service.pickFault();
@@ -564,7 +564,6 @@ function emptyStats(): AliyunServiceStats {
     certificatesReturned: 0,
     uploads: 0,
     userAgents: Object.create(null),
-    unfilteredDetails: 0,
   };
 }
 
