@@ -24,6 +24,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitTable = Object.freeze({
   // CDN and DCDN HTTPS domain lists: 100 calls/s per account each (their API docs).
   DescribeCdnHttpsDomainList: 100,
   DescribeDcdnHttpsDomainList: 100,
+  // CAS, per account (CAS API docs: "the QPS limit for a single user").
+  ListUserCertificateOrder: 10,
+  GetUserCertificateDetail: 100,
 });
 
 export interface RateLimitOptions {

@@ -11,6 +11,8 @@
  *   GET|POST /aliyun/slb   (also /aliyun/slb/)  Alibaba Cloud SLB RPC API (2014-05-15), as slb.aliyuncs.com
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
+ *   GET|POST /aliyun/cas   (also /aliyun/cas/)  Alibaba Cloud CAS RPC API (2020-04-07), as cas.aliyuncs.com
+ *                                               answers `/`: the value for `casUrl`.
  *   GET /healthz                                200 "ok".
  *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
  *                                               the CPU time of the process serving them, for a benchmark that
@@ -58,7 +60,7 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`. */
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`, `aliyun.cas`. */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -73,6 +75,8 @@ export interface RunningEmulator {
   dcdnUrl: string;
   /** Alibaba Cloud SLB endpoint, `${url}/aliyun/slb`: use it where `https://slb.aliyuncs.com` would go. */
   slbUrl: string;
+  /** Alibaba Cloud CAS endpoint, `${url}/aliyun/cas`: use it where `https://cas.aliyuncs.com` would go. */
+  casUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
@@ -86,6 +90,7 @@ export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.free
   cdn: '/aliyun/cdn',
   dcdn: '/aliyun/dcdn',
   slb: '/aliyun/slb',
+  cas: '/aliyun/cas',
 });
 
 /** Starts the emulator and resolves once it is listening. */
@@ -121,7 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
-    for (const service of ['cdn', 'dcdn', 'slb'] as const) {
+    for (const service of ['cdn', 'dcdn', 'slb', 'cas'] as const) {
       const mount = ALIYUN_PATHS[service];
       if (path === mount || path === `${mount}/`) {
         aliyun.handle(service, request, response);
@@ -151,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         aliyunCdn: ALIYUN_PATHS.cdn,
         aliyunDcdn: ALIYUN_PATHS.dcdn,
         aliyunSlb: ALIYUN_PATHS.slb,
+        aliyunCas: ALIYUN_PATHS.cas,
       },
     });
     response.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
@@ -173,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
     dcdnUrl: `${url}${ALIYUN_PATHS.dcdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
+    casUrl: `${url}${ALIYUN_PATHS.cas}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},
     close() {

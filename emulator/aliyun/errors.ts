@@ -83,6 +83,11 @@ export const ALIYUN_ERRORS = {
     message: 'The private key is encrypted: upload it without a passphrase.',
   },
   CertificateNotMatchPrivateKey: { status: 400, message: 'The certificate does not match the private key.' },
+  /**
+   * CAS GetUserCertificateDetail for an unknown CertId. The real code is unconfirmed (certimate treats any code
+   * starting `NotFound` as "certificate gone"); emulator code, status and wording.
+   */
+  'NotFound.Certificate': { status: 404, message: 'The specified certificate does not exist.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type AliyunErrorCode = keyof typeof ALIYUN_ERRORS;

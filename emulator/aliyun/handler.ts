@@ -1,6 +1,7 @@
 /**
- * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`), DCDN (`dcdn.aliyuncs.com`) and SLB
- * (`slb.aliyuncs.com`): one handler for all, since they share transport, common parameters, signature and error shape; the server mounts it once
+ * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`), DCDN (`dcdn.aliyuncs.com`), SLB
+ * (`slb.aliyuncs.com`) and CAS (`cas.aliyuncs.com`): one handler for all, since they share transport, common
+ * parameters, signature and error shape; the server mounts it once
  * per service. Requests are signed with the path `/` whatever the mount point, as against the real hosts.
  *
  * Order of checks for one request, first failure wins:
@@ -38,6 +39,7 @@ import {
 import type { AliyunCdnCertificate, Fleet } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
+import { CAS_API_VERSION, createCasActions, isCertFiltered } from './cas';
 import { CDN_API_VERSION, createCdnActions, MAX_CDN_PAGE_SIZE } from './cdn';
 import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
 import { createDcdnActions, DCDN_API_VERSION } from './httpsDomains';
@@ -46,7 +48,7 @@ import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
 import { type AliyunStore, createAliyunStore } from './store';
 
-export type AliyunService = 'cdn' | 'dcdn' | 'slb';
+export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request that
@@ -161,12 +163,18 @@ export interface AliyunServiceStats {
   uploads: number;
   /** Requests by their User-Agent header (`(none)` when missing). */
   userAgents: Record<string, number>;
+  /**
+   * CAS only: GetUserCertificateDetail requests received without CertFilter=true, whatever their outcome: each
+   * asked for the certificate's private key.
+   */
+  unfilteredDetails?: number;
 }
 
 export interface AliyunEmulatorStats {
   cdn: AliyunServiceStats;
   dcdn: AliyunServiceStats;
   slb: AliyunServiceStats;
+  cas: AliyunServiceStats;
 }
 
 export interface AliyunHandler {
@@ -257,6 +265,14 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       pickFault: createFaultPicker(options),
       stats: emptyStats(),
     },
+    cas: {
+      version: CAS_API_VERSION,
+      host: 'cas.aliyuncs.com',
+      product: 'cas',
+      actions: createCasActions(),
+      pickFault: createFaultPicker(options),
+      stats: { ...emptyStats(), unfilteredDetails: 0 },
+    },
   };
 
   function respond(
@@ -278,6 +294,9 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     stats.byAction[action ?? '(none)'] = (stats.byAction[action ?? '(none)'] ?? 0) + 1;
     const agent = request.headers['user-agent'] ?? '(none)';
     stats.userAgents[agent] = (stats.userAgents[agent] ?? 0) + 1;
+    if (name === 'cas' && action === 'GetUserCertificateDetail' && !isCertFiltered(params)) {
+      stats.unfilteredDetails = (stats.unfilteredDetails ?? 0) + 1;
+    }
 
     const fault = service.pickFault();
     if (fault.kind === 'hang') return { outcome: { kind: 'hang' }, latencyMs: 0, action };
@@ -476,7 +495,12 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   }
 
   return {
-    stats: { cdn: services.cdn.stats, dcdn: services.dcdn.stats, slb: services.slb.stats },
+    stats: {
+      cdn: services.cdn.stats,
+      dcdn: services.dcdn.stats,
+      slb: services.slb.stats,
+      cas: services.cas.stats,
+    },
     handle(name, request, response) {
       const service = services[name];
       service.stats.requests++;

@@ -5,6 +5,7 @@
  */
 import type {
   AliyunAccount,
+  AliyunCasCertificate,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
   AliyunSlbCertificate,
@@ -36,6 +37,10 @@ export interface AliyunStore {
   addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
   /** Removes the CDN certificate whose CertId reads as `certId`; false when there is none. */
   removeCdnCertificate(certId: string): boolean;
+  /** Every CAS certificate, in fleet order. */
+  casCertificates(): readonly AliyunCasCertificate[];
+  /** The CAS certificate whose CertificateId reads as `certId` (`"18382705"`), if any. */
+  casCertificate(certId: string): AliyunCasCertificate | undefined;
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -61,11 +66,17 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
 
   const cdnDomains = [...(aliyun?.cdnDomains?.domains ?? [])];
   const dcdnDomains = aliyun?.dcdnDomains ? [...aliyun.dcdnDomains.domains] : null;
+  const cas = [...(aliyun?.cas?.certificates ?? [])];
+  const byCasId = new Map(
+    cas.map((certificate) => [String(certificate.CertificateId), certificate] as const),
+  );
 
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
     cdnDomains: () => cdnDomains,
     dcdnDomains: () => dcdnDomains,
+    casCertificates: () => cas,
+    casCertificate: (certId) => byCasId.get(certId),
     cdnCertificates: () => cdn,
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],

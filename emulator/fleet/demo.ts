@@ -3,14 +3,17 @@
  * regions and three projects, and an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains and
  * SLB server certificates in two regions, all laid around the given clock so the report always shows every status.
  */
+import { makeTestCertificate } from '../x509/testCertificate';
 import {
+  casCertificateFromPem,
   chinaTime,
+  generateAliyunCasFleet,
   generateAliyunCdnFleet,
   generateAliyunHttpsDomains,
   generateAliyunSlbFleet,
   generateUcloudFleet,
 } from './generate';
-import type { AliyunAccount, AliyunHttpsDomain, Fleet } from './model';
+import type { AliyunAccount, AliyunCasCertificate, AliyunHttpsDomain, Fleet } from './model';
 
 const DEMO_SEED = 20_260_101;
 const DEMO_REGIONS = ['cn-bj2', 'cn-sh2', 'hk'];
@@ -50,6 +53,10 @@ export function demoFleet(now: number): Fleet {
       ...ucloudCertificates.map((certificate) => certificate.SSLContent),
     ],
   });
+  const casCertificates = [
+    ...demoCasCases(now),
+    ...generateAliyunCasFleet({ count: 30, seed: DEMO_SEED + 5, now }),
+  ];
   return {
     aliyun: {
       accounts: [{ ...DEMO_ALIYUN_ACCOUNT }],
@@ -67,6 +74,7 @@ export function demoFleet(now: number): Fleet {
         ],
       },
       slb: { certificates: slbCertificates },
+      cas: { certificates: casCertificates },
     },
     ucloud: {
       accounts: [{ PublicKey: 'demo-public-key', PrivateKey: 'demo-private-key', Projects: projects }],
@@ -120,4 +128,45 @@ function demoDomains(now: number): { cdn: AliyunHttpsDomain[]; dcdn: AliyunHttps
       },
     ],
   };
+}
+
+/**
+ * The CAS certificates the demo always shows: one expired (only a Status=EXPIRED listing finds it), one uploaded,
+ * and one expiring in five days that is deployed on an ALB listener and a CDN domain.
+ */
+function demoCasCases(now: number): AliyunCasCertificate[] {
+  const make = (days: number, host: string) =>
+    makeTestCertificate({ keyType: 'ec', notAfter: now + days * DAY_MS, dnsNames: [host, `*.${host}`] });
+  const cases = [
+    { id: 30_000_001, name: 'shop-expired', upload: false, cert: make(-12, 'old-shop.example') },
+    { id: 30_000_002, name: 'pay-uploaded', upload: true, cert: make(120, 'pay.example') },
+    { id: 30_000_003, name: 'www-soon', upload: false, cert: make(5, 'www.example') },
+  ];
+  return cases.map(({ id, name, upload, cert }) =>
+    casCertificateFromPem({
+      CertificateId: id,
+      Name: name,
+      Upload: upload,
+      leafPem: cert.leafPem,
+      chainPems: [cert.intermediatePem],
+      privateKeyPem: cert.leafPrivateKeyPem,
+      now,
+      Deployments:
+        id === 30_000_003
+          ? [
+              {
+                Id: 7_100_001,
+                CloudProduct: 'ALB',
+                RegionId: 'cn-hangzhou',
+                InstanceId: 'alb-demo0www0hangzhou',
+                ListenerId: 'lsr-demo0www0443',
+                ListenerPort: '443',
+                Domain: 'www.example',
+                DefaultResource: 1,
+              },
+              { Id: 7_100_002, CloudProduct: 'CDN', Domain: 'static.www.example' },
+            ]
+          : undefined,
+    }),
+  );
 }

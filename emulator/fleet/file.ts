@@ -18,6 +18,9 @@ import {
 } from './generate';
 import type {
   AliyunAccount,
+  AliyunCasCertificate,
+  AliyunCasChainLink,
+  AliyunCasDeployment,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
   AliyunSlbCertificate,
@@ -76,6 +79,7 @@ const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
   cdnDomains: true,
   dcdnDomains: true,
   slb: true,
+  cas: true,
 };
 const DOMAINS_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdnDomains']>, true> = {
   domains: true,
@@ -144,6 +148,9 @@ function validateAliyun(value: unknown, problems: string[]): void {
   }
   for (const key of ['cdnDomains', 'dcdnDomains'] as const) {
     if (aliyun[key] !== undefined) validateDomainList(aliyun[key], `aliyun.${key}`, problems);
+  }
+  if (aliyun.cas !== undefined) {
+    validateCertificateList(aliyun.cas, 'aliyun.cas', CAS_CERTIFICATE_FIELDS, 'CertificateId', problems);
   }
   if (aliyun.slb !== undefined) {
     validateCertificateList(
@@ -355,6 +362,65 @@ const SLB_CERTIFICATE_FIELDS: Record<keyof AliyunSlbCertificate, FieldCheck> = {
   AliCloudCertificateId: optional(text),
   AliCloudCertificateName: optional(text),
   ServerCertificate: optional(text),
+};
+
+const CAS_CHAIN_FIELDS: Record<keyof AliyunCasChainLink, FieldCheck> = {
+  CommonName: required(text),
+  IssuerCommonName: optional(text),
+  NotBefore: optional(nonNegativeNumber),
+  NotAfter: optional(nonNegativeNumber),
+  RemainDay: optional((value) => (typeof value === 'number' ? null : 'must be a number')),
+};
+
+const CAS_DEPLOYMENT_FIELDS: Record<keyof AliyunCasDeployment, FieldCheck> = {
+  Id: required(positiveInteger),
+  CloudProduct: required(nonEmptyText),
+  RegionId: optional(text),
+  InstanceId: optional(text),
+  ListenerId: optional(text),
+  ListenerPort: optional(text),
+  Domain: optional(text),
+  DefaultResource: optional(oneOf(0, 1)),
+};
+
+const listOf =
+  (fields: Record<string, FieldCheck>): FieldCheck =>
+  (value, path, problems) => {
+    arrayAt(value, path, problems)?.forEach((item, index) => {
+      checkFields(item, `${path}[${index}]`, fields, problems);
+    });
+    return null;
+  };
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const CAS_CERTIFICATE_FIELDS: Record<keyof AliyunCasCertificate, FieldCheck> = {
+  CertificateId: required(positiveInteger),
+  Name: required(text),
+  CommonName: optional(text),
+  Sans: optional(text),
+  Issuer: optional(text),
+  OrgName: optional(text),
+  // Any string: an unparseable date is a case the scanner must survive.
+  StartDate: optional(text),
+  EndDate: optional(text),
+  CertStartTime: optional(nonNegativeNumber),
+  CertEndTime: optional(nonNegativeNumber),
+  Expired: optional(flag),
+  Upload: required(flag),
+  Status: optional(nonEmptyText),
+  Fingerprint: optional(text),
+  Sha2: optional(text),
+  SerialNo: optional(text),
+  InstanceId: optional(text),
+  ResourceGroupId: optional(text),
+  CertIdentifier: optional(text),
+  NotBefore: optional(nonNegativeNumber),
+  NotAfter: optional(nonNegativeNumber),
+  Algorithm: optional(text),
+  CertChain: optional(listOf(CAS_CHAIN_FIELDS)),
+  Cert: optional(text),
+  Key: optional(text),
+  Deployments: optional(listOf(CAS_DEPLOYMENT_FIELDS)),
 };
 
 function checkFields(

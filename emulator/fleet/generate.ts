@@ -13,6 +13,8 @@ import { colonFingerprint } from '../aliyun/uploadedCertificate';
 import { type IssuedCertificate, issueCertificate, toWholeSeconds } from '../x509/certificate';
 import { type KeyType, type PooledKey, pooledKey } from '../x509/keys';
 import type {
+  AliyunCasCertificate,
+  AliyunCasDeployment,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
   AliyunSlbCertificate,
@@ -413,6 +415,203 @@ export function generateAliyunSlbFleet(options: AliyunSlbFleetOptions): AliyunSl
     certificate.ServerCertificate = blocks.join('');
     return certificate;
   });
+}
+
+export interface AliyunCasFleetOptions {
+  count: number;
+  seed: number;
+  /** The clock the expiry spread (and each certificate's Status and Expired) is laid around, epoch milliseconds. */
+  now: number;
+}
+
+/**
+ * Generates `count` CAS certificates, deterministically from the seed (apart from key material). The wire quirks
+ * a client must handle (reference §2):
+ * - ~40% uploaded (Upload true), the rest issued through CAS;
+ * - EndDate/StartDate `yyyy-MM-dd` in China time; CertEndTime/CertStartTime (ms) on ~70%;
+ * - detail NotAfter: ~80% the leaf's notAfter in ms, ~10% absent, ~10% with 14 digits (the SDK example's form,
+ *   whose unit is unconfirmed: a client must not read it as ms);
+ * - Status and Expired from `now` (EXPIRED past the end, WILLEXPIRED within 30 days, else ISSUED);
+ * - Fingerprint (SHA-1) and Sha2 (SHA-256) of the leaf DER, upper-case hex; CertChain leaf then intermediate;
+ * - Cert (leaf and intermediate) and Key (the leaf's private key), which the API returns only without CertFilter;
+ * - ~60% deployed on one to three resources (ALB listener, CDN or DCDN domain, SLB or NLB listener).
+ */
+export function generateAliyunCasFleet(options: AliyunCasFleetOptions): AliyunCasCertificate[] {
+  checkCountAndClock(options.count, options.now);
+  const { count, now } = options;
+  const random = new SeededRandom(options.seed);
+  const authorities = createAuthorities(random, now);
+  const ids = new Set<number>();
+  const names = new Set<string>();
+  let resourceId = random.integer(7_000_000, 7_900_000);
+  return Array.from({ length: count }, () => {
+    const {
+      leaf,
+      leafKey,
+      issuer,
+      names: leafNamesDrawn,
+      notBefore,
+      notAfter,
+    } = issueLeaf(random, now, authorities);
+    let id = random.integer(10_000_000, 29_999_999);
+    while (ids.has(id)) id = random.integer(10_000_000, 29_999_999);
+    ids.add(id);
+    const upload = random.chance(0.4);
+    const withTimes = random.chance(0.7);
+    const notAfterShape = random.weighted([
+      { weight: 80, value: 'ms' },
+      { weight: 10, value: 'absent' },
+      { weight: 10, value: 'fourteen' },
+    ] as const);
+    const status = notAfter <= now ? 'EXPIRED' : notAfter - now <= 30 * DAY_MS ? 'WILLEXPIRED' : 'ISSUED';
+    const deployments: AliyunCasDeployment[] = [];
+    if (random.chance(0.6)) {
+      for (let wanted = random.integer(1, 3); wanted > 0; wanted--) {
+        deployments.push(casDeployment(random, ++resourceId, leafNamesDrawn));
+      }
+    }
+    const certificate: AliyunCasCertificate = {
+      CertificateId: id,
+      Name: uniqueName(sslName(random, leafNamesDrawn, notBefore), names),
+      CommonName: leafNamesDrawn.commonName,
+      Sans: leafNamesDrawn.dnsNames.join(','),
+      Issuer: issuer.commonName,
+      StartDate: chinaDate(notBefore),
+      EndDate: chinaDate(notAfter),
+      ...(withTimes ? { CertStartTime: notBefore, CertEndTime: notAfter } : {}),
+      Expired: notAfter <= now,
+      Upload: upload,
+      Status: status,
+      Fingerprint: createHash('sha1').update(leaf.der).digest('hex').toUpperCase(),
+      Sha2: createHash('sha256').update(leaf.der).digest('hex').toUpperCase(),
+      SerialNo: new X509Certificate(leaf.pem).serialNumber.toLowerCase(),
+      InstanceId: upload ? `cas-upload-${random.alphanumeric(6)}` : `cas-ivauto-${random.alphanumeric(6)}`,
+      NotBefore: notBefore,
+      ...(notAfterShape === 'ms' ? { NotAfter: notAfter } : {}),
+      ...(notAfterShape === 'fourteen' ? { NotAfter: notAfter * 10 } : {}),
+      Algorithm: leafKey.type === 'rsa' ? 'RSA' : 'ECC',
+      CertChain: [
+        {
+          CommonName: leafNamesDrawn.commonName,
+          IssuerCommonName: issuer.commonName,
+          NotBefore: notBefore,
+          NotAfter: notAfter,
+        },
+        { CommonName: issuer.commonName, NotAfter: issuer.notAfter },
+      ],
+      Cert: leaf.pem + issuer.pem,
+      Key: leafKey.privateKeyPem,
+      ...(deployments.length > 0 ? { Deployments: deployments } : {}),
+    };
+    return certificate;
+  });
+}
+
+/** What {@link casCertificateFromPem} builds a CAS certificate from. */
+export interface CasCertificateSource {
+  CertificateId: number;
+  Name: string;
+  Upload: boolean;
+  /** The leaf, then the certificates above it (PEM). */
+  leafPem: string;
+  chainPems: readonly string[];
+  privateKeyPem: string;
+  /** Sets Status and Expired, epoch milliseconds. */
+  now: number;
+  Deployments?: AliyunCasDeployment[];
+}
+
+/** A CAS certificate whose every field is read from real PEMs: names, dates, fingerprints, chain. */
+export function casCertificateFromPem(source: CasCertificateSource): AliyunCasCertificate {
+  const leaf = new X509Certificate(source.leafPem);
+  const above = source.chainPems.map((pem) => new X509Certificate(pem));
+  const notBefore = Date.parse(leaf.validFrom);
+  const notAfter = Date.parse(leaf.validTo);
+  const commonName = (x509: X509Certificate) =>
+    x509.subject
+      .split('\n')
+      .find((line) => line.startsWith('CN='))
+      ?.slice(3) ?? '';
+  const sans = (leaf.subjectAltName ?? '')
+    .split(',')
+    .map((entry) => entry.trim().replace(/^DNS:/, ''))
+    .filter((name) => name !== '');
+  const { now } = source;
+  return {
+    CertificateId: source.CertificateId,
+    Name: source.Name,
+    CommonName: commonName(leaf),
+    Sans: sans.join(','),
+    Issuer: above[0] ? commonName(above[0]) : commonName(leaf),
+    StartDate: chinaDate(notBefore),
+    EndDate: chinaDate(notAfter),
+    CertStartTime: notBefore,
+    CertEndTime: notAfter,
+    Expired: notAfter <= now,
+    Upload: source.Upload,
+    Status: notAfter <= now ? 'EXPIRED' : notAfter - now <= 30 * DAY_MS ? 'WILLEXPIRED' : 'ISSUED',
+    Fingerprint: createHash('sha1').update(leaf.raw).digest('hex').toUpperCase(),
+    Sha2: createHash('sha256').update(leaf.raw).digest('hex').toUpperCase(),
+    SerialNo: leaf.serialNumber.toLowerCase(),
+    NotBefore: notBefore,
+    NotAfter: notAfter,
+    CertChain: [leaf, ...above].map((x509) => ({
+      CommonName: commonName(x509),
+      IssuerCommonName:
+        x509.issuer
+          .split('\n')
+          .find((line) => line.startsWith('CN='))
+          ?.slice(3) ?? '',
+      NotBefore: Date.parse(x509.validFrom),
+      NotAfter: Date.parse(x509.validTo),
+    })),
+    Cert: [source.leafPem, ...source.chainPems].join(''),
+    Key: source.privateKeyPem,
+    ...(source.Deployments ? { Deployments: source.Deployments } : {}),
+  };
+}
+
+/** `yyyy-MM-dd` of an instant in China time (UTC+8), as CAS's console shows dates. */
+export function chinaDate(epochMs: number): string {
+  return new Date(epochMs + 8 * HOUR_MS).toISOString().slice(0, 10);
+}
+
+function casDeployment(random: SeededRandom, id: number, names: LeafNames): AliyunCasDeployment {
+  const region = random.pick(['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'ap-southeast-1']);
+  const host = names.dnsNames.find((name) => !name.startsWith('*')) ?? names.commonName.replace('*.', 'www.');
+  const product = random.weighted([
+    { weight: 35, value: 'ALB' },
+    { weight: 25, value: 'CDN' },
+    { weight: 15, value: 'DCDN' },
+    { weight: 15, value: 'SLB' },
+    { weight: 10, value: 'NLB' },
+  ] as const);
+  switch (product) {
+    case 'ALB':
+      return {
+        Id: id,
+        CloudProduct: product,
+        RegionId: region,
+        InstanceId: `alb-${random.alphanumeric(18).toLowerCase()}`,
+        ListenerId: `lsr-${random.alphanumeric(20).toLowerCase()}`,
+        ListenerPort: '443',
+        Domain: host,
+        DefaultResource: 1,
+      };
+    case 'NLB':
+    case 'SLB':
+      return {
+        Id: id,
+        CloudProduct: product,
+        RegionId: region,
+        InstanceId: `${product === 'NLB' ? 'nlb' : 'lb'}-${random.alphanumeric(20).toLowerCase()}`,
+        ListenerId: product === 'NLB' ? `lsn-${random.alphanumeric(20).toLowerCase()}@443` : undefined,
+        ListenerPort: '443',
+        DefaultResource: 1,
+      };
+    default:
+      return { Id: id, CloudProduct: product, Domain: host };
+  }
 }
 
 interface SharedCertificate {

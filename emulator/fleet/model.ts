@@ -123,6 +123,75 @@ export interface AliyunHttpsDomain {
   CertUpdateTime?: string;
 }
 
+/**
+ * A certificate of the Alibaba Certificate Management Service (CAS 2020-04-07), stored once with what
+ * ListUserCertificateOrder, GetUserCertificateDetail and ListCloudResources return about it. Dates as the wire
+ * sends them: StartDate/EndDate `yyyy-MM-dd`, CertStartTime/CertEndTime/NotBefore/NotAfter epoch milliseconds.
+ */
+export interface AliyunCasCertificate {
+  CertificateId: number;
+  Name: string;
+  CommonName?: string;
+  /** Comma-separated. */
+  Sans?: string;
+  Issuer?: string;
+  OrgName?: string;
+  StartDate?: string;
+  EndDate?: string;
+  CertStartTime?: number;
+  CertEndTime?: number;
+  /** Absent: derived from the emulator's clock and the expiry. */
+  Expired?: boolean;
+  /** Uploaded (true) or issued through CAS (false). */
+  Upload: boolean;
+  /**
+   * ISSUED, WILLEXPIRED, EXPIRED, REVOKED, ... as the Status filter matches it. Absent: derived from the emulator's
+   * clock and the expiry (EXPIRED past it, WILLEXPIRED within 30 days, else ISSUED).
+   */
+  Status?: string;
+  /** SHA-1 of the leaf, upper-case hex without colons. */
+  Fingerprint?: string;
+  /** SHA-256 of the leaf, hex. */
+  Sha2?: string;
+  SerialNo?: string;
+  InstanceId?: string;
+  ResourceGroupId?: string;
+  /** GetUserCertificateDetail only from here on. `<id>-cn-hangzhou`. */
+  CertIdentifier?: string;
+  /** Epoch milliseconds (the unit is unconfirmed on the real API). */
+  NotBefore?: number;
+  NotAfter?: number;
+  Algorithm?: string;
+  CertChain?: AliyunCasChainLink[];
+  /** The PEM chain: returned only when CertFilter is not true. */
+  Cert?: string;
+  /** The private key: returned only when CertFilter is not true, as the real API does. */
+  Key?: string;
+  /** Where it is deployed, as ListCloudResources returns it. */
+  Deployments?: AliyunCasDeployment[];
+}
+
+export interface AliyunCasChainLink {
+  CommonName: string;
+  IssuerCommonName?: string;
+  NotBefore?: number;
+  NotAfter?: number;
+  RemainDay?: number;
+}
+
+/** One cloud resource a CAS certificate is deployed on (a ListCloudResources Data item without the cert fields). */
+export interface AliyunCasDeployment {
+  Id: number;
+  /** ALB, NLB, SLB, CDN, DCDN, WAF, OSS, ... */
+  CloudProduct: string;
+  RegionId?: string;
+  InstanceId?: string;
+  ListenerId?: string;
+  ListenerPort?: string;
+  Domain?: string;
+  DefaultResource?: number;
+}
+
 export interface Fleet {
   aliyun?: {
     /** Default: one account, demo-access-key-id / demo-access-key-secret. */
@@ -133,6 +202,7 @@ export interface Fleet {
     /** DCDN's HTTPS domains. Absent: DCDN is not opened for the account (OperationDenied). */
     dcdnDomains?: { domains: AliyunHttpsDomain[] };
     slb?: { certificates: AliyunSlbCertificate[] };
+    cas?: { certificates: AliyunCasCertificate[] };
   };
   ucloud?: {
     accounts?: UcloudAccount[];

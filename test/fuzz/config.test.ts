@@ -99,6 +99,8 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
   ALIBABA_CLOUD_SCAN_DCDN: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
   ALIBABA_CLOUD_DCDN_ENDPOINT: url,
   ALIBABA_CLOUD_SLB_ENDPOINT: url,
+  ALIBABA_CLOUD_SCAN_CAS: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
+  ALIBABA_CLOUD_CAS_ENDPOINT: url,
   CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: fc.oneof(
     fc.constantFrom('true', 'false', '1', '0', 'yes', 'NO', 'maybe', ''),
     anyText,

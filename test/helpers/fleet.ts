@@ -241,6 +241,8 @@ export function aliyunAuditFleet(cdnFiller = 0): { fleet: Fleet; expected: Map<s
       RegionId: 'cn-shanghai',
       ServerCertificateId: 'slb-orphan',
       ServerCertificateName: 'slb-orphan',
+      // A SHA-1 no certificate of the fleet has (slbBase's is slb-stamp's, and the same SHA-1 is one certificate).
+      Fingerprint: `${'00'.repeat(19).replace(/(..)(?!$)/g, '$1:')}:0f`,
     },
   ];
   const filler = cdnFiller > 0 ? generateAliyunCdnFleet({ count: cdnFiller, seed: 11, now: NOW }) : [];
@@ -270,6 +272,7 @@ export function allCloudsEnv(emulator: {
   ucloudUrl: string;
   cdnUrl: string;
   slbUrl: string;
+  casUrl: string;
 }): Record<string, string> {
   return {
     ...auditEnv(emulator.ucloudUrl),
@@ -277,6 +280,10 @@ export function allCloudsEnv(emulator: {
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
     ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
     ALIBABA_CLOUD_SLB_ENDPOINT: emulator.slbUrl,
+    // The audit fleets hold no CAS certificates: CAS is pointed at the emulator but not scanned here
+    // (test/integration/cas.test.ts scans it).
+    ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
+    ALIBABA_CLOUD_SCAN_CAS: 'false',
     ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
   };
 }

@@ -231,6 +231,7 @@ describe('Alibaba emulator: routing and transport', () => {
       aliyunCdn: '/aliyun/cdn',
       aliyunDcdn: '/aliyun/dcdn',
       aliyunSlb: '/aliyun/slb',
+      aliyunCas: '/aliyun/cas',
     });
   });
 

@@ -146,6 +146,8 @@ describe('emulator rate limits over HTTP', () => {
       DescribeServerCertificates: 100,
       DescribeCdnHttpsDomainList: 200,
       DescribeDcdnHttpsDomainList: 200,
+      ListUserCertificateOrder: 20,
+      GetUserCertificateDetail: 200,
     });
     expect(stats.ucloud).toMatchObject({ requests: 1, byAction: { DescribeSSLV2: 1 } });
     expect(stats.aliyun).toMatchObject({ cdn: { requests: 0 }, slb: { requests: 0 } });

@@ -48,6 +48,8 @@ function aliyun(endpoint: string, product: 'CDN' | 'SLB') {
       securityToken: null,
       slbRegions: ['cn-hangzhou'],
       scanCdn: true,
+      scanCas: false,
+      casEndpoint: endpoint,
       cdnEndpoint: endpoint,
       scanCdnDomains: true,
       scanDcdn: false,

@@ -41,6 +41,11 @@ export interface AliyunClientOptions extends TransportOptions {
   product: string;
   /** The configuration keys a person should check, named in advice. */
   settings: { accessKeyId: string; accessKeySecret: string; endpoint: string };
+  /**
+   * The product's RAM code (`yundun-cert` for CAS): a permission error then names the RAM action the key lacks,
+   * `<code>:<Action>` (Alibaba's RAM authorization tables name every action so).
+   */
+  ramCode?: string;
   timeoutMs: number;
   /** Wall clock for the Timestamp parameter. */
   clock?: () => number;
@@ -207,7 +212,7 @@ export class AliyunRpcClient {
         ? inertText(withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
-    const advice = this.adviceFor(code, ramAction);
+    const advice = this.adviceFor(code, action, ramAction);
     // x-acs-retry-after counts milliseconds (the Darabonba runtime).
     const retryAfter = retryAfterMs(response.headers.get('x-acs-retry-after'), this.clock(), 1);
     throw new ProviderError(
@@ -223,7 +228,7 @@ export class AliyunRpcClient {
     );
   }
 
-  private adviceFor(code: string, ramAction: string | undefined): string | undefined {
+  private adviceFor(code: string, action: string, ramAction: string | undefined): string | undefined {
     const { settings } = this.options;
     if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
       return `check ${settings.accessKeySecret} (it must be the secret of ${settings.accessKeyId})`;
@@ -232,9 +237,11 @@ export class AliyunRpcClient {
       return `check ${settings.accessKeyId}: Alibaba Cloud does not know it`;
     if (code.startsWith('InvalidSecurityToken'))
       return 'the STS token is invalid or expired: refresh ALIBABA_CLOUD_SECURITY_TOKEN';
-    if (code.startsWith('Forbidden') || code === 'NoPermission') {
-      return ramAction
-        ? `the key lacks permission: grant it the RAM action ${ramAction}`
+    if (code.startsWith('Forbidden') || code.startsWith('NoPermission')) {
+      const { ramCode } = this.options;
+      const needed = ramAction ?? (ramCode ? `${ramCode}:${action}` : undefined);
+      return needed
+        ? `the key lacks permission: grant it the RAM action ${needed}`
         : `the key lacks permission: grant it read access to ${this.options.product}`;
     }
     if (code === 'IllegalTimestamp') return "Alibaba rejected the request time: check this machine's clock";
@@ -300,6 +307,9 @@ function wasNotActedOn(error: ProviderError): boolean {
 export const CDN_VERSION = '2018-05-10';
 export const SLB_VERSION = '2014-05-15';
 export const DCDN_VERSION = '2018-01-15';
+export const CAS_VERSION = '2020-04-07';
+/** CAS's RAM code: its actions are `yundun-cert:<Action>` (CAS "RAM authorization" doc). */
+export const CAS_RAM_CODE = 'yundun-cert';
 
 /**
  * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
@@ -328,18 +338,29 @@ export function slbEndpointFor(regionId: string): string {
 }
 
 /** Which product a client talks to; SLB endpoints depend on the region. */
-export type AliyunTarget = { product: 'CDN' } | { product: 'DCDN' } | { product: 'SLB'; region: string };
+export type AliyunTarget =
+  | { product: 'CDN' }
+  | { product: 'DCDN' }
+  | { product: 'CAS' }
+  | { product: 'SLB'; region: string };
 
-/** Where each product is reached and under which setting a person changes that. */
-function productEndpoint(
+/** Endpoint, API version and endpoint setting of a target, and the RAM code its actions are named under. */
+function productOf(
   config: AliyunConfig,
   target: AliyunTarget,
-): { endpoint: string; version: string; setting: string } {
+): { endpoint: string; version: string; setting: string; ramCode?: string } {
   switch (target.product) {
     case 'CDN':
       return { endpoint: config.cdnEndpoint, version: CDN_VERSION, setting: 'ALIBABA_CLOUD_CDN_ENDPOINT' };
     case 'DCDN':
       return { endpoint: config.dcdnEndpoint, version: DCDN_VERSION, setting: 'ALIBABA_CLOUD_DCDN_ENDPOINT' };
+    case 'CAS':
+      return {
+        endpoint: config.casEndpoint,
+        version: CAS_VERSION,
+        setting: 'ALIBABA_CLOUD_CAS_ENDPOINT',
+        ramCode: CAS_RAM_CODE,
+      };
     case 'SLB':
       return {
         endpoint: config.slbEndpoint ?? slbEndpointFor(target.region),
@@ -359,20 +380,21 @@ export function aliyunClient(
   options: { requestTimeoutMs: number; retry?: RetryPolicy },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
-  const { endpoint, version, setting } = productEndpoint(config, target);
+  const product = productOf(config, target);
   return new AliyunRpcClient({
     credentials: {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
     },
-    endpoint,
-    version,
+    endpoint: product.endpoint,
+    version: product.version,
     product: target.product,
+    ramCode: product.ramCode,
     settings: {
       accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
       accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: setting,
+      endpoint: product.setting,
     },
     timeoutMs: options.requestTimeoutMs,
     retry: options.retry,

@@ -18,17 +18,22 @@ export interface AliyunConfig {
   dcdnEndpoint: string;
   /** Overrides every region's SLB endpoint (for emulators); null: the regional endpoints. */
   slbEndpoint: string | null;
+  /** Whether the Certificate Management Service (CAS) inventory is scanned (CAS is global: no region). */
+  scanCas: boolean;
+  casEndpoint: string;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
 /** DCDN has one endpoint for every region, the international site's included (reference §5). */
 export const DEFAULT_DCDN_ENDPOINT = 'https://dcdn.aliyuncs.com';
+/** The China site's CAS endpoint; every cn-* region maps to it (reference §2). */
+export const DEFAULT_CAS_ENDPOINT = 'https://cas.aliyuncs.com';
 
 export const ALIYUN_SETTINGS: readonly Setting[] = [
   {
     key: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
     description:
-      'Alibaba Cloud AccessKey id (read access to CDN, DCDN and SLB; `slb:UploadServerCertificate` for `upload`)',
+      'Alibaba Cloud AccessKey id (read access to CDN, DCDN, SLB and CAS; `slb:UploadServerCertificate` for `upload`)',
     secret: true,
   },
   {
@@ -77,6 +82,21 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description: 'one endpoint for every SLB region (emulators, proxies)',
     default: '`slb.aliyuncs.com` for central regions, else `slb.{region}.aliyuncs.com`',
   },
+  {
+    key: 'ALIBABA_CLOUD_SCAN_CAS',
+    description:
+      'scan the Certificate Management Service (CAS): issued, uploaded and expired certificates, and where each is ' +
+      'deployed (CAS is global: no region)',
+    default:
+      "`true` with the keys, but `false` when `ALIBABA_CLOUD_CDN_ENDPOINT` is not Alibaba's and " +
+      '`ALIBABA_CLOUD_CAS_ENDPOINT` is not set',
+  },
+  {
+    key: 'ALIBABA_CLOUD_CAS_ENDPOINT',
+    description:
+      'the CAS API endpoint (`https://cas.ap-southeast-1.aliyuncs.com` for the international site)',
+    default: `\`${DEFAULT_CAS_ENDPOINT}\``,
+  },
 ];
 
 // Alibaba's RPC signature covers a Timestamp and a one-time SignatureNonce: a request is good for 15 minutes
@@ -87,6 +107,9 @@ const CDN_PLAIN_HTTP_RISK =
 const SLB_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
   'returns (with certwatch upload, the private key too), and can alter the replies';
+const CAS_PLAIN_HTTP_RISK =
+  'anyone on the way reads the AccessKey id, the STS token if one is set, and the certificate inventory, and can ' +
+  'alter the replies';
 
 export function readAliyun(
   get: SettingGet,
@@ -142,8 +165,8 @@ export function readAliyun(
   );
   // The domain lists are CDN's own API (same endpoint, account and RAM service), so they follow CDN.
   const scanCdnDomains = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN_DOMAINS', scanCdn, problems);
-  // DCDN is its own host: a CDN endpoint pointed elsewhere (a proxy, an emulator) means calls must not go around
-  // it to dcdn.aliyuncs.com unless a DCDN endpoint is named too.
+  // DCDN and CAS are hosts of their own: a CDN endpoint pointed elsewhere (a proxy, an emulator) means calls must
+  // not go around it to dcdn.aliyuncs.com or cas.aliyuncs.com unless that service's endpoint is named too.
   const cdnThroughAlibaba = isAlibabaEndpoint(cdnEndpoint ?? DEFAULT_CDN_ENDPOINT);
   const scanDcdn = readBoolean(
     get,
@@ -151,10 +174,29 @@ export function readAliyun(
     scanCdn && (cdnThroughAlibaba || dcdnEndpoint !== null),
     problems,
   );
-  if (!scanCdn && !scanCdnDomains && !scanDcdn && slbRegions.length === 0 && regionsText === undefined) {
+  const casEndpoint = readEndpoint(
+    get,
+    { key: 'ALIBABA_CLOUD_CAS_ENDPOINT', fallback: null, plainHttpRisk: CAS_PLAIN_HTTP_RISK },
+    problems,
+    endpoints,
+  );
+  const scanCas = readBoolean(
+    get,
+    'ALIBABA_CLOUD_SCAN_CAS',
+    cdnThroughAlibaba || casEndpoint !== null,
+    problems,
+  );
+  if (
+    !scanCdn &&
+    !scanCdnDomains &&
+    !scanDcdn &&
+    !scanCas &&
+    slbRegions.length === 0 &&
+    regionsText === undefined
+  ) {
     problems.push(
-      'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
-        'scanned; list SLB regions or scan CDN',
+      'ALIBABA_CLOUD_SCAN_CDN and ALIBABA_CLOUD_SCAN_CAS are false and ALIBABA_CLOUD_SLB_REGIONS is not set: ' +
+        'nothing of Alibaba Cloud would be scanned; list SLB regions, or scan CDN or CAS',
     );
   }
   // Read even when the key pair is incomplete: the settings a reader declares are the ones it asks for.
@@ -171,6 +213,8 @@ export function readAliyun(
     scanDcdn,
     dcdnEndpoint: dcdnEndpoint ?? DEFAULT_DCDN_ENDPOINT,
     slbEndpoint,
+    scanCas,
+    casEndpoint: casEndpoint ?? DEFAULT_CAS_ENDPOINT,
   };
 }
 

@@ -1,10 +1,13 @@
 /**
  * `certwatch doctor`'s calls to Alibaba Cloud: CDN's first list page, the first page of CDN's and DCDN's HTTPS
- * domains, and each SLB region's list.
+ * domains, CAS, and each SLB region's list.
  */
 
 import { answer, certificates, hostOf } from '../../checks/answer';
 import type { Check } from '../../checks/check';
+import { getUserCertificateDetail } from './cas/getUserCertificateDetail';
+import { casDeployments } from './cas/listCloudResources';
+import { casIdOf, listUserCertificateOrderPage } from './cas/listUserCertificateOrder';
 import { describeCdnCertificatePage } from './cdn/listCertificates';
 import type { AliyunRpcClient } from './client';
 import { describeHttpsDomainPage, type HttpsDomainProduct } from './domains/httpsDomainList';
@@ -71,6 +74,41 @@ export function slbRegionCheck(client: AliyunRpcClient, region: string, endpoint
         const items = await describeServerCertificates(client, region);
         const count = `${items.length} server certificate${items.length === 1 ? '' : 's'}`;
         return `${hostOf(endpoint)} answered; ${count}`;
+      }),
+  };
+}
+
+/**
+ * CAS: ListUserCertificateOrder with ShowSize 1, then, when it lists a certificate, that certificate's details
+ * (CertFilter=true, as always) and its deployments, so that each RAM action a scan needs is tried; a permission
+ * error names the missing one (`yundun-cert:<Action>`, the client's advice).
+ */
+export function casCheck(client: AliyunRpcClient, endpoint: string): Check {
+  const subject = 'Alibaba CAS ListUserCertificateOrder';
+  return {
+    subject,
+    run: () =>
+      answer(subject, 'Alibaba CAS', async () => {
+        const page = await listUserCertificateOrderPage(
+          client,
+          { orderType: 'CERT', status: null },
+          { currentPage: 1, showSize: 1 },
+        );
+        const first = page.entries.map((entry) =>
+          typeof entry === 'object' && entry !== null
+            ? casIdOf((entry as Record<string, unknown>).CertificateId)
+            : null,
+        )[0];
+        const seen =
+          page.totalCount !== null
+            ? certificates(page.totalCount, 'TotalCount')
+            : page.entries.length === 0
+              ? 'no certificates'
+              : 'at least 1 certificate';
+        if (!first) return `${hostOf(endpoint)} answered; ${seen}`;
+        await getUserCertificateDetail(client, first);
+        await casDeployments(client, [first]);
+        return `${hostOf(endpoint)} answered; ${seen}; GetUserCertificateDetail and ListCloudResources answered too`;
       }),
   };
 }

@@ -22,6 +22,8 @@ describe('certwatch emulator --rate-limits / --rate-scale', () => {
         DescribeCertificateInfoByID: 100,
         DescribeCdnHttpsDomainList: 100,
         DescribeDcdnHttpsDomainList: 100,
+        ListUserCertificateOrder: 10,
+        GetUserCertificateDetail: 100,
         UploadServerCertificate: 1,
       },
       scale: 1,

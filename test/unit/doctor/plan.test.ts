@@ -60,6 +60,7 @@ describe('planChecks', () => {
       'Alibaba CDN DescribeCdnSSLCertificateList',
       'Alibaba CDN DescribeCdnHttpsDomainList',
       'Alibaba DCDN DescribeDcdnHttpsDomainList',
+      'Alibaba CAS ListUserCertificateOrder',
       'Alibaba SLB DescribeServerCertificates in cn-hangzhou',
       'Alibaba SLB DescribeServerCertificates in cn-shanghai',
       'SNS topic arn:aws:sns:us-east-1:123456789012:t',

@@ -60,7 +60,7 @@ describe('configurationResult', () => {
       status: 'ok',
       text:
         'configuration from the environment and cw.json: scans UCloud ULB in 2 regions × the default project, ' +
-        'Alibaba CDN, Alibaba CDN and DCDN HTTPS domains, Alibaba SLB in 1 region; 3 alert rules from rules.yaml',
+        'Alibaba CDN, Alibaba CDN and DCDN HTTPS domains, Alibaba CAS, Alibaba SLB in 1 region; 3 alert rules from rules.yaml',
     });
   });
 

@@ -17,13 +17,14 @@ describe('loadShardScope', () => {
     const scope = loadShardScope(PLANNER_ENV);
     expect(scope).toEqual({
       ucloud: { regions: ['cn-bj2', 'cn-sh2', 'hk'] },
-      aliyun: { scanCdn: true, slbRegions: ['cn-hangzhou'] },
+      aliyun: { scanCdn: true, scanCas: true, slbRegions: ['cn-hangzhou'] },
     });
     expect(planShards(scope, 2).map((shard) => shard.id)).toEqual([
       'ucloud-ulb-1',
       'ucloud-ulb-2',
       'aliyun-cdn',
       'aliyun-slb-1',
+      'aliyun-cas',
     ]);
     // Keys given anyway (a test, invoke local) do not reach the scope.
     const withKeys = loadShardScope({ ...PLANNER_ENV, UCLOUD_PRIVATE_KEY: 'real-private-key-4e1' });
@@ -38,7 +39,10 @@ describe('loadShardScope', () => {
       UCLOUD_PROJECT_IDS: undefined,
       ALIBABA_CLOUD_SCAN_CDN: 'false',
     });
-    expect(scope).toEqual({ ucloud: null, aliyun: { scanCdn: false, slbRegions: ['cn-hangzhou'] } });
+    expect(scope).toEqual({
+      ucloud: null,
+      aliyun: { scanCdn: false, scanCas: true, slbRegions: ['cn-hangzhou'] },
+    });
   });
 
   it('names what is missing or unknown, and reports a bad region setting as the workers would', () => {

@@ -21,17 +21,22 @@ describe('planShards', () => {
       { id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] },
       { id: 'aliyun-slb-1', service: 'aliyun/slb', regions: ['cn-hangzhou', 'cn-shanghai'] },
       { id: 'aliyun-slb-2', service: 'aliyun/slb', regions: ['cn-beijing'] },
+      { id: 'aliyun-cas', service: 'aliyun/cas', regions: [] },
     ]);
     expect(planShards(config, 100).map((shard) => shard.id)).toEqual([
       'ucloud-ulb-1',
       'aliyun-cdn',
       'aliyun-slb-1',
+      'aliyun-cas',
     ]);
   });
 
   it('plans only what is configured', () => {
     const cdnOnly = loadConfig({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' });
-    expect(planShards(cdnOnly, 4)).toEqual([{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }]);
+    expect(planShards(cdnOnly, 4)).toEqual([
+      { id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] },
+      { id: 'aliyun-cas', service: 'aliyun/cas', regions: [] },
+    ]);
   });
 });
 

@@ -53,6 +53,23 @@ describe('signRpcV1', () => {
     expect(signRpcV1(params, 'GET', 'testsecret')).toBe('GfRl11bNrvNTvVEi/KcxhuICOr4=');
   });
 
+  it('signs CAS ListCloudResources with CertIds as one JSON-array parameter (reference vector 5)', () => {
+    const params = {
+      ...common,
+      Action: 'ListCloudResources',
+      CertIds: '[123,456]',
+      CloudName: 'aliyun',
+      CloudProduct: 'ALB',
+      CurrentPage: '1',
+      ShowSize: '50',
+      Format: 'JSON',
+      SignatureNonce: 'n-6',
+      Timestamp: '2024-01-02T03:04:05Z',
+      Version: '2020-04-07',
+    };
+    expect(signRpcV1(params, 'POST', 'testsecret')).toBe('DyZ+XygdJbDVol2ZLc02NXKguqw=');
+  });
+
   it('ignores an existing Signature parameter', () => {
     expect(signRpcV1({ ...describeRegions, Signature: 'stale' }, 'GET', 'testsecret')).toBe(
       'OLeaidS1JvxuMvnyHOwuJ+uX5qY=',
