@@ -39,6 +39,11 @@ export interface AliyunClientOptions extends TransportOptions {
   version: string;
   /** How the product is named in messages: `CDN`, `SLB`. */
   product: string;
+  /**
+   * The product's RAM code (`alb`): a permission error then names the RAM action the key lacks
+   * (`alb:ListListeners`), which is the action's own name under that code.
+   */
+  ramCode?: string;
   /** The configuration keys a person should check, named in advice. */
   settings: { accessKeyId: string; accessKeySecret: string; endpoint: string };
   timeoutMs: number;
@@ -209,7 +214,7 @@ export class AliyunRpcClient {
         ? inertText(withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
-    const advice = this.adviceFor(code);
+    const advice = this.adviceFor(code, action);
     // x-acs-retry-after counts milliseconds (the Darabonba runtime).
     const retryAfter = retryAfterMs(response.headers.get('x-acs-retry-after'), this.clock(), 1);
     throw new ProviderError(
@@ -225,7 +230,7 @@ export class AliyunRpcClient {
     );
   }
 
-  private adviceFor(code: string): string | undefined {
+  private adviceFor(code: string, action: string): string | undefined {
     const { settings } = this.options;
     if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
       return `check ${settings.accessKeySecret} (it must be the secret of ${settings.accessKeyId})`;
@@ -234,8 +239,12 @@ export class AliyunRpcClient {
       return `check ${settings.accessKeyId}: Alibaba Cloud does not know it`;
     if (code.startsWith('InvalidSecurityToken'))
       return 'the STS token is invalid or expired: refresh ALIBABA_CLOUD_SECURITY_TOKEN';
-    if (code.startsWith('Forbidden'))
-      return `the key lacks permission: grant it read access to ${this.options.product}`;
+    if (code.startsWith('Forbidden')) {
+      const { product, ramCode } = this.options;
+      return ramCode
+        ? `the key lacks permission: grant it the RAM action ${ramCode}:${action} (read access to ${product})`
+        : `the key lacks permission: grant it read access to ${product}`;
+    }
     if (code === 'IllegalTimestamp') return "Alibaba rejected the request time: check this machine's clock";
     if (isThrottlingCode(code)) return `Alibaba kept throttling the requests: run the scan again later`;
     return undefined;
@@ -298,6 +307,8 @@ function wasNotActedOn(error: ProviderError): boolean {
 
 export const CDN_VERSION = '2018-05-10';
 export const SLB_VERSION = '2014-05-15';
+export const ALB_VERSION = '2020-06-16';
+export const NLB_VERSION = '2022-04-30';
 
 /**
  * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
@@ -325,8 +336,55 @@ export function slbEndpointFor(regionId: string): string {
     : `https://slb.${regionId}.aliyuncs.com`;
 }
 
-/** Which product a client talks to; SLB endpoints depend on the region. */
-export type AliyunTarget = { product: 'CDN' } | { product: 'SLB'; region: string };
+/** Which product a client talks to; SLB, ALB and NLB endpoints depend on the region. */
+export type AliyunTarget =
+  | { product: 'CDN' }
+  | { product: 'SLB'; region: string }
+  | { product: 'ALB'; region: string }
+  | { product: 'NLB'; region: string };
+
+/** Each product's API version, the endpoint it is reached at, and the setting that overrides it. */
+const PRODUCT_WIRING: {
+  readonly [P in AliyunTarget['product']]: {
+    version: string;
+    setting: string;
+    ramCode?: string;
+    endpoint(config: AliyunConfig, region: string): string;
+  };
+} = {
+  CDN: {
+    version: CDN_VERSION,
+    setting: 'ALIBABA_CLOUD_CDN_ENDPOINT',
+    endpoint: (config) => config.cdnEndpoint,
+  },
+  SLB: {
+    version: SLB_VERSION,
+    setting: 'ALIBABA_CLOUD_SLB_ENDPOINT',
+    endpoint: (config, region) => config.slbEndpoint ?? slbEndpointFor(region),
+  },
+  ALB: {
+    version: ALB_VERSION,
+    setting: 'ALIBABA_CLOUD_ALB_ENDPOINT',
+    ramCode: 'alb',
+    endpoint: (config, region) => config.albEndpoint ?? albEndpointFor(region),
+  },
+  NLB: {
+    version: NLB_VERSION,
+    setting: 'ALIBABA_CLOUD_NLB_ENDPOINT',
+    ramCode: 'nlb',
+    endpoint: (config, region) => config.nlbEndpoint ?? nlbEndpointFor(region),
+  },
+};
+
+/** ALB is regional only: alb.{RegionId}.aliyuncs.com (endpoint rule of alibabacloud-go/alb-20200616). */
+export function albEndpointFor(regionId: string): string {
+  return `https://alb.${regionId}.aliyuncs.com`;
+}
+
+/** NLB is regional only: nlb.{RegionId}.aliyuncs.com (endpoint rule of alibabacloud-go/nlb-20220430). */
+export function nlbEndpointFor(regionId: string): string {
+  return `https://nlb.${regionId}.aliyuncs.com`;
+}
 
 /**
  * The client for one Alibaba product, configured as every caller (scan, upload, doctor) needs it. `retry`
@@ -338,20 +396,22 @@ export function aliyunClient(
   options: { requestTimeoutMs: number; retry?: RetryPolicy },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
-  const cdn = target.product === 'CDN';
+  const wiring = PRODUCT_WIRING[target.product];
+  const endpoint = wiring.endpoint(config, 'region' in target ? target.region : '');
   return new AliyunRpcClient({
     credentials: {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
     },
-    endpoint: cdn ? config.cdnEndpoint : (config.slbEndpoint ?? slbEndpointFor(target.region)),
-    version: cdn ? CDN_VERSION : SLB_VERSION,
+    endpoint,
+    version: wiring.version,
     product: target.product,
+    ramCode: wiring.ramCode,
     settings: {
       accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
       accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: cdn ? 'ALIBABA_CLOUD_CDN_ENDPOINT' : 'ALIBABA_CLOUD_SLB_ENDPOINT',
+      endpoint: wiring.setting,
     },
     timeoutMs: options.requestTimeoutMs,
     retry: options.retry,

@@ -13,6 +13,14 @@ export interface AliyunConfig {
   cdnEndpoint: string;
   /** Overrides every region's SLB endpoint (for emulators); null: the regional endpoints. */
   slbEndpoint: string | null;
+  /** ALB regions whose HTTPS and QUIC listeners' certificates are scanned; empty: ALB is not scanned. */
+  albRegions: string[];
+  /** Overrides every region's ALB endpoint; null: `alb.{region}.aliyuncs.com`. */
+  albEndpoint: string | null;
+  /** NLB regions whose TCPSSL listeners' certificates are scanned; empty: NLB is not scanned. */
+  nlbRegions: string[];
+  /** Overrides every region's NLB endpoint; null: `nlb.{region}.aliyuncs.com`. */
+  nlbEndpoint: string | null;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
@@ -51,11 +59,39 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description: 'one endpoint for every SLB region (emulators, proxies)',
     default: '`slb.aliyuncs.com` for central regions, else `slb.{region}.aliyuncs.com`',
   },
+  {
+    key: 'ALIBABA_CLOUD_ALB_REGIONS',
+    description:
+      'ALB regions whose HTTPS and QUIC listener certificates are scanned, comma-separated (`cn-hangzhou`)',
+    default: 'none: ALB not scanned',
+  },
+  {
+    key: 'ALIBABA_CLOUD_ALB_ENDPOINT',
+    description: 'one endpoint for every ALB region (emulators, proxies)',
+    default: '`alb.{region}.aliyuncs.com`',
+  },
+  {
+    key: 'ALIBABA_CLOUD_NLB_REGIONS',
+    description:
+      'NLB regions whose TCPSSL listener certificates are scanned, comma-separated (`cn-hangzhou`)',
+    default: 'none: NLB not scanned',
+  },
+  {
+    key: 'ALIBABA_CLOUD_NLB_ENDPOINT',
+    description: 'one endpoint for every NLB region (emulators, proxies)',
+    default: '`nlb.{region}.aliyuncs.com`',
+  },
 ];
+
+/** The per-region listener services: their regions setting and endpoint override. */
+const LISTENER_SERVICES = [
+  { regions: 'ALIBABA_CLOUD_ALB_REGIONS', endpoint: 'ALIBABA_CLOUD_ALB_ENDPOINT' },
+  { regions: 'ALIBABA_CLOUD_NLB_REGIONS', endpoint: 'ALIBABA_CLOUD_NLB_ENDPOINT' },
+] as const;
 
 // Alibaba's RPC signature covers a Timestamp and a one-time SignatureNonce: a request is good for 15 minutes
 // and once (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism).
-const CDN_PLAIN_HTTP_RISK =
+const READ_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
   'returns, and can alter the replies';
 const SLB_PLAIN_HTTP_RISK =
@@ -70,11 +106,16 @@ export function readAliyun(
   const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
   const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   const regionsText = get('ALIBABA_CLOUD_SLB_REGIONS');
+  const listenerRegionsText = LISTENER_SERVICES.map((service) => get(service.regions));
   if (!accessKeyId && !accessKeySecret) {
-    if (regionsText) {
+    const named = [
+      ...(regionsText ? ['ALIBABA_CLOUD_SLB_REGIONS'] : []),
+      ...LISTENER_SERVICES.filter((_, i) => listenerRegionsText[i]).map((service) => service.regions),
+    ];
+    if (named.length > 0) {
       problems.push(
-        'ALIBABA_CLOUD_SLB_REGIONS is set but ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are ' +
-          'not: set both keys',
+        `${named.join(' and ')} ${named.length === 1 ? 'is' : 'are'} set but ALIBABA_CLOUD_ACCESS_KEY_ID and ` +
+          'ALIBABA_CLOUD_ACCESS_KEY_SECRET are not: set both keys',
       );
     }
     return null;
@@ -98,7 +139,11 @@ export function readAliyun(
   const scanCdn = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN', true, problems);
   const cdnEndpoint = readEndpoint(
     get,
-    { key: 'ALIBABA_CLOUD_CDN_ENDPOINT', fallback: DEFAULT_CDN_ENDPOINT, plainHttpRisk: CDN_PLAIN_HTTP_RISK },
+    {
+      key: 'ALIBABA_CLOUD_CDN_ENDPOINT',
+      fallback: DEFAULT_CDN_ENDPOINT,
+      plainHttpRisk: READ_PLAIN_HTTP_RISK,
+    },
     problems,
     endpoints,
   );
@@ -108,10 +153,27 @@ export function readAliyun(
     problems,
     endpoints,
   );
-  if (!scanCdn && slbRegions.length === 0 && regionsText === undefined) {
+  const [albRegions, nlbRegions] = LISTENER_SERVICES.map((service, i) =>
+    readList(listenerRegionsText[i], service.regions, REGION, 'cn-hangzhou,cn-shanghai', problems),
+  ) as [string[], string[]];
+  const [albEndpoint, nlbEndpoint] = LISTENER_SERVICES.map((service) =>
+    readEndpoint(
+      get,
+      { key: service.endpoint, fallback: null, plainHttpRisk: READ_PLAIN_HTTP_RISK },
+      problems,
+      endpoints,
+    ),
+  ) as [string | null, string | null];
+  if (
+    !scanCdn &&
+    slbRegions.length === 0 &&
+    regionsText === undefined &&
+    listenerRegionsText.every((text) => text === undefined)
+  ) {
     problems.push(
-      'ALIBABA_CLOUD_SCAN_CDN is false and ALIBABA_CLOUD_SLB_REGIONS is not set: nothing of Alibaba Cloud would be ' +
-        'scanned; list SLB regions or scan CDN',
+      'ALIBABA_CLOUD_SCAN_CDN is false and none of ALIBABA_CLOUD_SLB_REGIONS, ALIBABA_CLOUD_ALB_REGIONS, ' +
+        'ALIBABA_CLOUD_NLB_REGIONS is set: nothing of Alibaba Cloud would be scanned; list SLB, ALB or NLB regions ' +
+        'or scan CDN',
     );
   }
   // Read even when the key pair is incomplete: the settings a reader declares are the ones it asks for.
@@ -125,5 +187,9 @@ export function readAliyun(
     scanCdn,
     cdnEndpoint: cdnEndpoint ?? DEFAULT_CDN_ENDPOINT,
     slbEndpoint,
+    albRegions,
+    albEndpoint,
+    nlbRegions,
+    nlbEndpoint,
   };
 }

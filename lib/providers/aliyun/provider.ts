@@ -1,29 +1,74 @@
-/** Alibaba Cloud (CDN certificates, and SLB server certificates per region), as one provider module. */
+/**
+ * Alibaba Cloud (CDN certificates, SLB server certificates per region, ALB and NLB listener certificates per
+ * region), as one provider module.
+ */
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
-import { aliyunClient, slbEndpointFor } from './client';
+import { ALB_LISTENERS } from './alb/listings';
+import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
-import { cdnCheck, slbRegionCheck } from './doctor';
-import { aliyunCdnSource, aliyunSlbSource } from './source';
+import { cdnCheck, listenerRegionCheck, slbRegionCheck } from './doctor';
+import type { ListenerService } from './listenerCertificates';
+import { NLB_LISTENERS } from './nlb/listings';
+import { aliyunCdnSource, aliyunListenerSource, aliyunSlbSource } from './source';
+
+/** The load balancers of an emulated ALB or NLB, as far as the wiring reads them. */
+interface LoadBalancerFleetView {
+  loadBalancers: readonly { RegionId: string; listeners: readonly { certificates: readonly unknown[] }[] }[];
+}
 
 /** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
 interface AliyunFleetView {
   accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
   cdn?: { certificates: readonly unknown[] };
   slb?: { certificates: readonly { RegionId: string }[] };
+  alb?: LoadBalancerFleetView;
+  nlb?: LoadBalancerFleetView;
 }
 
 /** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
 interface AliyunStatsView {
   cdn: { requests: number };
   slb: { requests: number };
+  alb?: { requests: number };
+  nlb?: { requests: number };
 }
+
+/** The listener services, each with the regions the config gives it and its endpoint. */
+const LISTENER_SERVICES: readonly {
+  listeners: ListenerService;
+  regions(config: { albRegions?: readonly string[]; nlbRegions?: readonly string[] }): readonly string[];
+  endpoint(config: AliyunConfig, region: string): string;
+}[] = [
+  {
+    listeners: ALB_LISTENERS,
+    regions: (config) => config.albRegions ?? [],
+    endpoint: (config, region) => config.albEndpoint ?? albEndpointFor(region),
+  },
+  {
+    listeners: NLB_LISTENERS,
+    regions: (config) => config.nlbRegions ?? [],
+    endpoint: (config, region) => config.nlbEndpoint ?? nlbEndpointFor(region),
+  },
+];
+
+const listenerCertificateCount = (fleet: LoadBalancerFleetView | undefined) =>
+  (fleet?.loadBalancers ?? []).reduce(
+    (sum, lb) => sum + lb.listeners.reduce((inner, listener) => inner + listener.certificates.length, 0),
+    0,
+  );
 
 export const aliyun: ProviderModule<
   'aliyun',
   AliyunConfig,
-  { scanCdn: boolean; slbRegions: readonly string[] }
+  {
+    scanCdn: boolean;
+    slbRegions: readonly string[];
+    /** Present when ALB or NLB regions are set, so a scope without them reads as before they existed. */
+    albRegions?: readonly string[];
+    nlbRegions?: readonly string[];
+  }
 > = {
   id: 'aliyun',
   title: 'Alibaba Cloud',
@@ -34,20 +79,39 @@ export const aliyun: ProviderModule<
     const sources = [];
     if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
     if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
+    for (const { listeners, regions } of LISTENER_SERVICES) {
+      if (regions(config).length > 0) {
+        sources.push(aliyunListenerSource(config, listeners, regions(config), options, deps));
+      }
+    }
     return sources;
   },
   shards: {
-    services: ['aliyun/slb', 'aliyun/cdn'],
-    scope: ({ scanCdn, slbRegions }) => ({ scanCdn, slbRegions }),
+    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb'],
+    scope: ({ scanCdn, slbRegions, albRegions, nlbRegions }) => ({
+      scanCdn,
+      slbRegions,
+      ...(albRegions.length > 0 ? { albRegions } : {}),
+      ...(nlbRegions.length > 0 ? { nlbRegions } : {}),
+    }),
     // CDN first: it is global, one shard.
     plan: (scope, regionsPerShard) => [
       ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
       ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
+      ...shardsByRegions('aliyun/alb', scope.albRegions ?? [], regionsPerShard),
+      ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
     ],
-    narrow: (config, shard) =>
-      shard.service === 'aliyun/cdn'
-        ? { ...config, scanCdn: true, slbRegions: [] }
-        : { ...config, scanCdn: false, slbRegions: shard.regions },
+    // A shard scans its own service and regions, nothing else.
+    narrow: (config, shard) => {
+      const only = (service: string) => (shard.service === service ? shard.regions : []);
+      return {
+        ...config,
+        scanCdn: shard.service === 'aliyun/cdn',
+        slbRegions: only('aliyun/slb'),
+        albRegions: only('aliyun/alb'),
+        nlbRegions: only('aliyun/nlb'),
+      };
+    },
   },
   doctor: {
     checks(config, { requestTimeoutMs, retry, deps }) {
@@ -60,13 +124,24 @@ export const aliyun: ProviderModule<
         const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
         checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
       }
+      for (const { listeners, regions, endpoint } of LISTENER_SERVICES) {
+        for (const region of regions(config)) {
+          const client = aliyunClient(config, { product: listeners.product, region }, options, deps);
+          checks.push(listenerRegionCheck(listeners, client, region, endpoint(config, region)));
+        }
+      }
       return checks;
     },
-    covers({ scanCdn, slbRegions }) {
+    covers(config) {
       const covered: string[] = [];
-      if (scanCdn) covered.push('Alibaba CDN');
-      if (slbRegions.length > 0) {
-        covered.push(`Alibaba SLB in ${slbRegions.length} region${slbRegions.length === 1 ? '' : 's'}`);
+      const inRegions = (what: string, regions: readonly string[]) =>
+        `Alibaba ${what} in ${regions.length} region${regions.length === 1 ? '' : 's'}`;
+      if (config.scanCdn) covered.push('Alibaba CDN');
+      if (config.slbRegions.length > 0) covered.push(inRegions('SLB', config.slbRegions));
+      for (const { listeners, regions } of LISTENER_SERVICES) {
+        if (regions(config).length > 0) {
+          covered.push(inRegions(`${listeners.product} listeners`, regions(config)));
+        }
       }
       return covered;
     },
@@ -85,14 +160,30 @@ export const aliyun: ProviderModule<
         ALIBABA_CLOUD_SLB_ENDPOINT: urls.slbUrl ?? '',
         ALIBABA_CLOUD_SCAN_CDN: fleet.cdn ? 'true' : 'false',
       };
-      const regions = [...new Set((fleet.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
-      if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
+      const regionsOf = (items: readonly { RegionId: string }[] | undefined) =>
+        [...new Set((items ?? []).map((item) => item.RegionId))].sort().join(',');
+      const regions = regionsOf(fleet.slb?.certificates);
+      if (regions !== '') env.ALIBABA_CLOUD_SLB_REGIONS = regions;
+      if (fleet.alb) {
+        env.ALIBABA_CLOUD_ALB_ENDPOINT = urls.albUrl ?? '';
+        env.ALIBABA_CLOUD_ALB_REGIONS = regionsOf(fleet.alb.loadBalancers);
+      }
+      if (fleet.nlb) {
+        env.ALIBABA_CLOUD_NLB_ENDPOINT = urls.nlbUrl ?? '';
+        env.ALIBABA_CLOUD_NLB_REGIONS = regionsOf(fleet.nlb.loadBalancers);
+      }
       return env;
     },
     certificates: (fleet: AliyunFleetView | undefined) => [
       { count: fleet?.cdn?.certificates.length ?? 0, what: 'Alibaba CDN' },
       { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
+      { count: listenerCertificateCount(fleet?.alb), what: 'Alibaba ALB listener' },
+      { count: listenerCertificateCount(fleet?.nlb), what: 'Alibaba NLB listener' },
     ],
-    requests: (stats: AliyunStatsView | undefined) => (stats?.cdn.requests ?? 0) + (stats?.slb.requests ?? 0),
+    requests: (stats: AliyunStatsView | undefined) =>
+      (stats?.cdn.requests ?? 0) +
+      (stats?.slb.requests ?? 0) +
+      (stats?.alb?.requests ?? 0) +
+      (stats?.nlb?.requests ?? 0),
   },
 };
