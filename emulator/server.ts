@@ -9,6 +9,9 @@
  *   GET|POST /aliyun/slb   (also /aliyun/slb/)  Alibaba Cloud SLB RPC API (2014-05-15), as slb.aliyuncs.com
  *                                               answers `/`: the value for `slbUrl`. Clients sign with the path
  *                                               `/` whatever the mount point, as against the real hosts.
+ *   GET|POST /aliyun/alb   (also /aliyun/alb/)  Alibaba Cloud ALB RPC API (2020-06-16): the value for `albUrl`.
+ *   GET|POST /aliyun/nlb   (also /aliyun/nlb/)  Alibaba Cloud NLB RPC API (2022-04-30): the value for `nlbUrl`.
+ *                                               Both serve every region (RegionId says which).
  *   GET /healthz                                200 "ok".
  *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
  *                                               the CPU time of the process serving them, for a benchmark that
@@ -43,7 +46,7 @@ export interface EmulatorOptions extends FaultOptions {
   /** UCloud only: faults (overriding the top-level ones), forced `failures`, `maxLimit`. */
   ucloud?: Omit<UcloudEmulatorOptions, 'fleet' | 'rateLimiter'>;
   /**
-   * Alibaba Cloud (CDN and SLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
+   * Alibaba Cloud (CDN, SLB, ALB, NLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
    * `cdnCountIsTotal`, `retryAfterSeconds`, `signatureMismatchStatus`.
    */
   aliyun?: Omit<AliyunEmulatorOptions, 'fleet' | 'rateLimiter'>;
@@ -56,7 +59,7 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`. */
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.slb`, `aliyun.alb`, `aliyun.nlb`. */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -69,6 +72,10 @@ export interface RunningEmulator {
   cdnUrl: string;
   /** Alibaba Cloud SLB endpoint, `${url}/aliyun/slb`: use it where `https://slb.aliyuncs.com` would go. */
   slbUrl: string;
+  /** Alibaba Cloud ALB endpoint for every region, `${url}/aliyun/alb`: for ALIBABA_CLOUD_ALB_ENDPOINT. */
+  albUrl: string;
+  /** Alibaba Cloud NLB endpoint for every region, `${url}/aliyun/nlb`: for ALIBABA_CLOUD_NLB_ENDPOINT. */
+  nlbUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
@@ -81,6 +88,8 @@ export const UCLOUD_PATH = '/ucloud';
 export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.freeze({
   cdn: '/aliyun/cdn',
   slb: '/aliyun/slb',
+  alb: '/aliyun/alb',
+  nlb: '/aliyun/nlb',
 });
 
 /** Starts the emulator and resolves once it is listening. */
@@ -116,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
-    for (const service of ['cdn', 'slb'] as const) {
+    for (const service of Object.keys(ALIYUN_PATHS) as AliyunService[]) {
       const mount = ALIYUN_PATHS[service];
       if (path === mount || path === `${mount}/`) {
         aliyun.handle(service, request, response);
@@ -162,6 +171,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ucloudUrl: `${url}${UCLOUD_PATH}`,
     cdnUrl: `${url}${ALIYUN_PATHS.cdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
+    albUrl: `${url}${ALIYUN_PATHS.alb}`,
+    nlbUrl: `${url}${ALIYUN_PATHS.nlb}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},
     close() {

@@ -3,7 +3,17 @@
  * certificates in fleet order and by CertId, SLB server certificates by region. The fleet is copied, never
  * changed: uploads and a test's edits go to this store only, so one fleet object can serve several emulators.
  */
-import type { AliyunAccount, AliyunCdnCertificate, AliyunSlbCertificate, Fleet } from '../fleet/model';
+import type {
+  AliyunAccount,
+  AliyunCdnCertificate,
+  AliyunListener,
+  AliyunLoadBalancer,
+  AliyunSlbCertificate,
+  Fleet,
+} from '../fleet/model';
+
+/** The products whose load balancers hold listeners with certificates. */
+export type LoadBalancerProduct = 'alb' | 'nlb';
 
 /** The account used when the fleet names none (the demo's credentials). */
 export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
@@ -26,6 +36,13 @@ export interface AliyunStore {
   addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
   /** Removes the CDN certificate whose CertId reads as `certId`; false when there is none. */
   removeCdnCertificate(certId: string): boolean;
+  /** The ALB or NLB load balancers of one region, in fleet order. */
+  loadBalancers(product: LoadBalancerProduct, region: string): readonly AliyunLoadBalancer[];
+  /** An ALB or NLB listener by its id, with its load balancer; undefined when there is none. */
+  listener(
+    product: LoadBalancerProduct,
+    listenerId: string,
+  ): { loadBalancer: AliyunLoadBalancer; listener: AliyunListener } | undefined;
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -49,8 +66,29 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   };
   for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
 
+  const loadBalancersByRegion = {
+    alb: new Map<string, AliyunLoadBalancer[]>(),
+    nlb: new Map<string, AliyunLoadBalancer[]>(),
+  };
+  const listenersById = {
+    alb: new Map<string, { loadBalancer: AliyunLoadBalancer; listener: AliyunListener }>(),
+    nlb: new Map<string, { loadBalancer: AliyunLoadBalancer; listener: AliyunListener }>(),
+  };
+  for (const product of ['alb', 'nlb'] as const) {
+    for (const loadBalancer of aliyun?.[product]?.loadBalancers ?? []) {
+      const list = loadBalancersByRegion[product].get(loadBalancer.RegionId);
+      if (list) list.push(loadBalancer);
+      else loadBalancersByRegion[product].set(loadBalancer.RegionId, [loadBalancer]);
+      for (const listener of loadBalancer.listeners) {
+        listenersById[product].set(listener.ListenerId, { loadBalancer, listener });
+      }
+    }
+  }
+
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
+    loadBalancers: (product, region) => loadBalancersByRegion[product].get(region) ?? [],
+    listener: (product, listenerId) => listenersById[product].get(listenerId),
     cdnCertificates: () => cdn,
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],

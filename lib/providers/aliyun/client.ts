@@ -77,7 +77,9 @@ function isRetryableCode(code: string): boolean {
     code === 'FlowControlError' ||
     code === 'ServiceUnavailable' ||
     code === 'InternalError' ||
-    code === 'SignatureNonceUsed'
+    code === 'SignatureNonceUsed' ||
+    // ALB and NLB: terraform-provider-alicloud retries it (provider-apis-more.md §3, §4).
+    code === 'SystemBusy'
   );
 }
 
