@@ -10,6 +10,7 @@ import type { ObservedCertificate, SourceFailure } from '../../lib/model';
 import { ALB_LISTENERS } from '../../lib/providers/aliyun/alb/listings';
 import { aliyunClient } from '../../lib/providers/aliyun/client';
 import type { AliyunConfig } from '../../lib/providers/aliyun/config';
+import { listenerRegionCheck } from '../../lib/providers/aliyun/doctor';
 import { NLB_LISTENERS } from '../../lib/providers/aliyun/nlb/listings';
 import { aliyunListenerSource } from '../../lib/providers/aliyun/source';
 import type { ScanSink } from '../../lib/providers/source';
@@ -301,5 +302,41 @@ describe('emulated ALB and NLB', () => {
     expect(nlb).toHaveLength(55);
     expect(new Set(nlb.map((c) => c.id)).size).toBe(55);
     expect(nlb[0]).toMatchObject({ region: 'cn-shanghai', name: 'tls :8443', inUse: true });
+  });
+
+  it('doctor: each region answers, and a missing permission names its RAM action', async () => {
+    const ok = await listenerRegionCheck(
+      ALB_LISTENERS,
+      clientFor('ALB', 'cn-hangzhou'),
+      'cn-hangzhou',
+      emulator.albUrl,
+    ).run();
+    expect(ok).toEqual({
+      status: 'ok',
+      text: `Alibaba ALB in cn-hangzhou: ${new URL(emulator.albUrl).host} answered; 5 load balancers (TotalCount); listener lsr-https holds 3 certificates`,
+    });
+    const forbidding = await startEmulator({
+      fleet,
+      aliyun: {
+        failures: [{ service: 'nlb', action: 'ListListenerCertificates', code: 'Forbidden.NoPermission' }],
+      },
+    });
+    try {
+      const client = aliyunClient(
+        { ...config, nlbEndpoint: forbidding.nlbUrl },
+        { product: 'NLB', region: 'cn-shanghai' },
+        {
+          requestTimeoutMs: 5000,
+          retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        },
+      );
+      const failed = await listenerRegionCheck(NLB_LISTENERS, client, 'cn-shanghai', forbidding.nlbUrl).run();
+      expect(failed.status).toBe('fail');
+      expect(failed.text).toMatch(
+        /^Alibaba NLB ListListenerCertificates in cn-shanghai for listener lsn-tls: HTTP 403 Forbidden.NoPermission .*grant it the RAM action nlb:ListListenerCertificates/,
+      );
+    } finally {
+      await forbidding.close();
+    }
   });
 });

@@ -144,6 +144,9 @@ describe('emulator rate limits over HTTP', () => {
       DescribeCdnSSLCertificateList: 40,
       DescribeCertificateInfoByID: 200,
       DescribeServerCertificates: 100,
+      ListLoadBalancers: 40,
+      ListListeners: 40,
+      ListListenerCertificates: 100,
     });
     expect(stats.ucloud).toMatchObject({ requests: 1, byAction: { DescribeSSLV2: 1 } });
     expect(stats.aliyun).toMatchObject({ cdn: { requests: 0 }, slb: { requests: 0 } });
