@@ -27,6 +27,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitTable = Object.freeze({
   // CAS, per account (CAS API docs: "the QPS limit for a single user").
   ListUserCertificateOrder: 10,
   GetUserCertificateDetail: 100,
+  // ALB and NLB: QPS unconfirmed (provider-apis-more.md, open question 4); emulator choice, of the order of the
+  // other per-account Describe/List quotas. Both products use these names, each with its own buckets.
+  ListLoadBalancers: 20,
+  ListListeners: 20,
+  ListListenerCertificates: 50,
 });
 
 export interface RateLimitOptions {

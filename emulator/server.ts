@@ -13,6 +13,9 @@
  *                                               `/` whatever the mount point, as against the real hosts.
  *   GET|POST /aliyun/cas   (also /aliyun/cas/)  Alibaba Cloud CAS RPC API (2020-04-07), as cas.aliyuncs.com
  *                                               answers `/`: the value for `casUrl`.
+ *   GET|POST /aliyun/alb   (also /aliyun/alb/)  Alibaba Cloud ALB RPC API (2020-06-16): the value for `albUrl`.
+ *   GET|POST /aliyun/nlb   (also /aliyun/nlb/)  Alibaba Cloud NLB RPC API (2022-04-30): the value for `nlbUrl`.
+ *                                               Both serve every region (RegionId says which).
  *   GET /healthz                                200 "ok".
  *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
  *                                               the CPU time of the process serving them, for a benchmark that
@@ -47,7 +50,7 @@ export interface EmulatorOptions extends FaultOptions {
   /** UCloud only: faults (overriding the top-level ones), forced `failures`, `maxLimit`. */
   ucloud?: Omit<UcloudEmulatorOptions, 'fleet' | 'rateLimiter'>;
   /**
-   * Alibaba Cloud (CDN and SLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
+   * Alibaba Cloud (CDN, SLB, ALB, NLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
    * `cdnCountIsTotal`, `retryAfterSeconds`, `signatureMismatchStatus`.
    */
   aliyun?: Omit<AliyunEmulatorOptions, 'fleet' | 'rateLimiter'>;
@@ -60,7 +63,7 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`, `aliyun.cas`. */
+  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`, `aliyun.cas`, `aliyun.alb`, `aliyun.nlb`. */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -77,6 +80,10 @@ export interface RunningEmulator {
   slbUrl: string;
   /** Alibaba Cloud CAS endpoint, `${url}/aliyun/cas`: use it where `https://cas.aliyuncs.com` would go. */
   casUrl: string;
+  /** Alibaba Cloud ALB endpoint for every region, `${url}/aliyun/alb`: for ALIBABA_CLOUD_ALB_ENDPOINT. */
+  albUrl: string;
+  /** Alibaba Cloud NLB endpoint for every region, `${url}/aliyun/nlb`: for ALIBABA_CLOUD_NLB_ENDPOINT. */
+  nlbUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
@@ -91,6 +98,8 @@ export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.free
   dcdn: '/aliyun/dcdn',
   slb: '/aliyun/slb',
   cas: '/aliyun/cas',
+  alb: '/aliyun/alb',
+  nlb: '/aliyun/nlb',
 });
 
 /** Starts the emulator and resolves once it is listening. */
@@ -126,7 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ucloud.handle(request, response);
       return;
     }
-    for (const service of ['cdn', 'dcdn', 'slb', 'cas'] as const) {
+    for (const service of Object.keys(ALIYUN_PATHS) as AliyunService[]) {
       const mount = ALIYUN_PATHS[service];
       if (path === mount || path === `${mount}/`) {
         aliyun.handle(service, request, response);
@@ -180,6 +189,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     dcdnUrl: `${url}${ALIYUN_PATHS.dcdn}`,
     slbUrl: `${url}${ALIYUN_PATHS.slb}`,
     casUrl: `${url}${ALIYUN_PATHS.cas}`,
+    albUrl: `${url}${ALIYUN_PATHS.alb}`,
+    nlbUrl: `${url}${ALIYUN_PATHS.nlb}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},
     close() {

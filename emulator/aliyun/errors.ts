@@ -76,6 +76,11 @@ export const ALIYUN_ERRORS = {
   OperationDenied: { status: 403, message: 'Your account does not open this service yet.' },
   /** DCDN DescribeDcdnHttpsDomainList for an account without HTTPS domains (DCDN API doc). Alibaba's wording. */
   NoHttpsDomain: { status: 400, message: 'Your account does not have any HTTPS domain.' },
+  // ALB and NLB (provider-apis-more.md §3, §4: NLB's documented codes; ALB's not-found code is unconfirmed, so
+  // the emulator sends NLB's). Emulator wording.
+  'ResourceNotFound.listener': { status: 404, message: 'The specified listener "{0}" does not exist.' },
+  'Forbidden.NoPermission': { status: 403, message: 'You are not authorized to perform this operation.' },
+  SystemBusy: { status: 400, message: 'The system is busy. Please try again later.' },
   // SLB UploadServerCertificate (Alibaba SLB error codes; 400 each). Emulator wording.
   KeyFormatError: { status: 400, message: 'The format of the private key is not valid.' },
   PrivateKeyEncryption: {

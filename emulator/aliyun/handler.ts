@@ -1,8 +1,9 @@
 /**
  * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`), DCDN (`dcdn.aliyuncs.com`), SLB
- * (`slb.aliyuncs.com`) and CAS (`cas.aliyuncs.com`): one handler for all, since they share transport, common
- * parameters, signature and error shape; the server mounts it once
- * per service. Requests are signed with the path `/` whatever the mount point, as against the real hosts.
+ * (`slb.aliyuncs.com`), CAS (`cas.aliyuncs.com`), ALB and NLB (`alb.{RegionId}.aliyuncs.com`,
+ * `nlb.{RegionId}.aliyuncs.com`): one handler for all, since they share transport, common parameters, signature and
+ * error shape; the server mounts it once per service. Requests are signed with the path `/` whatever the mount
+ * point, as against the real hosts.
  *
  * Order of checks for one request, first failure wins:
  *   1. method GET or POST (else HTTP 405), body at most 1 MiB (else HTTP 413), a form body (else InvalidParameter);
@@ -39,16 +40,18 @@ import {
 import type { AliyunCdnCertificate, Fleet } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
+import { ALB_API_VERSION, createAlbActions } from './alb';
 import { CAS_API_VERSION, createCasActions, isCertFiltered } from './cas';
 import { CDN_API_VERSION, createCdnActions, MAX_CDN_PAGE_SIZE } from './cdn';
 import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusOfCode } from './errors';
 import { createDcdnActions, DCDN_API_VERSION } from './httpsDomains';
+import { createNlbActions, NLB_API_VERSION } from './nlb';
 import { type AliyunParams, parseAliyunParams } from './params';
 import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
 import { type AliyunStore, createAliyunStore } from './store';
 
-export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas';
+export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas' | 'alb' | 'nlb';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request that
@@ -175,6 +178,8 @@ export interface AliyunEmulatorStats {
   dcdn: AliyunServiceStats;
   slb: AliyunServiceStats;
   cas: AliyunServiceStats;
+  alb: AliyunServiceStats;
+  nlb: AliyunServiceStats;
 }
 
 export interface AliyunHandler {
@@ -273,6 +278,23 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       pickFault: createFaultPicker(options),
       stats: { ...emptyStats(), unfilteredDetails: 0 },
     },
+    // Regional hosts (alb.{RegionId}.aliyuncs.com): the HostId names the central one.
+    alb: {
+      version: ALB_API_VERSION,
+      host: 'alb.aliyuncs.com',
+      product: 'Alb',
+      actions: createAlbActions(),
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
+    nlb: {
+      version: NLB_API_VERSION,
+      host: 'nlb.aliyuncs.com',
+      product: 'Nlb',
+      actions: createNlbActions(),
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
   };
 
   function respond(
@@ -312,8 +334,13 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     const refusal = checkRequest(service, method, params);
     if (refusal) return error(refusal);
     const handler = service.actions[action!]!;
-    // After authentication: a quota belongs to an account, and a forged request must not spend it.
-    if (options.rateLimiter && !options.rateLimiter.admit(`aliyun ${params.AccessKeyId}`, action!)) {
+    // After authentication: a quota belongs to an account, and a forged request must not spend it. ALB and NLB
+    // share action names (ListListeners) but not quotas: their buckets are their own.
+    const quota =
+      name === 'alb' || name === 'nlb'
+        ? `aliyun ${params.AccessKeyId} ${name}`
+        : `aliyun ${params.AccessKeyId}`;
+    if (options.rateLimiter && !options.rateLimiter.admit(quota, action!)) {
       stats.rateLimited++;
       return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
     }
@@ -500,6 +527,8 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       dcdn: services.dcdn.stats,
       slb: services.slb.stats,
       cas: services.cas.stats,
+      alb: services.alb.stats,
+      nlb: services.nlb.stats,
     },
     handle(name, request, response) {
       const service = services[name];

@@ -8,9 +8,14 @@ import type {
   AliyunCasCertificate,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
+  AliyunListener,
+  AliyunLoadBalancer,
   AliyunSlbCertificate,
   Fleet,
 } from '../fleet/model';
+
+/** The products whose load balancers hold listeners with certificates. */
+export type LoadBalancerProduct = 'alb' | 'nlb';
 
 /** The account used when the fleet names none (the demo's credentials). */
 export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
@@ -41,6 +46,13 @@ export interface AliyunStore {
   casCertificates(): readonly AliyunCasCertificate[];
   /** The CAS certificate whose CertificateId reads as `certId` (`"18382705"`), if any. */
   casCertificate(certId: string): AliyunCasCertificate | undefined;
+  /** The ALB or NLB load balancers of one region, in fleet order. */
+  loadBalancers(product: LoadBalancerProduct, region: string): readonly AliyunLoadBalancer[];
+  /** An ALB or NLB listener by its id, with its load balancer; undefined when there is none. */
+  listener(
+    product: LoadBalancerProduct,
+    listenerId: string,
+  ): { loadBalancer: AliyunLoadBalancer; listener: AliyunListener } | undefined;
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -64,6 +76,25 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   };
   for (const certificate of aliyun?.slb?.certificates ?? []) addSlbCertificate(certificate);
 
+  const loadBalancersByRegion = {
+    alb: new Map<string, AliyunLoadBalancer[]>(),
+    nlb: new Map<string, AliyunLoadBalancer[]>(),
+  };
+  const listenersById = {
+    alb: new Map<string, { loadBalancer: AliyunLoadBalancer; listener: AliyunListener }>(),
+    nlb: new Map<string, { loadBalancer: AliyunLoadBalancer; listener: AliyunListener }>(),
+  };
+  for (const product of ['alb', 'nlb'] as const) {
+    for (const loadBalancer of aliyun?.[product]?.loadBalancers ?? []) {
+      const list = loadBalancersByRegion[product].get(loadBalancer.RegionId);
+      if (list) list.push(loadBalancer);
+      else loadBalancersByRegion[product].set(loadBalancer.RegionId, [loadBalancer]);
+      for (const listener of loadBalancer.listeners) {
+        listenersById[product].set(listener.ListenerId, { loadBalancer, listener });
+      }
+    }
+  }
+
   const cdnDomains = [...(aliyun?.cdnDomains?.domains ?? [])];
   const dcdnDomains = aliyun?.dcdnDomains ? [...aliyun.dcdnDomains.domains] : null;
   const cas = [...(aliyun?.cas?.certificates ?? [])];
@@ -77,6 +108,8 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
     dcdnDomains: () => dcdnDomains,
     casCertificates: () => cas,
     casCertificate: (certId) => byCasId.get(certId),
+    loadBalancers: (product, region) => loadBalancersByRegion[product].get(region) ?? [],
+    listener: (product, listenerId) => listenersById[product].get(listenerId),
     cdnCertificates: () => cdn,
     cdnCertificate: (certId) => byCertId.get(certId),
     slbCertificates: (region) => byRegion.get(region) ?? [],

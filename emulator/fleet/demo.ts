@@ -1,7 +1,8 @@
 /**
  * The fleet `certwatch demo` and a bare `certwatch emulator` serve: a few hundred UCloud certificates over three
- * regions and three projects, and an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains and
- * SLB server certificates in two regions, all laid around the given clock so the report always shows every status.
+ * regions and three projects, and an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains, CAS
+ * certificates, SLB server certificates in two regions and ALB and NLB listeners, all laid around the given clock so
+ * the report always shows every status.
  */
 import { makeTestCertificate } from '../x509/testCertificate';
 import {
@@ -27,6 +28,65 @@ export const DEMO_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
   AccessKeySecret: 'demo-access-key-secret',
 });
 export const DEMO_ALIYUN_SLB_REGIONS: readonly string[] = Object.freeze(['cn-hangzhou', 'cn-shanghai']);
+
+/**
+ * The CAS certificate ids the demo's ALB and NLB listeners name (`<id>-cn-hangzhou`): the demo's CAS certificates
+ * must carry these ids for the listeners' expiry to be found.
+ */
+export const DEMO_ALIYUN_LISTENER_CAS_IDS = Object.freeze({
+  albDefault: '18382705',
+  albExtra: '10741304',
+  nlb: '18382705',
+} as const);
+
+/** The demo's ALB and NLB: an HTTPS listener with a default and an extra CAS certificate and one opaque id. */
+function demoLoadBalancers(): Pick<NonNullable<Fleet['aliyun']>, 'alb' | 'nlb'> {
+  const cas = (id: string) => `${id}-cn-hangzhou`;
+  return {
+    alb: {
+      loadBalancers: [
+        {
+          RegionId: 'cn-hangzhou',
+          LoadBalancerId: 'alb-demo7x2kq9wz1m',
+          name: 'shop-web',
+          DNSName: 'alb-demo7x2kq9wz1m.cn-hangzhou.alb.aliyuncs.com',
+          listeners: [
+            {
+              ListenerId: 'lsr-demo4hn2a8c0v5',
+              port: 443,
+              protocol: 'HTTPS',
+              certificates: [
+                { CertificateId: cas(DEMO_ALIYUN_LISTENER_CAS_IDS.albDefault), IsDefault: true },
+                { CertificateId: cas(DEMO_ALIYUN_LISTENER_CAS_IDS.albExtra), IsDefault: false },
+                // An id in the form the API docs show: not a CAS id, so its expiry stays unknown.
+                { CertificateId: '1231579085529123_18c3f5a1e20_1714763408_709982', IsDefault: false },
+              ],
+            },
+            { ListenerId: 'lsr-demo0pl3m6r8t2', port: 80, protocol: 'HTTP', certificates: [] },
+          ],
+        },
+      ],
+    },
+    nlb: {
+      loadBalancers: [
+        {
+          RegionId: 'cn-hangzhou',
+          LoadBalancerId: 'nlb-demo5wq8e3y6u1',
+          name: 'pay-tls',
+          DNSName: 'nlb-demo5wq8e3y6u1.cn-hangzhou.nlb.aliyuncs.com',
+          listeners: [
+            {
+              ListenerId: 'lsn-demo9ka4s7d2f6',
+              port: 8443,
+              protocol: 'TCPSSL',
+              certificates: [{ CertificateId: cas(DEMO_ALIYUN_LISTENER_CAS_IDS.nlb), IsDefault: true }],
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 /**
  * The demo fleet for the clock `now` (epoch ms): one UCloud account that may read every project, one Alibaba
@@ -75,6 +135,7 @@ export function demoFleet(now: number): Fleet {
       },
       slb: { certificates: slbCertificates },
       cas: { certificates: casCertificates },
+      ...demoLoadBalancers(),
     },
     ucloud: {
       accounts: [{ PublicKey: 'demo-public-key', PrivateKey: 'demo-private-key', Projects: projects }],

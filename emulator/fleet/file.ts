@@ -23,6 +23,9 @@ import type {
   AliyunCasDeployment,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
+  AliyunListener,
+  AliyunListenerCertificate,
+  AliyunLoadBalancer,
   AliyunSlbCertificate,
   Fleet,
   UcloudAccount,
@@ -80,6 +83,8 @@ const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
   dcdnDomains: true,
   slb: true,
   cas: true,
+  alb: true,
+  nlb: true,
 };
 const DOMAINS_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdnDomains']>, true> = {
   domains: true,
@@ -161,6 +166,48 @@ function validateAliyun(value: unknown, problems: string[]): void {
       problems,
     );
   }
+  for (const service of ['alb', 'nlb'] as const) {
+    if (aliyun[service] !== undefined) validateLoadBalancers(aliyun[service], `aliyun.${service}`, problems);
+  }
+}
+
+/** `{loadBalancers: [...]}`: LoadBalancerId unique in the section, ListenerId unique across its load balancers. */
+function validateLoadBalancers(value: unknown, path: string, problems: string[]): void {
+  const section = objectAt(value, path, problems);
+  if (!section) return;
+  rejectUnknownKeys(section, ['loadBalancers'], `${path}.`, problems);
+  if (section.loadBalancers === undefined) {
+    problems.push(`${path}.loadBalancers is missing (use [] for none)`);
+    return;
+  }
+  const firstLoadBalancer = new Map<string, number>();
+  const firstListener = new Map<string, string>();
+  arrayAt(section.loadBalancers, `${path}.loadBalancers`, problems)?.forEach((entry, index) => {
+    const lbPath = `${path}.loadBalancers[${index}]`;
+    const lb = checkFields(entry, lbPath, LOAD_BALANCER_FIELDS, problems);
+    if (typeof lb?.LoadBalancerId === 'string') {
+      noRepeat(
+        firstLoadBalancer,
+        lb.LoadBalancerId,
+        index,
+        `${lbPath}.LoadBalancerId`,
+        `${path}.loadBalancers`,
+        problems,
+      );
+    }
+    if (!Array.isArray(lb?.listeners)) return;
+    lb.listeners.forEach((listener, i) => {
+      const id = isObject(listener) ? listener.ListenerId : undefined;
+      if (typeof id !== 'string') return;
+      const first = firstListener.get(id);
+      if (first === undefined) firstListener.set(id, `${lbPath}.listeners[${i}]`);
+      else problems.push(`${lbPath}.listeners[${i}].ListenerId "${id}" repeats ${first}.ListenerId`);
+    });
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `{certificates: [...]}` whose entries have `fields`, with `idField` unique across the list. */
@@ -383,7 +430,13 @@ const CAS_DEPLOYMENT_FIELDS: Record<keyof AliyunCasDeployment, FieldCheck> = {
   DefaultResource: optional(oneOf(0, 1)),
 };
 
-const listOf =
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const LISTENER_CERTIFICATE_FIELDS: Record<keyof AliyunListenerCertificate, FieldCheck> = {
+  CertificateId: required(nonEmptyText),
+  IsDefault: required(flag),
+};
+
+const listItems =
   (fields: Record<string, FieldCheck>): FieldCheck =>
   (value, path, problems) => {
     arrayAt(value, path, problems)?.forEach((item, index) => {
@@ -417,10 +470,25 @@ const CAS_CERTIFICATE_FIELDS: Record<keyof AliyunCasCertificate, FieldCheck> = {
   NotBefore: optional(nonNegativeNumber),
   NotAfter: optional(nonNegativeNumber),
   Algorithm: optional(text),
-  CertChain: optional(listOf(CAS_CHAIN_FIELDS)),
+  CertChain: optional(listItems(CAS_CHAIN_FIELDS)),
   Cert: optional(text),
   Key: optional(text),
-  Deployments: optional(listOf(CAS_DEPLOYMENT_FIELDS)),
+  Deployments: optional(listItems(CAS_DEPLOYMENT_FIELDS)),
+};
+
+const LISTENER_FIELDS: Record<keyof AliyunListener, FieldCheck> = {
+  ListenerId: required(nonEmptyText),
+  port: required(positiveInteger),
+  protocol: required(oneOf('HTTP', 'HTTPS', 'QUIC', 'TCP', 'UDP', 'TCPSSL')),
+  certificates: required(listItems(LISTENER_CERTIFICATE_FIELDS)),
+};
+
+const LOAD_BALANCER_FIELDS: Record<keyof AliyunLoadBalancer, FieldCheck> = {
+  RegionId: required(nonEmptyText),
+  LoadBalancerId: required(nonEmptyText),
+  name: required(text),
+  DNSName: required(text),
+  listeners: required(listItems(LISTENER_FIELDS)),
 };
 
 function checkFields(

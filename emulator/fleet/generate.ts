@@ -17,6 +17,8 @@ import type {
   AliyunCasDeployment,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
+  AliyunListener,
+  AliyunLoadBalancer,
   AliyunSlbCertificate,
   UcloudFleetCertificate,
   UcloudRelation,
@@ -612,6 +614,84 @@ function casDeployment(random: SeededRandom, id: number, names: LeafNames): Aliy
     default:
       return { Id: id, CloudProduct: product, Domain: host };
   }
+}
+
+export interface AliyunLoadBalancerFleetOptions {
+  product: 'alb' | 'nlb';
+  /** Load balancers in all. */
+  count: number;
+  seed: number;
+  regions: string[];
+  /**
+   * CAS certificate ids (digits) the listener certificates name (`<id>-cn-hangzhou`), e.g. the ids of a CAS
+   * fleet; default: ids drawn at random.
+   */
+  casCertificateIds?: readonly string[];
+}
+
+/**
+ * ALB or NLB load balancers with listeners and listener certificates, as a pure function of the options (no
+ * certificates are issued: listeners name certificates by id). ALB: 1–3 listeners, HTTPS ~60%, QUIC ~15%, HTTP
+ * ~25% (no certificates); a TLS listener has a default certificate and 0–3 extra ones. NLB: 1–3 listeners, TCPSSL
+ * ~70% with one server certificate, TCP otherwise. About 85% of the certificate ids name a CAS certificate
+ * (`<id>-cn-hangzhou`), the rest are opaque product-local ids (`<uid>_<hex>_<n>_<n>`, the docs' example form).
+ */
+export function generateAliyunLoadBalancerFleet(
+  options: AliyunLoadBalancerFleetOptions,
+): AliyunLoadBalancer[] {
+  const { product, count, regions } = options;
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number, got ${count}`);
+  if (regions.length === 0) throw new RangeError('regions must not be empty');
+  const random = new SeededRandom(options.seed);
+  const ids = new UniqueIds(random);
+  const cas = options.casCertificateIds ?? [];
+  const certificateId = () =>
+    random.chance(0.85)
+      ? `${cas.length > 0 ? random.pick(cas) : random.integer(1_000_000, 29_999_999)}-cn-hangzhou`
+      : `${ALIYUN_ACCOUNT_UID}_${random.integer(0x160000000000, 0x19ffffffffff).toString(16)}_${random.integer(1e9, 2 ** 31 - 1)}_${random.integer(1e5, 1e6 - 1)}`;
+  const protocols =
+    product === 'alb'
+      ? ([
+          { weight: 60, value: 'HTTPS' },
+          { weight: 15, value: 'QUIC' },
+          { weight: 25, value: 'HTTP' },
+        ] as const)
+      : ([
+          { weight: 70, value: 'TCPSSL' },
+          { weight: 30, value: 'TCP' },
+        ] as const);
+  return Array.from({ length: count }, () => {
+    const region = random.pick(regions);
+    const id = ids.next(`${product}-`) + random.alphanumeric(10);
+    const usedPorts = new Set<number>();
+    const listeners = Array.from({ length: random.integer(1, 3) }, (): AliyunListener => {
+      const protocol = random.weighted(protocols);
+      let port = protocol === 'HTTP' || protocol === 'TCP' ? 80 : 443;
+      while (usedPorts.has(port)) port = random.integer(1024, 65_000);
+      usedPorts.add(port);
+      const tls = protocol !== 'HTTP' && protocol !== 'TCP';
+      const extras = tls && product === 'alb' ? random.integer(0, 3) : 0;
+      const certificateIds = new Set<string>();
+      while (tls && certificateIds.size < 1 + extras) certificateIds.add(certificateId());
+      return {
+        ListenerId: ids.next(product === 'alb' ? 'lsr-' : 'lsn-') + random.alphanumeric(10),
+        port,
+        protocol,
+        certificates: [...certificateIds].map((CertificateId, index) => ({
+          CertificateId,
+          IsDefault: index === 0,
+        })),
+      };
+    });
+    return {
+      RegionId: region,
+      LoadBalancerId: id,
+      name: `${random.pick(SERVICES)}-${random.weighted(ENVIRONMENTS)}-${product}`,
+      DNSName: `${id}.${region}.${product}.aliyuncs.com`,
+      listeners,
+    };
+  });
 }
 
 interface SharedCertificate {

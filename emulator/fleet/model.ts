@@ -192,6 +192,35 @@ export interface AliyunCasDeployment {
   DefaultResource?: number;
 }
 
+/** A server certificate on an ALB or NLB listener, as ListListenerCertificates names it. */
+export interface AliyunListenerCertificate {
+  /** `<casId>-cn-hangzhou` for a CAS certificate, or an opaque product-local id. */
+  CertificateId: string;
+  /** The listener's default certificate (one per listener), else an extra (SNI) one. */
+  IsDefault: boolean;
+}
+
+/** A listener of an ALB or NLB load balancer. */
+export interface AliyunListener {
+  /** `lsr-…` (ALB) or `lsn-…` (NLB). */
+  ListenerId: string;
+  port: number;
+  /** ALB: HTTP, HTTPS or QUIC; NLB: TCP, UDP or TCPSSL. Only HTTPS, QUIC and TCPSSL hold certificates. */
+  protocol: string;
+  certificates: AliyunListenerCertificate[];
+}
+
+/** An ALB or NLB load balancer (ListLoadBalancers) and its listeners (ListListeners). */
+export interface AliyunLoadBalancer {
+  RegionId: string;
+  /** `alb-…` or `nlb-…`. */
+  LoadBalancerId: string;
+  name: string;
+  /** `alb-….cn-hangzhou.alb.aliyuncs.com`. */
+  DNSName: string;
+  listeners: AliyunListener[];
+}
+
 export interface Fleet {
   aliyun?: {
     /** Default: one account, demo-access-key-id / demo-access-key-secret. */
@@ -203,6 +232,10 @@ export interface Fleet {
     dcdnDomains?: { domains: AliyunHttpsDomain[] };
     slb?: { certificates: AliyunSlbCertificate[] };
     cas?: { certificates: AliyunCasCertificate[] };
+    /** ALB (2020-06-16) load balancers with their listeners and listener certificates. */
+    alb?: { loadBalancers: AliyunLoadBalancer[] };
+    /** NLB (2022-04-30) load balancers with their listeners and listener certificates. */
+    nlb?: { loadBalancers: AliyunLoadBalancer[] };
   };
   ucloud?: {
     accounts?: UcloudAccount[];

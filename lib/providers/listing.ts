@@ -11,6 +11,8 @@
  * - page-number paging cannot see a shift that keeps the total (one removed from a read page, one added after):
  *   a listing that took more than one request is read a second time, and is complete only when two passes in a
  *   row list the same items;
+ * - token paging (NextToken): the server keeps the place, so one pass is the listing; a token that comes back
+ *   again would never end and is a PagingError; a total that moves starts the listing again like a shift;
  * - a total the pages did not match, entries that are not items and a page cap reached are PagingErrors.
  *
  * What was yielded before a PagingError is real: the caller reports it and names the failure beside it.
@@ -26,6 +28,8 @@ export interface ListedPage {
   total: number | null;
   /** The page size the server says it used (it may cap what was asked); null or absent when it does not say. */
   servedPageSize?: number | null;
+  /** Token paging: the token of the next page; null, absent or `""` when this page was the last. */
+  nextToken?: string | null;
 }
 
 /** Offset and limit (UCloud): each page after the first starts one entry early, to see the list shift. */
@@ -48,10 +52,20 @@ export interface SingleReply {
   fetch(signal?: AbortSignal): Promise<ListedPage>;
 }
 
+/**
+ * A token the server hands back for the next page (Alibaba ALB/NLB NextToken and MaxResults): no token for the
+ * first page; the listing ends at a page without one.
+ */
+export interface TokenPaging {
+  style: 'token';
+  pageSize: number;
+  fetch(token: string | null, pageSize: number, signal?: AbortSignal): Promise<ListedPage>;
+}
+
 export interface Listing<T> {
   /** Names the listing in every error: `UCloud DescribeSSLV2 in cn-bj2 (project org-a)`. */
   label: string;
-  paging: OffsetPaging | PageNumberPaging | SingleReply;
+  paging: OffsetPaging | PageNumberPaging | SingleReply | TokenPaging;
   /** How the reply names its total, in messages: `TotalCount`, `Count`. */
   totalName: string;
   /** What an entry is called in messages: `DataSet entries`. */
@@ -157,7 +171,58 @@ export async function* listPages<T>(
     checkFinished(page.entries.length, identities.size, page.total, skipped.count);
     return identities;
   }
+  if (paging.style === 'token') {
+    for (let restart = 0; ; restart++) {
+      const end = yield* tokenPass(paging);
+      if (end.kind === 'complete') return end.identities;
+      if (restart >= limits.maxRestarts) throw keptChanging(restart, end.why);
+    }
+  }
   const paged: OffsetPaging | PageNumberPaging = paging;
+
+  /**
+   * One pass of token paging, first page to the page without a token. The server keeps the place, so a pass that
+   * ends is complete; a total that moves between pages is a shift (the pass starts again from the first page).
+   */
+  async function* tokenPass(tokens: TokenPaging): AsyncGenerator<T[], PassEnd> {
+    const identities = new Set<string>();
+    const skipped = { count: 0 };
+    const sent = new Set<string>();
+    const requestsBefore = requests;
+    let token: string | null = null;
+    let total: number | null | undefined;
+    let listed = 0;
+    for (let pageNumber = 1; ; pageNumber++) {
+      const page = await fetchPage(() => tokens.fetch(token, tokens.pageSize, signal));
+      if (total === undefined) total = page.total;
+      else if (page.total !== null && total !== null && page.total !== total) {
+        return { kind: 'shifted', why: `${listing.totalName} moved from ${total} to ${page.total}` };
+      }
+      listed += page.entries.length;
+      const items = freshItems(page.entries, identities, skipped);
+      if (items.length > 0) yield items;
+      const next = page.nextToken ?? '';
+      if (next === '') break;
+      // The token itself is the server's text: it is not quoted.
+      if (sent.has(next) || next === token) {
+        throw new PagingError(
+          `${label}: page ${pageNumber} gave a NextToken the listing had already followed; it would never end — ` +
+            'the pages read so far are reported',
+        );
+      }
+      sent.add(next);
+      token = next;
+    }
+    checkFinished(listed, identities.size, total ?? null, skipped.count);
+    return { kind: 'complete', identities, requests: requests - requestsBefore };
+  }
+
+  function keptChanging(attempts: number, why: string): PagingError {
+    return new PagingError(
+      `${label}: the certificate list kept changing while it was read (${attempts + 1} attempts, last: ${why}); ` +
+        'the listing cannot be trusted and some certificates may be missing — run the scan again',
+    );
+  }
 
   /**
    * One pass from the first page to the end. Yields as it goes; returns how it ended. The pass is over at an
@@ -248,12 +313,7 @@ export async function* listPages<T>(
       confirmed = null;
       why = end.why;
     }
-    if (restart >= limits.maxRestarts) {
-      throw new PagingError(
-        `${label}: the certificate list kept changing while it was read (${restart + 1} attempts, last: ${why}); ` +
-          'the listing cannot be trusted and some certificates may be missing — run the scan again',
-      );
-    }
+    if (restart >= limits.maxRestarts) throw keptChanging(restart, why);
     restart++;
   }
 }

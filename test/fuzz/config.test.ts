@@ -101,6 +101,10 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
   ALIBABA_CLOUD_SLB_ENDPOINT: url,
   ALIBABA_CLOUD_SCAN_CAS: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
   ALIBABA_CLOUD_CAS_ENDPOINT: url,
+  ALIBABA_CLOUD_ALB_REGIONS: list,
+  ALIBABA_CLOUD_ALB_ENDPOINT: url,
+  ALIBABA_CLOUD_NLB_REGIONS: list,
+  ALIBABA_CLOUD_NLB_ENDPOINT: url,
   CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: fc.oneof(
     fc.constantFrom('true', 'false', '1', '0', 'yes', 'NO', 'maybe', ''),
     anyText,
@@ -273,7 +277,15 @@ describe('fuzz: loadConfig', () => {
       'config',
       'loadConfig endpoints',
       fc.property(
-        fc.constantFrom('UCLOUD_API_URL', 'ALIBABA_CLOUD_CDN_ENDPOINT', 'ALIBABA_CLOUD_SLB_ENDPOINT'),
+        fc.constantFrom(
+          'UCLOUD_API_URL',
+          'ALIBABA_CLOUD_CDN_ENDPOINT',
+          'ALIBABA_CLOUD_SLB_ENDPOINT',
+          'ALIBABA_CLOUD_DCDN_ENDPOINT',
+          'ALIBABA_CLOUD_CAS_ENDPOINT',
+          'ALIBABA_CLOUD_ALB_ENDPOINT',
+          'ALIBABA_CLOUD_NLB_ENDPOINT',
+        ),
         endpoint,
         allowed,
         (key, { scheme, host: { name, local }, port, path }, allow) => {
@@ -303,6 +315,10 @@ describe('fuzz: loadConfig', () => {
               UCLOUD_API_URL: config!.ucloud?.apiUrl,
               ALIBABA_CLOUD_CDN_ENDPOINT: config!.aliyun?.cdnEndpoint,
               ALIBABA_CLOUD_SLB_ENDPOINT: config!.aliyun?.slbEndpoint,
+              ALIBABA_CLOUD_DCDN_ENDPOINT: config!.aliyun?.dcdnEndpoint,
+              ALIBABA_CLOUD_CAS_ENDPOINT: config!.aliyun?.casEndpoint,
+              ALIBABA_CLOUD_ALB_ENDPOINT: config!.aliyun?.albEndpoint,
+              ALIBABA_CLOUD_NLB_ENDPOINT: config!.aliyun?.nlbEndpoint,
             }[key];
             expect(taken).toBe(url.replace(/\/+$/, ''));
             return;

@@ -148,6 +148,9 @@ describe('emulator rate limits over HTTP', () => {
       DescribeDcdnHttpsDomainList: 200,
       ListUserCertificateOrder: 20,
       GetUserCertificateDetail: 200,
+      ListLoadBalancers: 40,
+      ListListeners: 40,
+      ListListenerCertificates: 100,
     });
     expect(stats.ucloud).toMatchObject({ requests: 1, byAction: { DescribeSSLV2: 1 } });
     expect(stats.aliyun).toMatchObject({ cdn: { requests: 0 }, slb: { requests: 0 } });

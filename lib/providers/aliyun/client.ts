@@ -79,7 +79,9 @@ function isRetryableCode(code: string): boolean {
     code === 'FlowControlError' ||
     code === 'ServiceUnavailable' ||
     code === 'InternalError' ||
-    code === 'SignatureNonceUsed'
+    code === 'SignatureNonceUsed' ||
+    // ALB and NLB: terraform-provider-alicloud retries it (provider-apis-more.md §3, §4).
+    code === 'SystemBusy'
   );
 }
 
@@ -308,8 +310,8 @@ export const CDN_VERSION = '2018-05-10';
 export const SLB_VERSION = '2014-05-15';
 export const DCDN_VERSION = '2018-01-15';
 export const CAS_VERSION = '2020-04-07';
-/** CAS's RAM code: its actions are `yundun-cert:<Action>` (CAS "RAM authorization" doc). */
-export const CAS_RAM_CODE = 'yundun-cert';
+export const ALB_VERSION = '2020-06-16';
+export const NLB_VERSION = '2022-04-30';
 
 /**
  * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
@@ -337,37 +339,73 @@ export function slbEndpointFor(regionId: string): string {
     : `https://slb.${regionId}.aliyuncs.com`;
 }
 
-/** Which product a client talks to; SLB endpoints depend on the region. */
+/** Which product a client talks to; SLB, ALB and NLB endpoints depend on the region. */
 export type AliyunTarget =
   | { product: 'CDN' }
   | { product: 'DCDN' }
   | { product: 'CAS' }
-  | { product: 'SLB'; region: string };
+  | { product: 'SLB'; region: string }
+  | { product: 'ALB'; region: string }
+  | { product: 'NLB'; region: string };
 
-/** Endpoint, API version and endpoint setting of a target, and the RAM code its actions are named under. */
-function productOf(
-  config: AliyunConfig,
-  target: AliyunTarget,
-): { endpoint: string; version: string; setting: string; ramCode?: string } {
-  switch (target.product) {
-    case 'CDN':
-      return { endpoint: config.cdnEndpoint, version: CDN_VERSION, setting: 'ALIBABA_CLOUD_CDN_ENDPOINT' };
-    case 'DCDN':
-      return { endpoint: config.dcdnEndpoint, version: DCDN_VERSION, setting: 'ALIBABA_CLOUD_DCDN_ENDPOINT' };
-    case 'CAS':
-      return {
-        endpoint: config.casEndpoint,
-        version: CAS_VERSION,
-        setting: 'ALIBABA_CLOUD_CAS_ENDPOINT',
-        ramCode: CAS_RAM_CODE,
-      };
-    case 'SLB':
-      return {
-        endpoint: config.slbEndpoint ?? slbEndpointFor(target.region),
-        version: SLB_VERSION,
-        setting: 'ALIBABA_CLOUD_SLB_ENDPOINT',
-      };
-  }
+/**
+ * Each product's API version, the endpoint it is reached at, the setting that overrides it, and the RAM code its
+ * actions are named under (`<code>:<Action>`, each product's "RAM authorization" doc).
+ */
+const PRODUCT_WIRING: {
+  readonly [P in AliyunTarget['product']]: {
+    version: string;
+    setting: string;
+    ramCode: string;
+    endpoint(config: AliyunConfig, region: string): string;
+  };
+} = {
+  CDN: {
+    version: CDN_VERSION,
+    setting: 'ALIBABA_CLOUD_CDN_ENDPOINT',
+    ramCode: 'cdn',
+    endpoint: (config) => config.cdnEndpoint,
+  },
+  DCDN: {
+    version: DCDN_VERSION,
+    setting: 'ALIBABA_CLOUD_DCDN_ENDPOINT',
+    ramCode: 'dcdn',
+    endpoint: (config) => config.dcdnEndpoint,
+  },
+  CAS: {
+    version: CAS_VERSION,
+    setting: 'ALIBABA_CLOUD_CAS_ENDPOINT',
+    ramCode: 'yundun-cert',
+    endpoint: (config) => config.casEndpoint,
+  },
+  SLB: {
+    version: SLB_VERSION,
+    setting: 'ALIBABA_CLOUD_SLB_ENDPOINT',
+    ramCode: 'slb',
+    endpoint: (config, region) => config.slbEndpoint ?? slbEndpointFor(region),
+  },
+  ALB: {
+    version: ALB_VERSION,
+    setting: 'ALIBABA_CLOUD_ALB_ENDPOINT',
+    ramCode: 'alb',
+    endpoint: (config, region) => config.albEndpoint ?? albEndpointFor(region),
+  },
+  NLB: {
+    version: NLB_VERSION,
+    setting: 'ALIBABA_CLOUD_NLB_ENDPOINT',
+    ramCode: 'nlb',
+    endpoint: (config, region) => config.nlbEndpoint ?? nlbEndpointFor(region),
+  },
+};
+
+/** ALB is regional only: alb.{RegionId}.aliyuncs.com (endpoint rule of alibabacloud-go/alb-20200616). */
+export function albEndpointFor(regionId: string): string {
+  return `https://alb.${regionId}.aliyuncs.com`;
+}
+
+/** NLB is regional only: nlb.{RegionId}.aliyuncs.com (endpoint rule of alibabacloud-go/nlb-20220430). */
+export function nlbEndpointFor(regionId: string): string {
+  return `https://nlb.${regionId}.aliyuncs.com`;
 }
 
 /**
@@ -380,21 +418,22 @@ export function aliyunClient(
   options: { requestTimeoutMs: number; retry?: RetryPolicy },
   deps: ProviderDeps = {},
 ): AliyunRpcClient {
-  const product = productOf(config, target);
+  const wiring = PRODUCT_WIRING[target.product];
+  const endpoint = wiring.endpoint(config, 'region' in target ? target.region : '');
   return new AliyunRpcClient({
     credentials: {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
     },
-    endpoint: product.endpoint,
-    version: product.version,
+    endpoint,
+    version: wiring.version,
     product: target.product,
-    ramCode: product.ramCode,
+    ramCode: wiring.ramCode,
     settings: {
       accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
       accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-      endpoint: product.setting,
+      endpoint: wiring.setting,
     },
     timeoutMs: options.requestTimeoutMs,
     retry: options.retry,

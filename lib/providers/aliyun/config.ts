@@ -21,6 +21,14 @@ export interface AliyunConfig {
   /** Whether the Certificate Management Service (CAS) inventory is scanned (CAS is global: no region). */
   scanCas: boolean;
   casEndpoint: string;
+  /** ALB regions whose HTTPS and QUIC listeners' certificates are scanned; empty: ALB is not scanned. */
+  albRegions: string[];
+  /** Overrides every region's ALB endpoint; null: `alb.{region}.aliyuncs.com`. */
+  albEndpoint: string | null;
+  /** NLB regions whose TCPSSL listeners' certificates are scanned; empty: NLB is not scanned. */
+  nlbRegions: string[];
+  /** Overrides every region's NLB endpoint; null: `nlb.{region}.aliyuncs.com`. */
+  nlbEndpoint: string | null;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
@@ -69,7 +77,7 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description:
       "scan DCDN's HTTPS domains (`DescribeDcdnHttpsDomainList`); an account without DCDN lists none",
     default:
-      "as `ALIBABA_CLOUD_SCAN_CDN`, but `false` when `ALIBABA_CLOUD_CDN_ENDPOINT` is not Alibaba's and " +
+      "as `ALIBABA_CLOUD_SCAN_CDN`, but `false` when an endpoint setting points away from Alibaba's hosts and " +
       '`ALIBABA_CLOUD_DCDN_ENDPOINT` is not set',
   },
   {
@@ -88,7 +96,7 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
       'scan the Certificate Management Service (CAS): issued, uploaded and expired certificates, and where each is ' +
       'deployed (CAS is global: no region)',
     default:
-      "`true` with the keys, but `false` when `ALIBABA_CLOUD_CDN_ENDPOINT` is not Alibaba's and " +
+      "`true` with the keys, but `false` when an endpoint setting points away from Alibaba's hosts and " +
       '`ALIBABA_CLOUD_CAS_ENDPOINT` is not set',
   },
   {
@@ -97,11 +105,39 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
       'the CAS API endpoint (`https://cas.ap-southeast-1.aliyuncs.com` for the international site)',
     default: `\`${DEFAULT_CAS_ENDPOINT}\``,
   },
+  {
+    key: 'ALIBABA_CLOUD_ALB_REGIONS',
+    description:
+      'ALB regions whose HTTPS and QUIC listener certificates are scanned, comma-separated (`cn-hangzhou`)',
+    default: 'none: ALB not scanned',
+  },
+  {
+    key: 'ALIBABA_CLOUD_ALB_ENDPOINT',
+    description: 'one endpoint for every ALB region (emulators, proxies)',
+    default: '`alb.{region}.aliyuncs.com`',
+  },
+  {
+    key: 'ALIBABA_CLOUD_NLB_REGIONS',
+    description:
+      'NLB regions whose TCPSSL listener certificates are scanned, comma-separated (`cn-hangzhou`)',
+    default: 'none: NLB not scanned',
+  },
+  {
+    key: 'ALIBABA_CLOUD_NLB_ENDPOINT',
+    description: 'one endpoint for every NLB region (emulators, proxies)',
+    default: '`nlb.{region}.aliyuncs.com`',
+  },
 ];
+
+/** The per-region listener services: their regions setting and endpoint override. */
+const LISTENER_SERVICES = [
+  { regions: 'ALIBABA_CLOUD_ALB_REGIONS', endpoint: 'ALIBABA_CLOUD_ALB_ENDPOINT' },
+  { regions: 'ALIBABA_CLOUD_NLB_REGIONS', endpoint: 'ALIBABA_CLOUD_NLB_ENDPOINT' },
+] as const;
 
 // Alibaba's RPC signature covers a Timestamp and a one-time SignatureNonce: a request is good for 15 minutes
 // and once (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism).
-const CDN_PLAIN_HTTP_RISK =
+const READ_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
   'returns, and can alter the replies';
 const SLB_PLAIN_HTTP_RISK =
@@ -119,11 +155,16 @@ export function readAliyun(
   const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
   const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   const regionsText = get('ALIBABA_CLOUD_SLB_REGIONS');
+  const listenerRegionsText = LISTENER_SERVICES.map((service) => get(service.regions));
   if (!accessKeyId && !accessKeySecret) {
-    if (regionsText) {
+    const named = [
+      ...(regionsText ? ['ALIBABA_CLOUD_SLB_REGIONS'] : []),
+      ...LISTENER_SERVICES.filter((_, i) => listenerRegionsText[i]).map((service) => service.regions),
+    ];
+    if (named.length > 0) {
       problems.push(
-        'ALIBABA_CLOUD_SLB_REGIONS is set but ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET are ' +
-          'not: set both keys',
+        `${named.join(' and ')} ${named.length === 1 ? 'is' : 'are'} set but ALIBABA_CLOUD_ACCESS_KEY_ID and ` +
+          'ALIBABA_CLOUD_ACCESS_KEY_SECRET are not: set both keys',
       );
     }
     return null;
@@ -147,7 +188,11 @@ export function readAliyun(
   const scanCdn = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN', true, problems);
   const cdnEndpoint = readEndpoint(
     get,
-    { key: 'ALIBABA_CLOUD_CDN_ENDPOINT', fallback: DEFAULT_CDN_ENDPOINT, plainHttpRisk: CDN_PLAIN_HTTP_RISK },
+    {
+      key: 'ALIBABA_CLOUD_CDN_ENDPOINT',
+      fallback: DEFAULT_CDN_ENDPOINT,
+      plainHttpRisk: READ_PLAIN_HTTP_RISK,
+    },
     problems,
     endpoints,
   );
@@ -159,31 +204,45 @@ export function readAliyun(
   );
   const dcdnEndpoint = readEndpoint(
     get,
-    { key: 'ALIBABA_CLOUD_DCDN_ENDPOINT', fallback: null, plainHttpRisk: CDN_PLAIN_HTTP_RISK },
+    { key: 'ALIBABA_CLOUD_DCDN_ENDPOINT', fallback: null, plainHttpRisk: READ_PLAIN_HTTP_RISK },
     problems,
     endpoints,
   );
   // The domain lists are CDN's own API (same endpoint, account and RAM service), so they follow CDN.
   const scanCdnDomains = readBoolean(get, 'ALIBABA_CLOUD_SCAN_CDN_DOMAINS', scanCdn, problems);
-  // DCDN and CAS are hosts of their own: a CDN endpoint pointed elsewhere (a proxy, an emulator) means calls must
-  // not go around it to dcdn.aliyuncs.com or cas.aliyuncs.com unless that service's endpoint is named too.
-  const cdnThroughAlibaba = isAlibabaEndpoint(cdnEndpoint ?? DEFAULT_CDN_ENDPOINT);
-  const scanDcdn = readBoolean(
-    get,
-    'ALIBABA_CLOUD_SCAN_DCDN',
-    scanCdn && (cdnThroughAlibaba || dcdnEndpoint !== null),
-    problems,
-  );
   const casEndpoint = readEndpoint(
     get,
     { key: 'ALIBABA_CLOUD_CAS_ENDPOINT', fallback: null, plainHttpRisk: CAS_PLAIN_HTTP_RISK },
     problems,
     endpoints,
   );
+  const [albRegions, nlbRegions] = LISTENER_SERVICES.map((service, i) =>
+    readList(listenerRegionsText[i], service.regions, REGION, 'cn-hangzhou,cn-shanghai', problems),
+  ) as [string[], string[]];
+  const [albEndpoint, nlbEndpoint] = LISTENER_SERVICES.map((service) =>
+    readEndpoint(
+      get,
+      { key: service.endpoint, fallback: null, plainHttpRisk: READ_PLAIN_HTTP_RISK },
+      problems,
+      endpoints,
+    ),
+  ) as [string | null, string | null];
+  // DCDN and CAS are hosts of their own, on by default: but an endpoint pointed elsewhere (a proxy, an emulator)
+  // means calls must not go around it to dcdn.aliyuncs.com or cas.aliyuncs.com unless that service's endpoint is
+  // named too.
+  const throughAlibaba = [cdnEndpoint, slbEndpoint, albEndpoint, nlbEndpoint].every(
+    (endpoint) => endpoint === null || isAlibabaEndpoint(endpoint),
+  );
+  const scanDcdn = readBoolean(
+    get,
+    'ALIBABA_CLOUD_SCAN_DCDN',
+    scanCdn && (throughAlibaba || dcdnEndpoint !== null),
+    problems,
+  );
   const scanCas = readBoolean(
     get,
     'ALIBABA_CLOUD_SCAN_CAS',
-    cdnThroughAlibaba || casEndpoint !== null,
+    throughAlibaba || casEndpoint !== null,
     problems,
   );
   if (
@@ -192,11 +251,13 @@ export function readAliyun(
     !scanDcdn &&
     !scanCas &&
     slbRegions.length === 0 &&
-    regionsText === undefined
+    regionsText === undefined &&
+    listenerRegionsText.every((text) => text === undefined)
   ) {
     problems.push(
-      'ALIBABA_CLOUD_SCAN_CDN and ALIBABA_CLOUD_SCAN_CAS are false and ALIBABA_CLOUD_SLB_REGIONS is not set: ' +
-        'nothing of Alibaba Cloud would be scanned; list SLB regions, or scan CDN or CAS',
+      'ALIBABA_CLOUD_SCAN_CDN and ALIBABA_CLOUD_SCAN_CAS are false and none of ALIBABA_CLOUD_SLB_REGIONS, ' +
+        'ALIBABA_CLOUD_ALB_REGIONS, ALIBABA_CLOUD_NLB_REGIONS is set: nothing of Alibaba Cloud would be scanned; ' +
+        'list SLB, ALB or NLB regions, or scan CDN or CAS',
     );
   }
   // Read even when the key pair is incomplete: the settings a reader declares are the ones it asks for.
@@ -215,6 +276,10 @@ export function readAliyun(
     slbEndpoint,
     scanCas,
     casEndpoint: casEndpoint ?? DEFAULT_CAS_ENDPOINT,
+    albRegions,
+    albEndpoint,
+    nlbRegions,
+    nlbEndpoint,
   };
 }
 

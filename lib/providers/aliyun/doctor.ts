@@ -1,17 +1,23 @@
 /**
  * `certwatch doctor`'s calls to Alibaba Cloud: CDN's first list page, the first page of CDN's and DCDN's HTTPS
- * domains, CAS, and each SLB region's list.
+ * domains, CAS, each SLB region's list, and each ALB and NLB region's first load balancer, listener and listener
+ * certificates.
  */
 
 import { answer, certificates, hostOf } from '../../checks/answer';
 import type { Check } from '../../checks/check';
+import { inertText } from '../../inert';
+import type { ListedPage, Listing } from '../listing';
+import { wireText } from '../wire';
 import { getUserCertificateDetail } from './cas/getUserCertificateDetail';
 import { casDeployments } from './cas/listCloudResources';
 import { casIdOf, listUserCertificateOrderPage } from './cas/listUserCertificateOrder';
 import { describeCdnCertificatePage } from './cdn/listCertificates';
 import type { AliyunRpcClient } from './client';
 import { describeHttpsDomainPage, type HttpsDomainProduct } from './domains/httpsDomainList';
+import type { ListenerService } from './listenerCertificates';
 import { describeServerCertificates } from './slb/describeServerCertificates';
+import type { WireObject } from './tokenListing';
 
 /** The first CDN list page of one certificate. Count may be a total or the page's count (unverified). */
 export function cdnCheck(client: AliyunRpcClient, endpoint: string): Check {
@@ -111,4 +117,57 @@ export function casCheck(client: AliyunRpcClient, endpoint: string): Check {
         return `${hostOf(endpoint)} answered; ${seen}; GetUserCertificateDetail and ListCloudResources answered too`;
       }),
   };
+}
+
+/**
+ * One region of ALB or NLB: the first load balancer, the first TLS listener and, when there is one, its
+ * certificates — each call a permission of its own, so a key that lacks one is told which RAM action
+ * (`alb:ListListenerCertificates`): the client's permission advice names it.
+ */
+export function listenerRegionCheck(
+  service: ListenerService,
+  client: AliyunRpcClient,
+  region: string,
+  endpoint: string,
+): Check {
+  const subject = `Alibaba ${service.product} in ${region}`;
+  return {
+    subject,
+    run: () =>
+      answer(subject, `Alibaba ${service.product} `, async () => {
+        const [loadBalancers, listener] = await Promise.all([
+          firstPage(service.loadBalancers(client, region, 1)),
+          firstListener(service, client, region),
+        ]);
+        const found = loadBalancers.total ?? loadBalancers.entries.length;
+        const seen = [`${found} load balancer${found === 1 ? '' : 's'} (TotalCount)`];
+        if (listener) {
+          const page = await firstPage(service.certificates(client, region, listener));
+          const count = page.total ?? page.entries.length;
+          seen.push(`listener ${inertText(listener)} holds ${count} certificate${count === 1 ? '' : 's'}`);
+        } else {
+          seen.push('no TLS listeners');
+        }
+        return `${hostOf(endpoint)} answered; ${seen.join('; ')}`;
+      }),
+  };
+}
+
+async function firstPage(listing: Listing<WireObject>): Promise<ListedPage> {
+  if (listing.paging.style !== 'token') throw new Error(`${listing.label}: not a token listing`);
+  return listing.paging.fetch(null, listing.paging.pageSize);
+}
+
+/** The id of the first TLS listener of the region, over the protocols the service lists; null when none. */
+async function firstListener(
+  service: ListenerService,
+  client: AliyunRpcClient,
+  region: string,
+): Promise<string | null> {
+  for (const listing of service.listeners(client, region, 1)) {
+    const page = await firstPage(listing);
+    const listener = page.entries.map((entry) => listing.item(entry)).find((item) => item !== null);
+    if (listener) return wireText(listener.ListenerId);
+  }
+  return null;
 }

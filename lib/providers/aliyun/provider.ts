@@ -1,16 +1,24 @@
 /**
  * Alibaba Cloud (CDN certificates, CDN's and DCDN's HTTPS domains, the Certificate Management Service inventory,
- * and SLB server certificates per region), as one provider module.
+ * SLB server certificates per region, ALB and NLB listener certificates per region), as one provider module.
  */
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
+import { ALB_LISTENERS } from './alb/listings';
 import { aliyunCasSource } from './cas/source';
-import { aliyunClient, slbEndpointFor } from './client';
+import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
 import { ALIYUN_SETTINGS, type AliyunConfig, readAliyun } from './config';
-import { casCheck, cdnCheck, httpsDomainsCheck, slbRegionCheck } from './doctor';
+import { casCheck, cdnCheck, httpsDomainsCheck, listenerRegionCheck, slbRegionCheck } from './doctor';
 import { CDN_HTTPS_DOMAINS, DCDN_HTTPS_DOMAINS } from './domains/httpsDomainList';
-import { aliyunCdnSource, aliyunHttpsDomainSource, aliyunSlbSource } from './source';
+import type { ListenerService } from './listenerCertificates';
+import { NLB_LISTENERS } from './nlb/listings';
+import { aliyunCdnSource, aliyunHttpsDomainSource, aliyunListenerSource, aliyunSlbSource } from './source';
+
+/** The load balancers of an emulated ALB or NLB, as far as the wiring reads them. */
+interface LoadBalancerFleetView {
+  loadBalancers: readonly { RegionId: string; listeners: readonly { certificates: readonly unknown[] }[] }[];
+}
 
 /** The part of an emulated fleet this provider is pointed at (emulator/fleet/model.ts, read structurally). */
 interface AliyunFleetView {
@@ -21,6 +29,8 @@ interface AliyunFleetView {
   dcdnDomains?: { domains: readonly unknown[] };
   slb?: { certificates: readonly { RegionId: string }[] };
   cas?: { certificates: readonly unknown[] };
+  alb?: LoadBalancerFleetView;
+  nlb?: LoadBalancerFleetView;
 }
 
 /** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
@@ -29,13 +39,46 @@ interface AliyunStatsView {
   dcdn?: { requests: number };
   slb: { requests: number };
   cas?: { requests: number };
+  alb?: { requests: number };
+  nlb?: { requests: number };
 }
+
+/** The listener services, each with the regions the config gives it and its endpoint. */
+const LISTENER_SERVICES: readonly {
+  listeners: ListenerService;
+  regions(config: { albRegions?: readonly string[]; nlbRegions?: readonly string[] }): readonly string[];
+  endpoint(config: AliyunConfig, region: string): string;
+}[] = [
+  {
+    listeners: ALB_LISTENERS,
+    regions: (config) => config.albRegions ?? [],
+    endpoint: (config, region) => config.albEndpoint ?? albEndpointFor(region),
+  },
+  {
+    listeners: NLB_LISTENERS,
+    regions: (config) => config.nlbRegions ?? [],
+    endpoint: (config, region) => config.nlbEndpoint ?? nlbEndpointFor(region),
+  },
+];
+
+const listenerCertificateCount = (fleet: LoadBalancerFleetView | undefined) =>
+  (fleet?.loadBalancers ?? []).reduce(
+    (sum, lb) => sum + lb.listeners.reduce((inner, listener) => inner + listener.certificates.length, 0),
+    0,
+  );
 
 export const aliyun: ProviderModule<
   'aliyun',
   AliyunConfig,
-  /** `scanCdn`: whether the one CDN shard runs (CDN certificates, CDN or DCDN HTTPS domains). */
-  { scanCdn: boolean; scanCas: boolean; slbRegions: readonly string[] }
+  {
+    /** Whether the one CDN shard runs (CDN certificates, CDN or DCDN HTTPS domains). */
+    scanCdn: boolean;
+    scanCas: boolean;
+    slbRegions: readonly string[];
+    /** Present when ALB or NLB regions are set, so a scope without them reads as before they existed. */
+    albRegions?: readonly string[];
+    nlbRegions?: readonly string[];
+  }
 > = {
   id: 'aliyun',
   title: 'Alibaba Cloud',
@@ -49,44 +92,48 @@ export const aliyun: ProviderModule<
       sources.push(aliyunHttpsDomainSource(config, CDN_HTTPS_DOMAINS, options, deps));
     if (config.scanDcdn) sources.push(aliyunHttpsDomainSource(config, DCDN_HTTPS_DOMAINS, options, deps));
     if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
+    for (const { listeners, regions } of LISTENER_SERVICES) {
+      if (regions(config).length > 0) {
+        sources.push(aliyunListenerSource(config, listeners, regions(config), options, deps));
+      }
+    }
     if (config.scanCas) sources.push(aliyunCasSource(config, options, deps));
     return sources;
   },
   shards: {
-    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/cas'],
+    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas'],
     // CDN's services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list calls,
     // and none has regions to cut.
-    scope: ({ scanCdn, scanCdnDomains, scanDcdn, scanCas, slbRegions }) => ({
+    scope: ({ scanCdn, scanCdnDomains, scanDcdn, scanCas, slbRegions, albRegions, nlbRegions }) => ({
       scanCdn: scanCdn || scanCdnDomains || scanDcdn,
       scanCas,
       slbRegions,
+      ...(albRegions.length > 0 ? { albRegions } : {}),
+      ...(nlbRegions.length > 0 ? { nlbRegions } : {}),
     }),
-    // CDN first: it is global, one shard. CAS, global too, after SLB: shards planned before it keep their places.
+    // CDN first: it is global, one shard. CAS, global too, last: shards planned before it keep their places.
     plan: (scope, regionsPerShard) => [
       ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
       ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
+      ...shardsByRegions('aliyun/alb', scope.albRegions ?? [], regionsPerShard),
+      ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
       ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
     ],
-    narrow: (config, shard) =>
-      shard.service === 'aliyun/cdn'
-        ? { ...config, scanCas: false, slbRegions: [] }
-        : shard.service === 'aliyun/cas'
-          ? {
-              ...config,
-              scanCdn: false,
-              scanCdnDomains: false,
-              scanDcdn: false,
-              scanCas: true,
-              slbRegions: [],
-            }
-          : {
-              ...config,
-              scanCdn: false,
-              scanCdnDomains: false,
-              scanDcdn: false,
-              scanCas: false,
-              slbRegions: shard.regions,
-            },
+    // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else.
+    narrow: (config, shard) => {
+      const only = (service: string) => (shard.service === service ? shard.regions : []);
+      const cdn = shard.service === 'aliyun/cdn';
+      return {
+        ...config,
+        scanCdn: cdn && config.scanCdn,
+        scanCdnDomains: cdn && config.scanCdnDomains,
+        scanDcdn: cdn && config.scanDcdn,
+        scanCas: shard.service === 'aliyun/cas',
+        slbRegions: only('aliyun/slb'),
+        albRegions: only('aliyun/alb'),
+        nlbRegions: only('aliyun/nlb'),
+      };
+    },
   },
   doctor: {
     checks(config, { requestTimeoutMs, retry, deps }) {
@@ -110,16 +157,27 @@ export const aliyun: ProviderModule<
         const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
         checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
       }
+      for (const { listeners, regions, endpoint } of LISTENER_SERVICES) {
+        for (const region of regions(config)) {
+          const client = aliyunClient(config, { product: listeners.product, region }, options, deps);
+          checks.push(listenerRegionCheck(listeners, client, region, endpoint(config, region)));
+        }
+      }
       return checks;
     },
-    covers({ scanCdn, scanCdnDomains, scanDcdn, scanCas, slbRegions }) {
+    covers(config) {
       const covered: string[] = [];
-      if (scanCdn) covered.push('Alibaba CDN');
-      const domains = [scanCdnDomains ? 'CDN' : '', scanDcdn ? 'DCDN' : ''].filter(Boolean);
+      const inRegions = (what: string, regions: readonly string[]) =>
+        `Alibaba ${what} in ${regions.length} region${regions.length === 1 ? '' : 's'}`;
+      if (config.scanCdn) covered.push('Alibaba CDN');
+      const domains = [config.scanCdnDomains ? 'CDN' : '', config.scanDcdn ? 'DCDN' : ''].filter(Boolean);
       if (domains.length > 0) covered.push(`Alibaba ${domains.join(' and ')} HTTPS domains`);
-      if (scanCas) covered.push('Alibaba CAS');
-      if (slbRegions.length > 0) {
-        covered.push(`Alibaba SLB in ${slbRegions.length} region${slbRegions.length === 1 ? '' : 's'}`);
+      if (config.scanCas) covered.push('Alibaba CAS');
+      if (config.slbRegions.length > 0) covered.push(inRegions('SLB', config.slbRegions));
+      for (const { listeners, regions } of LISTENER_SERVICES) {
+        if (regions(config).length > 0) {
+          covered.push(inRegions(`${listeners.product} listeners`, regions(config)));
+        }
       }
       return covered;
     },
@@ -143,8 +201,18 @@ export const aliyun: ProviderModule<
         ALIBABA_CLOUD_CAS_ENDPOINT: urls.casUrl ?? '',
         ALIBABA_CLOUD_SCAN_CAS: fleet.cas ? 'true' : 'false',
       };
-      const regions = [...new Set((fleet.slb?.certificates ?? []).map((c) => c.RegionId))].sort();
-      if (regions.length > 0) env.ALIBABA_CLOUD_SLB_REGIONS = regions.join(',');
+      const regionsOf = (items: readonly { RegionId: string }[] | undefined) =>
+        [...new Set((items ?? []).map((item) => item.RegionId))].sort().join(',');
+      const regions = regionsOf(fleet.slb?.certificates);
+      if (regions !== '') env.ALIBABA_CLOUD_SLB_REGIONS = regions;
+      if (fleet.alb) {
+        env.ALIBABA_CLOUD_ALB_ENDPOINT = urls.albUrl ?? '';
+        env.ALIBABA_CLOUD_ALB_REGIONS = regionsOf(fleet.alb.loadBalancers);
+      }
+      if (fleet.nlb) {
+        env.ALIBABA_CLOUD_NLB_ENDPOINT = urls.nlbUrl ?? '';
+        env.ALIBABA_CLOUD_NLB_REGIONS = regionsOf(fleet.nlb.loadBalancers);
+      }
       return env;
     },
     certificates: (fleet: AliyunFleetView | undefined) => [
@@ -153,11 +221,15 @@ export const aliyun: ProviderModule<
       { count: fleet?.dcdnDomains?.domains.length ?? 0, what: 'Alibaba DCDN HTTPS-domain' },
       { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
       { count: fleet?.cas?.certificates.length ?? 0, what: 'Alibaba CAS' },
+      { count: listenerCertificateCount(fleet?.alb), what: 'Alibaba ALB listener' },
+      { count: listenerCertificateCount(fleet?.nlb), what: 'Alibaba NLB listener' },
     ],
     requests: (stats: AliyunStatsView | undefined) =>
       (stats?.cdn.requests ?? 0) +
       (stats?.dcdn?.requests ?? 0) +
       (stats?.slb.requests ?? 0) +
-      (stats?.cas?.requests ?? 0),
+      (stats?.cas?.requests ?? 0) +
+      (stats?.alb?.requests ?? 0) +
+      (stats?.nlb?.requests ?? 0),
   },
 };

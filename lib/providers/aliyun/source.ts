@@ -1,14 +1,16 @@
 /**
  * Alibaba Cloud certificates: CDN (list the ids, then one DescribeCertificateInfoByID each, a bounded number in
- * flight) and SLB (DescribeServerCertificates per configured region, concurrently). A page, a certificate or a
- * region that fails is a named failure; the rest still complete.
+ * flight), SLB (DescribeServerCertificates per configured region, concurrently) and ALB and NLB listener
+ * certificates per region. A page, a certificate, a listener or a region that fails is a named failure; the rest
+ * still complete.
  */
 
 import { forEachBounded, forEachPaged } from '../../concurrency';
-import { failureMessage } from '../../inert';
+import { failureMessage, inertText } from '../../inert';
 import type { ObservedCertificate } from '../../model';
-import { listPages } from '../listing';
+import { type Listing, listPages } from '../listing';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
+import { wireText } from '../wire';
 import { type CdnCertInfo, describeCertificateInfo, mapCdnCertificate } from './cdn/certificateInfo';
 import {
   type CdnCertListEntry,
@@ -19,7 +21,9 @@ import {
 import { aliyunClient } from './client';
 import type { AliyunConfig } from './config';
 import { type HttpsDomainProduct, listHttpsDomainPages, mapHttpsDomain } from './domains/httpsDomainList';
+import { isCaCertificate, type ListenerService, mapListenerCertificate } from './listenerCertificates';
 import { mapServerCertificate, serverCertificatesListing } from './slb/describeServerCertificates';
+import type { WireObject } from './tokenListing';
 
 /**
  * DescribeCertificateInfoByID calls that may be in flight. One call per certificate makes this the scan's longest
@@ -166,4 +170,93 @@ export function aliyunHttpsDomainSource(
       }
     },
   };
+}
+
+/**
+ * Load balancer listings of one region in flight at once, and listeners whose certificates are read at once in a
+ * region. The client's pacing keeps to the account's rate; these only bound the open requests.
+ */
+const LISTENER_REGION_CONCURRENCY = 8;
+const LISTENER_CONCURRENCY = 8;
+
+/**
+ * ALB or NLB listener certificates (./listenerCertificates.ts), regions concurrently. Per region: the load
+ * balancers (for names) and the TLS listeners, then each listener's certificates. A listing that fails is a named
+ * failure of its region; listeners whose certificates cannot be read are named together, and the other listeners
+ * and regions complete.
+ */
+export function aliyunListenerSource(
+  config: AliyunConfig,
+  service: ListenerService,
+  regions: readonly string[],
+  options: SourceOptions,
+  deps: ProviderDeps = {},
+): CertificateSource {
+  const clients = new Map(
+    regions.map((region) => [
+      region,
+      aliyunClient(config, { product: service.product, region }, options, deps),
+    ]),
+  );
+  return {
+    provider: 'aliyun',
+    service: service.service,
+    scan: (sink, signal) =>
+      forEachBounded(regions, LISTENER_REGION_CONCURRENCY, async (region) => {
+        const client = clients.get(region)!;
+        const fail = (message: string) =>
+          sink.failure({ provider: 'aliyun', service: service.service, region, project: null, message });
+        const loadBalancers = new Map<string, WireObject>();
+        const listeners = new Map<string, WireObject>();
+        const read = async (listing: Listing<WireObject>, keep: (item: WireObject) => void) => {
+          try {
+            for await (const items of listPages(listing, undefined, signal)) items.forEach(keep);
+          } catch (error) {
+            fail(failureMessage(error));
+          }
+        };
+        await Promise.all([
+          read(service.loadBalancers(client, region), (lb) =>
+            loadBalancers.set(wireText(lb.LoadBalancerId), lb),
+          ),
+          ...service.listeners(client, region).map((listing) =>
+            read(listing, (listener) => {
+              if (service.isTlsListener(listener)) listeners.set(wireText(listener.ListenerId), listener);
+            }),
+          ),
+        ]);
+        const unread: { listenerId: string; message: string }[] = [];
+        await forEachBounded([...listeners], LISTENER_CONCURRENCY, async ([listenerId, listener]) => {
+          const loadBalancer = loadBalancers.get(wireText(listener.LoadBalancerId));
+          try {
+            const listing = service.certificates(client, region, listenerId);
+            for await (const items of listPages(listing, undefined, signal)) {
+              for (const certificate of items) {
+                if (isCaCertificate(certificate)) continue;
+                sink.certificate(
+                  mapListenerCertificate({
+                    service: service.service,
+                    product: service.product,
+                    region,
+                    loadBalancer,
+                    listener,
+                    certificate,
+                  }),
+                );
+              }
+            }
+          } catch (error) {
+            unread.push({ listenerId, message: failureMessage(error) });
+          }
+        });
+        if (unread.length === 1) fail(unread[0]!.message);
+        else if (unread.length > 1) fail(unreadListenersMessage(service.product, unread));
+      }),
+  };
+}
+
+function unreadListenersMessage(product: string, unread: { listenerId: string; message: string }[]): string {
+  const ids = unread.map((u) => inertText(u.listenerId)).sort();
+  const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+  return `the certificates of ${unread.length} ${product} listeners could not be read (${shown}): ${unread[0]!.message}`;
 }

@@ -172,3 +172,103 @@ describe('listPages', () => {
     await expect(collect(junk)).rejects.toThrow('Test List: 2 entries were not items and were skipped');
   });
 });
+
+describe('listPages, token paging (NextToken)', () => {
+  /**
+   * A token listing over `list(call)`: the token is the offset the next page starts at, in an opaque wrapper;
+   * `token` may bend the token a page hands out.
+   */
+  function tokens(
+    list: (call: number) => string[],
+    options: {
+      pageSize?: number;
+      total?: (list: string[]) => number | null;
+      token?: (next: string | null, call: number) => string | null;
+    } = {},
+  ) {
+    let calls = 0;
+    const asked: (string | null)[] = [];
+    const spec: Listing<Item> = {
+      ...listing('single', () => []).spec,
+      paging: {
+        style: 'token',
+        pageSize: options.pageSize ?? 3,
+        fetch: async (token, size) => {
+          asked.push(token);
+          const call = calls++;
+          const current = list(call);
+          const offset = token === null ? 0 : Number(token.slice('tok-'.length));
+          const end = offset + size;
+          const next = end < current.length ? `tok-${end}` : '';
+          return {
+            entries: current.slice(offset, end).map((id) => ({ id })),
+            total: (options.total ?? ((l) => l.length))(current),
+            nextToken: options.token ? options.token(next, call) : next,
+          };
+        },
+      },
+    };
+    return { spec, calls: () => calls, asked };
+  }
+
+  it('follows NextToken to the page without one, once (the server keeps the place)', async () => {
+    const { spec, calls, asked } = tokens(() => ids(8));
+    const { seen, atEnd } = await collect(spec);
+    expect(seen).toEqual(ids(8));
+    expect(atEnd).toEqual([...ids(8)].sort());
+    expect(calls()).toBe(3);
+    expect(asked).toEqual([null, 'tok-3', 'tok-6']);
+  });
+
+  it('ends at an absent NextToken as at an empty one, and reads an empty list in one request', async () => {
+    const absent = tokens(() => ids(5), { token: (next) => (next === '' ? null : next) });
+    expect((await collect(absent.spec)).seen).toEqual(ids(5));
+    const empty = tokens(() => []);
+    expect(await collect(empty.spec)).toEqual({ seen: [], atEnd: [] });
+    expect(empty.calls()).toBe(1);
+  });
+
+  it('yields an item listed twice once, whether the total counts it twice or once', async () => {
+    const list = () => ['a', 'b', 'c', 'c', 'd'];
+    expect((await collect(tokens(list).spec)).seen).toEqual(['a', 'b', 'c', 'd']);
+    expect((await collect(tokens(list, { total: () => 4 }).spec)).seen).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('names a NextToken that comes back again, after yielding what the pages held', async () => {
+    const { spec, calls } = tokens(() => ids(10), { token: (next) => (next === '' ? next : 'tok-3') });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const page of listPages(spec, LIMITS)) seen.push(...page.map((item) => item.id));
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PagingError);
+    expect((error as Error).message).toBe(
+      'Test List: page 2 gave a NextToken the listing had already followed; it would never end — the pages read ' +
+        'so far are reported',
+    );
+    expect(seen).toEqual(ids(6));
+    expect(calls()).toBe(2);
+  });
+
+  it('starts again from the first page when the total moves, and gives up when it keeps moving', async () => {
+    const moved = tokens((call) => (call === 0 ? ids(10) : ids(8, 2)));
+    const { seen, atEnd } = await collect(moved.spec);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(ids(8, 2)));
+    expect(atEnd).toEqual([...ids(8, 2)].sort());
+    const moving = tokens((call) => ids(10 + call));
+    await expect(collect(moving.spec)).rejects.toThrow(
+      /^Test List: the certificate list kept changing while it was read \(4 attempts, last: Total moved from/,
+    );
+  });
+
+  it('names a total the pages did not match, and stops at the page cap', async () => {
+    await expect(collect(tokens(() => ids(5), { total: () => 7 }).spec)).rejects.toThrow(
+      'Test List: Total says 7 certificates but the pages held 5; some may be missing',
+    );
+    const endless = tokens(() => ids(1000), { pageSize: 1 });
+    await expect(collect(endless.spec, { maxPages: 5, maxRestarts: 3 })).rejects.toThrow(
+      'Test List: more than 5 pages; stopped',
+    );
+    expect(endless.calls()).toBe(5);
+  });
+});

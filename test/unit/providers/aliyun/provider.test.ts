@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { aliyun } from '../../../../lib/providers/aliyun/provider';
+
+describe('the Alibaba provider module with ALB and NLB regions', () => {
+  const config = {
+    accessKeyId: 'id',
+    accessKeySecret: 'secret',
+    securityToken: null,
+    slbRegions: [],
+    scanCdn: false,
+    cdnEndpoint: 'https://cdn.aliyuncs.com',
+    scanCdnDomains: false,
+    scanDcdn: false,
+    dcdnEndpoint: 'https://dcdn.aliyuncs.com',
+    scanCas: false,
+    casEndpoint: 'https://cas.aliyuncs.com',
+    slbEndpoint: null,
+    albRegions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'],
+    albEndpoint: null,
+    nlbRegions: ['cn-hangzhou'],
+    nlbEndpoint: null,
+  };
+
+  it('cuts ALB and NLB shards by region, each narrowing the config to its own service', () => {
+    const scope = aliyun.shards.scope(config);
+    const shards = aliyun.shards.plan(scope, 2);
+    expect(shards).toEqual([
+      { id: 'aliyun-alb-1', service: 'aliyun/alb', regions: ['cn-hangzhou', 'cn-shanghai'] },
+      { id: 'aliyun-alb-2', service: 'aliyun/alb', regions: ['cn-beijing'] },
+      { id: 'aliyun-nlb-1', service: 'aliyun/nlb', regions: ['cn-hangzhou'] },
+    ]);
+    expect(aliyun.shards.narrow(config, shards[1]!)).toMatchObject({
+      scanCdn: false,
+      slbRegions: [],
+      albRegions: ['cn-beijing'],
+      nlbRegions: [],
+    });
+    expect(aliyun.sources(aliyun.shards.narrow(config, shards[2]!), { requestTimeoutMs: 1000 }, {})).toEqual([
+      expect.objectContaining({ provider: 'aliyun', service: 'nlb' }),
+    ]);
+  });
+
+  it('has a doctor check per ALB and NLB region, and says what it covers', () => {
+    const checks = aliyun.doctor.checks(config, {
+      transport: {},
+      requestTimeoutMs: 1000,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      deps: {},
+    });
+    expect(checks.map((check) => check.subject)).toEqual([
+      'Alibaba ALB in cn-hangzhou',
+      'Alibaba ALB in cn-shanghai',
+      'Alibaba ALB in cn-beijing',
+      'Alibaba NLB in cn-hangzhou',
+    ]);
+    expect(aliyun.doctor.covers(config)).toEqual([
+      'Alibaba ALB listeners in 3 regions',
+      'Alibaba NLB listeners in 1 region',
+    ]);
+  });
+});
