@@ -34,9 +34,10 @@ export const DEMO_ALIYUN_SLB_REGIONS: readonly string[] = Object.freeze(['cn-han
  * must carry these ids for the listeners' expiry to be found.
  */
 export const DEMO_ALIYUN_LISTENER_CAS_IDS = Object.freeze({
-  albDefault: '18382705',
-  albExtra: '10741304',
-  nlb: '18382705',
+  // www-soon and pay-uploaded (demoCasCases): one certificate, several places.
+  albDefault: '30000003',
+  albExtra: '30000002',
+  nlb: '30000002',
 } as const);
 
 /** The demo's ALB and NLB: an HTTPS listener with a default and an extra CAS certificate and one opaque id. */
@@ -219,8 +220,8 @@ function demoCasCases(now: number): AliyunCasCertificate[] {
                 Id: 7_100_001,
                 CloudProduct: 'ALB',
                 RegionId: 'cn-hangzhou',
-                InstanceId: 'alb-demo0www0hangzhou',
-                ListenerId: 'lsr-demo0www0443',
+                InstanceId: 'alb-demo7x2kq9wz1m',
+                ListenerId: 'lsr-demo4hn2a8c0v5',
                 ListenerPort: '443',
                 Domain: 'www.example',
                 DefaultResource: 1,
