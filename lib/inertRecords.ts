@@ -3,7 +3,7 @@
  * provider reported about a certificate or a failure, through lib/inert.ts.
  */
 import { inertText, isInert } from './inert';
-import type { ObservedCertificate, SourceFailure } from './model';
+import type { AccountRef, ObservedCertificate, SourceFailure } from './model';
 
 /**
  * The certificate with every string of its own inert: location, id, name, domains, bindings, notes, the API
@@ -16,6 +16,8 @@ export function inertCertificate(cert: ObservedCertificate): ObservedCertificate
     isInert(cert.service) &&
     isInert(cert.region) &&
     (cert.project === null || isInert(cert.project)) &&
+    (!cert.account ||
+      (isInert(cert.account.name) && (cert.account.id === null || isInert(cert.account.id)))) &&
     isInert(cert.id) &&
     isInert(cert.name) &&
     cert.domains.every(isInert) &&
@@ -33,6 +35,7 @@ export function inertCertificate(cert: ObservedCertificate): ObservedCertificate
     service: inertText(cert.service),
     region: inertText(cert.region),
     project: cert.project === null ? null : inertText(cert.project),
+    ...(cert.account ? { account: inertAccount(cert.account) } : {}),
     id: inertText(cert.id),
     name: inertText(cert.name),
     domains: cert.domains.map(inertText),
@@ -59,8 +62,9 @@ export function inertCertificate(cert: ObservedCertificate): ObservedCertificate
 
 /** The failure with its location and message inert; the same object when nothing needs escaping. */
 export function inertFailure(failure: SourceFailure): SourceFailure {
-  const { provider, service, region, project, message } = failure;
+  const { provider, service, region, project, message, account } = failure;
   const clean =
+    (!account || (isInert(account.name) && (account.id === null || isInert(account.id)))) &&
     isInert(message) &&
     isInert(provider) &&
     isInert(service) &&
@@ -73,6 +77,11 @@ export function inertFailure(failure: SourceFailure): SourceFailure {
     service: inertText(service),
     region: region === null ? null : inertText(region),
     project: project === null ? null : inertText(project),
+    ...(account ? { account: inertAccount(account) } : {}),
     message: inertText(message),
   };
+}
+
+function inertAccount(account: AccountRef): AccountRef {
+  return { id: account.id === null ? null : inertText(account.id), name: inertText(account.name) };
 }

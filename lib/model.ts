@@ -9,12 +9,24 @@ export type Status = 'ok' | 'warning' | 'critical' | 'expired' | 'unknown';
 /** Most severe first: the order people read a report in. */
 export const STATUS_ORDER: readonly Status[] = ['expired', 'critical', 'warning', 'unknown', 'ok'];
 
+/**
+ * The cloud account a certificate or failure belongs to, where a provider reads more than one: its id (null when
+ * certwatch was not told it and has no way to learn it, as for the account of the configured keys) and the name
+ * people know it by.
+ */
+export interface AccountRef {
+  id: string | null;
+  name: string;
+}
+
 /** Where a certificate lives: one provider service in one region (and project, where the cloud has them). */
 export interface SourceLocation {
   provider: string;
   service: string;
   region: string | null;
   project: string | null;
+  /** Absent for a provider that reads one account only (UCloud). */
+  account?: AccountRef;
 }
 
 /**
@@ -75,6 +87,8 @@ export interface CertificateRecord {
   service: string;
   region: string;
   project: string | null;
+  /** The account it is stored in (Alibaba Cloud); absent for a provider that reads one account only. */
+  account?: AccountRef;
   id: string;
   name: string;
   domains: string[];

@@ -156,7 +156,8 @@ export function noteCopies(records: CertificateRecord[]): void {
   for (const copies of byIdentity.values()) {
     if (copies.length < 2) continue;
     const places = copies.map(
-      (record) => `${record.provider}/${record.service} ${record.region} ${record.id}`,
+      (record) =>
+        `${record.provider}/${record.service}${record.account ? ` @${record.account.name}` : ''} ${record.region} ${record.id}`,
     );
     copies.forEach((record, index) => {
       // Sorted, whatever order the sources answered in: two audits of one fleet say the same.

@@ -85,6 +85,7 @@ export function evaluate(
     service: cert.service,
     region: cert.region,
     project: cert.project,
+    ...(cert.account ? { account: cert.account } : {}),
     id: cert.id,
     name: cert.name,
     domains: cert.domains,

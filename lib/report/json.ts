@@ -3,13 +3,15 @@
  * text in the file. (Shard results, which certwatch alone reads back, keep the record as it is: lib/shard/result.ts.)
  */
 import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
-import { type CertificateRecord, identityOf, type ScanReport } from '../model';
+import { type AccountRef, type CertificateRecord, identityOf, type ScanReport } from '../model';
 
 /** A report row as the contract writes it: the record with its instants as ISO 8601 text. */
 export type RecordJson = Omit<
   CertificateRecord,
-  'notAfterMs' | 'leafNotAfterMs' | 'notBeforeMs' | 'certificateRef'
+  'notAfterMs' | 'leafNotAfterMs' | 'notBeforeMs' | 'certificateRef' | 'account'
 > & {
+  /** The Alibaba account it is stored in; null for a provider that reads one account only (UCloud). */
+  account: AccountRef | null;
   notAfter: string | null;
   leafNotAfter: string | null;
   notBefore?: string | null;
@@ -32,6 +34,7 @@ export function recordJson(record: CertificateRecord): RecordJson {
     service: rest.service,
     region: rest.region,
     project: rest.project,
+    account: rest.account ?? null,
     id: rest.id,
     name: rest.name,
     domains: rest.domains,

@@ -22,6 +22,7 @@ export function compareInstants(a: number | null, b: number | null): number {
 export function compareIdentity(a: CertificateRecord, b: CertificateRecord): number {
   return (
     compareText(a.provider, b.provider) ||
+    compareText(a.account?.name ?? null, b.account?.name ?? null) ||
     compareText(a.service, b.service) ||
     compareText(a.region, b.region) ||
     compareText(a.project, b.project) ||

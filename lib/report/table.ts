@@ -24,7 +24,10 @@ const COLUMNS: Column[] = [
   {
     title: 'SOURCE',
     max: 28,
-    cell: (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' '),
+    cell: (r) =>
+      [`${r.provider}/${r.service}`, r.account ? `@${r.account.name}` : null, r.region, r.project]
+        .filter(Boolean)
+        .join(' '),
   },
   { title: 'NAME', max: 28, cell: (r) => r.name },
   { title: 'ID', max: 20, cell: (r) => r.id },

@@ -106,13 +106,20 @@ export interface AlertStateStore {
   forget(certificateKey: string): Promise<void>;
 }
 
-/** The key a certificate is remembered under. */
+/**
+ * The key a certificate is remembered under. A record of an account with an id (one certwatch reaches through a
+ * role or a Resource Directory) ends in `@<account id>`: two accounts may hold certificates with one id. The
+ * account of the configured keys has no id unless one is set, so the keys certwatch remembered before it read more
+ * than one account stay what they were.
+ */
 export function certificateKey(record: {
   provider: string;
   service: string;
   region: string;
   project: string | null;
   id: string;
+  account?: { id: string | null };
 }): string {
-  return [record.provider, record.service, record.region, record.project ?? '-', record.id].join('/');
+  const key = [record.provider, record.service, record.region, record.project ?? '-', record.id].join('/');
+  return record.account?.id ? `${key}@${record.account.id}` : key;
 }

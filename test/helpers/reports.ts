@@ -114,8 +114,9 @@ export function fromReportJson(json: unknown): ScanReport {
     ...rest,
     generatedAtMs: ms(generatedAt),
     nowMs: ms(now),
-    certificates: certificates.map(({ identity, ...row }) => ({
+    certificates: certificates.map(({ identity, account, ...row }) => ({
       ...(withInstants(row) as CertificateRecord),
+      ...(account ? { account } : {}),
       // A row's identity is its SHA-256 when it has one, else the record's reference (lib/model.ts identityOf).
       ...(identity && !identity.startsWith('sha256:') ? { certificateRef: identity } : {}),
     })),

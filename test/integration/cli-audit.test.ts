@@ -73,6 +73,7 @@ describe('certwatch audit against the emulator', () => {
           'service',
           'region',
           'project',
+          'account',
           'id',
           'name',
           'domains',

@@ -107,6 +107,11 @@ beforeAll(async () => {
     albEndpoint: emulator.albUrl,
     nlbRegions: ['cn-shanghai'],
     nlbEndpoint: emulator.nlbUrl,
+    account: { id: null, name: 'default' },
+    assumeRoles: [],
+    resourceDirectory: null,
+    stsEndpoint: 'https://sts.aliyuncs.com',
+    resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
   };
 });
 afterAll(() => emulator.close());

@@ -32,7 +32,16 @@ import {
 export type AliyunReply = Record<string, unknown>;
 
 export interface AliyunClientOptions extends TransportOptions {
-  credentials: SigningCredentials;
+  /**
+   * The key pair requests are signed with, or where it comes from for each request (temporary credentials of an
+   * assumed role, refreshed before they expire: ./accounts.ts).
+   */
+  credentials: SigningCredentials | (() => Promise<SigningCredentials>);
+  /**
+   * Whose rate limits the calls count against (limits are per account): the pacing lane's key. Default: the
+   * AccessKey id of static credentials.
+   */
+  lane?: string;
   /** Base URL, e.g. `https://cdn.aliyuncs.com`. */
   endpoint: string;
   /** API version of the product, e.g. `2018-05-10` for CDN. */
@@ -128,9 +137,10 @@ export class AliyunRpcClient {
     const method = options.method ?? 'GET';
     const label = `Alibaba ${this.options.product} ${action}${options.where ? ` ${options.where}` : ''}`;
     const idempotent = options.idempotent ?? true;
+    const { credentials } = this.options;
     const lane = this.transport.pacing?.lane(
       `aliyun-${this.options.product}`,
-      this.options.credentials.accessKeyId,
+      this.options.lane ?? (typeof credentials === 'function' ? 'session' : credentials.accessKeyId),
       action,
     );
     const attempt = async () => {
@@ -153,11 +163,12 @@ export class AliyunRpcClient {
     label: string,
     { signal, ramAction }: CallOptions,
   ): Promise<AliyunReply> {
+    const credentials = await this.credentials(signal);
     this.options.onRequest?.(action);
     const signed = signRpcRequest(
       { ...params, Action: action, Version: this.options.version },
       method,
-      this.options.credentials,
+      credentials,
       {
         timestamp: new Date(this.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         nonce: this.nonce(),
@@ -211,7 +222,7 @@ export class AliyunRpcClient {
     const code = typeof body?.Code === 'string' ? inertText(body.Code) : `HTTP ${response.status}`;
     const said =
       typeof body?.Message === 'string'
-        ? inertText(withoutEchoedRequest(body.Message, { params, credentials: this.options.credentials }))
+        ? inertText(withoutEchoedRequest(body.Message, { params, credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
     const advice = this.adviceFor(code, action, ramAction);
@@ -228,6 +239,24 @@ export class AliyunRpcClient {
         retryAfterMs: retryAfter !== undefined && retryAfter > 0 ? retryAfter : undefined,
       },
     );
+  }
+
+  /**
+   * The key pair for one request. Temporary credentials that cannot be had (the role cannot be assumed) fail this
+   * call for good: the credentials' own calls were retried already.
+   */
+  private async credentials(signal: AbortSignal | undefined): Promise<SigningCredentials> {
+    const { credentials } = this.options;
+    if (typeof credentials !== 'function') return credentials;
+    signal?.throwIfAborted();
+    try {
+      return await credentials();
+    } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        throw new ProviderError(error.message, { ...error, retryable: false }, { cause: error });
+      }
+      throw error;
+    }
   }
 
   private adviceFor(code: string, action: string, ramAction: string | undefined): string | undefined {
@@ -312,6 +341,8 @@ export const DCDN_VERSION = '2018-01-15';
 export const CAS_VERSION = '2020-04-07';
 export const ALB_VERSION = '2020-06-16';
 export const NLB_VERSION = '2022-04-30';
+export const STS_VERSION = '2015-04-01';
+export const RESOURCE_MANAGER_VERSION = '2020-03-31';
 
 /**
  * Regions served by the central endpoint slb.aliyuncs.com; every other region has slb.{RegionId}.aliyuncs.com
@@ -346,7 +377,9 @@ export type AliyunTarget =
   | { product: 'CAS' }
   | { product: 'SLB'; region: string }
   | { product: 'ALB'; region: string }
-  | { product: 'NLB'; region: string };
+  | { product: 'NLB'; region: string }
+  | { product: 'STS' }
+  | { product: 'ResourceManager' };
 
 /**
  * Each product's API version, the endpoint it is reached at, the setting that overrides it, and the RAM code its
@@ -396,6 +429,18 @@ const PRODUCT_WIRING: {
     ramCode: 'nlb',
     endpoint: (config, region) => config.nlbEndpoint ?? nlbEndpointFor(region),
   },
+  STS: {
+    version: STS_VERSION,
+    setting: 'ALIBABA_CLOUD_STS_ENDPOINT',
+    ramCode: 'sts',
+    endpoint: (config) => config.stsEndpoint,
+  },
+  ResourceManager: {
+    version: RESOURCE_MANAGER_VERSION,
+    setting: 'ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT',
+    ramCode: 'resourcemanager',
+    endpoint: (config) => config.resourceManagerEndpoint,
+  },
 };
 
 /** ALB is regional only: alb.{RegionId}.aliyuncs.com (endpoint rule of alibabacloud-go/alb-20200616). */
@@ -420,12 +465,14 @@ export function aliyunClient(
 ): AliyunRpcClient {
   const wiring = PRODUCT_WIRING[target.product];
   const endpoint = wiring.endpoint(config, 'region' in target ? target.region : '');
+  const { session } = config;
   return new AliyunRpcClient({
-    credentials: {
+    credentials: session?.credentials ?? {
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       securityToken: config.securityToken ?? undefined,
     },
+    lane: session?.lane,
     endpoint,
     version: wiring.version,
     product: target.product,

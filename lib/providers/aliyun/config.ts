@@ -1,6 +1,9 @@
 /** Alibaba Cloud's settings and how they are read (part of loadConfig, lib/config.ts). */
+
+import type { AccountRef } from '../../model';
 import { type EndpointRules, REGION, readBoolean, readEndpoint, readList } from '../../settings/readers';
 import type { Setting, SettingGet } from '../../settings/setting';
+import type { SigningCredentials } from './signature';
 
 export interface AliyunConfig {
   accessKeyId: string;
@@ -29,6 +32,37 @@ export interface AliyunConfig {
   nlbRegions: string[];
   /** Overrides every region's NLB endpoint; null: `nlb.{region}.aliyuncs.com`. */
   nlbEndpoint: string | null;
+  /** The account of the configured keys, as records name it (its id only when set: the keys do not say it). */
+  account: AccountRef;
+  /** More accounts, each reached by assuming a role in it with the configured keys (STS AssumeRole). */
+  assumeRoles: AssumedRole[];
+  /**
+   * Every member of the Resource Directory whose management account the configured keys belong to, each through
+   * this role; null: members are not looked up.
+   */
+  resourceDirectory: { roleName: string } | null;
+  stsEndpoint: string;
+  resourceManagerEndpoint: string;
+  /**
+   * Set by the provider for the sources of one account other than the keys' own (./accounts.ts): never read from
+   * settings. Its clients sign with the account's temporary credentials and pace in the account's lane.
+   */
+  session?: AliyunSession;
+}
+
+/** An account certwatch reaches by assuming a role in it. */
+export interface AssumedRole {
+  account: AccountRef;
+  /** `acs:ram::<account id>:role/<role name>`. */
+  roleArn: string;
+}
+
+/** How the clients of one account sign and pace (./accounts.ts builds them). */
+export interface AliyunSession {
+  account: AccountRef;
+  credentials: () => Promise<SigningCredentials>;
+  /** The pacing lane's key: the account (limits are per account, whatever key signs). */
+  lane: string;
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
@@ -36,6 +70,14 @@ export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
 export const DEFAULT_DCDN_ENDPOINT = 'https://dcdn.aliyuncs.com';
 /** The China site's CAS endpoint; every cn-* region maps to it (reference §2). */
 export const DEFAULT_CAS_ENDPOINT = 'https://cas.aliyuncs.com';
+/** STS's central endpoint (reference §6). */
+export const DEFAULT_STS_ENDPOINT = 'https://sts.aliyuncs.com';
+export const DEFAULT_RESOURCE_MANAGER_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
+/** The role the Resource Directory creates in every member, trusted by the management account (reference §6). */
+export const RESOURCE_DIRECTORY_ROLE = 'ResourceDirectoryAccountAccessRole';
+/** `acs:ram::<account id>:role/<role name>` (RAM role ARNs; a role name is 1-64 of letters, digits, . and -). */
+const ROLE_ARN = /^acs:ram::(\d{1,32}):role\/([A-Za-z0-9.-]{1,64})$/;
+const ACCOUNT_NAME = /^[^\s=,][^=,]{0,63}$/;
 
 export const ALIYUN_SETTINGS: readonly Setting[] = [
   {
@@ -127,6 +169,45 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description: 'one endpoint for every NLB region (emulators, proxies)',
     default: '`nlb.{region}.aliyuncs.com`',
   },
+  {
+    key: 'ALIBABA_CLOUD_ACCOUNT_NAME',
+    description: "the configured keys' account as reports and alerts name it",
+    default: '`default`',
+  },
+  {
+    key: 'ALIBABA_CLOUD_ACCOUNT_ID',
+    description: "the configured keys' account id (the keys do not say it; reports show it when set)",
+    default: 'none',
+  },
+  {
+    key: 'ALIBABA_CLOUD_ASSUME_ROLES',
+    description:
+      'more accounts, each through a role the keys assume (STS AssumeRole), comma-separated role ARNs with an ' +
+      'optional name: `shop-prod=acs:ram::1234567890123456:role/certwatch-reader` (a config file may give a list)',
+    default: 'none',
+  },
+  {
+    key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY',
+    description:
+      "scan every member account of the keys' Resource Directory (ListAccounts; the keys must be the management " +
+      "account's), each through `ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE`",
+    default: '`false`',
+  },
+  {
+    key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE',
+    description: 'the role assumed in each Resource Directory member',
+    default: `\`${RESOURCE_DIRECTORY_ROLE}\``,
+  },
+  {
+    key: 'ALIBABA_CLOUD_STS_ENDPOINT',
+    description: 'the STS API endpoint (AssumeRole)',
+    default: `\`${DEFAULT_STS_ENDPOINT}\``,
+  },
+  {
+    key: 'ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT',
+    description: 'the Resource Manager API endpoint (ListAccounts)',
+    default: `\`${DEFAULT_RESOURCE_MANAGER_ENDPOINT}\``,
+  },
 ];
 
 /** The per-region listener services: their regions setting and endpoint override. */
@@ -143,6 +224,9 @@ const READ_PLAIN_HTTP_RISK =
 const SLB_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and every certificate the API ' +
   'returns (with certwatch upload, the private key too), and can alter the replies';
+const STS_PLAIN_HTTP_RISK =
+  'anyone on the way reads the AccessKey id and every temporary key pair STS hands out, and can act as the assumed ' +
+  'roles until those expire';
 const CAS_PLAIN_HTTP_RISK =
   'anyone on the way reads the AccessKey id, the STS token if one is set, and the certificate inventory, and can ' +
   'alter the replies';
@@ -260,6 +344,7 @@ export function readAliyun(
         'list SLB, ALB or NLB regions, or scan CDN or CAS',
     );
   }
+  const accounts = readAccounts(get, problems, endpoints);
   // Read even when the key pair is incomplete: the settings a reader declares are the ones it asks for.
   const securityToken = get('ALIBABA_CLOUD_SECURITY_TOKEN') ?? null;
   if (!accessKeyId || !accessKeySecret) return null;
@@ -280,6 +365,83 @@ export function readAliyun(
     albEndpoint,
     nlbRegions,
     nlbEndpoint,
+    ...accounts,
+  };
+}
+
+/** The accounts beside the keys' own: roles to assume, a Resource Directory to list, and where STS and RD are. */
+function readAccounts(
+  get: SettingGet,
+  problems: string[],
+  endpoints: EndpointRules,
+): Pick<
+  AliyunConfig,
+  'account' | 'assumeRoles' | 'resourceDirectory' | 'stsEndpoint' | 'resourceManagerEndpoint'
+> {
+  const name = get('ALIBABA_CLOUD_ACCOUNT_NAME') ?? 'default';
+  if (!ACCOUNT_NAME.test(name)) {
+    problems.push(
+      `ALIBABA_CLOUD_ACCOUNT_NAME "${name}" is not an account name: up to 64 characters, no comma or "="`,
+    );
+  }
+  const id = get('ALIBABA_CLOUD_ACCOUNT_ID') ?? null;
+  if (id !== null && !/^\d{1,32}$/.test(id)) {
+    problems.push(`ALIBABA_CLOUD_ACCOUNT_ID "${id}" is not an Alibaba Cloud account id (digits only)`);
+  }
+  const assumeRoles: AssumedRole[] = [];
+  const rolesText = get('ALIBABA_CLOUD_ASSUME_ROLES');
+  const seen = new Set<string>([name]);
+  for (const entry of rolesText === undefined ? [] : rolesText.split(',').map((item) => item.trim())) {
+    const at = entry.indexOf('=');
+    const roleArn = at < 0 ? entry : entry.slice(at + 1).trim();
+    const match = ROLE_ARN.exec(roleArn);
+    if (!match) {
+      problems.push(
+        `ALIBABA_CLOUD_ASSUME_ROLES has a malformed entry "${entry}": give role ARNs such as ` +
+          'shop-prod=acs:ram::1234567890123456:role/certwatch-reader, comma-separated',
+      );
+      continue;
+    }
+    const accountName = at < 0 ? match[1]! : entry.slice(0, at).trim();
+    if (!ACCOUNT_NAME.test(accountName) || seen.has(accountName)) {
+      problems.push(
+        `ALIBABA_CLOUD_ASSUME_ROLES names the account "${accountName}" ${seen.has(accountName) ? 'twice' : 'badly'}: ` +
+          'give each account its own name (up to 64 characters, no comma or "=")',
+      );
+      continue;
+    }
+    seen.add(accountName);
+    assumeRoles.push({ account: { id: match[1]!, name: accountName }, roleArn });
+  }
+  const directory = readBoolean(get, 'ALIBABA_CLOUD_RESOURCE_DIRECTORY', false, problems);
+  const roleName = get('ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE') ?? RESOURCE_DIRECTORY_ROLE;
+  if (!/^[A-Za-z0-9.-]{1,64}$/.test(roleName)) {
+    problems.push(
+      `ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE "${roleName}" is not a RAM role name (1-64 of letters, digits, . and -)`,
+    );
+  }
+  const stsEndpoint = readEndpoint(
+    get,
+    { key: 'ALIBABA_CLOUD_STS_ENDPOINT', fallback: DEFAULT_STS_ENDPOINT, plainHttpRisk: STS_PLAIN_HTTP_RISK },
+    problems,
+    endpoints,
+  );
+  const resourceManagerEndpoint = readEndpoint(
+    get,
+    {
+      key: 'ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT',
+      fallback: DEFAULT_RESOURCE_MANAGER_ENDPOINT,
+      plainHttpRisk: READ_PLAIN_HTTP_RISK,
+    },
+    problems,
+    endpoints,
+  );
+  return {
+    account: { id, name },
+    assumeRoles,
+    resourceDirectory: directory ? { roleName } : null,
+    stsEndpoint: stsEndpoint ?? DEFAULT_STS_ENDPOINT,
+    resourceManagerEndpoint: resourceManagerEndpoint ?? DEFAULT_RESOURCE_MANAGER_ENDPOINT,
   };
 }
 

@@ -5,6 +5,8 @@
 
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
+import type { CertificateSource, ProviderDeps } from '../source';
+import { accountsSources } from './accounts';
 import { ALB_LISTENERS } from './alb/listings';
 import { aliyunCasSource } from './cas/source';
 import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
@@ -85,21 +87,8 @@ export const aliyun: ProviderModule<
   settings: ALIYUN_SETTINGS,
   enabledBy: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
   read: readAliyun,
-  sources(config, options, deps) {
-    const sources = [];
-    if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
-    if (config.scanCdnDomains)
-      sources.push(aliyunHttpsDomainSource(config, CDN_HTTPS_DOMAINS, options, deps));
-    if (config.scanDcdn) sources.push(aliyunHttpsDomainSource(config, DCDN_HTTPS_DOMAINS, options, deps));
-    if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
-    for (const { listeners, regions } of LISTENER_SERVICES) {
-      if (regions(config).length > 0) {
-        sources.push(aliyunListenerSource(config, listeners, regions(config), options, deps));
-      }
-    }
-    if (config.scanCas) sources.push(aliyunCasSource(config, options, deps));
-    return sources;
-  },
+  sources: (config, options, deps) =>
+    accountsSources(config, options, deps, (account) => serviceSources(account, options, deps)),
   shards: {
     services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas'],
     // CDN's services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list calls,
@@ -233,3 +222,23 @@ export const aliyun: ProviderModule<
       (stats?.nlb?.requests ?? 0),
   },
 };
+
+/** The sources of one account's services, as configured (./accounts.ts runs them for every account). */
+function serviceSources(
+  config: AliyunConfig,
+  options: { requestTimeoutMs: number },
+  deps: ProviderDeps,
+): CertificateSource[] {
+  const sources = [];
+  if (config.scanCdn) sources.push(aliyunCdnSource(config, options, deps));
+  if (config.scanCdnDomains) sources.push(aliyunHttpsDomainSource(config, CDN_HTTPS_DOMAINS, options, deps));
+  if (config.scanDcdn) sources.push(aliyunHttpsDomainSource(config, DCDN_HTTPS_DOMAINS, options, deps));
+  if (config.slbRegions.length > 0) sources.push(aliyunSlbSource(config, options, deps));
+  for (const { listeners, regions } of LISTENER_SERVICES) {
+    if (regions(config).length > 0) {
+      sources.push(aliyunListenerSource(config, listeners, regions(config), options, deps));
+    }
+  }
+  if (config.scanCas) sources.push(aliyunCasSource(config, options, deps));
+  return sources;
+}

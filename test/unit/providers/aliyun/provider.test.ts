@@ -19,6 +19,11 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     albEndpoint: null,
     nlbRegions: ['cn-hangzhou'],
     nlbEndpoint: null,
+    account: { id: null, name: 'default' },
+    assumeRoles: [],
+    resourceDirectory: null,
+    stsEndpoint: 'https://sts.aliyuncs.com',
+    resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
   };
 
   it('cuts ALB and NLB shards by region, each narrowing the config to its own service', () => {

@@ -1,0 +1,224 @@
+/**
+ * Many Alibaba Cloud accounts. The configured keys' own account is scanned as before (its records named by
+ * ALIBABA_CLOUD_ACCOUNT_NAME); every other account is reached by assuming a role in it (STS AssumeRole): the roles
+ * ALIBABA_CLOUD_ASSUME_ROLES names, and with ALIBABA_CLOUD_RESOURCE_DIRECTORY every member of the keys' Resource
+ * Directory through its access role. Each other account is one source: its temporary credentials first (refreshed
+ * before they expire), then all its services, its records and failures carrying its `account`, its calls in its own
+ * rate-limit lanes (limits are per account). An account whose role cannot be assumed is one named failure; the
+ * others complete.
+ */
+import { forEachBounded } from '../../concurrency';
+import { CertwatchError, ProviderError } from '../../errors';
+import { failureMessage } from '../../inert';
+import type { AccountRef } from '../../model';
+import { listPages } from '../listing';
+import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
+import { aliyunClient } from './client';
+import type { AliyunConfig, AliyunSession, AssumedRole } from './config';
+import { type DirectoryMember, directoryListing, isJoined } from './resourcemanager/listAccounts';
+import { assumeRole, type TemporaryCredentials } from './sts/assumeRole';
+
+/** Temporary credentials are asked for again this long before they expire. */
+export const REFRESH_BEFORE_MS = 10 * 60_000;
+/** Resource Directory members scanned at once: each has its own rate limits, so they run side by side. */
+export const MEMBER_CONCURRENCY = 8;
+
+interface ClientOptions {
+  requestTimeoutMs: number;
+}
+
+/**
+ * The session of an account reached through `role`: credentials from STS with the configured keys, asked once and
+ * shared by every client of the account, again when they come within REFRESH_BEFORE_MS of expiring. A refusal is
+ * kept: the account's every call fails with it, rather than asking STS again for each.
+ */
+export function roleSession(
+  config: AliyunConfig,
+  role: AssumedRole,
+  options: ClientOptions,
+  deps: ProviderDeps,
+  clock: () => number = Date.now,
+): AliyunSession {
+  const sts = aliyunClient({ ...config, session: undefined }, { product: 'STS' }, options, deps);
+  const where = `for account ${role.account.name} (${role.roleArn})`;
+  let pending: Promise<TemporaryCredentials> | null = null;
+  let held: TemporaryCredentials | null = null;
+  return {
+    account: role.account,
+    lane: `account ${role.account.id ?? role.account.name}`,
+    async credentials() {
+      if (held && held.expiresAtMs - REFRESH_BEFORE_MS > clock()) return held.credentials;
+      if (!pending || held) {
+        pending = assumeRole(sts, role.roleArn, where).then(
+          (fresh) => {
+            held = fresh;
+            return fresh;
+          },
+          (error: unknown) => {
+            throw cannotAssume(role, error);
+          },
+        );
+        held = null;
+      }
+      return (await pending).credentials;
+    },
+  };
+}
+
+/** Why an account cannot be read, saying what to change. */
+function cannotAssume(role: AssumedRole, error: unknown): Error {
+  const message = failureMessage(error);
+  const trust =
+    error instanceof ProviderError && /NoPermission|EntityNotExist/.test(error.code)
+      ? ' (the RAM user of ALIBABA_CLOUD_ACCESS_KEY_ID needs sts:AssumeRole, and the role must exist and trust ' +
+        'that user\'s account: README "Many accounts")'
+      : '';
+  return new ProviderError(`account ${role.account.name}: ${message}${trust}`, {
+    provider: 'aliyun',
+    code: error instanceof ProviderError ? error.code : 'assume-role',
+    retryable: false,
+  });
+}
+
+/** The source, its every record and failure marked as `account`'s. */
+export function inAccount(source: CertificateSource, account: AccountRef): CertificateSource {
+  return {
+    provider: source.provider,
+    service: source.service,
+    scan: (sink, signal) => source.scan(markedFor(sink, account), signal),
+  };
+}
+
+function markedFor(sink: ScanSink, account: AccountRef): ScanSink {
+  return {
+    // The observed certificate is the mapper's own fresh object: marked in place, not copied.
+    certificate(cert) {
+      cert.account = account;
+      sink.certificate(cert);
+    },
+    failure: (failure) => sink.failure({ ...failure, account }),
+  };
+}
+
+/**
+ * One account reached through a role: its credentials first, then every source `build` makes for it, side by
+ * side. Credentials that cannot be had are one failure of the account, not one per service.
+ */
+export function roleAccountSource(
+  config: AliyunConfig,
+  role: AssumedRole,
+  options: ClientOptions,
+  deps: ProviderDeps,
+  build: (config: AliyunConfig) => CertificateSource[],
+): CertificateSource {
+  const session = roleSession(config, role, options, deps);
+  const sources = build({ ...config, session }).map((source) => inAccount(source, role.account));
+  return {
+    provider: 'aliyun',
+    service: 'sts',
+    async scan(sink, signal) {
+      try {
+        signal?.throwIfAborted();
+        await session.credentials();
+      } catch (error) {
+        sink.failure({
+          provider: 'aliyun',
+          service: 'sts',
+          region: null,
+          project: null,
+          account: role.account,
+          message: failureMessage(error),
+        });
+        return;
+      }
+      await Promise.all(sources.map((source) => scanned(source, sink, signal, role.account)));
+    },
+  };
+}
+
+/**
+ * Every member of the keys' Resource Directory not configured already, each through the directory's access role,
+ * MEMBER_CONCURRENCY at a time. A directory that cannot be listed is a named failure (the members it did list are
+ * still scanned, and the scan is incomplete).
+ */
+export function directorySource(
+  config: AliyunConfig,
+  options: ClientOptions,
+  deps: ProviderDeps,
+  build: (config: AliyunConfig) => CertificateSource[],
+): CertificateSource {
+  const roleName = config.resourceDirectory!.roleName;
+  const known = new Set([config.account.id, ...config.assumeRoles.map((role) => role.account.id)]);
+  const client = aliyunClient(
+    { ...config, session: undefined },
+    { product: 'ResourceManager' },
+    options,
+    deps,
+  );
+  return {
+    provider: 'aliyun',
+    service: 'resourcemanager',
+    async scan(sink, signal) {
+      const members: DirectoryMember[] = [];
+      try {
+        for await (const page of listPages(directoryListing(client), undefined, signal))
+          members.push(...page);
+      } catch (error) {
+        sink.failure({
+          provider: 'aliyun',
+          service: 'resourcemanager',
+          region: null,
+          project: null,
+          account: config.account,
+          message: failureMessage(error),
+        });
+      }
+      const toScan = members.filter((member) => isJoined(member) && !known.has(member.accountId));
+      await forEachBounded(toScan, MEMBER_CONCURRENCY, (member) => {
+        const role: AssumedRole = {
+          account: { id: member.accountId, name: member.displayName },
+          roleArn: `acs:ram::${member.accountId}:role/${roleName}`,
+        };
+        return roleAccountSource(config, role, options, deps, build).scan(sink, signal);
+      });
+    },
+  };
+}
+
+/** A source's scan, which by contract reports its own failures; anything it throws all the same becomes one. */
+async function scanned(
+  source: CertificateSource,
+  sink: ScanSink,
+  signal: AbortSignal | undefined,
+  account: AccountRef,
+): Promise<void> {
+  try {
+    await source.scan(sink, signal);
+  } catch (error) {
+    sink.failure({
+      provider: source.provider,
+      service: source.service,
+      region: null,
+      project: null,
+      account,
+      message: failureMessage(error instanceof Error ? error : new CertwatchError(String(error))),
+    });
+  }
+}
+
+/**
+ * Every source of every configured account: the keys' own account's sources as `build` makes them, then one source
+ * per assumed role, then the Resource Directory's members.
+ */
+export function accountsSources(
+  config: AliyunConfig,
+  options: ClientOptions,
+  deps: ProviderDeps,
+  build: (config: AliyunConfig) => CertificateSource[],
+): CertificateSource[] {
+  return [
+    ...build(config).map((source) => inAccount(source, config.account)),
+    ...config.assumeRoles.map((role) => roleAccountSource(config, role, options, deps, build)),
+    ...(config.resourceDirectory ? [directorySource(config, options, deps, build)] : []),
+  ];
+}
