@@ -7,8 +7,11 @@
  * rate-limit lanes (limits are per account). An account whose role cannot be assumed is one named failure; the
  * others complete.
  */
+import { answer } from '../../checks/answer';
+import type { Check } from '../../checks/check';
 import { forEachBounded } from '../../concurrency';
 import { CertwatchError, ProviderError } from '../../errors';
+import type { RetryPolicy } from '../../http/retry';
 import { failureMessage } from '../../inert';
 import type { AccountRef } from '../../model';
 import { listPages } from '../listing';
@@ -221,4 +224,105 @@ export function accountsSources(
     ...config.assumeRoles.map((role) => roleAccountSource(config, role, options, deps, build)),
     ...(config.resourceDirectory ? [directorySource(config, options, deps, build)] : []),
   ];
+}
+
+/**
+ * `certwatch doctor` over every account: the keys' own account's checks as `build` makes them; for each assumed
+ * role, AssumeRole and then the account's own checks (each line names the account; skipped when the role cannot
+ * be assumed, so one refusal is one FAIL); with a Resource Directory, one line listing its members and assuming
+ * the access role in each (which members' roles failed, by name).
+ */
+export function accountsChecks(
+  config: AliyunConfig,
+  options: ClientOptions & { retry?: RetryPolicy },
+  deps: ProviderDeps,
+  build: (config: AliyunConfig) => Check[],
+): Check[] {
+  const checks = [...build(config)];
+  for (const role of config.assumeRoles) {
+    const session = roleSession(config, role, options, deps);
+    // Asked once, by whichever of the account's checks runs first (the session keeps the answer).
+    const assumed = () => session.credentials();
+    const subject = `Alibaba STS AssumeRole for account ${role.account.name}`;
+    checks.push({
+      subject,
+      run: () =>
+        answer(subject, 'account ', async () => {
+          await assumed();
+          return `${role.roleArn}: temporary credentials issued`;
+        }),
+    });
+    for (const check of build({ ...config, session })) {
+      checks.push({
+        subject: `${check.subject} (account ${role.account.name})`,
+        async run() {
+          try {
+            await assumed();
+          } catch {
+            return {
+              status: 'skip',
+              text: `${check.subject} (account ${role.account.name}): not checked, the role could not be assumed`,
+            };
+          }
+          const result = await check.run();
+          return { ...result, text: `account ${role.account.name}: ${result.text}` };
+        },
+      });
+    }
+  }
+  if (config.resourceDirectory) checks.push(directoryCheck(config, options, deps));
+  return checks;
+}
+
+/** Lists the Resource Directory's members and assumes the access role in each joined one. */
+function directoryCheck(
+  config: AliyunConfig,
+  options: ClientOptions & { retry?: RetryPolicy },
+  deps: ProviderDeps,
+): Check {
+  const subject = 'Alibaba ResourceManager ListAccounts';
+  const roleName = config.resourceDirectory!.roleName;
+  return {
+    subject,
+    run: async () => {
+      const client = aliyunClient(
+        { ...config, session: undefined },
+        { product: 'ResourceManager' },
+        options,
+        deps,
+      );
+      const members: DirectoryMember[] = [];
+      const listed = await answer(subject, 'Alibaba ResourceManager ListAccounts', async () => {
+        for await (const page of listPages(directoryListing(client))) members.push(...page);
+        return '';
+      });
+      if (listed.status !== 'ok') return listed;
+      const joined = members.filter(isJoined);
+      const refused: string[] = [];
+      await forEachBounded(joined, MEMBER_CONCURRENCY, async (member) => {
+        const role: AssumedRole = {
+          account: { id: member.accountId, name: member.displayName },
+          roleArn: `acs:ram::${member.accountId}:role/${roleName}`,
+        };
+        try {
+          await roleSession(config, role, options, deps).credentials();
+        } catch {
+          refused.push(member.displayName);
+        }
+      });
+      const seen = `${members.length} member account${members.length === 1 ? '' : 's'}, ${joined.length} joined`;
+      if (refused.length === 0) {
+        return { status: 'ok', text: `${subject}: ${seen}; ${roleName} assumed in each` };
+      }
+      const names =
+        refused.sort().slice(0, 10).join(', ') +
+        (refused.length > 10 ? ` and ${refused.length - 10} more` : '');
+      return {
+        status: 'fail',
+        text:
+          `${subject}: ${seen}; ${roleName} could not be assumed in ${refused.length} (${names}): ` +
+          'check that each trusts the management account and that the keys may call sts:AssumeRole',
+      };
+    },
+  };
 }

@@ -3,10 +3,12 @@
  * SLB server certificates per region, ALB and NLB listener certificates per region), as one provider module.
  */
 
+import type { Check } from '../../checks/check';
+import type { RetryPolicy } from '../../http/retry';
 import type { ProviderModule } from '../module';
 import { shardsByRegions } from '../shard';
 import type { CertificateSource, ProviderDeps } from '../source';
-import { accountsSources } from './accounts';
+import { accountsChecks, accountsSources } from './accounts';
 import { ALB_LISTENERS } from './alb/listings';
 import { aliyunCasSource } from './cas/source';
 import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
@@ -127,32 +129,7 @@ export const aliyun: ProviderModule<
   doctor: {
     checks(config, { requestTimeoutMs, retry, deps }) {
       const options = { requestTimeoutMs, retry };
-      const checks = [];
-      if (config.scanCdn) {
-        checks.push(cdnCheck(aliyunClient(config, { product: 'CDN' }, options, deps), config.cdnEndpoint));
-      }
-      if (config.scanCdnDomains) {
-        const client = aliyunClient(config, { product: 'CDN' }, options, deps);
-        checks.push(httpsDomainsCheck(client, CDN_HTTPS_DOMAINS, config.cdnEndpoint));
-      }
-      if (config.scanDcdn) {
-        const client = aliyunClient(config, { product: 'DCDN' }, options, deps);
-        checks.push(httpsDomainsCheck(client, DCDN_HTTPS_DOMAINS, config.dcdnEndpoint));
-      }
-      if (config.scanCas) {
-        checks.push(casCheck(aliyunClient(config, { product: 'CAS' }, options, deps), config.casEndpoint));
-      }
-      for (const region of config.slbRegions) {
-        const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
-        checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
-      }
-      for (const { listeners, regions, endpoint } of LISTENER_SERVICES) {
-        for (const region of regions(config)) {
-          const client = aliyunClient(config, { product: listeners.product, region }, options, deps);
-          checks.push(listenerRegionCheck(listeners, client, region, endpoint(config, region)));
-        }
-      }
-      return checks;
+      return accountsChecks(config, options, deps, (account) => serviceChecks(account, options, deps));
     },
     covers(config) {
       const covered: string[] = [];
@@ -241,4 +218,39 @@ function serviceSources(
   }
   if (config.scanCas) sources.push(aliyunCasSource(config, options, deps));
   return sources;
+}
+
+/** The doctor's checks of one account's services, as configured (./accounts.ts runs them for every account). */
+function serviceChecks(
+  config: AliyunConfig,
+  options: { requestTimeoutMs: number; retry?: RetryPolicy },
+  deps: ProviderDeps,
+): Check[] {
+  const checks = [];
+
+  if (config.scanCdn) {
+    checks.push(cdnCheck(aliyunClient(config, { product: 'CDN' }, options, deps), config.cdnEndpoint));
+  }
+  if (config.scanCdnDomains) {
+    const client = aliyunClient(config, { product: 'CDN' }, options, deps);
+    checks.push(httpsDomainsCheck(client, CDN_HTTPS_DOMAINS, config.cdnEndpoint));
+  }
+  if (config.scanDcdn) {
+    const client = aliyunClient(config, { product: 'DCDN' }, options, deps);
+    checks.push(httpsDomainsCheck(client, DCDN_HTTPS_DOMAINS, config.dcdnEndpoint));
+  }
+  if (config.scanCas) {
+    checks.push(casCheck(aliyunClient(config, { product: 'CAS' }, options, deps), config.casEndpoint));
+  }
+  for (const region of config.slbRegions) {
+    const client = aliyunClient(config, { product: 'SLB', region }, options, deps);
+    checks.push(slbRegionCheck(client, region, config.slbEndpoint ?? slbEndpointFor(region)));
+  }
+  for (const { listeners, regions, endpoint } of LISTENER_SERVICES) {
+    for (const region of regions(config)) {
+      const client = aliyunClient(config, { product: listeners.product, region }, options, deps);
+      checks.push(listenerRegionCheck(listeners, client, region, endpoint(config, region)));
+    }
+  }
+  return checks;
 }
