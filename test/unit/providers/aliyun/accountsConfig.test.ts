@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../lib/config';
+import { ConfigError } from '../../../../lib/errors';
+
+const KEYS = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ ...KEYS, ...env });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('Alibaba accounts configuration', () => {
+  it('reads as one account, `default` and no id, when nothing about accounts is set', () => {
+    expect(loadConfig(KEYS).aliyun).toMatchObject({
+      account: { id: null, name: 'default' },
+      assumeRoles: [],
+      resourceDirectory: null,
+      stsEndpoint: 'https://sts.aliyuncs.com',
+      resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
+    });
+  });
+
+  it('reads roles to assume, named or by their account id, and a Resource Directory', () => {
+    const config = loadConfig({
+      ...KEYS,
+      ALIBABA_CLOUD_ACCOUNT_NAME: 'tooling',
+      ALIBABA_CLOUD_ACCOUNT_ID: '1000000000000001',
+      ALIBABA_CLOUD_ASSUME_ROLES:
+        'shop-prod=acs:ram::1000000000000002:role/certwatch-reader, acs:ram::1000000000000003:role/Reader.2',
+      ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'true',
+    }).aliyun!;
+    expect(config.account).toEqual({ id: '1000000000000001', name: 'tooling' });
+    expect(config.assumeRoles).toEqual([
+      {
+        account: { id: '1000000000000002', name: 'shop-prod' },
+        roleArn: 'acs:ram::1000000000000002:role/certwatch-reader',
+      },
+      {
+        account: { id: '1000000000000003', name: '1000000000000003' },
+        roleArn: 'acs:ram::1000000000000003:role/Reader.2',
+      },
+    ]);
+    expect(config.resourceDirectory).toEqual({ roleName: 'ResourceDirectoryAccountAccessRole' });
+  });
+
+  it('takes the list of roles from a config file as a JSON array', () => {
+    const config = loadConfig(KEYS, {
+      ALIBABA_CLOUD_ASSUME_ROLES: [
+        'a=acs:ram::1000000000000002:role/r',
+        'b=acs:ram::1000000000000003:role/r',
+      ],
+    }).aliyun!;
+    expect(config.assumeRoles.map((role) => role.account.name)).toEqual(['a', 'b']);
+  });
+
+  it('names each mistake: a malformed ARN, a name given twice, a bad id, a bad role name', () => {
+    expect(
+      problems({
+        ALIBABA_CLOUD_ACCOUNT_ID: '12ab',
+        ALIBABA_CLOUD_ASSUME_ROLES:
+          'x=acs:ram::1:role/r,x=acs:ram::2:role/r,arn:aws:iam::123:role/r,default=acs:ram::3:role/r',
+        ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE: 'no/slash',
+      }),
+    ).toEqual([
+      'ALIBABA_CLOUD_ACCOUNT_ID "12ab" is not an Alibaba Cloud account id (digits only)',
+      'ALIBABA_CLOUD_ASSUME_ROLES names the account "x" twice: give each account its own name (up to 64 characters, no comma or "=")',
+      'ALIBABA_CLOUD_ASSUME_ROLES has a malformed entry "arn:aws:iam::123:role/r": give role ARNs such as shop-prod=acs:ram::1234567890123456:role/certwatch-reader, comma-separated',
+      'ALIBABA_CLOUD_ASSUME_ROLES names the account "default" twice: give each account its own name (up to 64 characters, no comma or "=")',
+      'ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE "no/slash" is not a RAM role name (1-64 of letters, digits, . and -)',
+    ]);
+  });
+});
