@@ -11,6 +11,11 @@ export interface AliyunActionContext {
   store: AliyunStore;
   /** The emulator's clock, epoch milliseconds. */
   now: number;
+  /**
+   * Largest page the CAS, HTTPS-domain, ALB and NLB listings serve, whatever size was asked (a test's knob, so a
+   * small fleet spans pages; see AliyunEmulatorOptions.listPageCap). Undefined: each API's own maximum.
+   */
+  pageCap?: number;
 }
 
 /** A success body (RequestId is added by the handler), with how many certificates it lists, or an error. */

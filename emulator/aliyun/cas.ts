@@ -26,8 +26,8 @@ export function isCertFiltered(params: Readonly<Record<string, string>>): boolea
 /** The CAS actions, by name. */
 export function createCasActions(): Record<string, AliyunAction> {
   return {
-    ListUserCertificateOrder: ({ params, store, now }) => {
-      const paging = readPaging(params, DEFAULT_CAS_ORDER_PAGE_SIZE);
+    ListUserCertificateOrder: ({ params, store, now, pageCap }) => {
+      const paging = readPaging(params, DEFAULT_CAS_ORDER_PAGE_SIZE, pageCap);
       if (!paging.ok) return paging.reply;
       const orderType = (params.OrderType || 'CPACK').toUpperCase();
       if (!['CPACK', 'BUY', 'CERT', 'UPLOAD'].includes(orderType)) {
@@ -72,8 +72,8 @@ export function createCasActions(): Record<string, AliyunAction> {
       return { ok: true, body, certificatesReturned: 1 };
     },
 
-    ListCloudResources: ({ params, store }): AliyunActionReply => {
-      const paging = readPaging(params, DEFAULT_CAS_RESOURCE_PAGE_SIZE);
+    ListCloudResources: ({ params, store, pageCap }): AliyunActionReply => {
+      const paging = readPaging(params, DEFAULT_CAS_RESOURCE_PAGE_SIZE, pageCap);
       if (!paging.ok) return paging.reply;
       const ids = readCertIds(params.CertIds);
       if (ids === undefined) {
@@ -236,9 +236,11 @@ function readCertIds(value: string | undefined): string[] | null | undefined {
   return ids;
 }
 
+/** CurrentPage and ShowSize; the size served is at most MAX_CAS_PAGE_SIZE, and `pageCap` when a test sets one. */
 function readPaging(
   params: Readonly<Record<string, string>>,
   defaultSize: number,
+  pageCap = MAX_CAS_PAGE_SIZE,
 ): { ok: true; page: number; size: number } | { ok: false; reply: AliyunActionReply } {
   const page = readInteger(params.CurrentPage, 1);
   if (page === undefined || page < 1) {
@@ -251,7 +253,7 @@ function readPaging(
   if (size === undefined || size < 1) {
     return { ok: false, reply: failed(aliyunError('InvalidParameter', 'ShowSize', 'a whole number from 1')) };
   }
-  return { ok: true, page, size: Math.min(size, MAX_CAS_PAGE_SIZE) };
+  return { ok: true, page, size: Math.min(size, MAX_CAS_PAGE_SIZE, pageCap) };
 }
 
 function definedFields(fields: Record<string, unknown>): Record<string, unknown> {

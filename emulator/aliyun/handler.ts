@@ -37,7 +37,13 @@ import {
   type RandomFault,
   sendBroken,
 } from '../faults';
-import type { AliyunCdnCertificate, Fleet } from '../fleet/model';
+import type {
+  AliyunCasCertificate,
+  AliyunCdnCertificate,
+  AliyunHttpsDomain,
+  AliyunListenerCertificate,
+  Fleet,
+} from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import type { AliyunAction } from './action';
 import { ALB_API_VERSION, createAlbActions } from './alb';
@@ -49,7 +55,12 @@ import { createNlbActions, NLB_API_VERSION } from './nlb';
 import { type AliyunParams, parseAliyunParams } from './params';
 import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
-import { type AliyunStore, createAliyunStore } from './store';
+import {
+  type AliyunStore,
+  createAliyunStore,
+  type HttpsDomainProduct,
+  type LoadBalancerProduct,
+} from './store';
 
 export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas' | 'alb' | 'nlb';
 
@@ -109,6 +120,12 @@ export interface AliyunEmulatorOptions extends FaultOptions {
    */
   cdnMaxPageSize?: number;
   /**
+   * Largest page CAS (ShowSize), CDN's and DCDN's HTTPS domain lists (PageSize) and ALB/NLB (MaxResults) serve: a
+   * larger size asked is served this many, and the reply's page size (ShowSize, MaxResults) says so. A test's knob,
+   * so a small fleet spans pages. Default: each API's own maximum.
+   */
+  listPageCap?: number;
+  /**
    * Called for every authenticated request that gets past forced failures (and for those acted on before they
    * fail), before its action runs: a test may change what the account holds (a list shifting between pages),
    * run the action with other parameters (a page that repeats) or bend its reply (a total that lies, an id listed
@@ -138,6 +155,21 @@ export interface AliyunFleetEditor {
   addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
   /** False when no CDN certificate has this CertId. */
   removeCdnCertificate(certId: string): boolean;
+  addCasCertificate(certificate: AliyunCasCertificate, at?: 'first' | 'last'): void;
+  /** False when no CAS certificate has this CertificateId. */
+  removeCasCertificate(certId: string): boolean;
+  addHttpsDomain(product: HttpsDomainProduct, domain: AliyunHttpsDomain, at?: 'first' | 'last'): void;
+  /** False when the product has no such HTTPS domain (or DCDN is not opened). */
+  removeHttpsDomain(product: HttpsDomainProduct, domainName: string): boolean;
+  /** Adds a certificate to an ALB or NLB listener's list; false when there is no such listener. */
+  addListenerCertificate(
+    product: LoadBalancerProduct,
+    listenerId: string,
+    certificate: AliyunListenerCertificate,
+    at?: 'first' | 'last',
+  ): boolean;
+  /** Removes a certificate from an ALB or NLB listener; false when the listener does not hold it. */
+  removeListenerCertificate(product: LoadBalancerProduct, listenerId: string, certificateId: string): boolean;
 }
 
 /** Live counters of one service; read them at any time (copy with structuredClone for a snapshot). */
@@ -237,6 +269,14 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   const editor: AliyunFleetEditor = {
     addCdnCertificate: (certificate, at) => store.addCdnCertificate(certificate, at),
     removeCdnCertificate: (certId) => store.removeCdnCertificate(certId),
+    addCasCertificate: (certificate, at) => store.addCasCertificate(certificate, at),
+    removeCasCertificate: (certId) => store.removeCasCertificate(certId),
+    addHttpsDomain: (product, domain, at) => store.addHttpsDomain(product, domain, at),
+    removeHttpsDomain: (product, domainName) => store.removeHttpsDomain(product, domainName),
+    addListenerCertificate: (product, listenerId, certificate, at) =>
+      store.addListenerCertificate(product, listenerId, certificate, at),
+    removeListenerCertificate: (product, listenerId, certificateId) =>
+      store.removeListenerCertificate(product, listenerId, certificateId),
   };
   const timers = new Set<NodeJS.Timeout>();
   const services: Record<AliyunService, ServiceState> = {
@@ -372,7 +412,12 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
 
     function perform(): Extract<Outcome, { kind: 'json' }> {
       const twist = bend(name, action!, params);
-      const result = handler({ params: { ...params, ...twist?.params }, store, now: clock() });
+      const result = handler({
+        params: { ...params, ...twist?.params },
+        store,
+        now: clock(),
+        pageCap: options.listPageCap,
+      });
       if (!result.ok) return errorOutcome(service, result.error);
       stats.certificatesReturned += result.certificatesReturned ?? 0;
       if (result.uploaded) stats.uploads++;

@@ -33,7 +33,7 @@ const MAX_LIST_RESULTS = 100;
 export function createLoadBalancerActions(spec: LoadBalancerProductSpec): Record<string, AliyunAction> {
   const { product } = spec;
   return {
-    ListLoadBalancers: ({ params, store }): AliyunActionReply => {
+    ListLoadBalancers: ({ params, store, pageCap }): AliyunActionReply => {
       const region = params.RegionId;
       if (!region) return failed(aliyunError('MissingParameter', 'RegionId'));
       const ids = repeatedParam(params, 'LoadBalancerIds');
@@ -42,13 +42,14 @@ export function createLoadBalancerActions(spec: LoadBalancerProductSpec): Record
         .filter((lb) => ids.length === 0 || ids.includes(lb.LoadBalancerId));
       const page = tokenPage(matching, params, {
         maxResults: MAX_LIST_RESULTS,
+        pageCap,
         listing: `${product} ListLoadBalancers ${region} ${ids.join(',')}`,
       });
       if (!page.ok) return failed(page.error);
       return { ok: true, body: { LoadBalancers: page.items.map(spec.loadBalancerItem), ...page.paging } };
     },
 
-    ListListeners: ({ params, store }): AliyunActionReply => {
+    ListListeners: ({ params, store, pageCap }): AliyunActionReply => {
       const region = params.RegionId;
       if (!region) return failed(aliyunError('MissingParameter', 'RegionId'));
       const protocol = params.ListenerProtocol;
@@ -72,6 +73,7 @@ export function createLoadBalancerActions(spec: LoadBalancerProductSpec): Record
         );
       const page = tokenPage(matching, params, {
         maxResults: MAX_LIST_RESULTS,
+        pageCap,
         listing: `${product} ListListeners ${region} ${protocol ?? ''} ${loadBalancerIds.join(',')} ${listenerIds.join(',')}`,
       });
       if (!page.ok) return failed(page.error);
@@ -83,7 +85,7 @@ export function createLoadBalancerActions(spec: LoadBalancerProductSpec): Record
      * also when it is in another region than RegionId. The fleet holds server certificates only, so `Ca` lists
      * none; a listener that is not TLS holds none.
      */
-    ListListenerCertificates: ({ params, store }): AliyunActionReply => {
+    ListListenerCertificates: ({ params, store, pageCap }): AliyunActionReply => {
       const given = params.ListenerId;
       if (!given) return failed(aliyunError('MissingParameter', 'ListenerId'));
       const type = params[spec.certificateTypeParam];
@@ -103,6 +105,7 @@ export function createLoadBalancerActions(spec: LoadBalancerProductSpec): Record
             );
       const page = tokenPage(certificates, params, {
         maxResults: spec.maxCertificateResults,
+        pageCap,
         listing: `${product} ListListenerCertificates ${found.listener.ListenerId} ${type ?? ''} ${wanted.join(',')}`,
       });
       if (!page.ok) return failed(page.error);

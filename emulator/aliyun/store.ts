@@ -1,7 +1,8 @@
 /**
  * What the emulated Alibaba Cloud account holds, indexed once per emulator: accounts by AccessKeyId, CDN
- * certificates in fleet order and by CertId, CDN and DCDN HTTPS domains, SLB server certificates by region. The fleet is copied, never
- * changed: uploads and a test's edits go to this store only, so one fleet object can serve several emulators.
+ * certificates in fleet order and by CertId, CDN and DCDN HTTPS domains, SLB server certificates by region, CAS
+ * certificates, ALB and NLB load balancers with their listeners. The fleet is copied, never changed: uploads and a
+ * test's edits go to this store only, so one fleet object can serve several emulators.
  */
 import type {
   AliyunAccount,
@@ -9,6 +10,7 @@ import type {
   AliyunCdnCertificate,
   AliyunHttpsDomain,
   AliyunListener,
+  AliyunListenerCertificate,
   AliyunLoadBalancer,
   AliyunSlbCertificate,
   Fleet,
@@ -16,6 +18,8 @@ import type {
 
 /** The products whose load balancers hold listeners with certificates. */
 export type LoadBalancerProduct = 'alb' | 'nlb';
+/** The products with an HTTPS domain list. */
+export type HttpsDomainProduct = 'cdn' | 'dcdn';
 
 /** The account used when the fleet names none (the demo's credentials). */
 export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
@@ -53,6 +57,29 @@ export interface AliyunStore {
     product: LoadBalancerProduct,
     listenerId: string,
   ): { loadBalancer: AliyunLoadBalancer; listener: AliyunListener } | undefined;
+  /** Adds a CAS certificate at the front or the end of the list (a test's list shifting between pages). */
+  addCasCertificate(certificate: AliyunCasCertificate, at?: 'first' | 'last'): void;
+  /** Removes the CAS certificate whose CertificateId reads as `certId`; false when there is none. */
+  removeCasCertificate(certId: string): boolean;
+  /** Adds an HTTPS domain to CDN's or DCDN's list, at the front or the end (DCDN: only when it is opened). */
+  addHttpsDomain(product: HttpsDomainProduct, domain: AliyunHttpsDomain, at?: 'first' | 'last'): void;
+  /** Removes the product's HTTPS domain of this name; false when there is none. */
+  removeHttpsDomain(product: HttpsDomainProduct, domainName: string): boolean;
+  /** Adds a certificate to a listener, at the front or the end; false when there is no such listener. */
+  addListenerCertificate(
+    product: LoadBalancerProduct,
+    listenerId: string,
+    certificate: AliyunListenerCertificate,
+    at?: 'first' | 'last',
+  ): boolean;
+  /** Removes the listener's certificate of this id; false when the listener does not hold it. */
+  removeListenerCertificate(product: LoadBalancerProduct, listenerId: string, certificateId: string): boolean;
+}
+
+/** Puts `item` at the front or the end of `list`. */
+function place<T>(list: T[], item: T, at: 'first' | 'last'): void {
+  if (at === 'first') list.unshift(item);
+  else list.push(item);
 }
 
 /** Indexes the Alibaba part of a fleet. */
@@ -85,7 +112,15 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
     nlb: new Map<string, { loadBalancer: AliyunLoadBalancer; listener: AliyunListener }>(),
   };
   for (const product of ['alb', 'nlb'] as const) {
-    for (const loadBalancer of aliyun?.[product]?.loadBalancers ?? []) {
+    // Copied down to each listener's certificate list, which a test may edit.
+    for (const fleetLoadBalancer of aliyun?.[product]?.loadBalancers ?? []) {
+      const loadBalancer: AliyunLoadBalancer = {
+        ...fleetLoadBalancer,
+        listeners: fleetLoadBalancer.listeners.map((listener) => ({
+          ...listener,
+          certificates: [...listener.certificates],
+        })),
+      };
       const list = loadBalancersByRegion[product].get(loadBalancer.RegionId);
       if (list) list.push(loadBalancer);
       else loadBalancersByRegion[product].set(loadBalancer.RegionId, [loadBalancer]);
@@ -98,9 +133,12 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   const cdnDomains = [...(aliyun?.cdnDomains?.domains ?? [])];
   const dcdnDomains = aliyun?.dcdnDomains ? [...aliyun.dcdnDomains.domains] : null;
   const cas = [...(aliyun?.cas?.certificates ?? [])];
-  const byCasId = new Map(
-    cas.map((certificate) => [String(certificate.CertificateId), certificate] as const),
-  );
+  const byCasId = new Map<string, AliyunCasCertificate>();
+  for (const certificate of cas) {
+    const key = String(certificate.CertificateId);
+    if (!byCasId.has(key)) byCasId.set(key, certificate);
+  }
+  const domainsOf = (product: HttpsDomainProduct) => (product === 'cdn' ? cdnDomains : dcdnDomains);
 
   return {
     account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
@@ -127,6 +165,45 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
       const next = cdn.find((certificate) => String(certificate.CertId) === certId);
       if (next) byCertId.set(certId, next);
       else byCertId.delete(certId);
+      return true;
+    },
+    addCasCertificate(certificate, at = 'last') {
+      place(cas, certificate, at);
+      const key = String(certificate.CertificateId);
+      if (!byCasId.has(key)) byCasId.set(key, certificate);
+    },
+    removeCasCertificate(certId) {
+      const index = cas.findIndex((certificate) => String(certificate.CertificateId) === certId);
+      if (index < 0) return false;
+      cas.splice(index, 1);
+      const next = cas.find((certificate) => String(certificate.CertificateId) === certId);
+      if (next) byCasId.set(certId, next);
+      else byCasId.delete(certId);
+      return true;
+    },
+    addHttpsDomain(product, domain, at = 'last') {
+      const list = domainsOf(product);
+      if (list) place(list, domain, at);
+    },
+    removeHttpsDomain(product, domainName) {
+      const list = domainsOf(product);
+      const index = list?.findIndex((domain) => domain.DomainName === domainName) ?? -1;
+      if (index < 0) return false;
+      list!.splice(index, 1);
+      return true;
+    },
+    addListenerCertificate(product, listenerId, certificate, at = 'last') {
+      const found = listenersById[product].get(listenerId);
+      if (!found) return false;
+      place(found.listener.certificates, certificate, at);
+      return true;
+    },
+    removeListenerCertificate(product, listenerId, certificateId) {
+      const certificates = listenersById[product].get(listenerId)?.listener.certificates;
+      const index =
+        certificates?.findIndex((certificate) => certificate.CertificateId === certificateId) ?? -1;
+      if (index < 0) return false;
+      certificates!.splice(index, 1);
       return true;
     },
   };

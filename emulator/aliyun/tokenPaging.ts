@@ -21,7 +21,7 @@ export type TokenPage<T> =
 export function tokenPage<T>(
   items: readonly T[],
   params: AliyunParams,
-  options: { maxResults: number; listing: string },
+  options: { maxResults: number; listing: string; pageCap?: number },
 ): TokenPage<T> {
   const asked = params.MaxResults;
   let size = DEFAULT_MAX_RESULTS;
@@ -34,6 +34,8 @@ export function tokenPage<T>(
       };
     }
   }
+  // A test's cap serves fewer than asked; MaxResults in the reply says how many.
+  size = Math.min(size, options.pageCap ?? size);
   let offset = 0;
   if (params.NextToken) {
     const read = readToken(params.NextToken, options.listing);

@@ -252,6 +252,33 @@ describe('certwatch against CAS', () => {
     expect(run.code).toBe(3);
   });
 
+  it('does not take the details of another certificate for this one (a cache answering the last reply)', async () => {
+    emulator = await startEmulator({
+      fleet,
+      aliyun: {
+        clock: () => Date.now(),
+        // Every certificate's details are answered with 501's.
+        onAction: ({ action }) =>
+          action === 'GetUserCertificateDetail' ? { params: { CertId: '501' } } : undefined,
+      },
+    });
+    const run = await runCertwatch(['audit', '--format', 'json', '--now', NOW_ISO], casEnv(emulator));
+    const report = JSON.parse(run.stdout) as ReportJson;
+    expect(report.certificates).toHaveLength(certificates.length);
+    const byId = (id: string) => report.certificates.find((c) => c.id === id)!;
+    // 504's expiry comes from its own list entry: neither its CertChain (its details were not read) nor 501's.
+    expect(byId('504').expirySource).not.toBe('api:CertChain');
+    expect(byId('504').status).not.toBe('expired');
+    expect(byId('501')).toMatchObject({ status: 'expired', expirySource: 'api:CertEndTime' });
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]!.message).toMatch(
+      new RegExp(
+        `^the details of ${certificates.length - 1} CAS certificate\\(s\\) .*the reply describes CertId 501; its details were not used`,
+      ),
+    );
+    expect(run.code).toBe(3);
+  });
+
   it('doctor tries all three CAS actions with CertFilter=true and names a missing RAM action', async () => {
     emulator = await startEmulator({ fleet, aliyun: { clock: () => Date.now() } });
     const ok = await runCertwatch(['doctor'], casEnv(emulator));

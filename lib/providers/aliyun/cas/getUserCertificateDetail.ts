@@ -5,10 +5,11 @@
  * — without CertFilter=true the reply holds the certificate's private key (`Key`, and the SM pairs): this file is
  * the only place that sends the action, and it sets CertFilter itself.
  */
+import { ProviderError } from '../../../errors';
 import type { ApiIntermediate, ObservedCertificate } from '../../../model';
 import { isWireObject, uniqueNames, wireSha1, wireText } from '../../wire';
 import type { AliyunRpcClient } from '../client';
-import type { CasOrderEntry } from './listUserCertificateOrder';
+import { type CasOrderEntry, casIdOf } from './listUserCertificateOrder';
 
 /** The details as sent, unchecked; never holds Cert or Key (CertFilter=true leaves them out). */
 export type CasCertificateDetail = Record<string, unknown>;
@@ -25,7 +26,9 @@ const SECRET_FIELDS = [
 
 /**
  * The details of one CAS certificate. CertFilter=true is sent on every call and cannot be turned off: the reply
- * then holds no PEM and no private key. Throws ProviderError when the call fails.
+ * then holds no PEM and no private key. Throws ProviderError when the call fails, and when the reply is about
+ * another certificate (its Id is not `certId`: a cache or proxy answering with an earlier reply), whose expiry
+ * would otherwise be reported as this one's.
  */
 export async function getUserCertificateDetail(
   client: AliyunRpcClient,
@@ -37,6 +40,14 @@ export async function getUserCertificateDetail(
     { CertId: certId, CertFilter: 'true' },
     { where: `(CertId ${certId})`, signal },
   );
+  const replyId = casIdOf(reply.Id);
+  if (replyId !== null && replyId !== certId) {
+    throw new ProviderError(
+      `Alibaba CAS GetUserCertificateDetail (CertId ${certId}): the reply describes CertId ${replyId}; its ` +
+        'details were not used — check ALIBABA_CLOUD_CAS_ENDPOINT (a cache or proxy may be answering)',
+      { provider: 'aliyun', code: 'MismatchedReply', retryable: false },
+    );
+  }
   // A key is never kept, even from a server that ignored CertFilter.
   const detail: CasCertificateDetail = { ...reply };
   for (const field of SECRET_FIELDS) delete detail[field];
