@@ -232,7 +232,8 @@ describe('validateFleet: the aliyun section', () => {
       }),
     );
     expect(problems).toEqual([
-      'aliyun.ecs is not a known field (expected one of: accounts, cdn, cdnDomains, dcdnDomains, slb, cas, alb, nlb)',
+      'aliyun.ecs is not a known field (expected one of: accounts, cdn, cdnDomains, dcdnDomains, slb, cas, alb, nlb, ' +
+        'accountId, displayName, resourceDirectory, roles, members)',
       'aliyun.accounts[0].AccessKeySecret is missing',
       'aliyun.accounts[1].AccessKeyId "a" repeats aliyun.accounts[0].AccessKeyId',
       'aliyun.cdn.total is not a known field (expected one of: certificates)',
