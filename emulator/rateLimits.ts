@@ -1,7 +1,7 @@
 /**
- * Per-API rate limits: one token bucket per provider account and Action, shared by every emulated service, so
- * a client that calls faster than the provider allows gets the provider's own throttling reply (UCloud RetCode
- * 153, Alibaba `Throttling.User`) the way it would in production.
+ * Per-API rate limits: one token bucket per provider account (a UCloud key, an Alibaba account id) and Action,
+ * shared by every emulated service, so a client that calls faster than the provider allows gets the provider's own
+ * throttling reply (UCloud RetCode 153, Alibaba `Throttling.User`) the way it would in production.
  *
  * A bucket holds one second's worth of requests (`burstSeconds`, default 1) and starts full. That is the shape of
  * a "N requests per second" quota: a client may send N at once, then N more each second; a client that spreads
@@ -32,6 +32,10 @@ export const DEFAULT_RATE_LIMITS: RateLimitTable = Object.freeze({
   ListLoadBalancers: 20,
   ListListeners: 20,
   ListListenerCertificates: 50,
+  // STS AssumeRole and Resource Directory ListAccounts: QPS unconfirmed (open question 4); emulator choices. A scan
+  // assumes one role per account per hour or so, and lists the directory once.
+  AssumeRole: 100,
+  ListAccounts: 20,
 });
 
 export interface RateLimitOptions {

@@ -16,6 +16,10 @@
  *   GET|POST /aliyun/alb   (also /aliyun/alb/)  Alibaba Cloud ALB RPC API (2020-06-16): the value for `albUrl`.
  *   GET|POST /aliyun/nlb   (also /aliyun/nlb/)  Alibaba Cloud NLB RPC API (2022-04-30): the value for `nlbUrl`.
  *                                               Both serve every region (RegionId says which).
+ *   GET|POST /aliyun/sts                        Alibaba Cloud STS RPC API (2015-04-01), as sts.aliyuncs.com
+ *                                               answers `/`: the value for `stsUrl`.
+ *   GET|POST /aliyun/resourcemanager            Alibaba Cloud ResourceManager RPC API (2020-03-31), as
+ *                                               resourcemanager.aliyuncs.com answers `/`: `resourceManagerUrl`.
  *   GET /healthz                                200 "ok".
  *   GET /stats                                  200 JSON: the live counters (`stats` below), the rate limits and
  *                                               the CPU time of the process serving them, for a benchmark that
@@ -50,7 +54,7 @@ export interface EmulatorOptions extends FaultOptions {
   /** UCloud only: faults (overriding the top-level ones), forced `failures`, `maxLimit`. */
   ucloud?: Omit<UcloudEmulatorOptions, 'fleet' | 'rateLimiter'>;
   /**
-   * Alibaba Cloud (CDN, SLB, ALB, NLB) only: faults (overriding the top-level ones), forced `failures`, `clock`,
+   * Alibaba Cloud (CDN, DCDN, SLB, CAS, ALB, NLB, STS, ResourceManager) only: faults (overriding the top-level ones), forced `failures`, `clock`,
    * `cdnCountIsTotal`, `retryAfterSeconds`, `signatureMismatchStatus`.
    */
   aliyun?: Omit<AliyunEmulatorOptions, 'fleet' | 'rateLimiter'>;
@@ -63,7 +67,10 @@ export interface EmulatorOptions extends FaultOptions {
 
 export interface EmulatorStats {
   ucloud: UcloudEmulatorStats;
-  /** One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`, `aliyun.cas`, `aliyun.alb`, `aliyun.nlb`. */
+  /**
+   * One set of counters per Alibaba service: `aliyun.cdn`, `aliyun.dcdn`, `aliyun.slb`, `aliyun.cas`, `aliyun.alb`,
+   * `aliyun.nlb`, `aliyun.sts`, `aliyun.resourcemanager`.
+   */
   aliyun: AliyunEmulatorStats;
 }
 
@@ -84,6 +91,13 @@ export interface RunningEmulator {
   albUrl: string;
   /** Alibaba Cloud NLB endpoint for every region, `${url}/aliyun/nlb`: for ALIBABA_CLOUD_NLB_ENDPOINT. */
   nlbUrl: string;
+  /** Alibaba Cloud STS endpoint, `${url}/aliyun/sts`: use it where `https://sts.aliyuncs.com` would go. */
+  stsUrl: string;
+  /**
+   * Alibaba Cloud Resource Directory endpoint, `${url}/aliyun/resourcemanager`: use it where
+   * `https://resourcemanager.aliyuncs.com` would go.
+   */
+  resourceManagerUrl: string;
   /** Live request counters per service. */
   stats: EmulatorStats;
   /** The rate limits in force (requests per second by Action, scaled); empty when there are none. */
@@ -100,6 +114,8 @@ export const ALIYUN_PATHS: Readonly<Record<AliyunService, string>> = Object.free
   cas: '/aliyun/cas',
   alb: '/aliyun/alb',
   nlb: '/aliyun/nlb',
+  sts: '/aliyun/sts',
+  resourcemanager: '/aliyun/resourcemanager',
 });
 
 /** Starts the emulator and resolves once it is listening. */
@@ -191,6 +207,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     casUrl: `${url}${ALIYUN_PATHS.cas}`,
     albUrl: `${url}${ALIYUN_PATHS.alb}`,
     nlbUrl: `${url}${ALIYUN_PATHS.nlb}`,
+    stsUrl: `${url}${ALIYUN_PATHS.sts}`,
+    resourceManagerUrl: `${url}${ALIYUN_PATHS.resourcemanager}`,
     stats: { ucloud: ucloud.stats, aliyun: aliyun.stats },
     rateLimits: rateLimiter?.limits ?? {},
     close() {

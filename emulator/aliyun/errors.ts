@@ -93,6 +93,40 @@ export const ALIYUN_ERRORS = {
    * starting `NotFound` as "certificate gone"); emulator code, status and wording.
    */
   'NotFound.Certificate': { status: 404, message: 'The specified certificate does not exist.' },
+  // STS AssumeRole (reference §6, Alibaba STS error docs: codes documented, HTTP statuses unconfirmed; the
+  // emulator sends 403 for permission, 404 for a missing role, 400 for a bad parameter). Alibaba's wording where
+  // the reference quotes it, else emulator wording.
+  NoPermission: { status: 403, message: 'No permission perform sts:AssumeRole on this Role' },
+  'EntityNotExist.Role': { status: 404, message: 'The role not exists: {0}.' },
+  'InvalidParameter.RoleArn': { status: 400, message: 'The parameter RoleArn is wrongly formed.' },
+  'InvalidParameter.RoleSessionName': {
+    status: 400,
+    message: 'The parameter RoleSessionName is wrongly formed.',
+  },
+  'InvalidParameter.DurationSeconds': {
+    status: 400,
+    message: 'The Min/Max value of DurationSeconds is 15min/{0}s.',
+  },
+  // A request signed with STS credentials whose SecurityToken is missing, not one the emulator issued, issued with
+  // another AccessKeyId, or past its Expiration. Codes as Alibaba's gateway names them; HTTP statuses unconfirmed
+  // (emulator choice: 400, as for the other malformed-credential replies). Emulator wording.
+  'InvalidSecurityToken.Malformed': { status: 400, message: 'The security token you provided is malformed.' },
+  'InvalidSecurityToken.MismatchWithAccessKey': {
+    status: 400,
+    message: 'The security token you provided does not match the access key id.',
+  },
+  'InvalidSecurityToken.Expired': { status: 400, message: 'The security token you provided has expired.' },
+  // ResourceManager ListAccounts from an account that is not a Resource Directory's management account. The codes
+  // and statuses are those ResourceCenter documents for its own RD-wide calls; for ListAccounts they are
+  // unconfirmed. Alibaba's wording (ResourceCenter docs).
+  'NotExists.ResourceDirectory': {
+    status: 404,
+    message: 'The resource directory for the account is not enabled.',
+  },
+  'NoPermission.ResourceDirectory.MemberAccount': {
+    status: 409,
+    message: 'ResourceDirectory Member Account is not authorized to perform this operation.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type AliyunErrorCode = keyof typeof ALIYUN_ERRORS;

@@ -1,7 +1,8 @@
 /**
  * The emulated Alibaba Cloud RPC endpoints, CDN (`cdn.aliyuncs.com`), DCDN (`dcdn.aliyuncs.com`), SLB
  * (`slb.aliyuncs.com`), CAS (`cas.aliyuncs.com`), ALB and NLB (`alb.{RegionId}.aliyuncs.com`,
- * `nlb.{RegionId}.aliyuncs.com`): one handler for all, since they share transport, common parameters, signature and
+ * `nlb.{RegionId}.aliyuncs.com`), STS (`sts.aliyuncs.com`) and ResourceManager (`resourcemanager.aliyuncs.com`),
+ * for every account of the fleet (./accounts.ts): one handler for all, since they share transport, common parameters, signature and
  * error shape; the server mounts it once per service. Requests are signed with the path `/` whatever the mount
  * point, as against the real hosts.
  *
@@ -15,14 +16,18 @@
  *      SignatureVersion, SignatureNonce, Timestamp, Signature); Format JSON, any case (else InvalidParameter: the
  *      emulator speaks no XML); SignatureMethod `HMAC-SHA1` and SignatureVersion `1.0` (else IncompleteSignature);
  *      Timestamp `yyyy-MM-ddTHH:mm:ssZ` and within 15 minutes of the clock (else IllegalTimestamp);
- *   5. AccessKeyId known (`InvalidAccessKeyId.NotFound`, 404), Signature right (SignatureDoesNotMatch, 400 or
- *      `signatureMismatchStatus`);
+ *   5. AccessKeyId known, a long-term key of some account or an STS key the emulator issued and still remembers
+ *      (`InvalidAccessKeyId.NotFound`, 404), Signature right (SignatureDoesNotMatch, 400 or
+ *      `signatureMismatchStatus`); for an STS key, its SecurityToken parameter present, its own and not expired
+ *      (`InvalidSecurityToken.Malformed` / `.MismatchWithAccessKey` / `.Expired`, 400). The request is then served
+ *      from the key's account: a long-term key's, or the account of the role an STS key was issued for;
  *   6. SignatureNonce unused by this AccessKeyId, on either service, in the last 15 minutes (SignatureNonceUsed).
  *      Only correctly signed requests spend a nonce, so a forged request cannot burn someone else's;
- *   7. rate limits (`rateLimiter`: per AccessKeyId and Action, across the services; over the limit ->
+ *   7. rate limits (`rateLimiter`: per account and Action, across the services and the account's keys, long-term
+ *      and STS alike; over the limit ->
  *      `Throttling.User`, 400, or the action's documented throttling reply: `Throttling`, 503, for CDN's HTTPS
  *      domain list);
- *   8. forced failures (`failures`), matched on service, action and RegionId;
+ *   8. forced failures (`failures`), matched on service, action, RegionId and account;
  *   9. the action itself.
  * Every reply carries a fresh RequestId (an upper-case UUID, as Alibaba writes them), in the body and in the
  * `x-acs-request-id` header. Errors are JSON `{RequestId, HostId, Code, Message, Recommend}` with a 4xx/5xx status
@@ -45,7 +50,8 @@ import type {
   Fleet,
 } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
-import type { AliyunAction } from './action';
+import { type AliyunAccounts, createAliyunAccounts } from './accounts';
+import type { AliyunAction, AliyunCaller } from './action';
 import { ALB_API_VERSION, createAlbActions } from './alb';
 import { CAS_API_VERSION, createCasActions, isCertFiltered } from './cas';
 import { CDN_API_VERSION, createCdnActions, MAX_CDN_PAGE_SIZE } from './cdn';
@@ -53,16 +59,19 @@ import { type AliyunError, aliyunError, isThrottlingCode, messageOfCode, statusO
 import { createDcdnActions, DCDN_API_VERSION } from './httpsDomains';
 import { createNlbActions, NLB_API_VERSION } from './nlb';
 import { type AliyunParams, parseAliyunParams } from './params';
+import { createResourceManagerActions, RESOURCE_MANAGER_API_VERSION } from './resourceManager';
 import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
+import type { AliyunStore, HttpsDomainProduct, LoadBalancerProduct } from './store';
 import {
-  type AliyunStore,
-  createAliyunStore,
-  type HttpsDomainProduct,
-  type LoadBalancerProduct,
-} from './store';
+  createStsActions,
+  roleArnAccountId,
+  STS_API_VERSION,
+  StsCredentialLedger,
+  securityTokenProblem,
+} from './sts';
 
-export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas' | 'alb' | 'nlb';
+export type AliyunService = 'cdn' | 'dcdn' | 'slb' | 'cas' | 'alb' | 'nlb' | 'sts' | 'resourcemanager';
 
 /**
  * A failure forced on the requests it matches (all given selectors must match; none given = every request that
@@ -77,6 +86,11 @@ export interface AliyunForcedFailure {
   action?: string;
   /** Matched against the RegionId parameter. */
   region?: string;
+  /**
+   * Matched against the account the request concerns: the one it is served from (its credentials' account), or
+   * for AssumeRole the account of the role its RoleArn names, so one account's role can be made unassumable.
+   */
+  accountId?: string;
   code?: string;
   message?: string;
   httpStatus?: number;
@@ -97,10 +111,16 @@ export interface AliyunForcedFailure {
 }
 
 export interface AliyunEmulatorOptions extends FaultOptions {
-  /** What the account holds. No `aliyun.accounts` -> one account, demo-access-key-id / demo-access-key-secret. */
+  /**
+   * What the accounts hold. No `aliyun.accounts` -> the main account has one key pair, demo-access-key-id /
+   * demo-access-key-secret.
+   */
   fleet?: Fleet;
   failures?: AliyunForcedFailure[];
-  /** The emulator's clock, epoch milliseconds: Timestamp checks, nonce expiry, upload times. Default Date.now. */
+  /**
+   * The emulator's clock, epoch milliseconds: Timestamp checks, nonce expiry, upload times, STS Expiration.
+   * Default Date.now.
+   */
   clock?: () => number;
   /** DescribeCdnSSLCertificateList's Count: the total matching (true, default) or the page's length (false). */
   cdnCountIsTotal?: boolean;
@@ -139,6 +159,8 @@ export interface AliyunCall {
   service: AliyunService;
   action: string;
   params: Readonly<AliyunParams>;
+  /** The account the request is served from (the caller's). */
+  accountId: string;
   /** 1 for the first call of this action on this service, 2 for the next, and so on. */
   call: number;
 }
@@ -150,7 +172,7 @@ export interface AliyunTwist {
   reply?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
 
-/** What an `onAction` hook may change in the emulated account. */
+/** What an `onAction` hook may change in the emulated account the request is served from. */
 export interface AliyunFleetEditor {
   addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
   /** False when no CDN certificate has this CertId. */
@@ -212,6 +234,8 @@ export interface AliyunEmulatorStats {
   cas: AliyunServiceStats;
   alb: AliyunServiceStats;
   nlb: AliyunServiceStats;
+  sts: AliyunServiceStats;
+  resourcemanager: AliyunServiceStats;
 }
 
 export interface AliyunHandler {
@@ -256,7 +280,8 @@ type Outcome =
 
 /** Builds the Alibaba endpoints for one fleet. Mount `handle('cdn', ...)` and `handle('slb', ...)`. */
 export function createAliyunHandler(options: AliyunEmulatorOptions = {}): AliyunHandler {
-  const store: AliyunStore = createAliyunStore(options.fleet);
+  const accounts: AliyunAccounts = createAliyunAccounts(options.fleet);
+  const credentials = new StsCredentialLedger();
   const clock = options.clock ?? Date.now;
   const retryAfterMs = readRetryAfter(options.retryAfterSeconds);
   const mismatchStatus = options.signatureMismatchStatus ?? 400;
@@ -266,7 +291,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   const failures = (options.failures ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
   const nonces = new NonceLedger();
   const callCounts = new Map<string, number>();
-  const editor: AliyunFleetEditor = {
+  const editorOf = (store: AliyunStore): AliyunFleetEditor => ({
     addCdnCertificate: (certificate, at) => store.addCdnCertificate(certificate, at),
     removeCdnCertificate: (certId) => store.removeCdnCertificate(certId),
     addCasCertificate: (certificate, at) => store.addCasCertificate(certificate, at),
@@ -277,7 +302,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       store.addListenerCertificate(product, listenerId, certificate, at),
     removeListenerCertificate: (product, listenerId, certificateId) =>
       store.removeListenerCertificate(product, listenerId, certificateId),
-  };
+  });
   const timers = new Set<NodeJS.Timeout>();
   const services: Record<AliyunService, ServiceState> = {
     cdn: {
@@ -335,6 +360,22 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       pickFault: createFaultPicker(options),
       stats: emptyStats(),
     },
+    sts: {
+      version: STS_API_VERSION,
+      host: 'sts.aliyuncs.com',
+      product: 'Sts',
+      actions: createStsActions(credentials),
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
+    resourcemanager: {
+      version: RESOURCE_MANAGER_API_VERSION,
+      host: 'resourcemanager.aliyuncs.com',
+      product: 'ResourceManager',
+      actions: createResourceManagerActions(),
+      pickFault: createFaultPicker(options),
+      stats: emptyStats(),
+    },
   };
 
   function respond(
@@ -371,21 +412,22 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     }
     if (problem !== undefined) return error(aliyunError('InvalidParameter', 'Content-Type', problem));
 
-    const refusal = checkRequest(service, method, params);
-    if (refusal) return error(refusal);
+    const checked = checkRequest(service, method, params);
+    if ('refusal' in checked) return error(checked.refusal);
+    const { caller } = checked;
     const handler = service.actions[action!]!;
-    // After authentication: a quota belongs to an account, and a forged request must not spend it. ALB and NLB
-    // share action names (ListListeners) but not quotas: their buckets are their own.
-    const quota =
-      name === 'alb' || name === 'nlb'
-        ? `aliyun ${params.AccessKeyId} ${name}`
-        : `aliyun ${params.AccessKeyId}`;
+    // After authentication: a quota belongs to an account (all its keys, long-term and STS, share it; reference
+    // §6 and the per-account limits of each API), and a forged request must not spend it. ALB and NLB share
+    // action names (ListListeners) but not quotas: their buckets are their own.
+    const accountId = caller.account.accountId;
+    const quota = name === 'alb' || name === 'nlb' ? `aliyun ${accountId} ${name}` : `aliyun ${accountId}`;
     if (options.rateLimiter && !options.rateLimiter.admit(quota, action!)) {
       stats.rateLimited++;
       return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
     }
 
-    const forced = takeForcedFailure(name, action!, params.RegionId);
+    const subject = name === 'sts' ? (roleArnAccountId(params.RoleArn) ?? accountId) : accountId;
+    const forced = takeForcedFailure(name, action!, params.RegionId, subject);
     if (forced) {
       if (forced.hang) {
         stats.errors++;
@@ -411,12 +453,15 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     return reply(perform());
 
     function perform(): Extract<Outcome, { kind: 'json' }> {
-      const twist = bend(name, action!, params);
+      const { store } = caller.account;
+      const twist = bend(name, action!, params, store, accountId);
       const result = handler({
         params: { ...params, ...twist?.params },
         store,
         now: clock(),
         pageCap: options.listPageCap,
+        caller,
+        accounts,
       });
       if (!result.ok) return errorOutcome(service, result.error);
       stats.certificatesReturned += result.certificatesReturned ?? 0;
@@ -426,46 +471,56 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     }
   }
 
-  /** Steps 3–6: the request is well formed, signed, fresh and for an action this service has. */
+  /** Steps 3–6: the request is well formed, signed, fresh and for an action this service has; who sent it. */
   function checkRequest(
     service: ServiceState,
     method: string,
     params: AliyunParams,
-  ): AliyunError | undefined {
-    if (!params.Action) return aliyunError('MissingParameter', 'Action');
-    if (!params.Version) return aliyunError('MissingParameter', 'Version');
-    if (params.Version !== service.version) return aliyunError('InvalidVersion');
-    if (!Object.hasOwn(service.actions, params.Action)) return aliyunError('InvalidAction.NotFound');
+  ): { refusal: AliyunError } | { caller: AliyunCaller } {
+    const refuse = (refusal: AliyunError) => ({ refusal });
+    if (!params.Action) return refuse(aliyunError('MissingParameter', 'Action'));
+    if (!params.Version) return refuse(aliyunError('MissingParameter', 'Version'));
+    if (params.Version !== service.version) return refuse(aliyunError('InvalidVersion'));
+    if (!Object.hasOwn(service.actions, params.Action)) return refuse(aliyunError('InvalidAction.NotFound'));
     for (const name of COMMON_PARAMETERS) {
-      if (!params[name]) return aliyunError('MissingParameter', name);
+      if (!params[name]) return refuse(aliyunError('MissingParameter', name));
     }
     if (params.Format!.toUpperCase() !== 'JSON') {
-      return aliyunError('InvalidParameter', 'Format', 'the emulator answers JSON only');
+      return refuse(aliyunError('InvalidParameter', 'Format', 'the emulator answers JSON only'));
     }
     if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0') {
-      return aliyunError('IncompleteSignature');
+      return refuse(aliyunError('IncompleteSignature'));
     }
     const now = clock();
     const timestamp = readTimestamp(params.Timestamp!);
     if (timestamp === undefined) {
-      return aliyunError('IllegalTimestamp', '', 'expected yyyy-MM-ddTHH:mm:ssZ in UTC');
+      return refuse(aliyunError('IllegalTimestamp', '', 'expected yyyy-MM-ddTHH:mm:ssZ in UTC'));
     }
     if (Math.abs(now - timestamp) > ALIYUN_REPLAY_WINDOW_MS) {
-      return aliyunError(
-        'IllegalTimestamp',
-        '',
-        `more than 15 minutes from the server time ${isoSeconds(now)}`,
+      return refuse(
+        aliyunError('IllegalTimestamp', '', `more than 15 minutes from the server time ${isoSeconds(now)}`),
       );
     }
-    const account = store.account(params.AccessKeyId!);
-    if (!account) return aliyunError('InvalidAccessKeyId.NotFound');
-    if (!verifyAliyunSignature(method, params, account.AccessKeySecret)) {
-      return { ...aliyunError('SignatureDoesNotMatch'), status: mismatchStatus };
+    const accessKeyId = params.AccessKeyId!;
+    const longTerm = accounts.key(accessKeyId);
+    // STS keys are `STS.` + random; a long-term key of that spelling in a fleet still reads as long-term.
+    const temporary = longTerm ? undefined : credentials.get(accessKeyId);
+    const account = longTerm?.account ?? (temporary && accounts.byId(temporary.accountId));
+    const secret = longTerm?.secret ?? temporary?.accessKeySecret;
+    if (!account || secret === undefined) return refuse(aliyunError('InvalidAccessKeyId.NotFound'));
+    if (!verifyAliyunSignature(method, params, secret)) {
+      return refuse({ ...aliyunError('SignatureDoesNotMatch'), status: mismatchStatus });
     }
-    if (!nonces.spend(`${params.AccessKeyId}\n${params.SignatureNonce}`, now)) {
-      return aliyunError('SignatureNonceUsed');
+    // The token is a signed parameter like any other (V1), so it is checked after the signature. A long-term
+    // key's request that carries one anyway is served: the emulator does not know what Alibaba does with it.
+    if (temporary) {
+      const problem = securityTokenProblem(temporary, params.SecurityToken, now);
+      if (problem) return refuse(aliyunError(problem));
     }
-    return undefined;
+    if (!nonces.spend(`${accessKeyId}\n${params.SignatureNonce}`, now)) {
+      return refuse(aliyunError('SignatureNonceUsed'));
+    }
+    return { caller: { account, accessKeyId, temporary: temporary !== undefined } };
   }
 
   function errorOutcome(service: ServiceState, failure: AliyunError): Extract<Outcome, { kind: 'json' }> {
@@ -483,21 +538,33 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     };
   }
 
-  function bend(service: AliyunService, action: string, params: AliyunParams): AliyunTwist | undefined {
+  function bend(
+    service: AliyunService,
+    action: string,
+    params: AliyunParams,
+    store: AliyunStore,
+    accountId: string,
+  ): AliyunTwist | undefined {
     if (!options.onAction) return undefined;
     const key = `${service} ${action}`;
     const call = (callCounts.get(key) ?? 0) + 1;
     callCounts.set(key, call);
-    return options.onAction({ service, action, params, call }, editor);
+    return options.onAction({ service, action, params, accountId, call }, editorOf(store));
   }
 
-  function takeForcedFailure(service: AliyunService, action: string, region: string | undefined) {
+  function takeForcedFailure(
+    service: AliyunService,
+    action: string,
+    region: string | undefined,
+    accountId: string,
+  ) {
     for (const entry of failures) {
       const { rule } = entry;
       if (entry.remaining <= 0) continue;
       if (rule.service !== undefined && rule.service !== service) continue;
       if (rule.action !== undefined && rule.action !== action) continue;
       if (rule.region !== undefined && rule.region !== region) continue;
+      if (rule.accountId !== undefined && rule.accountId !== accountId) continue;
       entry.remaining--;
       return rule;
     }
@@ -574,6 +641,8 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
       cas: services.cas.stats,
       alb: services.alb.stats,
       nlb: services.nlb.stats,
+      sts: services.sts.stats,
+      resourcemanager: services.resourcemanager.stats,
     },
     handle(name, request, response) {
       const service = services[name];

@@ -1,11 +1,12 @@
 /**
- * What the emulated Alibaba Cloud account holds, indexed once per emulator: accounts by AccessKeyId, CDN
- * certificates in fleet order and by CertId, CDN and DCDN HTTPS domains, SLB server certificates by region, CAS
- * certificates, ALB and NLB load balancers with their listeners. The fleet is copied, never changed: uploads and a
- * test's edits go to this store only, so one fleet object can serve several emulators.
+ * What one emulated Alibaba Cloud account holds, indexed once per emulator: CDN certificates in fleet order and by
+ * CertId, CDN and DCDN HTTPS domains, SLB server certificates by region, CAS certificates, ALB and NLB listeners.
+ * Which account a request is served from is ./accounts.ts's business. The fleet is copied, never changed: uploads
+ * and a test's edits go to this store only, so one fleet object can serve several emulators.
  */
 import type {
   AliyunAccount,
+  AliyunAccountResources,
   AliyunCasCertificate,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
@@ -13,7 +14,6 @@ import type {
   AliyunListenerCertificate,
   AliyunLoadBalancer,
   AliyunSlbCertificate,
-  Fleet,
 } from '../fleet/model';
 
 /** The products whose load balancers hold listeners with certificates. */
@@ -28,8 +28,6 @@ export const DEFAULT_ALIYUN_ACCOUNT: Readonly<AliyunAccount> = Object.freeze({
 });
 
 export interface AliyunStore {
-  /** The account owning this AccessKeyId, if any. */
-  account(accessKeyId: string): AliyunAccount | undefined;
   /** Every CDN certificate, in fleet order (stable across calls). */
   cdnCertificates(): readonly AliyunCdnCertificate[];
   /** The CDN certificate whose CertId reads as `certId` (`"1644"` finds CertId 1644), if any. */
@@ -82,12 +80,8 @@ function place<T>(list: T[], item: T, at: 'first' | 'last'): void {
   else list.push(item);
 }
 
-/** Indexes the Alibaba part of a fleet. */
-export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
-  const aliyun = fleet?.aliyun;
-  const accounts = aliyun?.accounts?.length ? aliyun.accounts : [DEFAULT_ALIYUN_ACCOUNT];
-  const byAccessKeyId = new Map(accounts.map((account) => [account.AccessKeyId, account] as const));
-
+/** Indexes what one account of a fleet holds (the main account's fields, or a member's). */
+export function createAliyunStore(aliyun: AliyunAccountResources | undefined): AliyunStore {
   const cdn = [...(aliyun?.cdn?.certificates ?? [])];
   const byCertId = new Map<string, AliyunCdnCertificate>();
   for (const certificate of cdn) {
@@ -141,7 +135,6 @@ export function createAliyunStore(fleet: Fleet | undefined): AliyunStore {
   const domainsOf = (product: HttpsDomainProduct) => (product === 'cdn' ? cdnDomains : dcdnDomains);
 
   return {
-    account: (accessKeyId) => byAccessKeyId.get(accessKeyId),
     cdnDomains: () => cdnDomains,
     dcdnDomains: () => dcdnDomains,
     casCertificates: () => cas,

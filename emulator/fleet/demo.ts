@@ -1,8 +1,9 @@
 /**
  * The fleet `certwatch demo` and a bare `certwatch emulator` serve: a few hundred UCloud certificates over three
- * regions and three projects, and an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains, CAS
- * certificates, SLB server certificates in two regions and ALB and NLB listeners, all laid around the given clock so
- * the report always shows every status.
+ * regions and three projects, an Alibaba Cloud account with CDN certificates, CDN and DCDN HTTPS domains, CAS
+ * certificates, SLB server certificates in two regions and ALB and NLB listeners, and a second Alibaba account (a
+ * Resource Directory member) with CAS, ALB and DCDN, all laid around the given clock so the report always shows
+ * every status.
  */
 import { makeTestCertificate } from '../x509/testCertificate';
 import {
@@ -14,7 +15,13 @@ import {
   generateAliyunSlbFleet,
   generateUcloudFleet,
 } from './generate';
-import type { AliyunAccount, AliyunCasCertificate, AliyunHttpsDomain, Fleet } from './model';
+import type {
+  AliyunAccount,
+  AliyunCasCertificate,
+  AliyunHttpsDomain,
+  AliyunMemberAccount,
+  Fleet,
+} from './model';
 
 const DEMO_SEED = 20_260_101;
 const DEMO_REGIONS = ['cn-bj2', 'cn-sh2', 'hk'];
@@ -89,9 +96,12 @@ function demoLoadBalancers(): Pick<NonNullable<Fleet['aliyun']>, 'alb' | 'nlb'> 
   };
 }
 
+/** The demo's second Alibaba account: a Resource Directory member the main account reaches through its role. */
+export const DEMO_ALIYUN_MEMBER = Object.freeze({ accountId: '1000000000000002', displayName: 'shop-prod' });
+
 /**
- * The demo fleet for the clock `now` (epoch ms): one UCloud account that may read every project, one Alibaba
- * account. Some SLB certificates in the old API shape (no expiry fields) are the same certificates as CDN or
+ * The demo fleet for the clock `now` (epoch ms): one UCloud account that may read every project, and two Alibaba
+ * accounts: the main one (the management account of a Resource Directory) and the member shop-prod. Some SLB certificates in the old API shape (no expiry fields) are the same certificates as CDN or
  * UCloud ones, so the demo can show an expiry found by matching fingerprints.
  */
 export function demoFleet(now: number): Fleet {
@@ -137,6 +147,8 @@ export function demoFleet(now: number): Fleet {
       slb: { certificates: slbCertificates },
       cas: { certificates: casCertificates },
       ...demoLoadBalancers(),
+      resourceDirectory: true,
+      members: [demoMember(now)],
     },
     ucloud: {
       accounts: [{ PublicKey: 'demo-public-key', PrivateKey: 'demo-private-key', Projects: projects }],
@@ -231,4 +243,95 @@ function demoCasCases(now: number): AliyunCasCertificate[] {
           : undefined,
     }),
   );
+}
+
+/**
+ * shop-prod: a few CAS certificates (one expiring in nine days, named by an ALB listener), and two DCDN domains.
+ * It has no keys of its own: the main account reaches it through ResourceDirectoryAccountAccessRole, which the
+ * emulator gives every member of the directory.
+ */
+function demoMember(now: number): AliyunMemberAccount {
+  const make = (days: number, host: string) =>
+    makeTestCertificate({ keyType: 'ec', notAfter: now + days * DAY_MS, dnsNames: [host, `*.${host}`] });
+  const cases = [
+    { id: 40_000_001, name: 'shop-checkout', cert: make(9, 'checkout.shop-prod.example') },
+    { id: 40_000_002, name: 'shop-assets', cert: make(150, 'assets.shop-prod.example') },
+    { id: 40_000_003, name: 'shop-admin', cert: make(45, 'admin.shop-prod.example') },
+  ];
+  const started = chinaTime(now - 30 * DAY_MS);
+  return {
+    ...DEMO_ALIYUN_MEMBER,
+    cas: {
+      certificates: cases.map(({ id, name, cert }) =>
+        casCertificateFromPem({
+          CertificateId: id,
+          Name: name,
+          Upload: false,
+          leafPem: cert.leafPem,
+          chainPems: [cert.intermediatePem],
+          privateKeyPem: cert.leafPrivateKeyPem,
+          now,
+          ...(id === 40_000_001
+            ? {
+                Deployments: [
+                  {
+                    Id: 7_200_001,
+                    CloudProduct: 'ALB',
+                    RegionId: 'cn-hangzhou',
+                    InstanceId: 'alb-shop3n8v1c5x7q',
+                    ListenerId: 'lsr-shop6t2w9b4m1k',
+                    ListenerPort: '443',
+                    Domain: 'checkout.shop-prod.example',
+                    DefaultResource: 1,
+                  },
+                  { Id: 7_200_002, CloudProduct: 'DCDN', Domain: 'checkout.shop-prod.example' },
+                ],
+              }
+            : {}),
+        }),
+      ),
+    },
+    alb: {
+      loadBalancers: [
+        {
+          RegionId: 'cn-hangzhou',
+          LoadBalancerId: 'alb-shop3n8v1c5x7q',
+          name: 'shop-checkout',
+          DNSName: 'alb-shop3n8v1c5x7q.cn-hangzhou.alb.aliyuncs.com',
+          listeners: [
+            {
+              ListenerId: 'lsr-shop6t2w9b4m1k',
+              port: 443,
+              protocol: 'HTTPS',
+              certificates: [{ CertificateId: '40000001-cn-hangzhou', IsDefault: true }],
+            },
+          ],
+        },
+      ],
+    },
+    dcdnDomains: {
+      domains: [
+        {
+          DomainName: 'checkout.shop-prod.example',
+          CertName: 'shop-checkout',
+          CertCommonName: 'checkout.shop-prod.example',
+          CertType: 'cas',
+          CertStatus: 'expire_soon',
+          CertStartTime: started,
+          CertExpireTime: chinaTime(now + 9 * DAY_MS),
+          CertUpdateTime: started,
+        },
+        {
+          DomainName: 'assets.shop-prod.example',
+          CertName: 'shop-assets',
+          CertCommonName: 'assets.shop-prod.example',
+          CertType: 'cas',
+          CertStatus: 'ok',
+          CertStartTime: started,
+          CertExpireTime: chinaTime(now + 150 * DAY_MS),
+          CertUpdateTime: started,
+        },
+      ],
+    },
+  };
 }

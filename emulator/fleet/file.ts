@@ -18,6 +18,7 @@ import {
 } from './generate';
 import type {
   AliyunAccount,
+  AliyunAccountResources,
   AliyunCasCertificate,
   AliyunCasChainLink,
   AliyunCasDeployment,
@@ -26,6 +27,8 @@ import type {
   AliyunListener,
   AliyunListenerCertificate,
   AliyunLoadBalancer,
+  AliyunMemberAccount,
+  AliyunRole,
   AliyunSlbCertificate,
   Fleet,
   UcloudAccount,
@@ -76,8 +79,7 @@ const UCLOUD_SECTION_KEYS: Record<keyof NonNullable<Fleet['ucloud']>, true> = {
   projects: true,
   certificates: true,
 };
-const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
-  accounts: true,
+const ALIYUN_RESOURCE_KEYS: Record<keyof AliyunAccountResources, true> = {
   cdn: true,
   cdnDomains: true,
   dcdnDomains: true,
@@ -85,6 +87,25 @@ const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
   cas: true,
   alb: true,
   nlb: true,
+};
+const ALIYUN_SECTION_KEYS: Record<keyof NonNullable<Fleet['aliyun']>, true> = {
+  accounts: true,
+  ...ALIYUN_RESOURCE_KEYS,
+  accountId: true,
+  displayName: true,
+  resourceDirectory: true,
+  roles: true,
+  members: true,
+};
+const ALIYUN_MEMBER_KEYS: Record<keyof AliyunMemberAccount, true> = {
+  ...ALIYUN_RESOURCE_KEYS,
+  accountId: true,
+  displayName: true,
+  type: true,
+  joinMethod: true,
+  status: true,
+  accounts: true,
+  roles: true,
 };
 const DOMAINS_KEY: Record<keyof NonNullable<NonNullable<Fleet['aliyun']>['cdnDomains']>, true> = {
   domains: true,
@@ -139,35 +160,85 @@ function validateAliyun(value: unknown, problems: string[]): void {
   const aliyun = objectAt(value, 'aliyun', problems);
   if (!aliyun) return;
   rejectUnknownKeys(aliyun, Object.keys(ALIYUN_SECTION_KEYS), 'aliyun.', problems);
-  if (aliyun.accounts !== undefined) {
-    const firstIndexOfKey = new Map<string, number>();
-    arrayAt(aliyun.accounts, 'aliyun.accounts', problems)?.forEach((account, index) => {
-      const path = `aliyun.accounts[${index}]`;
-      const id = checkFields(account, path, ALIYUN_ACCOUNT_FIELDS, problems)?.AccessKeyId;
-      if (typeof id === 'string')
-        noRepeat(firstIndexOfKey, id, index, `${path}.AccessKeyId`, 'aliyun.accounts', problems);
+  // An AccessKeyId belongs to one account, an account id to one account: both unique across the whole section.
+  const keyOwners = new Map<string, string>();
+  const accountIds = new Map<string, string>();
+  validateAliyunAccount(aliyun, 'aliyun', { keyOwners, accountIds }, problems);
+  for (const [name, check] of Object.entries(MAIN_ACCOUNT_FIELDS)) {
+    const problem = check(aliyun[name], `aliyun.${name}`, problems);
+    if (problem) problems.push(`aliyun.${name} ${problem}`);
+  }
+  if (aliyun.members !== undefined) {
+    arrayAt(aliyun.members, 'aliyun.members', problems)?.forEach((member, index) => {
+      const path = `aliyun.members[${index}]`;
+      const fields = checkFields(member, path, MEMBER_FIELDS, problems);
+      if (fields) validateAliyunAccount(fields, path, { keyOwners, accountIds }, problems);
     });
   }
-  if (aliyun.cdn !== undefined) {
-    validateCertificateList(aliyun.cdn, 'aliyun.cdn', CDN_CERTIFICATE_FIELDS, 'CertId', problems);
+}
+
+/** What the main account and each member have alike: id, keys, roles and resources (other fields: the caller). */
+function validateAliyunAccount(
+  account: Record<string, unknown>,
+  path: string,
+  seen: { keyOwners: Map<string, string>; accountIds: Map<string, string> },
+  problems: string[],
+): void {
+  // Its form is checked with the account's other fields; here only that no other account has it.
+  if (typeof account.accountId === 'string' && accountIdText(account.accountId, path, []) === null) {
+    const first = seen.accountIds.get(account.accountId);
+    if (first === undefined) seen.accountIds.set(account.accountId, `${path}.accountId`);
+    else problems.push(`${path}.accountId "${account.accountId}" repeats ${first}`);
+  }
+  if (account.accounts !== undefined) {
+    arrayAt(account.accounts, `${path}.accounts`, problems)?.forEach((pair, index) => {
+      const pairPath = `${path}.accounts[${index}]`;
+      const id = checkFields(pair, pairPath, ALIYUN_ACCOUNT_FIELDS, problems)?.AccessKeyId;
+      if (typeof id !== 'string') return;
+      const first = seen.keyOwners.get(id);
+      if (first === undefined) seen.keyOwners.set(id, `${pairPath}.AccessKeyId`);
+      else problems.push(`${pairPath}.AccessKeyId "${id}" repeats ${first}`);
+    });
+  }
+  if (account.roles !== undefined) {
+    const firstIndexOfRole = new Map<string, number>();
+    arrayAt(account.roles, `${path}.roles`, problems)?.forEach((role, index) => {
+      const rolePath = `${path}.roles[${index}]`;
+      const name = checkFields(role, rolePath, ROLE_FIELDS, problems)?.roleName;
+      // RAM role names are unique ignoring case.
+      if (typeof name === 'string') {
+        noRepeat(
+          firstIndexOfRole,
+          name.toLowerCase(),
+          index,
+          `${rolePath}.roleName`,
+          `${path}.roles`,
+          problems,
+        );
+      }
+    });
+  }
+  if (account.cdn !== undefined) {
+    validateCertificateList(account.cdn, `${path}.cdn`, CDN_CERTIFICATE_FIELDS, 'CertId', problems);
   }
   for (const key of ['cdnDomains', 'dcdnDomains'] as const) {
-    if (aliyun[key] !== undefined) validateDomainList(aliyun[key], `aliyun.${key}`, problems);
+    if (account[key] !== undefined) validateDomainList(account[key], `${path}.${key}`, problems);
   }
-  if (aliyun.cas !== undefined) {
-    validateCertificateList(aliyun.cas, 'aliyun.cas', CAS_CERTIFICATE_FIELDS, 'CertificateId', problems);
+  if (account.cas !== undefined) {
+    validateCertificateList(account.cas, `${path}.cas`, CAS_CERTIFICATE_FIELDS, 'CertificateId', problems);
   }
-  if (aliyun.slb !== undefined) {
+  if (account.slb !== undefined) {
     validateCertificateList(
-      aliyun.slb,
-      'aliyun.slb',
+      account.slb,
+      `${path}.slb`,
       SLB_CERTIFICATE_FIELDS,
       'ServerCertificateId',
       problems,
     );
   }
   for (const service of ['alb', 'nlb'] as const) {
-    if (aliyun[service] !== undefined) validateLoadBalancers(aliyun[service], `aliyun.${service}`, problems);
+    if (account[service] !== undefined)
+      validateLoadBalancers(account[service], `${path}.${service}`, problems);
   }
 }
 
@@ -361,6 +432,53 @@ const oneOf =
     allowed.includes(value as string | number)
       ? null
       : `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+
+const accountIdText: FieldCheck = (value) =>
+  typeof value === 'string' && /^\d{1,32}$/.test(value)
+    ? null
+    : 'must be a string of digits, e.g. "1000000000000002"';
+
+/** Typed against the model, so a field added there fails to compile here until it is validated. */
+const ROLE_FIELDS: Record<keyof AliyunRole, FieldCheck> = {
+  roleName: required(nonEmptyText),
+  trusts: required((value, path, problems) => {
+    arrayAt(value, path, problems)?.forEach((item, index) => {
+      const problem = accountIdText(item, path, problems);
+      if (problem) problems.push(`${path}[${index}] ${problem}`);
+    });
+    return null;
+  }),
+  // RAM's range for a role's MaxSessionDuration: one to twelve hours.
+  maxSessionDuration: optional((value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 3600 && value <= 43_200
+      ? null
+      : 'must be a whole number of seconds from 3600 to 43200',
+  ),
+};
+
+/**
+ * The fields of a member checked here; the account-wide ones (accountId's uniqueness, keys, roles, resources)
+ * are checked by validateAliyunAccount, so they are accepted as they are at this level.
+ */
+const anything: FieldCheck = () => null;
+/** The main account's own fields beside its keys, roles and resources. */
+const MAIN_ACCOUNT_FIELDS: Record<'accountId' | 'displayName' | 'resourceDirectory', FieldCheck> = {
+  accountId: optional(accountIdText),
+  displayName: optional(nonEmptyText),
+  resourceDirectory: optional(flag),
+};
+
+const MEMBER_FIELDS: Record<keyof AliyunMemberAccount, FieldCheck> = {
+  ...(Object.fromEntries(Object.keys(ALIYUN_MEMBER_KEYS).map((key) => [key, anything])) as Record<
+    keyof AliyunMemberAccount,
+    FieldCheck
+  >),
+  accountId: required(accountIdText),
+  displayName: required(nonEmptyText),
+  type: optional(oneOf('ResourceAccount', 'CloudAccount')),
+  joinMethod: optional(oneOf('created', 'invited')),
+  status: optional(nonEmptyText),
+};
 
 /** Typed against the model, so a field added there fails to compile here until it is validated. */
 const CDN_CERTIFICATE_FIELDS: Record<keyof AliyunCdnCertificate, FieldCheck> = {

@@ -8,18 +8,24 @@
  * (./file.ts) when the bytes must stay put.
  */
 import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
+import { DEFAULT_ALIYUN_ACCOUNT_ID, RESOURCE_DIRECTORY_ROLE } from '../aliyun/accounts';
 import { ALIYUN_ACCOUNT_UID, isoSeconds } from '../aliyun/slb';
+import { DEFAULT_ALIYUN_ACCOUNT } from '../aliyun/store';
 import { colonFingerprint } from '../aliyun/uploadedCertificate';
 import { type IssuedCertificate, issueCertificate, toWholeSeconds } from '../x509/certificate';
 import { type KeyType, type PooledKey, pooledKey } from '../x509/keys';
 import type {
+  AliyunAccount,
+  AliyunAccountResources,
   AliyunCasCertificate,
   AliyunCasDeployment,
   AliyunCdnCertificate,
   AliyunHttpsDomain,
   AliyunListener,
   AliyunLoadBalancer,
+  AliyunMemberAccount,
   AliyunSlbCertificate,
+  Fleet,
   UcloudFleetCertificate,
   UcloudRelation,
 } from './model';
@@ -1129,4 +1135,146 @@ class SeededRandom {
     for (let i = 0; i < 4; i++) serial = (serial << 32n) | BigInt(Math.floor(this.next() * 4294967296));
     return serial | 1n;
   }
+}
+
+/** How many of each resource every account of {@link generateAliyunAccountsFleet} holds; absent: no section. */
+export interface AliyunAccountResourceCounts {
+  cdn?: number;
+  cdnDomains?: number;
+  /** Absent: DCDN is not opened for the accounts. */
+  dcdnDomains?: number;
+  slb?: number;
+  cas?: number;
+  /** Load balancers (each with 1–3 listeners). */
+  alb?: number;
+  nlb?: number;
+}
+
+export interface AliyunAccountsFleetOptions {
+  /** Accounts in all: the main account and `accounts - 1` members. */
+  accounts: number;
+  seed: number;
+  /** The clock every account's expiry spread is laid around, epoch milliseconds. */
+  now: number;
+  perAccount: AliyunAccountResourceCounts;
+  /**
+   * True: the main account manages a Resource Directory of the members, each reachable through its
+   * ResourceDirectoryAccountAccessRole. False: no directory; each member has its own key pair
+   * (`member-<n>-access-key-id` / `member-<n>-access-key-secret`) and a role `CertwatchReader` trusting the main
+   * account.
+   */
+  resourceDirectory: boolean;
+  /** SLB, ALB and NLB regions. Default cn-hangzhou and cn-shanghai. */
+  regions?: string[];
+  /** The main account's key pair. Default the demo's (demo-access-key-id / demo-access-key-secret). */
+  mainAccount?: AliyunAccount;
+}
+
+/** The id of the n-th account (0: the main one) of {@link generateAliyunAccountsFleet}. */
+export function generatedAliyunAccountId(index: number): string {
+  return String(BigInt(DEFAULT_ALIYUN_ACCOUNT_ID) + BigInt(index));
+}
+
+/**
+ * A fleet of several Alibaba accounts for tests and the bench: the main account (`1000000000000001`, `main`) and
+ * `accounts - 1` members (`1000000000000002`, `member-02`, ...), each holding its own resources from the generators
+ * above, drawn from seeds distinct per account and per service. ALB and NLB listeners name the account's own CAS
+ * certificates where it has any.
+ */
+export function generateAliyunAccountsFleet(
+  options: AliyunAccountsFleetOptions,
+): NonNullable<Fleet['aliyun']> {
+  const { accounts, seed, now, perAccount, resourceDirectory } = options;
+  if (!Number.isInteger(accounts) || accounts < 1) {
+    throw new RangeError(`accounts must be a whole number from 1, got ${accounts}`);
+  }
+  checkCountAndClock(0, now);
+  const regions = options.regions ?? ['cn-hangzhou', 'cn-shanghai'];
+  const mainId = generatedAliyunAccountId(0);
+  const resourcesOf = (index: number): AliyunAccountResources => {
+    // Seeds 100 apart per account, one per service within it.
+    const base = seed + index * 100;
+    const resources: AliyunAccountResources = {};
+    if (perAccount.cdn !== undefined) {
+      resources.cdn = {
+        certificates: generateAliyunCdnFleet({ count: perAccount.cdn, seed: base + 1, now }),
+      };
+    }
+    if (perAccount.cdnDomains !== undefined) {
+      resources.cdnDomains = {
+        domains: generateAliyunHttpsDomains({
+          count: perAccount.cdnDomains,
+          seed: base + 2,
+          now,
+          product: 'CDN',
+        }),
+      };
+    }
+    if (perAccount.dcdnDomains !== undefined) {
+      resources.dcdnDomains = {
+        domains: generateAliyunHttpsDomains({
+          count: perAccount.dcdnDomains,
+          seed: base + 3,
+          now,
+          product: 'DCDN',
+        }),
+      };
+    }
+    if (perAccount.slb !== undefined) {
+      resources.slb = {
+        certificates: generateAliyunSlbFleet({ count: perAccount.slb, seed: base + 4, now, regions }),
+      };
+    }
+    if (perAccount.cas !== undefined) {
+      resources.cas = {
+        certificates: generateAliyunCasFleet({ count: perAccount.cas, seed: base + 5, now }),
+      };
+    }
+    const casIds = resources.cas?.certificates.map((certificate) => String(certificate.CertificateId));
+    for (const [product, offset] of [
+      ['alb', 6],
+      ['nlb', 7],
+    ] as const) {
+      const count = perAccount[product];
+      if (count === undefined) continue;
+      resources[product] = {
+        loadBalancers: generateAliyunLoadBalancerFleet({
+          product,
+          count,
+          seed: base + offset,
+          regions,
+          ...(casIds?.length ? { casCertificateIds: casIds } : {}),
+        }),
+      };
+    }
+    return resources;
+  };
+  const members = Array.from({ length: accounts - 1 }, (_, i): AliyunMemberAccount => {
+    const index = i + 1;
+    const label = String(index + 1).padStart(2, '0');
+    return {
+      accountId: generatedAliyunAccountId(index),
+      displayName: `member-${label}`,
+      ...(resourceDirectory
+        ? { roles: [{ roleName: RESOURCE_DIRECTORY_ROLE, trusts: [mainId] }] }
+        : {
+            accounts: [
+              {
+                AccessKeyId: `member-${label}-access-key-id`,
+                AccessKeySecret: `member-${label}-access-key-secret`,
+              },
+            ],
+            roles: [{ roleName: 'CertwatchReader', trusts: [mainId] }],
+          }),
+      ...resourcesOf(index),
+    };
+  });
+  return {
+    accounts: [{ ...(options.mainAccount ?? DEFAULT_ALIYUN_ACCOUNT) }],
+    accountId: mainId,
+    displayName: 'main',
+    resourceDirectory,
+    ...resourcesOf(0),
+    members,
+  };
 }

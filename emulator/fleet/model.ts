@@ -221,21 +221,64 @@ export interface AliyunLoadBalancer {
   listeners: AliyunListener[];
 }
 
+/** What one Alibaba Cloud account holds: the same fields for the main account and for each member. */
+export interface AliyunAccountResources {
+  cdn?: { certificates: AliyunCdnCertificate[] };
+  /** CDN's HTTPS domains. Absent: none (CDN itself is always opened in the emulator). */
+  cdnDomains?: { domains: AliyunHttpsDomain[] };
+  /** DCDN's HTTPS domains. Absent: DCDN is not opened for the account (OperationDenied). */
+  dcdnDomains?: { domains: AliyunHttpsDomain[] };
+  slb?: { certificates: AliyunSlbCertificate[] };
+  cas?: { certificates: AliyunCasCertificate[] };
+  /** ALB (2020-06-16) load balancers with their listeners and listener certificates. */
+  alb?: { loadBalancers: AliyunLoadBalancer[] };
+  /** NLB (2022-04-30) load balancers with their listeners and listener certificates. */
+  nlb?: { loadBalancers: AliyunLoadBalancer[] };
+}
+
+/** A RAM role of an account, which STS AssumeRole hands out temporary credentials for. */
+export interface AliyunRole {
+  /** Matched case-insensitively, as RAM does. */
+  roleName: string;
+  /** The account ids whose RAM users (and roles) the role's trust policy admits. */
+  trusts: string[];
+  /** Seconds, 3600..43200 (RAM's range); default 3600. AssumeRole's DurationSeconds may not exceed it. */
+  maxSessionDuration?: number;
+}
+
+/** An account other than the main one: a Resource Directory member, or simply another account with roles. */
+export interface AliyunMemberAccount extends AliyunAccountResources {
+  /** Digits, e.g. `1000000000000002`. */
+  accountId: string;
+  displayName: string;
+  /** Default ResourceAccount. */
+  type?: 'ResourceAccount' | 'CloudAccount';
+  /** Default created. */
+  joinMethod?: 'created' | 'invited';
+  /** As ListAccounts says it; default CreateSuccess. */
+  status?: string;
+  /** The account's own AccessKey pairs; none: it is reachable only through a role. */
+  accounts?: AliyunAccount[];
+  roles?: AliyunRole[];
+}
+
 export interface Fleet {
-  aliyun?: {
+  /** The main account (its keys and resources at the top level), and any other accounts under `members`. */
+  aliyun?: AliyunAccountResources & {
     /** Default: one account, demo-access-key-id / demo-access-key-secret. */
     accounts?: AliyunAccount[];
-    cdn?: { certificates: AliyunCdnCertificate[] };
-    /** CDN's HTTPS domains. Absent: none (CDN itself is always opened in the emulator). */
-    cdnDomains?: { domains: AliyunHttpsDomain[] };
-    /** DCDN's HTTPS domains. Absent: DCDN is not opened for the account (OperationDenied). */
-    dcdnDomains?: { domains: AliyunHttpsDomain[] };
-    slb?: { certificates: AliyunSlbCertificate[] };
-    cas?: { certificates: AliyunCasCertificate[] };
-    /** ALB (2020-06-16) load balancers with their listeners and listener certificates. */
-    alb?: { loadBalancers: AliyunLoadBalancer[] };
-    /** NLB (2022-04-30) load balancers with their listeners and listener certificates. */
-    nlb?: { loadBalancers: AliyunLoadBalancer[] };
+    /** The main account's id; default `1000000000000001`. */
+    accountId?: string;
+    /** Default `main`. */
+    displayName?: string;
+    /**
+     * The main account is the management account of a Resource Directory whose members are `members`: ListAccounts
+     * answers it, and every member gets a ResourceDirectoryAccountAccessRole trusting it (unless it lists one).
+     * Default false: ListAccounts is refused.
+     */
+    resourceDirectory?: boolean;
+    roles?: AliyunRole[];
+    members?: AliyunMemberAccount[];
   };
   ucloud?: {
     accounts?: UcloudAccount[];

@@ -24,10 +24,7 @@ const COLUMNS: Column[] = [
   {
     title: 'SOURCE',
     max: 28,
-    cell: (r) =>
-      [`${r.provider}/${r.service}`, r.account ? `@${r.account.name}` : null, r.region, r.project]
-        .filter(Boolean)
-        .join(' '),
+    cell: (r) => [`${r.provider}/${r.service}`, r.region, r.project].filter(Boolean).join(' '),
   },
   { title: 'NAME', max: 28, cell: (r) => r.name },
   { title: 'ID', max: 20, cell: (r) => r.id },
@@ -35,11 +32,18 @@ const COLUMNS: Column[] = [
   { title: 'BOUND TO', max: 40, cell: boundCell },
 ];
 
+/** The account a certificate is in: a column only when the report spans more than one account of a cloud. */
+const ACCOUNT_COLUMN: Column = { title: 'ACCOUNT', max: 16, cell: (r) => r.account?.name ?? '-' };
+
 export function renderTable(report: ScanReport): string {
+  const accounts = new Set(
+    report.certificates.flatMap((record) => (record.account ? [record.account.name] : [])),
+  );
+  const columns = accounts.size > 1 ? [...COLUMNS.slice(0, 3), ACCOUNT_COLUMN, ...COLUMNS.slice(3)] : COLUMNS;
   const rows = [...report.certificates]
     .sort(compareUrgency)
-    .map((record) => COLUMNS.map((c) => clip(c.cell(record), c.max)));
-  const widths = COLUMNS.map((column, i) =>
+    .map((record) => columns.map((c) => clip(c.cell(record), c.max)));
+  const widths = columns.map((column, i) =>
     Math.max(column.title.length, ...rows.map((row) => row[i]!.length)),
   );
   const line = (cells: string[]) =>
@@ -47,7 +51,7 @@ export function renderTable(report: ScanReport): string {
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const out = [line(COLUMNS.map((c) => c.title)), ...rows.map(line), '', summaryLine(report)];
+  const out = [line(columns.map((c) => c.title)), ...rows.map(line), '', summaryLine(report)];
   if (report.failures.length > 0) {
     out.push('', `Could not check ${report.failures.length} source(s) — this report is INCOMPLETE:`);
     for (const failure of report.failures) {

@@ -151,6 +151,8 @@ describe('emulator rate limits over HTTP', () => {
       ListLoadBalancers: 40,
       ListListeners: 40,
       ListListenerCertificates: 100,
+      AssumeRole: 200,
+      ListAccounts: 40,
     });
     expect(stats.ucloud).toMatchObject({ requests: 1, byAction: { DescribeSSLV2: 1 } });
     expect(stats.aliyun).toMatchObject({ cdn: { requests: 0 }, slb: { requests: 0 } });

@@ -35,6 +35,17 @@ interface AliyunFleetView {
   cas?: { certificates: readonly unknown[] };
   alb?: LoadBalancerFleetView;
   nlb?: LoadBalancerFleetView;
+  accountId?: string;
+  displayName?: string;
+  /** The main account manages a Resource Directory whose members are `members`. */
+  resourceDirectory?: boolean;
+  /** Other accounts, each holding services as the main one does. */
+  members?: readonly AliyunFleetView[];
+}
+
+/** The main account and its members, whose services one configuration scans alike. */
+function accountsOf(fleet: AliyunFleetView): AliyunFleetView[] {
+  return [fleet, ...(fleet.members ?? [])];
 }
 
 /** Its part of the emulator's stats (emulator/aliyun/handler.ts, read structurally): counters per service. */
@@ -45,6 +56,8 @@ interface AliyunStatsView {
   cas?: { requests: number };
   alb?: { requests: number };
   nlb?: { requests: number };
+  sts?: { requests: number };
+  resourcemanager?: { requests: number };
 }
 
 /** The listener services, each with the regions the config gives it and its endpoint. */
@@ -155,48 +168,64 @@ export const aliyun: ProviderModule<
         AccessKeyId: 'demo-access-key-id',
         AccessKeySecret: 'demo-access-key-secret',
       };
+      // One configuration for every account: a service is scanned when any account holds it.
+      const accounts = accountsOf(fleet);
+      const any = (holds: (account: AliyunFleetView) => unknown) => (accounts.some(holds) ? 'true' : 'false');
+      const regionsOf = (pick: (account: AliyunFleetView) => readonly { RegionId: string }[] | undefined) =>
+        [...new Set(accounts.flatMap((one) => (pick(one) ?? []).map((item) => item.RegionId)))]
+          .sort()
+          .join(',');
       const env: Record<string, string> = {
         ALIBABA_CLOUD_ACCESS_KEY_ID: account.AccessKeyId,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: account.AccessKeySecret,
         ALIBABA_CLOUD_CDN_ENDPOINT: urls.cdnUrl ?? '',
         ALIBABA_CLOUD_SLB_ENDPOINT: urls.slbUrl ?? '',
-        ALIBABA_CLOUD_SCAN_CDN: fleet.cdn ? 'true' : 'false',
-        ALIBABA_CLOUD_SCAN_CDN_DOMAINS: fleet.cdnDomains ? 'true' : 'false',
+        ALIBABA_CLOUD_SCAN_CDN: any((one) => one.cdn),
+        ALIBABA_CLOUD_SCAN_CDN_DOMAINS: any((one) => one.cdnDomains),
         ALIBABA_CLOUD_DCDN_ENDPOINT: urls.dcdnUrl ?? '',
-        ALIBABA_CLOUD_SCAN_DCDN: fleet.dcdnDomains ? 'true' : 'false',
+        ALIBABA_CLOUD_SCAN_DCDN: any((one) => one.dcdnDomains),
         ALIBABA_CLOUD_CAS_ENDPOINT: urls.casUrl ?? '',
-        ALIBABA_CLOUD_SCAN_CAS: fleet.cas ? 'true' : 'false',
+        ALIBABA_CLOUD_SCAN_CAS: any((one) => one.cas),
+        ALIBABA_CLOUD_STS_ENDPOINT: urls.stsUrl ?? '',
+        ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: urls.resourceManagerUrl ?? '',
+        ALIBABA_CLOUD_RESOURCE_DIRECTORY: fleet.resourceDirectory ? 'true' : 'false',
+        ALIBABA_CLOUD_ACCOUNT_NAME: fleet.displayName ?? '',
+        ALIBABA_CLOUD_ACCOUNT_ID: fleet.accountId ?? '',
+        ALIBABA_CLOUD_SLB_REGIONS: regionsOf((one) => one.slb?.certificates),
       };
-      const regionsOf = (items: readonly { RegionId: string }[] | undefined) =>
-        [...new Set((items ?? []).map((item) => item.RegionId))].sort().join(',');
-      const regions = regionsOf(fleet.slb?.certificates);
-      if (regions !== '') env.ALIBABA_CLOUD_SLB_REGIONS = regions;
-      if (fleet.alb) {
+      if (accounts.some((one) => one.alb)) {
         env.ALIBABA_CLOUD_ALB_ENDPOINT = urls.albUrl ?? '';
-        env.ALIBABA_CLOUD_ALB_REGIONS = regionsOf(fleet.alb.loadBalancers);
+        env.ALIBABA_CLOUD_ALB_REGIONS = regionsOf((one) => one.alb?.loadBalancers);
       }
-      if (fleet.nlb) {
+      if (accounts.some((one) => one.nlb)) {
         env.ALIBABA_CLOUD_NLB_ENDPOINT = urls.nlbUrl ?? '';
-        env.ALIBABA_CLOUD_NLB_REGIONS = regionsOf(fleet.nlb.loadBalancers);
+        env.ALIBABA_CLOUD_NLB_REGIONS = regionsOf((one) => one.nlb?.loadBalancers);
       }
       return env;
     },
-    certificates: (fleet: AliyunFleetView | undefined) => [
-      { count: fleet?.cdn?.certificates.length ?? 0, what: 'Alibaba CDN' },
-      { count: fleet?.cdnDomains?.domains.length ?? 0, what: 'Alibaba CDN HTTPS-domain' },
-      { count: fleet?.dcdnDomains?.domains.length ?? 0, what: 'Alibaba DCDN HTTPS-domain' },
-      { count: fleet?.slb?.certificates.length ?? 0, what: 'Alibaba SLB' },
-      { count: fleet?.cas?.certificates.length ?? 0, what: 'Alibaba CAS' },
-      { count: listenerCertificateCount(fleet?.alb), what: 'Alibaba ALB listener' },
-      { count: listenerCertificateCount(fleet?.nlb), what: 'Alibaba NLB listener' },
-    ],
+    certificates: (fleet: AliyunFleetView | undefined) => {
+      const accounts = fleet ? accountsOf(fleet) : [];
+      const sum = (count: (account: AliyunFleetView) => number) =>
+        accounts.reduce((total, one) => total + count(one), 0);
+      return [
+        { count: sum((one) => one.cdn?.certificates.length ?? 0), what: 'Alibaba CDN' },
+        { count: sum((one) => one.cdnDomains?.domains.length ?? 0), what: 'Alibaba CDN HTTPS-domain' },
+        { count: sum((one) => one.dcdnDomains?.domains.length ?? 0), what: 'Alibaba DCDN HTTPS-domain' },
+        { count: sum((one) => one.slb?.certificates.length ?? 0), what: 'Alibaba SLB' },
+        { count: sum((one) => one.cas?.certificates.length ?? 0), what: 'Alibaba CAS' },
+        { count: sum((one) => listenerCertificateCount(one.alb)), what: 'Alibaba ALB listener' },
+        { count: sum((one) => listenerCertificateCount(one.nlb)), what: 'Alibaba NLB listener' },
+      ];
+    },
     requests: (stats: AliyunStatsView | undefined) =>
       (stats?.cdn.requests ?? 0) +
       (stats?.dcdn?.requests ?? 0) +
       (stats?.slb.requests ?? 0) +
       (stats?.cas?.requests ?? 0) +
       (stats?.alb?.requests ?? 0) +
-      (stats?.nlb?.requests ?? 0),
+      (stats?.nlb?.requests ?? 0) +
+      (stats?.sts?.requests ?? 0) +
+      (stats?.resourcemanager?.requests ?? 0),
   },
 };
 

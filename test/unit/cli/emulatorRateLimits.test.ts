@@ -27,6 +27,8 @@ describe('certwatch emulator --rate-limits / --rate-scale', () => {
         ListLoadBalancers: 20,
         ListListeners: 20,
         ListListenerCertificates: 50,
+        AssumeRole: 100,
+        ListAccounts: 20,
         UploadServerCertificate: 1,
       },
       scale: 1,

@@ -232,7 +232,8 @@ describe('validateFleet: the aliyun section', () => {
       }),
     );
     expect(problems).toEqual([
-      'aliyun.ecs is not a known field (expected one of: accounts, cdn, cdnDomains, dcdnDomains, slb, cas, alb, nlb)',
+      'aliyun.ecs is not a known field (expected one of: accounts, cdn, cdnDomains, dcdnDomains, slb, cas, alb, nlb, ' +
+        'accountId, displayName, resourceDirectory, roles, members)',
       'aliyun.accounts[0].AccessKeySecret is missing',
       'aliyun.accounts[1].AccessKeyId "a" repeats aliyun.accounts[0].AccessKeyId',
       'aliyun.cdn.total is not a known field (expected one of: certificates)',
@@ -285,5 +286,88 @@ describe('cachedAliyunCdnFleet and cachedAliyunSlbFleet', () => {
     const { path } = cachedAliyunCdnFleet(options, cacheDir);
     writeFileSync(path, JSON.stringify({ ucloud: { certificates: [] } }));
     expect(cachedAliyunCdnFleet(options, cacheDir).fromCache).toBe(false);
+  });
+});
+
+describe('validateFleet: Alibaba accounts, roles and members', () => {
+  const problemsOf = (data: unknown): string[] => {
+    try {
+      validateFleet(data);
+      return [];
+    } catch (error) {
+      return (error as FleetFileError).problems;
+    }
+  };
+
+  it('accepts a main account with roles and a Resource Directory of members', () => {
+    const fleet = {
+      aliyun: {
+        accounts: [{ AccessKeyId: 'k', AccessKeySecret: 's' }],
+        accountId: '1000000000000001',
+        displayName: 'main',
+        resourceDirectory: true,
+        roles: [{ roleName: 'Auditor', trusts: ['1000000000000001'], maxSessionDuration: 7200 }],
+        members: [
+          {
+            accountId: '1000000000000002',
+            displayName: 'shop-prod',
+            type: 'CloudAccount',
+            joinMethod: 'invited',
+            status: 'InviteSuccess',
+            accounts: [{ AccessKeyId: 'k2', AccessKeySecret: 's2' }],
+            roles: [{ roleName: 'Reader', trusts: ['1000000000000001'] }],
+            cas: { certificates: [{ CertificateId: 1, Name: 'a', Upload: true }] },
+            dcdnDomains: { domains: [{ DomainName: 'a.example' }] },
+          },
+        ],
+      },
+    };
+    expect(validateFleet(fleet)).toBe(fleet);
+  });
+
+  it('names every bad field, repeated ids across accounts and the members’ own resources', () => {
+    const problems = problemsOf({
+      aliyun: {
+        accounts: [{ AccessKeyId: 'k', AccessKeySecret: 's' }],
+        accountId: 1000000000000001,
+        displayName: '',
+        resourceDirectory: 'yes',
+        roles: [
+          { roleName: 'Reader', trusts: ['12x'], maxSessionDuration: 60 },
+          { roleName: 'reader', trusts: [] },
+        ],
+        members: [
+          {
+            accountId: '1000000000000002',
+            displayName: 'a',
+            type: 'Other',
+            joinMethod: 'asked',
+            accounts: [{ AccessKeyId: 'k', AccessKeySecret: 's' }],
+            cas: { certificates: [{ CertificateId: 0, Name: 'x', Upload: true }] },
+            ecs: {},
+          },
+          { accountId: '1000000000000002', roles: [{ trusts: ['1'] }] },
+          'not an account',
+        ],
+      },
+    });
+    expect(problems).toEqual([
+      'aliyun.roles[0].trusts[0] must be a string of digits, e.g. "1000000000000002"',
+      'aliyun.roles[0].maxSessionDuration must be a whole number of seconds from 3600 to 43200',
+      'aliyun.roles[1].roleName "reader" repeats aliyun.roles[0].roleName',
+      'aliyun.accountId must be a string of digits, e.g. "1000000000000002"',
+      'aliyun.displayName must be a non-empty string',
+      'aliyun.resourceDirectory must be true or false',
+      'aliyun.members[0].ecs is not a known field (expected one of: cdn, cdnDomains, dcdnDomains, slb, cas, alb, ' +
+        'nlb, accountId, displayName, type, joinMethod, status, accounts, roles)',
+      'aliyun.members[0].type must be one of "ResourceAccount", "CloudAccount"',
+      'aliyun.members[0].joinMethod must be one of "created", "invited"',
+      'aliyun.members[0].accounts[0].AccessKeyId "k" repeats aliyun.accounts[0].AccessKeyId',
+      'aliyun.members[0].cas.certificates[0].CertificateId must be a positive whole number',
+      'aliyun.members[1].displayName is missing',
+      'aliyun.members[1].accountId "1000000000000002" repeats aliyun.members[0].accountId',
+      'aliyun.members[1].roles[0].roleName is missing',
+      'aliyun.members[2] must be an object',
+    ]);
   });
 });

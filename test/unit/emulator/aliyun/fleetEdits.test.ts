@@ -3,6 +3,7 @@
  * certificates) and the page cap that makes a small fleet span pages: what the fault matrix relies on.
  */
 import { describe, expect, it } from 'vitest';
+import { createAliyunAccounts } from '../../../../emulator/aliyun/accounts';
 import { createCasActions } from '../../../../emulator/aliyun/cas';
 import { createDcdnActions } from '../../../../emulator/aliyun/httpsDomains';
 import { createNlbActions } from '../../../../emulator/aliyun/nlb';
@@ -25,7 +26,7 @@ const listener = nlb.flatMap((lb) => lb.listeners).find((l) => l.certificates.le
 
 describe('the Alibaba fleet editor', () => {
   it('adds and removes CAS certificates, HTTPS domains and listener certificates, never touching the fleet', () => {
-    const store = createAliyunStore(fleet);
+    const store = createAliyunStore(fleet.aliyun);
     const id = String(cas[0]!.CertificateId);
     expect(store.removeCasCertificate(id)).toBe(true);
     expect(store.removeCasCertificate(id)).toBe(false);
@@ -61,17 +62,21 @@ describe('the Alibaba fleet editor', () => {
     // The fleet itself is unchanged: another emulator of it sees it whole.
     expect(listener.certificates[0]!.CertificateId).toBe(certificateId);
     expect(fleet.aliyun!.cas!.certificates).toHaveLength(5);
-    expect(createAliyunStore(fleet).dcdnDomains()).toHaveLength(5);
+    expect(createAliyunStore(fleet.aliyun).dcdnDomains()).toHaveLength(5);
   });
 
   it('serves pages no larger than the page cap, and says so where the reply has a page size', () => {
-    const store = createAliyunStore(fleet);
+    const accounts = createAliyunAccounts(fleet);
+    const store = accounts.main.store;
+    const caller = { account: accounts.main, accessKeyId: 'demo-access-key-id', temporary: false };
     const now = NOW;
     const orders = createCasActions().ListUserCertificateOrder!({
       params: { OrderType: 'CERT', ShowSize: '50' },
       store,
       now,
       pageCap: 2,
+      caller,
+      accounts,
     });
     expect(orders).toMatchObject({ ok: true, body: { ShowSize: 2 } });
     expect(
@@ -83,6 +88,8 @@ describe('the Alibaba fleet editor', () => {
       store,
       now,
       pageCap: 2,
+      caller,
+      accounts,
     });
     const names = (page2 as unknown as { body: { CertInfos: { CertInfo: { DomainName: string }[] } } }).body
       .CertInfos.CertInfo;
@@ -93,6 +100,8 @@ describe('the Alibaba fleet editor', () => {
       store,
       now,
       pageCap: 2,
+      caller,
+      accounts,
     });
     expect(listeners).toMatchObject({ ok: true, body: { MaxResults: 2 } });
     expect(

@@ -7,6 +7,7 @@ import {
   aliyunStringToSign,
   verifyAliyunSignature,
 } from '../../../../emulator/aliyun/signature';
+import { signRpcRequest, signRpcV1 } from '../../../../lib/providers/aliyun/signature';
 
 /** Every vector of shared/reference/provider-apis.md (Alibaba RPC signature V1), secret `testsecret`. */
 const DESCRIBE_REGIONS = {
@@ -127,5 +128,47 @@ describe('Alibaba RPC signature V1: encoding', () => {
     expect(
       verifyAliyunSignature('GET', { ...CERTIFICATE_INFO, Signature: good.slice(0, -4) }, 'testsecret'),
     ).toBe(false);
+  });
+});
+
+describe('Alibaba RPC signature V1: STS credentials (reference test vector 6)', () => {
+  const ASSUME_ROLE_WITH_STS = {
+    AccessKeyId: 'STS.testid',
+    Action: 'AssumeRole',
+    RoleArn: 'acs:ram::1234567890123456:role/ResourceDirectoryAccountAccessRole',
+    RoleSessionName: 'certmon',
+    DurationSeconds: '3600',
+    SecurityToken: 'tok/en+1=',
+    Format: 'JSON',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: 'n-7',
+    SignatureVersion: '1.0',
+    Timestamp: '2024-01-02T03:04:05Z',
+    Version: '2015-04-01',
+  };
+  const EXPECTED = 'MozSkj2+Cjq8FVKdnk3dxNkQp9s=';
+
+  it('signs the SecurityToken like any parameter, in the emulator and in certwatch alike', () => {
+    expect(aliyunRpcSignature('POST', ASSUME_ROLE_WITH_STS, 'testsecret')).toBe(EXPECTED);
+    expect(signRpcV1(ASSUME_ROLE_WITH_STS, 'POST', 'testsecret')).toBe(EXPECTED);
+    const {
+      AccessKeyId,
+      SecurityToken,
+      Format,
+      SignatureMethod,
+      SignatureNonce,
+      SignatureVersion,
+      Timestamp,
+      ...own
+    } = ASSUME_ROLE_WITH_STS;
+    const signed = signRpcRequest(
+      own,
+      'POST',
+      { accessKeyId: AccessKeyId, accessKeySecret: 'testsecret', securityToken: SecurityToken },
+      { timestamp: Timestamp, nonce: SignatureNonce },
+    );
+    expect(signed).toEqual({ ...ASSUME_ROLE_WITH_STS, Signature: EXPECTED });
+    expect(verifyAliyunSignature('POST', signed, 'testsecret')).toBe(true);
+    expect(verifyAliyunSignature('POST', { ...signed, SecurityToken: 'tok/en+1' }, 'testsecret')).toBe(false);
   });
 });
