@@ -105,6 +105,17 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
   ALIBABA_CLOUD_ALB_ENDPOINT: url,
   ALIBABA_CLOUD_NLB_REGIONS: list,
   ALIBABA_CLOUD_NLB_ENDPOINT: url,
+  ALIBABA_CLOUD_ACCOUNT_NAME: fc.oneof(fc.constant('shop-prod'), anyText),
+  ALIBABA_CLOUD_ACCOUNT_ID: fc.oneof(fc.constant('1000000000000001'), anyText),
+  ALIBABA_CLOUD_ASSUME_ROLES: fc.oneof(
+    fc.constant('a=acs:ram::1000000000000002:role/r,acs:ram::1000000000000003:role/r'),
+    list,
+    anyText,
+  ),
+  ALIBABA_CLOUD_RESOURCE_DIRECTORY: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
+  ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE: fc.oneof(fc.constant('ResourceDirectoryAccountAccessRole'), anyText),
+  ALIBABA_CLOUD_STS_ENDPOINT: url,
+  ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: url,
   CERTWATCH_ALLOW_PLAIN_HTTP_ENDPOINTS: fc.oneof(
     fc.constantFrom('true', 'false', '1', '0', 'yes', 'NO', 'maybe', ''),
     anyText,
@@ -285,6 +296,8 @@ describe('fuzz: loadConfig', () => {
           'ALIBABA_CLOUD_CAS_ENDPOINT',
           'ALIBABA_CLOUD_ALB_ENDPOINT',
           'ALIBABA_CLOUD_NLB_ENDPOINT',
+          'ALIBABA_CLOUD_STS_ENDPOINT',
+          'ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT',
         ),
         endpoint,
         allowed,
@@ -319,6 +332,8 @@ describe('fuzz: loadConfig', () => {
               ALIBABA_CLOUD_CAS_ENDPOINT: config!.aliyun?.casEndpoint,
               ALIBABA_CLOUD_ALB_ENDPOINT: config!.aliyun?.albEndpoint,
               ALIBABA_CLOUD_NLB_ENDPOINT: config!.aliyun?.nlbEndpoint,
+              ALIBABA_CLOUD_STS_ENDPOINT: config!.aliyun?.stsEndpoint,
+              ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: config!.aliyun?.resourceManagerEndpoint,
             }[key];
             expect(taken).toBe(url.replace(/\/+$/, ''));
             return;
