@@ -172,3 +172,50 @@ describe('certwatch audit over many Alibaba accounts', () => {
     ).toEqual(['- main', ...members.map((member, i) => `${member.accountId} team-${i}`)].sort());
   });
 });
+
+describe('certwatch doctor over many Alibaba accounts', () => {
+  it('assumes each role and checks that account, skips the checks of a refused one, and lists the directory', async () => {
+    const members = withRoles.aliyun!.members!;
+    const refused = members[1]!;
+    emulator = await startEmulator({
+      fleet: { aliyun: { ...withRoles.aliyun!, resourceDirectory: true } },
+      aliyun: {
+        failures: [
+          { service: 'sts', action: 'AssumeRole', accountId: refused.accountId, code: 'NoPermission' },
+        ],
+      },
+    });
+    const roles = members.map((member, i) => `team-${i}=acs:ram::${member.accountId}:role/CertwatchReader`);
+    const run = await runCertwatch(['doctor'], {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+      ALIBABA_CLOUD_SCAN_CDN: 'false',
+      ALIBABA_CLOUD_SCAN_CAS: 'true',
+      ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
+      ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
+      ALIBABA_CLOUD_STS_ENDPOINT: emulator.stsUrl,
+      ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: emulator.resourceManagerUrl,
+      ALIBABA_CLOUD_ASSUME_ROLES: roles.join(','),
+      ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'true',
+    });
+    expect(run.code).toBe(3);
+    const lines = run.stdout.split('\n');
+    const line = (pattern: RegExp) => lines.find((text) => pattern.test(text)) ?? '';
+    expect(line(/AssumeRole for account team-0/)).toMatch(
+      /^OK +Alibaba STS AssumeRole for account team-0: acs:ram::/,
+    );
+    expect(line(/account team-0: Alibaba CAS/)).toMatch(
+      /^OK +account team-0: Alibaba CAS ListUserCertificateOrder: /,
+    );
+    expect(line(/AssumeRole for account team-1/)).toMatch(/^FAIL +account team-1: .*NoPermission/);
+    expect(line(/Alibaba CAS ListUserCertificateOrder \(account team-1\)/)).toMatch(
+      /^SKIP +.*the role could not be assumed/,
+    );
+    // The directory's members: every one but the refused one took the access role.
+    expect(line(/ListAccounts/)).toMatch(
+      new RegExp(
+        `^FAIL +Alibaba ResourceManager ListAccounts: ${members.length} member accounts, ${members.length} joined; ResourceDirectoryAccountAccessRole could not be assumed in 1 \\(${refused.displayName}\\)`,
+      ),
+    );
+  });
+});
