@@ -432,12 +432,10 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
         stats.rateLimited++;
         return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
       }
-      const byAccount = (stats.admittedByAccount ??= Object.create(null) as Record<
-        string,
-        Record<string, number>
-      >);
-      const admitted = (byAccount[accountId] ??= Object.create(null) as Record<string, number>);
+      stats.admittedByAccount ??= Object.create(null) as Record<string, Record<string, number>>;
+      const admitted = stats.admittedByAccount[accountId] ?? (Object.create(null) as Record<string, number>);
       admitted[action!] = (admitted[action!] ?? 0) + 1;
+      stats.admittedByAccount[accountId] = admitted;
     }
 
     const subject = name === 'sts' ? (roleArnAccountId(params.RoleArn) ?? accountId) : accountId;
