@@ -4,13 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { AliyunServiceStats } from '../emulator/aliyun/handler';
+import type { AliyunEmulatorStats, AliyunServiceStats } from '../emulator/aliyun/handler';
 import type { UcloudEmulatorStats } from '../emulator/ucloud/handler';
 
 /** What GET /stats serves. */
 export interface EmulatorStatsSnapshot {
   ucloud: UcloudEmulatorStats;
-  aliyun: { cdn: AliyunServiceStats; slb: AliyunServiceStats };
+  aliyun: AliyunEmulatorStats;
   /** Requests per second by Action, scaled; empty when the emulator limits nothing. */
   rateLimits: Record<string, number>;
   /** CPU time (user + system) of the emulator's process so far. */
@@ -65,7 +65,7 @@ export async function startEmulatorProcess(args: string[]): Promise<EmulatorProc
 
 /** Counts by Action over all services. */
 export function actionCounts(stats: EmulatorStatsSnapshot): ActionCounts {
-  const services = [stats.ucloud, stats.aliyun.cdn, stats.aliyun.slb];
+  const services = [stats.ucloud, ...Object.values(stats.aliyun)];
   const requests: Record<string, number> = {};
   const throttled: Record<string, number> = {};
   for (const service of services) {
@@ -98,6 +98,31 @@ export function answeredCalls(counts: ActionCounts): Record<string, number> {
     if (calls > 0) answered[action] = calls;
   }
   return answered;
+}
+
+/**
+ * Calls past the rate limits between two snapshots, by Alibaba account and Action: what a client that is never
+ * throttled makes of each account's quota. ALB and NLB keep their own quotas under the same Action names, so their
+ * Actions are named `alb ListListeners`, `nlb ListListeners`.
+ */
+export function callsByAccount(
+  before: EmulatorStatsSnapshot,
+  after: EmulatorStatsSnapshot,
+): Record<string, Record<string, number>> {
+  const result: Record<string, Record<string, number>> = {};
+  const services = Object.entries(after.aliyun) as [keyof AliyunEmulatorStats, AliyunServiceStats][];
+  for (const [service, stats] of services) {
+    const earlier = before.aliyun[service].admittedByAccount ?? {};
+    for (const [account, actions] of Object.entries(stats.admittedByAccount ?? {})) {
+      const calls = result[account] ?? {};
+      result[account] = calls;
+      for (const [action, count] of Object.entries(subtract(actions, earlier[account] ?? {}))) {
+        const name = service === 'alb' || service === 'nlb' ? `${service} ${action}` : action;
+        calls[name] = (calls[name] ?? 0) + count;
+      }
+    }
+  }
+  return result;
 }
 
 function addInto(total: Record<string, number>, more: Record<string, number>): void {

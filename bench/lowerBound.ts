@@ -172,6 +172,114 @@ export function scanChains(shape: ScanShape): SequentialChain[] {
   return chains;
 }
 
+/** What a multi-account scan found in one Alibaba account, as far as its bound needs it. */
+export interface AccountShape {
+  /** The account id, as the emulator counts its calls. */
+  account: string;
+  /** Its display name. */
+  name: string;
+  /** A Resource Directory member: listed by ListAccounts and reached through AssumeRole before its first call. */
+  member: boolean;
+  /** Certificates found, by record `service` (cas, alb, cdn, cdn-domain, dcdn-domain, slb, ...). */
+  byService: Readonly<Record<string, number>>;
+}
+
+/** Page sizes certwatch asks of each listing a multi-account scan reads. */
+export interface AccountPageSizes {
+  cas: number;
+  /** How many CAS listings there are (order type × status), each paged on its own. */
+  casListings: number;
+  cdn: number;
+  cdnDomains: number;
+  dcdnDomains: number;
+}
+
+/**
+ * The longest chain of one account's calls that cannot overlap: for a member, ListAccounts then AssumeRole (its
+ * credentials come before any of its calls), then its longest listing. CAS: the largest of its listings holds at
+ * least a `casListings`-th of the certificates, then one GetUserCertificateDetail; CDN: every list page, then
+ * one DescribeCertificateInfoByID; domains: their pages; ALB and NLB: load balancers, then a listener page, then
+ * its certificates; SLB: one call per region.
+ */
+export function accountChain(shape: AccountShape, sizes: AccountPageSizes): SequentialChain {
+  const count = (service: string) => shape.byService[service] ?? 0;
+  const services: SequentialChain[] = [{ what: 'nothing listed', calls: 0 }];
+  if (count('cas') > 0) {
+    const pages = pagesFor(Math.ceil(count('cas') / sizes.casListings), sizes.cas);
+    services.push({
+      what: `CAS: ${pages} ListUserCertificateOrder page(s) of the largest of ${sizes.casListings} listings, then a detail`,
+      calls: pages + 1,
+    });
+  }
+  if (count('cdn') > 0) {
+    const pages = pagesFor(count('cdn'), sizes.cdn);
+    services.push({ what: `CDN: ${pages} list page(s), then a certificate's details`, calls: pages + 1 });
+  }
+  for (const [service, size, action] of [
+    ['cdn-domain', sizes.cdnDomains, 'DescribeCdnHttpsDomainList'],
+    ['dcdn-domain', sizes.dcdnDomains, 'DescribeDcdnHttpsDomainList'],
+  ] as const) {
+    if (count(service) > 0) {
+      services.push({
+        what: `${action}: ${pagesFor(count(service), size)} page(s)`,
+        calls: pagesFor(count(service), size),
+      });
+    }
+  }
+  for (const service of ['alb', 'nlb']) {
+    if (count(service) > 0) {
+      services.push({
+        what: `${service.toUpperCase()}: load balancers, listeners, listener certificates`,
+        calls: 3,
+      });
+    }
+  }
+  if (count('slb') > 0) services.push({ what: 'SLB: one call per region', calls: 1 });
+  const longest = services.reduce((a, b) => (b.calls > a.calls ? b : a));
+  const prefix = shape.member ? 2 : 0;
+  return {
+    what: `${shape.member ? 'ListAccounts, AssumeRole, then ' : ''}${longest.what}`,
+    calls: prefix + longest.calls,
+  };
+}
+
+export interface AccountBound {
+  account: string;
+  name: string;
+  bound: LowerBound;
+}
+
+/**
+ * The bound of a multi-account scan: the accounts' limits are their own and they run side by side, so it is the
+ * slowest account's bound — its calls at its limits (`alb X` and `nlb X` at the limit of X, their quotas being
+ * their own) plus its chain.
+ */
+export function accountsLowerBound(input: {
+  accounts: readonly { shape: AccountShape; calls: Readonly<Record<string, number>> }[];
+  limits: Readonly<Record<string, number>>;
+  latencyMs: number;
+  sizes: AccountPageSizes;
+}): { slowest: AccountBound | null; accounts: AccountBound[] } {
+  const accounts = input.accounts.map(({ shape, calls }): AccountBound => {
+    const limits: Record<string, number> = { ...input.limits };
+    for (const action of Object.keys(calls)) {
+      const product = /^(?:alb|nlb) (\w+)$/.exec(action);
+      if (product && Object.hasOwn(input.limits, product[1]!)) limits[action] = input.limits[product[1]!]!;
+    }
+    const chain = accountChain(shape, input.sizes);
+    return {
+      account: shape.account,
+      name: shape.name,
+      bound: lowerBound({ calls, limits, latencyMs: input.latencyMs, chains: [chain] }),
+    };
+  });
+  const slowest = accounts.reduce<AccountBound | null>(
+    (worst, one) => (worst === null || one.bound.seconds > worst.bound.seconds ? one : worst),
+    null,
+  );
+  return { slowest, accounts };
+}
+
 /** How the bound was computed: a line per API, the chain, the sum. */
 export function explainLowerBound(bound: LowerBound): string[] {
   const lines = bound.apis.map((api) => {

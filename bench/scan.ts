@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --fleet fleet-10k|fleet-100k] [--rate-scale F] [--latency-ms N] [--memory-mb N|host]
+ * `npm run bench [-- --fleet fleet-10k|fleet-100k|accounts-200k] [--rate-scale F] [--latency-ms N] [--memory-mb N|host]
  * [--naive-full] [--naive-sample N] [--skip-extras]`
  *
  * certwatch against a named fleet (bench/fleets.ts) on the emulator, in a child process so this process's CPU
@@ -20,6 +20,7 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
+import { accountsScanSection } from './accountsScan';
 import {
   actionCounts,
   answeredCalls,
@@ -30,7 +31,7 @@ import {
 import { alertVolumeSection } from './extras/alertVolume';
 import { channelsSection } from './extras/channels';
 import { parseAndEvaluateSection } from './extras/parseEvaluate';
-import { BENCH_FLEETS, type BenchFleet, emulatorFleetArgs, fleetSize } from './fleets';
+import { BENCH_FLEETS, type BenchFleet, describeBenchFleet, emulatorFleetArgs, fleetSize } from './fleets';
 import { callsNeeded, explainLowerBound, lowerBound, minimumCalls, scanChains } from './lowerBound';
 import { estimateNaive, runNaivePager } from './naivePager';
 import { measureScan } from './scanRun';
@@ -145,7 +146,8 @@ async function main(): Promise<void> {
   const { fleet } = args;
   const expected = fleetSize(fleet);
   progress(
-    `bench: starting the emulator with ${fleet.name} (${figure(expected)} certificates, cached in .cache/fleets)...`,
+    `bench: starting the emulator with ${fleet.name} (${expected === null ? '' : `${figure(expected)} certificates, `}` +
+      'cached in .cache/fleets)...',
   );
   const readyStarted = performance.now();
   const emulator = await startEmulatorProcess([
@@ -157,7 +159,16 @@ async function main(): Promise<void> {
   ]);
   const readySeconds = (performance.now() - readyStarted) / 1000;
   try {
-    process.stdout.write(`${await scanSection(emulator, args, expected, readySeconds)}\n`);
+    const section =
+      expected === null
+        ? await accountsScanSection(
+            emulator,
+            { fleet, latencyMs: args.latencyMs, rateScale: args.rateScale, runtime: runtimeText(args) },
+            readySeconds,
+            progress,
+          )
+        : await scanSection(emulator, args, expected, readySeconds);
+    process.stdout.write(`${section}\n`);
     if (args.extras) {
       progress('bench: extras...');
       process.stdout.write(`\n${await extrasSection(emulator.env)}`);
@@ -244,14 +255,8 @@ async function scanSection(
     .join(', ');
   const lines = [
     '',
-    `certwatch benchmark, ${fleet.name}: ${figure(fleet.ucloud.count)} UCloud ULB over ` +
-      `${fleet.ucloud.regions.length} regions × ${fleet.ucloud.projects.length} projects, ` +
-      `${figure(fleet.cdn.count)} Alibaba CDN, ${figure(fleet.slb.count)} Alibaba SLB over ` +
-      `${fleet.slb.regions.length} regions (seed ${fleet.seed}).`,
-    `certwatch ran with ${process.env[RELAUNCHED] ?? process.execArgv.join(' ')} ` +
-      (args.memoryMb === null
-        ? '(V8 sizing its heap by this machine, as no deployment does).'
-        : `(the V8 flags of a ${args.memoryMb} MB function, deploy/memory.cjs).`),
+    `certwatch benchmark, ${fleet.name}: ${describeBenchFleet(fleet)} (seed ${fleet.seed}).`,
+    `certwatch ran with ${runtimeText(args)}.`,
     `Emulator in a child process: ${latencyMs} ms per reply; rate limits per account ` +
       `(×${args.rateScale}): ${limitText || 'none'}. certwatch is not told them. ` +
       `node ${process.version}, ${availableParallelism()} CPUs.`,
@@ -307,6 +312,15 @@ async function scanSection(
     `Emulator ready (fleet generated, or read from .cache/fleets) in ${readySeconds.toFixed(1)} s.`,
   );
   return lines.join('\n');
+}
+
+function runtimeText(args: BenchArgs): string {
+  return (
+    `${process.env[RELAUNCHED] ?? process.execArgv.join(' ')} ` +
+    (args.memoryMb === null
+      ? '(V8 sizing its heap by this machine, as no deployment does)'
+      : `(the V8 flags of a ${args.memoryMb} MB function, deploy/memory.cjs)`)
+  );
 }
 
 /**

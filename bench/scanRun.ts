@@ -10,7 +10,7 @@ import { newRequestCounters } from '../lib/providers/source';
 import { DEFAULT_PAGING } from '../lib/providers/ucloud/describeSslV2';
 import { ucloudTargets } from '../lib/providers/ucloud/source';
 import { scanFleet } from '../lib/scan';
-import type { ScanShape } from './lowerBound';
+import type { AccountShape, ScanShape } from './lowerBound';
 
 export interface ScanMeasurement {
   certificates: number;
@@ -33,6 +33,8 @@ export interface ScanMeasurement {
   cpuMicros: number;
   /** What the scan found where, for the lower bound; page sizes are certwatch's. */
   shape: ScanShape;
+  /** What each Alibaba account held, when records carry an account (a multi-account scan). */
+  accounts: AccountShape[];
 }
 
 export async function measureScan(env: Record<string, string>): Promise<ScanMeasurement> {
@@ -54,7 +56,18 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
     listings.set(`${target.region}\n${target.projectId}`, 0);
   }
   let cdnCertificates = 0;
+  const accounts = new Map<string, AccountShape & { byService: Record<string, number> }>();
+  const mainAccount = config.aliyun?.account.id ?? null;
   for (const record of report.certificates) {
+    if (record.provider === 'aliyun' && record.account?.id) {
+      const id = record.account.id;
+      let shape = accounts.get(id);
+      if (!shape) {
+        shape = { account: id, name: record.account.name, member: id !== mainAccount, byService: {} };
+        accounts.set(id, shape);
+      }
+      shape.byService[record.service] = (shape.byService[record.service] ?? 0) + 1;
+    }
     if (record.provider === 'ucloud') {
       const key = `${record.region}\n${record.project}`;
       listings.set(key, (listings.get(key) ?? 0) + 1);
@@ -79,6 +92,7 @@ export async function measureScan(env: Record<string, string>): Promise<ScanMeas
       cdnPageSize: DEFAULT_CDN_PAGING.pageSize,
       slbRegions: config.aliyun?.slbRegions.length ?? 0,
     },
+    accounts: [...accounts.values()],
   };
 }
 

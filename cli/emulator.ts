@@ -8,11 +8,13 @@
  */
 import { demoFleet } from '../emulator/fleet/demo';
 import {
+  cachedAliyunAccountsFleet,
   cachedAliyunCdnFleet,
   cachedAliyunSlbFleet,
   cachedUcloudFleet,
   readFleetFile,
 } from '../emulator/fleet/file';
+import type { AliyunAccountResourceCounts } from '../emulator/fleet/generate';
 import type { Fleet } from '../emulator/fleet/model';
 import { DEFAULT_RATE_LIMITS, parseRateLimits, type RateLimitOptions } from '../emulator/rateLimits';
 import { startEmulator } from '../emulator/server';
@@ -21,7 +23,29 @@ import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { parse } from './options';
 
-const GENERATED = ['count', 'cdn-count', 'slb-count', 'seed', 'regions', 'projects', 'slb-regions'] as const;
+const GENERATED = [
+  'count',
+  'cdn-count',
+  'slb-count',
+  'seed',
+  'regions',
+  'projects',
+  'slb-regions',
+  'accounts',
+  'per-account',
+  'account-regions',
+] as const;
+
+/** What `--per-account` may count, each a resource of every generated Alibaba account. */
+const PER_ACCOUNT: Record<keyof AliyunAccountResourceCounts, true> = {
+  cdn: true,
+  cdnDomains: true,
+  dcdnDomains: true,
+  slb: true,
+  cas: true,
+  alb: true,
+  nlb: true,
+};
 
 export async function runEmulatorCommand(args: string[], io: CliIo): Promise<number> {
   const options = parse(args, {
@@ -34,6 +58,9 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
     regions: { type: 'string' },
     projects: { type: 'string' },
     'slb-regions': { type: 'string' },
+    accounts: { type: 'string' },
+    'per-account': { type: 'string' },
+    'account-regions': { type: 'string' },
     'latency-ms': { type: 'string' },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
@@ -94,6 +121,26 @@ function generatedFleet(options: GeneratedOptions, nowMs: number): Fleet {
     const projects = listOption('--projects', options.projects) ?? ['org-demo1', 'org-demo2'];
     fleet.ucloud = { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates };
   }
+  const accounts = integerOption('--accounts', options.accounts, 1, 1_000);
+  if (accounts !== undefined) {
+    if (cdnCount > 0 || slbCount > 0) {
+      throw new UsageError(
+        '--accounts cannot be combined with --cdn-count or --slb-count: use --per-account',
+      );
+    }
+    const regions = listOption('--account-regions', options['account-regions']);
+    // A Resource Directory of the main account and its members, as an organisation with many accounts runs.
+    fleet.aliyun = cachedAliyunAccountsFleet({
+      accounts,
+      seed,
+      now,
+      perAccount: perAccountOption(options['per-account']),
+      resourceDirectory: true,
+      ...(regions ? { regions } : {}),
+    }).fleet;
+  } else if (options['per-account'] !== undefined || options['account-regions'] !== undefined) {
+    throw new UsageError('--per-account and --account-regions need --accounts');
+  }
   if (cdnCount > 0 || slbCount > 0) {
     fleet.aliyun = {};
     if (cdnCount > 0)
@@ -106,7 +153,9 @@ function generatedFleet(options: GeneratedOptions, nowMs: number): Fleet {
     }
   }
   if (!fleet.ucloud && !fleet.aliyun) {
-    throw new UsageError('give --count, --cdn-count or --slb-count (how many certificates to generate)');
+    throw new UsageError(
+      'give --count, --cdn-count, --slb-count or --accounts (how many certificates to generate)',
+    );
   }
   return fleet;
 }
@@ -118,6 +167,29 @@ function integerOption(name: string, text: string | undefined, min: number, max:
     throw new UsageError(`${name} "${text}" must be a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** `--per-account cas=2500,alb=300,...`: how many of each resource every generated account holds. */
+function perAccountOption(text: string | undefined): AliyunAccountResourceCounts {
+  const counts: AliyunAccountResourceCounts = {};
+  for (const entry of (text ?? '').split(',').filter((item) => item.trim() !== '')) {
+    const [name = '', value = ''] = entry.split('=').map((part) => part.trim());
+    if (!Object.hasOwn(PER_ACCOUNT, name)) {
+      throw new UsageError(
+        `--per-account "${entry}": the resource must be one of ${Object.keys(PER_ACCOUNT).join(', ')}`,
+      );
+    }
+    counts[name as keyof AliyunAccountResourceCounts] = integerOption(
+      `--per-account ${name}`,
+      value,
+      0,
+      1_000_000,
+    );
+  }
+  if (Object.keys(counts).length === 0) {
+    throw new UsageError('--accounts needs --per-account, e.g. cas=100,alb=10,cdn=50,slb=50');
+  }
+  return counts;
 }
 
 function listOption(name: string, text: string | undefined): string[] | undefined {

@@ -66,10 +66,14 @@ ${helpParagraph(
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it, and writes the
       audit as an HTML page (default ./certwatch-report.html).
   certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
-                     [--regions LIST --projects LIST] [--slb-regions LIST]]
+                     [--regions LIST --projects LIST] [--slb-regions LIST]
+                     [--accounts N --per-account cas=N,alb=N,nlb=N,cdn=N,cdnDomains=N,dcdnDomains=N,slb=N
+                      [--account-regions LIST]]]
                      [--latency-ms N] [--throttle-rate R] [--error-rate R]
                      [--rate-limits ACTION=N,... ] [--rate-scale F]
       Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
+      --accounts N: a Resource Directory of N Alibaba accounts (the main one and its members), each holding
+      the --per-account resources (alb/nlb count load balancers).
       --rate-limits / --rate-scale turn on per-API token buckets (defaults: DescribeSSLV2=50,
       DescribeCdnSSLCertificateList=20, DescribeCertificateInfoByID=100, DescribeServerCertificates=50 per
       second; ACTION=off lifts one); F multiplies them all.

@@ -91,8 +91,10 @@ export async function readFleet(
     progress();
   };
   const stop = new AbortController();
-  // Every request and retry pause in flight listens to this signal; dozens at once is expected, not a leak.
-  setMaxListeners(1000, stop.signal);
+  // Every request, pacing wait and retry pause in flight listens to this signal: an Alibaba account has ~150 at
+  // once (CAS details, CDN details, listeners) and up to 50 accounts scan side by side (npm run bench,
+  // accounts-200k, passed 1,000 with 20), so thousands at once are expected, not a leak.
+  setMaxListeners(10_000, stop.signal);
   const timer =
     options.timeLimitMs === undefined
       ? undefined

@@ -225,6 +225,12 @@ export interface AliyunServiceStats {
    * asked for the certificate's private key.
    */
   unfilteredDetails?: number;
+  /**
+   * Requests past the rate limits (so answered, unless a fault is injected), by the calling account and then by
+   * Action: what the bench's per-account lower bound counts, the limits being per account. Kept only when rate
+   * limits are on.
+   */
+  admittedByAccount?: Record<string, Record<string, number>>;
 }
 
 export interface AliyunEmulatorStats {
@@ -421,9 +427,15 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     // action names (ListListeners) but not quotas: their buckets are their own.
     const accountId = caller.account.accountId;
     const quota = name === 'alb' || name === 'nlb' ? `aliyun ${accountId} ${name}` : `aliyun ${accountId}`;
-    if (options.rateLimiter && !options.rateLimiter.admit(quota, action!)) {
-      stats.rateLimited++;
-      return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
+    if (options.rateLimiter) {
+      if (!options.rateLimiter.admit(quota, action!)) {
+        stats.rateLimited++;
+        return error(service.throttling?.[action!] ?? aliyunError('Throttling.User'));
+      }
+      stats.admittedByAccount ??= Object.create(null) as Record<string, Record<string, number>>;
+      const admitted = stats.admittedByAccount[accountId] ?? (Object.create(null) as Record<string, number>);
+      admitted[action!] = (admitted[action!] ?? 0) + 1;
+      stats.admittedByAccount[accountId] = admitted;
     }
 
     const subject = name === 'sts' ? (roleArnAccountId(params.RoleArn) ?? accountId) : accountId;

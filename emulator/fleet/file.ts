@@ -8,8 +8,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import {
   ALIYUN_FLEET_GENERATOR_VERSION,
+  type AliyunAccountsFleetOptions,
   type AliyunCdnFleetOptions,
   type AliyunSlbFleetOptions,
+  generateAliyunAccountResources,
+  generateAliyunAccountsFleet,
   generateAliyunCdnFleet,
   generateAliyunSlbFleet,
   generateUcloudFleet,
@@ -736,6 +739,39 @@ export function cachedAliyunSlbFleet(
     toFleet: (certificates) => ({ aliyun: { slb: { certificates } } }),
     fromFleet: (fleet) => fleet.aliyun?.slb?.certificates,
   });
+}
+
+/**
+ * `generateAliyunAccountsFleet(options)`, each account's resources cached in a file of its own (a 200,000-certificate
+ * fleet would not fit in one JSON string), keyed like {@link cachedUcloudFleet}. `fromCache` is true when every
+ * account was read back.
+ */
+export function cachedAliyunAccountsFleet(
+  options: AliyunAccountsFleetOptions,
+  cacheDir = '.cache/fleets',
+): { fleet: NonNullable<Fleet['aliyun']>; fromCache: boolean } {
+  let fromCache = true;
+  const resources = (index: number): AliyunAccountResources => {
+    const cached = cachedFleet({
+      name: `aliyun-account${index}-seed${options.seed}`,
+      key: [
+        ALIYUN_FLEET_GENERATOR_VERSION,
+        'account',
+        index,
+        options.seed,
+        options.now,
+        options.perAccount,
+        options.regions,
+      ],
+      cacheDir,
+      generate: () => [generateAliyunAccountResources(index, options)],
+      toFleet: ([one]) => ({ aliyun: { ...one } }),
+      fromFleet: (fleet) => (fleet.aliyun ? [fleet.aliyun] : undefined),
+    });
+    fromCache &&= cached.fromCache;
+    return cached.certificates[0]!;
+  };
+  return { fleet: generateAliyunAccountsFleet({ ...options, resources }), fromCache };
 }
 
 interface CacheRecipe<Certificate> {

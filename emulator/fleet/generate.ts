@@ -1168,6 +1168,80 @@ export interface AliyunAccountsFleetOptions {
   regions?: string[];
   /** The main account's key pair. Default the demo's (demo-access-key-id / demo-access-key-secret). */
   mainAccount?: AliyunAccount;
+  /**
+   * The resources of the `index`-th account; default {@link generateAliyunAccountResources}. A cache
+   * (fleet/file.ts cachedAliyunAccountsFleet) passes one that reads each account's resources from disk.
+   */
+  resources?: (index: number) => AliyunAccountResources;
+}
+
+/**
+ * The resources of the `index`-th account (0: the main one) of {@link generateAliyunAccountsFleet}: each service
+ * from its own generator, with seeds 100 apart per account and one per service within it. ALB and NLB listeners
+ * name the account's own CAS certificates where it has any.
+ */
+export function generateAliyunAccountResources(
+  index: number,
+  options: Pick<AliyunAccountsFleetOptions, 'seed' | 'now' | 'perAccount' | 'regions'>,
+): AliyunAccountResources {
+  const { seed, now, perAccount } = options;
+  const regions = options.regions ?? ['cn-hangzhou', 'cn-shanghai'];
+  // Seeds 100 apart per account, one per service within it.
+  const base = seed + index * 100;
+  const resources: AliyunAccountResources = {};
+  if (perAccount.cdn !== undefined) {
+    resources.cdn = {
+      certificates: generateAliyunCdnFleet({ count: perAccount.cdn, seed: base + 1, now }),
+    };
+  }
+  if (perAccount.cdnDomains !== undefined) {
+    resources.cdnDomains = {
+      domains: generateAliyunHttpsDomains({
+        count: perAccount.cdnDomains,
+        seed: base + 2,
+        now,
+        product: 'CDN',
+      }),
+    };
+  }
+  if (perAccount.dcdnDomains !== undefined) {
+    resources.dcdnDomains = {
+      domains: generateAliyunHttpsDomains({
+        count: perAccount.dcdnDomains,
+        seed: base + 3,
+        now,
+        product: 'DCDN',
+      }),
+    };
+  }
+  if (perAccount.slb !== undefined) {
+    resources.slb = {
+      certificates: generateAliyunSlbFleet({ count: perAccount.slb, seed: base + 4, now, regions }),
+    };
+  }
+  if (perAccount.cas !== undefined) {
+    resources.cas = {
+      certificates: generateAliyunCasFleet({ count: perAccount.cas, seed: base + 5, now }),
+    };
+  }
+  const casIds = resources.cas?.certificates.map((certificate) => String(certificate.CertificateId));
+  for (const [product, offset] of [
+    ['alb', 6],
+    ['nlb', 7],
+  ] as const) {
+    const count = perAccount[product];
+    if (count === undefined) continue;
+    resources[product] = {
+      loadBalancers: generateAliyunLoadBalancerFleet({
+        product,
+        count,
+        seed: base + offset,
+        regions,
+        ...(casIds?.length ? { casCertificateIds: casIds } : {}),
+      }),
+    };
+  }
+  return resources;
 }
 
 /** The id of the n-th account (0: the main one) of {@link generateAliyunAccountsFleet}. */
@@ -1178,77 +1252,19 @@ export function generatedAliyunAccountId(index: number): string {
 /**
  * A fleet of several Alibaba accounts for tests and the bench: the main account (`1000000000000001`, `main`) and
  * `accounts - 1` members (`1000000000000002`, `member-02`, ...), each holding its own resources from the generators
- * above, drawn from seeds distinct per account and per service. ALB and NLB listeners name the account's own CAS
- * certificates where it has any.
+ * above ({@link generateAliyunAccountResources}).
  */
 export function generateAliyunAccountsFleet(
   options: AliyunAccountsFleetOptions,
 ): NonNullable<Fleet['aliyun']> {
-  const { accounts, seed, now, perAccount, resourceDirectory } = options;
+  const { accounts, now, resourceDirectory } = options;
   if (!Number.isInteger(accounts) || accounts < 1) {
     throw new RangeError(`accounts must be a whole number from 1, got ${accounts}`);
   }
   checkCountAndClock(0, now);
-  const regions = options.regions ?? ['cn-hangzhou', 'cn-shanghai'];
   const mainId = generatedAliyunAccountId(0);
-  const resourcesOf = (index: number): AliyunAccountResources => {
-    // Seeds 100 apart per account, one per service within it.
-    const base = seed + index * 100;
-    const resources: AliyunAccountResources = {};
-    if (perAccount.cdn !== undefined) {
-      resources.cdn = {
-        certificates: generateAliyunCdnFleet({ count: perAccount.cdn, seed: base + 1, now }),
-      };
-    }
-    if (perAccount.cdnDomains !== undefined) {
-      resources.cdnDomains = {
-        domains: generateAliyunHttpsDomains({
-          count: perAccount.cdnDomains,
-          seed: base + 2,
-          now,
-          product: 'CDN',
-        }),
-      };
-    }
-    if (perAccount.dcdnDomains !== undefined) {
-      resources.dcdnDomains = {
-        domains: generateAliyunHttpsDomains({
-          count: perAccount.dcdnDomains,
-          seed: base + 3,
-          now,
-          product: 'DCDN',
-        }),
-      };
-    }
-    if (perAccount.slb !== undefined) {
-      resources.slb = {
-        certificates: generateAliyunSlbFleet({ count: perAccount.slb, seed: base + 4, now, regions }),
-      };
-    }
-    if (perAccount.cas !== undefined) {
-      resources.cas = {
-        certificates: generateAliyunCasFleet({ count: perAccount.cas, seed: base + 5, now }),
-      };
-    }
-    const casIds = resources.cas?.certificates.map((certificate) => String(certificate.CertificateId));
-    for (const [product, offset] of [
-      ['alb', 6],
-      ['nlb', 7],
-    ] as const) {
-      const count = perAccount[product];
-      if (count === undefined) continue;
-      resources[product] = {
-        loadBalancers: generateAliyunLoadBalancerFleet({
-          product,
-          count,
-          seed: base + offset,
-          regions,
-          ...(casIds?.length ? { casCertificateIds: casIds } : {}),
-        }),
-      };
-    }
-    return resources;
-  };
+  const resourcesOf =
+    options.resources ?? ((index: number) => generateAliyunAccountResources(index, options));
   const members = Array.from({ length: accounts - 1 }, (_, i): AliyunMemberAccount => {
     const index = i + 1;
     const label = String(index + 1).padStart(2, '0');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AccountShape,
+  accountChain,
+  accountsLowerBound,
   callsNeeded,
   explainLowerBound,
   lowerBound,
@@ -161,5 +164,47 @@ describe('estimateNaive', () => {
       { DescribeSSLV2: 999 },
     );
     expect(estimate).toMatchObject({ seconds: 0.4, estimated: false, fullCalls: 10 });
+  });
+});
+
+const SIZES = { cas: 50, casListings: 4, cdn: 1000, cdnDomains: 100, dcdnDomains: 500 };
+
+describe('accountsLowerBound', () => {
+  const member: AccountShape = {
+    account: '1000000000000002',
+    name: 'member-02',
+    member: true,
+    byService: { cas: 2_500, cdn: 1_500, 'cdn-domain': 1_500, 'dcdn-domain': 1_000, alb: 1_300, slb: 2_000 },
+  };
+
+  it("chains a member's ListAccounts and AssumeRole before its longest listing", () => {
+    // CDN domains: 15 pages of 100; CAS: the largest of 4 listings holds at least 625, 13 pages, then a detail.
+    expect(accountChain(member, SIZES)).toEqual({
+      what: 'ListAccounts, AssumeRole, then DescribeCdnHttpsDomainList: 15 page(s)',
+      calls: 17,
+    });
+    expect(accountChain({ ...member, member: false }, SIZES).calls).toBe(15);
+    expect(accountChain({ ...member, byService: {} }, SIZES).calls).toBe(2);
+  });
+
+  it("is the slowest account's bound, each account at its own limits, ALB's actions at their own quota", () => {
+    const small: AccountShape = { ...member, account: '1000000000000003', name: 'member-03' };
+    const { slowest, accounts } = accountsLowerBound({
+      accounts: [
+        { shape: member, calls: { GetUserCertificateDetail: 2_500, 'alb ListListenerCertificates': 548 } },
+        { shape: small, calls: { GetUserCertificateDetail: 1_000 } },
+      ],
+      limits: { GetUserCertificateDetail: 100, ListListenerCertificates: 50 },
+      latencyMs: 30,
+      sizes: SIZES,
+    });
+    expect(accounts.map((one) => one.bound.seconds)).toEqual([25 + 0.51, 10 + 0.51]);
+    expect(
+      accounts[0]!.bound.apis.find((api) => api.action === 'alb ListListenerCertificates'),
+    ).toMatchObject({
+      perSecond: 50,
+      seconds: 10.96,
+    });
+    expect(slowest?.name).toBe('member-02');
   });
 });

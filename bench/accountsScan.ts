@@ -1,0 +1,159 @@
+/**
+ * The multi-account part of `npm run bench` (issue 18): certwatch over a Resource Directory of Alibaba accounts
+ * (bench/fleets.ts accounts-200k), every account with its own rate limits. The bound is the slowest account's
+ * (bench/lowerBound.ts accountsLowerBound): accounts are limited separately and run side by side.
+ */
+import { availableParallelism } from 'node:os';
+import { CAS_ORDER_QUERIES, CAS_PAGE_SIZE } from '../lib/providers/aliyun/cas/listUserCertificateOrder';
+import { DEFAULT_CDN_PAGING } from '../lib/providers/aliyun/cdn/listCertificates';
+import { CDN_HTTPS_DOMAINS, DCDN_HTTPS_DOMAINS } from '../lib/providers/aliyun/domains/httpsDomainList';
+import { actionCounts, callsByAccount, countsBetween, type EmulatorProcess } from './emulatorProcess';
+import { type BenchFleet, describeBenchFleet } from './fleets';
+import { type AccountShape, accountsLowerBound, explainLowerBound } from './lowerBound';
+import { measureScan } from './scanRun';
+import { figure, formatTable } from './table';
+
+export interface AccountsScanArgs {
+  fleet: BenchFleet;
+  latencyMs: number;
+  rateScale: number;
+  /** How certwatch's V8 was set up, in words. */
+  runtime: string;
+}
+
+export async function accountsScanSection(
+  emulator: EmulatorProcess,
+  args: AccountsScanArgs,
+  readySeconds: number,
+  progress: (text: string) => void,
+): Promise<string> {
+  const { fleet, latencyMs } = args;
+  const first = await emulator.stats();
+  const limits = first.rateLimits;
+  progress('bench: certwatch scan of every account...');
+  const scan = await measureScan(emulator.env);
+  const afterScan = await emulator.stats();
+  const counts = countsBetween(actionCounts(first), actionCounts(afterScan));
+  const emulatorCpuSeconds = (afterScan.processCpuMicros - first.processCpuMicros) / 1e6;
+
+  const byAccount = callsByAccount(first, afterScan);
+  const shapes = new Map(scan.accounts.map((shape) => [shape.account, shape]));
+  const main = emulator.env.ALIBABA_CLOUD_ACCOUNT_ID;
+  const accounts = [...new Set([...shapes.keys(), ...Object.keys(byAccount)])].sort().map((account) => ({
+    shape:
+      shapes.get(account) ??
+      ({ account, name: account, member: account !== main, byService: {} } satisfies AccountShape),
+    calls: byAccount[account] ?? {},
+  }));
+  const { slowest } = accountsLowerBound({
+    accounts,
+    limits,
+    latencyMs,
+    sizes: {
+      cas: CAS_PAGE_SIZE,
+      casListings: CAS_ORDER_QUERIES.length,
+      cdn: DEFAULT_CDN_PAGING.pageSize,
+      cdnDomains: CDN_HTTPS_DOMAINS.paging.pageSize,
+      dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
+    },
+  });
+  const boundSeconds = slowest?.bound.seconds ?? 0;
+  const wall = scan.wallSeconds;
+  const throttledShare = scan.requests > 0 ? scan.throttled / scan.requests : 0;
+
+  const table = formatTable(
+    [
+      'fleet',
+      'certificates',
+      'complete',
+      'requests',
+      'throttled',
+      'wall s',
+      'bound s',
+      'wall/bound',
+      'peak RSS MB',
+      'report MB',
+      'CPU µs/cert',
+    ],
+    [
+      [
+        fleet.name,
+        figure(scan.certificates),
+        scan.complete ? 'yes' : 'NO',
+        figure(scan.requests),
+        `${figure(scan.throttled)} (${figure(100 * throttledShare, 1)}%)`,
+        figure(wall, 1),
+        figure(boundSeconds, 1),
+        boundSeconds > 0 ? `${figure(wall / boundSeconds, 2)}×` : '-',
+        figure(scan.peakRssMb),
+        scan.reportHeapMb === null ? '-' : figure(scan.reportHeapMb),
+        figure(scan.cpuMicros / Math.max(scan.certificates, 1)),
+      ],
+    ],
+  );
+  const limitText = Object.entries(limits)
+    .map(([action, perSecond]) => `${action} ${figure(perSecond)}/s`)
+    .join(', ');
+  const services = new Map<string, number>();
+  for (const { shape } of accounts) {
+    for (const [service, count] of Object.entries(shape.byService))
+      services.set(service, (services.get(service) ?? 0) + count);
+  }
+  const lines = [
+    '',
+    `certwatch benchmark, ${fleet.name}: ${describeBenchFleet(fleet)} (seed ${fleet.seed}).`,
+    `certwatch ran with ${args.runtime}.`,
+    `Emulator in a child process: ${latencyMs} ms per reply; rate limits per account (×${args.rateScale}): ` +
+      `${limitText || 'none'}. certwatch is not told them. node ${process.version}, ${availableParallelism()} CPUs.`,
+    '',
+    table,
+    '',
+    `Found: ${[...services].map(([service, count]) => `${figure(count)} ${service}`).join(', ')}, in ` +
+      `${accounts.length} accounts.`,
+    `requests, throttled: certwatch's own counters (${figure(scan.retries)} retries). The emulator saw ` +
+      `${figure(counts.totalRequests)} requests and ${figure(counts.totalThrottled)} throttled replies` +
+      (counts.totalRequests === scan.requests && counts.totalThrottled === scan.throttled
+        ? ' (they agree).'
+        : ' — THEY DISAGREE.'),
+  ];
+  if (!scan.complete) {
+    lines.push(
+      `THE SCAN WAS INCOMPLETE (${scan.failureCount} failure(s)). First: ${scan.failures.join(' | ')}`,
+    );
+  }
+  lines.push(
+    `CPU during the scan: certwatch ${figure(scan.cpuMicros / 1e6, 1)} s, the emulator ` +
+      `${figure(emulatorCpuSeconds, 1)} s, in ${figure(wall, 1)} s of wall time on ${availableParallelism()} CPUs ` +
+      `(${figure((100 * (scan.cpuMicros / 1e6 + emulatorCpuSeconds)) / (wall * availableParallelism()))}% busy, ` +
+      'other processes on the machine not counted).',
+    '',
+    "Lower bound: each account's calls past its rate limits at those limits (the slowest API of the account) " +
+      'plus its longest chain of calls that cannot overlap; the accounts are limited separately and run side by ' +
+      "side, so the slowest account's bound is the scan's. Per account:",
+    ...accounts.map(({ shape }) => {
+      const one = accountsLowerBound({
+        accounts: [{ shape, calls: byAccount[shape.account] ?? {} }],
+        limits,
+        latencyMs,
+        sizes: {
+          cas: CAS_PAGE_SIZE,
+          casListings: CAS_ORDER_QUERIES.length,
+          cdn: DEFAULT_CDN_PAGING.pageSize,
+          cdnDomains: CDN_HTTPS_DOMAINS.paging.pageSize,
+          dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
+        },
+      }).slowest!;
+      const by = one.bound.boundBy;
+      return (
+        `  ${shape.name.padEnd(10)} ${String(Object.values(shape.byService).reduce((a, b) => a + b, 0)).padStart(6)} ` +
+        `certificates, bound ${one.bound.seconds.toFixed(2)} s (${by ? `${by.action} ${figure(by.calls)} calls` : 'no limited call'}` +
+        `, chain ${one.bound.chain?.calls ?? 0} calls)`
+      );
+    }),
+    ...(slowest ? [`The slowest, ${slowest.name}:`, ...explainLowerBound(slowest.bound)] : []),
+    '',
+    'No naive pager here: it pages the single-account APIs of fleet-10k/100k only.',
+    `Emulator ready (fleet generated, or read from .cache/fleets) in ${readySeconds.toFixed(1)} s.`,
+  );
+  return lines.join('\n');
+}
