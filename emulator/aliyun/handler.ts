@@ -42,13 +42,7 @@ import {
   type RandomFault,
   sendBroken,
 } from '../faults';
-import type {
-  AliyunCasCertificate,
-  AliyunCdnCertificate,
-  AliyunHttpsDomain,
-  AliyunListenerCertificate,
-  Fleet,
-} from '../fleet/model';
+import type { Fleet } from '../fleet/model';
 import type { RateLimiter } from '../rateLimits';
 import { type AliyunAccounts, createAliyunAccounts } from './accounts';
 import type { AliyunAction, AliyunCaller } from './action';
@@ -62,7 +56,7 @@ import { type AliyunParams, parseAliyunParams } from './params';
 import { createResourceManagerActions, RESOURCE_MANAGER_API_VERSION } from './resourceManager';
 import { verifyAliyunSignature } from './signature';
 import { createSlbActions, isoSeconds, SLB_API_VERSION } from './slb';
-import type { AliyunStore, HttpsDomainProduct, LoadBalancerProduct } from './store';
+import type { AliyunStore } from './store';
 import {
   createStsActions,
   roleArnAccountId,
@@ -172,27 +166,18 @@ export interface AliyunTwist {
   reply?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
 
-/** What an `onAction` hook may change in the emulated account the request is served from. */
-export interface AliyunFleetEditor {
-  addCdnCertificate(certificate: AliyunCdnCertificate, at?: 'first' | 'last'): void;
-  /** False when no CDN certificate has this CertId. */
-  removeCdnCertificate(certId: string): boolean;
-  addCasCertificate(certificate: AliyunCasCertificate, at?: 'first' | 'last'): void;
-  /** False when no CAS certificate has this CertificateId. */
-  removeCasCertificate(certId: string): boolean;
-  addHttpsDomain(product: HttpsDomainProduct, domain: AliyunHttpsDomain, at?: 'first' | 'last'): void;
-  /** False when the product has no such HTTPS domain (or DCDN is not opened). */
-  removeHttpsDomain(product: HttpsDomainProduct, domainName: string): boolean;
-  /** Adds a certificate to an ALB or NLB listener's list; false when there is no such listener. */
-  addListenerCertificate(
-    product: LoadBalancerProduct,
-    listenerId: string,
-    certificate: AliyunListenerCertificate,
-    at?: 'first' | 'last',
-  ): boolean;
-  /** Removes a certificate from an ALB or NLB listener; false when the listener does not hold it. */
-  removeListenerCertificate(product: LoadBalancerProduct, listenerId: string, certificateId: string): boolean;
-}
+/** What an `onAction` hook may change in the emulated account the request is served from: the store's edits. */
+export type AliyunFleetEditor = Pick<
+  AliyunStore,
+  | 'addCdnCertificate'
+  | 'removeCdnCertificate'
+  | 'addCasCertificate'
+  | 'removeCasCertificate'
+  | 'addHttpsDomain'
+  | 'removeHttpsDomain'
+  | 'addListenerCertificate'
+  | 'removeListenerCertificate'
+>;
 
 /** Live counters of one service; read them at any time (copy with structuredClone for a snapshot). */
 export interface AliyunServiceStats {
@@ -297,18 +282,6 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
   const failures = (options.failures ?? []).map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
   const nonces = new NonceLedger();
   const callCounts = new Map<string, number>();
-  const editorOf = (store: AliyunStore): AliyunFleetEditor => ({
-    addCdnCertificate: (certificate, at) => store.addCdnCertificate(certificate, at),
-    removeCdnCertificate: (certId) => store.removeCdnCertificate(certId),
-    addCasCertificate: (certificate, at) => store.addCasCertificate(certificate, at),
-    removeCasCertificate: (certId) => store.removeCasCertificate(certId),
-    addHttpsDomain: (product, domain, at) => store.addHttpsDomain(product, domain, at),
-    removeHttpsDomain: (product, domainName) => store.removeHttpsDomain(product, domainName),
-    addListenerCertificate: (product, listenerId, certificate, at) =>
-      store.addListenerCertificate(product, listenerId, certificate, at),
-    removeListenerCertificate: (product, listenerId, certificateId) =>
-      store.removeListenerCertificate(product, listenerId, certificateId),
-  });
   const timers = new Set<NodeJS.Timeout>();
   const services: Record<AliyunService, ServiceState> = {
     cdn: {
@@ -561,7 +534,7 @@ export function createAliyunHandler(options: AliyunEmulatorOptions = {}): Aliyun
     const key = `${service} ${action}`;
     const call = (callCounts.get(key) ?? 0) + 1;
     callCounts.set(key, call);
-    return options.onAction({ service, action, params, accountId, call }, editorOf(store));
+    return options.onAction({ service, action, params, accountId, call }, store);
   }
 
   function takeForcedFailure(
