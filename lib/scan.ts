@@ -9,6 +9,7 @@ import { failureMessage } from './inert';
 import { inertCertificate, inertFailure } from './inertRecords';
 import {
   type CertificateRecord,
+  casKey,
   identityOf,
   type ObservedCertificate,
   type ScanReport,
@@ -192,7 +193,7 @@ export interface LeafFingerprint {
   fingerprintSha1: string | null;
   /** Absent in what shards wrote before CAS was scanned. */
   fingerprintSha256?: string | null;
-  /** Its CAS id, when it is a CAS certificate. */
+  /** Its CAS id in its account (lib/model.ts casKey), when it is a CAS certificate. */
   casCertificateId?: string | null;
   /** When it stops serving: the leaf's notAfter from a PEM, the earliest stated date from an API. */
   notAfterMs: number;
@@ -224,7 +225,8 @@ export class LeafIndex {
 
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
-    const casCertificateId = cert.casCertificateId ?? null;
+    // Kept in its account: a listener of one account never takes another account's CAS certificate of that id.
+    const casCertificateId = cert.casCertificateId ? casKey(cert.casCertificateId, cert.account) : null;
     if (leaf) {
       const known = this.bySha1.get(leaf.fingerprintSha1);
       if (known && !known.stated && (!casCertificateId || this.byCas.has(casCertificateId))) return;
@@ -283,7 +285,7 @@ export class LeafIndex {
   /** The certificate with the expiry of the copy it names, or with a note saying none was seen. */
   resolve(cert: ObservedCertificate): ObservedCertificate {
     const cas = cert.casCertificateId ?? null;
-    const byCas = cas ? this.byCas.get(cas) : undefined;
+    const byCas = cas ? this.byCas.get(casKey(cas, cert.account)) : undefined;
     const twin = byCas ?? (cert.apiFingerprintSha1 ? this.bySha1.get(cert.apiFingerprintSha1) : undefined);
     if (!twin) {
       return {
