@@ -327,5 +327,34 @@ export class LeafIndex {
         records[at] = { ...record, certificateRef: flat(`sha1:${twin.fingerprintSha1}`) };
       }
     }
+    tieDeployedCopies(records);
+  }
+}
+
+/**
+ * A CDN or DCDN HTTPS domain states its certificate's expiry but no fingerprint; CAS says where each of its
+ * certificates is deployed (ListCloudResources, the record's `boundTo`). A record with no identity that CAS names as
+ * a place of one of its certificates, in the same account, and that expires when that certificate does, is that
+ * certificate: it takes its SHA-256, so it is alerted once with it rather than once more on its own. Places named by
+ * two CAS certificates, or a different expiry (the domain serves another certificate by now), tie nothing.
+ */
+function tieDeployedCopies(records: CertificateRecord[]): void {
+  const placeOf = (record: CertificateRecord, place: string) =>
+    `${record.account?.id ?? record.account?.name ?? ''}\n${place}`;
+  const deployed = new Map<string, CertificateRecord | null>();
+  for (const record of records) {
+    if (record.service !== 'cas' || !record.fingerprintSha256) continue;
+    for (const place of record.boundTo) {
+      const key = placeOf(record, place);
+      deployed.set(key, deployed.has(key) ? null : record);
+    }
+  }
+  if (deployed.size === 0) return;
+  for (const [at, record] of records.entries()) {
+    if (record.service === 'cas' || identityOf(record) !== null || record.notAfterMs === null) continue;
+    const owners = new Set(record.boundTo.map((place) => deployed.get(placeOf(record, place)) ?? null));
+    const [owner] = owners;
+    if (owners.size !== 1 || !owner || owner.notAfterMs !== record.notAfterMs) continue;
+    records[at] = { ...record, fingerprintSha256: owner.fingerprintSha256 };
   }
 }

@@ -193,6 +193,57 @@ describe('scanFleet', () => {
     expect(unseen.map((c) => identityOf(c))).toEqual(['cas:7@default', 'cas:7@1000000000000002']);
   });
 
+  it('ties an HTTPS domain to the CAS certificate CAS says is deployed there, in its account, at its expiry', async () => {
+    const member: AccountRef = { id: '1000000000000002', name: 'shop-prod' };
+    const main: AccountRef = { id: null, name: 'default' };
+    const sha = 'c'.repeat(64);
+    const cas = observed({
+      provider: 'aliyun',
+      service: 'cas',
+      region: 'global',
+      id: '40000001',
+      account: member,
+      apiNotAfter: { epochMs: NOW + 9 * DAY, source: 'api:NotAfter' },
+      apiFingerprintSha256: sha,
+      casCertificateId: '40000001',
+      boundTo: [
+        'ALB alb-1 lsr-1:443 checkout.example (cn-hangzhou)',
+        'DCDN checkout.example',
+        'DCDN old.example',
+      ],
+    });
+    const domain = (id: string, account: AccountRef, days: number) =>
+      observed({
+        provider: 'aliyun',
+        service: 'dcdn-domain',
+        region: 'global',
+        project: null,
+        id,
+        account,
+        apiNotAfter: { epochMs: NOW + days * DAY, source: 'api:CertExpireTime' },
+        boundTo: [`DCDN ${id}`],
+      });
+    const report = await scanFleet(
+      [
+        source('cas', [cas]),
+        source('dcdn-domain', [
+          domain('checkout.example', member, 9),
+          // The same place name in another account; a domain that serves another certificate by now.
+          domain('checkout.example', main, 9),
+          domain('old.example', member, 200),
+        ]),
+      ],
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+    );
+    const identities = report.certificates.map((c) => `${c.id}@${c.account?.name}: ${identityOf(c)}`).sort();
+    expect(identities).toEqual([
+      `40000001@shop-prod: sha256:${sha}`,
+      'checkout.example@default: null',
+      `checkout.example@shop-prod: sha256:${sha}`,
+      'old.example@shop-prod: null',
+    ]);
+  });
+
   it('ties a stored copy known by its SHA-1 to the SHA-256 of the same certificate read elsewhere', async () => {
     const pem = makeTestCertificate({ notAfter: NOW + 20 * DAY }).pem;
     const ucloud = observed({ id: 'ssl-1', pem });
