@@ -177,7 +177,6 @@ function expectedAlerts(days: readonly ScanReport[]): Map<string, string[]> {
 }
 
 it('alerts each certificate of both accounts once per rung over a month, however many places hold it', async () => {
-  const started = Date.now();
   const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'certwatch-month-accounts');
   const fleet = demoFleet(NOW);
   // Date is faked from here on (still ticking): the emulator reads it at each request, as the client signs with it.
@@ -298,7 +297,4 @@ it('alerts each certificate of both accounts once per rung over a month, however
       .filter((a) => a.certificate.provider === 'aliyun')
       .every((a) => a.certificate.account !== undefined),
   ).toBe(true);
-
-  const seconds = (Date.now() - started) / 1000;
-  expect(seconds).toBeLessThan(150);
 }, 240_000);
