@@ -7,8 +7,8 @@
  * sent twice.
  *
  * Time moves by the day for everything that reads the clock: the handler's clock, and `Date` itself (faked, still
- * ticking), which the Alibaba client signs its Timestamp with and the emulator checks it and expires STS credentials
- * by. So the warm handler's credentials of yesterday are expired today and must be asked for again.
+ * ticking), which the Alibaba client signs its Timestamp with and the emulator checks it and issues and expires STS
+ * credentials by: a run that went on with yesterday's credentials would fail for the member account.
  */
 import { Agent } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -183,7 +183,7 @@ it('alerts each certificate of both accounts once per rung over a month, however
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: NOW });
   emulator = await startEmulator({ fleet, aliyun: { clock: () => Date.now() } });
   let today = NOW;
-  // One warm container all month: built once, its STS sessions kept between runs.
+  // One warm container all month: configuration and clients built on the first run, reused by the others.
   const env = { ...emulatorEnv(fleet, emulator), CERTWATCH_REMINDER_HOURS: String(REMINDER_DAYS * 24) };
   const handler = createHandler(env, {
     sink: createSnsSink(topicArn, motoClientConfig(moto.endpoint)),
