@@ -128,6 +128,15 @@ export function identityOf(
   return record.certificateRef ?? null;
 }
 
+/**
+ * A CAS certificate id as it is unique: CAS numbers certificates per account, so the same id in another account is
+ * another certificate. `<id>@<account id or name>` for a record of a named account, the bare id otherwise.
+ */
+export function casKey(id: string, account: AccountRef | undefined): string {
+  const owner = account?.id ?? account?.name;
+  return owner ? `${id}@${owner}` : id;
+}
+
 /** A certificate above the leaf, as an API states it without its PEM. */
 export interface ApiIntermediate {
   subject: string;

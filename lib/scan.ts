@@ -9,6 +9,7 @@ import { failureMessage } from './inert';
 import { inertCertificate, inertFailure } from './inertRecords';
 import {
   type CertificateRecord,
+  casKey,
   identityOf,
   type ObservedCertificate,
   type ScanReport,
@@ -194,7 +195,7 @@ export interface LeafFingerprint {
   fingerprintSha1: string | null;
   /** Absent in what shards wrote before CAS was scanned. */
   fingerprintSha256?: string | null;
-  /** Its CAS id, when it is a CAS certificate. */
+  /** Its CAS id in its account (lib/model.ts casKey), when it is a CAS certificate. */
   casCertificateId?: string | null;
   /** When it stops serving: the leaf's notAfter from a PEM, the earliest stated date from an API. */
   notAfterMs: number;
@@ -226,7 +227,8 @@ export class LeafIndex {
 
   remember(cert: ObservedCertificate): void {
     const leaf = cert.chain?.leaf;
-    const casCertificateId = cert.casCertificateId ?? null;
+    // Kept in its account: a listener of one account never takes another account's CAS certificate of that id.
+    const casCertificateId = cert.casCertificateId ? casKey(cert.casCertificateId, cert.account) : null;
     if (leaf) {
       const known = this.bySha1.get(leaf.fingerprintSha1);
       if (known && !known.stated && (!casCertificateId || this.byCas.has(casCertificateId))) return;
@@ -285,7 +287,7 @@ export class LeafIndex {
   /** The certificate with the expiry of the copy it names, or with a note saying none was seen. */
   resolve(cert: ObservedCertificate): ObservedCertificate {
     const cas = cert.casCertificateId ?? null;
-    const byCas = cas ? this.byCas.get(cas) : undefined;
+    const byCas = cas ? this.byCas.get(casKey(cas, cert.account)) : undefined;
     const twin = byCas ?? (cert.apiFingerprintSha1 ? this.bySha1.get(cert.apiFingerprintSha1) : undefined);
     if (!twin) {
       return {
@@ -327,5 +329,34 @@ export class LeafIndex {
         records[at] = { ...record, certificateRef: flat(`sha1:${twin.fingerprintSha1}`) };
       }
     }
+    tieDeployedCopies(records);
+  }
+}
+
+/**
+ * A CDN or DCDN HTTPS domain states its certificate's expiry but no fingerprint; CAS says where each of its
+ * certificates is deployed (ListCloudResources, the record's `boundTo`). A record with no identity that CAS names as
+ * a place of one of its certificates, in the same account, and that expires when that certificate does, is that
+ * certificate: it takes its SHA-256, so it is alerted once with it rather than once more on its own. Places named by
+ * two CAS certificates, or a different expiry (the domain serves another certificate by now), tie nothing.
+ */
+function tieDeployedCopies(records: CertificateRecord[]): void {
+  const placeOf = (record: CertificateRecord, place: string) =>
+    `${record.account?.id ?? record.account?.name ?? ''}\n${place}`;
+  const deployed = new Map<string, CertificateRecord | null>();
+  for (const record of records) {
+    if (record.service !== 'cas' || !record.fingerprintSha256) continue;
+    for (const place of record.boundTo) {
+      const key = placeOf(record, place);
+      deployed.set(key, deployed.has(key) ? null : record);
+    }
+  }
+  if (deployed.size === 0) return;
+  for (const [at, record] of records.entries()) {
+    if (record.service === 'cas' || identityOf(record) !== null || record.notAfterMs === null) continue;
+    const owners = new Set(record.boundTo.map((place) => deployed.get(placeOf(record, place)) ?? null));
+    const [owner] = owners;
+    if (owners.size !== 1 || !owner || owner.notAfterMs !== record.notAfterMs) continue;
+    records[at] = { ...record, fingerprintSha256: owner.fingerprintSha256 };
   }
 }

@@ -131,6 +131,7 @@ export function buildAlertDigest(
 ): Digest | null {
   const incomplete = !report.complete || report.failures.length > 0;
   if (plan.toSend.length === 0 && !incomplete) return null;
+  const show: Shown = { nowMs: report.nowMs, accounts: spansAccounts(report) };
   const bySeverity = SEVERITY_SECTIONS.map(({ severity, heading }) => ({
     severity,
     heading,
@@ -176,9 +177,9 @@ export function buildAlertDigest(
           entries: alerts.map((alert) => ({
             title: `${alert.record.name} (${alert.record.id})`,
             tone: alert.severity,
-            summary: oneLine(alert.record, report.nowMs),
+            summary: oneLine(alert.record, show),
             fields: [
-              ...describeCertificate(alert.record, report.nowMs),
+              ...describeCertificate(alert.record, show),
               { label: 'What to do', value: alert.action },
             ],
           })),
@@ -192,7 +193,7 @@ export function buildAlertDigest(
         `Still open (${plan.stillOpen.length}): alerted before, not yet fixed`,
         [...plan.stillOpen]
           .sort((a, b) => compareUrgency(a.record, b.record))
-          .map((alert) => listEntry(alert.record, alert.severity, report.nowMs, null)),
+          .map((alert) => listEntry(alert.record, alert.severity, show, null)),
       ),
     );
   }
@@ -203,7 +204,7 @@ export function buildAlertDigest(
         `Clean-up (${plan.cleanup.length}): not urgent, nobody is paged`,
         [...plan.cleanup]
           .sort((a, b) => compareUrgency(a.record, b.record))
-          .map(({ record, why }) => listEntry(record, 'cleanup', report.nowMs, why)),
+          .map(({ record, why }) => listEntry(record, 'cleanup', show, why)),
       ),
     );
   }
@@ -212,7 +213,7 @@ export function buildAlertDigest(
       listSection(
         'silenced',
         `Held back by rules (${plan.silenced.length})`,
-        plan.silenced.map(({ record, why }) => listEntry(record, 'silenced', report.nowMs, why)),
+        plan.silenced.map(({ record, why }) => listEntry(record, 'silenced', show, why)),
       ),
     );
   }
@@ -277,24 +278,44 @@ function listSection(kind: DigestSection['kind'], heading: string, entries: Dige
   return { kind, heading, intro: null, detailed: false, groups: [{ heading: null, entries }] };
 }
 
+/** How certificates are shown: the report's clock, and whether to name each one's account. */
+interface Shown {
+  nowMs: number;
+  /** The report holds certificates of more than one account of a cloud (as the table's ACCOUNT column). */
+  accounts: boolean;
+}
+
+function spansAccounts(report: ScanReport): boolean {
+  const names = new Set(
+    report.certificates.flatMap((record) => (record.account ? [record.account.name] : [])),
+  );
+  return names.size > 1;
+}
+
 function listEntry(
   record: CertificateRecord,
   tone: DigestTone,
-  nowMs: number,
+  show: Shown,
   why: string | null,
 ): DigestEntry {
-  const line = oneLine(record, nowMs);
+  const line = oneLine(record, show);
   return {
     title: `${record.name} (${record.id})`,
     tone,
     summary: why === null ? line : `${line}: ${why}`,
-    fields: [...describeCertificate(record, nowMs), ...(why === null ? [] : [{ label: 'Why', value: why }])],
+    fields: [...describeCertificate(record, show), ...(why === null ? [] : [{ label: 'Why', value: why }])],
   };
 }
 
-/** `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires 2026-12-01 00:00:00 UTC, 5 days left` */
-function oneLine(cert: CertificateRecord, nowMs: number): string {
-  const where = [`${cert.provider}/${cert.service}`, cert.region, cert.project].filter(Boolean).join(' ');
+/**
+ * `shop (ssl-1), ucloud/ulb cn-bj2 org-x, expires 2026-12-01 00:00:00 UTC, 5 days left`; with
+ * `account shop-prod` after the region when the report spans accounts.
+ */
+function oneLine(cert: CertificateRecord, { nowMs, accounts }: Shown): string {
+  const account = accounts && cert.account ? `account ${cert.account.name}` : null;
+  const where = [`${cert.provider}/${cert.service}`, cert.region, account, cert.project]
+    .filter(Boolean)
+    .join(' ');
   const when =
     cert.notAfterMs === null
       ? 'expiry unknown'
@@ -302,9 +323,17 @@ function oneLine(cert: CertificateRecord, nowMs: number): string {
   return `${cert.name} (${cert.id}), ${where}, ${when}`;
 }
 
-function describeCertificate(cert: CertificateRecord, nowMs: number): DigestField[] {
+function describeCertificate(cert: CertificateRecord, { nowMs, accounts }: Shown): DigestField[] {
   const fields: DigestField[] = [
     { label: 'Provider', value: `${cert.provider} / ${cert.service}` },
+    ...(accounts && cert.account
+      ? [
+          {
+            label: 'Account',
+            value: cert.account.id ? `${cert.account.name} (${cert.account.id})` : cert.account.name,
+          },
+        ]
+      : []),
     { label: 'Location', value: location(cert.region, cert.project) },
     listOf('Domains', cert.domains, '(none listed)'),
   ];

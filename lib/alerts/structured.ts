@@ -11,7 +11,7 @@
  */
 import { toIsoUtc, toIsoUtcOrNull } from '../expiry/instant';
 import type { Severity } from '../expiry/status';
-import type { CertificateRecord, SourceFailure } from '../model';
+import type { AccountRef, CertificateRecord, SourceFailure } from '../model';
 import type { AlertKind } from './plan';
 import { type AlertAttribute, alertPayloadBytes, MAX_ALERT_PAYLOAD_BYTES } from './sink';
 
@@ -53,7 +53,15 @@ export type AlertCertificate = Pick<
   | 'fingerprintSha256'
   | 'expirySource'
   | 'notes'
-> & { notAfter: string | null; leafNotAfter: string | null };
+> & {
+  notAfter: string | null;
+  leafNotAfter: string | null;
+  /**
+   * The account the certificate is stored in, for a provider that reads several (Alibaba Cloud): its id (null for
+   * the configured keys' own account when none is set) and name. Absent for a provider that reads one (UCloud).
+   */
+  account?: AccountRef;
+};
 
 /** The JSON body of a structured alert (`schema: 'certwatch.alert/1'`). */
 export interface StructuredAlertBody {
@@ -133,6 +141,9 @@ function alertBody(alert: CertificateAlert, options: StructuredMessageOptions): 
       region: record.region,
       project: record.project,
       id: record.id,
+      ...(record.account === undefined
+        ? {}
+        : { account: { id: record.account.id, name: record.account.name } }),
       name: record.name,
       domains: record.domains,
       notAfter: toIsoUtcOrNull(record.notAfterMs),

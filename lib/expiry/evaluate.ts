@@ -1,7 +1,13 @@
 /**
  * When a certificate really expires, and what that means at a given instant. Pure: the clock is a parameter.
  */
-import type { ApiStatus, CertificateRecord, ObservedCertificate, Status } from '../model';
+import {
+  type ApiStatus,
+  type CertificateRecord,
+  casKey,
+  type ObservedCertificate,
+  type Status,
+} from '../model';
 import { toIsoUtc } from './instant';
 import { daysLeft, type StatusDays, statusAt } from './status';
 
@@ -103,10 +109,10 @@ export function evaluate(
   };
 }
 
-/** What identifies a certificate without a SHA-256: the API's SHA-1, else its CAS id. */
+/** What identifies a certificate without a SHA-256: the API's SHA-1, else its CAS id in its account. */
 function certificateRefOf(cert: ObservedCertificate): { certificateRef?: string } {
   if (cert.apiFingerprintSha1) return { certificateRef: `sha1:${cert.apiFingerprintSha1}` };
-  if (cert.casCertificateId) return { certificateRef: `cas:${cert.casCertificateId}` };
+  if (cert.casCertificateId) return { certificateRef: `cas:${casKey(cert.casCertificateId, cert.account)}` };
   return {};
 }
 

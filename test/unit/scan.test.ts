@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestCertificate } from '../../emulator/x509/testCertificate';
-import { identityOf, type ObservedCertificate } from '../../lib/model';
+import { type AccountRef, identityOf, type ObservedCertificate } from '../../lib/model';
 import type { CertificateSource } from '../../lib/providers/source';
 import { LeafIndex, scanFleet } from '../../lib/scan';
 import { observed } from '../helpers/observed';
@@ -138,6 +138,110 @@ describe('scanFleet', () => {
     expect(unseen).toMatchObject({ status: 'unknown', expirySource: 'none', certificateRef: 'cas:9' });
     expect(unseen?.notes.join()).toMatch(/CAS certificate 9 was not seen in this scan/);
     expect(identityOf(unseen!)).toBe('cas:9');
+  });
+
+  it("takes a listener's CAS certificate from its own account: CAS ids are per account", async () => {
+    const main: AccountRef = { id: null, name: 'default' };
+    const member: AccountRef = { id: '1000000000000002', name: 'shop-prod' };
+    const casIn = (account: AccountRef, days: number, sha: string) =>
+      observed({
+        provider: 'aliyun',
+        service: 'cas',
+        region: 'global',
+        id: '9',
+        account,
+        apiNotAfter: { epochMs: NOW + days * DAY, source: 'api:NotAfter' },
+        apiFingerprintSha256: sha,
+        casCertificateId: '9',
+      });
+    const listenerIn = (account: AccountRef, casId: string) =>
+      observed({
+        provider: 'aliyun',
+        service: 'alb',
+        region: 'cn-hangzhou',
+        id: `lsr-1/${casId}-cn-hangzhou`,
+        account,
+        domains: [],
+        casCertificateId: casId,
+      });
+    const report = await scanFleet(
+      [
+        source('alb', [
+          listenerIn(main, '9'),
+          listenerIn(member, '9'),
+          listenerIn(main, '7'),
+          listenerIn(member, '7'),
+        ]),
+        source('cas', [casIn(main, 5, 'a'.repeat(64)), casIn(member, 50, 'b'.repeat(64))], 10),
+      ],
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+    );
+    const row = (service: string, id: string, account: AccountRef) =>
+      report.certificates.find(
+        (c) => c.service === service && c.id === id && c.account?.name === account.name,
+      )!;
+    expect(row('alb', 'lsr-1/9-cn-hangzhou', main)).toMatchObject({
+      daysLeft: 5,
+      fingerprintSha256: 'a'.repeat(64),
+    });
+    expect(row('alb', 'lsr-1/9-cn-hangzhou', member)).toMatchObject({
+      daysLeft: 50,
+      fingerprintSha256: 'b'.repeat(64),
+    });
+    // Unseen in CAS: each account's id is a certificate of its own, never one certificate over two accounts.
+    const unseen = [row('alb', 'lsr-1/7-cn-hangzhou', main), row('alb', 'lsr-1/7-cn-hangzhou', member)];
+    expect(unseen.map((c) => identityOf(c))).toEqual(['cas:7@default', 'cas:7@1000000000000002']);
+  });
+
+  it('ties an HTTPS domain to the CAS certificate CAS says is deployed there, in its account, at its expiry', async () => {
+    const member: AccountRef = { id: '1000000000000002', name: 'shop-prod' };
+    const main: AccountRef = { id: null, name: 'default' };
+    const sha = 'c'.repeat(64);
+    const cas = observed({
+      provider: 'aliyun',
+      service: 'cas',
+      region: 'global',
+      id: '40000001',
+      account: member,
+      apiNotAfter: { epochMs: NOW + 9 * DAY, source: 'api:NotAfter' },
+      apiFingerprintSha256: sha,
+      casCertificateId: '40000001',
+      boundTo: [
+        'ALB alb-1 lsr-1:443 checkout.example (cn-hangzhou)',
+        'DCDN checkout.example',
+        'DCDN old.example',
+      ],
+    });
+    const domain = (id: string, account: AccountRef, days: number) =>
+      observed({
+        provider: 'aliyun',
+        service: 'dcdn-domain',
+        region: 'global',
+        project: null,
+        id,
+        account,
+        apiNotAfter: { epochMs: NOW + days * DAY, source: 'api:CertExpireTime' },
+        boundTo: [`DCDN ${id}`],
+      });
+    const report = await scanFleet(
+      [
+        source('cas', [cas]),
+        source('dcdn-domain', [
+          domain('checkout.example', member, 9),
+          // The same place name in another account; a domain that serves another certificate by now.
+          domain('checkout.example', main, 9),
+          domain('old.example', member, 200),
+        ]),
+      ],
+      { statusDays: { warningDays: 30, criticalDays: 7 }, nowMs: NOW },
+    );
+    const identities = report.certificates.map((c) => `${c.id}@${c.account?.name}: ${identityOf(c)}`).sort();
+    expect(identities).toEqual([
+      `40000001@shop-prod: sha256:${sha}`,
+      'checkout.example@default: null',
+      `checkout.example@shop-prod: sha256:${sha}`,
+      'old.example@shop-prod: null',
+    ]);
   });
 
   it('ties a stored copy known by its SHA-1 to the SHA-256 of the same certificate read elsewhere', async () => {

@@ -154,6 +154,32 @@ describe('buildAlertDigest, as an email reads', () => {
     expect(body).toContain('service-39.eu-west.example.com\n');
   });
 
+  it("names each certificate's account when the report spans accounts, and only then", () => {
+    const aliyun = (id: string, account: { id: string | null; name: string }, inUse = true) =>
+      cert({
+        ...critical,
+        id,
+        provider: 'aliyun',
+        service: 'cas',
+        region: 'global',
+        project: null,
+        account,
+        inUse,
+        boundTo: inUse ? ['ALB alb-1/lsr-1:443'] : [],
+      });
+    const main = aliyun('30000003', { id: null, name: 'default' });
+    const member = aliyun('40000001', { id: '1000000000000002', name: 'shop-prod' });
+    const unbound = aliyun('40000002', { id: '1000000000000002', name: 'shop-prod' }, false);
+    const body = digestOf([main, member, unbound])?.body ?? '';
+    // The detailed entries of new alerts, and the one-line entries (here, clean-up).
+    expect(body).toMatch(/Account: +shop-prod \(1000000000000002\)\n/);
+    expect(body).toMatch(/Account: +default\n/);
+    expect(body).toContain('(40000002), aliyun/cas global account shop-prod, expires');
+    const alone = digestOf([member, unbound])?.body ?? '';
+    expect(alone).toContain('(40000002), aliyun/cas global, expires');
+    expect(alone).not.toContain('Account:');
+  });
+
   it('prints nothing a report row does not have (no fingerprints, no key material)', () => {
     const body = digestOf([expired])?.body ?? '';
     expect(body).not.toContain(expired.fingerprintSha256!);

@@ -70,6 +70,26 @@ describe('structuredMessage body', () => {
     expect(STRUCTURED_ALERT_SCHEMA).toBe('certwatch.alert/1');
   });
 
+  it('names the account of a provider that reads several, and none for one that reads one', () => {
+    const member = cert({
+      provider: 'aliyun',
+      service: 'cas',
+      region: 'global',
+      project: null,
+      id: '40000001',
+      account: { id: '1000000000000002', name: 'shop-prod' },
+    });
+    const { certificate } = body(structuredMessage(alert({ record: member }), { generatedAt: NOW }).message);
+    expect(certificate.account).toEqual({ id: '1000000000000002', name: 'shop-prod' });
+    const main = cert({ provider: 'aliyun', service: 'cdn', account: { id: null, name: 'default' } });
+    expect(
+      body(structuredMessage(alert({ record: main }), { generatedAt: NOW }).message).certificate.account,
+    ).toEqual({ id: null, name: 'default' });
+    expect(body(structuredMessage(alert(), { generatedAt: NOW }).message).certificate).not.toHaveProperty(
+      'account',
+    );
+  });
+
   it('leaves scanId and renewedBy out when there are none, and picks renewedBy fields', () => {
     const plain = body(structuredMessage(alert(), { generatedAt: NOW }).message);
     expect(plain).not.toHaveProperty('scanId');
