@@ -150,7 +150,7 @@ describe('the CAS emulator', () => {
     expect(filtered).not.toHaveProperty('Cert');
     expect(emulator.stats.aliyun.cas.unfilteredDetails).toBe(0);
     const unfiltered = await client.call('GetUserCertificateDetail', { CertId: '503' });
-    expect(unfiltered.Key).toMatch(/BEGIN PRIVATE KEY/);
+    expect(unfiltered.Key).toMatch(/^-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/);
     expect(unfiltered.Cert).toMatch(/BEGIN CERTIFICATE/);
     await client.call('GetUserCertificateDetail', { CertId: '503', CertFilter: 'false' });
     expect(emulator.stats.aliyun.cas.unfilteredDetails).toBe(2);
