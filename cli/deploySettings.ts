@@ -1,7 +1,8 @@
 /**
  * deploy/settings.json: what the deployment must know of the registries, for osls, which loads deploy/*.cjs with
  * plain Node and cannot import lib/: every secret setting (a deployer names its SSM parameter as `<KEY>_PARAMETER`)
- * with the provider or channel declaring it, and the settings that turn each provider on. `npm run docs:config`
+ * with the provider or channel declaring it, the settings that turn each provider on, and the non-secret provider
+ * settings the functions are passed. `npm run docs:config`
  * writes it (scripts/configTable.ts); test/unit/deploy/settingsJson.test.ts fails while it is stale.
  */
 import { CHANNELS } from '../lib/channels';
@@ -15,6 +16,11 @@ export interface DeploySettings {
   readonly secrets: readonly ({ key: string } & ({ provider: string } | { channel: string }))[];
   /** Each provider's `enabledBy`, by id, in registry order. */
   readonly providers: Readonly<Record<string, { enabledBy: readonly string[] }>>;
+  /**
+   * Every non-secret provider setting a deployment passes to the functions from the deployer's environment
+   * (deploy/environment.cjs), in registry order: all but those that say why not (`notDeployed`).
+   */
+  readonly passed: readonly string[];
 }
 
 /** Where the file sits, from the repository's root. */
@@ -38,6 +44,9 @@ export function deploySettings(): DeploySettings {
     ],
     providers: Object.fromEntries(
       PROVIDER_MODULES.map((provider) => [provider.id, { enabledBy: provider.enabledBy }]),
+    ),
+    passed: PROVIDER_MODULES.flatMap((provider) =>
+      provider.settings.filter((setting) => !setting.secret && !setting.notDeployed).map(({ key }) => key),
     ),
   };
 }

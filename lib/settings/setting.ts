@@ -12,6 +12,11 @@ export interface Setting {
   readonly secret?: boolean;
   /** What applies when the key is unset, as a person reads it (`30`, `https://api.ucloud.cn`, `none: SLB not scanned`). */
   readonly default?: string;
+  /**
+   * Why a deployment does not pass this setting to the functions (serverless.yml passes every other non-secret
+   * provider setting from the deployer's environment, deploy/environment.cjs); absent: it is passed.
+   */
+  readonly notDeployed?: string;
 }
 
 /** Reads one setting's trimmed value; undefined when unset or blank. */

@@ -91,7 +91,11 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     description: 'Alibaba Cloud AccessKey secret, the pair of the id',
     secret: true,
   },
-  { key: 'ALIBABA_CLOUD_SECURITY_TOKEN', description: 'STS token, when the key pair is temporary' },
+  {
+    key: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+    description: 'STS token, when the key pair is temporary',
+    notDeployed: 'temporary credentials expire within hours: the function reads long-lived keys from SSM',
+  },
   {
     key: 'ALIBABA_CLOUD_SLB_REGIONS',
     description: 'SLB regions to scan, comma-separated (`cn-hangzhou,cn-shanghai`)',
