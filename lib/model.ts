@@ -88,7 +88,7 @@ export interface CertificateRecord {
   region: string;
   project: string | null;
   /** The account it is stored in (Alibaba Cloud); absent for a provider that reads one account only. */
-  account?: AccountRef;
+  account?: AccountRef | undefined;
   id: string;
   name: string;
   domains: string[];
