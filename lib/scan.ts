@@ -10,7 +10,6 @@ import { inertCertificate, inertFailure } from './inertRecords';
 import {
   type CertificateRecord,
   casKey,
-  identityOf,
   type ObservedCertificate,
   type ScanReport,
   type SourceFailure,
@@ -146,28 +145,33 @@ const COPIES_NAMED = 5;
  * those records in `records` by noted copies; the records themselves are not changed.
  */
 export function noteCopies(records: CertificateRecord[]): void {
-  const byIdentity = new Map<string, CertificateRecord[]>();
-  const positions = new Map<CertificateRecord, number>();
-  for (const [at, record] of records.entries()) {
-    const identity = identityOf(record);
-    if (identity === null) continue;
-    positions.set(record, at);
-    const copies = byIdentity.get(identity);
-    if (copies) copies.push(record);
-    else byIdentity.set(identity, [record]);
+  // By the record's own strings (its SHA-256, else its reference: the two cannot collide), without a new string or
+  // array per record: this runs with the whole report alive, so it must not add to its peak.
+  const first = new Map<string, number>();
+  const copiesOf = new Map<string, number[]>();
+  for (let at = 0; at < records.length; at++) {
+    const record = records[at]!;
+    const key = record.fingerprintSha256 ?? record.certificateRef;
+    if (!key) continue;
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, at);
+    else {
+      const copies = copiesOf.get(key);
+      if (copies) copies.push(at);
+      else copiesOf.set(key, [seen, at]);
+    }
   }
-  for (const copies of byIdentity.values()) {
-    if (copies.length < 2) continue;
-    const places = copies.map(
-      (record) =>
-        `${record.provider}/${record.service}${record.account ? ` @${record.account.name}` : ''} ${record.region} ${record.id}`,
-    );
-    copies.forEach((record, index) => {
+  for (const positions of copiesOf.values()) {
+    const places = positions.map((at) => {
+      const record = records[at]!;
+      return `${record.provider}/${record.service}${record.account ? ` @${record.account.name}` : ''} ${record.region} ${record.id}`;
+    });
+    positions.forEach((at, index) => {
       // Sorted, whatever order the sources answered in: two audits of one fleet say the same.
       const others = places.filter((_, other) => other !== index).sort();
       const named = others.slice(0, COPIES_NAMED).join(', ');
       const more = others.length > COPIES_NAMED ? ` and ${others.length - COPIES_NAMED} more` : '';
-      const at = positions.get(record)!;
+      const record = records[at]!;
       records[at] = { ...record, notes: [...record.notes, flat(`same certificate as ${named}${more}`)] };
     });
   }
@@ -247,6 +251,9 @@ export class LeafIndex {
     const sha1 = cert.apiFingerprintSha1 ?? null;
     if (!cert.apiNotAfter || !(sha1 || casCertificateId)) return;
     const sha256 = cert.apiFingerprintSha256 ?? null;
+    // A date an API states with only a SHA-1 (SLB's list) ties nothing a PEM's leaf would not: not kept, so that
+    // 100,000 such rows do not each cost an entry.
+    if (!sha256 && !casCertificateId) return;
     const known = sha1 ? this.bySha1.get(sha1) : undefined;
     const better = sha1 !== null && (!known || rank(known) < (sha256 ? 1 : 0));
     if (!better && (!casCertificateId || this.byCas.has(casCertificateId))) return;
@@ -353,7 +360,14 @@ function tieDeployedCopies(records: CertificateRecord[]): void {
   }
   if (deployed.size === 0) return;
   for (const [at, record] of records.entries()) {
-    if (record.service === 'cas' || identityOf(record) !== null || record.notAfterMs === null) continue;
+    if (
+      record.service === 'cas' ||
+      record.fingerprintSha256 ||
+      record.certificateRef ||
+      record.notAfterMs === null
+    ) {
+      continue;
+    }
     const owners = new Set(record.boundTo.map((place) => deployed.get(placeOf(record, place)) ?? null));
     const [owner] = owners;
     if (owners.size !== 1 || !owner || owner.notAfterMs !== record.notAfterMs) continue;
