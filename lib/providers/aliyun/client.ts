@@ -72,8 +72,6 @@ export interface CallOptions {
    * was not acted on (refused connection, throttling) are retried.
    */
   idempotent?: boolean;
-  /** The RAM action this call needs (`cdn:DescribeCdnHttpsDomainList`), named when the key lacks permission. */
-  ramAction?: string;
 }
 
 /**
@@ -161,7 +159,7 @@ export class AliyunRpcClient {
     params: Record<string, string>,
     method: HttpMethod,
     label: string,
-    { signal, ramAction }: CallOptions,
+    { signal }: CallOptions,
   ): Promise<AliyunReply> {
     const credentials = await this.credentials(signal);
     this.options.onRequest?.(action);
@@ -225,7 +223,7 @@ export class AliyunRpcClient {
         ? inertText(withoutEchoedRequest(body.Message, { params, credentials }))
         : '';
     const message = said ? ` "${said}"` : '';
-    const advice = this.adviceFor(code, action, ramAction);
+    const advice = this.adviceFor(code, action);
     // x-acs-retry-after counts milliseconds (the Darabonba runtime).
     const retryAfter = retryAfterMs(response.headers.get('x-acs-retry-after'), this.clock(), 1);
     throw new ProviderError(
@@ -259,7 +257,7 @@ export class AliyunRpcClient {
     }
   }
 
-  private adviceFor(code: string, action: string, ramAction: string | undefined): string | undefined {
+  private adviceFor(code: string, action: string): string | undefined {
     const { settings } = this.options;
     if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
       return `check ${settings.accessKeySecret} (it must be the secret of ${settings.accessKeyId})`;
@@ -270,7 +268,7 @@ export class AliyunRpcClient {
       return 'the STS token is invalid or expired: refresh ALIBABA_CLOUD_SECURITY_TOKEN';
     if (code.startsWith('Forbidden') || code.startsWith('NoPermission')) {
       const { ramCode } = this.options;
-      const needed = ramAction ?? (ramCode ? `${ramCode}:${action}` : undefined);
+      const needed = ramCode ? `${ramCode}:${action}` : undefined;
       return needed
         ? `the key lacks permission: grant it the RAM action ${needed}`
         : `the key lacks permission: grant it read access to ${this.options.product}`;

@@ -23,7 +23,6 @@ export interface HttpsDomainProduct {
   action: string;
   /** The `service` of its records and failures. */
   service: 'cdn-domain' | 'dcdn-domain';
-  ramAction: string;
   endpointSetting: string;
   scanSetting: string;
   paging: ListingLimits & { pageSize: number };
@@ -33,7 +32,6 @@ export const CDN_HTTPS_DOMAINS: HttpsDomainProduct = {
   product: 'CDN',
   action: 'DescribeCdnHttpsDomainList',
   service: 'cdn-domain',
-  ramAction: 'cdn:DescribeCdnHttpsDomainList',
   endpointSetting: 'ALIBABA_CLOUD_CDN_ENDPOINT',
   scanSetting: 'ALIBABA_CLOUD_SCAN_CDN_DOMAINS',
   // CDN's maximum PageSize is UNCONFIRMED (DCDN's twin documents 1..500): 100 stays well inside what its other
@@ -45,7 +43,6 @@ export const DCDN_HTTPS_DOMAINS: HttpsDomainProduct = {
   product: 'DCDN',
   action: 'DescribeDcdnHttpsDomainList',
   service: 'dcdn-domain',
-  ramAction: 'dcdn:DescribeDcdnHttpsDomainList',
   endpointSetting: 'ALIBABA_CLOUD_DCDN_ENDPOINT',
   scanSetting: 'ALIBABA_CLOUD_SCAN_DCDN',
   // The documented maximum.
@@ -90,7 +87,7 @@ export async function describeHttpsDomainPage(
     reply = await client.call(
       product.action,
       { PageNumber: String(pageNumber), PageSize: String(pageSize) },
-      { where: `(page ${pageNumber})`, signal, ramAction: product.ramAction },
+      { where: `(page ${pageNumber})`, signal },
     );
   } catch (error) {
     if (error instanceof ProviderError && error.code === 'NoHttpsDomain') {
