@@ -15,12 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../lib/errors';
 import type { ScanReport } from '../lib/model';
+import { preparedOnce } from '../lib/preparedOnce';
 import { buildSources } from '../lib/providers';
 import { newRequestCounters, type ProviderDeps } from '../lib/providers/source';
 import { type ReportJson, reportJson } from '../lib/report/json';
 import type { RenderedReport, RenderOptions } from '../lib/report/render';
 import { type RunSetup, runJob, type ScanResult } from '../lib/run';
-import { type AlertingDeps, prepareAlerting, preparedOnce } from '../lib/setup';
+import { type AlertingDeps, prepareAlerting } from '../lib/setup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import type { EmfDocument } from '../lib/telemetry/metrics';
 import { emitToStdout, RunTelemetry } from '../lib/telemetry/run';

@@ -3,8 +3,9 @@
  * or is past its deadline, its digest naming the shards that never reported (lib/shard/finisher.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { preparedOnce } from '../lib/preparedOnce';
 import { closeDueRuns, type SweepOutcome } from '../lib/shard/finisher';
-import { preparedOnce, prepareShardSetup, type ShardDeps } from '../lib/shard/setup';
+import { prepareShardSetup, type ShardDeps } from '../lib/shard/setup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import type { EmfDocument } from '../lib/telemetry/metrics';
 import { emitToStdout } from '../lib/telemetry/run';

@@ -4,13 +4,14 @@
  * secret (lib/shard/scope.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { preparedOnce } from '../lib/preparedOnce';
 import { type PlannedRun, planRun } from '../lib/shard/planner';
-import { preparedOnce, preparePlanSetup, type ShardDeps } from '../lib/shard/setup';
+import { type PlanDeps, preparePlanSetup } from '../lib/shard/planSetup';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import { VERSION } from '../lib/version';
 
 /** The planner reads no secret and alerts nobody: it takes only a run store and a queue (or their clients' config). */
-export interface PlanHandlerDeps extends Pick<ShardDeps, 'runs' | 'queue' | 'awsClientConfig'> {
+export interface PlanHandlerDeps extends PlanDeps {
   clock?: () => number;
   log?: Logger;
 }

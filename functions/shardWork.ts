@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CertwatchError } from '../lib/errors';
+import { preparedOnce } from '../lib/preparedOnce';
 import { parseShardMessage } from '../lib/shard/message';
-import { preparedOnce, prepareShardSetup, type ShardDeps } from '../lib/shard/setup';
+import { prepareShardSetup, type ShardDeps } from '../lib/shard/setup';
 import { type WorkOutcome, workShard } from '../lib/shard/worker';
 import { createJsonLogger, type Logger } from '../lib/telemetry/log';
 import type { EmfDocument } from '../lib/telemetry/metrics';

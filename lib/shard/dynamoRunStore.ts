@@ -13,10 +13,11 @@
 import {
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
-  type DynamoDBClient,
+  DynamoDBClient,
   type UpdateTimeToLiveCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsClientConfig } from '../awsClientConfig';
 import { forEachBounded } from '../concurrency';
 import { CertwatchError } from '../errors';
 import { documentClient, numberText } from '../state/documentClient';
@@ -35,6 +36,11 @@ export interface DynamoRunStoreOptions {
 
 /** An item as the DocumentClient gives it: strings for S, NumberValue for N, and so on (documentClient.ts). */
 type StoredItem = Record<string, unknown>;
+
+/** The run store of `tableName`, through a client built with `clientConfig` (the injected AWS configuration). */
+export function dynamoRunStore(tableName: string, clientConfig: AwsClientConfig = {}): RunStore {
+  return new DynamoRunStore({ client: new DynamoDBClient(clientConfig), tableName });
+}
 
 export class DynamoRunStore implements RunStore {
   readonly name = 'dynamodb';

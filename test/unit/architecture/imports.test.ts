@@ -26,6 +26,7 @@ const LAYERS: readonly { readonly name: string; readonly members: readonly strin
       'lib/version.ts',
       'lib/settings/',
       'lib/concurrency.ts',
+      'lib/preparedOnce.ts',
       'lib/jsonText.ts',
       'lib/plainHttp.ts',
       'lib/atomicFile.ts',

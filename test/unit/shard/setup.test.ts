@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClientConfig } from '../../../lib/setup';
-import { preparePlanSetup, prepareShardSetup } from '../../../lib/shard/setup';
+import { preparePlanSetup } from '../../../lib/shard/planSetup';
+import { prepareShardSetup } from '../../../lib/shard/setup';
 import { auditEnv } from '../../helpers/fleet';
 
 interface Seen {
