@@ -35,7 +35,7 @@ function sharedPrefix(keys: readonly string[]): string {
 }
 
 /**
- * A stand-in for each key of a named provider (its secret settings), because lib/config.ts (the one reader of
+ * A stand-in for each key of a named provider (the settings that configure it), because lib/config.ts (the one reader of
  * regions and services) configures a provider only with its keys. It never leaves this function: the scope holds
  * no key.
  */
@@ -64,8 +64,11 @@ export function loadShardScope(env: Readonly<Record<string, string | undefined>>
     ]);
   }
   const withStandIns: Record<string, string | undefined> = { ...env };
+  // Only the secrets that configure a provider (enabledBy): one that says more than that (Alibaba's per-account
+  // key pairs) is the workers' to read, and a stand-in would not parse as one.
   for (const provider of PROVIDER_MODULES.filter((candidate) => named.includes(candidate.id)))
-    for (const setting of provider.settings) if (setting.secret) withStandIns[setting.key] = STAND_IN;
+    for (const setting of provider.settings)
+      if (setting.secret && provider.enabledBy.includes(setting.key)) withStandIns[setting.key] = STAND_IN;
   const config = loadConfig(withStandIns);
   const scope: Record<string, unknown> = Object.fromEntries(
     PROVIDER_MODULES.map((provider) => [provider.id, null]),

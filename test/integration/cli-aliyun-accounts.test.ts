@@ -171,6 +171,49 @@ describe('certwatch audit over many Alibaba accounts', () => {
       [...new Set(report.certificates.map((row) => `${row.account?.id ?? '-'} ${row.account?.name}`))].sort(),
     ).toEqual(['- main', ...members.map((member, i) => `${member.accountId} team-${i}`)].sort());
   });
+
+  it('reads the accounts given key pairs of their own in ALIBABA_CLOUD_ACCOUNT_KEYS, without STS', async () => {
+    const members = withRoles.aliyun!.members!;
+    const keys = members.map((member, i) => {
+      const pair = member.accounts![0]!;
+      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${pair.AccessKeySecret}`;
+    });
+    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(',') });
+    expect(report.failures).toEqual([]);
+    expect(run.code).toBe(0);
+    const expected = [...expectedCounts(withRoles)].filter(([, n]) => n > 0);
+    expect(countsOf(report, generatedAliyunAccountId(0))).toEqual(new Map(expected));
+    expect(
+      [...new Set(report.certificates.map((row) => `${row.account?.id ?? '-'} ${row.account?.name}`))].sort(),
+    ).toEqual(['- main', ...members.map((member, i) => `${member.accountId} keyed-${i}`)].sort());
+    expect(emulator!.stats.aliyun.sts.requests).toBe(0);
+    // The secrets stay where they were put: not in the report, not on stderr.
+    const secret = members[0]!.accounts![0]!.AccessKeySecret;
+    expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+  });
+
+  it('names a member whose own key pair is refused, once, and completes the others', async () => {
+    const members = withRoles.aliyun!.members!;
+    const keys = members.map((member, i) => {
+      const pair = member.accounts![0]!;
+      const secret = i === 1 ? 'not-the-secret' : pair.AccessKeySecret;
+      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${secret}`;
+    });
+    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(',') });
+    expect(run.code).toBe(3);
+    const refusedId = members[1]!.accountId;
+    expect(report.failures.length).toBeGreaterThan(0);
+    for (const failure of report.failures) {
+      expect(failure.account).toEqual({ id: refusedId, name: 'keyed-1' });
+      expect(failure.message).toMatch(
+        /SignatureDoesNotMatch.* check keyed-1's AccessKey secret in ALIBABA_CLOUD_ACCOUNT_KEYS/,
+      );
+    }
+    const counts = countsOf(report, generatedAliyunAccountId(0));
+    for (const [key, n] of expectedCounts(withRoles)) {
+      expect(counts.get(key) ?? 0).toBe(key.startsWith(refusedId) ? 0 : n);
+    }
+  });
 });
 
 describe('certwatch doctor over many Alibaba accounts', () => {
@@ -217,5 +260,33 @@ describe('certwatch doctor over many Alibaba accounts', () => {
         `^FAIL +Alibaba ResourceManager ListAccounts: ${members.length} member accounts, ${members.length} joined; ResourceDirectoryAccountAccessRole could not be assumed in 1 \\(${refused.displayName}\\)`,
       ),
     );
+  });
+
+  it("checks each account given its own key pair with that account's keys, naming a refused one", async () => {
+    const members = withRoles.aliyun!.members!;
+    emulator = await startEmulator({ fleet: withRoles });
+    const keys = members.map((member, i) => {
+      const pair = member.accounts![0]!;
+      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${i === 1 ? 'wrong-secret' : pair.AccessKeySecret}`;
+    });
+    const run = await runCertwatch(['doctor'], {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+      ALIBABA_CLOUD_SCAN_CDN: 'false',
+      ALIBABA_CLOUD_SCAN_CAS: 'true',
+      ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
+      ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
+      ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(','),
+    });
+    expect(run.code).toBe(3);
+    const lines = run.stdout.split('\n');
+    const line = (pattern: RegExp) => lines.find((text) => pattern.test(text)) ?? '';
+    expect(line(/account keyed-0: Alibaba CAS/)).toMatch(
+      /^OK +account keyed-0: Alibaba CAS ListUserCertificateOrder: /,
+    );
+    expect(line(/account keyed-1: Alibaba CAS/)).toMatch(
+      /^FAIL +account keyed-1: Alibaba CAS ListUserCertificateOrder .*SignatureDoesNotMatch.* check keyed-1's AccessKey secret in ALIBABA_CLOUD_ACCOUNT_KEYS \(it must be the secret of keyed-1's AccessKey id in ALIBABA_CLOUD_ACCOUNT_KEYS\)/,
+    );
+    expect(run.stdout).not.toContain(members[0]!.accounts![0]!.AccessKeySecret);
   });
 });

@@ -109,6 +109,7 @@ beforeAll(async () => {
     nlbEndpoint: emulator.nlbUrl,
     account: { id: null, name: 'default' },
     assumeRoles: [],
+    keyedAccounts: [],
     resourceDirectory: null,
     stsEndpoint: 'https://sts.aliyuncs.com',
     resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',

@@ -61,6 +61,7 @@ function aliyun(endpoint: string, product: 'CDN' | 'SLB') {
       nlbEndpoint: null,
       account: { id: null, name: 'default' },
       assumeRoles: [],
+      keyedAccounts: [],
       resourceDirectory: null,
       stsEndpoint: 'https://sts.aliyuncs.com',
       resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',

@@ -61,6 +61,8 @@ const CANARIES = {
   // Slack's webhook path is letters and digits only.
   'Slack webhook token': canary('slack').replaceAll('-', ''),
   'wrong DingTalk signing secret': canary('dingtalk-wrong'),
+  'another account AccessKey secret': canary('aliyun-member'),
+  'a malformed account key entry': canary('aliyun-entry'),
 };
 const PARAMETERS = DEV_PARAMETER_NAMES;
 
@@ -251,6 +253,24 @@ it('errors and stack traces: wrong signatures and an unreachable endpoint, with 
     cliEnv({ CERTWATCH_WARNING_DAYS: 'x' }),
   );
   expect(bad.code).toBe(2);
+  // Another account's key pair, which Alibaba does not know, and an entry without its account: the failure and
+  // the configuration error name the account or the entry's place, never the key.
+  const member = await cli(
+    'audit with another account whose key pair is refused --debug',
+    ['audit', '--debug', '--format', 'json', ...at],
+    cliEnv({
+      ALIBABA_CLOUD_ACCOUNT_KEYS: `shop=1000000000000002:LTAI5tCanaryMember:${CANARIES['another account AccessKey secret']}`,
+    }),
+  );
+  expect(member.code).toBe(3);
+  expect(member.stdout).toMatch(/check shop's AccessKey id in ALIBABA_CLOUD_ACCOUNT_KEYS/);
+  const malformed = await cli(
+    'audit with a malformed account key entry --debug',
+    ['audit', '--debug'],
+    cliEnv({ ALIBABA_CLOUD_ACCOUNT_KEYS: `LTAI5tNoAccount:${CANARIES['a malformed account key entry']}` }),
+  );
+  expect(malformed.code).toBe(2);
+  expect(malformed.stderr).toMatch(/ALIBABA_CLOUD_ACCOUNT_KEYS entry 1 is malformed/);
   // A --config file that is broken right after a key, and one with a misspelt secret setting: the errors name
   // the place and the key, never the value.
   const secret = CANARIES['UCloud private key'];

@@ -1,11 +1,11 @@
 /**
  * Many Alibaba Cloud accounts. The configured keys' own account is scanned as before (its records named by
- * ALIBABA_CLOUD_ACCOUNT_NAME); every other account is reached by assuming a role in it (STS AssumeRole): the roles
- * ALIBABA_CLOUD_ASSUME_ROLES names, and with ALIBABA_CLOUD_RESOURCE_DIRECTORY every member of the keys' Resource
- * Directory through its access role. Each other account is one source: its temporary credentials first (refreshed
- * before they expire), then all its services, its records and failures carrying its `account`, its calls in its own
- * rate-limit lanes (limits are per account). An account whose role cannot be assumed is one named failure; the
- * others complete.
+ * ALIBABA_CLOUD_ACCOUNT_NAME); every other account is read with a key pair of its own (ALIBABA_CLOUD_ACCOUNT_KEYS)
+ * or reached by assuming a role in it (STS AssumeRole): the roles ALIBABA_CLOUD_ASSUME_ROLES names, and with
+ * ALIBABA_CLOUD_RESOURCE_DIRECTORY every member of the keys' Resource Directory through its access role. Each
+ * other account's records and failures carry its `account`, and its calls go in its own rate-limit lanes (limits
+ * are per account). An assumed account is one source: its temporary credentials first (refreshed before they
+ * expire), then all its services; one whose role cannot be assumed is one named failure, and the others complete.
  */
 import { answer } from '../../checks/answer';
 import type { Check } from '../../checks/check';
@@ -17,7 +17,7 @@ import type { AccountRef } from '../../model';
 import { listPages } from '../listing';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { aliyunClient } from './client';
-import type { AliyunConfig, AliyunSession, AssumedRole } from './config';
+import type { AliyunConfig, AliyunSession, AssumedRole, KeyedAccount } from './config';
 import { type DirectoryMember, directoryListing, isJoined } from './resourcemanager/listAccounts';
 import { assumeRole, type TemporaryCredentials } from './sts/assumeRole';
 
@@ -70,6 +70,21 @@ export function roleSession(
         held = null;
       }
       return (await pending).credentials;
+    },
+  };
+}
+
+/** The session of an account read with its own key pair: its calls sign with it and pace in its lane. */
+export function keyedSession(keyed: KeyedAccount): AliyunSession {
+  const credentials = Promise.resolve(keyed.credentials);
+  const where = `${keyed.account.name}'s AccessKey`;
+  return {
+    account: keyed.account,
+    lane: `account ${keyed.account.id}`,
+    credentials: () => credentials,
+    keyNames: {
+      accessKeyId: `${where} id in ALIBABA_CLOUD_ACCOUNT_KEYS`,
+      accessKeySecret: `${where} secret in ALIBABA_CLOUD_ACCOUNT_KEYS`,
     },
   };
 }
@@ -157,7 +172,11 @@ export function directorySource(
   build: (config: AliyunConfig) => CertificateSource[],
 ): CertificateSource {
   const roleName = config.resourceDirectory!.roleName;
-  const known = new Set([config.account.id, ...config.assumeRoles.map((role) => role.account.id)]);
+  const known = new Set([
+    config.account.id,
+    ...config.assumeRoles.map((role) => role.account.id),
+    ...config.keyedAccounts.map((keyed) => keyed.account.id),
+  ]);
   const client = aliyunClient(
     { ...config, session: undefined },
     { product: 'ResourceManager' },
@@ -216,8 +235,8 @@ async function scanned(
 }
 
 /**
- * Every source of every configured account: the keys' own account's sources as `build` makes them, then one source
- * per assumed role, then the Resource Directory's members.
+ * Every source of every configured account: the keys' own account's sources as `build` makes them, then those of
+ * each account with a key pair of its own, then one source per assumed role, then the Resource Directory's members.
  */
 export function accountsSources(
   config: AliyunConfig,
@@ -227,13 +246,17 @@ export function accountsSources(
 ): CertificateSource[] {
   return [
     ...build(config).map((source) => inAccount(source, config.account)),
+    ...config.keyedAccounts.flatMap((keyed) =>
+      build({ ...config, session: keyedSession(keyed) }).map((source) => inAccount(source, keyed.account)),
+    ),
     ...config.assumeRoles.map((role) => roleAccountSource(config, role, options, deps, build)),
     ...(config.resourceDirectory ? [directorySource(config, options, deps, build)] : []),
   ];
 }
 
 /**
- * `certwatch doctor` over every account: the keys' own account's checks as `build` makes them; for each assumed
+ * `certwatch doctor` over every account: the keys' own account's checks as `build` makes them; each account with a
+ * key pair of its own, its checks (each line naming the account); for each assumed
  * role, AssumeRole and then the account's own checks (each line names the account; skipped when the role cannot
  * be assumed, so one refusal is one FAIL); with a Resource Directory, one line listing its members and assuming
  * the access role in each (which members' roles failed, by name).
@@ -245,6 +268,18 @@ export function accountsChecks(
   build: (config: AliyunConfig) => Check[],
 ): Check[] {
   const checks = [...build(config)];
+  for (const keyed of config.keyedAccounts) {
+    const name = keyed.account.name;
+    for (const check of build({ ...config, session: keyedSession(keyed) })) {
+      checks.push({
+        subject: `${check.subject} (account ${name})`,
+        async run() {
+          const result = await check.run();
+          return { ...result, text: `account ${name}: ${result.text}` };
+        },
+      });
+    }
+  }
   for (const role of config.assumeRoles) {
     const session = roleSession(config, role, options, deps);
     // Asked once, by whichever of the account's checks runs first (the session keeps the answer).

@@ -476,8 +476,8 @@ export function aliyunClient(
     product: target.product,
     ramCode: wiring.ramCode,
     settings: {
-      accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-      accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      accessKeyId: session?.keyNames?.accessKeyId ?? 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      accessKeySecret: session?.keyNames?.accessKeySecret ?? 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
       endpoint: wiring.setting,
     },
     timeoutMs: options.requestTimeoutMs,

@@ -36,6 +36,8 @@ export interface AliyunConfig {
   account: AccountRef;
   /** More accounts, each reached by assuming a role in it with the configured keys (STS AssumeRole). */
   assumeRoles: AssumedRole[];
+  /** More accounts, each read with a key pair of its own (ALIBABA_CLOUD_ACCOUNT_KEYS). */
+  keyedAccounts: KeyedAccount[];
   /**
    * Every member of the Resource Directory whose management account the configured keys belong to, each through
    * this role; null: members are not looked up.
@@ -57,12 +59,21 @@ export interface AssumedRole {
   roleArn: string;
 }
 
+/** An account certwatch reads with a key pair of its own. */
+export interface KeyedAccount {
+  /** Its id is always known: the history keys of its certificates end in it. */
+  account: AccountRef & { id: string };
+  credentials: SigningCredentials;
+}
+
 /** How the clients of one account sign and pace (./accounts.ts builds them). */
 export interface AliyunSession {
   account: AccountRef;
   credentials: () => Promise<SigningCredentials>;
   /** The pacing lane's key: the account (limits are per account, whatever key signs). */
   lane: string;
+  /** Where its key pair is set, as advice names it; absent: ALIBABA_CLOUD_ACCESS_KEY_ID and _SECRET. */
+  keyNames?: { accessKeyId: string; accessKeySecret: string };
 }
 
 export const DEFAULT_CDN_ENDPOINT = 'https://cdn.aliyuncs.com';
@@ -189,6 +200,13 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
       'more accounts, each through a role the keys assume (STS AssumeRole), comma-separated role ARNs with an ' +
       'optional name: `shop-prod=acs:ram::1234567890123456:role/certwatch-reader` (a config file may give a list)',
     default: 'none',
+  },
+  {
+    key: 'ALIBABA_CLOUD_ACCOUNT_KEYS',
+    description:
+      'more accounts, each with a key pair of its own, comma-separated `name=<account id>:<AccessKey id>:<AccessKey ' +
+      'secret>` (`shop-prod=1234567890123456:LTAI...:...`)',
+    secret: true,
   },
   {
     key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY',
@@ -380,7 +398,12 @@ function readAccounts(
   endpoints: EndpointRules,
 ): Pick<
   AliyunConfig,
-  'account' | 'assumeRoles' | 'resourceDirectory' | 'stsEndpoint' | 'resourceManagerEndpoint'
+  | 'account'
+  | 'assumeRoles'
+  | 'keyedAccounts'
+  | 'resourceDirectory'
+  | 'stsEndpoint'
+  | 'resourceManagerEndpoint'
 > {
   const name = get('ALIBABA_CLOUD_ACCOUNT_NAME') ?? 'default';
   if (!ACCOUNT_NAME.test(name)) {
@@ -417,6 +440,20 @@ function readAccounts(
     seen.add(accountName);
     assumeRoles.push({ account: { id: match[1]!, name: accountName }, roleArn });
   }
+  const keyedAccounts = readKeyedAccounts(get('ALIBABA_CLOUD_ACCOUNT_KEYS'), seen, problems);
+  const ids = [
+    id,
+    ...assumeRoles.map((role) => role.account.id),
+    ...keyedAccounts.map((keyed) => keyed.account.id),
+  ];
+  const twice = [...new Set(ids.filter((one, at) => one !== null && ids.indexOf(one) !== at))];
+  if (twice.length > 0) {
+    problems.push(
+      `the account id${twice.length === 1 ? '' : 's'} ${twice.join(', ')} ${twice.length === 1 ? 'is' : 'are'} ` +
+        'configured more than once (ALIBABA_CLOUD_ACCOUNT_ID, ALIBABA_CLOUD_ASSUME_ROLES, ALIBABA_CLOUD_ACCOUNT_KEYS): ' +
+        'give each account one way in',
+    );
+  }
   const directory = readBoolean(get, 'ALIBABA_CLOUD_RESOURCE_DIRECTORY', false, problems);
   const roleName = get('ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE') ?? RESOURCE_DIRECTORY_ROLE;
   if (!/^[A-Za-z0-9.-]{1,64}$/.test(roleName)) {
@@ -443,10 +480,48 @@ function readAccounts(
   return {
     account: { id, name },
     assumeRoles,
+    keyedAccounts,
     resourceDirectory: directory ? { roleName } : null,
     stsEndpoint: stsEndpoint ?? DEFAULT_STS_ENDPOINT,
     resourceManagerEndpoint: resourceManagerEndpoint ?? DEFAULT_RESOURCE_MANAGER_ENDPOINT,
   };
+}
+
+/** `<account id>:<AccessKey id>:<AccessKey secret>` after an account's name and `=`. */
+const KEYED_ACCOUNT = /^(\d{1,32}):([^\s:,]{1,128}):([^\s:,]{1,128})$/;
+
+/**
+ * ALIBABA_CLOUD_ACCOUNT_KEYS: `name=<account id>:<AccessKey id>:<AccessKey secret>`, comma-separated. A malformed
+ * entry is named by its place only, never by its text, which may hold a key.
+ */
+function readKeyedAccounts(text: string | undefined, seen: Set<string>, problems: string[]): KeyedAccount[] {
+  const keyed: KeyedAccount[] = [];
+  const entries = text === undefined ? [] : text.split(/[,\n]/).map((item) => item.trim());
+  entries.forEach((entry, index) => {
+    if (entry === '') return;
+    const at = entry.indexOf('=');
+    const name = at < 0 ? '' : entry.slice(0, at).trim();
+    const match = KEYED_ACCOUNT.exec(at < 0 ? '' : entry.slice(at + 1).trim());
+    if (!ACCOUNT_NAME.test(name) || !match) {
+      problems.push(
+        `ALIBABA_CLOUD_ACCOUNT_KEYS entry ${index + 1} is malformed: give name=<account id>:<AccessKey id>:<AccessKey secret>, ` +
+          'comma-separated (the account id is digits; the entry is not shown, it holds a secret)',
+      );
+      return;
+    }
+    if (seen.has(name)) {
+      problems.push(
+        `ALIBABA_CLOUD_ACCOUNT_KEYS entry ${index + 1} names the account "${name}" twice: give each account its own name`,
+      );
+      return;
+    }
+    seen.add(name);
+    keyed.push({
+      account: { id: match[1]!, name },
+      credentials: { accessKeyId: match[2]!, accessKeySecret: match[3]! },
+    });
+  });
+  return keyed;
 }
 
 /** An Alibaba Cloud API host (`cdn.aliyuncs.com`, `cdn.ap-southeast-1.aliyuncs.com`), not a proxy or an emulator. */

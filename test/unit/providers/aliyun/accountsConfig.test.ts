@@ -19,6 +19,7 @@ describe('Alibaba accounts configuration', () => {
     expect(loadConfig(KEYS).aliyun).toMatchObject({
       account: { id: null, name: 'default' },
       assumeRoles: [],
+      keyedAccounts: [],
       resourceDirectory: null,
       stsEndpoint: 'https://sts.aliyuncs.com',
       resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
@@ -73,5 +74,47 @@ describe('Alibaba accounts configuration', () => {
       'ALIBABA_CLOUD_ASSUME_ROLES names the account "default" twice: give each account its own name (up to 64 characters, no comma or "=")',
       'ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE "no/slash" is not a RAM role name (1-64 of letters, digits, . and -)',
     ]);
+  });
+
+  it('reads accounts with key pairs of their own, from the environment or a config file list', () => {
+    const config = loadConfig({
+      ...KEYS,
+      ALIBABA_CLOUD_ACCOUNT_KEYS:
+        'shop-prod=1000000000000002:LTAI5tShopProd0001:c2hvcC1zZWNyZXQ=,data = 1000000000000004:LTAI5tData0001:dataSecret01',
+    }).aliyun!;
+    expect(config.keyedAccounts).toEqual([
+      {
+        account: { id: '1000000000000002', name: 'shop-prod' },
+        credentials: { accessKeyId: 'LTAI5tShopProd0001', accessKeySecret: 'c2hvcC1zZWNyZXQ=' },
+      },
+      {
+        account: { id: '1000000000000004', name: 'data' },
+        credentials: { accessKeyId: 'LTAI5tData0001', accessKeySecret: 'dataSecret01' },
+      },
+    ]);
+    const fromFile = loadConfig(KEYS, {
+      ALIBABA_CLOUD_ACCOUNT_KEYS: ['a=1000000000000005:LTAI5tA:sa', 'b=1000000000000006:LTAI5tB:sb'],
+    }).aliyun!;
+    expect(fromFile.keyedAccounts.map((keyed) => keyed.account)).toEqual([
+      { id: '1000000000000005', name: 'a' },
+      { id: '1000000000000006', name: 'b' },
+    ]);
+  });
+
+  it('names a malformed key entry by its place only, never by its text, and an account configured twice', () => {
+    const found = problems({
+      ALIBABA_CLOUD_ACCOUNT_ID: '1000000000000001',
+      ALIBABA_CLOUD_ASSUME_ROLES: 'shop=acs:ram::1000000000000002:role/r',
+      ALIBABA_CLOUD_ACCOUNT_KEYS:
+        'LTAI5tNoName:TopSecretValue1,shop=1000000000000009:LTAI5tX:TopSecretValue2,' +
+        'again=1000000000000002:LTAI5tY:TopSecretValue3,bad=12ab:LTAI5tZ:TopSecretValue4',
+    });
+    expect(found).toEqual([
+      'ALIBABA_CLOUD_ACCOUNT_KEYS entry 1 is malformed: give name=<account id>:<AccessKey id>:<AccessKey secret>, comma-separated (the account id is digits; the entry is not shown, it holds a secret)',
+      'ALIBABA_CLOUD_ACCOUNT_KEYS entry 2 names the account "shop" twice: give each account its own name',
+      'ALIBABA_CLOUD_ACCOUNT_KEYS entry 4 is malformed: give name=<account id>:<AccessKey id>:<AccessKey secret>, comma-separated (the account id is digits; the entry is not shown, it holds a secret)',
+      'the account id 1000000000000002 is configured more than once (ALIBABA_CLOUD_ACCOUNT_ID, ALIBABA_CLOUD_ASSUME_ROLES, ALIBABA_CLOUD_ACCOUNT_KEYS): give each account one way in',
+    ]);
+    expect(found.join('\n')).not.toMatch(/TopSecret|LTAI5t/);
   });
 });

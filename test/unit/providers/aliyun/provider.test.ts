@@ -21,6 +21,7 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     nlbEndpoint: null,
     account: { id: null, name: 'default' },
     assumeRoles: [],
+    keyedAccounts: [],
     resourceDirectory: null,
     stsEndpoint: 'https://sts.aliyuncs.com',
     resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
