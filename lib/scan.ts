@@ -145,23 +145,7 @@ const COPIES_NAMED = 5;
  * those records in `records` by noted copies; the records themselves are not changed.
  */
 export function noteCopies(records: CertificateRecord[]): void {
-  // By the record's own strings (its SHA-256, else its reference: the two cannot collide), without a new string or
-  // array per record: this runs with the whole report alive, so it must not add to its peak.
-  const first = new Map<string, number>();
-  const copiesOf = new Map<string, number[]>();
-  for (let at = 0; at < records.length; at++) {
-    const record = records[at]!;
-    const key = record.fingerprintSha256 ?? record.certificateRef;
-    if (!key) continue;
-    const seen = first.get(key);
-    if (seen === undefined) first.set(key, at);
-    else {
-      const copies = copiesOf.get(key);
-      if (copies) copies.push(at);
-      else copiesOf.set(key, [seen, at]);
-    }
-  }
-  for (const positions of copiesOf.values()) {
+  for (const positions of copiesIn(records)) {
     const places = positions.map((at) => {
       const record = records[at]!;
       return `${record.provider}/${record.service}${record.account ? ` @${record.account.name}` : ''} ${record.region} ${record.id}`;
@@ -175,6 +159,37 @@ export function noteCopies(records: CertificateRecord[]): void {
       records[at] = { ...record, notes: [...record.notes, flat(`same certificate as ${named}${more}`)] };
     });
   }
+}
+
+/**
+ * The positions in `records` of each group of two or more records with one key (their SHA-256, else their
+ * reference: the two cannot collide). This runs with the whole report alive, so it must not add to its peak: the
+ * keyed positions are sorted by key in one typed array (4 bytes a record, outside the heap) and groups read off
+ * neighbours, rather than a map of every record's key (~40 bytes a record, and its garbage as it grows).
+ */
+function copiesIn(records: readonly CertificateRecord[]): number[][] {
+  const keyOf = (at: number) => {
+    const record = records[at]!;
+    return record.fingerprintSha256 ?? record.certificateRef;
+  };
+  let keyed = 0;
+  const positions = new Int32Array(records.length);
+  for (let at = 0; at < records.length; at++) if (keyOf(at)) positions[keyed++] = at;
+  const sorted = positions.subarray(0, keyed);
+  // Equal keys are neighbours; among them, report order (the stable sort keeps it).
+  sorted.sort((a, b) => {
+    const keyA = keyOf(a)!;
+    const keyB = keyOf(b)!;
+    return keyA === keyB ? a - b : keyA < keyB ? -1 : 1;
+  });
+  const groups: number[][] = [];
+  for (let start = 0; start < keyed; ) {
+    let end = start + 1;
+    while (end < keyed && keyOf(sorted[end]!) === keyOf(sorted[start]!)) end++;
+    if (end - start > 1) groups.push(Array.from(sorted.subarray(start, end)));
+    start = end;
+  }
+  return groups;
 }
 
 /**
