@@ -7,14 +7,9 @@
  * multiplied by `--rate-scale`.
  */
 import { demoFleet } from '../emulator/fleet/demo';
-import {
-  cachedAliyunAccountsFleet,
-  cachedAliyunCdnFleet,
-  cachedAliyunSlbFleet,
-  cachedUcloudFleet,
-  readFleetFile,
-} from '../emulator/fleet/file';
-import type { AliyunAccountResourceCounts } from '../emulator/fleet/generate';
+import { readFleetFile } from '../emulator/fleet/file';
+import { GENERATED_FLEETS } from '../emulator/fleet/generated';
+import { type FlagValues, integerFlag } from '../emulator/fleet/generatedPart';
 import type { Fleet } from '../emulator/fleet/model';
 import { DEFAULT_RATE_LIMITS, parseRateLimits, type RateLimitOptions } from '../emulator/rateLimits';
 import { startEmulator } from '../emulator/server';
@@ -23,52 +18,27 @@ import { describeFleet, emulatorEnv } from './emulatorEnv';
 import { type CliIo, write } from './io';
 import { parse } from './options';
 
-const GENERATED = [
-  'count',
-  'cdn-count',
-  'slb-count',
-  'seed',
-  'regions',
-  'projects',
-  'slb-regions',
-  'accounts',
-  'per-account',
-  'account-regions',
-] as const;
+/** Every flag of a generated fleet: `--seed` and each provider's own (emulator/fleet/generated.ts). */
+const GENERATED = ['seed', ...GENERATED_FLEETS.flatMap((part) => part.flags.map((flag) => flag.name))];
 
-/** What `--per-account` may count, each a resource of every generated Alibaba account. */
-const PER_ACCOUNT: Record<keyof AliyunAccountResourceCounts, true> = {
-  cdn: true,
-  cdnDomains: true,
-  dcdnDomains: true,
-  slb: true,
-  cas: true,
-  alb: true,
-  nlb: true,
-};
+const GENERATED_OPTIONS = Object.fromEntries(
+  GENERATED.map((name) => [name, { type: 'string' as const }]),
+) as Record<string, { type: 'string' }>;
 
 export async function runEmulatorCommand(args: string[], io: CliIo): Promise<number> {
   const options = parse(args, {
     port: { type: 'string' },
     fleet: { type: 'string' },
-    count: { type: 'string' },
-    'cdn-count': { type: 'string' },
-    'slb-count': { type: 'string' },
-    seed: { type: 'string' },
-    regions: { type: 'string' },
-    projects: { type: 'string' },
-    'slb-regions': { type: 'string' },
-    accounts: { type: 'string' },
-    'per-account': { type: 'string' },
-    'account-regions': { type: 'string' },
+    ...GENERATED_OPTIONS,
     'latency-ms': { type: 'string' },
     'throttle-rate': { type: 'string' },
     'error-rate': { type: 'string' },
     'rate-limits': { type: 'string' },
     'rate-scale': { type: 'string' },
   });
-  const port = integerOption('--port', options.port, 0, 65535) ?? 0;
-  const generated = GENERATED.filter((name) => options[name] !== undefined);
+  const port = integerFlag('port', options.port, 0, 65535) ?? 0;
+  const values = options as FlagValues;
+  const generated = GENERATED.filter((name) => values[name] !== undefined);
   let fleet: Fleet;
   if (options.fleet) {
     if (generated.length > 0) {
@@ -78,14 +48,14 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
     }
     fleet = readFleetFile(options.fleet);
   } else if (generated.length > 0) {
-    fleet = generatedFleet(options, io.clock());
+    fleet = generatedFleet(values, io.clock());
   } else {
     fleet = demoFleet(io.clock());
   }
   const emulator = await startEmulator({
     fleet,
     port,
-    latencyMs: integerOption('--latency-ms', options['latency-ms'], 0, 60_000) ?? 0,
+    latencyMs: integerFlag('latency-ms', options['latency-ms'], 0, 60_000) ?? 0,
     throttleRate: rateOption('--throttle-rate', options['throttle-rate']),
     errorRate: rateOption('--error-rate', options['error-rate']),
     rateLimits: rateLimitOptions(options['rate-limits'], options['rate-scale']),
@@ -106,99 +76,66 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
   return 0;
 }
 
-type GeneratedOptions = Partial<Record<(typeof GENERATED)[number], string>>;
-
 /** A seeded fleet laid around today's UTC midnight, so it is cached (.cache/fleets) and reused all day. */
-function generatedFleet(options: GeneratedOptions, nowMs: number): Fleet {
+function generatedFleet(values: FlagValues, nowMs: number): Fleet {
   const now = nowMs - (nowMs % 86_400_000);
-  const seed = integerOption('--seed', options.seed, 0, 2 ** 31) ?? 1;
-  const count = integerOption('--count', options.count, 0, 1_000_000) ?? 0;
-  const cdnCount = integerOption('--cdn-count', options['cdn-count'], 0, 1_000_000) ?? 0;
-  const slbCount = integerOption('--slb-count', options['slb-count'], 0, 1_000_000) ?? 0;
-  const fleet: Fleet = {};
-  if (count > 0) {
-    const regions = listOption('--regions', options.regions) ?? ['cn-bj2', 'cn-sh2', 'hk'];
-    const projects = listOption('--projects', options.projects) ?? ['org-demo1', 'org-demo2'];
-    fleet.ucloud = { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates };
+  const seed = integerFlag('seed', values.seed, 0, 2 ** 31) ?? 1;
+  const fleet: Record<string, unknown> = {};
+  for (const part of GENERATED_FLEETS) {
+    const generated = part.generate(values, { seed, now });
+    if (generated !== undefined) fleet[part.provider] = generated;
   }
-  const accounts = integerOption('--accounts', options.accounts, 1, 1_000);
-  if (accounts !== undefined) {
-    if (cdnCount > 0 || slbCount > 0) {
-      throw new UsageError(
-        '--accounts cannot be combined with --cdn-count or --slb-count: use --per-account',
-      );
-    }
-    const regions = listOption('--account-regions', options['account-regions']);
-    // A Resource Directory of the main account and its members, as an organisation with many accounts runs.
-    fleet.aliyun = cachedAliyunAccountsFleet({
-      accounts,
-      seed,
-      now,
-      perAccount: perAccountOption(options['per-account']),
-      resourceDirectory: true,
-      ...(regions ? { regions } : {}),
-    }).fleet;
-  } else if (options['per-account'] !== undefined || options['account-regions'] !== undefined) {
-    throw new UsageError('--per-account and --account-regions need --accounts');
-  }
-  if (cdnCount > 0 || slbCount > 0) {
-    fleet.aliyun = {};
-    if (cdnCount > 0)
-      fleet.aliyun.cdn = { certificates: cachedAliyunCdnFleet({ count: cdnCount, seed, now }).certificates };
-    if (slbCount > 0) {
-      const regions = listOption('--slb-regions', options['slb-regions']) ?? ['cn-hangzhou', 'cn-shanghai'];
-      fleet.aliyun.slb = {
-        certificates: cachedAliyunSlbFleet({ count: slbCount, seed, now, regions }).certificates,
-      };
-    }
-  }
-  if (!fleet.ucloud && !fleet.aliyun) {
+  if (Object.keys(fleet).length === 0) {
+    const counts = GENERATED_FLEETS.flatMap((part) => part.countFlags.map((name) => `--${name}`));
     throw new UsageError(
-      'give --count, --cdn-count, --slb-count or --accounts (how many certificates to generate)',
+      `give ${counts.slice(0, -1).join(', ')} or ${counts.at(-1)} (how many certificates to generate)`,
     );
   }
-  return fleet;
+  return fleet as Fleet;
 }
 
-function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${name} "${text}" must be a whole number from ${min} to ${max}`);
+/**
+ * `certwatch emulator`'s usage, as `certwatch help` prints it: every flag of a generated fleet (emulator/fleet/
+ * generated.ts) among the command's own, each `[--flag VALUE]` kept whole, lines filled up to `width`.
+ */
+export function emulatorUsage(width: number): string {
+  const generated = [
+    '[--seed N]',
+    ...GENERATED_FLEETS.flatMap((part) => part.flags.map((flag) => `[--${flag.name} ${flag.value}]`)),
+  ];
+  const items = [
+    '[--port N]',
+    `[--fleet FILE | ${generated[0]}`,
+    ...generated.slice(1, -1),
+    `${generated.at(-1)}]`,
+    '[--latency-ms N]',
+    '[--throttle-rate R]',
+    '[--error-rate R]',
+    '[--rate-limits ACTION=N,...]',
+    '[--rate-scale F]',
+  ];
+  const first = '  certwatch emulator ';
+  const indent = ' '.repeat(first.length + 1);
+  const lines: string[] = [];
+  let line = first;
+  for (const item of items) {
+    const start = lines.length === 0 ? first : indent;
+    if (line.length > start.length && line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = indent + item;
+    } else line = line.length > start.length ? `${line} ${item}` : line + item;
   }
-  return value;
+  return [...lines, line].join('\n');
 }
 
-/** `--per-account cas=2500,alb=300,...`: how many of each resource every generated account holds. */
-function perAccountOption(text: string | undefined): AliyunAccountResourceCounts {
-  const counts: AliyunAccountResourceCounts = {};
-  for (const entry of (text ?? '').split(',').filter((item) => item.trim() !== '')) {
-    const [name = '', value = ''] = entry.split('=').map((part) => part.trim());
-    if (!Object.hasOwn(PER_ACCOUNT, name)) {
-      throw new UsageError(
-        `--per-account "${entry}": the resource must be one of ${Object.keys(PER_ACCOUNT).join(', ')}`,
-      );
-    }
-    counts[name as keyof AliyunAccountResourceCounts] = integerOption(
-      `--per-account ${name}`,
-      value,
-      0,
-      1_000_000,
-    );
-  }
-  if (Object.keys(counts).length === 0) {
-    throw new UsageError('--accounts needs --per-account, e.g. cas=100,alb=10,cdn=50,slb=50');
-  }
-  return counts;
-}
-
-function listOption(name: string, text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  const items = text.split(',').map((item) => item.trim());
-  if (items.some((item) => !/^[a-z0-9-]+$/i.test(item))) {
-    throw new UsageError(`${name} "${text}" must be a comma-separated list such as cn-bj2,cn-sh2`);
-  }
-  return items;
+/** What the help says of the generated fleets and of the rate limits, from the same tables the command reads. */
+export function emulatorHelp(): string[] {
+  const limits = Object.entries(DEFAULT_RATE_LIMITS).map(([action, perSecond]) => `${action}=${perSecond}`);
+  return [
+    ...GENERATED_FLEETS.flatMap((part) => part.help ?? []),
+    `--rate-limits / --rate-scale turn on per-API token buckets (defaults per second: ${limits.join(', ')}; ` +
+      'ACTION=off lifts one); F multiplies them all.',
+  ];
 }
 
 /**

@@ -24,8 +24,8 @@ import { describeUnusableHistory } from '../lib/state/history';
 import { VERSION } from '../lib/version';
 import { runDemo } from './demo';
 import { runDoctor } from './doctor';
-import { runEmulatorCommand } from './emulator';
-import { helpParagraph } from './helpText';
+import { emulatorHelp, emulatorUsage, runEmulatorCommand } from './emulator';
+import { HELP_WIDTH, helpParagraph } from './helpText';
 import { type CliIo, write } from './io';
 import { parse } from './options';
 import {
@@ -65,18 +65,11 @@ ${helpParagraph(
   certwatch demo [--report-out FILE]
       Starts the built-in emulator with a demo fleet, then runs an audit and a scan against it, and writes the
       audit as an HTML page (default ./certwatch-report.html).
-  certwatch emulator [--port N] [--fleet FILE | [--count N] [--cdn-count N] [--slb-count N] [--seed N]
-                     [--regions LIST --projects LIST] [--slb-regions LIST]
-                     [--accounts N --per-account cas=N,alb=N,nlb=N,cdn=N,cdnDomains=N,dcdnDomains=N,slb=N
-                      [--account-regions LIST]]]
-                     [--latency-ms N] [--throttle-rate R] [--error-rate R]
-                     [--rate-limits ACTION=N,... ] [--rate-scale F]
+${emulatorUsage(HELP_WIDTH)}
       Runs the emulator of the cloud APIs until interrupted, and prints how to point certwatch at it.
-      --accounts N: a Resource Directory of N Alibaba accounts (the main one and its members), each holding
-      the --per-account resources (alb/nlb count load balancers).
-      --rate-limits / --rate-scale turn on per-API token buckets (defaults: DescribeSSLV2=50,
-      DescribeCdnSSLCertificateList=20, DescribeCertificateInfoByID=100, DescribeServerCertificates=50 per
-      second; ACTION=off lifts one); F multiplies them all.
+${emulatorHelp()
+  .map((paragraph) => helpParagraph(paragraph))
+  .join('\n')}
 
 Configuration comes from the environment (README.md, Configuration); --config FILE reads the same keys from a
 JSON object, and the environment wins. Secrets may be given on Lambda as <KEY>_PARAMETER, an SSM SecureString's
