@@ -111,9 +111,13 @@ export async function readFleet(
           {
             certificate: (reported) => {
               const cert = inertCertificate(reported);
-              leaves.remember(cert);
+              // Known only by reference: it names another copy and is evaluated once every copy is known.
               if (isKnownOnlyByReference(cert)) byReference.push(cert);
-              else certificates.push(compactStrings(evaluate(cert, options.nowMs, options.statusDays)));
+              else {
+                const record = compactStrings(evaluate(cert, options.nowMs, options.statusDays));
+                leaves.remember(cert, record);
+                certificates.push(record);
+              }
               progress();
             },
             failure: fail,
@@ -219,10 +223,22 @@ export interface LeafFingerprint {
   /** When it stops serving: the leaf's notAfter from a PEM, the earliest stated date from an API. */
   notAfterMs: number;
   names: string[];
-  /** `provider/service id` of the certificate it was seen as. */
-  where: string;
+  /**
+   * The certificate it was seen as, `provider/service id` (placeOf): in a scan its record itself, which the report
+   * holds anyway, rather than one more string per certificate; as text in what a shard wrote.
+   */
+  where: string | SeenAs;
   /** True when an API stated it (no PEM was read): a leaf read from a PEM takes its place. */
   stated?: boolean;
+}
+
+/** Where a certificate was seen: its record, or anything naming it as a record does. */
+export type SeenAs = Pick<CertificateRecord, 'provider' | 'service' | 'id'>;
+
+/** `provider/service id` of where a remembered certificate was seen. */
+export function placeOf(leaf: LeafFingerprint): string {
+  const { where } = leaf;
+  return typeof where === 'string' ? where : `${where.provider}/${where.service} ${where.id}`;
 }
 
 /** How much an entry says: a leaf read from a PEM, then one an API stated with its SHA-256, then one without. */
@@ -244,7 +260,8 @@ export class LeafIndex {
   private readonly bySha1 = new Map<string, LeafFingerprint>();
   private readonly byCas = new Map<string, LeafFingerprint>();
 
-  remember(cert: ObservedCertificate): void {
+  /** Remembers `cert`, seen as `record` (its evaluated record, or anything naming it so). */
+  remember(cert: ObservedCertificate, record: SeenAs): void {
     const leaf = cert.chain?.leaf;
     // Kept in its account: a listener of one account never takes another account's CAS certificate of that id.
     const casCertificateId = cert.casCertificateId ? casKey(cert.casCertificateId, cert.account) : null;
@@ -259,7 +276,7 @@ export class LeafIndex {
         ...(casCertificateId ? { casCertificateId } : {}),
         notAfterMs: leaf.notAfterMs,
         names: leafNames(leaf.commonName, leaf.dnsNames),
-        where: flat(`${cert.provider}/${cert.service} ${cert.id}`),
+        where: record,
       });
       return;
     }
@@ -282,7 +299,7 @@ export class LeafIndex {
       casCertificateId,
       notAfterMs: earliest,
       names: cert.domains,
-      where: flat(`${cert.provider}/${cert.service} ${cert.id}`),
+      where: record,
       stated: true,
     });
   }
@@ -302,8 +319,11 @@ export class LeafIndex {
     if (cas && !this.byCas.has(cas)) this.byCas.set(cas, leaf);
   }
 
+  /** Every entry, `where` as text (a shard writes them). */
   entries(): LeafFingerprint[] {
-    return [...new Set([...this.bySha1.values(), ...this.byCas.values()])];
+    return [...new Set([...this.bySha1.values(), ...this.byCas.values()])].map((leaf) =>
+      typeof leaf.where === 'string' ? leaf : { ...leaf, where: placeOf(leaf) },
+    );
   }
 
   /** The certificate with the expiry of the copy it names, or with a note saying none was seen. */
@@ -325,7 +345,7 @@ export class LeafIndex {
     return {
       ...cert,
       domains: cert.domains.length > 0 ? cert.domains : twin.names,
-      apiNotAfter: { epochMs: twin.notAfterMs, source: `${byCas ? 'cas' : 'fingerprint'}:${twin.where}` },
+      apiNotAfter: { epochMs: twin.notAfterMs, source: `${byCas ? 'cas' : 'fingerprint'}:${placeOf(twin)}` },
       apiFingerprintSha256: cert.apiFingerprintSha256 ?? twin.fingerprintSha256 ?? null,
       apiFingerprintSha1: cert.apiFingerprintSha1 ?? twin.fingerprintSha1,
     };

@@ -273,12 +273,17 @@ describe('scanFleet', () => {
 
   it('remembers each leaf’s names once each, the common name first when the SAN list lacks it', () => {
     const index = new LeafIndex();
-    const leafOf = (id: string, commonName: string, dnsNames: string[]) =>
-      observed({ id, pem: makeTestCertificate({ notAfter: NOW + DAY, commonName, dnsNames }).pem });
-    index.remember(leafOf('a', 'a.example', ['a.example', 'www.a.example']));
-    index.remember(leafOf('b', 'b.example', ['www.b.example', 'www.b.example']));
-    index.remember(leafOf('c', '', ['c.example']));
-    index.remember(leafOf('d', 'd.example', ['www.d.example', 'd.example']));
+    const remember = (id: string, commonName: string, dnsNames: string[]) => {
+      const cert = observed({
+        id,
+        pem: makeTestCertificate({ notAfter: NOW + DAY, commonName, dnsNames }).pem,
+      });
+      index.remember(cert, cert);
+    };
+    remember('a', 'a.example', ['a.example', 'www.a.example']);
+    remember('b', 'b.example', ['www.b.example', 'www.b.example']);
+    remember('c', '', ['c.example']);
+    remember('d', 'd.example', ['www.d.example', 'd.example']);
     expect(index.entries().map(({ names, where }) => ({ names, where }))).toEqual([
       { names: ['a.example', 'www.a.example'], where: 'ucloud/ulb a' },
       { names: ['b.example', 'www.b.example'], where: 'ucloud/ulb b' },
