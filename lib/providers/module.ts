@@ -39,8 +39,11 @@ export interface ProviderShards<C, Scope> {
   /** What of its configuration the planner keeps: regions and services, never a key. */
   scope(config: C): Scope;
   plan(scope: Scope, regionsPerShard: number): Shard[];
-  /** The configuration that scans exactly `shard` (one of its services). */
-  narrow(config: C, shard: Shard): C;
+  /**
+   * The configuration that scans exactly `shard` (one of its services); null when what it names (an account) is
+   * no longer configured.
+   */
+  narrow(config: C, shard: Shard): C | null;
 }
 
 export interface DoctorContext {

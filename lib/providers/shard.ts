@@ -3,6 +3,8 @@
  * lib/shard/shards.ts plans them over the registry). Types and pure helpers only.
  */
 
+import type { AccountRef } from '../model';
+
 /** `ucloud/ulb`, `aliyun/slb`: a provider id and one of its services. */
 export type ShardService = string;
 
@@ -12,6 +14,11 @@ export interface Shard {
   service: ShardService;
   /** The regions this shard scans; empty for a global service (CDN), which has none. */
   regions: string[];
+  /**
+   * The one account this shard scans, when the provider cuts shards by account too (Alibaba's assumed roles);
+   * absent: the configured keys' account and every account the planner cannot name.
+   */
+  account?: AccountRef;
 }
 
 /** The shards of one service: its regions cut into groups of `regionsPerShard`, numbered from 1. */
@@ -30,4 +37,12 @@ export function shardsByRegions(
     });
   }
   return shards;
+}
+
+/**
+ * `shards` again for one more account: the same services and regions, each marked with `account` and its id
+ * suffixed `-a<n>` (`aliyun-slb-1-a3`: the third such account), so one run's ids stay unique and short.
+ */
+export function shardsOfAccount(shards: readonly Shard[], account: AccountRef, n: number): Shard[] {
+  return shards.map((shard) => ({ ...shard, id: `${shard.id}-a${n}`, account }));
 }

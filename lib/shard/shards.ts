@@ -5,7 +5,7 @@
  * the usual sources, so no source knows about shards.
  */
 import type { Config } from '../config';
-import type { SourceFailure } from '../model';
+import type { AccountRef, SourceFailure } from '../model';
 import { configuredProviders, PROVIDER_MODULES } from '../providers/registry';
 import type { Shard, ShardService } from '../providers/shard';
 import type { ShardScope } from './scope';
@@ -25,8 +25,9 @@ export function planShards(config: ShardScope, regionsPerShard: number): Shard[]
 }
 
 /**
- * The configuration that scans exactly one shard: its provider only, its service only, its regions only. Null when
- * the shard's provider is no longer configured (a deploy between the plan and the worker).
+ * The configuration that scans exactly one shard: its provider only, its service only, its regions only (its
+ * account only, when it names one). Null when the shard's provider, or its account, is no longer configured (a
+ * deploy between the plan and the worker).
  */
 export function narrowConfig(config: Config, shard: Shard): Config | null {
   const provider = PROVIDER_MODULES.find((candidate) => candidate.shards.services.includes(shard.service));
@@ -35,7 +36,9 @@ export function narrowConfig(config: Config, shard: Shard): Config | null {
   if (!provider || own === null || own === undefined) return null;
   const narrowed: Record<string, unknown> = { ...config };
   for (const other of PROVIDER_MODULES) narrowed[other.id] = null;
-  narrowed[provider.id] = provider.shards.narrow(own, shard);
+  const scoped = provider.shards.narrow(own, shard);
+  if (scoped === null) return null;
+  narrowed[provider.id] = scoped;
   return narrowed as unknown as Config;
 }
 
@@ -46,7 +49,18 @@ export function narrowConfig(config: Config, shard: Shard): Config | null {
 export function shardFailures(shard: Shard, message: string): SourceFailure[] {
   const [provider, service] = shard.service.split('/') as [string, string];
   const regions = shard.regions.length > 0 ? shard.regions : [null];
-  return regions.map((region) => ({ provider, service, region, project: null, message }));
+  const account = shard.account ? { account: shard.account } : {};
+  return regions.map((region) => ({ provider, service, region, project: null, ...account, message }));
+}
+
+function isAccountRef(value: unknown): value is AccountRef {
+  const account = value as Partial<AccountRef> | null;
+  return (
+    typeof account === 'object' &&
+    account !== null &&
+    typeof account.name === 'string' &&
+    (account.id === null || typeof account.id === 'string')
+  );
 }
 
 /** A shard as read back from storage or a message; throws a TypeError naming what is wrong. */
@@ -59,9 +73,15 @@ export function parseShard(value: unknown): Shard {
     !/^[a-z0-9-]{1,64}$/.test(shard.id) ||
     !SHARD_SERVICES.includes(shard.service as ShardService) ||
     !Array.isArray(shard.regions) ||
-    !shard.regions.every((region) => typeof region === 'string')
+    !shard.regions.every((region) => typeof region === 'string') ||
+    (shard.account !== undefined && !isAccountRef(shard.account))
   ) {
     throw new TypeError(`not a shard: ${JSON.stringify(value)?.slice(0, 200)}`);
   }
-  return { id: shard.id, service: shard.service as ShardService, regions: shard.regions };
+  return {
+    id: shard.id,
+    service: shard.service as ShardService,
+    regions: shard.regions,
+    ...(shard.account ? { account: { id: shard.account.id, name: shard.account.name } } : {}),
+  };
 }

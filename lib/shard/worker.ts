@@ -108,7 +108,8 @@ async function scanOne(
       certificates: [],
       failures: shardFailures(
         shard,
-        `${provider} is no longer configured: this shard was planned before a deploy`,
+        `${shard.account ? `${provider} account ${shard.account.name}` : provider} is no longer configured: ` +
+          'this shard was planned before a deploy',
       ),
       leaves: [],
       pending: [] as ObservedCertificate[],

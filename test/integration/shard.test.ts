@@ -16,6 +16,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAliyunAccountsFleet } from '../../emulator/fleet/generate';
+import type { Fleet } from '../../emulator/fleet/model';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import { createHandler, type ScanResult } from '../../functions/scan';
 import { createFinishHandler } from '../../functions/shardFinish';
@@ -33,7 +35,7 @@ import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { MemoryStateStore } from '../../lib/state/memory';
 import { certificateKey } from '../../lib/state/store';
 import type { EmfDocument } from '../../lib/telemetry/metrics';
-import { aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
+import { ALIYUN_ACCOUNT, aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
 import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
 import { fromReportJson } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
@@ -77,6 +79,8 @@ async function deployment(
     visibilitySeconds?: number;
     /** Awaited before the first digest is published: holds the claim while others try to close the run. */
     beforeFirstDigest?: () => Promise<void>;
+    /** The providers' settings, instead of every cloud of the shared emulator. */
+    providers?: Record<string, string>;
   } = {},
 ) {
   const { QueueUrl: deadLetterUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
@@ -95,16 +99,19 @@ async function deployment(
   await dynamo.send(new CreateTableCommand(createRunTableInput(`${name}-runs`)));
   await dynamo.send(new CreateTableCommand(createTableInput(`${name}-state`)));
   const topic = await topicWithQueue(sns, sqs, name);
-  const env = {
-    ...allCloudsEnv(emulator),
+  const env: Record<string, string> = {
+    ...(options.providers ?? allCloudsEnv(emulator)),
     CERTWATCH_RUN_TABLE: `${name}-runs`,
     CERTWATCH_SHARD_QUEUE_URL: queueUrl!,
     // As deploy/secretParameters.cjs sets it: the planner plans shards for these without reading a key.
-    CERTWATCH_SHARD_PROVIDERS: 'ucloud,aliyun',
+    CERTWATCH_SHARD_PROVIDERS:
+      options.providers?.ALIBABA_CLOUD_ACCESS_KEY_ID && !options.providers.UCLOUD_PUBLIC_KEY
+        ? 'aliyun'
+        : 'ucloud,aliyun',
     CERTWATCH_SHARD_REGIONS: '1',
     CERTWATCH_SHARD_DEADLINE_MINUTES: '60',
   };
-  const runs = new DynamoRunStore({ client: dynamo, tableName: env.CERTWATCH_RUN_TABLE });
+  const runs = new DynamoRunStore({ client: dynamo, tableName: env.CERTWATCH_RUN_TABLE! });
   // The worker's view of DynamoDB: the real table, except for the item writes a test makes fail. The failure
   // comes from a middleware before the SDK's retries, as a failed send did: each failing write fails once. It
   // shares dynamo's one connection (destroyed with it), which keeps moto's conditional writes in order.
@@ -122,7 +129,7 @@ async function deployment(
     },
     { step: 'build', name: 'failingWrites' },
   );
-  const workerRuns = new DynamoRunStore({ client: flaky, tableName: env.CERTWATCH_RUN_TABLE });
+  const workerRuns = new DynamoRunStore({ client: flaky, tableName: env.CERTWATCH_RUN_TABLE! });
   const metrics: EmfDocument[] = [];
   const clock = { now: NOW };
   const snsSink = createSnsSink(topic.topicArn, motoClientConfig(moto.endpoint));
@@ -472,5 +479,71 @@ describe('a sharded run', () => {
     expect(await receive(sqs, deployed.topicQueue, 1, 1500)).toEqual([]);
     // The run's shards that did report count in the heartbeat's run: the finisher's run metrics.
     expect(deployed.metrics.filter((d) => d.Heartbeat === 1)).toHaveLength(1);
+  }, 120_000);
+
+  it("cuts each assumed role's account into shards of its own, and closes with the report one function makes", async () => {
+    const accounts: Fleet = {
+      aliyun: generateAliyunAccountsFleet({
+        accounts: 3,
+        seed: 47,
+        now: NOW,
+        perAccount: { cas: 4, slb: 2 },
+        resourceDirectory: false,
+        mainAccount: ALIYUN_ACCOUNT,
+      }),
+    };
+    const own = await startEmulator({ fleet: accounts });
+    try {
+      const members = accounts.aliyun!.members!;
+      const providers = {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
+        ALIBABA_CLOUD_SCAN_CDN: 'false',
+        ALIBABA_CLOUD_SCAN_CAS: 'true',
+        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
+        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
+        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
+        ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
+        ALIBABA_CLOUD_STS_ENDPOINT: own.stsUrl,
+        ALIBABA_CLOUD_ASSUME_ROLES: members
+          .map((member, i) => `team-${i}=acs:ram::${member.accountId}:role/CertwatchReader`)
+          .join(','),
+      };
+      const deployed = await deployment('sharded-accounts', { providers });
+      const planned = await deployed.plan({ id: 'accounts-1', time: '2026-11-23T12:00:00Z' });
+      const base = ['aliyun-slb-1', 'aliyun-slb-2', 'aliyun-cas'];
+      expect(planned.shards).toEqual([
+        ...base,
+        ...base.map((id) => `${id}-a1`),
+        ...base.map((id) => `${id}-a2`),
+      ]);
+      const log = await drain(deployed);
+      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
+      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
+      const closed = worked.flatMap((o) => (o.closed ? [o.closed] : []));
+      expect(closed).toMatchObject([{ complete: true, failures: [] }]);
+      // Each role's account asked STS once per shard of its own, and never in the keys' own shards.
+      expect(own.stats.aliyun.sts.byAction.AssumeRole).toBe(members.length * base.length);
+
+      const single = createHandler(providers, {
+        ...quietTelemetry,
+        sink: {
+          name: 'none',
+          publishDigest: async () => {},
+          publishAlerts: async () => [],
+        } as unknown as AlertSink,
+        store: new MemoryStateStore(),
+        clock: () => NOW,
+      });
+      const audit = fromReportJson(await single({ mode: 'audit' }));
+      const report = await reportOf(deployed, planned.runId);
+      expect(report.certificates).toEqual(audit.certificates);
+      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
+        new Set(['main', ...members.map((_, i) => `team-${i}`)]),
+      );
+    } finally {
+      await own.close();
+    }
   }, 120_000);
 });

@@ -245,11 +245,15 @@ export function accountsSources(
   build: (config: AliyunConfig) => CertificateSource[],
 ): CertificateSource[] {
   return [
-    ...build(config).map((source) => inAccount(source, config.account)),
+    ...(config.scanOwnAccount === false ? [] : build(config)).map((source) =>
+      inAccount(source, config.account),
+    ),
     ...config.keyedAccounts.flatMap((keyed) =>
       build({ ...config, session: keyedSession(keyed) }).map((source) => inAccount(source, keyed.account)),
     ),
-    ...config.assumeRoles.map((role) => roleAccountSource(config, role, options, deps, build)),
+    ...(config.scanRoles === false ? [] : config.assumeRoles).map((role) =>
+      roleAccountSource(config, role, options, deps, build),
+    ),
     ...(config.resourceDirectory ? [directorySource(config, options, deps, build)] : []),
   ];
 }

@@ -46,6 +46,16 @@ export interface AliyunConfig {
   stsEndpoint: string;
   resourceManagerEndpoint: string;
   /**
+   * False when a shard scans one assumed account alone (its provider module's `narrow`): the keys' own account is
+   * then not scanned. Never read from settings; absent means true.
+   */
+  scanOwnAccount?: boolean;
+  /**
+   * False when the assumed roles' accounts have shards of their own: a shard of the keys' own account then skips
+   * them (and its Resource Directory still knows them, so it does not scan them again). Absent means true.
+   */
+  scanRoles?: boolean;
+  /**
    * Set by the provider for the sources of one account other than the keys' own (./accounts.ts): never read from
    * settings. Its clients sign with the account's temporary credentials and pace in the account's lane.
    */

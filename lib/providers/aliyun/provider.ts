@@ -5,8 +5,9 @@
 
 import type { Check } from '../../checks/check';
 import type { RetryPolicy } from '../../http/retry';
+import type { AccountRef } from '../../model';
 import type { ProviderModule } from '../module';
-import { shardsByRegions } from '../shard';
+import { type Shard, shardsByRegions, shardsOfAccount } from '../shard';
 import type { CertificateSource, ProviderDeps } from '../source';
 import { accountsChecks, accountsSources } from './accounts';
 import { ALB_LISTENERS } from './alb/listings';
@@ -95,6 +96,8 @@ export const aliyun: ProviderModule<
     /** Present when ALB or NLB regions are set, so a scope without them reads as before they existed. */
     albRegions?: readonly string[];
     nlbRegions?: readonly string[];
+    /** The assumed roles' accounts, each cut into shards of its own; present when roles are configured. */
+    roleAccounts?: readonly AccountRef[];
   }
 > = {
   id: 'aliyun',
@@ -108,26 +111,49 @@ export const aliyun: ProviderModule<
     services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas'],
     // CDN's services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list calls,
     // and none has regions to cut.
-    scope: ({ scanCdn, scanCdnDomains, scanDcdn, scanCas, slbRegions, albRegions, nlbRegions }) => ({
+    scope: ({
+      scanCdn,
+      scanCdnDomains,
+      scanDcdn,
+      scanCas,
+      slbRegions,
+      albRegions,
+      nlbRegions,
+      assumeRoles,
+    }) => ({
       scanCdn: scanCdn || scanCdnDomains || scanDcdn,
       scanCas,
       slbRegions,
       ...(albRegions.length > 0 ? { albRegions } : {}),
       ...(nlbRegions.length > 0 ? { nlbRegions } : {}),
+      ...(assumeRoles.length > 0 ? { roleAccounts: assumeRoles.map((role) => role.account) } : {}),
     }),
-    // CDN first: it is global, one shard. CAS, global too, last: shards planned before it keep their places.
-    plan: (scope, regionsPerShard) => [
-      ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
-      ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
-      ...shardsByRegions('aliyun/alb', scope.albRegions ?? [], regionsPerShard),
-      ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
-      ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
-    ],
-    // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else.
+    // CDN first: it is global, one shard. CAS, global too, last: shards planned before it keep their places. Then
+    // the same again for each assumed role's account: accounts have their own rate limits, so each account's
+    // shards run side by side with the others'. The keys' own account's shards also carry the accounts the
+    // planner cannot name (its keys are not the planner's): those with their own keys, and a Resource
+    // Directory's members.
+    plan: (scope, regionsPerShard) => {
+      const shards: Shard[] = [
+        ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
+        ...shardsByRegions('aliyun/slb', scope.slbRegions, regionsPerShard),
+        ...shardsByRegions('aliyun/alb', scope.albRegions ?? [], regionsPerShard),
+        ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
+        ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
+      ];
+      return [
+        ...shards,
+        ...(scope.roleAccounts ?? []).flatMap((account, index) =>
+          shardsOfAccount(shards, account, index + 1),
+        ),
+      ];
+    },
+    // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else; one that
+    // names an account scans that account alone, and one that does not, every account but the roles'.
     narrow: (config, shard) => {
       const only = (service: string) => (shard.service === service ? shard.regions : []);
       const cdn = shard.service === 'aliyun/cdn';
-      return {
+      const services = {
         ...config,
         scanCdn: cdn && config.scanCdn,
         scanCdnDomains: cdn && config.scanCdnDomains,
@@ -136,6 +162,17 @@ export const aliyun: ProviderModule<
         slbRegions: only('aliyun/slb'),
         albRegions: only('aliyun/alb'),
         nlbRegions: only('aliyun/nlb'),
+      };
+      if (!shard.account) return { ...services, scanRoles: false };
+      const { name } = shard.account;
+      const role = config.assumeRoles.find((candidate) => candidate.account.name === name);
+      if (!role) return null;
+      return {
+        ...services,
+        scanOwnAccount: false,
+        assumeRoles: [role],
+        keyedAccounts: [],
+        resourceDirectory: null,
       };
     },
   },

@@ -41,9 +41,50 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
       albRegions: ['cn-beijing'],
       nlbRegions: [],
     });
-    expect(aliyun.sources(aliyun.shards.narrow(config, shards[2]!), { requestTimeoutMs: 1000 }, {})).toEqual([
-      expect.objectContaining({ provider: 'aliyun', service: 'nlb' }),
+    expect(aliyun.sources(aliyun.shards.narrow(config, shards[2]!)!, { requestTimeoutMs: 1000 }, {})).toEqual(
+      [expect.objectContaining({ provider: 'aliyun', service: 'nlb' })],
+    );
+  });
+
+  it("cuts each assumed role's account into shards of its own; the keys' own shards skip the roles", () => {
+    const shop = { id: '1000000000000002', name: 'shop-prod' };
+    const data = { id: '1000000000000003', name: 'data' };
+    const withRoles = {
+      ...config,
+      albRegions: [],
+      nlbRegions: [],
+      scanCas: true,
+      assumeRoles: [
+        { account: shop, roleArn: 'acs:ram::1000000000000002:role/r' },
+        { account: data, roleArn: 'acs:ram::1000000000000003:role/r' },
+      ],
+      resourceDirectory: { roleName: 'ResourceDirectoryAccountAccessRole' },
+    };
+    const shards = aliyun.shards.plan(aliyun.shards.scope(withRoles), 2);
+    expect(shards).toEqual([
+      { id: 'aliyun-cas', service: 'aliyun/cas', regions: [] },
+      { id: 'aliyun-cas-a1', service: 'aliyun/cas', regions: [], account: shop },
+      { id: 'aliyun-cas-a2', service: 'aliyun/cas', regions: [], account: data },
     ]);
+    const own = aliyun.shards.narrow(withRoles, shards[0]!)!;
+    // The directory still knows the roles' accounts (so it skips them), but no role is scanned here.
+    expect(own).toMatchObject({ scanRoles: false, assumeRoles: withRoles.assumeRoles });
+    expect(aliyun.sources(own, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
+      'cas',
+      'resourcemanager',
+    ]);
+    const second = aliyun.shards.narrow(withRoles, shards[2]!)!;
+    expect(second).toMatchObject({
+      scanOwnAccount: false,
+      assumeRoles: [withRoles.assumeRoles[1]],
+      keyedAccounts: [],
+      resourceDirectory: null,
+    });
+    expect(aliyun.sources(second, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
+      'sts',
+    ]);
+    // A role gone by the time the shard runs: nothing to narrow to.
+    expect(aliyun.shards.narrow({ ...withRoles, assumeRoles: [] }, shards[1]!)).toBeNull();
   });
 
   it('has a doctor check per ALB and NLB region, and says what it covers', () => {
