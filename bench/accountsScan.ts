@@ -4,8 +4,10 @@
  * (bench/lowerBound.ts accountsLowerBound): accounts are limited separately and run side by side.
  */
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CAS_ORDER_QUERIES, CAS_PAGE_SIZE } from '../lib/providers/aliyun/cas/listUserCertificateOrder';
 import { DEFAULT_CDN_PAGING } from '../lib/providers/aliyun/cdn/listCertificates';
+import { RESOURCE_DIRECTORY_ROLE } from '../lib/providers/aliyun/config';
 import { CDN_HTTPS_DOMAINS, DCDN_HTTPS_DOMAINS } from '../lib/providers/aliyun/domains/httpsDomainList';
 import { actionCounts, callsByAccount, countsBetween, type EmulatorProcess } from './emulatorProcess';
 import { type BenchFleet, describeBenchFleet } from './fleets';
@@ -19,7 +21,18 @@ export interface AccountsScanArgs {
   rateScale: number;
   /** How certwatch's V8 was set up, in words. */
   runtime: string;
+  /** How many accounts (those with the largest bounds) are then scanned alone, as the sharded mode runs them. */
+  accountShards: number;
 }
+
+/** The page sizes certwatch asks for, which the bound's sequential chains count in. */
+const PAGE_SIZES = {
+  cas: CAS_PAGE_SIZE,
+  casListings: CAS_ORDER_QUERIES.length,
+  cdn: DEFAULT_CDN_PAGING.pageSize,
+  cdnDomains: CDN_HTTPS_DOMAINS.paging.pageSize,
+  dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
+};
 
 export async function accountsScanSection(
   emulator: EmulatorProcess,
@@ -45,18 +58,7 @@ export async function accountsScanSection(
       ({ account, name: account, member: account !== main, byService: {} } satisfies AccountShape),
     calls: byAccount[account] ?? {},
   }));
-  const { slowest } = accountsLowerBound({
-    accounts,
-    limits,
-    latencyMs,
-    sizes: {
-      cas: CAS_PAGE_SIZE,
-      casListings: CAS_ORDER_QUERIES.length,
-      cdn: DEFAULT_CDN_PAGING.pageSize,
-      cdnDomains: CDN_HTTPS_DOMAINS.paging.pageSize,
-      dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
-    },
-  });
+  const { slowest } = accountsLowerBound({ accounts, limits, latencyMs, sizes: PAGE_SIZES });
   const boundSeconds = slowest?.bound.seconds ?? 0;
   const wall = scan.wallSeconds;
   const throttledShare = scan.requests > 0 ? scan.throttled / scan.requests : 0;
@@ -135,13 +137,7 @@ export async function accountsScanSection(
         accounts: [{ shape, calls: byAccount[shape.account] ?? {} }],
         limits,
         latencyMs,
-        sizes: {
-          cas: CAS_PAGE_SIZE,
-          casListings: CAS_ORDER_QUERIES.length,
-          cdn: DEFAULT_CDN_PAGING.pageSize,
-          cdnDomains: CDN_HTTPS_DOMAINS.paging.pageSize,
-          dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
-        },
+        sizes: PAGE_SIZES,
       }).slowest!;
       const by = one.bound.boundBy;
       return (
@@ -151,9 +147,88 @@ export async function accountsScanSection(
       );
     }),
     ...(slowest ? [`The slowest, ${slowest.name}:`, ...explainLowerBound(slowest.bound)] : []),
+    ...(args.accountShards > 0
+      ? await accountShardsLines(emulator, args, accounts, limits, progress)
+      : ['', 'Accounts alone (the sharded mode): not measured (--account-shards 0).']),
     '',
     'No naive pager here: it pages the single-account APIs of fleet-10k/100k only.',
     `Emulator ready (fleet generated, or read from .cache/fleets) in ${readySeconds.toFixed(1)} s.`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The sharded mode's figure: each assumed role's account has shards of its own, run by other worker invocations
+ * (other machines) side by side, so the run takes as long as its slowest account. Measured here as such an account
+ * runs: the `accountShards` accounts with the largest bounds, each scanned alone through its role (every service
+ * of it at once, as its shards run within shardConcurrency), one after another with the buckets refilled between.
+ * Peak RSS is not separate (this process already held the whole scan); CPU is per certificate of the account.
+ */
+async function accountShardsLines(
+  emulator: EmulatorProcess,
+  args: AccountsScanArgs,
+  accounts: { shape: AccountShape; calls: Record<string, number> }[],
+  limits: Record<string, number>,
+  progress: (text: string) => void,
+): Promise<string[]> {
+  const boundOf = (account: { shape: AccountShape; calls: Record<string, number> }) =>
+    accountsLowerBound({ accounts: [account], limits, latencyMs: args.latencyMs, sizes: PAGE_SIZES }).slowest!
+      .bound.seconds;
+  const members = accounts
+    .filter((account) => account.shape.member)
+    .sort((a, b) => boundOf(b) - boundOf(a))
+    .slice(0, args.accountShards);
+  const rows: string[][] = [];
+  let worst = 0;
+  for (const { shape } of members) {
+    progress(`bench: account ${shape.name} alone, as its shards run...`);
+    await sleep(1500);
+    const before = await emulator.stats();
+    const env: Record<string, string> = {
+      ...emulator.env,
+      ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'false',
+      ALIBABA_CLOUD_ASSUME_ROLES: `${shape.name}=acs:ram::${shape.account}:role/${RESOURCE_DIRECTORY_ROLE}`,
+    };
+    const alone = await measureScan(env, (config) => ({
+      ...config,
+      aliyun: config.aliyun && { ...config.aliyun, scanOwnAccount: false },
+    }));
+    const after = await emulator.stats();
+    const calls = callsByAccount(before, after)[shape.account] ?? {};
+    const bound = boundOf({ shape, calls });
+    const ratio = bound > 0 ? alone.wallSeconds / bound : 0;
+    worst = Math.max(worst, ratio);
+    rows.push([
+      shape.name,
+      figure(alone.certificates),
+      alone.complete ? 'yes' : 'NO',
+      figure(alone.requests),
+      `${figure(alone.throttled)} (${figure((100 * alone.throttled) / Math.max(alone.requests, 1), 1)}%)`,
+      figure(alone.wallSeconds, 1),
+      figure(bound, 1),
+      bound > 0 ? `${figure(ratio, 2)}×` : '-',
+      figure(alone.cpuMicros / Math.max(alone.certificates, 1)),
+    ]);
+  }
+  return [
+    '',
+    `Accounts alone, as the sharded mode runs them (each assumed role's account in shards of its own, accounts side ` +
+      `by side in other invocations, so the run takes its slowest account's time): the ${members.length} ` +
+      'accounts with the largest bounds, each scanned alone through its role.',
+    formatTable(
+      [
+        'account',
+        'certificates',
+        'complete',
+        'requests',
+        'throttled',
+        'wall s',
+        'bound s',
+        'wall/bound',
+        'CPU µs/cert',
+      ],
+      rows,
+    ),
+    `Sharded by account, the slowest of these took ${figure(worst, 2)}× its bound.`,
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --fleet fleet-10k|fleet-100k|accounts-200k] [--rate-scale F] [--latency-ms N] [--memory-mb N|host]
- * [--naive-full] [--naive-sample N] [--skip-extras]`
+ * [--naive-full] [--naive-sample N] [--skip-extras] [--account-shards N]`
  *
  * certwatch against a named fleet (bench/fleets.ts) on the emulator, in a child process so this process's CPU
  * time and peak RSS are certwatch's own. The emulator answers after `--latency-ms` (default 30) and enforces its
@@ -51,6 +51,8 @@ interface BenchArgs {
   extras: boolean;
   /** The function memory whose V8 flags certwatch runs under, or null for V8's own sizing. */
   memoryMb: number | null;
+  /** Multi-account fleets: how many accounts are then scanned alone, as the sharded mode runs them. */
+  accountShards: number;
 }
 
 /** Set in the environment of the run that carries the flags. */
@@ -84,6 +86,10 @@ function readArgs(argv: string[]): BenchArgs {
   if (!(Number.isInteger(naiveSample) && naiveSample > 0)) {
     throw new BenchUsageError('--naive-sample must be a whole number > 0');
   }
+  const accountShards = Number(values['account-shards']);
+  if (!(Number.isInteger(accountShards) && accountShards >= 0)) {
+    throw new BenchUsageError('--account-shards must be a whole number (accounts scanned alone; 0: none)');
+  }
   let memoryMb: number | null = null;
   if (values['memory-mb'] !== 'host') {
     try {
@@ -100,6 +106,7 @@ function readArgs(argv: string[]): BenchArgs {
     naiveFull: values['naive-full'],
     naiveSample,
     extras: !values['skip-extras'],
+    accountShards,
   };
 }
 
@@ -116,6 +123,7 @@ function parseFlags(argv: string[]) {
       'naive-sample': { type: 'string', default: '300' },
       'skip-extras': { type: 'boolean', default: false },
       'memory-mb': { type: 'string', default: '256' },
+      'account-shards': { type: 'string', default: '3' },
     },
   });
 }
@@ -163,7 +171,13 @@ async function main(): Promise<void> {
       expected === null
         ? await accountsScanSection(
             emulator,
-            { fleet, latencyMs: args.latencyMs, rateScale: args.rateScale, runtime: runtimeText(args) },
+            {
+              fleet,
+              latencyMs: args.latencyMs,
+              rateScale: args.rateScale,
+              runtime: runtimeText(args),
+              accountShards: args.accountShards,
+            },
             readySeconds,
             progress,
           )

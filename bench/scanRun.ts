@@ -3,7 +3,7 @@
  * time, CPU time and peak RSS of this process, and the client's own request counters. certwatch is not told the
  * emulator's rate limits.
  */
-import { loadConfig } from '../lib/config';
+import { type Config, loadConfig } from '../lib/config';
 import { buildSources } from '../lib/providers';
 import { DEFAULT_CDN_PAGING } from '../lib/providers/aliyun/cdn/listCertificates';
 import { newRequestCounters } from '../lib/providers/source';
@@ -37,8 +37,12 @@ export interface ScanMeasurement {
   accounts: AccountShape[];
 }
 
-export async function measureScan(env: Record<string, string>): Promise<ScanMeasurement> {
-  const config = loadConfig(env);
+/** `narrow`: the configuration as a shard would scan it (bench/accountsScan.ts: one account alone). */
+export async function measureScan(
+  env: Record<string, string>,
+  narrow: (config: Config) => Config = (config) => config,
+): Promise<ScanMeasurement> {
+  const config = narrow(loadConfig(env));
   const counters = newRequestCounters();
   const sources = buildSources(config, { counters });
   const heapBefore = heapAfterFullGc();

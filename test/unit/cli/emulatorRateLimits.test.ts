@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rateLimitOptions } from '../../../cli/emulator';
 import { DEFAULT_RATE_LIMITS } from '../../../emulator/rateLimits';
@@ -43,5 +44,14 @@ describe('certwatch emulator --rate-limits / --rate-scale', () => {
   ])('rejects --rate-limits %j --rate-scale %j as a usage error', (limits, scale, message) => {
     expect(() => rateLimitOptions(limits, scale)).toThrow(UsageError);
     expect(() => rateLimitOptions(limits, scale)).toThrow(message);
+  });
+
+  it("the README lists the emulator's default limits as they are", () => {
+    const defaults = Object.entries(DEFAULT_RATE_LIMITS)
+      .map(([action, perSecond]) => `${action}=${perSecond}`)
+      .join(',');
+    expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(
+      `Defaults: \`${defaults}\``,
+    );
   });
 });
