@@ -217,7 +217,7 @@ export function buildAlertDigest(
       ),
     );
   }
-  if (incomplete) sections.push(couldNotCheck(report));
+  if (incomplete) sections.push(couldNotCheck(report, show));
   const content: DigestContent = {
     title: `certwatch digest for the scan at ${formatInstant(report.nowMs)}`,
     scannedAt: toIsoUtc(report.nowMs),
@@ -285,9 +285,10 @@ interface Shown {
   accounts: boolean;
 }
 
+/** Whether the report names more than one account: its certificates', and its failures' (an account not read). */
 function spansAccounts(report: ScanReport): boolean {
   const names = new Set(
-    report.certificates.flatMap((record) => (record.account ? [record.account.name] : [])),
+    [...report.certificates, ...report.failures].flatMap((item) => (item.account ? [item.account.name] : [])),
   );
   return names.size > 1;
 }
@@ -364,7 +365,7 @@ function listOf(label: string, items: readonly string[], empty: string): DigestF
 }
 
 /** The section every digest of an incomplete scan carries: what was not read, and that silence is no all-clear. */
-function couldNotCheck(report: ScanReport): DigestSection {
+function couldNotCheck(report: ScanReport, show: Shown): DigestSection {
   return {
     kind: 'failures',
     heading: `Could not check (${plural(report.failures.length, 'source')})`,
@@ -372,12 +373,18 @@ function couldNotCheck(report: ScanReport): DigestSection {
       'This report is INCOMPLETE: certificates in these sources were not checked, so the absence of an ' +
       'alert for them must not be taken as "all clear".',
     detailed: true,
-    groups: [{ heading: null, entries: [...report.failures].sort(compareFailures).map(describeFailure) }],
+    groups: [
+      {
+        heading: null,
+        entries: [...report.failures].sort(compareFailures).map((failure) => describeFailure(failure, show)),
+      },
+    ],
   };
 }
 
-function describeFailure(failure: SourceFailure): DigestEntry {
-  const where = location(failure.region, failure.project);
+function describeFailure(failure: SourceFailure, show: Shown): DigestEntry {
+  const place = location(failure.region, failure.project);
+  const where = show.accounts && failure.account ? `${place}, account ${failure.account.name}` : place;
   return {
     title: `${failure.provider} / ${failure.service}`,
     tone: 'failure',

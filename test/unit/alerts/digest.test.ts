@@ -178,6 +178,20 @@ describe('buildAlertDigest, as an email reads', () => {
     const alone = digestOf([member, unbound])?.body ?? '';
     expect(alone).toContain('(40000002), aliyun/cas global, expires');
     expect(alone).not.toContain('Account:');
+    // An account not read at all still counts: its failure names it, and so do the other account's rows.
+    const refused = failure({
+      provider: 'aliyun',
+      service: 'sts',
+      region: null,
+      project: null,
+      account: { id: '1000000000000003', name: 'data' },
+      message: 'account data: Alibaba STS AssumeRole: HTTP 403 NoPermission',
+    });
+    const withFailure = digestOf([member, unbound], [refused])?.body ?? '';
+    expect(withFailure).toMatch(/Location: +\(all regions\), account data\n +Error: +account data: Alibaba STS/);
+    expect(withFailure).toContain('aliyun/cas global account shop-prod, expires');
+    const single = digestOf([], [{ ...refused, account: { id: null, name: 'default' } }])?.body ?? '';
+    expect(single).toMatch(/Location: +\(all regions\)\n +Error: +account data/);
   });
 
   it('prints nothing a report row does not have (no fingerprints, no key material)', () => {
