@@ -19,6 +19,11 @@ export interface Shard {
    * absent: the configured keys' account and every account the planner cannot name.
    */
   account?: AccountRef;
+  /**
+   * One of `count` shards over accounts only a worker can list (a Resource Directory's members: the planner holds
+   * no key), `index` from 1: the worker takes every `count`th of them.
+   */
+  slot?: { index: number; count: number };
 }
 
 /** The shards of one service: its regions cut into groups of `regionsPerShard`, numbered from 1. */

@@ -63,6 +63,18 @@ function isAccountRef(value: unknown): value is AccountRef {
   );
 }
 
+function isSlot(value: unknown): value is { index: number; count: number } {
+  const slot = value as Partial<{ index: number; count: number }> | null;
+  return (
+    typeof slot === 'object' &&
+    slot !== null &&
+    Number.isInteger(slot.index) &&
+    Number.isInteger(slot.count) &&
+    slot.index! >= 1 &&
+    slot.index! <= slot.count!
+  );
+}
+
 /** A shard as read back from storage or a message; throws a TypeError naming what is wrong. */
 export function parseShard(value: unknown): Shard {
   const shard = value as Partial<Shard> | null;
@@ -74,7 +86,8 @@ export function parseShard(value: unknown): Shard {
     !SHARD_SERVICES.includes(shard.service as ShardService) ||
     !Array.isArray(shard.regions) ||
     !shard.regions.every((region) => typeof region === 'string') ||
-    (shard.account !== undefined && !isAccountRef(shard.account))
+    (shard.account !== undefined && !isAccountRef(shard.account)) ||
+    (shard.slot !== undefined && !isSlot(shard.slot))
   ) {
     throw new TypeError(`not a shard: ${JSON.stringify(value)?.slice(0, 200)}`);
   }
@@ -83,5 +96,6 @@ export function parseShard(value: unknown): Shard {
     service: shard.service as ShardService,
     regions: shard.regions,
     ...(shard.account ? { account: { id: shard.account.id, name: shard.account.name } } : {}),
+    ...(shard.slot ? { slot: { index: shard.slot.index, count: shard.slot.count } } : {}),
   };
 }

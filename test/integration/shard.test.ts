@@ -546,4 +546,69 @@ describe('a sharded run', () => {
       await own.close();
     }
   }, 120_000);
+
+  it("spreads a Resource Directory's members over shards the workers fill, and closes with the one function's report", async () => {
+    const directory: Fleet = {
+      aliyun: generateAliyunAccountsFleet({
+        accounts: 4,
+        seed: 48,
+        now: NOW,
+        perAccount: { cas: 3, slb: 2 },
+        resourceDirectory: true,
+        mainAccount: ALIYUN_ACCOUNT,
+      }),
+    };
+    const own = await startEmulator({ fleet: directory });
+    try {
+      const providers = {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
+        ALIBABA_CLOUD_SCAN_CDN: 'false',
+        ALIBABA_CLOUD_SCAN_CAS: 'true',
+        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
+        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
+        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
+        ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
+        ALIBABA_CLOUD_STS_ENDPOINT: own.stsUrl,
+        ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: own.resourceManagerUrl,
+        ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'true',
+        ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS: '2',
+      };
+      const deployed = await deployment('sharded-directory', { providers });
+      const planned = await deployed.plan({ id: 'directory-1', time: '2026-11-23T12:00:00Z' });
+      expect(planned.shards).toEqual([
+        'aliyun-slb-1',
+        'aliyun-cas',
+        'aliyun-directory-1',
+        'aliyun-directory-2',
+      ]);
+      const log = await drain(deployed);
+      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
+      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
+      expect(worked.flatMap((o) => (o.closed ? [o.closed] : []))).toMatchObject([{ complete: true }]);
+      // Each member once: one AssumeRole each, in whichever directory shard took it.
+      const members = directory.aliyun!.members!;
+      expect(own.stats.aliyun.sts.byAction.AssumeRole).toBe(members.length);
+
+      const single = createHandler(providers, {
+        ...quietTelemetry,
+        sink: {
+          name: 'none',
+          publishDigest: async () => {},
+          publishAlerts: async () => [],
+        } as unknown as AlertSink,
+        store: new MemoryStateStore(),
+        clock: () => NOW,
+      });
+      const audit = fromReportJson(await single({ mode: 'audit' }));
+      const report = await reportOf(deployed, planned.runId);
+      expect(report.certificates).toEqual(audit.certificates);
+      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
+        new Set(['main', ...members.map((member) => member.displayName)]),
+      );
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });

@@ -201,7 +201,12 @@ export function directorySource(
           message: failureMessage(error),
         });
       }
-      const toScan = members.filter((member) => isJoined(member) && !known.has(member.accountId));
+      const slot = config.resourceDirectory!.slot;
+      const toScan = members
+        .filter((member) => isJoined(member) && !known.has(member.accountId))
+        // A shard of the sharded mode takes every `count`th member, by account id, whatever order the pages had.
+        .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
+        .filter((_, at) => !slot || at % slot.count === slot.index - 1);
       await forEachBounded(toScan, MEMBER_CONCURRENCY, (member) => {
         const role: AssumedRole = {
           account: { id: member.accountId, name: member.displayName },

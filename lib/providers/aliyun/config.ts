@@ -1,7 +1,14 @@
 /** Alibaba Cloud's settings and how they are read (part of loadConfig, lib/config.ts). */
 
 import type { AccountRef } from '../../model';
-import { type EndpointRules, REGION, readBoolean, readEndpoint, readList } from '../../settings/readers';
+import {
+  type EndpointRules,
+  REGION,
+  readBoolean,
+  readEndpoint,
+  readList,
+  readWholeNumber,
+} from '../../settings/readers';
 import type { Setting, SettingGet } from '../../settings/setting';
 import type { SigningCredentials } from './signature';
 
@@ -42,7 +49,16 @@ export interface AliyunConfig {
    * Every member of the Resource Directory whose management account the configured keys belong to, each through
    * this role; null: members are not looked up.
    */
-  resourceDirectory: { roleName: string } | null;
+  resourceDirectory: {
+    roleName: string;
+    /** How many shards the members are spread over in the sharded mode. */
+    shards: number;
+    /**
+     * Set by the sharded mode's narrowing only: this shard scans the members at positions `index` (1-based) modulo
+     * `count` of the joined members sorted by account id; absent: every member.
+     */
+    slot?: { index: number; count: number };
+  } | null;
   stsEndpoint: string;
   resourceManagerEndpoint: string;
   /**
@@ -96,6 +112,8 @@ export const DEFAULT_STS_ENDPOINT = 'https://sts.aliyuncs.com';
 export const DEFAULT_RESOURCE_MANAGER_ENDPOINT = 'https://resourcemanager.aliyuncs.com';
 /** The role the Resource Directory creates in every member, trusted by the management account (reference §6). */
 export const RESOURCE_DIRECTORY_ROLE = 'ResourceDirectoryAccountAccessRole';
+/** Members of a Resource Directory are spread over this many shards: up to ten accounts each their own. */
+export const DEFAULT_DIRECTORY_SHARDS = 10;
 /** `acs:ram::<account id>:role/<role name>` (RAM role ARNs; a role name is 1-64 of letters, digits, . and -). */
 const ROLE_ARN = /^acs:ram::(\d{1,32}):role\/([A-Za-z0-9.-]{1,64})$/;
 const ACCOUNT_NAME = /^[^\s=,][^=,]{0,63}$/;
@@ -229,6 +247,13 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
     key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE',
     description: 'the role assumed in each Resource Directory member',
     default: `\`${RESOURCE_DIRECTORY_ROLE}\``,
+  },
+  {
+    key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS',
+    description:
+      'in the sharded mode, how many shards the Resource Directory members are spread over (each member in one, ' +
+      'every service of it)',
+    default: `\`${DEFAULT_DIRECTORY_SHARDS}\``,
   },
   {
     key: 'ALIBABA_CLOUD_STS_ENDPOINT',
@@ -471,6 +496,12 @@ function readAccounts(
       `ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE "${roleName}" is not a RAM role name (1-64 of letters, digits, . and -)`,
     );
   }
+  const directoryShards = readWholeNumber(
+    get,
+    'ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS',
+    { fallback: DEFAULT_DIRECTORY_SHARDS, max: 100, statesRange: true },
+    problems,
+  );
   const stsEndpoint = readEndpoint(
     get,
     { key: 'ALIBABA_CLOUD_STS_ENDPOINT', fallback: DEFAULT_STS_ENDPOINT, plainHttpRisk: STS_PLAIN_HTTP_RISK },
@@ -491,7 +522,7 @@ function readAccounts(
     account: { id, name },
     assumeRoles,
     keyedAccounts,
-    resourceDirectory: directory ? { roleName } : null,
+    resourceDirectory: directory ? { roleName, shards: directoryShards ?? DEFAULT_DIRECTORY_SHARDS } : null,
     stsEndpoint: stsEndpoint ?? DEFAULT_STS_ENDPOINT,
     resourceManagerEndpoint: resourceManagerEndpoint ?? DEFAULT_RESOURCE_MANAGER_ENDPOINT,
   };

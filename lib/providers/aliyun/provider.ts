@@ -98,6 +98,8 @@ export const aliyun: ProviderModule<
     nlbRegions?: readonly string[];
     /** The assumed roles' accounts, each cut into shards of its own; present when roles are configured. */
     roleAccounts?: readonly AccountRef[];
+    /** How many shards a Resource Directory's members are spread over; present when a directory is scanned. */
+    directoryShards?: number;
   }
 > = {
   id: 'aliyun',
@@ -108,7 +110,7 @@ export const aliyun: ProviderModule<
   sources: (config, options, deps) =>
     accountsSources(config, options, deps, (account) => serviceSources(account, options, deps)),
   shards: {
-    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas'],
+    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas', 'aliyun/directory'],
     // CDN's services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list calls,
     // and none has regions to cut.
     scope: ({
@@ -120,6 +122,7 @@ export const aliyun: ProviderModule<
       albRegions,
       nlbRegions,
       assumeRoles,
+      resourceDirectory,
     }) => ({
       scanCdn: scanCdn || scanCdnDomains || scanDcdn,
       scanCas,
@@ -127,12 +130,13 @@ export const aliyun: ProviderModule<
       ...(albRegions.length > 0 ? { albRegions } : {}),
       ...(nlbRegions.length > 0 ? { nlbRegions } : {}),
       ...(assumeRoles.length > 0 ? { roleAccounts: assumeRoles.map((role) => role.account) } : {}),
+      ...(resourceDirectory ? { directoryShards: resourceDirectory.shards } : {}),
     }),
     // CDN first: it is global, one shard. CAS, global too, last: shards planned before it keep their places. Then
     // the same again for each assumed role's account: accounts have their own rate limits, so each account's
-    // shards run side by side with the others'. The keys' own account's shards also carry the accounts the
-    // planner cannot name (its keys are not the planner's): those with their own keys, and a Resource
-    // Directory's members.
+    // shards run side by side with the others'. A Resource Directory's members, which only the keys can list,
+    // are spread over `directoryShards` shards, each member in one with all its services. The keys' own account's
+    // shards also carry the accounts with keys of their own (the planner cannot see that secret).
     plan: (scope, regionsPerShard) => {
       const shards: Shard[] = [
         ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
@@ -141,16 +145,34 @@ export const aliyun: ProviderModule<
         ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
         ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
       ];
+      const count = scope.directoryShards ?? 0;
       return [
         ...shards,
         ...(scope.roleAccounts ?? []).flatMap((account, index) =>
           shardsOfAccount(shards, account, index + 1),
         ),
+        ...Array.from({ length: count }, (_, at) => ({
+          id: `aliyun-directory-${at + 1}`,
+          service: 'aliyun/directory',
+          regions: [],
+          slot: { index: at + 1, count },
+        })),
       ];
     },
     // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else; one that
-    // names an account scans that account alone, and one that does not, every account but the roles'.
+    // names an account scans that account alone, and one that does not, the keys' own account and those with
+    // keys of their own. A directory shard scans its members, every service of each.
     narrow: (config, shard) => {
+      if (shard.slot) {
+        if (!config.resourceDirectory) return null;
+        return {
+          ...config,
+          scanOwnAccount: false,
+          scanRoles: false,
+          keyedAccounts: [],
+          resourceDirectory: { ...config.resourceDirectory, slot: shard.slot },
+        };
+      }
       const only = (service: string) => (shard.service === service ? shard.regions : []);
       const cdn = shard.service === 'aliyun/cdn';
       const services = {
@@ -163,7 +185,7 @@ export const aliyun: ProviderModule<
         albRegions: only('aliyun/alb'),
         nlbRegions: only('aliyun/nlb'),
       };
-      if (!shard.account) return { ...services, scanRoles: false };
+      if (!shard.account) return { ...services, scanRoles: false, resourceDirectory: null };
       const { name } = shard.account;
       const role = config.assumeRoles.find((candidate) => candidate.account.name === name);
       if (!role) return null;

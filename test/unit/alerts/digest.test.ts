@@ -188,7 +188,9 @@ describe('buildAlertDigest, as an email reads', () => {
       message: 'account data: Alibaba STS AssumeRole: HTTP 403 NoPermission',
     });
     const withFailure = digestOf([member, unbound], [refused])?.body ?? '';
-    expect(withFailure).toMatch(/Location: +\(all regions\), account data\n +Error: +account data: Alibaba STS/);
+    expect(withFailure).toMatch(
+      /Location: +\(all regions\), account data\n +Error: +account data: Alibaba STS/,
+    );
     expect(withFailure).toContain('aliyun/cas global account shop-prod, expires');
     const single = digestOf([], [{ ...refused, account: { id: null, name: 'default' } }])?.body ?? '';
     expect(single).toMatch(/Location: +\(all regions\)\n +Error: +account data/);

@@ -46,7 +46,7 @@ describe('Alibaba accounts configuration', () => {
         roleArn: 'acs:ram::1000000000000003:role/Reader.2',
       },
     ]);
-    expect(config.resourceDirectory).toEqual({ roleName: 'ResourceDirectoryAccountAccessRole' });
+    expect(config.resourceDirectory).toEqual({ roleName: 'ResourceDirectoryAccountAccessRole', shards: 10 });
   });
 
   it('takes the list of roles from a config file as a JSON array', () => {

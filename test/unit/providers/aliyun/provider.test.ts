@@ -46,7 +46,7 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     );
   });
 
-  it("cuts each assumed role's account into shards of its own; the keys' own shards skip the roles", () => {
+  it("cuts each assumed role's account into shards of its own, and the directory's members into slots", () => {
     const shop = { id: '1000000000000002', name: 'shop-prod' };
     const data = { id: '1000000000000003', name: 'data' };
     const withRoles = {
@@ -58,21 +58,36 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
         { account: shop, roleArn: 'acs:ram::1000000000000002:role/r' },
         { account: data, roleArn: 'acs:ram::1000000000000003:role/r' },
       ],
-      resourceDirectory: { roleName: 'ResourceDirectoryAccountAccessRole' },
+      resourceDirectory: { roleName: 'ResourceDirectoryAccountAccessRole', shards: 2 },
     };
     const shards = aliyun.shards.plan(aliyun.shards.scope(withRoles), 2);
     expect(shards).toEqual([
       { id: 'aliyun-cas', service: 'aliyun/cas', regions: [] },
       { id: 'aliyun-cas-a1', service: 'aliyun/cas', regions: [], account: shop },
       { id: 'aliyun-cas-a2', service: 'aliyun/cas', regions: [], account: data },
+      { id: 'aliyun-directory-1', service: 'aliyun/directory', regions: [], slot: { index: 1, count: 2 } },
+      { id: 'aliyun-directory-2', service: 'aliyun/directory', regions: [], slot: { index: 2, count: 2 } },
     ]);
     const own = aliyun.shards.narrow(withRoles, shards[0]!)!;
-    // The directory still knows the roles' accounts (so it skips them), but no role is scanned here.
-    expect(own).toMatchObject({ scanRoles: false, assumeRoles: withRoles.assumeRoles });
+    // Neither a role nor the directory is scanned here: they have shards of their own.
+    expect(own).toMatchObject({ scanRoles: false, resourceDirectory: null });
     expect(aliyun.sources(own, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
       'cas',
+    ]);
+    // A directory shard: its slot of the members, every service of each, nobody else.
+    const slot = aliyun.shards.narrow(withRoles, shards.at(-1)!)!;
+    expect(slot).toMatchObject({
+      scanOwnAccount: false,
+      scanRoles: false,
+      keyedAccounts: [],
+      scanCas: true,
+      slbRegions: withRoles.slbRegions,
+      resourceDirectory: { slot: { index: 2, count: 2 } },
+    });
+    expect(aliyun.sources(slot, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
       'resourcemanager',
     ]);
+    expect(aliyun.shards.narrow({ ...withRoles, resourceDirectory: null }, shards.at(-1)!)).toBeNull();
     const second = aliyun.shards.narrow(withRoles, shards[2]!)!;
     expect(second).toMatchObject({
       scanOwnAccount: false,
