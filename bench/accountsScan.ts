@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generatedAliyunAccountId } from '../emulator/fleet/generate';
 import { CAS_ORDER_QUERIES, CAS_PAGE_SIZE } from '../lib/providers/aliyun/cas/listUserCertificateOrder';
 import { DEFAULT_CDN_PAGING } from '../lib/providers/aliyun/cdn/listCertificates';
 import { RESOURCE_DIRECTORY_ROLE } from '../lib/providers/aliyun/config';
@@ -23,6 +24,11 @@ export interface AccountsScanArgs {
   runtime: string;
   /** How many accounts (those with the largest bounds) are then scanned alone, as the sharded mode runs them. */
   accountShards: number;
+  /**
+   * Only those: no scan of every account first, so this process's peak RSS is that of one account alone (the
+   * members taken in order, their bounds from their own calls).
+   */
+  accountsAlone: boolean;
 }
 
 /** The page sizes certwatch asks for, which the bound's sequential chains count in. */
@@ -43,6 +49,20 @@ export async function accountsScanSection(
   const { fleet, latencyMs } = args;
   const first = await emulator.stats();
   const limits = first.rateLimits;
+  if (args.accountsAlone) {
+    const count = Math.min(Math.max(args.accountShards, 1), (fleet.accounts?.count ?? 1) - 1);
+    const members = Array.from({ length: count }, (_, i) => ({
+      account: generatedAliyunAccountId(i + 1),
+      name: `member-${String(i + 2).padStart(2, '0')}`,
+    }));
+    return [
+      '',
+      `certwatch benchmark, ${fleet.name}, accounts alone: ${describeBenchFleet(fleet)} (seed ${fleet.seed}).`,
+      `certwatch ran with ${args.runtime}; no scan of every account first, so peak RSS is one account's.`,
+      ...(await accountShardsLines(emulator, args, members, limits, progress)),
+      `Emulator ready (fleet generated, or read from .cache/fleets) in ${readySeconds.toFixed(1)} s.`,
+    ].join('\n');
+  }
   progress('bench: certwatch scan of every account...');
   const scan = await measureScan(emulator.env);
   const afterScan = await emulator.stats();
@@ -59,6 +79,8 @@ export async function accountsScanSection(
     calls: byAccount[account] ?? {},
   }));
   const { slowest } = accountsLowerBound({ accounts, limits, latencyMs, sizes: PAGE_SIZES });
+  const boundOf = (account: { shape: AccountShape; calls: Record<string, number> }) =>
+    accountsLowerBound({ accounts: [account], limits, latencyMs, sizes: PAGE_SIZES }).slowest!.bound.seconds;
   const boundSeconds = slowest?.bound.seconds ?? 0;
   const wall = scan.wallSeconds;
   const throttledShare = scan.requests > 0 ? scan.throttled / scan.requests : 0;
@@ -148,7 +170,17 @@ export async function accountsScanSection(
     }),
     ...(slowest ? [`The slowest, ${slowest.name}:`, ...explainLowerBound(slowest.bound)] : []),
     ...(args.accountShards > 0
-      ? await accountShardsLines(emulator, args, accounts, limits, progress)
+      ? await accountShardsLines(
+          emulator,
+          args,
+          accounts
+            .filter((account) => account.shape.member)
+            .sort((a, b) => boundOf(b) - boundOf(a))
+            .slice(0, args.accountShards)
+            .map(({ shape }) => ({ account: shape.account, name: shape.name })),
+          limits,
+          progress,
+        )
       : ['', 'Accounts alone (the sharded mode): not measured (--account-shards 0).']),
     '',
     'No naive pager here: it pages the single-account APIs of fleet-10k/100k only.',
@@ -167,34 +199,36 @@ export async function accountsScanSection(
 async function accountShardsLines(
   emulator: EmulatorProcess,
   args: AccountsScanArgs,
-  accounts: { shape: AccountShape; calls: Record<string, number> }[],
+  members: { account: string; name: string }[],
   limits: Record<string, number>,
   progress: (text: string) => void,
 ): Promise<string[]> {
   const boundOf = (account: { shape: AccountShape; calls: Record<string, number> }) =>
     accountsLowerBound({ accounts: [account], limits, latencyMs: args.latencyMs, sizes: PAGE_SIZES }).slowest!
       .bound.seconds;
-  const members = accounts
-    .filter((account) => account.shape.member)
-    .sort((a, b) => boundOf(b) - boundOf(a))
-    .slice(0, args.accountShards);
   const rows: string[][] = [];
   let worst = 0;
-  for (const { shape } of members) {
-    progress(`bench: account ${shape.name} alone, as its shards run...`);
+  for (const member of members) {
+    progress(`bench: account ${member.name} alone, as its shards run...`);
     await sleep(1500);
     const before = await emulator.stats();
     const env: Record<string, string> = {
       ...emulator.env,
       ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'false',
-      ALIBABA_CLOUD_ASSUME_ROLES: `${shape.name}=acs:ram::${shape.account}:role/${RESOURCE_DIRECTORY_ROLE}`,
+      ALIBABA_CLOUD_ASSUME_ROLES: `${member.name}=acs:ram::${member.account}:role/${RESOURCE_DIRECTORY_ROLE}`,
     };
     const alone = await measureScan(env, (config) => ({
       ...config,
       aliyun: config.aliyun && { ...config.aliyun, scanOwnAccount: false },
     }));
     const after = await emulator.stats();
-    const calls = callsByAccount(before, after)[shape.account] ?? {};
+    const calls = callsByAccount(before, after)[member.account] ?? {};
+    const shape = alone.accounts.find((one) => one.account === member.account) ?? {
+      account: member.account,
+      name: member.name,
+      member: true,
+      byService: {},
+    };
     const bound = boundOf({ shape, calls });
     const ratio = bound > 0 ? alone.wallSeconds / bound : 0;
     worst = Math.max(worst, ratio);
@@ -208,13 +242,15 @@ async function accountShardsLines(
       figure(bound, 1),
       bound > 0 ? `${figure(ratio, 2)}×` : '-',
       figure(alone.cpuMicros / Math.max(alone.certificates, 1)),
+      args.accountsAlone ? figure(alone.peakRssMb) : '-',
     ]);
   }
   return [
     '',
     `Accounts alone, as the sharded mode runs them (each assumed role's account in shards of its own, accounts side ` +
-      `by side in other invocations, so the run takes its slowest account's time): the ${members.length} ` +
-      'accounts with the largest bounds, each scanned alone through its role.',
+      `by side in other invocations, so the run takes its slowest account's time): ${members.length} ` +
+      `account(s)${args.accountsAlone ? '' : ' with the largest bounds'}, each scanned alone through its role` +
+      (args.accountsAlone ? '.' : ' (peak RSS: see --accounts-alone, this process held the whole scan).'),
     formatTable(
       [
         'account',
@@ -226,6 +262,7 @@ async function accountShardsLines(
         'bound s',
         'wall/bound',
         'CPU µs/cert',
+        'peak RSS MB',
       ],
       rows,
     ),

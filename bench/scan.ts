@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --fleet fleet-10k|fleet-100k|accounts-200k] [--rate-scale F] [--latency-ms N] [--memory-mb N|host]
- * [--naive-full] [--naive-sample N] [--skip-extras] [--account-shards N]`
+ * [--naive-full] [--naive-sample N] [--skip-extras] [--account-shards N] [--accounts-alone]`
  *
  * certwatch against a named fleet (bench/fleets.ts) on the emulator, in a child process so this process's CPU
  * time and peak RSS are certwatch's own. The emulator answers after `--latency-ms` (default 30) and enforces its
@@ -53,6 +53,8 @@ interface BenchArgs {
   memoryMb: number | null;
   /** Multi-account fleets: how many accounts are then scanned alone, as the sharded mode runs them. */
   accountShards: number;
+  /** Multi-account fleets: only those, in a process that did not scan every account first. */
+  accountsAlone: boolean;
 }
 
 /** Set in the environment of the run that carries the flags. */
@@ -107,6 +109,7 @@ function readArgs(argv: string[]): BenchArgs {
     naiveSample,
     extras: !values['skip-extras'],
     accountShards,
+    accountsAlone: values['accounts-alone'],
   };
 }
 
@@ -124,6 +127,7 @@ function parseFlags(argv: string[]) {
       'skip-extras': { type: 'boolean', default: false },
       'memory-mb': { type: 'string', default: '256' },
       'account-shards': { type: 'string', default: '3' },
+      'accounts-alone': { type: 'boolean', default: false },
     },
   });
 }
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
               rateScale: args.rateScale,
               runtime: runtimeText(args),
               accountShards: args.accountShards,
+              accountsAlone: args.accountsAlone,
             },
             readySeconds,
             progress,
