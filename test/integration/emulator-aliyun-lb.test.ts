@@ -110,6 +110,7 @@ beforeAll(async () => {
     account: { id: null, name: 'default' },
     assumeRoles: [],
     keyedAccounts: [],
+    keyedAccountShards: 0,
     resourceDirectory: null,
     stsEndpoint: 'https://sts.aliyuncs.com',
     resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',

@@ -62,6 +62,7 @@ function aliyun(endpoint: string, product: 'CDN' | 'SLB') {
       account: { id: null, name: 'default' },
       assumeRoles: [],
       keyedAccounts: [],
+      keyedAccountShards: 0,
       resourceDirectory: null,
       stsEndpoint: 'https://sts.aliyuncs.com',
       resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',

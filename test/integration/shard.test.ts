@@ -27,6 +27,7 @@ import type { AlertSink } from '../../lib/alerts/sink';
 import { createSnsSink } from '../../lib/channels/snsSink';
 import { DEFAULT_STATUS_DAYS } from '../../lib/expiry/status';
 import type { ScanReport } from '../../lib/model';
+import { SECRET_SETTINGS } from '../../lib/secrets/ssm';
 import { createRunTableInput, DynamoRunStore } from '../../lib/shard/dynamoRunStore';
 import { SqsShardQueue } from '../../lib/shard/queue';
 import { decodeShardResult, runReport } from '../../lib/shard/result';
@@ -172,16 +173,9 @@ async function deployment(
 
 type Deployment = Awaited<ReturnType<typeof deployment>>;
 
-/** The environment less every provider key: what the planner gets. */
+/** The environment less every secret: what the planner gets. */
 function withoutKeys(env: Record<string, string>): Record<string, string> {
-  const {
-    UCLOUD_PUBLIC_KEY: _ucloudPublic,
-    UCLOUD_PRIVATE_KEY: _ucloudPrivate,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: _aliyunId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: _aliyunSecret,
-    ...rest
-  } = env;
-  return rest;
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !SECRET_SETTINGS.includes(key)));
 }
 
 interface Delivery {
@@ -606,6 +600,67 @@ describe('a sharded run', () => {
       expect(report.certificates).toEqual(audit.certificates);
       expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
         new Set(['main', ...members.map((member) => member.displayName)]),
+      );
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
+
+  it('spreads the accounts with keys of their own over the shards the planner is told of, without their keys', async () => {
+    const keyedFleet: Fleet = {
+      aliyun: generateAliyunAccountsFleet({
+        accounts: 4,
+        seed: 49,
+        now: NOW,
+        perAccount: { cas: 3, slb: 2 },
+        resourceDirectory: false,
+        mainAccount: ALIYUN_ACCOUNT,
+      }),
+    };
+    const own = await startEmulator({ fleet: keyedFleet });
+    try {
+      const members = keyedFleet.aliyun!.members!;
+      const providers = {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
+        ALIBABA_CLOUD_SCAN_CDN: 'false',
+        ALIBABA_CLOUD_SCAN_CAS: 'true',
+        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
+        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
+        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
+        ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
+        ALIBABA_CLOUD_ACCOUNT_KEYS: members
+          .map((member, i) => {
+            const pair = member.accounts![0]!;
+            return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${pair.AccessKeySecret}`;
+          })
+          .join(','),
+        ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: '2',
+      };
+      const deployed = await deployment('sharded-keyed', { providers });
+      const planned = await deployed.plan({ id: 'keyed-1', time: '2026-11-23T12:00:00Z' });
+      expect(planned.shards).toEqual(['aliyun-slb-1', 'aliyun-cas', 'aliyun-keyed-1', 'aliyun-keyed-2']);
+      const log = await drain(deployed);
+      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
+      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
+      expect(worked.flatMap((o) => (o.closed ? [o.closed] : []))).toMatchObject([{ complete: true }]);
+
+      const single = createHandler(providers, {
+        ...quietTelemetry,
+        sink: {
+          name: 'none',
+          publishDigest: async () => {},
+          publishAlerts: async () => [],
+        } as unknown as AlertSink,
+        store: new MemoryStateStore(),
+        clock: () => NOW,
+      });
+      const audit = fromReportJson(await single({ mode: 'audit' }));
+      const report = await reportOf(deployed, planned.runId);
+      expect(report.certificates).toEqual(audit.certificates);
+      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
+        new Set(['main', ...members.map((_, i) => `keyed-${i}`)]),
       );
     } finally {
       await own.close();

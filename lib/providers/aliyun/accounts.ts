@@ -253,7 +253,7 @@ export function accountsSources(
     ...(config.scanOwnAccount === false ? [] : build(config)).map((source) =>
       inAccount(source, config.account),
     ),
-    ...config.keyedAccounts.flatMap((keyed) =>
+    ...(config.scanKeyed === false ? [] : config.keyedAccounts).flatMap((keyed) =>
       build({ ...config, session: keyedSession(keyed) }).map((source) => inAccount(source, keyed.account)),
     ),
     ...(config.scanRoles === false ? [] : config.assumeRoles).map((role) =>

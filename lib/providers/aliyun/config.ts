@@ -45,6 +45,8 @@ export interface AliyunConfig {
   assumeRoles: AssumedRole[];
   /** More accounts, each read with a key pair of its own (ALIBABA_CLOUD_ACCOUNT_KEYS). */
   keyedAccounts: KeyedAccount[];
+  /** In the sharded mode, how many shards the keyed accounts are spread over; 0: they ride in the keys' own. */
+  keyedAccountShards: number;
   /**
    * Every member of the Resource Directory whose management account the configured keys belong to, each through
    * this role; null: members are not looked up.
@@ -71,6 +73,8 @@ export interface AliyunConfig {
    * them (and its Resource Directory still knows them, so it does not scan them again). Absent means true.
    */
   scanRoles?: boolean;
+  /** The same for the accounts with keys of their own (ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS). Absent means true. */
+  scanKeyed?: boolean;
   /**
    * Set by the provider for the sources of one account other than the keys' own (./accounts.ts): never read from
    * settings. Its clients sign with the account's temporary credentials and pace in the account's lane.
@@ -235,6 +239,13 @@ export const ALIYUN_SETTINGS: readonly Setting[] = [
       'more accounts, each with a key pair of its own, comma-separated `name=<account id>:<AccessKey id>:<AccessKey ' +
       'secret>` (`shop-prod=1234567890123456:LTAI...:...`)',
     secret: true,
+  },
+  {
+    key: 'ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS',
+    description:
+      'in the sharded mode, how many shards the accounts of `ALIBABA_CLOUD_ACCOUNT_KEYS` are spread over (the ' +
+      "planner cannot read that secret, so it is told here); 0: they are scanned in the keys' own account's shards",
+    default: '`0`',
   },
   {
     key: 'ALIBABA_CLOUD_RESOURCE_DIRECTORY',
@@ -436,6 +447,7 @@ function readAccounts(
   | 'account'
   | 'assumeRoles'
   | 'keyedAccounts'
+  | 'keyedAccountShards'
   | 'resourceDirectory'
   | 'stsEndpoint'
   | 'resourceManagerEndpoint'
@@ -496,6 +508,11 @@ function readAccounts(
       `ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE "${roleName}" is not a RAM role name (1-64 of letters, digits, . and -)`,
     );
   }
+  const keyedShardsText = get('ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS') ?? '0';
+  const keyedAccountShards = /^\d{1,3}$/.test(keyedShardsText) ? Number(keyedShardsText) : Number.NaN;
+  if (!(keyedAccountShards <= 100)) {
+    problems.push(`ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS "${keyedShardsText}" must be a whole number from 0 to 100`);
+  }
   const directoryShards = readWholeNumber(
     get,
     'ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS',
@@ -522,6 +539,7 @@ function readAccounts(
     account: { id, name },
     assumeRoles,
     keyedAccounts,
+    keyedAccountShards: keyedAccountShards <= 100 ? keyedAccountShards : 0,
     resourceDirectory: directory ? { roleName, shards: directoryShards ?? DEFAULT_DIRECTORY_SHARDS } : null,
     stsEndpoint: stsEndpoint ?? DEFAULT_STS_ENDPOINT,
     resourceManagerEndpoint: resourceManagerEndpoint ?? DEFAULT_RESOURCE_MANAGER_ENDPOINT,

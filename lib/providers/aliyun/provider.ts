@@ -100,6 +100,8 @@ export const aliyun: ProviderModule<
     roleAccounts?: readonly AccountRef[];
     /** How many shards a Resource Directory's members are spread over; present when a directory is scanned. */
     directoryShards?: number;
+    /** How many shards the accounts with keys of their own are spread over; present when more than none. */
+    keyedShards?: number;
   }
 > = {
   id: 'aliyun',
@@ -110,7 +112,15 @@ export const aliyun: ProviderModule<
   sources: (config, options, deps) =>
     accountsSources(config, options, deps, (account) => serviceSources(account, options, deps)),
   shards: {
-    services: ['aliyun/slb', 'aliyun/cdn', 'aliyun/alb', 'aliyun/nlb', 'aliyun/cas', 'aliyun/directory'],
+    services: [
+      'aliyun/slb',
+      'aliyun/cdn',
+      'aliyun/alb',
+      'aliyun/nlb',
+      'aliyun/cas',
+      'aliyun/directory',
+      'aliyun/keyed',
+    ],
     // CDN's services (CDN certificates, CDN and DCDN HTTPS domains) share one shard: each is a few list calls,
     // and none has regions to cut.
     scope: ({
@@ -123,6 +133,7 @@ export const aliyun: ProviderModule<
       nlbRegions,
       assumeRoles,
       resourceDirectory,
+      keyedAccountShards,
     }) => ({
       scanCdn: scanCdn || scanCdnDomains || scanDcdn,
       scanCas,
@@ -131,12 +142,14 @@ export const aliyun: ProviderModule<
       ...(nlbRegions.length > 0 ? { nlbRegions } : {}),
       ...(assumeRoles.length > 0 ? { roleAccounts: assumeRoles.map((role) => role.account) } : {}),
       ...(resourceDirectory ? { directoryShards: resourceDirectory.shards } : {}),
+      ...(keyedAccountShards > 0 ? { keyedShards: keyedAccountShards } : {}),
     }),
     // CDN first: it is global, one shard. CAS, global too, last: shards planned before it keep their places. Then
     // the same again for each assumed role's account: accounts have their own rate limits, so each account's
     // shards run side by side with the others'. A Resource Directory's members, which only the keys can list,
-    // are spread over `directoryShards` shards, each member in one with all its services. The keys' own account's
-    // shards also carry the accounts with keys of their own (the planner cannot see that secret).
+    // are spread over `directoryShards` shards, each member in one with all its services; so are the accounts
+    // with keys of their own over `keyedShards` (the planner cannot read that secret, so it is told how many
+    // shards), or, when none, they ride in the keys' own account's shards.
     plan: (scope, regionsPerShard) => {
       const shards: Shard[] = [
         ...(scope.scanCdn ? [{ id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }] : []),
@@ -145,33 +158,39 @@ export const aliyun: ProviderModule<
         ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
         ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
       ];
-      const count = scope.directoryShards ?? 0;
+      const slots = (name: string, count: number): Shard[] =>
+        Array.from({ length: count }, (_, at) => ({
+          id: `aliyun-${name}-${at + 1}`,
+          service: `aliyun/${name}`,
+          regions: [],
+          slot: { index: at + 1, count },
+        }));
       return [
         ...shards,
         ...(scope.roleAccounts ?? []).flatMap((account, index) =>
           shardsOfAccount(shards, account, index + 1),
         ),
-        ...Array.from({ length: count }, (_, at) => ({
-          id: `aliyun-directory-${at + 1}`,
-          service: 'aliyun/directory',
-          regions: [],
-          slot: { index: at + 1, count },
-        })),
+        ...slots('keyed', scope.keyedShards ?? 0),
+        ...slots('directory', scope.directoryShards ?? 0),
       ];
     },
     // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else; one that
     // names an account scans that account alone, and one that does not, the keys' own account and those with
     // keys of their own. A directory shard scans its members, every service of each.
     narrow: (config, shard) => {
-      if (shard.slot) {
+      const { slot } = shard;
+      const others = { ...config, scanOwnAccount: false, scanRoles: false };
+      if (slot && shard.service === 'aliyun/keyed') {
+        // Every `count`th keyed account by account id: the same cut whichever worker makes it.
+        const keyed = [...config.keyedAccounts]
+          .sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0))
+          .filter((_, at) => at % slot.count === slot.index - 1);
+        return { ...others, keyedAccounts: keyed, resourceDirectory: null };
+      }
+      if (slot) {
         if (!config.resourceDirectory) return null;
-        return {
-          ...config,
-          scanOwnAccount: false,
-          scanRoles: false,
-          keyedAccounts: [],
-          resourceDirectory: { ...config.resourceDirectory, slot: shard.slot },
-        };
+        // The keyed accounts stay known (the directory skips them) but are not scanned here.
+        return { ...others, scanKeyed: false, resourceDirectory: { ...config.resourceDirectory, slot } };
       }
       const only = (service: string) => (shard.service === service ? shard.regions : []);
       const cdn = shard.service === 'aliyun/cdn';
@@ -185,7 +204,14 @@ export const aliyun: ProviderModule<
         albRegions: only('aliyun/alb'),
         nlbRegions: only('aliyun/nlb'),
       };
-      if (!shard.account) return { ...services, scanRoles: false, resourceDirectory: null };
+      if (!shard.account) {
+        return {
+          ...services,
+          scanRoles: false,
+          scanKeyed: config.keyedAccountShards === 0,
+          resourceDirectory: null,
+        };
+      }
       const { name } = shard.account;
       const role = config.assumeRoles.find((candidate) => candidate.account.name === name);
       if (!role) return null;

@@ -20,6 +20,7 @@ describe('Alibaba accounts configuration', () => {
       account: { id: null, name: 'default' },
       assumeRoles: [],
       keyedAccounts: [],
+      keyedAccountShards: 0,
       resourceDirectory: null,
       stsEndpoint: 'https://sts.aliyuncs.com',
       resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
@@ -116,5 +117,18 @@ describe('Alibaba accounts configuration', () => {
       'the account id 1000000000000002 is configured more than once (ALIBABA_CLOUD_ACCOUNT_ID, ALIBABA_CLOUD_ASSUME_ROLES, ALIBABA_CLOUD_ACCOUNT_KEYS): give each account one way in',
     ]);
     expect(found.join('\n')).not.toMatch(/TopSecret|LTAI5t/);
+  });
+
+  it('reads how many shards the keyed accounts are spread over: none unless told', () => {
+    expect(loadConfig(KEYS).aliyun!.keyedAccountShards).toBe(0);
+    expect(loadConfig({ ...KEYS, ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: '0' }).aliyun!.keyedAccountShards).toBe(
+      0,
+    );
+    expect(loadConfig({ ...KEYS, ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: '4' }).aliyun!.keyedAccountShards).toBe(
+      4,
+    );
+    expect(problems({ ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: 'all' })).toEqual([
+      'ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS "all" must be a whole number from 0 to 100',
+    ]);
   });
 });

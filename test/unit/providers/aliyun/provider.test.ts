@@ -22,6 +22,7 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     account: { id: null, name: 'default' },
     assumeRoles: [],
     keyedAccounts: [],
+    keyedAccountShards: 0,
     resourceDirectory: null,
     stsEndpoint: 'https://sts.aliyuncs.com',
     resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
@@ -79,7 +80,8 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     expect(slot).toMatchObject({
       scanOwnAccount: false,
       scanRoles: false,
-      keyedAccounts: [],
+      scanKeyed: false,
+      keyedAccountShards: 0,
       scanCas: true,
       slbRegions: withRoles.slbRegions,
       resourceDirectory: { slot: { index: 2, count: 2 } },
@@ -93,6 +95,7 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
       scanOwnAccount: false,
       assumeRoles: [withRoles.assumeRoles[1]],
       keyedAccounts: [],
+      keyedAccountShards: 0,
       resourceDirectory: null,
     });
     expect(aliyun.sources(second, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
@@ -100,6 +103,40 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     ]);
     // A role gone by the time the shard runs: nothing to narrow to.
     expect(aliyun.shards.narrow({ ...withRoles, assumeRoles: [] }, shards[1]!)).toBeNull();
+  });
+
+  it('spreads the accounts with keys of their own over the shards it is told of, each by account id', () => {
+    const keyed = ['1000000000000007', '1000000000000005', '1000000000000006'].map((id) => ({
+      account: { id, name: `k${id.slice(-1)}` },
+      credentials: { accessKeyId: `id-${id}`, accessKeySecret: `secret-${id}` },
+    }));
+    const withKeys = { ...config, albRegions: [], nlbRegions: [], scanCas: true, keyedAccounts: keyed };
+    // The planner does not read the secret: only how many shards it is told to cut.
+    const planned = aliyun.shards.plan(
+      aliyun.shards.scope({ ...withKeys, keyedAccounts: [], keyedAccountShards: 2 }),
+      2,
+    );
+    expect(planned.map((shard) => shard.id)).toEqual(['aliyun-cas', 'aliyun-keyed-1', 'aliyun-keyed-2']);
+    const worker = { ...withKeys, keyedAccountShards: 2 };
+    const names = (shard: (typeof planned)[number]) =>
+      aliyun.shards.narrow(worker, shard)!.keyedAccounts.map((one) => one.account.name);
+    expect(names(planned[1]!)).toEqual(['k5', 'k7']);
+    expect(names(planned[2]!)).toEqual(['k6']);
+    expect(aliyun.shards.narrow(worker, planned[1]!)).toMatchObject({
+      scanOwnAccount: false,
+      resourceDirectory: null,
+    });
+    // The keys' own shard leaves them to those shards; without keyed shards, it carries them.
+    expect(
+      aliyun.sources(aliyun.shards.narrow(worker, planned[0]!)!, { requestTimeoutMs: 1000 }, {}),
+    ).toHaveLength(1);
+    expect(
+      aliyun.sources(
+        aliyun.shards.narrow({ ...withKeys, keyedAccountShards: 0 }, planned[0]!)!,
+        { requestTimeoutMs: 1000 },
+        {},
+      ),
+    ).toHaveLength(4);
   });
 
   it('has a doctor check per ALB and NLB region, and says what it covers', () => {
