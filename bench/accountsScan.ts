@@ -14,7 +14,7 @@ import { actionCounts, callsByAccount, countsBetween, type EmulatorProcess } fro
 import { type BenchFleet, describeBenchFleet } from './fleets';
 import { type AccountShape, accountsLowerBound, explainLowerBound } from './lowerBound';
 import { measureScan } from './scanRun';
-import { figure, formatTable } from './table';
+import { figure, formatTable, SCAN_COLUMNS } from './table';
 
 export interface AccountsScanArgs {
   fleet: BenchFleet;
@@ -86,19 +86,7 @@ export async function accountsScanSection(
   const throttledShare = scan.requests > 0 ? scan.throttled / scan.requests : 0;
 
   const table = formatTable(
-    [
-      'fleet',
-      'certificates',
-      'complete',
-      'requests',
-      'throttled',
-      'wall s',
-      'bound s',
-      'wall/bound',
-      'peak RSS MB',
-      'report MB',
-      'CPU µs/cert',
-    ],
+    ['fleet', ...SCAN_COLUMNS, 'peak RSS MB', 'report MB', 'CPU µs/cert'],
     [
       [
         fleet.name,
@@ -251,21 +239,7 @@ async function accountShardsLines(
       `by side in other invocations, so the run takes its slowest account's time): ${members.length} ` +
       `account(s)${args.accountsAlone ? '' : ' with the largest bounds'}, each scanned alone through its role` +
       (args.accountsAlone ? '.' : ' (peak RSS: see --accounts-alone, this process held the whole scan).'),
-    formatTable(
-      [
-        'account',
-        'certificates',
-        'complete',
-        'requests',
-        'throttled',
-        'wall s',
-        'bound s',
-        'wall/bound',
-        'CPU µs/cert',
-        'peak RSS MB',
-      ],
-      rows,
-    ),
+    formatTable(['account', ...SCAN_COLUMNS, 'CPU µs/cert', 'peak RSS MB'], rows),
     `Sharded by account, the slowest of these took ${figure(worst, 2)}× its bound.`,
   ];
 }

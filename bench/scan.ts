@@ -35,7 +35,7 @@ import { BENCH_FLEETS, type BenchFleet, describeBenchFleet, emulatorFleetArgs, f
 import { callsNeeded, explainLowerBound, lowerBound, minimumCalls, scanChains } from './lowerBound';
 import { estimateNaive, runNaivePager } from './naivePager';
 import { measureScan } from './scanRun';
-import { figure, formatTable } from './table';
+import { figure, formatTable, SCAN_COLUMNS } from './table';
 
 /** The naive pager's pause before retrying a throttled reply. */
 const NAIVE_THROTTLE_SLEEP_MS = 500;
@@ -233,21 +233,7 @@ async function scanSection(
 
   const wall = scan.wallSeconds;
   const table = formatTable(
-    [
-      'fleet',
-      'certificates',
-      'complete',
-      'requests',
-      'throttled',
-      'wall s',
-      'bound s',
-      'wall/bound',
-      'peak RSS MB',
-      'report MB',
-      'CPU µs/cert',
-      'naive s',
-      'speed-up',
-    ],
+    ['fleet', ...SCAN_COLUMNS, 'peak RSS MB', 'report MB', 'CPU µs/cert', 'naive s', 'speed-up'],
     [
       [
         fleet.name,

@@ -16,3 +16,14 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 export function figure(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/** The columns every scan table of the bench has after its first (what was scanned). */
+export const SCAN_COLUMNS = [
+  'certificates',
+  'complete',
+  'requests',
+  'throttled',
+  'wall s',
+  'bound s',
+  'wall/bound',
+] as const;

@@ -1,4 +1,5 @@
 /** Runs the CLI in-process with captured output. */
+import type { CliIo } from '../../cli/io';
 import { runCli } from '../../cli/main';
 
 export interface CliRun {
@@ -7,10 +8,12 @@ export interface CliRun {
   stderr: string;
 }
 
+/** `io` replaces parts of the CLI's world: `untilStopped` resolving at once stops a long-running command. */
 export async function runCertwatch(
   argv: string[],
   env: Record<string, string | undefined>,
   files: Record<string, string | Buffer> = {},
+  io: Partial<Pick<CliIo, 'clock' | 'untilStopped'>> = {},
 ): Promise<CliRun> {
   const read = async (path: string): Promise<Buffer> => {
     const content = files[path];
@@ -34,6 +37,7 @@ export async function runCertwatch(
     readFile: async (path) => (await read(path)).toString('utf8'),
     readBytes: read,
     untilStopped: () => new Promise(() => {}),
+    ...io,
   });
   return { code, ...out };
 }

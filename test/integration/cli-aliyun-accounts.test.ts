@@ -95,6 +95,26 @@ function expectedCounts(fleet: Fleet): Map<string, number> {
   return counts;
 }
 
+/** ALIBABA_CLOUD_ACCOUNT_KEYS for the members, `keyed-<i>` each, with `secretOf`'s secret (its own by default). */
+function accountKeys(
+  members: readonly {
+    accountId?: string;
+    accounts?: readonly { AccessKeyId: string; AccessKeySecret: string }[];
+  }[],
+  secretOf: (i: number, own: string) => string = (_, own) => own,
+): string {
+  return members
+    .map((member, i) => {
+      const pair = member.accounts![0]!;
+      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${secretOf(i, pair.AccessKeySecret)}`;
+    })
+    .join(',');
+}
+
+/** Every account a report names, `<id or -> <name>`, sorted. */
+const accountsNamed = (report: ReportJson) =>
+  [...new Set(report.certificates.map((row) => `${row.account?.id ?? '-'} ${row.account?.name}`))].sort();
+
 function countsOf(report: ReportJson, mainId: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of report.certificates) {
@@ -167,25 +187,21 @@ describe('certwatch audit over many Alibaba accounts', () => {
     expect(run.code).toBe(0);
     const expected = [...expectedCounts(withRoles)].filter(([, n]) => n > 0);
     expect(countsOf(report, generatedAliyunAccountId(0))).toEqual(new Map(expected));
-    expect(
-      [...new Set(report.certificates.map((row) => `${row.account?.id ?? '-'} ${row.account?.name}`))].sort(),
-    ).toEqual(['- main', ...members.map((member, i) => `${member.accountId} team-${i}`)].sort());
+    expect(accountsNamed(report)).toEqual(
+      ['- main', ...members.map((member, i) => `${member.accountId} team-${i}`)].sort(),
+    );
   });
 
   it('reads the accounts given key pairs of their own in ALIBABA_CLOUD_ACCOUNT_KEYS, without STS', async () => {
     const members = withRoles.aliyun!.members!;
-    const keys = members.map((member, i) => {
-      const pair = member.accounts![0]!;
-      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${pair.AccessKeySecret}`;
-    });
-    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(',') });
+    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: accountKeys(members) });
     expect(report.failures).toEqual([]);
     expect(run.code).toBe(0);
     const expected = [...expectedCounts(withRoles)].filter(([, n]) => n > 0);
     expect(countsOf(report, generatedAliyunAccountId(0))).toEqual(new Map(expected));
-    expect(
-      [...new Set(report.certificates.map((row) => `${row.account?.id ?? '-'} ${row.account?.name}`))].sort(),
-    ).toEqual(['- main', ...members.map((member, i) => `${member.accountId} keyed-${i}`)].sort());
+    expect(accountsNamed(report)).toEqual(
+      ['- main', ...members.map((member, i) => `${member.accountId} keyed-${i}`)].sort(),
+    );
     expect(emulator!.stats.aliyun.sts.requests).toBe(0);
     // The secrets stay where they were put: not in the report, not on stderr.
     const secret = members[0]!.accounts![0]!.AccessKeySecret;
@@ -194,12 +210,8 @@ describe('certwatch audit over many Alibaba accounts', () => {
 
   it('names a member whose own key pair is refused, once, and completes the others', async () => {
     const members = withRoles.aliyun!.members!;
-    const keys = members.map((member, i) => {
-      const pair = member.accounts![0]!;
-      const secret = i === 1 ? 'not-the-secret' : pair.AccessKeySecret;
-      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${secret}`;
-    });
-    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(',') });
+    const keys = accountKeys(members, (i, own) => (i === 1 ? 'not-the-secret' : own));
+    const { run, report } = await audit(withRoles, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys });
     expect(run.code).toBe(3);
     const refusedId = members[1]!.accountId;
     expect(report.failures.length).toBeGreaterThan(0);
@@ -229,21 +241,13 @@ describe('certwatch doctor over many Alibaba accounts', () => {
       },
     });
     const roles = members.map((member, i) => `team-${i}=acs:ram::${member.accountId}:role/CertwatchReader`);
-    const run = await runCertwatch(['doctor'], {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
-      ALIBABA_CLOUD_SCAN_CDN: 'false',
-      ALIBABA_CLOUD_SCAN_CAS: 'true',
-      ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
-      ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
+    const { run, line } = await doctor(emulator, {
       ALIBABA_CLOUD_STS_ENDPOINT: emulator.stsUrl,
       ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: emulator.resourceManagerUrl,
       ALIBABA_CLOUD_ASSUME_ROLES: roles.join(','),
       ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'true',
     });
     expect(run.code).toBe(3);
-    const lines = run.stdout.split('\n');
-    const line = (pattern: RegExp) => lines.find((text) => pattern.test(text)) ?? '';
     expect(line(/AssumeRole for account team-0/)).toMatch(
       /^OK +Alibaba STS AssumeRole for account team-0: acs:ram::/,
     );
@@ -265,22 +269,9 @@ describe('certwatch doctor over many Alibaba accounts', () => {
   it("checks each account given its own key pair with that account's keys, naming a refused one", async () => {
     const members = withRoles.aliyun!.members!;
     emulator = await startEmulator({ fleet: withRoles });
-    const keys = members.map((member, i) => {
-      const pair = member.accounts![0]!;
-      return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${i === 1 ? 'wrong-secret' : pair.AccessKeySecret}`;
-    });
-    const run = await runCertwatch(['doctor'], {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
-      ALIBABA_CLOUD_SCAN_CDN: 'false',
-      ALIBABA_CLOUD_SCAN_CAS: 'true',
-      ALIBABA_CLOUD_CAS_ENDPOINT: emulator.casUrl,
-      ALIBABA_CLOUD_CDN_ENDPOINT: emulator.cdnUrl,
-      ALIBABA_CLOUD_ACCOUNT_KEYS: keys.join(','),
-    });
+    const keys = accountKeys(members, (i, own) => (i === 1 ? 'wrong-secret' : own));
+    const { run, line } = await doctor(emulator, { ALIBABA_CLOUD_ACCOUNT_KEYS: keys });
     expect(run.code).toBe(3);
-    const lines = run.stdout.split('\n');
-    const line = (pattern: RegExp) => lines.find((text) => pattern.test(text)) ?? '';
     expect(line(/account keyed-0: Alibaba CAS/)).toMatch(
       /^OK +account keyed-0: Alibaba CAS ListUserCertificateOrder: /,
     );
@@ -290,3 +281,18 @@ describe('certwatch doctor over many Alibaba accounts', () => {
     expect(run.stdout).not.toContain(members[0]!.accounts![0]!.AccessKeySecret);
   });
 });
+
+/** `certwatch doctor` with the main account's keys and CAS on `emulator`, and `env`; `line` finds a line of it. */
+async function doctor(running: RunningEmulator, env: Record<string, string>) {
+  const run = await runCertwatch(['doctor'], {
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+    ALIBABA_CLOUD_SCAN_CDN: 'false',
+    ALIBABA_CLOUD_SCAN_CAS: 'true',
+    ALIBABA_CLOUD_CAS_ENDPOINT: running.casUrl,
+    ALIBABA_CLOUD_CDN_ENDPOINT: running.cdnUrl,
+    ...env,
+  });
+  const lines = run.stdout.split('\n');
+  return { run, line: (pattern: RegExp) => lines.find((text) => pattern.test(text)) ?? '' };
+}

@@ -4,44 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emulatorUsage } from '../../cli/emulator';
-import { runCli } from '../../cli/main';
 import { GENERATED_FLEETS } from '../../emulator/fleet/generated';
+import { runCertwatch } from '../helpers/cli';
 
-async function emulator(args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const capture = (name: 'stdout' | 'stderr') => ({
-    write(chunk: string, callback: (error?: Error | null) => void) {
-      out[name] += chunk;
-      callback();
-      return true;
-    },
-  });
-  const code = await runCli(['emulator', ...args], {
-    env: {},
-    stdout: capture('stdout'),
-    stderr: capture('stderr'),
-    stderrIsTTY: false,
-    clock: () => Date.UTC(2026, 11, 7, 12),
-    readFile: async () => '',
-    readBytes: async () => Buffer.alloc(0),
-    // Stops as soon as it has printed how to reach it.
-    untilStopped: async () => {},
-  });
-  return { code, ...out };
-}
+/** `certwatch emulator ARGS`, stopped as soon as it has printed how to reach it. */
+const emulator = (args: string[]) =>
+  runCertwatch(
+    ['emulator', ...args],
+    {},
+    {},
+    { clock: () => Date.UTC(2026, 11, 7, 12), untilStopped: async () => {} },
+  );
 
 describe('certwatch emulator with a generated fleet', () => {
   it("lists every provider's generated-fleet flags in help", async () => {
-    const help = await runCli(['help'], {
-      env: {},
-      stdout: { write: (_chunk: string, done: (error?: Error | null) => void) => (done(), true) },
-      stderr: { write: (_chunk: string, done: (error?: Error | null) => void) => (done(), true) },
-      stderrIsTTY: false,
-      clock: Date.now,
-      readFile: async () => '',
-      readBytes: async () => Buffer.alloc(0),
-      untilStopped: async () => {},
-    });
+    const help = (await runCertwatch(['help'], {})).code;
     expect(help).toBe(0);
     const usage = emulatorUsage(110);
     for (const part of GENERATED_FLEETS) {

@@ -476,194 +476,115 @@ describe('a sharded run', () => {
   }, 120_000);
 
   it("cuts each assumed role's account into shards of its own, and closes with the report one function makes", async () => {
-    const accounts: Fleet = {
-      aliyun: generateAliyunAccountsFleet({
-        accounts: 3,
-        seed: 47,
-        now: NOW,
-        perAccount: { cas: 4, slb: 2 },
-        resourceDirectory: false,
-        mainAccount: ALIYUN_ACCOUNT,
-      }),
-    };
-    const own = await startEmulator({ fleet: accounts });
-    try {
-      const members = accounts.aliyun!.members!;
-      const providers = {
-        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
-        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
-        ALIBABA_CLOUD_SCAN_CDN: 'false',
-        ALIBABA_CLOUD_SCAN_CAS: 'true',
-        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
-        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
-        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
+    const { members, own, planned } = await accountsRun(
+      'sharded-accounts',
+      { directory: false, seed: 47 },
+      (fleet) => ({
         ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou,cn-shanghai',
-        ALIBABA_CLOUD_STS_ENDPOINT: own.stsUrl,
-        ALIBABA_CLOUD_ASSUME_ROLES: members
-          .map((member, i) => `team-${i}=acs:ram::${member.accountId}:role/CertwatchReader`)
+        ALIBABA_CLOUD_ASSUME_ROLES: fleet
+          .aliyun!.members!.map((member, i) => `team-${i}=acs:ram::${member.accountId}:role/CertwatchReader`)
           .join(','),
-      };
-      const deployed = await deployment('sharded-accounts', { providers });
-      const planned = await deployed.plan({ id: 'accounts-1', time: '2026-11-23T12:00:00Z' });
-      const base = ['aliyun-slb-1', 'aliyun-slb-2', 'aliyun-cas'];
-      expect(planned.shards).toEqual([
-        ...base,
-        ...base.map((id) => `${id}-a1`),
-        ...base.map((id) => `${id}-a2`),
-      ]);
-      const log = await drain(deployed);
-      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
-      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
-      const closed = worked.flatMap((o) => (o.closed ? [o.closed] : []));
-      expect(closed).toMatchObject([{ complete: true, failures: [] }]);
-      // Each role's account asked STS once per shard of its own, and never in the keys' own shards.
-      expect(own.stats.aliyun.sts.byAction.AssumeRole).toBe(members.length * base.length);
-
-      const single = createHandler(providers, {
-        ...quietTelemetry,
-        sink: {
-          name: 'none',
-          publishDigest: async () => {},
-          publishAlerts: async () => [],
-        } as unknown as AlertSink,
-        store: new MemoryStateStore(),
-        clock: () => NOW,
-      });
-      const audit = fromReportJson(await single({ mode: 'audit' }));
-      const report = await reportOf(deployed, planned.runId);
-      expect(report.certificates).toEqual(audit.certificates);
-      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
-        new Set(['main', ...members.map((_, i) => `team-${i}`)]),
-      );
-    } finally {
-      await own.close();
-    }
+      }),
+    );
+    const base = ['aliyun-slb-1', 'aliyun-slb-2', 'aliyun-cas'];
+    expect(planned).toEqual([...base, ...base.map((id) => `${id}-a1`), ...base.map((id) => `${id}-a2`)]);
+    // Each role's account asked STS once per shard of its own, and never in the keys' own shards.
+    expect(own.AssumeRole).toBe(members.length * base.length);
   }, 120_000);
 
   it("spreads a Resource Directory's members over shards the workers fill, and closes with the one function's report", async () => {
-    const directory: Fleet = {
-      aliyun: generateAliyunAccountsFleet({
-        accounts: 4,
-        seed: 48,
-        now: NOW,
-        perAccount: { cas: 3, slb: 2 },
-        resourceDirectory: true,
-        mainAccount: ALIYUN_ACCOUNT,
-      }),
-    };
-    const own = await startEmulator({ fleet: directory });
-    try {
-      const providers = {
-        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
-        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
-        ALIBABA_CLOUD_SCAN_CDN: 'false',
-        ALIBABA_CLOUD_SCAN_CAS: 'true',
-        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
-        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
-        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
-        ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
-        ALIBABA_CLOUD_STS_ENDPOINT: own.stsUrl,
-        ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: own.resourceManagerUrl,
+    const { members, own, planned } = await accountsRun(
+      'sharded-directory',
+      { directory: true, seed: 48 },
+      () => ({
         ALIBABA_CLOUD_RESOURCE_DIRECTORY: 'true',
         ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS: '2',
-      };
-      const deployed = await deployment('sharded-directory', { providers });
-      const planned = await deployed.plan({ id: 'directory-1', time: '2026-11-23T12:00:00Z' });
-      expect(planned.shards).toEqual([
-        'aliyun-slb-1',
-        'aliyun-cas',
-        'aliyun-directory-1',
-        'aliyun-directory-2',
-      ]);
-      const log = await drain(deployed);
-      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
-      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
-      expect(worked.flatMap((o) => (o.closed ? [o.closed] : []))).toMatchObject([{ complete: true }]);
-      // Each member once: one AssumeRole each, in whichever directory shard took it.
-      const members = directory.aliyun!.members!;
-      expect(own.stats.aliyun.sts.byAction.AssumeRole).toBe(members.length);
-
-      const single = createHandler(providers, {
-        ...quietTelemetry,
-        sink: {
-          name: 'none',
-          publishDigest: async () => {},
-          publishAlerts: async () => [],
-        } as unknown as AlertSink,
-        store: new MemoryStateStore(),
-        clock: () => NOW,
-      });
-      const audit = fromReportJson(await single({ mode: 'audit' }));
-      const report = await reportOf(deployed, planned.runId);
-      expect(report.certificates).toEqual(audit.certificates);
-      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
-        new Set(['main', ...members.map((member) => member.displayName)]),
-      );
-    } finally {
-      await own.close();
-    }
+      }),
+    );
+    expect(planned).toEqual(['aliyun-slb-1', 'aliyun-cas', 'aliyun-directory-1', 'aliyun-directory-2']);
+    // Each member once: one AssumeRole each, in whichever directory shard took it.
+    expect(own.AssumeRole).toBe(members.length);
   }, 120_000);
 
   it('spreads the accounts with keys of their own over the shards the planner is told of, without their keys', async () => {
-    const keyedFleet: Fleet = {
-      aliyun: generateAliyunAccountsFleet({
-        accounts: 4,
-        seed: 49,
-        now: NOW,
-        perAccount: { cas: 3, slb: 2 },
-        resourceDirectory: false,
-        mainAccount: ALIYUN_ACCOUNT,
-      }),
-    };
-    const own = await startEmulator({ fleet: keyedFleet });
-    try {
-      const members = keyedFleet.aliyun!.members!;
-      const providers = {
-        ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
-        ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
-        ALIBABA_CLOUD_SCAN_CDN: 'false',
-        ALIBABA_CLOUD_SCAN_CAS: 'true',
-        ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
-        ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
-        ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
-        ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
-        ALIBABA_CLOUD_ACCOUNT_KEYS: members
-          .map((member, i) => {
-            const pair = member.accounts![0]!;
-            return `keyed-${i}=${member.accountId}:${pair.AccessKeyId}:${pair.AccessKeySecret}`;
-          })
-          .join(','),
-        ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: '2',
-      };
-      const deployed = await deployment('sharded-keyed', { providers });
-      const planned = await deployed.plan({ id: 'keyed-1', time: '2026-11-23T12:00:00Z' });
-      expect(planned.shards).toEqual(['aliyun-slb-1', 'aliyun-cas', 'aliyun-keyed-1', 'aliyun-keyed-2']);
-      const log = await drain(deployed);
-      const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
-      expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
-      expect(worked.flatMap((o) => (o.closed ? [o.closed] : []))).toMatchObject([{ complete: true }]);
-
-      const single = createHandler(providers, {
-        ...quietTelemetry,
-        sink: {
-          name: 'none',
-          publishDigest: async () => {},
-          publishAlerts: async () => [],
-        } as unknown as AlertSink,
-        store: new MemoryStateStore(),
-        clock: () => NOW,
-      });
-      const audit = fromReportJson(await single({ mode: 'audit' }));
-      const report = await reportOf(deployed, planned.runId);
-      expect(report.certificates).toEqual(audit.certificates);
-      expect(new Set(report.certificates.map((c) => c.account?.name))).toEqual(
-        new Set(['main', ...members.map((_, i) => `keyed-${i}`)]),
-      );
-    } finally {
-      await own.close();
-    }
+    const { own, planned } = await accountsRun('sharded-keyed', { directory: false, seed: 49 }, (fleet) => ({
+      ALIBABA_CLOUD_ACCOUNT_KEYS: fleet
+        .aliyun!.members!.map((member, i) => {
+          const pair = member.accounts![0]!;
+          return `team-${i}=${member.accountId}:${pair.AccessKeyId}:${pair.AccessKeySecret}`;
+        })
+        .join(','),
+      ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: '2',
+    }));
+    expect(planned).toEqual(['aliyun-slb-1', 'aliyun-cas', 'aliyun-keyed-1', 'aliyun-keyed-2']);
+    expect(own.AssumeRole ?? 0).toBe(0);
   }, 120_000);
 });
+
+/**
+ * A sharded run over a generated fleet of Alibaba accounts (its own emulator): planned, drained, closed complete,
+ * and its report the one the single function makes of the same settings, every account in it by its name.
+ */
+async function accountsRun(
+  name: string,
+  shape: { directory: boolean; seed: number },
+  settings: (fleet: Fleet) => Record<string, string>,
+) {
+  const accounts: Fleet = {
+    aliyun: generateAliyunAccountsFleet({
+      accounts: shape.directory ? 4 : 3,
+      seed: shape.seed,
+      now: NOW,
+      perAccount: { cas: 3, slb: 2 },
+      resourceDirectory: shape.directory,
+      mainAccount: ALIYUN_ACCOUNT,
+    }),
+  };
+  const own = await startEmulator({ fleet: accounts });
+  try {
+    const members = accounts.aliyun!.members!;
+    const providers = {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ALIYUN_ACCOUNT.AccessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ALIYUN_ACCOUNT.AccessKeySecret,
+      ALIBABA_CLOUD_ACCOUNT_NAME: 'main',
+      ALIBABA_CLOUD_SCAN_CDN: 'false',
+      ALIBABA_CLOUD_SCAN_CAS: 'true',
+      ALIBABA_CLOUD_CAS_ENDPOINT: own.casUrl,
+      ALIBABA_CLOUD_CDN_ENDPOINT: own.cdnUrl,
+      ALIBABA_CLOUD_SLB_ENDPOINT: own.slbUrl,
+      ALIBABA_CLOUD_SLB_REGIONS: 'cn-hangzhou',
+      ALIBABA_CLOUD_STS_ENDPOINT: own.stsUrl,
+      ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: own.resourceManagerUrl,
+      ...settings(accounts),
+    };
+    const deployed = await deployment(name, { providers });
+    const planned = await deployed.plan({ id: `${name}-1`, time: '2026-11-23T12:00:00Z' });
+    const log = await drain(deployed);
+    const worked = log.map((entry) => entry.result).filter((r): r is WorkOutcome => !(r instanceof Error));
+    expect(worked.filter((o) => o.did === 'scanned')).toHaveLength(planned.shards.length);
+    expect(worked.flatMap((o) => (o.closed ? [o.closed] : []))).toMatchObject([
+      { complete: true, failures: [] },
+    ]);
+    const assumed = { AssumeRole: own.stats.aliyun.sts.byAction.AssumeRole };
+
+    const single = createHandler(providers, {
+      ...quietTelemetry,
+      sink: {
+        name: 'none',
+        publishDigest: async () => {},
+        publishAlerts: async () => [],
+      } as unknown as AlertSink,
+      store: new MemoryStateStore(),
+      clock: () => NOW,
+    });
+    const audit = fromReportJson(await single({ mode: 'audit' }));
+    const report = await reportOf(deployed, planned.runId);
+    expect(report.certificates).toEqual(audit.certificates);
+    const names = new Set(report.certificates.map((c) => c.account?.name));
+    expect(names.size).toBe(members.length + 1);
+    expect(names.has('main')).toBe(true);
+    return { members, own: assumed, planned: planned.shards };
+  } finally {
+    await own.close();
+  }
+}

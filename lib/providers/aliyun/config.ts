@@ -511,7 +511,9 @@ function readAccounts(
   const keyedShardsText = get('ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS') ?? '0';
   const keyedAccountShards = /^\d{1,3}$/.test(keyedShardsText) ? Number(keyedShardsText) : Number.NaN;
   if (!(keyedAccountShards <= 100)) {
-    problems.push(`ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS "${keyedShardsText}" must be a whole number from 0 to 100`);
+    problems.push(
+      `ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS "${keyedShardsText}" must be a whole number from 0 to 100`,
+    );
   }
   const directoryShards = readWholeNumber(
     get,
