@@ -80,18 +80,18 @@ export async function runEmulatorCommand(args: string[], io: CliIo): Promise<num
 function generatedFleet(values: FlagValues, nowMs: number): Fleet {
   const now = nowMs - (nowMs % 86_400_000);
   const seed = integerFlag('seed', values.seed, 0, 2 ** 31) ?? 1;
-  const fleet: Record<string, unknown> = {};
-  for (const part of GENERATED_FLEETS) {
-    const generated = part.generate(values, { seed, now });
-    if (generated !== undefined) fleet[part.provider] = generated;
-  }
-  if (Object.keys(fleet).length === 0) {
+  // Every part's flags are read before any part generates.
+  const prepared = GENERATED_FLEETS.flatMap((part) => {
+    const generate = part.prepare(values, { seed, now });
+    return generate ? [{ provider: part.provider, generate }] : [];
+  });
+  if (prepared.length === 0) {
     const counts = GENERATED_FLEETS.flatMap((part) => part.countFlags.map((name) => `--${name}`));
     throw new UsageError(
       `give ${counts.slice(0, -1).join(', ')} or ${counts.at(-1)} (how many certificates to generate)`,
     );
   }
-  return fleet as Fleet;
+  return Object.fromEntries(prepared.map(({ provider, generate }) => [provider, generate()])) as Fleet;
 }
 
 /**

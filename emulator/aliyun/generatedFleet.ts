@@ -35,9 +35,10 @@ export const aliyunGeneratedFleet: GeneratedFleetPart<'aliyun'> = {
     '--accounts N: a Resource Directory of N Alibaba accounts (the main one and its members), each holding ' +
       'the --per-account resources (alb/nlb count load balancers).',
   ],
-  generate(values, { seed, now }) {
+  prepare(values, { seed, now }) {
     const cdnCount = integerFlag('cdn-count', values['cdn-count'], 0, 1_000_000) ?? 0;
     const slbCount = integerFlag('slb-count', values['slb-count'], 0, 1_000_000) ?? 0;
+    const slbRegions = listFlag('slb-regions', values['slb-regions']) ?? ['cn-hangzhou', 'cn-shanghai'];
     const accounts = integerFlag('accounts', values.accounts, 1, 1_000);
     if (accounts !== undefined) {
       if (cdnCount > 0 || slbCount > 0) {
@@ -46,31 +47,35 @@ export const aliyunGeneratedFleet: GeneratedFleetPart<'aliyun'> = {
         );
       }
       const regions = listFlag('account-regions', values['account-regions']);
+      const counts = perAccount(values);
       // A Resource Directory of the main account and its members, as an organisation with many accounts runs.
-      return cachedAliyunAccountsFleet({
-        accounts,
-        seed,
-        now,
-        perAccount: perAccount(values),
-        resourceDirectory: true,
-        ...(regions ? { regions } : {}),
-      }).fleet;
+      return () =>
+        cachedAliyunAccountsFleet({
+          accounts,
+          seed,
+          now,
+          perAccount: counts,
+          resourceDirectory: true,
+          ...(regions ? { regions } : {}),
+        }).fleet;
     }
     if (values['per-account'] !== undefined || values['account-regions'] !== undefined) {
       throw new UsageError('--per-account and --account-regions need --accounts');
     }
     if (cdnCount === 0 && slbCount === 0) return undefined;
-    const aliyun: NonNullable<Fleet['aliyun']> = {};
-    if (cdnCount > 0) {
-      aliyun.cdn = { certificates: cachedAliyunCdnFleet({ count: cdnCount, seed, now }).certificates };
-    }
-    if (slbCount > 0) {
-      const regions = listFlag('slb-regions', values['slb-regions']) ?? ['cn-hangzhou', 'cn-shanghai'];
-      aliyun.slb = {
-        certificates: cachedAliyunSlbFleet({ count: slbCount, seed, now, regions }).certificates,
-      };
-    }
-    return aliyun;
+    return () => {
+      const aliyun: NonNullable<Fleet['aliyun']> = {};
+      if (cdnCount > 0) {
+        aliyun.cdn = { certificates: cachedAliyunCdnFleet({ count: cdnCount, seed, now }).certificates };
+      }
+      if (slbCount > 0) {
+        aliyun.slb = {
+          certificates: cachedAliyunSlbFleet({ count: slbCount, seed, now, regions: slbRegions })
+            .certificates,
+        };
+      }
+      return aliyun;
+    };
   },
 };
 

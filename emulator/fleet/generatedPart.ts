@@ -27,10 +27,11 @@ export interface GeneratedFleetPart<P extends keyof Fleet = keyof Fleet> {
   /** What help says of its flags beyond their usage, a paragraph each. */
   readonly help?: readonly string[];
   /**
-   * Its part of the fleet, laid around `now` (today's UTC midnight, so it is cached and reused all day), or
-   * undefined when none of its count flags is given. A flag given wrongly is a UsageError naming it.
+   * Reads its flags (a flag given wrongly is a UsageError naming it) and returns what generates its part of the
+   * fleet, laid around `now` (today's UTC midnight, so it is cached and reused all day); undefined when none of its
+   * count flags is given. Every part reads its flags before any generates: a mistake is told before minutes of work.
    */
-  generate(values: FlagValues, context: { seed: number; now: number }): Fleet[P] | undefined;
+  prepare(values: FlagValues, context: { seed: number; now: number }): (() => Fleet[P]) | undefined;
 }
 
 /** `--name N`: a whole number from `min` to `max`, or undefined when not given. */

@@ -10,11 +10,11 @@ export const ucloudGeneratedFleet: GeneratedFleetPart<'ucloud'> = {
     { name: 'projects', value: 'LIST' },
   ],
   countFlags: ['count'],
-  generate(values, { seed, now }) {
+  prepare(values, { seed, now }) {
     const count = integerFlag('count', values.count, 0, 1_000_000) ?? 0;
-    if (count === 0) return undefined;
     const regions = listFlag('regions', values.regions) ?? ['cn-bj2', 'cn-sh2', 'hk'];
     const projects = listFlag('projects', values.projects) ?? ['org-demo1', 'org-demo2'];
-    return { certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates };
+    if (count === 0) return undefined;
+    return () => ({ certificates: cachedUcloudFleet({ count, seed, now, regions, projects }).certificates });
   },
 };

@@ -384,7 +384,9 @@ function couldNotCheck(report: ScanReport, show: Shown): DigestSection {
 
 function describeFailure(failure: SourceFailure, show: Shown): DigestEntry {
   const place = location(failure.region, failure.project);
-  const where = show.accounts && failure.account ? `${place}, account ${failure.account.name}` : place;
+  // A message that already starts with its account (a refused role's) is not told it again.
+  const named = failure.account && !failure.message.startsWith(`account ${failure.account.name}:`);
+  const where = show.accounts && named ? `${place}, account ${failure.account!.name}` : place;
   return {
     title: `${failure.provider} / ${failure.service}`,
     tone: 'failure',

@@ -40,10 +40,11 @@ export interface ProviderShards<C, Scope> {
   scope(config: C): Scope;
   plan(scope: Scope, regionsPerShard: number): Shard[];
   /**
-   * The configuration that scans exactly `shard` (one of its services); null when what it names (an account) is
-   * no longer configured.
+   * The configuration that scans exactly `shard` (one of its services), as cut by `plan` (every shard of its run:
+   * what one shard leaves to others is decided by the plan, not by settings that may have changed since); null
+   * when what it names (an account, a directory) is no longer configured.
    */
-  narrow(config: C, shard: Shard): C | null;
+  narrow(config: C, shard: Shard, plan: readonly Shard[]): C | null;
 }
 
 export interface DoctorContext {

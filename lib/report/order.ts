@@ -49,6 +49,7 @@ export function compareFailures(a: SourceFailure, b: SourceFailure): number {
     compareText(a.service, b.service) ||
     compareText(a.region, b.region) ||
     compareText(a.project, b.project) ||
+    compareText(a.account?.name ?? null, b.account?.name ?? null) ||
     compareText(a.message, b.message)
   );
 }

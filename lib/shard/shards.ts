@@ -29,14 +29,14 @@ export function planShards(config: ShardScope, regionsPerShard: number): Shard[]
  * account only, when it names one). Null when the shard's provider, or its account, is no longer configured (a
  * deploy between the plan and the worker).
  */
-export function narrowConfig(config: Config, shard: Shard): Config | null {
+export function narrowConfig(config: Config, shard: Shard, plan: readonly Shard[]): Config | null {
   const provider = PROVIDER_MODULES.find((candidate) => candidate.shards.services.includes(shard.service));
   const byId = config as unknown as Readonly<Record<string, unknown>>;
   const own = provider ? byId[provider.id] : null;
   if (!provider || own === null || own === undefined) return null;
   const narrowed: Record<string, unknown> = { ...config };
   for (const other of PROVIDER_MODULES) narrowed[other.id] = null;
-  const scoped = provider.shards.narrow(own, shard);
+  const scoped = provider.shards.narrow(own, shard, plan);
   if (scoped === null) return null;
   narrowed[provider.id] = scoped;
   return narrowed as unknown as Config;

@@ -101,15 +101,14 @@ async function scanOne(
   context: WorkContext,
   counters: ReturnType<typeof newRequestCounters>,
 ): Promise<ShardResult> {
-  const config = narrowConfig(setup.config, shard);
+  const config = narrowConfig(setup.config, shard, run.shards);
   if (!config) {
-    const [provider] = shard.service.split('/');
     return {
       certificates: [],
       failures: shardFailures(
         shard,
-        `${shard.account ? `${provider} account ${shard.account.name}` : provider} is no longer configured: ` +
-          'this shard was planned before a deploy',
+        `what shard ${shard.id} scans (${shard.service}${shard.account ? `, account ${shard.account.name}` : ''}) ` +
+          'is no longer configured: this shard was planned before a deploy',
       ),
       leaves: [],
       pending: [] as ObservedCertificate[],

@@ -63,5 +63,16 @@ describe('certwatch emulator with a generated fleet', () => {
     expect((await emulator(['--per-account', 'cas=3', '--count', '1'])).stderr).toContain(
       '--per-account and --account-regions need --accounts',
     );
+    // Every provider's flags are read before any fleet is generated.
+    expect((await emulator(['--count', '900000', '--cdn-count', 'x'])).stderr).toContain(
+      '--cdn-count "x" must be a whole number from 0 to 1000000',
+    );
+  });
+
+  it("has each flag once, none of them the command's own", () => {
+    const own = ['port', 'fleet', 'latency-ms', 'throttle-rate', 'error-rate', 'rate-limits', 'rate-scale'];
+    const names = ['seed', ...GENERATED_FLEETS.flatMap((part) => part.flags.map((flag) => flag.name))];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((name) => own.includes(name))).toEqual([]);
   });
 });

@@ -187,6 +187,7 @@ export function directorySource(
     provider: 'aliyun',
     service: 'resourcemanager',
     async scan(sink, signal) {
+      const { slot } = config.resourceDirectory!;
       const members: DirectoryMember[] = [];
       try {
         for await (const page of listPages(directoryListing(client), undefined, signal))
@@ -198,15 +199,13 @@ export function directorySource(
           region: null,
           project: null,
           account: config.account,
-          message: failureMessage(error),
+          message: `${failureMessage(error)}${slot ? ` (directory shard ${slot.index} of ${slot.count})` : ''}`,
         });
       }
-      const slot = config.resourceDirectory!.slot;
-      const toScan = members
-        .filter((member) => isJoined(member) && !known.has(member.accountId))
-        // A shard of the sharded mode takes every `count`th member, by account id, whatever order the pages had.
-        .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))
-        .filter((_, at) => !slot || at % slot.count === slot.index - 1);
+      const toScan = members.filter(
+        (member) =>
+          isJoined(member) && !known.has(member.accountId) && (!slot || inSlot(member.accountId, slot)),
+      );
       await forEachBounded(toScan, MEMBER_CONCURRENCY, (member) => {
         const role: AssumedRole = {
           account: { id: member.accountId, name: member.displayName },
@@ -216,6 +215,14 @@ export function directorySource(
       });
     },
   };
+}
+
+/**
+ * Whether the account `id` (digits) falls in `slot` of the sharded mode: by the id alone, so every worker cuts the
+ * same way whatever it listed, and an account joining or leaving moves no other.
+ */
+export function inSlot(id: string, slot: { index: number; count: number }): boolean {
+  return /^\d+$/.test(id) && BigInt(id) % BigInt(slot.count) === BigInt(slot.index - 1);
 }
 
 /** A source's scan, which by contract reports its own failures; anything it throws all the same becomes one. */
@@ -256,9 +263,9 @@ export function accountsSources(
     ...(config.scanKeyed === false ? [] : config.keyedAccounts).flatMap((keyed) =>
       build({ ...config, session: keyedSession(keyed) }).map((source) => inAccount(source, keyed.account)),
     ),
-    ...(config.scanRoles === false ? [] : config.assumeRoles).map((role) =>
-      roleAccountSource(config, role, options, deps, build),
-    ),
+    ...config.assumeRoles
+      .filter((role) => !config.rolesElsewhere?.includes(role.account.name))
+      .map((role) => roleAccountSource(config, role, options, deps, build)),
     ...(config.resourceDirectory ? [directorySource(config, options, deps, build)] : []),
   ];
 }

@@ -56,8 +56,8 @@ export interface AliyunConfig {
     /** How many shards the members are spread over in the sharded mode. */
     shards: number;
     /**
-     * Set by the sharded mode's narrowing only: this shard scans the members at positions `index` (1-based) modulo
-     * `count` of the joined members sorted by account id; absent: every member.
+     * Set by the sharded mode's narrowing only: this shard scans the members in this slot (inSlot: by account id,
+     * so a member joining or leaving moves no other); absent: every member.
      */
     slot?: { index: number; count: number };
   } | null;
@@ -69,11 +69,14 @@ export interface AliyunConfig {
    */
   scanOwnAccount?: boolean;
   /**
-   * False when the assumed roles' accounts have shards of their own: a shard of the keys' own account then skips
-   * them (and its Resource Directory still knows them, so it does not scan them again). Absent means true.
+   * The names of the assumed roles' accounts that other shards scan (the sharded mode's narrowing): this
+   * configuration skips them, and its Resource Directory still knows them, so it does not scan them again.
    */
-  scanRoles?: boolean;
-  /** The same for the accounts with keys of their own (ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS). Absent means true. */
+  rolesElsewhere?: readonly string[];
+  /**
+   * False when other shards scan the accounts with keys of their own (ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS): skipped
+   * here, still known to the directory. Absent means true.
+   */
   scanKeyed?: boolean;
   /**
    * Set by the provider for the sources of one account other than the keys' own (./accounts.ts): never read from
@@ -465,13 +468,18 @@ function readAccounts(
   const assumeRoles: AssumedRole[] = [];
   const rolesText = get('ALIBABA_CLOUD_ASSUME_ROLES');
   const seen = new Set<string>([name]);
-  for (const entry of rolesText === undefined ? [] : rolesText.split(',').map((item) => item.trim())) {
+  const roleEntries = rolesText === undefined ? [] : rolesText.split(',').map((item) => item.trim());
+  for (const [index, entry] of roleEntries.entries()) {
     const at = entry.indexOf('=');
     const roleArn = at < 0 ? entry : entry.slice(at + 1).trim();
     const match = ROLE_ARN.exec(roleArn);
     if (!match) {
+      // An ARN is no secret and is quoted; anything else (a key pair pasted here) is not.
+      const shown = /^(acs|arn):/.test(roleArn)
+        ? `"${entry}"`
+        : `${index + 1} (not shown: it may hold a key)`;
       problems.push(
-        `ALIBABA_CLOUD_ASSUME_ROLES has a malformed entry "${entry}": give role ARNs such as ` +
+        `ALIBABA_CLOUD_ASSUME_ROLES has a malformed entry ${shown}: give role ARNs such as ` +
           'shop-prod=acs:ram::1234567890123456:role/certwatch-reader, comma-separated',
       );
       continue;
@@ -557,9 +565,15 @@ const KEYED_ACCOUNT = /^(\d{1,32}):([^\s:,]{1,128}):([^\s:,]{1,128})$/;
  */
 function readKeyedAccounts(text: string | undefined, seen: Set<string>, problems: string[]): KeyedAccount[] {
   const keyed: KeyedAccount[] = [];
-  const entries = text === undefined ? [] : text.split(/[,\n]/).map((item) => item.trim());
+  // Numbered as written, blank ones left out: the number is all a mistake is named by.
+  const entries =
+    text === undefined
+      ? []
+      : text
+          .split(/[,\n]/)
+          .map((item) => item.trim())
+          .filter(Boolean);
   entries.forEach((entry, index) => {
-    if (entry === '') return;
     const at = entry.indexOf('=');
     const name = at < 0 ? '' : entry.slice(0, at).trim();
     const match = KEYED_ACCOUNT.exec(at < 0 ? '' : entry.slice(at + 1).trim());

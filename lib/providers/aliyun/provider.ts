@@ -9,7 +9,7 @@ import type { AccountRef } from '../../model';
 import type { ProviderModule } from '../module';
 import { type Shard, shardsByRegions, shardsOfAccount } from '../shard';
 import type { CertificateSource, ProviderDeps } from '../source';
-import { accountsChecks, accountsSources } from './accounts';
+import { accountsChecks, accountsSources, inSlot } from './accounts';
 import { ALB_LISTENERS } from './alb/listings';
 import { aliyunCasSource } from './cas/source';
 import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
@@ -177,14 +177,16 @@ export const aliyun: ProviderModule<
     // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else; one that
     // names an account scans that account alone, and one that does not, the keys' own account and those with
     // keys of their own. A directory shard scans its members, every service of each.
-    narrow: (config, shard) => {
+    narrow: (config, shard, plan) => {
       const { slot } = shard;
-      const others = { ...config, scanOwnAccount: false, scanRoles: false };
+      // What other shards of this run scan, by the plan (not by settings that may have changed since it was cut).
+      const rolesPlanned = plan.flatMap((one) => (one.account ? [one.account.name] : []));
+      const keyedPlanned = plan.some((one) => one.service === 'aliyun/keyed');
+      const directoryPlanned = plan.some((one) => one.service === 'aliyun/directory');
+      const allRoles = config.assumeRoles.map((role) => role.account.name);
+      const others = { ...config, scanOwnAccount: false, rolesElsewhere: allRoles };
       if (slot && shard.service === 'aliyun/keyed') {
-        // Every `count`th keyed account by account id: the same cut whichever worker makes it.
-        const keyed = [...config.keyedAccounts]
-          .sort((a, b) => (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0))
-          .filter((_, at) => at % slot.count === slot.index - 1);
+        const keyed = config.keyedAccounts.filter((one) => inSlot(one.account.id, slot));
         return { ...others, keyedAccounts: keyed, resourceDirectory: null };
       }
       if (slot) {
@@ -205,15 +207,17 @@ export const aliyun: ProviderModule<
         nlbRegions: only('aliyun/nlb'),
       };
       if (!shard.account) {
+        // The keys' own account, and whatever the plan did not give shards of its own (a role, keyed accounts or a
+        // directory configured since), this service of each.
         return {
           ...services,
-          scanRoles: false,
-          scanKeyed: config.keyedAccountShards === 0,
-          resourceDirectory: null,
+          rolesElsewhere: rolesPlanned,
+          scanKeyed: !keyedPlanned,
+          resourceDirectory: directoryPlanned ? null : config.resourceDirectory,
         };
       }
-      const { name } = shard.account;
-      const role = config.assumeRoles.find((candidate) => candidate.account.name === name);
+      const { id, name } = shard.account;
+      const role = config.assumeRoles.find((one) => one.account.name === name && one.account.id === id);
       if (!role) return null;
       return {
         ...services,

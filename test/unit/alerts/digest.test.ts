@@ -188,9 +188,13 @@ describe('buildAlertDigest, as an email reads', () => {
       message: 'account data: Alibaba STS AssumeRole: HTTP 403 NoPermission',
     });
     const withFailure = digestOf([member, unbound], [refused])?.body ?? '';
-    expect(withFailure).toMatch(
-      /Location: +\(all regions\), account data\n +Error: +account data: Alibaba STS/,
+    // Its message names the account already: the location does not say it again.
+    expect(withFailure).toMatch(/Location: +\(all regions\)\n +Error: +account data: Alibaba STS/);
+    const keyed = digestOf(
+      [member, unbound],
+      [{ ...refused, service: 'cas', message: 'Alibaba CAS: HTTP 400' }],
     );
+    expect(keyed?.body).toMatch(/Location: +\(all regions\), account data\n +Error: +Alibaba CAS: HTTP 400/);
     expect(withFailure).toContain('aliyun/cas global account shop-prod, expires');
     const single = digestOf([], [{ ...refused, account: { id: null, name: 'default' } }])?.body ?? '';
     expect(single).toMatch(/Location: +\(all regions\)\n +Error: +account data/);

@@ -43,18 +43,18 @@ describe('planShards', () => {
 describe('narrowConfig', () => {
   it('keeps one provider, one service and the shard’s regions, every other setting as it was', () => {
     const [ulb, , , cdn, slb] = planShards(config, 2);
-    const ucloud = narrowConfig(config, ulb!)!;
+    const ucloud = narrowConfig(config, ulb!, [])!;
     expect(ucloud).toEqual({
       ...config,
       aliyun: null,
       ucloud: { ...config.ucloud, regions: ['cn-bj2', 'cn-sh2'] },
     });
     expect(ucloud.ucloud?.projectIds).toEqual(['org-a', 'org-b']);
-    expect(narrowConfig(config, cdn!)).toMatchObject({
+    expect(narrowConfig(config, cdn!, [])).toMatchObject({
       ucloud: null,
       aliyun: { scanCdn: true, slbRegions: [] },
     });
-    expect(narrowConfig(config, slb!)).toMatchObject({
+    expect(narrowConfig(config, slb!, [])).toMatchObject({
       ucloud: null,
       aliyun: { scanCdn: false, slbRegions: ['cn-hangzhou', 'cn-shanghai'], accessKeyId: 'akid' },
     });
@@ -62,7 +62,7 @@ describe('narrowConfig', () => {
 
   it('is null for a provider no longer configured', () => {
     const ucloudOnly = { ...config, aliyun: null };
-    expect(narrowConfig(ucloudOnly, { id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] })).toBeNull();
+    expect(narrowConfig(ucloudOnly, { id: 'aliyun-cdn', service: 'aliyun/cdn', regions: [] }, [])).toBeNull();
   });
 });
 

@@ -117,6 +117,16 @@ describe('Alibaba accounts configuration', () => {
       'the account id 1000000000000002 is configured more than once (ALIBABA_CLOUD_ACCOUNT_ID, ALIBABA_CLOUD_ASSUME_ROLES, ALIBABA_CLOUD_ACCOUNT_KEYS): give each account one way in',
     ]);
     expect(found.join('\n')).not.toMatch(/TopSecret|LTAI5t/);
+    // Numbered as written, blank entries left out; a key pair pasted among the roles is not quoted either.
+    expect(problems({ ALIBABA_CLOUD_ACCOUNT_KEYS: 'a=1:LTAI5tA:sa,,\nb=x:LTAI5tB:TopSecretValue5' })).toEqual(
+      [
+        'ALIBABA_CLOUD_ACCOUNT_KEYS entry 2 is malformed: give name=<account id>:<AccessKey id>:<AccessKey secret>, comma-separated (the account id is digits; the entry is not shown, it holds a secret)',
+      ],
+    );
+    const roles = problems({ ALIBABA_CLOUD_ASSUME_ROLES: 'shop=1000000000000002:LTAI5tS:TopSecretValue6' });
+    expect(roles).toEqual([
+      'ALIBABA_CLOUD_ASSUME_ROLES has a malformed entry 1 (not shown: it may hold a key): give role ARNs such as shop-prod=acs:ram::1234567890123456:role/certwatch-reader, comma-separated',
+    ]);
   });
 
   it('reads how many shards the keyed accounts are spread over: none unless told', () => {

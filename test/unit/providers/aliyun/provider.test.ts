@@ -36,15 +36,15 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
       { id: 'aliyun-alb-2', service: 'aliyun/alb', regions: ['cn-beijing'] },
       { id: 'aliyun-nlb-1', service: 'aliyun/nlb', regions: ['cn-hangzhou'] },
     ]);
-    expect(aliyun.shards.narrow(config, shards[1]!)).toMatchObject({
+    expect(aliyun.shards.narrow(config, shards[1]!, shards)).toMatchObject({
       scanCdn: false,
       slbRegions: [],
       albRegions: ['cn-beijing'],
       nlbRegions: [],
     });
-    expect(aliyun.sources(aliyun.shards.narrow(config, shards[2]!)!, { requestTimeoutMs: 1000 }, {})).toEqual(
-      [expect.objectContaining({ provider: 'aliyun', service: 'nlb' })],
-    );
+    expect(
+      aliyun.sources(aliyun.shards.narrow(config, shards[2]!, shards)!, { requestTimeoutMs: 1000 }, {}),
+    ).toEqual([expect.objectContaining({ provider: 'aliyun', service: 'nlb' })]);
   });
 
   it("cuts each assumed role's account into shards of its own, and the directory's members into slots", () => {
@@ -69,17 +69,17 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
       { id: 'aliyun-directory-1', service: 'aliyun/directory', regions: [], slot: { index: 1, count: 2 } },
       { id: 'aliyun-directory-2', service: 'aliyun/directory', regions: [], slot: { index: 2, count: 2 } },
     ]);
-    const own = aliyun.shards.narrow(withRoles, shards[0]!)!;
-    // Neither a role nor the directory is scanned here: they have shards of their own.
-    expect(own).toMatchObject({ scanRoles: false, resourceDirectory: null });
+    const own = aliyun.shards.narrow(withRoles, shards[0]!, shards)!;
+    // Neither a role nor the directory is scanned here: the plan gave them shards of their own.
+    expect(own).toMatchObject({ rolesElsewhere: ['shop-prod', 'data'], resourceDirectory: null });
     expect(aliyun.sources(own, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
       'cas',
     ]);
     // A directory shard: its slot of the members, every service of each, nobody else.
-    const slot = aliyun.shards.narrow(withRoles, shards.at(-1)!)!;
+    const slot = aliyun.shards.narrow(withRoles, shards.at(-1)!, shards)!;
     expect(slot).toMatchObject({
       scanOwnAccount: false,
-      scanRoles: false,
+      rolesElsewhere: ['shop-prod', 'data'],
       scanKeyed: false,
       keyedAccountShards: 0,
       scanCas: true,
@@ -89,8 +89,10 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     expect(aliyun.sources(slot, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
       'resourcemanager',
     ]);
-    expect(aliyun.shards.narrow({ ...withRoles, resourceDirectory: null }, shards.at(-1)!)).toBeNull();
-    const second = aliyun.shards.narrow(withRoles, shards[2]!)!;
+    expect(
+      aliyun.shards.narrow({ ...withRoles, resourceDirectory: null }, shards.at(-1)!, shards),
+    ).toBeNull();
+    const second = aliyun.shards.narrow(withRoles, shards[2]!, shards)!;
     expect(second).toMatchObject({
       scanOwnAccount: false,
       assumeRoles: [withRoles.assumeRoles[1]],
@@ -101,8 +103,21 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     expect(aliyun.sources(second, { requestTimeoutMs: 1000 }, {}).map((source) => source.service)).toEqual([
       'sts',
     ]);
-    // A role gone by the time the shard runs: nothing to narrow to.
-    expect(aliyun.shards.narrow({ ...withRoles, assumeRoles: [] }, shards[1]!)).toBeNull();
+    // A role gone by the time the shard runs, or its name now another account's: nothing to narrow to.
+    expect(aliyun.shards.narrow({ ...withRoles, assumeRoles: [] }, shards[1]!, shards)).toBeNull();
+    const renamed = [{ ...withRoles.assumeRoles[0]!, account: { ...shop, id: '1000000000000009' } }];
+    expect(aliyun.shards.narrow({ ...withRoles, assumeRoles: renamed }, shards[1]!, shards)).toBeNull();
+    // A role configured after the plan was cut rides in the keys' own shards, this service of it.
+    const added = {
+      account: { id: '1000000000000004', name: 'late' },
+      roleArn: 'acs:ram::1000000000000004:role/r',
+    };
+    const later = { ...withRoles, assumeRoles: [...withRoles.assumeRoles, added] };
+    expect(
+      aliyun
+        .sources(aliyun.shards.narrow(later, shards[0]!, shards)!, { requestTimeoutMs: 1000 }, {})
+        .map((source) => source.service),
+    ).toEqual(['cas', 'sts']);
   });
 
   it('spreads the accounts with keys of their own over the shards it is told of, each by account id', () => {
@@ -118,21 +133,26 @@ describe('the Alibaba provider module with ALB and NLB regions', () => {
     );
     expect(planned.map((shard) => shard.id)).toEqual(['aliyun-cas', 'aliyun-keyed-1', 'aliyun-keyed-2']);
     const worker = { ...withKeys, keyedAccountShards: 2 };
-    const names = (shard: (typeof planned)[number]) =>
-      aliyun.shards.narrow(worker, shard)!.keyedAccounts.map((one) => one.account.name);
-    expect(names(planned[1]!)).toEqual(['k5', 'k7']);
-    expect(names(planned[2]!)).toEqual(['k6']);
-    expect(aliyun.shards.narrow(worker, planned[1]!)).toMatchObject({
+    const names = (shard: (typeof planned)[number], config = worker) =>
+      aliyun.shards.narrow(config, shard, planned)!.keyedAccounts.map((one) => one.account.name);
+    // By account id modulo the count: every worker cuts alike, and an account added moves no other.
+    expect(names(planned[1]!)).toEqual(['k6']);
+    expect(names(planned[2]!)).toEqual(['k7', 'k5']);
+    const k8 = { account: { id: '1000000000000008', name: 'k8' }, credentials: keyed[0]!.credentials };
+    expect(names(planned[1]!, { ...worker, keyedAccounts: [...keyed, k8] })).toEqual(['k6', 'k8']);
+    expect(names(planned[2]!, { ...worker, keyedAccounts: [...keyed, k8] })).toEqual(['k7', 'k5']);
+    expect(aliyun.shards.narrow(worker, planned[1]!, planned)).toMatchObject({
       scanOwnAccount: false,
       resourceDirectory: null,
     });
-    // The keys' own shard leaves them to those shards; without keyed shards, it carries them.
+    // The keys' own shard leaves them to those shards; when the plan has none (whatever the settings say now), it
+    // carries them.
     expect(
-      aliyun.sources(aliyun.shards.narrow(worker, planned[0]!)!, { requestTimeoutMs: 1000 }, {}),
+      aliyun.sources(aliyun.shards.narrow(worker, planned[0]!, planned)!, { requestTimeoutMs: 1000 }, {}),
     ).toHaveLength(1);
     expect(
       aliyun.sources(
-        aliyun.shards.narrow({ ...withKeys, keyedAccountShards: 0 }, planned[0]!)!,
+        aliyun.shards.narrow(worker, planned[0]!, [planned[0]!])!,
         { requestTimeoutMs: 1000 },
         {},
       ),
