@@ -112,7 +112,15 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
     list,
     anyText,
   ),
+  // Starting with a canary, the whole value is watched for in every message (a malformed first entry).
+  ALIBABA_CLOUD_ACCOUNT_KEYS: fc.oneof(
+    secret,
+    secret.map((s) => `${s},shop=1000000000000002:LTAIkey:${s}`),
+    secret.map((s) => `shop=1000000000000002:LTAIkey:${s}`),
+  ),
+  ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: fc.oneof(fc.constantFrom('0', '2', '100', '101', '-1', 'x', ''), anyText),
   ALIBABA_CLOUD_RESOURCE_DIRECTORY: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
+  ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS: number,
   ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE: fc.oneof(fc.constant('ResourceDirectoryAccountAccessRole'), anyText),
   ALIBABA_CLOUD_STS_ENDPOINT: url,
   ALIBABA_CLOUD_RESOURCE_MANAGER_ENDPOINT: url,
