@@ -118,7 +118,10 @@ const valueFor: Record<string, fc.Arbitrary<string>> = {
     secret.map((s) => `${s},shop=1000000000000002:LTAIkey:${s}`),
     secret.map((s) => `shop=1000000000000002:LTAIkey:${s}`),
   ),
-  ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: fc.oneof(fc.constantFrom('0', '2', '100', '101', '-1', 'x', ''), anyText),
+  ALIBABA_CLOUD_ACCOUNT_KEYS_SHARDS: fc.oneof(
+    fc.constantFrom('0', '2', '100', '101', '-1', 'x', ''),
+    anyText,
+  ),
   ALIBABA_CLOUD_RESOURCE_DIRECTORY: fc.constantFrom('true', 'false', 'TRUE', 'no', '1', 'maybe', ''),
   ALIBABA_CLOUD_RESOURCE_DIRECTORY_SHARDS: number,
   ALIBABA_CLOUD_RESOURCE_DIRECTORY_ROLE: fc.oneof(fc.constant('ResourceDirectoryAccountAccessRole'), anyText),
