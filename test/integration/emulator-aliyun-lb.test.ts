@@ -14,6 +14,7 @@ import { listenerRegionCheck } from '../../lib/providers/aliyun/doctor';
 import { NLB_LISTENERS } from '../../lib/providers/aliyun/nlb/listings';
 import { aliyunListenerSource } from '../../lib/providers/aliyun/source';
 import type { ScanSink } from '../../lib/providers/source';
+import { aliyunConfig } from '../helpers/aliyunConfig';
 import { ALIYUN_ACCOUNT } from '../helpers/fleet';
 
 const listener = (id: string, port: number, protocol: string, ids: string[]) => ({
@@ -90,31 +91,15 @@ const failure = (promise: Promise<unknown>) =>
 
 beforeAll(async () => {
   emulator = await startEmulator({ fleet });
-  config = {
+  config = aliyunConfig({
     accessKeyId: ALIYUN_ACCOUNT.AccessKeyId,
     accessKeySecret: ALIYUN_ACCOUNT.AccessKeySecret,
-    securityToken: null,
-    slbRegions: [],
-    scanCdn: false,
     cdnEndpoint: emulator.cdnUrl,
-    scanCdnDomains: false,
-    scanDcdn: false,
-    dcdnEndpoint: 'https://dcdn.aliyuncs.com',
-    scanCas: false,
-    casEndpoint: 'https://cas.aliyuncs.com',
-    slbEndpoint: null,
     albRegions: ['cn-hangzhou'],
     albEndpoint: emulator.albUrl,
     nlbRegions: ['cn-shanghai'],
     nlbEndpoint: emulator.nlbUrl,
-    account: { id: null, name: 'default' },
-    assumeRoles: [],
-    keyedAccounts: [],
-    keyedAccountShards: 0,
-    resourceDirectory: null,
-    stsEndpoint: 'https://sts.aliyuncs.com',
-    resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
-  };
+  });
 });
 afterAll(() => emulator.close());
 

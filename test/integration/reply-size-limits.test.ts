@@ -13,6 +13,7 @@ import { aliyunClient } from '../../lib/providers/aliyun/client';
 import { uploadServerCertificate } from '../../lib/providers/aliyun/slb/uploadServerCertificate';
 import { PROVIDER_REPLY_MAX_BYTES } from '../../lib/providers/transport';
 import { UcloudClient } from '../../lib/providers/ucloud/client';
+import { aliyunConfig } from '../helpers/aliyunConfig';
 import { type FloodServer, startFloodServer } from '../helpers/floodServer';
 import { cert, digestOf } from '../helpers/reports';
 
@@ -42,31 +43,15 @@ function ucloud(apiUrl: string) {
 
 function aliyun(endpoint: string, product: 'CDN' | 'SLB') {
   return aliyunClient(
-    {
-      accessKeyId: 'id',
-      accessKeySecret: 'secret',
-      securityToken: null,
+    aliyunConfig({
       slbRegions: ['cn-hangzhou'],
       scanCdn: true,
-      scanCas: false,
       casEndpoint: endpoint,
       cdnEndpoint: endpoint,
       scanCdnDomains: true,
-      scanDcdn: false,
       dcdnEndpoint: endpoint,
       slbEndpoint: endpoint,
-      albRegions: [],
-      albEndpoint: null,
-      nlbRegions: [],
-      nlbEndpoint: null,
-      account: { id: null, name: 'default' },
-      assumeRoles: [],
-      keyedAccounts: [],
-      keyedAccountShards: 0,
-      resourceDirectory: null,
-      stsEndpoint: 'https://sts.aliyuncs.com',
-      resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
-    },
+    }),
     product === 'CDN' ? { product } : { product, region: 'cn-hangzhou' },
     { requestTimeoutMs: 5_000, retry },
   );

@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { aliyun } from '../../../../lib/providers/aliyun/provider';
+import { aliyunConfig } from '../../../helpers/aliyunConfig';
 
 describe('the Alibaba provider module with ALB and NLB regions', () => {
-  const config = {
-    accessKeyId: 'id',
-    accessKeySecret: 'secret',
-    securityToken: null,
-    slbRegions: [],
-    scanCdn: false,
-    cdnEndpoint: 'https://cdn.aliyuncs.com',
-    scanCdnDomains: false,
-    scanDcdn: false,
-    dcdnEndpoint: 'https://dcdn.aliyuncs.com',
-    scanCas: false,
-    casEndpoint: 'https://cas.aliyuncs.com',
-    slbEndpoint: null,
+  const config = aliyunConfig({
     albRegions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing'],
-    albEndpoint: null,
     nlbRegions: ['cn-hangzhou'],
-    nlbEndpoint: null,
-    account: { id: null, name: 'default' },
-    assumeRoles: [],
-    keyedAccounts: [],
-    keyedAccountShards: 0,
-    resourceDirectory: null,
-    stsEndpoint: 'https://sts.aliyuncs.com',
-    resourceManagerEndpoint: 'https://resourcemanager.aliyuncs.com',
-  };
+  });
 
   it('cuts ALB and NLB shards by region, each narrowing the config to its own service', () => {
     const scope = aliyun.shards.scope(config);
