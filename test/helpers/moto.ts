@@ -11,7 +11,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export interface MotoServer {
   /** `http://127.0.0.1:PORT`: pass it as `endpoint` to every AWS client in the test. */
@@ -34,6 +36,17 @@ export function motoClientConfig(endpoint: string) {
     region: 'us-east-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   };
+}
+
+/**
+ * A DynamoDB client for moto over one keep-alive connection: moto applies concurrent conditional writes without a
+ * lock, and one connection makes it order them, as DynamoDB does.
+ */
+export function motoDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    ...motoClientConfig(endpoint),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+  });
 }
 
 /** The account moto puts resources in (ARNs in assertions). */

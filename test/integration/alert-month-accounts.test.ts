@@ -10,8 +10,7 @@
  * ticking), which the Alibaba client signs its Timestamp with and the emulator checks it and issues and expires STS
  * credentials by: a run that went on with yesterday's credentials would fail for the member account.
  */
-import { Agent } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
@@ -25,7 +24,7 @@ import { type CertificateRecord, identityOf, type ScanReport } from '../../lib/m
 import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { certificateKey } from '../../lib/state/store';
 import { NOW } from '../helpers/fleet';
-import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type MotoServer, motoClientConfig, motoDynamoClient, startMoto } from '../helpers/moto';
 import { fromReportJson } from '../helpers/reports';
 import { type Notification, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
@@ -47,10 +46,7 @@ beforeAll(async () => {
   moto = await startMoto();
   sns = new SNSClient(motoClientConfig(moto.endpoint));
   sqs = new SQSClient(motoClientConfig(moto.endpoint));
-  dynamo = new DynamoDBClient({
-    ...motoClientConfig(moto.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true }) },
-  });
+  dynamo = motoDynamoClient(moto.endpoint);
   await dynamo.send(new CreateTableCommand(createTableInput('certwatch-month-accounts')));
 }, 60_000);
 

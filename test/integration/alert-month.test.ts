@@ -6,8 +6,7 @@
  * expiry are told once; one whose expiry becomes known then climbs its ladder; a few unreadable days of a known
  * one tell nothing again.
  */
-import { Agent } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -22,7 +21,7 @@ import { createTableInput, DynamoStateStore, NO_KNOWN_EXPIRY } from '../../lib/s
 import { certificateKey, type UnusableHistory } from '../../lib/state/store';
 import { createJsonLogger } from '../../lib/telemetry/log';
 import { auditEnv, auditFleet, NOW, unknownExpiryCertificate, withKnownExpiry } from '../helpers/fleet';
-import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type MotoServer, motoClientConfig, motoDynamoClient, startMoto } from '../helpers/moto';
 import { fromReportJson } from '../helpers/reports';
 import { filteredQueue, type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
@@ -37,11 +36,7 @@ beforeAll(async () => {
   moto = await startMoto();
   sns = new SNSClient(motoClientConfig(moto.endpoint));
   sqs = new SQSClient(motoClientConfig(moto.endpoint));
-  // moto applies concurrent conditional writes without a lock; one connection makes it order them, as DynamoDB does.
-  dynamo = new DynamoDBClient({
-    ...motoClientConfig(moto.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
+  dynamo = motoDynamoClient(moto.endpoint);
   await dynamo.send(new CreateTableCommand(createTableInput('certwatch-month')));
 }, 60_000);
 

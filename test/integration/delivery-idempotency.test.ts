@@ -7,8 +7,7 @@
  * moto applies concurrent conditional writes without a lock; the DynamoDB client uses one connection so that moto
  * orders them, as DynamoDB does. The runs themselves still interleave freely.
  */
-import { Agent } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +20,7 @@ import { createTableInput, DynamoStateStore } from '../../lib/state/dynamodb';
 import { certificateKey } from '../../lib/state/store';
 import { crashingSink, SimulatedCrash } from '../helpers/crashingSink';
 import { auditEnv, auditFleet, NOW } from '../helpers/fleet';
-import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type MotoServer, motoClientConfig, motoDynamoClient, startMoto } from '../helpers/moto';
 import { startSnsFailingProxy } from '../helpers/snsFailingProxy';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
@@ -42,10 +41,7 @@ beforeAll(async () => {
   moto = await startMoto();
   sns = new SNSClient(motoClientConfig(moto.endpoint));
   sqs = new SQSClient(motoClientConfig(moto.endpoint));
-  dynamo = new DynamoDBClient({
-    ...motoClientConfig(moto.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
+  dynamo = motoDynamoClient(moto.endpoint);
   emulator = await startEmulator({ fleet: auditFleet(80).fleet });
 
   const { topicArn, queueUrl } = await topicWithQueue(sns, sqs, 'delivery-baseline');

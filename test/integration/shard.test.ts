@@ -5,7 +5,6 @@
  * Lambda's SQS poller: it receives each message, invokes the worker with an SQS-shaped event, deletes the message
  * on success and leaves it on failure, so SQS delivers it again after the (short) visibility timeout.
  */
-import { Agent } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -37,7 +36,7 @@ import { MemoryStateStore } from '../../lib/state/memory';
 import { certificateKey } from '../../lib/state/store';
 import type { EmfDocument } from '../../lib/telemetry/metrics';
 import { ALIYUN_ACCOUNT, aliyunAuditFleet, allCloudsEnv, NOW } from '../helpers/fleet';
-import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type MotoServer, motoClientConfig, motoDynamoClient, startMoto } from '../helpers/moto';
 import { fromReportJson } from '../helpers/reports';
 import { type Notification, receive, topicWithQueue } from '../helpers/snsQueue';
 import { quietTelemetry } from '../helpers/telemetry';
@@ -59,11 +58,7 @@ beforeAll(async () => {
   [moto, emulator] = await Promise.all([startMoto(), startEmulator({ fleet })]);
   sns = new SNSClient(motoClientConfig(moto.endpoint));
   sqs = new SQSClient(motoClientConfig(moto.endpoint));
-  // moto applies concurrent conditional writes without a lock; one connection makes it order them, as DynamoDB does.
-  dynamo = new DynamoDBClient({
-    ...motoClientConfig(moto.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
+  dynamo = motoDynamoClient(moto.endpoint);
 }, 60_000);
 
 afterAll(async () => {

@@ -7,12 +7,11 @@
  * at a time; the client here gets a single socket so moto does too, and the race test still shows that the
  * condition admits exactly one of 20 claims sent at once.
  */
-import { Agent } from 'node:http';
 import {
   type AttributeValue,
   CreateTableCommand,
   DescribeTimeToLiveCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateTimeToLiveCommand,
@@ -27,7 +26,7 @@ import {
 } from '../../lib/state/dynamodb';
 import { StateStoreError } from '../../lib/state/errors';
 import type { UnusableHistory } from '../../lib/state/store';
-import { type MotoServer, motoClientConfig, startMoto } from '../helpers/moto';
+import { type MotoServer, motoDynamoClient, startMoto } from '../helpers/moto';
 import { describeAlertStateStore } from '../unit/state/contract';
 
 let moto: MotoServer | undefined;
@@ -36,10 +35,7 @@ let tables = 0;
 
 beforeAll(async () => {
   moto = await startMoto();
-  client = new DynamoDBClient({
-    ...motoClientConfig(moto.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
+  client = motoDynamoClient(moto.endpoint);
 });
 
 afterAll(async () => {
