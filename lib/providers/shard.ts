@@ -51,3 +51,25 @@ export function shardsByRegions(
 export function shardsOfAccount(shards: readonly Shard[], account: AccountRef, n: number): Shard[] {
   return shards.map((shard) => ({ ...shard, id: `${shard.id}-a${n}`, account }));
 }
+
+/**
+ * `count` shards of `service` over accounts only a worker can list (`aliyun-directory-1` ...): each takes the
+ * accounts `inSlot` gives it.
+ */
+export function shardsBySlot(service: ShardService, count: number): Shard[] {
+  const prefix = service.replace('/', '-');
+  return Array.from({ length: count }, (_, at) => ({
+    id: `${prefix}-${at + 1}`,
+    service,
+    regions: [],
+    slot: { index: at + 1, count },
+  }));
+}
+
+/**
+ * Whether the account `id` (digits) falls in `slot`: by the id alone, so every worker cuts the same way whatever it
+ * listed, and an account joining or leaving moves no other.
+ */
+export function inSlot(id: string, slot: { index: number; count: number }): boolean {
+  return /^\d+$/.test(id) && BigInt(id) % BigInt(slot.count) === BigInt(slot.index - 1);
+}

@@ -15,6 +15,7 @@ import type { RetryPolicy } from '../../http/retry';
 import { failureMessage } from '../../inert';
 import type { AccountRef } from '../../model';
 import { listPages } from '../listing';
+import { inSlot } from '../shard';
 import type { CertificateSource, ProviderDeps, ScanSink } from '../source';
 import { aliyunClient } from './client';
 import type { AliyunConfig, AliyunSession, AssumedRole, KeyedAccount } from './config';
@@ -217,14 +218,6 @@ export function directorySource(
   };
 }
 
-/**
- * Whether the account `id` (digits) falls in `slot` of the sharded mode: by the id alone, so every worker cuts the
- * same way whatever it listed, and an account joining or leaving moves no other.
- */
-export function inSlot(id: string, slot: { index: number; count: number }): boolean {
-  return /^\d+$/.test(id) && BigInt(id) % BigInt(slot.count) === BigInt(slot.index - 1);
-}
-
 /** A source's scan, which by contract reports its own failures; anything it throws all the same becomes one. */
 async function scanned(
   source: CertificateSource,
@@ -286,15 +279,9 @@ export function accountsChecks(
   const checks = [...build(config)];
   for (const keyed of config.keyedAccounts) {
     const name = keyed.account.name;
-    for (const check of build({ ...config, session: keyedSession(keyed) })) {
-      checks.push({
-        subject: `${check.subject} (account ${name})`,
-        async run() {
-          const result = await check.run();
-          return { ...result, text: `account ${name}: ${result.text}` };
-        },
-      });
-    }
+    checks.push(
+      ...build({ ...config, session: keyedSession(keyed) }).map((check) => inAccountCheck(check, name)),
+    );
   }
   for (const role of config.assumeRoles) {
     const session = roleSession(config, role, options, deps);
@@ -309,26 +296,42 @@ export function accountsChecks(
           return `${role.roleArn}: temporary credentials issued`;
         }),
     });
-    for (const check of build({ ...config, session })) {
-      checks.push({
-        subject: `${check.subject} (account ${role.account.name})`,
-        async run() {
-          try {
-            await assumed();
-          } catch {
-            return {
-              status: 'skip',
-              text: `${check.subject} (account ${role.account.name}): not checked, the role could not be assumed`,
-            };
-          }
-          const result = await check.run();
-          return { ...result, text: `account ${role.account.name}: ${result.text}` };
-        },
-      });
-    }
+    checks.push(
+      ...build({ ...config, session }).map((check) =>
+        inAccountCheck(check, role.account.name, {
+          ready: assumed,
+          unready: 'the role could not be assumed',
+        }),
+      ),
+    );
   }
   if (config.resourceDirectory) checks.push(directoryCheck(config, options, deps));
   return checks;
+}
+
+/**
+ * `check` of the account `name`, each line naming it; with `gate`, skipped (not failed) when `gate.ready` fails,
+ * saying why (`unready`): one refusal is then one FAIL, on the line that asked.
+ */
+function inAccountCheck(
+  check: Check,
+  name: string,
+  gate?: { ready: () => Promise<unknown>; unready: string },
+): Check {
+  return {
+    subject: `${check.subject} (account ${name})`,
+    async run() {
+      if (gate) {
+        try {
+          await gate.ready();
+        } catch {
+          return { status: 'skip', text: `${check.subject} (account ${name}): not checked, ${gate.unready}` };
+        }
+      }
+      const result = await check.run();
+      return { ...result, text: `account ${name}: ${result.text}` };
+    },
+  };
 }
 
 /** Lists the Resource Directory's members and assumes the access role in each joined one. */

@@ -7,9 +7,9 @@ import type { Check } from '../../checks/check';
 import type { RetryPolicy } from '../../http/retry';
 import type { AccountRef } from '../../model';
 import type { ProviderModule } from '../module';
-import { type Shard, shardsByRegions, shardsOfAccount } from '../shard';
+import { inSlot, type Shard, shardsByRegions, shardsBySlot, shardsOfAccount } from '../shard';
 import type { CertificateSource, ProviderDeps } from '../source';
-import { accountsChecks, accountsSources, inSlot } from './accounts';
+import { accountsChecks, accountsSources } from './accounts';
 import { ALB_LISTENERS } from './alb/listings';
 import { aliyunCasSource } from './cas/source';
 import { albEndpointFor, aliyunClient, nlbEndpointFor, slbEndpointFor } from './client';
@@ -158,20 +158,13 @@ export const aliyun: ProviderModule<
         ...shardsByRegions('aliyun/nlb', scope.nlbRegions ?? [], regionsPerShard),
         ...(scope.scanCas ? [{ id: 'aliyun-cas', service: 'aliyun/cas', regions: [] }] : []),
       ];
-      const slots = (name: string, count: number): Shard[] =>
-        Array.from({ length: count }, (_, at) => ({
-          id: `aliyun-${name}-${at + 1}`,
-          service: `aliyun/${name}`,
-          regions: [],
-          slot: { index: at + 1, count },
-        }));
       return [
         ...shards,
         ...(scope.roleAccounts ?? []).flatMap((account, index) =>
           shardsOfAccount(shards, account, index + 1),
         ),
-        ...slots('keyed', scope.keyedShards ?? 0),
-        ...slots('directory', scope.directoryShards ?? 0),
+        ...shardsBySlot('aliyun/keyed', scope.keyedShards ?? 0),
+        ...shardsBySlot('aliyun/directory', scope.directoryShards ?? 0),
       ];
     },
     // A shard scans its own service (CDN's: those of the three configured) and regions, nothing else; one that
