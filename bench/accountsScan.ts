@@ -40,6 +40,17 @@ const PAGE_SIZES = {
   dcdnDomains: DCDN_HTTPS_DOMAINS.paging.pageSize,
 };
 
+/** One account as the bound counts it: what it held and the calls the emulator admitted for it. */
+interface MeasuredAccount {
+  shape: AccountShape;
+  calls: Record<string, number>;
+}
+
+/** The lower bound of one account alone. */
+function accountBound(account: MeasuredAccount, limits: Record<string, number>, latencyMs: number) {
+  return accountsLowerBound({ accounts: [account], limits, latencyMs, sizes: PAGE_SIZES }).slowest!;
+}
+
 export async function accountsScanSection(
   emulator: EmulatorProcess,
   args: AccountsScanArgs,
@@ -79,8 +90,7 @@ export async function accountsScanSection(
     calls: byAccount[account] ?? {},
   }));
   const { slowest } = accountsLowerBound({ accounts, limits, latencyMs, sizes: PAGE_SIZES });
-  const boundOf = (account: { shape: AccountShape; calls: Record<string, number> }) =>
-    accountsLowerBound({ accounts: [account], limits, latencyMs, sizes: PAGE_SIZES }).slowest!.bound.seconds;
+  const boundOf = (account: MeasuredAccount) => accountBound(account, limits, latencyMs).bound.seconds;
   const boundSeconds = slowest?.bound.seconds ?? 0;
   const wall = scan.wallSeconds;
   const throttledShare = scan.requests > 0 ? scan.throttled / scan.requests : 0;
@@ -143,12 +153,7 @@ export async function accountsScanSection(
       'plus its longest chain of calls that cannot overlap; the accounts are limited separately and run side by ' +
       "side, so the slowest account's bound is the scan's. Per account:",
     ...accounts.map(({ shape }) => {
-      const one = accountsLowerBound({
-        accounts: [{ shape, calls: byAccount[shape.account] ?? {} }],
-        limits,
-        latencyMs,
-        sizes: PAGE_SIZES,
-      }).slowest!;
+      const one = accountBound({ shape, calls: byAccount[shape.account] ?? {} }, limits, latencyMs);
       const by = one.bound.boundBy;
       return (
         `  ${shape.name.padEnd(10)} ${String(Object.values(shape.byService).reduce((a, b) => a + b, 0)).padStart(6)} ` +
@@ -191,9 +196,7 @@ async function accountShardsLines(
   limits: Record<string, number>,
   progress: (text: string) => void,
 ): Promise<string[]> {
-  const boundOf = (account: { shape: AccountShape; calls: Record<string, number> }) =>
-    accountsLowerBound({ accounts: [account], limits, latencyMs: args.latencyMs, sizes: PAGE_SIZES }).slowest!
-      .bound.seconds;
+  const boundOf = (account: MeasuredAccount) => accountBound(account, limits, args.latencyMs).bound.seconds;
   const rows: string[][] = [];
   let worst = 0;
   for (const member of members) {
